@@ -1,0 +1,570 @@
+/* test_store.c - the db.h contract, run against SQLite (a temporary file)
+ * and, when JIEBANG_TEST_PG holds a base URL such as
+ * postgres://postgres@127.0.0.1:55432/ , against PostgreSQL (a fresh
+ * database per test, dropped afterwards; scripts/pgtest.sh starts a
+ * throwaway cluster). With JIEBANG_REQUIRE_PG=1 a missing JIEBANG_TEST_PG
+ * is a failure, not a skip. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/schema.h"
+#include "util/log.h"
+
+struct fixture {
+	enum db_kind kind;
+	char url[512];     /* the store under test */
+	char dir[64];      /* SQLite: temporary directory */
+	char dbname[64];   /* PostgreSQL: database created for this test */
+	db *d;
+};
+
+static struct fixture sqlite_fx = { .kind = DB_SQLITE };
+static struct fixture pg_fx = { .kind = DB_POSTGRES };
+
+/* base URL with the database name replaced by name (query kept). */
+static void pg_url(char *out, size_t n, const char *name)
+{
+	const char *base = getenv("JIEBANG_TEST_PG");
+	const char *q = strchr(base, '?');
+	size_t len = q ? (size_t)(q - base) : strlen(base);
+	const char *auth = strstr(base, "://");
+	const char *slash = auth ? memchr(auth + 3, '/', len - (size_t)(auth + 3 - base)) : NULL;
+
+	if (slash)
+		len = (size_t)(slash - base);
+	snprintf(out, n, "%.*s/%s%s", (int)len, base, name, q ? q : "");
+}
+
+/* Run sql on the cluster's "postgres" database (CREATE/DROP DATABASE). */
+static void pg_admin(const char *sql)
+{
+	char url[512], err[256];
+	db *a;
+
+	pg_url(url, sizeof(url), "postgres");
+	a = db_open(url, err, sizeof(err));
+	if (!a)
+		fail_msg("%s", err);
+	if (db_exec(a, sql) < 0)
+		fail_msg("%s: %s", sql, db_errmsg(a));
+	db_close(a);
+}
+
+static int store_setup(void **state)
+{
+	struct fixture *f = *state;
+	static int seq;
+	char err[256], sql[160];
+
+	if (f->kind == DB_SQLITE) {
+		strcpy(f->dir, "/tmp/jb-test-store-XXXXXX");
+		if (!mkdtemp(f->dir))
+			return -1;
+		snprintf(f->url, sizeof(f->url), "sqlite:%s/t.db", f->dir);
+	} else {
+		snprintf(f->dbname, sizeof(f->dbname), "jb_test_%d_%d", (int)getpid(), ++seq);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8'", f->dbname);
+		pg_admin(sql);
+		pg_url(f->url, sizeof(f->url), f->dbname);
+	}
+	f->d = db_open(f->url, err, sizeof(err));
+	if (!f->d)
+		fail_msg("%s", err);
+	return 0;
+}
+
+static int store_teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], sql[160];
+
+	db_close(f->d);
+	f->d = NULL;
+	if (f->kind == DB_SQLITE) {
+		static const char *const suffix[] = { "", "-wal", "-shm" };
+		for (int i = 0; i < 3; i++) {
+			snprintf(path, sizeof(path), "%s/t.db%s", f->dir, suffix[i]);
+			unlink(path);
+		}
+		rmdir(f->dir);
+	} else {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", f->dbname);
+		pg_admin(sql);
+	}
+	return 0;
+}
+
+static db *open_second(struct fixture *f)
+{
+	char err[256];
+	db *d = db_open(f->url, err, sizeof(err));
+
+	if (!d)
+		fail_msg("%s", err);
+	return d;
+}
+
+static void migrate_ok(db *d)
+{
+	char err[256];
+
+	if (db_migrate(d, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+}
+
+static int64_t scalar(db *d, const char *sql)
+{
+	int64_t v = -1;
+
+	if (db_scalar(d, sql, &v, 0) != 0)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+	return v;
+}
+
+static void add_tenant(db *d, int64_t id, const char *slug)
+{
+	db_stmt *st = db_prepare(d, "INSERT INTO tenant (id, slug, name, created_at) VALUES ($1, $2, $3, 0)");
+
+	assert_non_null(st);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, slug);
+	db_bind_text(st, 3, slug);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+}
+
+static void test_migrate_brings_an_empty_store_to_the_latest_version(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(db_schema_version(f->d), 0);
+	migrate_ok(f->d);
+	assert_int_equal(db_schema_version(f->d), db_latest_version());
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 0);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM schema_migrations"), migrations_count);
+}
+
+static void test_migrate_twice_is_a_no_op(void **state)
+{
+	struct fixture *f = *state;
+
+	migrate_ok(f->d);
+	add_tenant(f->d, 1, "a");
+	migrate_ok(f->d);
+	assert_int_equal(db_schema_version(f->d), db_latest_version());
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM schema_migrations"), migrations_count);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 1);
+}
+
+static void test_next_id_counts_per_tenant_and_table(void **state)
+{
+	struct fixture *f = *state;
+
+	migrate_ok(f->d);
+	add_tenant(f->d, 1, "one");
+	add_tenant(f->d, 2, "two");
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(db_next_id(f->d, 1, "problem"), 1);
+	assert_int_equal(db_next_id(f->d, 1, "problem"), 2);
+	assert_int_equal(db_next_id(f->d, 1, "claim"), 1);
+	assert_int_equal(db_next_id(f->d, 2, "problem"), 1);
+	assert_int_equal(db_next_id(f->d, 1, "problem"), 3);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(db_next_id(f->d, 2, "problem"), 2);
+	assert_int_equal(db_commit(f->d), 0);
+	/* An id for a tenant that does not exist breaks a foreign key. */
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(db_next_id(f->d, 99, "problem"), -1);
+	assert_int_equal(db_errclass(f->d), DB_ECONSTRAINT);
+	db_rollback(f->d);
+}
+
+static const char tricky[] = "揭榜挂帅 \"双引号\" 'single' ; -- $1 \\ 、。！";
+
+static void test_ints_text_and_nulls_round_trip_through_binding(void **state)
+{
+	struct fixture *f = *state;
+	db_stmt *st;
+
+	assert_int_equal(db_exec(f->d, "CREATE TABLE scratch (id BIGINT PRIMARY KEY, n BIGINT, s TEXT)"), 0);
+	st = db_prepare(f->d, "INSERT INTO scratch (id, n, s) VALUES ($1, $2, $3)");
+	assert_non_null(st);
+	db_bind_int(st, 1, 1);
+	db_bind_int(st, 2, INT64_MAX);
+	db_bind_text(st, 3, tricky);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	db_bind_int(st, 1, 2);
+	db_bind_int(st, 2, INT64_MIN);
+	db_bind_text(st, 3, NULL);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	db_bind_int(st, 1, 3);
+	db_bind_null(st, 2);
+	db_bind_text(st, 3, "");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+
+	st = db_prepare(f->d, "SELECT id, n, s FROM scratch ORDER BY id");
+	assert_non_null(st);
+	assert_int_equal(db_ncols(st), 3);
+	assert_string_equal(db_col_name(st, 2), "s");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 1);
+	assert_int_equal(db_col_int(st, 1), INT64_MAX);
+	assert_string_equal(db_col_text(st, 2), tricky);
+	assert_false(db_col_null(st, 2));
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 1), INT64_MIN);
+	assert_true(db_col_null(st, 2));
+	assert_string_equal(db_col_text(st, 2), "");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_col_null(st, 1));
+	assert_int_equal(db_col_int(st, 1), 0);
+	assert_false(db_col_null(st, 2));
+	assert_string_equal(db_col_text(st, 2), "");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+
+	/* Text as a parameter matches exactly, byte for byte. */
+	st = db_prepare(f->d, "SELECT id FROM scratch WHERE s = $1");
+	assert_non_null(st);
+	db_bind_text(st, 1, tricky);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 1);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+}
+
+static const char add_batch[] = "INSERT INTO batch (tenant_id, id, name, year, phase, opens_at, closes_at)"
+	" VALUES (1, 1, 'b', 2024, $1, 0, 0)";
+
+static void test_constraint_violation_is_reported_and_rollback_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	db_stmt *st;
+
+	migrate_ok(f->d);
+	add_tenant(f->d, 1, "taken");
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 2, "fresh");
+	st = db_prepare(f->d, "INSERT INTO tenant (id, slug, name, created_at) VALUES ($1, $2, $3, 0)");
+	assert_non_null(st);
+	db_bind_int(st, 1, 3);
+	db_bind_text(st, 2, "taken");
+	db_bind_text(st, 3, "duplicate slug");
+	assert_int_equal(db_step(st), DB_ERROR);
+	assert_int_equal(db_errclass(f->d), DB_ECONSTRAINT);
+	assert_non_null(strstr(db_errmsg(f->d), "slug"));
+	db_done(st);
+	db_rollback(f->d);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 1);
+
+	/* A CHECK constraint is a constraint too. */
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	st = db_prepare(f->d, add_batch);
+	assert_non_null(st);
+	db_bind_text(st, 1, "bogus");
+	assert_int_equal(db_step(st), DB_ERROR);
+	assert_int_equal(db_errclass(f->d), DB_ECONSTRAINT);
+	db_done(st);
+	db_rollback(f->d);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM batch"), 0);
+	/* A statement first prepared in a rolled-back transaction still works. */
+	st = db_prepare(f->d, add_batch);
+	assert_non_null(st);
+	db_bind_text(st, 1, "closed");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM batch"), 1);
+	/* Rolling back with no transaction open is harmless. */
+	db_rollback(f->d);
+}
+
+static void test_committed_write_is_visible_from_a_second_connection(void **state)
+{
+	struct fixture *f = *state;
+	db *d2;
+
+	migrate_ok(f->d);
+	d2 = open_second(f);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 1, "one");
+	assert_int_equal(scalar(d2, "SELECT count(*) FROM tenant"), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(scalar(d2, "SELECT count(*) FROM tenant"), 1);
+
+	/* A read transaction keeps one snapshot. */
+	assert_int_equal(db_begin(d2, DB_READ), 0);
+	assert_int_equal(scalar(d2, "SELECT count(*) FROM tenant"), 1);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 2, "two");
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(scalar(d2, "SELECT count(*) FROM tenant"), 1);
+	assert_int_equal(db_commit(d2), 0);
+	assert_int_equal(scalar(d2, "SELECT count(*) FROM tenant"), 2);
+	db_close(d2);
+}
+
+static void test_statement_is_reused_after_done_with_bindings_cleared(void **state)
+{
+	struct fixture *f = *state;
+	static const char sql[] = "SELECT coalesce($1, 'none')";
+	db_stmt *st = db_prepare(f->d, sql), *again;
+
+	assert_non_null(st);
+	db_bind_text(st, 1, "甲");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "甲");
+	db_done(st);
+	again = db_prepare(f->d, sql);
+	assert_ptr_equal(again, st);
+	/* Unbound parameters are NULL on both stores. */
+	assert_int_equal(db_step(again), DB_ROW);
+	assert_string_equal(db_col_text(again, 0), "none");
+	assert_int_equal(db_step(again), DB_DONE);
+	db_done(again);
+
+	/* Abandoning a result half-way and starting over begins at row one. */
+	assert_int_equal(db_exec(f->d, "CREATE TABLE three (n BIGINT); INSERT INTO three VALUES (1), (2), (3)"), 0);
+	st = db_prepare(f->d, "SELECT n FROM three WHERE n >= $1 ORDER BY n");
+	assert_non_null(st);
+	db_bind_int(st, 1, 1);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 2);
+	db_done(st);
+	db_bind_int(st, 1, 2);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 2);
+	db_done(st);
+}
+
+static void test_bad_sql_fails_to_prepare_with_a_message(void **state)
+{
+	struct fixture *f = *state;
+	db_stmt *st = db_prepare(f->d, "SELECT x FROM nowhere");
+
+	assert_null(st);
+	assert_int_equal(db_errclass(f->d), DB_EGENERIC);
+	assert_non_null(strstr(db_errmsg(f->d), "nowhere"));
+	assert_null(strchr(db_errmsg(f->d), '\n'));
+	/* The connection is still usable. */
+	assert_int_equal(scalar(f->d, "SELECT 7"), 7);
+}
+
+/* PostgreSQL only ------------------------------------------------------- */
+
+static int64_t backend_pid(db *d)
+{
+	return scalar(d, "SELECT pg_backend_pid()");
+}
+
+/* Kill d's session from another connection and wait until it is gone. */
+static void kill_session(struct fixture *f, db *d)
+{
+	int64_t pid = backend_pid(d), ok = 0;
+	db *killer = open_second(f);
+
+	assert_int_equal(db_scalar(killer, "SELECT pg_terminate_backend($1, 5000)", &ok, 1, pid), 0);
+	assert_int_equal(ok, 1);
+	db_close(killer);
+}
+
+static void test_pg_reconnects_after_the_session_is_killed(void **state)
+{
+	struct fixture *f = *state;
+	static const char count_sql[] = "SELECT count(*) FROM tenant";
+	int64_t old_pid;
+	db_stmt *st, *held;
+
+	migrate_ok(f->d);
+	add_tenant(f->d, 1, "one");
+	st = db_prepare(f->d, count_sql);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	db_done(st);
+	old_pid = backend_pid(f->d);
+	kill_session(f, f->d);
+
+	/* The next call fails as unavailable ... */
+	st = db_prepare(f->d, count_sql);
+	assert_non_null(st); /* cached: no round trip */
+	assert_int_equal(db_step(st), DB_ERROR);
+	assert_int_equal(db_errclass(f->d), DB_EUNAVAILABLE);
+	assert_string_equal(db_errmsg(f->d), "database connection lost");
+	db_done(st);
+	/* ... and the one after reconnects and prepares again. */
+	st = db_prepare(f->d, count_sql);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 1);
+	db_done(st);
+	assert_int_not_equal(backend_pid(f->d), old_pid);
+	/* The new session has the same settings as the first. */
+	assert_int_equal(scalar(f->d, "SELECT current_setting('client_min_messages') = 'warning'"
+				" AND current_setting('application_name') = 'jiebang'"), 1);
+
+	/* A statement held across the reconnect still works. */
+	held = db_prepare(f->d, "SELECT slug FROM tenant WHERE id = $1");
+	assert_non_null(held);
+	db_bind_int(held, 1, 1);
+	kill_session(f, f->d);
+	assert_null(db_prepare(f->d, "SELECT 'first call after the kill'"));
+	assert_int_equal(db_errclass(f->d), DB_EUNAVAILABLE);
+	assert_int_equal(scalar(f->d, "SELECT 2"), 2);
+	assert_int_equal(db_step(held), DB_ROW);
+	assert_string_equal(db_col_text(held, 0), "one");
+	db_done(held);
+}
+
+static void test_pg_does_not_reconnect_inside_a_transaction(void **state)
+{
+	struct fixture *f = *state;
+
+	migrate_ok(f->d);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 1, "one");
+	kill_session(f, f->d);
+	assert_null(db_prepare(f->d, "SELECT 'after the kill'"));
+	assert_int_equal(db_errclass(f->d), DB_EUNAVAILABLE);
+	/* Still inside the lost transaction: no silent autocommit. */
+	assert_null(db_prepare(f->d, "SELECT 'after the kill'"));
+	assert_int_equal(db_errclass(f->d), DB_EUNAVAILABLE);
+	assert_int_equal(db_commit(f->d), -1);
+	db_rollback(f->d);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 0);
+}
+
+static void test_pg_commit_after_a_failed_statement_fails(void **state)
+{
+	struct fixture *f = *state;
+	db_stmt *st;
+
+	migrate_ok(f->d);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 1, "one");
+	st = db_prepare(f->d, "SELECT 1 / (0 * $1::int)");
+	assert_non_null(st);
+	db_bind_int(st, 1, 1);
+	assert_int_equal(db_step(st), DB_ERROR);
+	db_done(st);
+	assert_int_equal(db_commit(f->d), -1);
+	assert_int_equal(db_errclass(f->d), DB_EGENERIC);
+	db_rollback(f->d);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 0);
+}
+
+static void test_pg_write_transactions_are_serialized(void **state)
+{
+	struct fixture *f = *state;
+	db *d2;
+
+	migrate_ok(f->d);
+	d2 = open_second(f);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	/* The second writer waits for the lock; shorten the wait. */
+	assert_int_equal(db_exec(d2, "SET lock_timeout = '200ms'"), 0);
+	assert_int_equal(db_exec(d2, "BEGIN; SELECT pg_advisory_xact_lock(7262011)"), -1);
+	assert_int_equal(db_errclass(d2), DB_EUNAVAILABLE);
+	db_rollback(d2);
+	db_rollback(f->d);
+	assert_int_equal(db_begin(d2, DB_WRITE), 0);
+	assert_int_equal(db_commit(d2), 0);
+	/* Read transactions are read-only. */
+	assert_int_equal(db_begin(d2, DB_READ), 0);
+	assert_int_equal(db_exec(d2, "INSERT INTO tenant (id, slug, name, created_at) VALUES (5, 'x', 'x', 0)"), -1);
+	db_rollback(d2);
+	db_close(d2);
+}
+
+static void test_pg_open_failure_names_the_database(void **state)
+{
+	char url[512], err[256];
+
+	(void)state;
+	pg_url(url, sizeof(url), "no_such_db_for_jiebang");
+	assert_null(db_open(url, err, sizeof(err)));
+	assert_non_null(strstr(err, "cannot connect to PostgreSQL: "));
+	assert_non_null(strstr(err, "\"no_such_db_for_jiebang\" does not exist"));
+	assert_null(strchr(err, '\n'));
+}
+
+/* Needs no server --------------------------------------------------------- */
+
+static void test_pg_open_failure_is_one_line_without_the_password(void **state)
+{
+	static const char *const urls[] = {
+		"postgres://jb:Sekr1t%21pw@127.0.0.1:1/x",
+		"postgres://jb:Sekr1t!pw@127.0.0.1:1/x?connect_timeout=2",
+		"postgres://jb@127.0.0.1:1/x?password=Sekr1t!pw",
+		"postgres://jb:Sekr1t!pw%zz@127.0.0.1:1/x",
+		"postgres://jb:Sekr1t!pw@[::1/x",
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		assert_null(db_open(urls[i], err, sizeof(err)));
+		assert_non_null(strstr(err, "cannot connect to PostgreSQL: "));
+		assert_null(strchr(err, '\n'));
+		if (strstr(err, "Sekr1t"))
+			fail_msg("password in message for %s: %s", urls[i], err);
+	}
+	assert_null(db_open(urls[0], err, sizeof(err)));
+	assert_non_null(strstr(err, "Connection refused"));
+}
+
+#define STORE_TEST(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, store_setup, store_teardown, fx)
+#define BOTH(fx) \
+	STORE_TEST(test_migrate_brings_an_empty_store_to_the_latest_version, fx), \
+	STORE_TEST(test_migrate_twice_is_a_no_op, fx), \
+	STORE_TEST(test_next_id_counts_per_tenant_and_table, fx), \
+	STORE_TEST(test_ints_text_and_nulls_round_trip_through_binding, fx), \
+	STORE_TEST(test_constraint_violation_is_reported_and_rollback_leaves_nothing, fx), \
+	STORE_TEST(test_committed_write_is_visible_from_a_second_connection, fx), \
+	STORE_TEST(test_statement_is_reused_after_done_with_bindings_cleared, fx), \
+	STORE_TEST(test_bad_sql_fails_to_prepare_with_a_message, fx)
+
+int main(void)
+{
+	const struct CMUnitTest sqlite_tests[] = {
+		BOTH(&sqlite_fx),
+		cmocka_unit_test(test_pg_open_failure_is_one_line_without_the_password),
+	};
+	const struct CMUnitTest pg_tests[] = {
+		BOTH(&pg_fx),
+		STORE_TEST(test_pg_reconnects_after_the_session_is_killed, &pg_fx),
+		STORE_TEST(test_pg_does_not_reconnect_inside_a_transaction, &pg_fx),
+		STORE_TEST(test_pg_commit_after_a_failed_statement_fails, &pg_fx),
+		STORE_TEST(test_pg_write_transactions_are_serialized, &pg_fx),
+		cmocka_unit_test(test_pg_open_failure_names_the_database),
+	};
+	const char *pg = getenv("JIEBANG_TEST_PG");
+	const char *require = getenv("JIEBANG_REQUIRE_PG");
+	int failed;
+
+	log_quiet(1);
+	failed = cmocka_run_group_tests_name("store on SQLite", sqlite_tests, NULL, NULL);
+	if (pg && *pg) {
+		failed += cmocka_run_group_tests_name("store on PostgreSQL", pg_tests, NULL, NULL);
+	} else if (require && !strcmp(require, "1")) {
+		fprintf(stderr, "test_store: FAIL: JIEBANG_REQUIRE_PG=1 but JIEBANG_TEST_PG is not set;"
+			" start a cluster with scripts/pgtest.sh start DIR and set JIEBANG_TEST_PG to its URL\n");
+		failed++;
+	} else {
+		fprintf(stderr, "test_store: PostgreSQL tests not requested"
+			" (set JIEBANG_TEST_PG=postgres://... to run them)\n");
+	}
+	return failed ? 1 : 0;
+}
