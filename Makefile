@@ -1,0 +1,88 @@
+# jiebang - one Makefile. `make` builds ./jiebang; `make test` runs every
+# test; `make SANITIZE=address,undefined test` runs them under ASan+UBSan.
+
+CC ?= cc
+LIBS_PKG := libmicrohttpd sqlite3 libsodium jansson libpq
+TEST_PKG := cmocka
+
+ifdef SANITIZE
+BUILD := build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT := -O1 -g
+else
+BUILD := build/rel
+OPT := -O2 -g
+endif
+
+# Install missing Debian packages before pkg-config is asked anything.
+DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && command -v node >/dev/null && command -v tidy >/dev/null && echo yes)
+ifneq ($(DEPS_OK),yes)
+$(info installing missing packages (scripts/install-deps.sh) ...)
+DEPS_RC := $(shell ./scripts/install-deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error scripts/install-deps.sh failed; install the packages it names and retry)
+endif
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wvla \
+	-Wwrite-strings -Wmissing-prototypes -Wno-unused-parameter
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -Isrc -I$(BUILD) \
+	$(shell pkg-config --cflags $(LIBS_PKG))
+LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
+LDLIBS := $(shell pkg-config --libs $(LIBS_PKG)) -lpthread -lm
+
+SRC := $(wildcard src/*.c src/*/*.c)
+OBJ := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
+LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(OBJ))
+ASSETS := $(sort $(wildcard web/*))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test unit server-test bench clean fuzz
+all: jiebang
+
+ifdef SANITIZE
+jiebang: $(BUILD)/jiebang
+else
+jiebang: $(BUILD)/jiebang
+	cp $< $@
+endif
+
+$(BUILD)/jiebang: $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h src/*/*.h) | $(BUILD)/embedded.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O1 $(WARN) -o $@ $<
+
+$(BUILD)/embedded.c $(BUILD)/embedded.h: $(BUILD)/embed $(ASSETS)
+	$(BUILD)/embed $(BUILD)/embedded.c $(BUILD)/embedded.h $(ASSETS)
+
+$(BUILD)/embedded.o: $(BUILD)/embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+run: jiebang
+	./jiebang run
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+server-test: $(BUILD)/jiebang
+	JIEBANG_BIN=$(BUILD)/jiebang node --test --test-concurrency=1 tests/server/
+
+test: unit server-test
+
+bench: jiebang
+	./bench/run.sh
+
+clean:
+	rm -rf build jiebang

@@ -1,0 +1,34 @@
+#!/bin/sh
+# install-deps.sh - installs the Debian 12 packages jiebang needs to build,
+# run and test. Idempotent; prints nothing when everything is present.
+set -eu
+
+PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
+libjansson-dev libpq-dev libcmocka-dev postgresql-15 nginx-light nodejs tidy
+libxml2-utils"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+# A node that did not come from Debian's package (e.g. a newer one on PATH)
+# serves the tests just as well.
+case "$missing" in *nodejs*) command -v node >/dev/null 2>&1 &&
+	missing=$(echo "$missing" | sed 's/ nodejs//') ;; esac
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Keep the package's own nginx and postgresql services from starting: tests
+# start private instances on free loopback ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod +x /usr/sbin/policy-rc.d
+	trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

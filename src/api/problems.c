@@ -1,0 +1,96 @@
+/* problems.c - GET /api/v1/problems and /api/v1/problems/:id. */
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "domain/problem.h"
+#include "web/web.h"
+
+static json_t *row_json(const struct problem_row *p)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:I, s:b}",
+			 "id", (json_int_t)p->id, "title", p->title, "batch", p->batch,
+			 "category", p->category, "state", p->state,
+			 "claim_unit", *p->claim_unit ? p->claim_unit : NULL,
+			 "claim_unit_kind", *p->claim_unit_kind ? p->claim_unit_kind : NULL,
+			 "owner", *p->owner ? p->owner : NULL,
+			 "updated_at", (json_int_t)p->updated_at, "overdue", p->overdue);
+}
+
+void api_problems(struct req *r)
+{
+	struct problem_filter f;
+	struct problem_page pg;
+	json_t *items;
+
+	if (tenant_or_respond(r) < 0 || board_filter_or_respond(r, &f) < 0)
+		return;
+	if (problem_list(r->db, r->a, r->tenant_id, &f, &pg) < 0) {
+		web_store_error(r);
+		return;
+	}
+	items = json_array();
+	for (int i = 0; i < pg.n; i++)
+		json_array_append_new(items, row_json(&pg.items[i]));
+	reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)pg.total,
+				     "page", (json_int_t)f.page, "per_page", (json_int_t)f.per_page));
+}
+
+static json_t *claim_json(const struct problem_detail *p)
+{
+	json_t *members = json_array(), *milestones = json_array(), *metrics = json_array(),
+	       *progress = json_array();
+
+	for (int i = 0; i < p->nmembers; i++) {
+		const struct member *m = &p->members[i];
+		json_array_append_new(members, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", m->name,
+			"title", m->title, "rank", m->rank, "unit", m->unit, "unit_kind", m->unit_kind, "role", m->role));
+	}
+	for (int i = 0; i < p->nmilestones; i++) {
+		const struct milestone *m = &p->milestones[i];
+		json_array_append_new(milestones, json_pack("{s:s, s:I, s:o, s:b}", "title", m->title,
+			"due_at", (json_int_t)m->due_at, "done_at", m->done_at ? json_integer(m->done_at) : json_null(),
+			"overdue", m->overdue));
+	}
+	for (int i = 0; i < p->nmetrics; i++) {
+		const struct metric *m = &p->metrics[i];
+		json_array_append_new(metrics, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "id", (json_int_t)m->id,
+			"name", m->name, "kind", m->kind, "uom", m->uom, "target", (json_int_t)m->target,
+			"achieved", (json_int_t)m->achieved));
+	}
+	for (int i = 0; i < p->nprogress; i++) {
+		const struct progress_entry *e = &p->progress[i];
+		json_array_append_new(progress, json_pack("{s:I, s:s, s:s, s:s}", "at", (json_int_t)e->at,
+			"title", e->title, "body", e->body, "author", e->author));
+	}
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:i}",
+		"id", (json_int_t)p->claim.id, "state", p->claim.state, "unit", p->claim.unit,
+		"unit_kind", p->claim.unit_kind, "lead", p->claim.lead, "lead_title", p->claim.lead_title,
+		"owner", p->claim.owner, "pledge", p->claim.pledge, "deadline", (json_int_t)p->claim.deadline,
+		"applied_at", (json_int_t)p->claim.applied_at, "members", members, "milestones", milestones,
+		"metrics", metrics, "progress", progress, "member_units", p->nmember_units);
+}
+
+void api_problem(struct req *r)
+{
+	struct problem_detail p;
+	int64_t id;
+	int rc;
+
+	if (tenant_or_respond(r) < 0 || id_param_or_respond(r, 0, &id) < 0)
+		return;
+	rc = problem_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), &p);
+	if (rc < 0) {
+		web_store_error(r);
+		return;
+	}
+	if (rc > 0) {
+		reply_error(r, 404, "not_found", "没有这个难题，或它尚未公开", NULL);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:o}",
+		"id", (json_int_t)p.id, "title", p.title, "description", p.description, "batch", p.batch,
+		"category", p.category, "state", p.state, "proposer", p.proposer, "proposer_unit", p.proposer_unit,
+		"created_at", (json_int_t)p.created_at, "updated_at", (json_int_t)p.updated_at, "overdue", p.overdue,
+		"claim", p.has_claim ? claim_json(&p) : json_null()));
+}

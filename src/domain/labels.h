@@ -1,0 +1,18 @@
+/* labels.h - the Chinese words the UI uses for code values (GLOSSARY.md),
+ * kept in one place. Unknown codes map to NULL so callers can reject them. */
+#ifndef JB_LABELS_H
+#define JB_LABELS_H
+
+struct label {
+	const char *code;
+	const char *zh;
+};
+
+extern const struct label problem_states[];   /* NULL-terminated */
+extern const struct label claim_states[];
+extern const struct label unit_kinds[];
+extern const struct label person_ranks[];
+
+const char *label_of(const struct label *table, const char *code);
+
+#endif

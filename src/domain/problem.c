@@ -1,0 +1,366 @@
+/* problem.c - the board query and the problem page's data. */
+#include "domain/problem.h"
+
+#include <string.h>
+
+#include "domain/search.h"
+
+#define PUBLIC_STATES "('published','claimed','in_progress','solved','accepted')"
+#define COUNTED_CLAIMS "('approved','signed','solved','accepted')"
+
+/* $1 tenant, $2 batch, $3 category, $4 state, $5 unit kind, $6-$9 search
+ * pairs, $10 LIKE pattern; '' or 0 means "no filter". */
+#define BOARD_FROM_WHERE \
+	" FROM problem p" \
+	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id" \
+	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id" \
+	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.problem_id = p.id AND c.state IN " COUNTED_CLAIMS \
+	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id" \
+	" WHERE p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES \
+	" AND ($2 = 0 OR p.batch_id = $2)" \
+	" AND ($3 = 0 OR p.category_id = $3)" \
+	" AND ($4 = '' OR p.state = $4)" \
+	" AND ($5 = '' OR u.kind = $5)" \
+	" AND ($6 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $6))" \
+	" AND ($7 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $7))" \
+	" AND ($8 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $8))" \
+	" AND ($9 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $9))" \
+	" AND ($10 = '' OR lower(p.title || ' ' || p.description) LIKE $10 ESCAPE '\\')"
+
+static const char board_count_sql[] = "SELECT count(*)" BOARD_FROM_WHERE;
+
+/* $11 now, $12 sort, $13 limit, $14 offset. */
+static const char board_rows_sql[] =
+	"SELECT p.id, p.title, b.name, cat.name, p.state, coalesce(u.name, ''), coalesce(u.kind, ''),"
+	" coalesce((SELECT name FROM person o WHERE o.tenant_id = c.tenant_id AND o.id = c.owner_person_id), ''),"
+	" p.updated_at,"
+	" CASE WHEN p.state IN ('claimed','in_progress') AND EXISTS (SELECT 1 FROM milestone m"
+	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL AND m.due_at < $11)"
+	"   THEN 1 ELSE 0 END"
+	BOARD_FROM_WHERE
+	" ORDER BY CASE WHEN $12 = 1 THEN p.updated_at ELSE 0 END DESC,"
+	" CASE WHEN $12 = 2 THEN cat.position ELSE 0 END, p.id"
+	" LIMIT $13 OFFSET $14";
+
+/* LIKE pattern for a substring, with % _ \ escaped; "" when q is empty. */
+static const char *like_pattern(arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *p = arena_alloc(a, 2 * n + 3), *w = p;
+
+	if (!n)
+		return "";
+	*w++ = '%';
+	for (const char *s = search_fold(a, q); *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*w++ = '\\';
+		*w++ = *s;
+	}
+	*w++ = '%';
+	*w = '\0';
+	return p;
+}
+
+static void bind_filter(arena *a, db_stmt *st, int64_t tenant_id, const struct problem_filter *f)
+{
+	const char *q = f->q ? f->q : "", *grams[4] = { "", "", "", "" };
+
+	search_grams(a, q, grams, 4);
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, f->batch_id);
+	db_bind_int(st, 3, f->category_id);
+	db_bind_text(st, 4, f->state ? f->state : "");
+	db_bind_text(st, 5, f->unit_kind ? f->unit_kind : "");
+	for (int i = 0; i < 4; i++)
+		db_bind_text(st, 6 + i, grams[i]);
+	db_bind_text(st, 10, like_pattern(a, q));
+}
+
+static const char *col(arena *a, db_stmt *st, int i)
+{
+	return arena_strdup(a, db_col_text(st, i));
+}
+
+int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
+		 struct problem_page *out)
+{
+	db_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (db_begin(d, DB_READ) < 0)
+		return -1;
+	st = db_prepare(d, board_count_sql);
+	if (!st)
+		goto fail;
+	bind_filter(a, st, tenant_id, f);
+	rc = db_step(st);
+	out->total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	if (rc != DB_ROW)
+		goto fail;
+
+	st = db_prepare(d, board_rows_sql);
+	if (!st)
+		goto fail;
+	bind_filter(a, st, tenant_id, f);
+	out->items = arena_alloc(a, (size_t)f->per_page * sizeof(*out->items));
+	db_bind_int(st, 11, f->now);
+	db_bind_int(st, 12, f->sort);
+	db_bind_int(st, 13, f->per_page);
+	db_bind_int(st, 14, (f->page - 1) * f->per_page);
+	while ((rc = db_step(st)) == DB_ROW && out->n < f->per_page) {
+		struct problem_row *p = &out->items[out->n++];
+		p->id = db_col_int(st, 0);
+		p->title = col(a, st, 1);
+		p->batch = col(a, st, 2);
+		p->category = col(a, st, 3);
+		p->state = col(a, st, 4);
+		p->claim_unit = col(a, st, 5);
+		p->claim_unit_kind = col(a, st, 6);
+		p->owner = col(a, st, 7);
+		p->updated_at = db_col_int(st, 8);
+		p->overdue = db_col_int(st, 9) != 0;
+	}
+	db_done(st);
+	if (rc == DB_ERROR)
+		goto fail;
+	return db_commit(d);
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+static const char detail_sql[] =
+	"SELECT p.id, p.title, p.description, b.name, cat.name, p.state, p.proposer_name,"
+	" coalesce((SELECT name FROM unit pu WHERE pu.tenant_id = p.tenant_id AND pu.id = p.proposer_unit_id), ''),"
+	" p.created_at, p.updated_at"
+	" FROM problem p"
+	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
+	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"
+	" WHERE p.tenant_id = $1 AND p.id = $2 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES;
+
+static const char claim_sql[] =
+	"SELECT c.id, c.state, c.pledge, coalesce(c.deadline, 0), c.applied_at, coalesce(c.approved_at, 0),"
+	" coalesce(c.signed_at, 0), coalesce(c.solved_at, 0), u.name, u.kind,"
+	" l.name, l.title, o.name, o.title"
+	" FROM claim c"
+	" JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
+	" JOIN person l ON l.tenant_id = c.tenant_id AND l.id = c.lead_person_id"
+	" JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id"
+	" WHERE c.tenant_id = $1 AND c.problem_id = $2 AND c.state IN " COUNTED_CLAIMS;
+
+static const char members_sql[] =
+	"SELECT pe.name, pe.title, pe.rank, u.name, u.kind, m.role"
+	" FROM claim_member m"
+	" JOIN person pe ON pe.tenant_id = m.tenant_id AND pe.id = m.person_id"
+	" JOIN unit u ON u.tenant_id = m.tenant_id AND u.id = m.unit_id"
+	" WHERE m.tenant_id = $1 AND m.claim_id = $2"
+	" ORDER BY CASE m.role WHEN 'lead' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END, u.id, pe.id";
+
+static const char milestones_sql[] =
+	"SELECT title, due_at, coalesce(done_at, 0) FROM milestone"
+	" WHERE tenant_id = $1 AND claim_id = $2 ORDER BY due_at, id";
+
+static const char metrics_sql[] =
+	"SELECT id, name, kind, uom, target, achieved FROM metric"
+	" WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id";
+
+static const char progress_sql[] =
+	"SELECT pr.at, pr.title, pr.body, pe.name FROM progress pr"
+	" JOIN person pe ON pe.tenant_id = pr.tenant_id AND pe.id = pr.author_person_id"
+	" WHERE pr.tenant_id = $1 AND pr.claim_id = $2 AND pr.is_public = 1 ORDER BY pr.at DESC, pr.id DESC";
+
+/* Run sql bound with (tenant, id) and grow *items one row at a time through
+ * fill(). Returns the row count or -1. */
+typedef void (*fill_fn)(arena *a, db_stmt *st, void *item);
+
+static int fetch_all(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t id,
+		     size_t size, void **items, fill_fn fill)
+{
+	db_stmt *st = db_prepare(d, sql);
+	int n = 0, cap = 0, rc;
+	char *arr = NULL;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			char *grown = arena_alloc(a, (size_t)cap * size);
+			if (n)
+				memcpy(grown, arr, (size_t)n * size);
+			arr = grown;
+		}
+		fill(a, st, arr + (size_t)n * size);
+		n++;
+	}
+	db_done(st);
+	*items = arr;
+	return rc == DB_ERROR ? -1 : n;
+}
+
+static void fill_member(arena *a, db_stmt *st, void *item)
+{
+	struct member *m = item;
+	m->name = col(a, st, 0);
+	m->title = col(a, st, 1);
+	m->rank = col(a, st, 2);
+	m->unit = col(a, st, 3);
+	m->unit_kind = col(a, st, 4);
+	m->role = col(a, st, 5);
+}
+
+static void fill_milestone(arena *a, db_stmt *st, void *item)
+{
+	struct milestone *m = item;
+	m->title = col(a, st, 0);
+	m->due_at = db_col_int(st, 1);
+	m->done_at = db_col_int(st, 2);
+}
+
+static void fill_metric(arena *a, db_stmt *st, void *item)
+{
+	struct metric *m = item;
+	m->id = db_col_int(st, 0);
+	m->name = col(a, st, 1);
+	m->kind = col(a, st, 2);
+	m->uom = col(a, st, 3);
+	m->target = db_col_int(st, 4);
+	m->achieved = db_col_int(st, 5);
+}
+
+static void fill_progress(arena *a, db_stmt *st, void *item)
+{
+	struct progress_entry *p = item;
+	p->at = db_col_int(st, 0);
+	p->title = col(a, st, 1);
+	p->body = col(a, st, 2);
+	p->author = col(a, st, 3);
+}
+
+static int read_claim(db *d, arena *a, int64_t tenant_id, struct problem_detail *p)
+{
+	db_stmt *st = db_prepare(d, claim_sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, p->id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		p->has_claim = true;
+		p->claim.id = db_col_int(st, 0);
+		p->claim.state = col(a, st, 1);
+		p->claim.pledge = col(a, st, 2);
+		p->claim.deadline = db_col_int(st, 3);
+		p->claim.applied_at = db_col_int(st, 4);
+		p->claim.approved_at = db_col_int(st, 5);
+		p->claim.signed_at = db_col_int(st, 6);
+		p->claim.solved_at = db_col_int(st, 7);
+		p->claim.unit = col(a, st, 8);
+		p->claim.unit_kind = col(a, st, 9);
+		p->claim.lead = col(a, st, 10);
+		p->claim.lead_title = col(a, st, 11);
+		p->claim.owner = col(a, st, 12);
+		p->claim.owner_title = col(a, st, 13);
+	}
+	db_done(st);
+	return rc == DB_ERROR ? -1 : 0;
+}
+
+static int read_claim_parts(db *d, arena *a, int64_t tenant_id, int64_t now, struct problem_detail *p)
+{
+	int64_t cid = p->claim.id;
+
+	p->nmembers = fetch_all(d, a, members_sql, tenant_id, cid, sizeof(struct member),
+				(void **)&p->members, fill_member);
+	p->nmilestones = fetch_all(d, a, milestones_sql, tenant_id, cid, sizeof(struct milestone),
+				   (void **)&p->milestones, fill_milestone);
+	p->nmetrics = fetch_all(d, a, metrics_sql, tenant_id, cid, sizeof(struct metric),
+				(void **)&p->metrics, fill_metric);
+	p->nprogress = fetch_all(d, a, progress_sql, tenant_id, cid, sizeof(struct progress_entry),
+				 (void **)&p->progress, fill_progress);
+	if (p->nmembers < 0 || p->nmilestones < 0 || p->nmetrics < 0 || p->nprogress < 0)
+		return -1;
+	/* Distinct units in the task force. */
+	for (int i = 0; i < p->nmembers; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = !strcmp(p->members[i].unit, p->members[j].unit);
+		p->nmember_units += !seen;
+	}
+	bool open = !strcmp(p->state, "claimed") || !strcmp(p->state, "in_progress");
+	for (int i = 0; i < p->nmilestones; i++) {
+		struct milestone *m = &p->milestones[i];
+		m->overdue = open && !m->done_at && m->due_at < now;
+		p->overdue |= m->overdue;
+	}
+	return 0;
+}
+
+int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, struct problem_detail *p)
+{
+	db_stmt *st;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (db_begin(d, DB_READ) < 0)
+		return -1;
+	st = db_prepare(d, detail_sql);
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		p->id = db_col_int(st, 0);
+		p->title = col(a, st, 1);
+		p->description = col(a, st, 2);
+		p->batch = col(a, st, 3);
+		p->category = col(a, st, 4);
+		p->state = col(a, st, 5);
+		p->proposer = col(a, st, 6);
+		p->proposer_unit = col(a, st, 7);
+		p->created_at = db_col_int(st, 8);
+		p->updated_at = db_col_int(st, 9);
+	}
+	db_done(st);
+	if (rc == DB_ERROR)
+		goto fail;
+	if (rc == DB_DONE) {
+		db_rollback(d);
+		return 1;
+	}
+	if (read_claim(d, a, tenant_id, p) < 0 ||
+	    (p->has_claim && read_claim_parts(d, a, tenant_id, now, p) < 0))
+		goto fail;
+	return db_commit(d);
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+static void fill_named(arena *a, db_stmt *st, void *item)
+{
+	struct named *n = item;
+	n->id = db_col_int(st, 0);
+	n->name = col(a, st, 1);
+}
+
+int problem_batches(db *d, arena *a, int64_t tenant_id, struct named **out, int *n)
+{
+	*n = fetch_all(d, a, "SELECT id, name FROM batch WHERE tenant_id = $1 AND id > $2 ORDER BY year DESC, id",
+		       tenant_id, 0, sizeof(**out), (void **)out, fill_named);
+	return *n < 0 ? -1 : 0;
+}
+
+int problem_categories(db *d, arena *a, int64_t tenant_id, struct named **out, int *n)
+{
+	*n = fetch_all(d, a, "SELECT id, name FROM category WHERE tenant_id = $1 AND id > $2 ORDER BY position, id",
+		       tenant_id, 0, sizeof(**out), (void **)out, fill_named);
+	return *n < 0 ? -1 : 0;
+}

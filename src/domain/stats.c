@@ -1,0 +1,110 @@
+/* stats.c - aggregate queries behind the statistics page and API. */
+#include "domain/stats.h"
+
+#include <string.h>
+
+#define PUBLIC_STATES "('published','claimed','in_progress','solved','accepted')"
+#define CLAIMED_STATES "('claimed','in_progress','solved','accepted')"
+#define COUNTED_CLAIMS "('approved','signed','solved','accepted')"
+
+/* Each query takes $1 tenant, $2 batch (0: all) and yields code, total[,
+ * claimed, solved]. */
+static const char by_category_sql[] =
+	"SELECT cat.name, count(p.id),"
+	" coalesce(sum(CASE WHEN p.state IN " CLAIMED_STATES " THEN 1 ELSE 0 END), 0),"
+	" coalesce(sum(CASE WHEN p.state IN ('solved','accepted') THEN 1 ELSE 0 END), 0)"
+	" FROM category cat"
+	" LEFT JOIN problem p ON p.tenant_id = cat.tenant_id AND p.category_id = cat.id"
+	"   AND p.is_public = 1 AND p.state IN " PUBLIC_STATES " AND ($2 = 0 OR p.batch_id = $2)"
+	" WHERE cat.tenant_id = $1"
+	" GROUP BY cat.id, cat.name, cat.position ORDER BY cat.position, cat.id";
+
+static const char by_state_sql[] =
+	"SELECT p.state, count(*) FROM problem p"
+	" WHERE p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES
+	" AND ($2 = 0 OR p.batch_id = $2)"
+	" GROUP BY p.state ORDER BY p.state";
+
+static const char units_sql[] =
+	"SELECT u.kind, count(DISTINCT c.unit_id) FROM claim c"
+	" JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
+	" JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
+	" WHERE c.tenant_id = $1 AND c.state IN " COUNTED_CLAIMS " AND ($2 = 0 OR p.batch_id = $2)"
+	" GROUP BY u.kind ORDER BY u.kind";
+
+static const char cadres_sql[] =
+	"SELECT pe.rank, count(DISTINCT m.person_id) FROM claim_member m"
+	" JOIN claim c ON c.tenant_id = m.tenant_id AND c.id = m.claim_id"
+	" JOIN person pe ON pe.tenant_id = m.tenant_id AND pe.id = m.person_id"
+	" JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
+	" WHERE m.tenant_id = $1 AND c.state IN " COUNTED_CLAIMS " AND ($2 = 0 OR p.batch_id = $2)"
+	" GROUP BY pe.rank ORDER BY pe.rank";
+
+static const char promotions_sql[] =
+	"SELECT count(*) FROM promotion pr"
+	" LEFT JOIN claim c ON c.tenant_id = pr.tenant_id AND c.id = pr.claim_id"
+	" LEFT JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
+	" WHERE pr.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2)";
+
+static int rows(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t batch_id,
+		struct stat_row **out, int *n)
+{
+	db_stmt *st = db_prepare(d, sql);
+	int cap = 0, rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, batch_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct stat_row *grown = arena_alloc(a, (size_t)cap * sizeof(*grown));
+			if (*n)
+				memcpy(grown, *out, (size_t)*n * sizeof(*grown));
+			*out = grown;
+		}
+		struct stat_row *r = &(*out)[(*n)++];
+		r->code = arena_strdup(a, db_col_text(st, 0));
+		r->total = db_col_int(st, 1);
+		if (db_ncols(st) > 2) {
+			r->claimed = db_col_int(st, 2);
+			r->solved = db_col_int(st, 3);
+		}
+	}
+	db_done(st);
+	return rc == DB_ERROR ? -1 : 0;
+}
+
+const struct stat_row *stats_find(const struct stat_row *r, int n, const char *code)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(r[i].code, code))
+			return &r[i];
+	return NULL;
+}
+
+int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (db_begin(d, DB_READ) < 0)
+		return -1;
+	if (rows(d, a, by_category_sql, tenant_id, batch_id, &s->by_category, &s->ncategory) < 0 ||
+	    rows(d, a, by_state_sql, tenant_id, batch_id, &s->by_state, &s->nstate) < 0 ||
+	    rows(d, a, units_sql, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
+	    rows(d, a, cadres_sql, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
+	    db_scalar(d, promotions_sql, &s->promotions, 2, tenant_id, batch_id) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	for (int i = 0; i < s->ncategory; i++) {
+		s->problems += s->by_category[i].total;
+		s->claimed += s->by_category[i].claimed;
+		s->solved += s->by_category[i].solved;
+	}
+	const struct stat_row *acc = stats_find(s->by_state, s->nstate, "accepted");
+	s->accepted = acc ? acc->total : 0;
+	return db_commit(d);
+}

@@ -1,0 +1,17 @@
+/* form.h - parsing of query strings, form bodies and request paths. */
+#ifndef JB_FORM_H
+#define JB_FORM_H
+
+#include <stddef.h>
+
+#include "http/req.h"
+
+/* Parse "a=1&b=%E7%BC%86" into key/value pairs (arena-allocated, '+' is a
+ * space). Returns the pair count, or -1 with *why set when a key or value
+ * is not valid UTF-8, holds control characters, or there are more than
+ * max_pairs pairs. */
+int form_parse(arena *a, const char *s, size_t n, int max_pairs, struct kv **out, const char **why);
+/* Percent-decode a path; NULL when it is not valid UTF-8 or holds controls. */
+char *form_decode_path(arena *a, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,389 @@
+/* server.c - libmicrohttpd glue: request lifecycle, limits, dispatch,
+ * access log, per-thread store connections and clean shutdown. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http/assets.h"
+#include "http/form.h"
+#include "http/router.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+#define MAX_QUERY 4096      /* bytes of raw query string */
+#define MAX_PAIRS 64
+
+struct server {
+	const struct server_config *cfg;
+	pthread_mutex_t lock;  /* guards conns */
+	db **conns;
+	size_t nconns, cap;
+	atomic_int active;     /* requests between start and completion */
+};
+
+static _Thread_local db *thread_db;
+
+db *server_db(struct server *s)
+{
+	char err[256];
+
+	if (thread_db)
+		return thread_db;
+	thread_db = db_open(s->cfg->db_url, err, sizeof(err));
+	if (!thread_db) {
+		log_error("%s", err);
+		return NULL;
+	}
+	pthread_mutex_lock(&s->lock);
+	if (s->nconns == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->conns = xrealloc(s->conns, s->cap * sizeof(*s->conns));
+	}
+	s->conns[s->nconns++] = thread_db;
+	pthread_mutex_unlock(&s->lock);
+	return thread_db;
+}
+
+/* ---- answering ---- */
+
+const char *req_query(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nquery; i++)
+		if (!strcmp(r->query[i].key, name))
+			return r->query[i].val;
+	return NULL;
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nform; i++)
+		if (!strcmp(r->form[i].key, name))
+			return r->form[i].val;
+	return NULL;
+}
+
+void req_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders < REQ_MAX_HEADERS)
+		r->headers[r->nheaders++] = (struct kv){ name, value };
+}
+
+const char *req_client_addr(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char *s = arena_alloc(r->a, INET6_ADDRSTRLEN);
+
+	if (!ci || !ci->client_addr)
+		return "";
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, s, INET6_ADDRSTRLEN);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, s, INET6_ADDRSTRLEN);
+	return s;
+}
+
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+			  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+void reply(struct req *r, int status, const char *content_type)
+{
+	struct MHD_Response *resp;
+	size_t len = r->out.len;
+
+	if (r->replied)
+		return;
+	r->replied = true;
+	resp = MHD_create_response_from_buffer(len, buf_detach(&r->out, NULL), MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", content_type);
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	bool cache_set = false;
+	for (int i = 0; i < r->nheaders; i++) {
+		MHD_add_response_header(resp, r->headers[i].key, r->headers[i].val);
+		cache_set |= !strcasecmp(r->headers[i].key, "Cache-Control");
+	}
+	if (!cache_set)
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	if (status == 405 || status == 413 || status == 400)
+		MHD_add_response_header(resp, "Connection", "close");
+	MHD_queue_response(r->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	r->status = status;
+	r->sent = len;
+}
+
+void reply_error(struct req *r, int status, const char *code, const char *message, const char *field)
+{
+	buf_reset(&r->out);
+	r->srv->cfg->render_error(r, status, code, message, field);
+}
+
+void reply_redirect(struct req *r, const char *location)
+{
+	req_header(r, "Location", location);
+	buf_reset(&r->out);
+	reply(r, 303, "text/plain; charset=utf-8");
+}
+
+/* ---- request lifecycle ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct server *s = cls;
+	struct req *r = xcalloc(1, sizeof(*r));
+	unsigned char rnd[8];
+	const char *q = strchr(uri, '?');
+	size_t plen = q ? (size_t)(q - uri) : strlen(uri);
+
+	atomic_fetch_add(&s->active, 1);
+	r->a = arena_new();
+	r->srv = s;
+	r->conn = conn;
+	buf_init(&r->out);
+	buf_init(&r->body);
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(r->id, sizeof(r->id), rnd, sizeof(rnd));
+	r->path = form_decode_path(r->a, uri, plen);
+	if (!r->path || r->path[0] != '/') {
+		r->bad_request = "请求路径不是有效的 UTF-8 文本";
+		r->path = "/";
+	}
+	r->is_api = !strncmp(r->path, "/api/", 5);
+	if (q && !r->bad_request) {
+		const char *why = NULL;
+		if (strlen(q + 1) > MAX_QUERY)
+			r->bad_request = "查询字符串过长（最多 4096 字节）";
+		else if ((r->nquery = form_parse(r->a, q + 1, strlen(q + 1), MAX_PAIRS, &r->query, &why)) < 0)
+			r->bad_request = why;
+	}
+	return r;
+}
+
+struct hdr_count {
+	int content_length, transfer_encoding;
+	bool te_chunked, cl_bad;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct hdr_count *c = cls;
+
+	if (!strcasecmp(key, "Content-Length")) {
+		c->content_length++;
+		c->cl_bad |= !*value || strspn(value, "0123456789") != strlen(value);
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		c->transfer_encoding++;
+		c->te_chunked = !strcasecmp(value, "chunked");
+	}
+	return MHD_YES;
+}
+
+/* Refuse what libmicrohttpd 0.9.75 would let through: several or
+ * conflicting framing headers (request smuggling), oversize bodies. */
+static void check_framing(struct req *r)
+{
+	struct hdr_count c = { 0 };
+	const char *cl;
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &c);
+	if (c.content_length > 1 || c.transfer_encoding > 1 || (c.content_length && c.transfer_encoding) ||
+	    c.cl_bad || (c.transfer_encoding && !c.te_chunked)) {
+		r->bad_request = "请求头 Content-Length / Transfer-Encoding 重复或冲突";
+		return;
+	}
+	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl && strlen(cl) > 12) {
+		r->bad_request = "提交内容过大（最多 1 MiB）";
+		r->bad_status = 413;
+	} else if (cl && (size_t)strtoull(cl, NULL, 10) > r->srv->cfg->max_body) {
+		r->bad_request = "提交内容过大（最多 1 MiB）";
+		r->bad_status = 413;
+	}
+}
+
+static void parse_body(struct req *r)
+{
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+	const char *why = NULL;
+
+	if (!r->body.len || !ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+		return;
+	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_PAIRS, &r->form, &why);
+	if (r->nform < 0) {
+		r->nform = 0;
+		r->bad_request = why;
+	}
+}
+
+static void dispatch(struct req *r)
+{
+	bool known;
+	const char *method = !strcmp(r->method, "HEAD") ? "GET" : r->method;
+	const struct route *rt;
+
+	if (r->bad_request) {
+		reply_error(r, r->bad_status ? r->bad_status : 400, "bad_request", r->bad_request, NULL);
+		return;
+	}
+	if (!strncmp(r->path, "/static/", 8) && !strcmp(method, "GET")) {
+		assets_serve(r, r->path + 8);
+		return;
+	}
+	rt = router_match(routes, routes_count, method, r->path, r, &known);
+	if (!rt) {
+		if (known) {
+			req_header(r, "Allow", "GET, HEAD, POST");
+			reply_error(r, 405, "method_not_allowed", "该地址不支持此请求方法", NULL);
+		} else {
+			reply_error(r, 404, "not_found", "您访问的页面不存在", NULL);
+		}
+		return;
+	}
+	r->db = server_db(r->srv);
+	if (!r->db) {
+		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
+		return;
+	}
+	rt->fn(r);
+	if (!r->replied) {
+		log_error("req=%s handler for %s %s did not reply", r->id, r->method, r->path);
+		reply_error(r, 500, "internal", "服务器内部错误", NULL);
+	}
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **ctx)
+{
+	struct req *r = *ctx;
+
+	if (!r->started) {
+		r->started = true;
+		r->method = arena_strdup(r->a, method);
+		if (!r->bad_request)
+			check_framing(r);
+		if (r->bad_request) {
+			dispatch(r); /* answer at once; MHD closes after an unread body */
+			return MHD_YES;
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->replied) {
+			if (r->body.len + *upload_size > r->srv->cfg->max_body) {
+				r->bad_request = "提交内容过大（最多 1 MiB）";
+				r->bad_status = 413;
+				buf_release(&r->body);
+			} else if (!r->bad_request) {
+				buf_add(&r->body, upload, *upload_size);
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->replied)
+		return MHD_YES;
+	if (!r->bad_request)
+		parse_body(r);
+	dispatch(r);
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct req *r = *ctx;
+	struct timespec end;
+
+	if (!r)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	long us = (end.tv_sec - r->start.tv_sec) * 1000000L + (end.tv_nsec - r->start.tv_nsec) / 1000;
+	log_info("req=%s %s %s %d %zu %ldus%s", r->id, r->method ? r->method : "-", r->path,
+		 r->status, r->sent, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	buf_release(&r->out);
+	buf_release(&r->body);
+	arena_free(r->a);
+	free(r);
+	*ctx = NULL;
+	atomic_fetch_sub(&s->active, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	buf b = BUF_INIT;
+	buf_vprintf(&b, fmt, ap);
+	while (b.len && b.s[b.len - 1] == '\n')
+		b.s[--b.len] = '\0';
+	log_info("http: %s", b.s);
+	buf_release(&b);
+}
+
+int server_run(const struct server_config *cfg)
+{
+	struct server s = { .cfg = cfg };
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port) };
+	struct MHD_Daemon *d;
+	sigset_t set;
+	int sig, threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
+		log_error("cannot listen on '%s': not an IPv4 address", cfg->listen);
+		return 1;
+	}
+	pthread_mutex_init(&s.lock, NULL);
+	assets_init();
+	/* Signals go to the main thread only, which waits for them below. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC,
+			     (uint16_t)cfg->port, NULL, NULL, on_request, &s,
+			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads < 1 ? 1 : threads),
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+			     MHD_OPTION_END);
+	if (!d) {
+		log_error("cannot listen on %s:%d: address in use or not available", cfg->listen, cfg->port);
+		return 1;
+	}
+	log_info("serving on http://%s:%d/ with %d threads", cfg->listen, cfg->port, threads);
+	sigwait(&set, &sig);
+	log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	/* Stop accepting, let running requests finish (at most ~10 s), stop. */
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 1000 && atomic_load(&s.active) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	for (size_t i = 0; i < s.nconns; i++)
+		db_close(s.conns[i]);
+	free(s.conns);
+	pthread_mutex_destroy(&s.lock);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,304 @@
+/* main.c - the jiebang command line: a table of commands, each with its
+ * own flags, dispatched as git.c does. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "domain/demo.h"
+#include "domain/tenant.h"
+#include "http/server.h"
+#include "store/db.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "web/web.h"
+
+#define VERSION "0.1.0"
+
+struct opts {
+	const char *data;
+	const char *db;
+	const char *listen;
+	int port;
+	const char *name, *slug;
+	char dburl[4096];
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(struct opts *o);
+	const char *flags; /* which options the command takes */
+	const char *help;
+};
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("jiebang: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see 'jiebang --help')\n", stderr);
+	return 2;
+}
+
+/* The store URL: --db, else $JIEBANG_DB, else a SQLite file in --data. */
+static const char *store_url(struct opts *o)
+{
+	const char *env = getenv("JIEBANG_DB");
+
+	if (o->db)
+		return o->db;
+	if (env && *env)
+		return env;
+	snprintf(o->dburl, sizeof(o->dburl), "sqlite:%s/jiebang.db", o->data);
+	return o->dburl;
+}
+
+static int ensure_data_dir(struct opts *o)
+{
+	if (o->db || getenv("JIEBANG_DB"))
+		return 0;
+	if (mkdir(o->data, 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", o->data, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Open the store and bring its schema up to date. */
+static db *open_migrated(struct opts *o)
+{
+	char err[512];
+	db *d;
+
+	if (ensure_data_dir(o) < 0)
+		return NULL;
+	d = db_open(store_url(o), err, sizeof(err));
+	if (!d) {
+		fprintf(stderr, "jiebang: %s\n", err);
+		return NULL;
+	}
+	if (db_migrate(d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "jiebang: %s\n", err);
+		db_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int cmd_migrate(struct opts *o)
+{
+	db *d = open_migrated(o);
+
+	if (!d)
+		return 1;
+	printf("schema is at version %d\n", db_schema_version(d));
+	db_close(d);
+	return 0;
+}
+
+static int cmd_init(struct opts *o)
+{
+	db *d = open_migrated(o);
+	int64_t id;
+	const char *name;
+	arena *a;
+	int rc;
+
+	if (!d)
+		return 1;
+	a = arena_new();
+	rc = tenant_find(d, a, NULL, &id, &name);
+	if (rc == 0) {
+		printf("already initialised: %s\n", name);
+		rc = 0;
+	} else if (rc > 0) {
+		db_stmt *st = NULL;
+		rc = db_begin(d, DB_WRITE);
+		if (rc == 0)
+			st = db_prepare(d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (1, $1, $2, $3)");
+		if (st) {
+			db_bind_text(st, 1, o->slug);
+			db_bind_text(st, 2, o->name);
+			db_bind_int(st, 3, (int64_t)time(NULL));
+			rc = db_step(st) == DB_DONE ? 0 : -1;
+			db_done(st);
+		} else {
+			rc = -1;
+		}
+		if (rc == 0 && db_commit(d) == 0) {
+			printf("initialised %s at %s\n", o->name, store_url(o));
+		} else {
+			fprintf(stderr, "jiebang: cannot initialise: %s\n", db_errmsg(d));
+			db_rollback(d);
+			rc = 1;
+		}
+	} else {
+		fprintf(stderr, "jiebang: cannot read store: %s\n", db_errmsg(d));
+		rc = 1;
+	}
+	arena_free(a);
+	db_close(d);
+	return rc;
+}
+
+static int cmd_demo(struct opts *o)
+{
+	db *d = open_migrated(o);
+	char err[512];
+	int rc;
+
+	if (!d)
+		return 1;
+	rc = demo_create(d, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "jiebang: cannot create demo: %s\n", err);
+	else
+		printf("created the demo campaign (滦南县 2022) at %s\n", store_url(o));
+	db_close(d);
+	return rc < 0 ? 1 : 0;
+}
+
+static int cmd_serve(struct opts *o)
+{
+	struct server_config cfg = {
+		.listen = o->listen,
+		.port = o->port,
+		.db_url = store_url(o),
+		.max_body = 1 << 20,
+		.timeout = 30,
+		.per_ip = 256,
+		.render_error = web_render_error,
+	};
+	db *d = open_migrated(o);
+
+	if (!d)
+		return 1;
+	db_close(d);
+	if (getenv("JIEBANG_QUIET"))
+		log_quiet(1);
+	printf("jiebang serving on http://%s:%d/\n", o->listen, o->port);
+	fflush(stdout);
+	return server_run(&cfg);
+}
+
+static int cmd_version(struct opts *o)
+{
+	printf("jiebang %s (schema %d)\n", VERSION, db_latest_version());
+	return 0;
+}
+
+static const struct cmd cmds[] = {
+	{ "serve", cmd_serve, "dblp", "serve the web UI and API" },
+	{ "init", cmd_init, "dbns", "create the store and the first tenant" },
+	{ "demo", cmd_demo, "db", "create the 滦南 2022 demo campaign in an empty store" },
+	{ "migrate", cmd_migrate, "db", "bring the store's schema up to date" },
+	{ "version", cmd_version, "", "print the version" },
+};
+
+static void help(FILE *f, const struct cmd *c)
+{
+	if (c) {
+		fprintf(f, "usage: jiebang %s [options]\n  %s\n", c->name, c->help);
+	} else {
+		fputs("usage: jiebang <command> [options]\ncommands:\n", f);
+		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+			fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+	}
+	const char *fl = c ? c->flags : "dblpns";
+	fputs("options:\n", f);
+	if (strchr(fl, 'd'))
+		fputs("  --data DIR     data directory (default ./data)\n", f);
+	if (strchr(fl, 'b'))
+		fputs("  --db URL       store: sqlite:PATH or postgres://user@host:port/db\n"
+		      "                 (default: $JIEBANG_DB, else DIR/jiebang.db)\n", f);
+	if (strchr(fl, 'l'))
+		fputs("  --listen ADDR  IPv4 address to listen on (default 127.0.0.1)\n", f);
+	if (strchr(fl, 'p'))
+		fputs("  --port N       TCP port (default 8080)\n", f);
+	if (strchr(fl, 'n'))
+		fputs("  --name NAME    the tenant's name (default 示范县)\n", f);
+	if (strchr(fl, 's'))
+		fputs("  --slug SLUG    the tenant's short name (default default)\n", f);
+	fputs("  --help         this text\n", f);
+}
+
+static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
+		{ "listen", required_argument, NULL, 'l' }, { "port", required_argument, NULL, 'p' },
+		{ "name", required_argument, NULL, 'n' }, { "slug", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	int ch;
+	int64_t port;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			help(stdout, c);
+			exit(0);
+		}
+		if (ch == '?' || ch == ':') {
+			const char *bad = argv[optind - 1];
+			if (optopt && strchr("dblpns", optopt))
+				return usage_error("option '%s' needs a value", bad);
+			return usage_error("unknown option '%s'", bad);
+		}
+		if (!strchr(c->flags, ch))
+			return usage_error("option '%s' does not apply to this command", argv[optind - 2 < 1 ? 1 : optind - 2]);
+		switch (ch) {
+		case 'd': o->data = optarg; break;
+		case 'b': o->db = optarg; break;
+		case 'l': o->listen = optarg; break;
+		case 'n': o->name = optarg; break;
+		case 's': o->slug = optarg; break;
+		case 'p':
+			if (parse_int(optarg, 1, 65535, &port) < 0)
+				return usage_error("--port: '%s' is not a port number (1-65535)", optarg);
+			o->port = (int)port;
+			break;
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!*o->data)
+		return usage_error("--data: the directory must not be empty");
+	if (!utf8_valid(o->name, strlen(o->name)) || !*o->name || utf8_len(o->name) > 64)
+		return usage_error("--name: '%s' must be 1 to 64 characters of text", o->name);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .data = "./data", .listen = "127.0.0.1", .port = 8080, .name = "示范县", .slug = "default" };
+	const struct cmd *c = NULL;
+
+	if (sodium_init() < 0) {
+		fputs("jiebang: cannot initialise libsodium\n", stderr);
+		return 1;
+	}
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		help(argc < 2 ? stderr : stdout, NULL);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(&o);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			c = &cmds[i];
+	if (!c)
+		return usage_error("unknown command '%s'", argv[1]);
+	int rc = parse_opts(c, argc - 1, argv + 1, &o);
+	return rc ? rc : c->fn(&o);
+}

@@ -1,0 +1,175 @@
+/* board.c - the board (榜单): filters, search, sort and pages. */
+#include "web/web.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/labels.h"
+
+static void option(buf *b, const char *value, const char *label, int selected)
+{
+	HTML(b, "<option value=\"");
+	buf_html(b, value);
+	HTML(b, "\"");
+	if (selected)
+		HTML(b, " selected");
+	HTML(b, ">");
+	buf_html(b, label);
+	HTML(b, "</option>");
+}
+
+static void id_option(buf *b, const struct named *n, int64_t selected)
+{
+	char v[24];
+	snprintf(v, sizeof(v), "%lld", (long long)n->id);
+	option(b, v, n->name, n->id == selected);
+}
+
+static void label_select(buf *b, const char *name, const char *title, const struct label *t,
+			 const char *only[], const char *selected)
+{
+	buf_printf(b, "<label>%s<select name=\"%s\">", title, name);
+	option(b, "", "全部", !selected);
+	for (int i = 0; only[i]; i++)
+		option(b, only[i], label_of(t, only[i]), selected && !strcmp(selected, only[i]));
+	HTML(b, "</select></label>\n");
+}
+
+static const char *public_states[] = { "published", "claimed", "in_progress", "solved", "accepted", NULL };
+static const char *claim_kinds[] = { "county_dept", "town", "village", "enterprise", "other", NULL };
+
+static void filter_form(struct req *r, const struct problem_filter *f, struct named *batches, int nb,
+			struct named *cats, int nc)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<form class=\"filters\" method=\"get\" action=\"/\" role=\"search\">\n"
+		"<label class=\"grow\">搜索<input type=\"search\" name=\"q\" maxlength=\"64\" value=\"");
+	buf_html(b, f->q ? f->q : "");
+	HTML(b, "\" placeholder=\"标题或内容中的字词，如：缆线\"></label>\n<label>批次<select name=\"batch\">");
+	option(b, "", "全部", !f->batch_id);
+	for (int i = 0; i < nb; i++)
+		id_option(b, &batches[i], f->batch_id);
+	HTML(b, "</select></label>\n<label>类别<select name=\"category\">");
+	option(b, "", "全部", !f->category_id);
+	for (int i = 0; i < nc; i++)
+		id_option(b, &cats[i], f->category_id);
+	HTML(b, "</select></label>\n");
+	label_select(b, "state", "状态", problem_states, public_states, f->state);
+	label_select(b, "unit_kind", "揭榜单位类型", unit_kinds, claim_kinds, f->unit_kind);
+	HTML(b, "<label>排序<select name=\"sort\">");
+	option(b, "id", "按编号", f->sort == SORT_ID);
+	option(b, "updated", "最近更新", f->sort == SORT_UPDATED);
+	option(b, "category", "按类别", f->sort == SORT_CATEGORY);
+	HTML(b, "</select></label>\n<button type=\"submit\">筛选</button> <a href=\"/\">清除</a>\n</form>\n");
+}
+
+/* "/?q=..&batch=..&page=N" keeping the current filters. */
+static void page_link(buf *b, const struct problem_filter *f, int64_t page)
+{
+	HTML(b, "/?page=");
+	buf_int(b, page);
+	if (f->q && *f->q) {
+		HTML(b, "&amp;q=");
+		buf_url(b, f->q);
+	}
+	if (f->batch_id)
+		buf_printf(b, "&amp;batch=%lld", (long long)f->batch_id);
+	if (f->category_id)
+		buf_printf(b, "&amp;category=%lld", (long long)f->category_id);
+	if (f->state) {
+		HTML(b, "&amp;state=");
+		buf_url(b, f->state);
+	}
+	if (f->unit_kind) {
+		HTML(b, "&amp;unit_kind=");
+		buf_url(b, f->unit_kind);
+	}
+	if (f->sort == SORT_UPDATED)
+		HTML(b, "&amp;sort=updated");
+	else if (f->sort == SORT_CATEGORY)
+		HTML(b, "&amp;sort=category");
+	if (f->per_page != 20)
+		buf_printf(b, "&amp;per_page=%lld", (long long)f->per_page);
+}
+
+static void pager(buf *b, const struct problem_filter *f, int64_t total)
+{
+	int64_t pages = (total + f->per_page - 1) / f->per_page;
+
+	if (pages <= 1)
+		return;
+	HTML(b, "<nav class=\"pager\" aria-label=\"分页\">");
+	if (f->page > 1) {
+		HTML(b, "<a rel=\"prev\" href=\"");
+		page_link(b, f, f->page - 1);
+		HTML(b, "\">上一页</a>");
+	}
+	buf_printf(b, "<span>第 %lld / %lld 页</span>", (long long)f->page, (long long)pages);
+	if (f->page < pages) {
+		HTML(b, "<a rel=\"next\" href=\"");
+		page_link(b, f, f->page + 1);
+		HTML(b, "\">下一页</a>");
+	}
+	HTML(b, "</nav>\n");
+}
+
+static void rows_table(buf *b, const struct problem_page *pg)
+{
+	HTML(b, "<table class=\"board\">\n<thead><tr><th scope=\"col\">编号</th><th scope=\"col\">难题</th>"
+		"<th scope=\"col\">类别</th><th scope=\"col\">状态</th><th scope=\"col\">揭榜单位</th>"
+		"<th scope=\"col\">主要负责人</th><th scope=\"col\">更新</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < pg->n; i++) {
+		const struct problem_row *p = &pg->items[i];
+		buf_printf(b, "<tr><td>%lld</td><td><a href=\"/problems/%lld\">", (long long)p->id, (long long)p->id);
+		buf_html(b, p->title);
+		HTML(b, "</a></td><td>");
+		buf_html(b, p->category);
+		HTML(b, "</td><td>");
+		html_state_badge(b, p->state);
+		if (p->overdue)
+			HTML(b, " <span class=\"overdue\">逾期</span>");
+		HTML(b, "</td><td>");
+		buf_html(b, *p->claim_unit ? p->claim_unit : "—");
+		HTML(b, "</td><td>");
+		buf_html(b, *p->owner ? p->owner : "—");
+		HTML(b, "</td><td>");
+		fmt_date(b, p->updated_at);
+		HTML(b, "</td></tr>\n");
+	}
+	HTML(b, "</tbody>\n</table>\n");
+}
+
+void page_board(struct req *r)
+{
+	struct problem_filter f;
+	struct problem_page pg;
+	struct named *batches, *cats;
+	int nb, nc;
+	buf *b = &r->out;
+
+	if (tenant_or_respond(r) < 0 || board_filter_or_respond(r, &f) < 0)
+		return;
+	if (problem_batches(r->db, r->a, r->tenant_id, &batches, &nb) < 0 ||
+	    problem_categories(r->db, r->a, r->tenant_id, &cats, &nc) < 0 ||
+	    problem_list(r->db, r->a, r->tenant_id, &f, &pg) < 0) {
+		web_store_error(r);
+		return;
+	}
+	page_begin(r, "难题榜单", NAV_BOARD);
+	HTML(b, "<h1>难题榜单</h1>\n");
+	filter_form(r, &f, batches, nb, cats, nc);
+	buf_printf(b, "<p class=\"summary\" role=\"status\">共 <strong>%lld</strong> 项难题", (long long)pg.total);
+	if (f.q && *f.q) {
+		HTML(b, "，搜索“");
+		buf_html(b, f.q);
+		HTML(b, "”");
+	}
+	HTML(b, "</p>\n");
+	if (pg.n)
+		rows_table(b, &pg);
+	else
+		HTML(b, "<p class=\"empty\">没有符合条件的难题。</p>\n");
+	pager(b, &f, pg.total);
+	page_end(r);
+}

@@ -1,0 +1,145 @@
+/* layout.c - the page frame, error pages and formatting helpers. */
+#include "web/web.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "domain/labels.h"
+#include "http/assets.h"
+#include "util/log.h"
+
+void page_begin(struct req *r, const char *title, enum nav active)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	buf_html(b, title);
+	HTML(b, " · 揭榜挂帅</title>\n<link rel=\"stylesheet\" href=\"/static/style.css?v=");
+	buf_html(b, assets_version("style.css"));
+	HTML(b, "\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">跳到正文</a>\n"
+		"<header class=\"top\"><div class=\"wrap\">\n<a class=\"brand\" href=\"/\">揭榜挂帅");
+	if (r->tenant_name) {
+		HTML(b, " <span>");
+		buf_html(b, r->tenant_name);
+		HTML(b, "</span>");
+	}
+	HTML(b, "</a>\n<nav aria-label=\"主导航\">");
+	HTML(b, "<a href=\"/\"");
+	if (active == NAV_BOARD)
+		HTML(b, " aria-current=\"page\"");
+	HTML(b, ">榜单</a><a href=\"/stats\"");
+	if (active == NAV_STATS)
+		HTML(b, " aria-current=\"page\"");
+	HTML(b, ">统计</a></nav>\n</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+}
+
+void page_end(struct req *r)
+{
+	page_finish(r, 200);
+}
+
+void page_finish(struct req *r, int status)
+{
+	HTML(&r->out, "</main>\n<footer class=\"wrap\"><p>揭榜挂帅 · 难题破解工作平台</p></footer>\n"
+		      "</body>\n</html>\n");
+	reply(r, status, "text/html; charset=utf-8");
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return "请求有误";
+	case 403: return "没有权限";
+	case 404: return "页面不存在";
+	case 405: return "请求方法不被支持";
+	case 413: return "提交内容过大";
+	case 503: return "服务暂不可用";
+	default: return "服务器错误";
+	}
+}
+
+void web_render_error(struct req *r, int status, const char *code, const char *message,
+		      const char *field)
+{
+	buf *b = &r->out;
+
+	if (r->is_api) {
+		HTML(b, "{\"error\":{\"code\":");
+		buf_json_str(b, code);
+		HTML(b, ",\"message\":");
+		buf_json_str(b, message);
+		if (field) {
+			HTML(b, ",\"field\":");
+			buf_json_str(b, field);
+		}
+		HTML(b, ",\"request_id\":");
+		buf_json_str(b, r->id);
+		HTML(b, "}}\n");
+		reply(r, status, "application/json; charset=utf-8");
+		return;
+	}
+	page_begin(r, status_title(status), NAV_NONE);
+	HTML(b, "<section class=\"error\">\n<h1>");
+	buf_html(b, status_title(status));
+	HTML(b, "</h1>\n<p>");
+	buf_html(b, message);
+	HTML(b, "</p>\n");
+	if (field) {
+		HTML(b, "<p>出错的参数：<code>");
+		buf_html(b, field);
+		HTML(b, "</code></p>\n");
+	}
+	HTML(b, "<p class=\"muted\">请求编号：");
+	buf_html(b, r->id);
+	HTML(b, "</p>\n<p><a href=\"/\">返回榜单</a></p>\n</section>\n");
+	page_finish(r, status);
+}
+
+void web_store_error(struct req *r)
+{
+	enum db_errclass c = r->db ? db_errclass(r->db) : DB_EUNAVAILABLE;
+
+	log_error("req=%s store error: %s", r->id, r->db ? db_errmsg(r->db) : "no connection");
+	if (c == DB_EUNAVAILABLE)
+		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
+	else
+		reply_error(r, 500, "internal", "服务器内部错误，请稍后再试", NULL);
+}
+
+void fmt_date(buf *b, int64_t epoch)
+{
+	time_t t = (time_t)(epoch + 8 * 3600);
+	struct tm tm;
+	char s[16];
+
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%d", &tm);
+	buf_puts(b, s);
+}
+
+void fmt_metric(buf *b, const char *kind, const char *uom, int64_t v)
+{
+	if (!strcmp(kind, "money")) {
+		int64_t yuan = v / 100;
+		buf_puts(b, "¥");
+		buf_int_grouped(b, yuan);
+		if (v % 100)
+			buf_printf(b, ".%02lld", (long long)(v % 100));
+		return;
+	}
+	buf_int_grouped(b, v);
+	buf_putc(b, ' ');
+	buf_html(b, uom);
+}
+
+void html_state_badge(buf *b, const char *state)
+{
+	const char *zh = label_of(problem_states, state);
+
+	HTML(b, "<span class=\"state state-");
+	buf_html(b, state);
+	HTML(b, "\">");
+	buf_html(b, zh ? zh : state);
+	HTML(b, "</span>");
+}

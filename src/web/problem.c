@@ -1,0 +1,229 @@
+/* problem.c - one problem: description, claim, task force, pledge,
+ * milestones, metric targets against achieved figures, progress timeline. */
+#include "web/web.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/labels.h"
+
+static void dl_row(buf *b, const char *term, const char *text)
+{
+	HTML(b, "<dt>");
+	buf_html(b, term);
+	HTML(b, "</dt><dd>");
+	buf_html(b, *text ? text : "—");
+	HTML(b, "</dd>\n");
+}
+
+static void date_row(buf *b, const char *term, int64_t at)
+{
+	if (!at)
+		return;
+	HTML(b, "<dt>");
+	buf_html(b, term);
+	HTML(b, "</dt><dd>");
+	fmt_date(b, at);
+	HTML(b, "</dd>\n");
+}
+
+/* Paragraphs from text with blank-line or newline breaks. */
+static void paragraphs(buf *b, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n) {
+			char *line = strndup(p, n);
+			HTML(b, "<p>");
+			buf_html(b, line);
+			HTML(b, "</p>\n");
+			free(line);
+		}
+		p += n + (e ? 1 : 0);
+	}
+}
+
+static void claim_section(buf *b, const struct problem_detail *p)
+{
+	HTML(b, "<section aria-labelledby=\"claim-h\">\n<h2 id=\"claim-h\">揭榜情况</h2>\n<dl class=\"facts\">\n");
+	dl_row(b, "揭榜单位", p->claim.unit);
+	HTML(b, "<dt>挂帅领导</dt><dd>");
+	buf_html(b, p->claim.lead);
+	if (*p->claim.lead_title) {
+		HTML(b, "（");
+		buf_html(b, p->claim.lead_title);
+		HTML(b, "）");
+	}
+	HTML(b, "</dd>\n<dt>主要负责人</dt><dd>");
+	buf_html(b, p->claim.owner);
+	if (*p->claim.owner_title) {
+		HTML(b, "（");
+		buf_html(b, p->claim.owner_title);
+		HTML(b, "）");
+	}
+	HTML(b, "</dd>\n");
+	dl_row(b, "揭榜状态", label_of(claim_states, p->claim.state) ? label_of(claim_states, p->claim.state) : p->claim.state);
+	date_row(b, "揭榜时间", p->claim.applied_at);
+	date_row(b, "批准时间", p->claim.approved_at);
+	date_row(b, "立军令状", p->claim.signed_at);
+	date_row(b, "完成时限", p->claim.deadline);
+	date_row(b, "破题时间", p->claim.solved_at);
+	HTML(b, "</dl>\n");
+	if (*p->claim.pledge) {
+		HTML(b, "<h3>军令状</h3>\n<blockquote class=\"pledge\">");
+		paragraphs(b, p->claim.pledge);
+		HTML(b, "</blockquote>\n");
+	}
+	HTML(b, "</section>\n");
+}
+
+static void team_section(buf *b, const struct problem_detail *p)
+{
+	buf_printf(b, "<section aria-labelledby=\"team-h\">\n<h2 id=\"team-h\">破题战队"
+		      "<small>%d 人，来自 %d 个单位</small></h2>\n", p->nmembers, p->nmember_units);
+	HTML(b, "<table>\n<thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">职务</th>"
+		"<th scope=\"col\">单位</th><th scope=\"col\">分工</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < p->nmembers; i++) {
+		const struct member *m = &p->members[i];
+		HTML(b, "<tr><td>");
+		buf_html(b, m->name);
+		HTML(b, "</td><td>");
+		buf_html(b, *m->title ? m->title : "—");
+		HTML(b, "</td><td>");
+		buf_html(b, m->unit);
+		HTML(b, "</td><td>");
+		buf_puts(b, !strcmp(m->role, "lead") ? "挂帅领导" : !strcmp(m->role, "owner") ? "主要负责人" : "成员");
+		HTML(b, "</td></tr>\n");
+	}
+	HTML(b, "</tbody>\n</table>\n</section>\n");
+}
+
+static void metrics_section(buf *b, const struct problem_detail *p)
+{
+	if (!p->nmetrics)
+		return;
+	HTML(b, "<section aria-labelledby=\"metric-h\">\n<h2 id=\"metric-h\">目标与完成</h2>\n<table class=\"metrics\">\n"
+		"<thead><tr><th scope=\"col\">指标</th><th scope=\"col\">目标</th><th scope=\"col\">已完成</th>"
+		"<th scope=\"col\">完成率</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < p->nmetrics; i++) {
+		const struct metric *m = &p->metrics[i];
+		int pct = m->target > 0 ? (int)(m->achieved * 100 / m->target) : 0;
+		HTML(b, "<tr><td>");
+		buf_html(b, m->name);
+		HTML(b, "</td><td>");
+		fmt_metric(b, m->kind, m->uom, m->target);
+		HTML(b, "</td><td>");
+		fmt_metric(b, m->kind, m->uom, m->achieved);
+		buf_printf(b, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%</td></tr>\n",
+			   pct > 100 ? 100 : pct, pct, pct);
+	}
+	HTML(b, "</tbody>\n</table>\n</section>\n");
+}
+
+static void milestones_section(buf *b, const struct problem_detail *p)
+{
+	if (!p->nmilestones)
+		return;
+	HTML(b, "<section aria-labelledby=\"ms-h\">\n<h2 id=\"ms-h\">节点计划</h2>\n<ol class=\"milestones\">\n");
+	for (int i = 0; i < p->nmilestones; i++) {
+		const struct milestone *m = &p->milestones[i];
+		HTML(b, "<li");
+		if (m->overdue)
+			HTML(b, " class=\"is-overdue\"");
+		else if (m->done_at)
+			HTML(b, " class=\"is-done\"");
+		HTML(b, "><span class=\"ms-title\">");
+		buf_html(b, m->title);
+		HTML(b, "</span> <span class=\"muted\">计划 ");
+		fmt_date(b, m->due_at);
+		HTML(b, "</span> ");
+		if (m->done_at) {
+			HTML(b, "<span class=\"done\">已完成 ");
+			fmt_date(b, m->done_at);
+			HTML(b, "</span>");
+		} else if (m->overdue) {
+			HTML(b, "<span class=\"overdue\">逾期未完成</span>");
+		} else {
+			HTML(b, "<span class=\"muted\">进行中</span>");
+		}
+		HTML(b, "</li>\n");
+	}
+	HTML(b, "</ol>\n</section>\n");
+}
+
+static void timeline_section(buf *b, const struct problem_detail *p)
+{
+	HTML(b, "<section aria-labelledby=\"tl-h\">\n<h2 id=\"tl-h\">攻坚进展</h2>\n");
+	if (!p->nprogress) {
+		HTML(b, "<p class=\"empty\">尚无进展报告。</p>\n</section>\n");
+		return;
+	}
+	HTML(b, "<ol class=\"timeline\">\n");
+	for (int i = 0; i < p->nprogress; i++) {
+		const struct progress_entry *e = &p->progress[i];
+		HTML(b, "<li><time>");
+		fmt_date(b, e->at);
+		HTML(b, "</time><h3>");
+		buf_html(b, e->title);
+		HTML(b, "</h3>\n");
+		paragraphs(b, e->body);
+		HTML(b, "<p class=\"muted\">报告人：");
+		buf_html(b, e->author);
+		HTML(b, "</p></li>\n");
+	}
+	HTML(b, "</ol>\n</section>\n");
+}
+
+void page_problem(struct req *r)
+{
+	struct problem_detail p;
+	int64_t id;
+	int rc;
+	buf *b = &r->out;
+
+	if (tenant_or_respond(r) < 0 || id_param_or_respond(r, 0, &id) < 0)
+		return;
+	rc = problem_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), &p);
+	if (rc < 0) {
+		web_store_error(r);
+		return;
+	}
+	if (rc > 0) {
+		reply_error(r, 404, "not_found", "没有这个难题，或它尚未公开", NULL);
+		return;
+	}
+	page_begin(r, p.title, NAV_BOARD);
+	HTML(b, "<p class=\"crumbs\"><a href=\"/\">榜单</a> › ");
+	buf_html(b, p.category);
+	HTML(b, "</p>\n<h1>");
+	buf_html(b, p.title);
+	HTML(b, "</h1>\n<p class=\"badges\">");
+	html_state_badge(b, p.state);
+	if (p.overdue)
+		HTML(b, " <span class=\"overdue\">有逾期节点</span>");
+	HTML(b, "</p>\n<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">难题描述</h2>\n");
+	paragraphs(b, p.description);
+	HTML(b, "<dl class=\"facts\">\n");
+	buf_printf(b, "<dt>编号</dt><dd>%lld</dd>\n", (long long)p.id);
+	dl_row(b, "批次", p.batch);
+	dl_row(b, "类别", p.category);
+	dl_row(b, "出卷人", p.proposer);
+	dl_row(b, "出卷单位", p.proposer_unit);
+	date_row(b, "提出时间", p.created_at);
+	date_row(b, "最近更新", p.updated_at);
+	HTML(b, "</dl>\n</section>\n");
+	if (p.has_claim) {
+		claim_section(b, &p);
+		team_section(b, &p);
+		metrics_section(b, &p);
+		milestones_section(b, &p);
+		timeline_section(b, &p);
+	} else {
+		HTML(b, "<section><h2>揭榜情况</h2><p class=\"empty\">本题尚待揭榜。</p></section>\n");
+	}
+	page_end(r);
+}

@@ -1,0 +1,111 @@
+// harness.mjs - starts the real jiebang binary on a free loopback port with a
+// temporary store (SQLite, or a fresh PostgreSQL database when
+// JIEBANG_TEST_STORE=postgres) and offers small request helpers.
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import assert from 'node:assert/strict';
+
+export const BIN = process.env.JIEBANG_BIN || './jiebang';
+export const STORE = process.env.JIEBANG_TEST_STORE || 'sqlite';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+let dbCounter = 0;
+// A fresh store URL for one test file; PostgreSQL databases are created in
+// the cluster named by JIEBANG_TEST_PG (see scripts/pgtest.sh).
+export function freshStore(dir) {
+  if (STORE === 'sqlite') return `sqlite:${join(dir, 'jiebang.db')}`;
+  const base = process.env.JIEBANG_TEST_PG;
+  assert.ok(base, 'JIEBANG_TEST_STORE=postgres needs JIEBANG_TEST_PG (a base URL)');
+  const name = `jb_${process.pid}_${++dbCounter}_${Date.now() % 100000}`;
+  execFileSync('psql', [base + 'postgres', '-qAtc', `CREATE DATABASE ${name}`]);
+  return base + name;
+}
+
+// Run SQL against a store (for fixtures the UI cannot create yet).
+export function sql(url, text) {
+  if (url.startsWith('sqlite:'))
+    return execFileSync('sqlite3', [url.slice(7), text], { encoding: 'utf8' });
+  return execFileSync('psql', [url, '-qAtc', text], { encoding: 'utf8' });
+}
+
+export function run(args, opts = {}) {
+  return spawnSync(BIN, args, { encoding: 'utf8', timeout: 60000, ...opts });
+}
+
+// Start a server; returns { url, port, store, dir, stop(), log() }.
+export async function startServer({ demo = true, env = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
+  const store = freshStore(dir);
+  if (demo) {
+    const r = run(['demo', '--data', dir, '--db', store]);
+    assert.equal(r.status, 0, `jiebang demo failed: ${r.stderr}`);
+  }
+  const port = await freePort();
+  let log = '';
+  const child = spawn(BIN, ['serve', '--data', dir, '--db', store, '--port', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(url + '/healthz');
+      if (r.status === 200) break;
+    } catch {}
+    if (i > 200) throw new Error(`server did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url, port, store, dir, child,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const { code, sig } = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      // A clean shutdown exits 0; a sanitizer report exits non-zero.
+      assert.equal(code, 0, `server exited with ${code} ${sig}:\n${log.slice(-4000)}`);
+    },
+  };
+}
+
+export async function get(srv, path, init = {}) {
+  const r = await fetch(srv.url + path, { redirect: 'manual', ...init });
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, text, json: () => JSON.parse(text) };
+}
+
+// Send raw bytes and return the raw answer (for malformed HTTP).
+export function raw(srv, bytes) {
+  return new Promise((resolve) => {
+    const s = net.connect(srv.port, '127.0.0.1');
+    let out = '';
+    s.setTimeout(5000, () => s.destroy());
+    s.on('data', (d) => (out += d));
+    s.on('close', () => resolve(out));
+    s.on('error', () => resolve(out));
+    s.write(bytes);
+  });
+}
+
+// Validate a page with tidy: no errors (warnings are reported, not fatal).
+export function validHtml(html) {
+  const r = spawnSync('tidy', ['-q', '-e', '-utf8', '--show-warnings', 'no'], { input: html, encoding: 'utf8' });
+  assert.ok(r.status === 0 || r.status === 1, `tidy found HTML errors:\n${r.stderr}`);
+  return r;
+}

@@ -1,0 +1,115 @@
+/* test_http.c - query/form parsing, path decoding, the router, search pairs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "domain/search.h"
+#include "http/form.h"
+#include "http/router.h"
+
+static void form_parsing_decodes_percent_and_plus(void **state)
+{
+	arena *a = arena_new();
+	struct kv *kv;
+	const char *why = NULL;
+	const char *q = "q=%E7%BC%86%E7%BA%BF+a&page=2&empty=&flag&&x=%zz";
+	int n = form_parse(a, q, strlen(q), 64, &kv, &why);
+
+	assert_int_equal(n, 5);
+	assert_string_equal(kv[0].key, "q");
+	assert_string_equal(kv[0].val, "缆线 a");
+	assert_string_equal(kv[1].val, "2");
+	assert_string_equal(kv[2].key, "empty");
+	assert_string_equal(kv[2].val, "");
+	assert_string_equal(kv[3].key, "flag");
+	assert_string_equal(kv[4].val, "%zz"); /* a bad escape stays literal */
+	arena_free(a);
+}
+
+static void form_parsing_rejects_invalid_utf8_and_controls(void **state)
+{
+	arena *a = arena_new();
+	struct kv *kv;
+	const char *why = NULL;
+
+	assert_int_equal(form_parse(a, "q=%FF", 5, 64, &kv, &why), -1);
+	assert_non_null(why);
+	assert_int_equal(form_parse(a, "q=%00", 5, 64, &kv, &why), -1);
+	assert_int_equal(form_parse(a, "q=%C0%AF", 8, 64, &kv, &why), -1);
+	assert_int_equal(form_parse(a, "a=1&b=2&c=3", 11, 2, &kv, &why), -1);
+	assert_string_equal(why, "参数过多");
+	arena_free(a);
+}
+
+static void path_decoding_refuses_nul(void **state)
+{
+	arena *a = arena_new();
+
+	assert_string_equal(form_decode_path(a, "/problems/%31", 13), "/problems/1");
+	assert_null(form_decode_path(a, "/a%00b", 6));
+	assert_null(form_decode_path(a, "/%ff", 4));
+	arena_free(a);
+}
+
+static void h_a(struct req *r) { (void)r; }
+static void h_b(struct req *r) { (void)r; }
+
+static const struct route table[] = {
+	{ "GET", "/", h_a, 0 },
+	{ "GET", "/problems/:id", h_b, 0 },
+	{ "POST", "/claims/:id/approve", h_a, 0 },
+};
+
+static void router_matches_literals_and_params(void **state)
+{
+	struct req r = { 0 };
+	bool known;
+	const struct route *rt;
+
+	r.a = arena_new();
+	rt = router_match(table, 3, "GET", "/problems/42", &r, &known);
+	assert_non_null(rt);
+	assert_ptr_equal(rt->fn, h_b);
+	assert_int_equal(r.nparams, 1);
+	assert_string_equal(r.params[0], "42");
+	assert_null(router_match(table, 3, "GET", "/problems/", &r, &known));
+	assert_false(known);
+	assert_null(router_match(table, 3, "GET", "/problems/1/x", &r, &known));
+	assert_null(router_match(table, 3, "GET", "/claims/1/approve", &r, &known));
+	assert_true(known); /* path exists for POST: 405, not 404 */
+	assert_non_null(router_match(table, 3, "GET", "/", &r, &known));
+	assert_null(router_match(table, 3, "GET", "//", &r, &known));
+	arena_free(r.a);
+}
+
+static void search_pairs_are_distinct_folded_and_bounded(void **state)
+{
+	arena *a = arena_new();
+	const char *g[4];
+
+	assert_int_equal(search_grams(a, "缆线", g, 4), 1);
+	assert_string_equal(g[0], "缆线");
+	assert_int_equal(search_grams(a, "缆", g, 4), 0);
+	assert_int_equal(search_grams(a, "AB", g, 4), 1);
+	assert_string_equal(g[0], "ab");
+	assert_int_equal(search_grams(a, "城区空中缆线专项整治", g, 4), 4);
+	assert_string_equal(g[0], "城区");
+	assert_string_equal(g[3], "整治");
+	assert_int_equal(search_grams(a, "a b", g, 4), 0); /* pairs with blanks are skipped */
+	arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(form_parsing_decodes_percent_and_plus),
+		cmocka_unit_test(form_parsing_rejects_invalid_utf8_and_controls),
+		cmocka_unit_test(path_decoding_refuses_nul),
+		cmocka_unit_test(router_matches_literals_and_params),
+		cmocka_unit_test(search_pairs_are_distinct_folded_and_bounded),
+	};
+	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
+}
