@@ -15,7 +15,7 @@ OPT := -O2 -g
 endif
 
 # Install missing Debian packages before pkg-config is asked anything.
-DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && command -v node >/dev/null && command -v tidy >/dev/null && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && for c in node tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info installing missing packages (scripts/install-deps.sh) ...)
 DEPS_RC := $(shell ./scripts/install-deps.sh >&2; echo $$?)
@@ -39,7 +39,7 @@ ASSETS := $(sort $(wildcard web/*))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit server-test bench clean fuzz
+.PHONY: all run test bench clean fuzz
 all: jiebang
 
 ifdef SANITIZE
@@ -70,16 +70,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
+# Serve the demo: create it on first run, then serve on 127.0.0.1:8080.
 run: jiebang
-	./jiebang run
+	@test -e data/jiebang.db || ./jiebang demo --data data
+	@echo "jiebang: open http://127.0.0.1:8080/ (Ctrl-C stops)"
+	./jiebang serve --data data
 
-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
-
-server-test: $(BUILD)/jiebang
-	JIEBANG_BIN=$(BUILD)/jiebang node --test --test-concurrency=1 tests/server/
-
-test: unit server-test
+# Unit tests, then the server tests on SQLite and on a throwaway PostgreSQL.
+test: $(BUILD)/jiebang $(UNIT_BIN)
+	./tests/run.sh $(BUILD)
 
 bench: jiebang
 	./bench/run.sh

@@ -16,8 +16,13 @@
  * message is in db_errmsg(). db_done() must follow every db_prepare() that
  * succeeded (it resets the statement for reuse and clears bindings).
  * Transactions: db_begin(d, DB_WRITE) takes the write lock up front (SQLite
- * BEGIN IMMEDIATE; PostgreSQL READ COMMITTED with row locks), so a write
- * transaction never fails half-way for want of a lock. */
+ * BEGIN IMMEDIATE; PostgreSQL READ COMMITTED after a transaction-scoped
+ * advisory lock that serializes writers), so a write transaction never fails
+ * half-way for want of a lock. DB_READ is a read-only snapshot (PostgreSQL
+ * REPEATABLE READ READ ONLY): do not write in it. After any failed statement
+ * inside a transaction, roll back: PostgreSQL aborts the whole transaction
+ * where SQLite undoes only the statement. Write portable SQL: CAST($1 AS
+ * BIGINT), never $1::bigint. */
 #ifndef JB_DB_H
 #define JB_DB_H
 

@@ -91,6 +91,7 @@ static const char m1_core[] =
 "  PRIMARY KEY (tenant_id, gram, problem_id),\n"
 "  FOREIGN KEY (tenant_id, problem_id) REFERENCES problem(tenant_id, id) ON DELETE CASCADE\n"
 ");\n"
+"CREATE INDEX problem_gram_problem ON problem_gram (tenant_id, problem_id);\n"
 "CREATE TABLE claim (\n"
 "  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
 "  id BIGINT NOT NULL,\n"
