@@ -1,0 +1,543 @@
+/* test_demo.c - the 滦南 2022 demo reproduces every figure of the report,
+ * on SQLite (a temporary file) and, when JIEBANG_TEST_PG holds a base URL
+ * such as postgres://postgres@127.0.0.1:55432/ , on PostgreSQL (a fresh
+ * database per test, dropped afterwards). With JIEBANG_REQUIRE_PG=1 a
+ * missing JIEBANG_TEST_PG is a failure, not a skip. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/demo.h"
+#include "store/db.h"
+#include "util/log.h"
+
+struct fixture {
+	enum db_kind kind;
+	char url[512];
+	char dir[64];      /* SQLite: temporary directory */
+	char dbname[64];   /* PostgreSQL: database created for this test */
+	db *d;
+};
+
+static struct fixture sqlite_fx = { .kind = DB_SQLITE };
+static struct fixture pg_fx = { .kind = DB_POSTGRES };
+
+/* ---- stores ----------------------------------------------------------- */
+
+/* JIEBANG_TEST_PG with the database name replaced by name (query kept). */
+static void pg_url(char *out, size_t n, const char *name)
+{
+	const char *base = getenv("JIEBANG_TEST_PG");
+	const char *q = strchr(base, '?');
+	size_t len = q ? (size_t)(q - base) : strlen(base);
+	const char *auth = strstr(base, "://");
+	const char *slash = auth ? memchr(auth + 3, '/', len - (size_t)(auth + 3 - base)) : NULL;
+
+	if (slash)
+		len = (size_t)(slash - base);
+	snprintf(out, n, "%.*s/%s%s", (int)len, base, name, q ? q : "");
+}
+
+static void pg_admin(const char *sql)
+{
+	char url[512], err[256];
+	db *a;
+
+	pg_url(url, sizeof(url), "postgres");
+	a = db_open(url, err, sizeof(err));
+	if (!a)
+		fail_msg("%s", err);
+	if (db_exec(a, sql) < 0)
+		fail_msg("%s: %s", sql, db_errmsg(a));
+	db_close(a);
+}
+
+/* A new empty store of f's kind, not migrated. */
+static db *store_new(struct fixture *f)
+{
+	static int seq;
+	char err[256], sql[160];
+	db *d;
+
+	if (f->kind == DB_SQLITE) {
+		strcpy(f->dir, "/tmp/jb-test-demo-XXXXXX");
+		if (!mkdtemp(f->dir))
+			fail_msg("mkdtemp failed");
+		snprintf(f->url, sizeof(f->url), "sqlite:%s/t.db", f->dir);
+	} else {
+		snprintf(f->dbname, sizeof(f->dbname), "jb_test_demo_%d_%d", (int)getpid(), ++seq);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8'", f->dbname);
+		pg_admin(sql);
+		pg_url(f->url, sizeof(f->url), f->dbname);
+	}
+	d = db_open(f->url, err, sizeof(err));
+	if (!d)
+		fail_msg("%s", err);
+	return d;
+}
+
+static void store_drop(struct fixture *f, db *d)
+{
+	char path[128], sql[160];
+
+	db_close(d);
+	if (f->kind == DB_SQLITE) {
+		static const char *const suffix[] = { "", "-wal", "-shm" };
+		for (int i = 0; i < 3; i++) {
+			snprintf(path, sizeof(path), "%s/t.db%s", f->dir, suffix[i]);
+			unlink(path);
+		}
+		rmdir(f->dir);
+	} else {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", f->dbname);
+		pg_admin(sql);
+	}
+}
+
+static void migrate_ok(db *d)
+{
+	char err[256];
+
+	if (db_migrate(d, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+}
+
+static int demo_setup(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d = store_new(f);
+	migrate_ok(f->d);
+	return 0;
+}
+
+static int demo_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	store_drop(f, f->d);
+	f->d = NULL;
+	return 0;
+}
+
+static void demo_ok(db *d)
+{
+	char err[256] = "";
+
+	if (demo_create(d, err, sizeof(err)) < 0)
+		fail_msg("demo_create: %s", err);
+}
+
+/* ---- queries (sql must be a literal: statements are cached by address) */
+
+static int64_t q(db *d, const char *sql)
+{
+	int64_t v = -1;
+
+	if (db_scalar(d, sql, &v, 0) != 0)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+	return v;
+}
+
+static int64_t q1(db *d, const char *sql, int64_t a)
+{
+	int64_t v = -1;
+
+	if (db_scalar(d, sql, &v, 1, a) != 0)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+	return v;
+}
+
+/* sql with text parameters $1 (and $2 when b is not NULL). */
+static int64_t qt(db *d, const char *sql, const char *a, const char *b)
+{
+	db_stmt *st = db_prepare(d, sql);
+	int64_t v = -1;
+
+	if (!st)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+	db_bind_text(st, 1, a);
+	if (b)
+		db_bind_text(st, 2, b);
+	if (db_step(st) != DB_ROW) {
+		const char *why = db_errmsg(d);
+		db_done(st);
+		fail_msg("%s [%s]: no row: %s", sql, a, why);
+	}
+	v = db_col_int(st, 0);
+	db_done(st);
+	return v;
+}
+
+/* Beijing-time bounds, UTC epoch seconds */
+#define DEC_1_2021 "1638288000"
+#define JAN_1_2022 "1640937600"
+#define SEP_1_2022 "1661961600"
+#define JAN_1_2023 "1672502400"
+
+#define CLAIMED "('claimed','in_progress','solved','accepted')"
+#define COUNTED "('approved','signed','solved','accepted')"
+
+/* The live claim of the problem titled $1. */
+#define CASE_CLAIM \
+	"(SELECT c.id FROM claim c JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id" \
+	" WHERE c.tenant_id = 1 AND p.title = $1 AND c.state IN " COUNTED ")"
+
+/* ---- the figures ------------------------------------------------------ */
+
+static void check_batch(db *d)
+{
+	static const char *const names[] = { "项目建设类", "城市建设类", "乡村振兴类", "民生发展类",
+		"社会治理类", "队伍建设类", "生态环保类", "其他" };
+
+	assert_int_equal(q(d, "SELECT count(*) FROM tenant WHERE id = 1 AND slug = 'luannan' AND name = '滦南县'"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM tenant"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM batch WHERE tenant_id = 1 AND id = 1 AND name = '2022年第一批'"
+			   " AND year = 2022 AND phase = 'working'"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM batch"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM category WHERE tenant_id = 1"), 8);
+	for (int i = 0; i < 8; i++)  /* in this order */
+		assert_int_equal(qt(d, "SELECT count(*) FROM category WHERE tenant_id = 1 AND position <"
+				    " (SELECT position FROM category WHERE tenant_id = 1 AND name = $1)", names[i], NULL), i);
+}
+
+static void check_problems(db *d)
+{
+	static const int64_t by_cat[] = { 28, 9, 16, 10, 10, 4, 1, 8 };
+
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE tenant_id = 1 AND batch_id = 1"), 104);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem"), 104);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state IN ('proposed','rejected','merged','withdrawn')"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state IN " CLAIMED), 86);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state = 'published'"), 18);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state = 'solved'"), 33);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state = 'accepted'"), 0);
+	int64_t approved = q(d, "SELECT count(*) FROM problem WHERE state = 'claimed'");
+	int64_t working = q(d, "SELECT count(*) FROM problem WHERE state = 'in_progress'");
+	assert_int_equal(approved + working, 86 - 33);
+	assert_true(approved >= 1 && approved <= 8);  /* a few without a signed pledge yet */
+	assert_true(working > approved);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(q1(d, "SELECT count(*) FROM problem p JOIN category c"
+				    " ON c.tenant_id = p.tenant_id AND c.id = p.category_id"
+				    " WHERE c.position = $1 AND p.state IN " CLAIMED, i + 1), by_cat[i]);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE proposer_unit_id IS NULL OR proposer_name = ''"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE created_at < " DEC_1_2021
+			   " OR created_at >= " JAN_1_2022 " OR updated_at < created_at"), 0);  /* December 2021 */
+}
+
+static void check_claims(db *d)
+{
+	/* exactly one live claim per claimed problem, in the matching state */
+	assert_int_equal(q(d, "SELECT count(*) FROM problem p WHERE p.state IN " CLAIMED
+			   " AND (SELECT count(*) FROM claim c WHERE c.tenant_id = p.tenant_id AND c.problem_id = p.id"
+			   " AND c.state IN " COUNTED ") <> 1"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
+			   " WHERE c.state IN " COUNTED " AND NOT ((p.state = 'claimed' AND c.state = 'approved')"
+			   " OR (p.state = 'in_progress' AND c.state = 'signed') OR (p.state = 'solved' AND c.state = 'solved'))"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state IN " COUNTED), 86);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state NOT IN ('approved','signed','solved','rejected')"), 0);
+	assert_true(q(d, "SELECT count(*) FROM claim WHERE state = 'rejected'") >= 1);
+	/* claiming units: 62 county departments and 17 towns, nothing else */
+	assert_int_equal(q(d, "SELECT count(DISTINCT c.unit_id) FROM claim c JOIN unit u ON u.tenant_id = c.tenant_id"
+			   " AND u.id = c.unit_id WHERE c.state IN " COUNTED " AND u.kind = 'county_dept'"), 62);
+	assert_int_equal(q(d, "SELECT count(DISTINCT c.unit_id) FROM claim c JOIN unit u ON u.tenant_id = c.tenant_id"
+			   " AND u.id = c.unit_id WHERE c.state IN " COUNTED " AND u.kind = 'town'"), 17);
+	assert_int_equal(q(d, "SELECT count(DISTINCT unit_id) FROM claim WHERE state IN " COUNTED), 79);
+	assert_int_equal(q(d, "SELECT count(*) FROM unit WHERE kind = 'town'"), 17);
+	assert_true(q(d, "SELECT count(*) FROM unit WHERE kind = 'county_dept'") > 62);
+	assert_true(q(d, "SELECT count(*) FROM unit WHERE kind = 'enterprise'") >= 5);
+	assert_int_equal(q(d, "SELECT count(*) FROM unit WHERE kind = 'village' AND parent_id IS NULL"), 0);
+	/* pledges, deadlines and dates of live claims */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state IN " COUNTED " AND (pledge = '' OR deadline IS NULL"
+			   " OR approved_at IS NULL OR approved_at < applied_at)"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state IN ('signed','solved') AND signed_at IS NULL"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state = 'approved' AND signed_at IS NOT NULL"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state = 'solved' AND solved_at IS NULL"), 0);
+}
+
+static void check_people(db *d)
+{
+	assert_int_equal(q(d, "SELECT count(DISTINCT m.person_id) FROM claim_member m JOIN claim c"
+			   " ON c.tenant_id = m.tenant_id AND c.id = m.claim_id JOIN person pe"
+			   " ON pe.tenant_id = m.tenant_id AND pe.id = m.person_id"
+			   " WHERE c.state IN " COUNTED " AND pe.rank = 'section'"), 209);
+	assert_int_equal(q(d, "SELECT count(DISTINCT m.person_id) FROM claim_member m JOIN claim c"
+			   " ON c.tenant_id = m.tenant_id AND c.id = m.claim_id JOIN person pe"
+			   " ON pe.tenant_id = m.tenant_id AND pe.id = m.person_id"
+			   " WHERE c.state IN " COUNTED " AND pe.rank = 'below_section'"), 43);
+	/* leads are county leaders; owners are cadres; both are on the team */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim_member m JOIN person pe ON pe.tenant_id = m.tenant_id"
+			   " AND pe.id = m.person_id WHERE (m.role = 'lead') <> (pe.rank = 'county')"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE NOT EXISTS (SELECT 1 FROM claim_member m"
+			   " WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.person_id = c.lead_person_id"
+			   " AND m.role = 'lead')"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE NOT EXISTS (SELECT 1 FROM claim_member m"
+			   " WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.person_id = c.owner_person_id"
+			   " AND m.role = 'owner')"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim_member WHERE role IN ('lead','owner')"),
+			 2 * q(d, "SELECT count(*) FROM claim"));
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c JOIN person pe ON pe.tenant_id = c.tenant_id"
+			   " AND pe.id = c.owner_person_id WHERE pe.rank <> 'section' OR pe.unit_id <> c.unit_id"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim_member m JOIN person pe ON pe.tenant_id = m.tenant_id"
+			   " AND pe.id = m.person_id WHERE m.unit_id <> pe.unit_id"), 0);
+	assert_true(q(d, "SELECT count(*) FROM person WHERE rank = 'village'") >= 1);
+	assert_true(q(d, "SELECT count(*) FROM person WHERE rank = 'none'") >= 5);
+	/* promotions: 6, both kinds, each for the owner of its claim */
+	assert_int_equal(q(d, "SELECT count(*) FROM promotion"), 6);
+	assert_int_equal(q(d, "SELECT count(*) FROM promotion pr JOIN claim c ON c.tenant_id = pr.tenant_id"
+			   " AND c.id = pr.claim_id WHERE c.owner_person_id = pr.person_id AND c.state IN " COUNTED), 6);
+	assert_true(q(d, "SELECT count(*) FROM promotion WHERE kind = 'promoted'") >= 1);
+	assert_true(q(d, "SELECT count(*) FROM promotion WHERE kind = 'further_use'") >= 1);
+}
+
+static void check_work(db *d)
+{
+	/* every live claim has 2-4 milestones, 1-2 metrics and 1-4 progress entries */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state IN " COUNTED " AND ("
+			   "(SELECT count(*) FROM milestone x WHERE x.tenant_id = c.tenant_id AND x.claim_id = c.id) NOT BETWEEN 2 AND 4"
+			   " OR (SELECT count(*) FROM metric x WHERE x.tenant_id = c.tenant_id AND x.claim_id = c.id) NOT BETWEEN 1 AND 2"
+			   " OR (SELECT count(*) FROM progress x WHERE x.tenant_id = c.tenant_id AND x.claim_id = c.id) NOT BETWEEN 1 AND 4)"),
+			 0);
+	/* milestones fall in 2022; solved claims have all done */
+	assert_int_equal(q(d, "SELECT count(*) FROM milestone WHERE due_at < " JAN_1_2022 " OR due_at >= " JAN_1_2023), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM milestone x JOIN claim c ON c.tenant_id = x.tenant_id"
+			   " AND c.id = x.claim_id WHERE c.state = 'solved' AND x.done_at IS NULL"), 0);
+	/* some signed claims are overdue as of 2022-08-31 */
+	assert_true(q(d, "SELECT count(DISTINCT x.claim_id) FROM milestone x JOIN claim c ON c.tenant_id = x.tenant_id"
+		      " AND c.id = x.claim_id WHERE c.state = 'signed' AND x.done_at IS NULL"
+		      " AND x.due_at < " SEP_1_2022) >= 3);
+	/* progress in Jan-Aug 2022; a metric's achieved is its latest reported value */
+	assert_int_equal(q(d, "SELECT count(*) FROM progress WHERE at < " JAN_1_2022 " OR at >= " SEP_1_2022 " OR title = ''"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM metric m WHERE EXISTS (SELECT 1 FROM progress_value v"
+			   " WHERE v.tenant_id = m.tenant_id AND v.metric_id = m.id) AND m.achieved <> ("
+			   "SELECT v.value FROM progress_value v JOIN progress pr ON pr.tenant_id = v.tenant_id"
+			   " AND pr.id = v.progress_id WHERE v.tenant_id = m.tenant_id AND v.metric_id = m.id"
+			   " ORDER BY pr.at DESC, pr.id DESC LIMIT 1)"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM metric m JOIN claim c ON c.tenant_id = m.tenant_id AND c.id = m.claim_id"
+			   " WHERE c.state = 'solved' AND m.achieved < m.target"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM metric m JOIN claim c ON c.tenant_id = m.tenant_id AND c.id = m.claim_id"
+			   " WHERE c.state = 'signed' AND m.achieved = 0 AND NOT EXISTS (SELECT 1 FROM progress_value v"
+			   " WHERE v.tenant_id = m.tenant_id AND v.metric_id = m.id)"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM metric WHERE kind NOT IN ('count','money')"
+			   " OR (kind = 'money') <> (uom = '元')"), 0);
+	assert_true(q(d, "SELECT count(*) FROM audit_event WHERE action = 'demo.create'") >= 1);
+}
+
+#define METRIC(col) \
+	"SELECT " col " FROM metric WHERE tenant_id = 1 AND claim_id = " CASE_CLAIM " AND name = $2"
+
+static void check_cases(db *d)
+{
+	const char *cable = "城区空中缆线专项整治工作", *move = "东张士坎南区征收搬迁";
+	const char *funds = "破解相关领域资金短缺问题", *bonds = "数智滦南“4+1”项目资金";
+
+	/* 1: cable rectification, a task force of 14 units */
+	assert_int_equal(qt(d, "SELECT count(*) FROM problem p JOIN category c ON c.tenant_id = p.tenant_id"
+			    " AND c.id = p.category_id WHERE p.title = $1 AND c.name = '城市建设类' AND p.state = 'solved'",
+			    cable, NULL), 1);
+	assert_int_equal(qt(d, "SELECT count(DISTINCT unit_id) FROM claim_member WHERE tenant_id = 1 AND claim_id = "
+			    CASE_CLAIM, cable, NULL), 14);
+	assert_int_equal(qt(d, "SELECT count(*) FROM claim c JOIN person pe ON pe.tenant_id = c.tenant_id"
+			    " AND pe.id = c.owner_person_id JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = pe.unit_id"
+			    " WHERE c.id = " CASE_CLAIM " AND pe.title = '县委宣传部副部长' AND pe.rank = 'section'"
+			    " AND u.name = '县委宣传部'", cable, NULL), 1);
+	assert_true(qt(d, "SELECT count(*) FROM claim_member m JOIN unit u ON u.tenant_id = m.tenant_id"
+		       " AND u.id = m.unit_id WHERE m.claim_id = " CASE_CLAIM " AND u.kind = 'enterprise'",
+		       cable, NULL) >= 5);
+	assert_int_equal(qt(d, METRIC("target"), cable, "整治问题线缆"), 320000);
+	assert_int_equal(qt(d, METRIC("achieved"), cable, "整治问题线缆"), 320000);
+	assert_int_equal(qt(d, METRIC("target"), cable, "清除废弃线杆"), 224);
+	assert_int_equal(qt(d, METRIC("achieved"), cable, "清除废弃线杆"), 224);
+	assert_int_equal(qt(d, "SELECT count(*) FROM metric WHERE claim_id = " CASE_CLAIM
+			    " AND kind = 'count' AND uom IN ('米','根')", cable, NULL), 2);
+	/* 2: relocation, a team of 15 from 15 units, signing nearly complete */
+	assert_int_equal(qt(d, "SELECT count(*) FROM problem p JOIN category c ON c.tenant_id = p.tenant_id"
+			    " AND c.id = p.category_id WHERE p.title = $1 AND c.name = '项目建设类' AND p.state = 'in_progress'",
+			    move, NULL), 1);
+	assert_int_equal(qt(d, "SELECT count(*) FROM claim_member WHERE claim_id = " CASE_CLAIM " AND role <> 'lead'",
+			    move, NULL), 15);
+	assert_int_equal(qt(d, "SELECT count(DISTINCT unit_id) FROM claim_member WHERE claim_id = " CASE_CLAIM
+			    " AND role <> 'lead'", move, NULL), 15);
+	assert_int_equal(qt(d, "SELECT count(*) FROM claim_member WHERE claim_id = " CASE_CLAIM, move, NULL), 16);
+	assert_int_equal(qt(d, "SELECT count(*) FROM claim c JOIN person pe ON pe.tenant_id = c.tenant_id"
+			    " AND pe.id = c.owner_person_id WHERE c.id = " CASE_CLAIM " AND pe.title = '县民政局副局长'",
+			    move, NULL), 1);
+	int64_t target = qt(d, METRIC("target"), move, "签约户数");
+	int64_t done = qt(d, METRIC("achieved"), move, "签约户数");
+	assert_true(done < target && done * 100 >= target * 95);
+	/* 3: ¥5,000,000 of provincial special funds */
+	assert_int_equal(qt(d, "SELECT count(*) FROM claim c JOIN person pe ON pe.tenant_id = c.tenant_id"
+			    " AND pe.id = c.owner_person_id JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
+			    " JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
+			    " WHERE c.id = " CASE_CLAIM " AND u.name = '县发展和改革局' AND pe.rank = 'section'"
+			    " AND c.state = 'solved' AND p.state = 'solved'", funds, NULL), 1);
+	assert_int_equal(qt(d, METRIC("target"), funds, "争取省级专项资金"), 500000000);
+	assert_int_equal(qt(d, METRIC("achieved"), funds, "争取省级专项资金"), 500000000);
+	assert_int_equal(qt(d, "SELECT count(*) FROM metric WHERE claim_id = " CASE_CLAIM " AND kind = 'money'",
+			    funds, NULL), 1);
+	assert_true(qt(d, "SELECT count(*) FROM progress WHERE claim_id = " CASE_CLAIM
+		       " AND body LIKE '%智能超导纳米换热系统%'", funds, NULL) >= 1);
+	/* 4: ¥164,000,000 of special bonds */
+	assert_int_equal(qt(d, "SELECT count(*) FROM claim c JOIN person pe ON pe.tenant_id = c.tenant_id"
+			    " AND pe.id = c.owner_person_id JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
+			    " WHERE c.id = " CASE_CLAIM " AND u.name = '县财政局' AND c.state = 'solved'"
+			    " AND pe.title = '县财政局党组成员、政府债务服务中心主任'", bonds, NULL), 1);
+	assert_int_equal(qt(d, METRIC("target"), bonds, "专项债券发行"), 16400000000);
+	assert_int_equal(qt(d, METRIC("achieved"), bonds, "专项债券发行"), 16400000000);
+}
+
+/* The search index finds the cable case, and only it, for 缆线 and 线缆. */
+static void check_search(db *d)
+{
+	static const char *const words[] = { "缆线", "线缆" };
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(qt(d, "SELECT count(DISTINCT problem_id) FROM problem_gram WHERE tenant_id = 1 AND gram = $1",
+				    words[i], NULL), 1);
+		assert_int_equal(qt(d, "SELECT count(*) FROM problem_gram g JOIN problem p ON p.tenant_id = g.tenant_id"
+				    " AND p.id = g.problem_id WHERE g.gram = $1 AND p.title = '城区空中缆线专项整治工作'",
+				    words[i], NULL), 1);
+	}
+	assert_int_equal(q(d, "SELECT count(DISTINCT problem_id) FROM problem_gram"), 104);
+}
+
+/* id_seq continues after the demo's ids. */
+static void check_ids(db *d)
+{
+	assert_int_equal(db_begin(d, DB_WRITE), 0);
+	assert_int_equal(db_next_id(d, 1, "problem"), 105);
+	assert_int_equal(db_next_id(d, 1, "person"), q(d, "SELECT max(id) FROM person") + 1);
+	assert_int_equal(db_next_id(d, 1, "claim"), q(d, "SELECT max(id) FROM claim") + 1);
+	assert_int_equal(db_next_id(d, 1, "unit"), q(d, "SELECT max(id) FROM unit") + 1);
+	assert_int_equal(db_next_id(d, 1, "progress"), q(d, "SELECT max(id) FROM progress") + 1);
+	assert_int_equal(db_next_id(d, 1, "audit_event"), q(d, "SELECT max(id) FROM audit_event") + 1);
+	db_rollback(d);
+}
+
+/* A digest of the whole content: equal digests mean equal demos. */
+static const char *const digest_sql[] = {
+	"SELECT count(*) + coalesce(sum(id * length(name) + unit_id * length(title)), 0) FROM person",
+	"SELECT coalesce(sum(id * (length(title) + length(description)) + category_id + created_at + updated_at), 0) FROM problem",
+	"SELECT coalesce(sum(id * (unit_id + lead_person_id + owner_person_id + length(pledge) + length(state))"
+	" + applied_at + coalesce(solved_at, 0)), 0) FROM claim",
+	"SELECT coalesce(sum(claim_id * person_id + unit_id + length(role)), 0) FROM claim_member",
+	"SELECT coalesce(sum(id * (due_at % 100000) + coalesce(done_at, 0) + length(title)), 0) FROM milestone",
+	"SELECT coalesce(sum(id * (target % 1000003) + achieved % 1000003 + length(name)), 0) FROM metric",
+	"SELECT coalesce(sum(id * length(body) + at + length(title)), 0) FROM progress",
+	"SELECT coalesce(sum(progress_id * metric_id + value % 1000003), 0) FROM progress_value",
+	"SELECT coalesce(sum(id * person_id + length(note) + at), 0) FROM promotion",
+	"SELECT coalesce(sum(id * length(name) + coalesce(parent_id, 0)), 0) FROM unit",
+	"SELECT count(*) FROM problem_gram",
+	"SELECT coalesce(sum(next_id * length(name)), 0) FROM id_seq",
+};
+enum { NDIGEST = sizeof(digest_sql) / sizeof(digest_sql[0]) };
+
+static void digest(db *d, int64_t *out)
+{
+	for (int i = 0; i < NDIGEST; i++)
+		out[i] = q(d, digest_sql[i]);
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_demo_reproduces_every_figure_of_the_report(void **state)
+{
+	struct fixture *f = *state;
+
+	demo_ok(f->d);
+	check_batch(f->d);
+	check_problems(f->d);
+	check_claims(f->d);
+	check_people(f->d);
+	check_work(f->d);
+	check_cases(f->d);
+	check_search(f->d);
+	check_ids(f->d);
+}
+
+static void test_demo_refuses_a_non_empty_store_and_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	int64_t before[NDIGEST], after[NDIGEST];
+	char err[256] = "";
+
+	demo_ok(f->d);
+	digest(f->d, before);
+	assert_int_equal(demo_create(f->d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not empty"));
+	assert_null(strchr(err, '\n'));
+	digest(f->d, after);
+	assert_memory_equal(before, after, sizeof(before));
+	/* the connection is usable afterwards */
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem"), 104);
+}
+
+static void test_demo_refuses_a_store_that_is_not_migrated(void **state)
+{
+	struct fixture *f = *state;
+	db *d = store_new(f);
+	char err[256] = "";
+
+	assert_int_equal(demo_create(d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not migrated"));
+	assert_null(strchr(err, '\n'));
+	store_drop(f, d);
+}
+
+/* Two runs give the same content; on PostgreSQL, the same as on SQLite. */
+static void test_demo_is_the_same_on_every_run_and_store(void **state)
+{
+	struct fixture *f = *state;
+	struct fixture other = { .kind = DB_SQLITE };
+	int64_t a[NDIGEST], b[NDIGEST];
+	db *d2;
+
+	demo_ok(f->d);
+	digest(f->d, a);
+	d2 = store_new(&other);
+	migrate_ok(d2);
+	demo_ok(d2);
+	digest(d2, b);
+	store_drop(&other, d2);
+	for (int i = 0; i < NDIGEST; i++)
+		if (a[i] != b[i])
+			fail_msg("digest %d differs: %lld vs %lld (%s)", i, (long long)a[i], (long long)b[i], digest_sql[i]);
+}
+
+#define DEMO_TEST(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, demo_setup, demo_teardown, fx)
+#define BOTH(fx) \
+	DEMO_TEST(test_demo_reproduces_every_figure_of_the_report, fx), \
+	DEMO_TEST(test_demo_refuses_a_non_empty_store_and_changes_nothing, fx), \
+	DEMO_TEST(test_demo_is_the_same_on_every_run_and_store, fx), \
+	cmocka_unit_test_prestate(test_demo_refuses_a_store_that_is_not_migrated, fx)
+
+int main(void)
+{
+	const struct CMUnitTest sqlite_tests[] = { BOTH(&sqlite_fx) };
+	const struct CMUnitTest pg_tests[] = { BOTH(&pg_fx) };
+	const char *pg = getenv("JIEBANG_TEST_PG");
+	const char *require = getenv("JIEBANG_REQUIRE_PG");
+	int failed;
+
+	log_quiet(1);
+	failed = cmocka_run_group_tests_name("demo on SQLite", sqlite_tests, NULL, NULL);
+	if (pg && *pg) {
+		failed += cmocka_run_group_tests_name("demo on PostgreSQL", pg_tests, NULL, NULL);
+	} else if (require && !strcmp(require, "1")) {
+		fprintf(stderr, "test_demo: FAIL: JIEBANG_REQUIRE_PG=1 but JIEBANG_TEST_PG is not set\n");
+		failed++;
+	} else {
+		fprintf(stderr, "test_demo: PostgreSQL tests not requested (set JIEBANG_TEST_PG=postgres://... to run them)\n");
+	}
+	return failed ? 1 : 0;
+}
