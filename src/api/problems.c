@@ -63,10 +63,10 @@ static json_t *claim_json(const struct problem_detail *p)
 		json_array_append_new(progress, json_pack("{s:I, s:s, s:s, s:s}", "at", (json_int_t)e->at,
 			"title", e->title, "body", e->body, "author", e->author));
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:i}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:i}",
 		"id", (json_int_t)p->claim.id, "state", p->claim.state, "unit", p->claim.unit,
 		"unit_kind", p->claim.unit_kind, "lead", p->claim.lead, "lead_title", p->claim.lead_title,
-		"owner", p->claim.owner, "pledge", p->claim.pledge, "deadline", (json_int_t)p->claim.deadline,
+		"owner", p->claim.owner, "owner_title", p->claim.owner_title, "pledge", p->claim.pledge, "deadline", (json_int_t)p->claim.deadline,
 		"applied_at", (json_int_t)p->claim.applied_at, "members", members, "milestones", milestones,
 		"metrics", metrics, "progress", progress, "member_units", p->nmember_units);
 }

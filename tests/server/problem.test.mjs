@@ -20,7 +20,7 @@ test('the cable case: a task force of 14 units, 320,000 m of cable and 224 poles
   assert.equal(p.claim.member_units, 14);
   assert.match(p.claim.owner_title, /县委宣传部副部长/);
   const units = new Set(p.claim.members.map((m) => m.unit));
-  for (const u of ['电力', '移动', '电信', '联通', '有线电视'])
+  for (const u of ['供电', '移动', '电信', '联通', '有线电视'])
     assert.ok([...units].some((x) => x.includes(u)), u);
   const cable = p.claim.metrics.find((m) => m.target === 320000);
   assert.ok(cable && cable.achieved === 320000 && cable.uom === '米');
