@@ -19,6 +19,7 @@ export JIEBANG_TEST_PG JIEBANG_REQUIRE_PG=1
 
 failed=0
 for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || { echo "run.sh: no unit tests in $BUILD/tests (run make test)" >&2; failed=1; break; }
 	echo "== $t"
 	"$t" || failed=1
 done

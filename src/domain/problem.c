@@ -4,43 +4,69 @@
 #include <string.h>
 
 #include "domain/search.h"
+#include "util/text.h"
 
 #define PUBLIC_STATES "('published','claimed','in_progress','solved','accepted')"
 #define COUNTED_CLAIMS "('approved','signed','solved','accepted')"
 
-/* $1 tenant, $2 batch, $3 category, $4 state, $5 unit kind, $6-$9 search
- * pairs, $10 LIKE pattern; '' or 0 means "no filter". */
-#define BOARD_FROM_WHERE \
-	" FROM problem p" \
-	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id" \
-	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id" \
-	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.problem_id = p.id AND c.state IN " COUNTED_CLAIMS \
-	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id" \
-	" WHERE p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES \
+/* The board's filter. $1 tenant, $2 batch, $3 category, $4 state, $5 claiming
+ * unit kind, $6 LIKE pattern; '' or 0 means "no filter". These conditions
+ * only filter rows: what drives the scan is the primary key in the order
+ * asked for, or, when searching, the posting list of the query's first
+ * character pair, checked against up to three more (repeated when the
+ * query has fewer pairs). The pairs' placeholders follow the statement's
+ * other parameters, as PostgreSQL needs every $n up to the last used. */
+#define BOARD_COND \
+	" p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES \
 	" AND ($2 = 0 OR p.batch_id = $2)" \
 	" AND ($3 = 0 OR p.category_id = $3)" \
 	" AND ($4 = '' OR p.state = $4)" \
-	" AND ($5 = '' OR u.kind = $5)" \
-	" AND ($6 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $6))" \
-	" AND ($7 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $7))" \
-	" AND ($8 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $8))" \
-	" AND ($9 = '' OR p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = $9))" \
-	" AND ($10 = '' OR lower(p.title || ' ' || p.description) LIKE $10 ESCAPE '\\')"
+	" AND ($5 = '' OR EXISTS (SELECT 1 FROM claim kc JOIN unit ku ON ku.tenant_id = kc.tenant_id AND ku.id = kc.unit_id" \
+	"   WHERE kc.tenant_id = p.tenant_id AND kc.problem_id = p.id AND kc.state IN " COUNTED_CLAIMS " AND ku.kind = $5))" \
+	" AND ($6 = '' OR lower(p.title || ' ' || p.description) LIKE $6 ESCAPE '\\')"
 
-static const char board_count_sql[] = "SELECT count(*)" BOARD_FROM_WHERE;
+#define FROM_PLAIN " FROM problem p WHERE" BOARD_COND
+/* CROSS JOIN keeps SQLite's join order: posting list first. */
+#define FROM_PAIRS(g1, g2, g3, g4) \
+	" FROM problem_gram g CROSS JOIN problem p" \
+	" WHERE g.tenant_id = $1 AND g.gram = " g1 " AND p.tenant_id = g.tenant_id AND p.id = g.problem_id AND" BOARD_COND \
+	" AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g2 ")" \
+	" AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g3 ")" \
+	" AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g4 ")"
+#define ROWS_PAIRS FROM_PAIRS("$10", "$11", "$12", "$13")
+#define COUNT_PAIRS FROM_PAIRS("$7", "$8", "$9", "$10")
 
-/* $11 now, $12 sort, $13 limit, $14 offset. */
-static const char board_rows_sql[] =
-	"SELECT p.id, p.title, b.name, cat.name, p.state, coalesce(u.name, ''), coalesce(u.kind, ''),"
-	" coalesce((SELECT name FROM person o WHERE o.tenant_id = c.tenant_id AND o.id = c.owner_person_id), ''),"
-	" p.updated_at,"
-	" CASE WHEN p.state IN ('claimed','in_progress') AND EXISTS (SELECT 1 FROM milestone m"
-	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL AND m.due_at < $11)"
-	"   THEN 1 ELSE 0 END"
-	BOARD_FROM_WHERE
-	" ORDER BY CASE WHEN $12 = 1 THEN p.updated_at ELSE 0 END DESC,"
-	" CASE WHEN $12 = 2 THEN cat.position ELSE 0 END, p.id"
-	" LIMIT $13 OFFSET $14";
+#define ORDER_ID " ORDER BY p.id"
+#define ORDER_UPDATED " ORDER BY p.updated_at DESC, p.id DESC"
+#define ORDER_CATEGORY \
+	" ORDER BY (SELECT position FROM category pc WHERE pc.tenant_id = p.tenant_id AND pc.id = p.category_id), p.id"
+
+/* One page: the ids are chosen first ($8 limit, $9 offset), so the joins
+ * and subqueries below run for the rows shown, not for the rows skipped.
+ * $7 is now, for overdue milestones. */
+#define PAGE_ROWS(from, order) \
+	"SELECT p.id, p.title, b.name, cat.name, p.state, coalesce(u.name, ''), coalesce(u.kind, ''),"  \
+	" coalesce((SELECT name FROM person o WHERE o.tenant_id = c.tenant_id AND o.id = c.owner_person_id), ''),"  \
+	" p.updated_at,"  \
+	" CASE WHEN p.state IN ('claimed','in_progress') AND EXISTS (SELECT 1 FROM milestone m"  \
+	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL AND m.due_at < $7)"  \
+	"   THEN 1 ELSE 0 END"  \
+	" FROM (SELECT p.id" from order " LIMIT $8 OFFSET $9) pg"  \
+	" JOIN problem p ON p.tenant_id = $1 AND p.id = pg.id"  \
+	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"  \
+	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"  \
+	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.problem_id = p.id AND c.state IN " COUNTED_CLAIMS  \
+	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id" order
+
+/* [searching by pairs][enum problem_sort] */
+static const char *const board_rows_sql[2][3] = {
+	{ PAGE_ROWS(FROM_PLAIN, ORDER_ID), PAGE_ROWS(FROM_PLAIN, ORDER_UPDATED), PAGE_ROWS(FROM_PLAIN, ORDER_CATEGORY) },
+	{ PAGE_ROWS(ROWS_PAIRS, ORDER_ID), PAGE_ROWS(ROWS_PAIRS, ORDER_UPDATED), PAGE_ROWS(ROWS_PAIRS, ORDER_CATEGORY) },
+};
+static const char *const board_count_sql[2] = {
+	"SELECT count(*)" FROM_PLAIN,
+	"SELECT count(*)" COUNT_PAIRS,
+};
 
 /* LIKE pattern for a substring, with % _ \ escaped; "" when q is empty. */
 static const char *like_pattern(arena *a, const char *q)
@@ -61,19 +87,30 @@ static const char *like_pattern(arena *a, const char *q)
 	return p;
 }
 
-static void bind_filter(arena *a, db_stmt *st, int64_t tenant_id, const struct problem_filter *f)
+/* Bind $1-$6, and the four pairs from $first_pair on when first_pair > 0
+ * (a statement must not be given parameters it does not use). A query that
+ * is exactly one character pair is answered by the pair index alone;
+ * longer ones are confirmed by the LIKE test. */
+static void bind_filter(arena *a, db_stmt *st, int64_t tenant_id, const struct problem_filter *f, int first_pair)
 {
-	const char *q = f->q ? f->q : "", *grams[4] = { "", "", "", "" };
+	const char *q = f->q ? f->q : "", *grams[4];
+	int n = search_grams(a, q, grams, 4);
 
-	search_grams(a, q, grams, 4);
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, f->batch_id);
 	db_bind_int(st, 3, f->category_id);
 	db_bind_text(st, 4, f->state ? f->state : "");
 	db_bind_text(st, 5, f->unit_kind ? f->unit_kind : "");
-	for (int i = 0; i < 4; i++)
-		db_bind_text(st, 6 + i, grams[i]);
-	db_bind_text(st, 10, like_pattern(a, q));
+	db_bind_text(st, 6, n == 1 && utf8_len(q) == 2 ? "" : like_pattern(a, q));
+	for (int i = 0; first_pair && i < 4; i++)
+		db_bind_text(st, first_pair + i, grams[i < n ? i : n - 1]);
+}
+
+/* Whether the filter searches by character pairs (a 2+ character query). */
+static int by_pairs(arena *a, const struct problem_filter *f)
+{
+	const char *grams[1];
+	return f->q && search_grams(a, f->q, grams, 1) > 0;
 }
 
 static const char *col(arena *a, db_stmt *st, int i)
@@ -84,31 +121,31 @@ static const char *col(arena *a, db_stmt *st, int i)
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out)
 {
+	int pairs = by_pairs(a, f);
 	db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
-	st = db_prepare(d, board_count_sql);
+	st = db_prepare(d, board_count_sql[pairs]);
 	if (!st)
 		goto fail;
-	bind_filter(a, st, tenant_id, f);
+	bind_filter(a, st, tenant_id, f, pairs ? 7 : 0);
 	rc = db_step(st);
 	out->total = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
 	if (rc != DB_ROW)
 		goto fail;
 
-	st = db_prepare(d, board_rows_sql);
+	st = db_prepare(d, board_rows_sql[pairs][f->sort]);
 	if (!st)
 		goto fail;
-	bind_filter(a, st, tenant_id, f);
+	bind_filter(a, st, tenant_id, f, pairs ? 10 : 0);
+	db_bind_int(st, 7, f->now);
+	db_bind_int(st, 8, f->per_page);
+	db_bind_int(st, 9, (f->page - 1) * f->per_page);
 	out->items = arena_alloc(a, (size_t)f->per_page * sizeof(*out->items));
-	db_bind_int(st, 11, f->now);
-	db_bind_int(st, 12, f->sort);
-	db_bind_int(st, 13, f->per_page);
-	db_bind_int(st, 14, (f->page - 1) * f->per_page);
 	while ((rc = db_step(st)) == DB_ROW && out->n < f->per_page) {
 		struct problem_row *p = &out->items[out->n++];
 		p->id = db_col_int(st, 0);
