@@ -63,10 +63,16 @@ static const char *const board_rows_sql[2][3] = {
 	{ PAGE_ROWS(FROM_PLAIN, ORDER_ID), PAGE_ROWS(FROM_PLAIN, ORDER_UPDATED), PAGE_ROWS(FROM_PLAIN, ORDER_CATEGORY) },
 	{ PAGE_ROWS(ROWS_PAIRS, ORDER_ID), PAGE_ROWS(ROWS_PAIRS, ORDER_UPDATED), PAGE_ROWS(ROWS_PAIRS, ORDER_CATEGORY) },
 };
+/* [searching by pairs]; without a search or a unit kind, the total comes
+ * from problem_tally ($1-$4 only). */
 static const char *const board_count_sql[2] = {
 	"SELECT count(*)" FROM_PLAIN,
 	"SELECT count(*)" COUNT_PAIRS,
 };
+static const char board_tally_sql[] =
+	"SELECT coalesce(sum(n), 0) FROM problem_tally t"
+	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " PUBLIC_STATES
+	" AND ($2 = 0 OR t.batch_id = $2) AND ($3 = 0 OR t.category_id = $3) AND ($4 = '' OR t.state = $4)";
 
 /* LIKE pattern for a substring, with % _ \ escaped; "" when q is empty. */
 static const char *like_pattern(arena *a, const char *q)
@@ -118,6 +124,24 @@ static const char *col(arena *a, db_stmt *st, int i)
 	return arena_strdup(a, db_col_text(st, i));
 }
 
+/* The board's total from problem_tally; DB_ROW on success. */
+static int tally_total(db *d, int64_t tenant_id, const struct problem_filter *f, int64_t *total)
+{
+	db_stmt *st = db_prepare(d, board_tally_sql);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, f->batch_id);
+	db_bind_int(st, 3, f->category_id);
+	db_bind_text(st, 4, f->state ? f->state : "");
+	rc = db_step(st);
+	*total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return rc;
+}
+
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out)
 {
@@ -128,13 +152,17 @@ int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter
 	memset(out, 0, sizeof(*out));
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
-	st = db_prepare(d, board_count_sql[pairs]);
-	if (!st)
-		goto fail;
-	bind_filter(a, st, tenant_id, f, pairs ? 7 : 0);
-	rc = db_step(st);
-	out->total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
+	if (!(f->q && *f->q) && !f->unit_kind) {
+		rc = tally_total(d, tenant_id, f, &out->total);
+	} else {
+		st = db_prepare(d, board_count_sql[pairs]);
+		if (!st)
+			goto fail;
+		bind_filter(a, st, tenant_id, f, pairs ? 7 : 0);
+		rc = db_step(st);
+		out->total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+		db_done(st);
+	}
 	if (rc != DB_ROW)
 		goto fail;
 

@@ -9,21 +9,22 @@
 
 /* Each query takes $1 tenant, $2 batch (0: all) and yields code, total[,
  * claimed, solved]. */
+/* From problem_tally, which the store keeps in step with problem. */
 static const char by_category_sql[] =
-	"SELECT cat.name, count(p.id),"
-	" coalesce(sum(CASE WHEN p.state IN " CLAIMED_STATES " THEN 1 ELSE 0 END), 0),"
-	" coalesce(sum(CASE WHEN p.state IN ('solved','accepted') THEN 1 ELSE 0 END), 0)"
+	"SELECT cat.name, coalesce(sum(t.n), 0),"
+	" coalesce(sum(CASE WHEN t.state IN " CLAIMED_STATES " THEN t.n ELSE 0 END), 0),"
+	" coalesce(sum(CASE WHEN t.state IN ('solved','accepted') THEN t.n ELSE 0 END), 0)"
 	" FROM category cat"
-	" LEFT JOIN problem p ON p.tenant_id = cat.tenant_id AND p.category_id = cat.id"
-	"   AND p.is_public = 1 AND p.state IN " PUBLIC_STATES " AND ($2 = 0 OR p.batch_id = $2)"
+	" LEFT JOIN problem_tally t ON t.tenant_id = cat.tenant_id AND t.category_id = cat.id"
+	"   AND t.is_public = 1 AND t.state IN " PUBLIC_STATES " AND ($2 = 0 OR t.batch_id = $2)"
 	" WHERE cat.tenant_id = $1"
 	" GROUP BY cat.id, cat.name, cat.position ORDER BY cat.position, cat.id";
 
 static const char by_state_sql[] =
-	"SELECT p.state, count(*) FROM problem p"
-	" WHERE p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES
-	" AND ($2 = 0 OR p.batch_id = $2)"
-	" GROUP BY p.state ORDER BY p.state";
+	"SELECT t.state, sum(t.n) FROM problem_tally t"
+	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " PUBLIC_STATES
+	" AND ($2 = 0 OR t.batch_id = $2)"
+	" GROUP BY t.state HAVING sum(t.n) > 0 ORDER BY t.state";
 
 static const char units_sql[] =
 	"SELECT u.kind, count(DISTINCT c.unit_id) FROM claim c"

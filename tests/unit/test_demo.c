@@ -515,10 +515,47 @@ static void test_demo_is_the_same_on_every_run_and_store(void **state)
 }
 
 #define DEMO_TEST(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, demo_setup, demo_teardown, fx)
+/* problem_tally must equal a recount of problem after any change. */
+static void check_tally(db *d)
+{
+	assert_int_equal(q(d, "SELECT count(*) FROM ("
+			      " SELECT tenant_id, batch_id, category_id, state, is_public, count(*) AS n FROM problem"
+			      " GROUP BY tenant_id, batch_id, category_id, state, is_public"
+			      " EXCEPT SELECT tenant_id, batch_id, category_id, state, is_public, n FROM problem_tally) x"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem_tally t WHERE n <> (SELECT count(*) FROM problem p"
+			      " WHERE p.tenant_id = t.tenant_id AND p.batch_id = t.batch_id AND p.category_id = t.category_id"
+			      " AND p.state = t.state AND p.is_public = t.is_public)"), 0);
+}
+
+static void exec_ok(db *d, const char *sql)
+{
+	if (db_exec(d, sql) < 0)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+}
+
+static void test_the_problem_tally_follows_every_change(void **state)
+{
+	struct fixture *f = *state;
+
+	demo_ok(f->d);
+	check_tally(f->d);
+	exec_ok(f->d, "UPDATE problem SET state = 'withdrawn' WHERE tenant_id = 1 AND id IN (1, 2, 3)");
+	exec_ok(f->d, "UPDATE problem SET category_id = 2, is_public = 0 WHERE tenant_id = 1 AND id = 4");
+	exec_ok(f->d, "UPDATE problem SET title = 'x' WHERE tenant_id = 1 AND id = 5");
+	exec_ok(f->d, "INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name,"
+		      " state, is_public, created_at, updated_at) VALUES (1, 1000, 1, 8, 't', 'd', 'p', 'proposed', 1, 1, 1)");
+	exec_ok(f->d, "DELETE FROM problem WHERE tenant_id = 1 AND id = 1000");
+	exec_ok(f->d, "INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name,"
+		      " state, is_public, created_at, updated_at) VALUES (1, 1001, 1, 7, 't', 'd', 'p', 'published', 1, 1, 1)");
+	check_tally(f->d);
+	assert_int_equal(q(f->d, "SELECT sum(n) FROM problem_tally WHERE state = 'withdrawn'"), 3);
+}
+
 #define BOTH(fx) \
 	DEMO_TEST(test_demo_reproduces_every_figure_of_the_report, fx), \
 	DEMO_TEST(test_demo_refuses_a_non_empty_store_and_changes_nothing, fx), \
 	DEMO_TEST(test_demo_is_the_same_on_every_run_and_store, fx), \
+	DEMO_TEST(test_the_problem_tally_follows_every_change, fx), \
 	cmocka_unit_test_prestate(test_demo_refuses_a_store_that_is_not_migrated, fx)
 
 int main(void)
