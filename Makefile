@@ -83,5 +83,16 @@ test: $(BUILD)/jiebang $(UNIT_BIN)
 bench: jiebang
 	./bench/run.sh
 
+# libFuzzer targets (clang), run for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+FUZZ_OBJ = $(filter-out src/main.c,$(SRC))
+fuzz: build/rel/embedded.h
+	@mkdir -p build/fuzz
+	@set -e; for f in fuzz/fuzz_*.c; do n=$$(basename $$f .c); \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibuild/rel \
+	    $$(pkg-config --cflags $(LIBS_PKG)) -o build/fuzz/$$n $$f $(FUZZ_OBJ) build/rel/embedded.c \
+	    $$(pkg-config --libs $(LIBS_PKG)) -lpthread -lm; \
+	  echo "== $$n"; build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 2>&1 | tail -n 3; done
+
 clean:
 	rm -rf build jiebang

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
 libjansson-dev libpq-dev libcmocka-dev postgresql-15 nginx-light nodejs tidy
-sqlite3 iproute2"
+sqlite3 iproute2 clang libclang-rt-14-dev wrk"
 
 missing=""
 for p in $PKGS; do
