@@ -65,6 +65,23 @@ sleep 0.5
 load "nginx static board.html (same bytes)" "http://127.0.0.1:$nport/board.html"
 
 kill "$pid"; wait "$pid" 2>/dev/null || true
+
+echo "== demo store on PostgreSQL 15 (throwaway cluster)"
+pgdir=$(mktemp -u /tmp/jiebang-bench-pg.XXXXXX) # postgres must reach it
+pgurl=$(scripts/pgtest.sh start "$pgdir")
+trap 'scripts/pgtest.sh stop "$pgdir" >/dev/null 2>&1; cleanup' EXIT INT TERM
+psql "${pgurl}postgres" -qc "CREATE DATABASE bench" >/dev/null
+"$BIN" demo --db "${pgurl}bench" >/dev/null
+JIEBANG_QUIET=1 "$BIN" serve --db "${pgurl}bench" --port "$port" >/dev/null 2>&1 &
+pid=$!; pids="$pids $pid"
+wait_up "$url"
+load "board /" "$url/"
+load "board search ?q=缆线" "$url/?q=%E7%BC%86%E7%BA%BF"
+load "problem page /problems/1" "$url/problems/1"
+load "statistics /stats" "$url/stats"
+load "api /api/v1/stats" "$url/api/v1/stats"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
 echo "== $N problems (SQLite)"
 gen="build/rel/bench-gen"
 mkdir -p build/rel

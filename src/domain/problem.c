@@ -26,15 +26,18 @@
 	" AND ($6 = '' OR lower(p.title || ' ' || p.description) LIKE $6 ESCAPE '\\')"
 
 #define FROM_PLAIN " FROM problem p WHERE" BOARD_COND
-/* CROSS JOIN keeps SQLite's join order: posting list first. */
-#define FROM_PAIRS(g1, g2, g3, g4) \
+/* CROSS JOIN keeps SQLite's join order: posting list first. PAIRS<k> are
+ * the variants for k distinct pairs, with their placeholders from $n on. */
+#define PAIRS_FROM(g1) \
 	" FROM problem_gram g CROSS JOIN problem p" \
-	" WHERE g.tenant_id = $1 AND g.gram = " g1 " AND p.tenant_id = g.tenant_id AND p.id = g.problem_id AND" BOARD_COND \
-	" AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g2 ")" \
-	" AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g3 ")" \
-	" AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g4 ")"
-#define ROWS_PAIRS FROM_PAIRS("$10", "$11", "$12", "$13")
-#define COUNT_PAIRS FROM_PAIRS("$7", "$8", "$9", "$10")
+	" WHERE g.tenant_id = $1 AND g.gram = " g1 " AND p.tenant_id = g.tenant_id AND p.id = g.problem_id AND" BOARD_COND
+#define ALSO(g) " AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g ")"
+#define PAIRS1(a, b, c, d) PAIRS_FROM(a)
+#define PAIRS2(a, b, c, d) PAIRS_FROM(a) ALSO(b)
+#define PAIRS3(a, b, c, d) PAIRS_FROM(a) ALSO(b) ALSO(c)
+#define PAIRS4(a, b, c, d) PAIRS_FROM(a) ALSO(b) ALSO(c) ALSO(d)
+#define ROWS_PAIRS(k) PAIRS##k("$10", "$11", "$12", "$13")
+#define COUNT_PAIRS(k) PAIRS##k("$7", "$8", "$9", "$10")
 
 #define ORDER_ID " ORDER BY p.id"
 #define ORDER_UPDATED " ORDER BY p.updated_at DESC, p.id DESC"
@@ -58,16 +61,21 @@
 	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.problem_id = p.id AND c.state IN " COUNTED_CLAIMS  \
 	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id" order
 
-/* [searching by pairs][enum problem_sort] */
-static const char *const board_rows_sql[2][3] = {
-	{ PAGE_ROWS(FROM_PLAIN, ORDER_ID), PAGE_ROWS(FROM_PLAIN, ORDER_UPDATED), PAGE_ROWS(FROM_PLAIN, ORDER_CATEGORY) },
-	{ PAGE_ROWS(ROWS_PAIRS, ORDER_ID), PAGE_ROWS(ROWS_PAIRS, ORDER_UPDATED), PAGE_ROWS(ROWS_PAIRS, ORDER_CATEGORY) },
+#define ROWS_SORTS(from) { PAGE_ROWS(from, ORDER_ID), PAGE_ROWS(from, ORDER_UPDATED), PAGE_ROWS(from, ORDER_CATEGORY) }
+
+/* [distinct pairs searched by, 0-4][enum problem_sort] */
+static const char *const board_rows_sql[5][3] = {
+	ROWS_SORTS(FROM_PLAIN), ROWS_SORTS(ROWS_PAIRS(1)), ROWS_SORTS(ROWS_PAIRS(2)),
+	ROWS_SORTS(ROWS_PAIRS(3)), ROWS_SORTS(ROWS_PAIRS(4)),
 };
-/* [searching by pairs]; without a search or a unit kind, the total comes
- * from problem_tally ($1-$4 only). */
-static const char *const board_count_sql[2] = {
+/* [distinct pairs]; without a search or a unit kind, the total comes from
+ * problem_tally ($1-$4 only). */
+static const char *const board_count_sql[5] = {
 	"SELECT count(*)" FROM_PLAIN,
-	"SELECT count(*)" COUNT_PAIRS,
+	"SELECT count(*)" COUNT_PAIRS(1),
+	"SELECT count(*)" COUNT_PAIRS(2),
+	"SELECT count(*)" COUNT_PAIRS(3),
+	"SELECT count(*)" COUNT_PAIRS(4),
 };
 static const char board_tally_sql[] =
 	"SELECT coalesce(sum(n), 0) FROM problem_tally t"
@@ -93,10 +101,10 @@ static const char *like_pattern(arena *a, const char *q)
 	return p;
 }
 
-/* Bind $1-$6, and the four pairs from $first_pair on when first_pair > 0
- * (a statement must not be given parameters it does not use). A query that
- * is exactly one character pair is answered by the pair index alone;
- * longer ones are confirmed by the LIKE test. */
+/* Bind $1-$6, and the query's distinct pairs from $first_pair on when
+ * first_pair > 0 (a statement must not be given parameters it does not
+ * use). A query that is exactly one character pair is answered by the pair
+ * index alone; longer ones are confirmed by the LIKE test. */
 static void bind_filter(arena *a, db_stmt *st, int64_t tenant_id, const struct problem_filter *f, int first_pair)
 {
 	const char *q = f->q ? f->q : "", *grams[4];
@@ -108,15 +116,15 @@ static void bind_filter(arena *a, db_stmt *st, int64_t tenant_id, const struct p
 	db_bind_text(st, 4, f->state ? f->state : "");
 	db_bind_text(st, 5, f->unit_kind ? f->unit_kind : "");
 	db_bind_text(st, 6, n == 1 && utf8_len(q) == 2 ? "" : like_pattern(a, q));
-	for (int i = 0; first_pair && i < 4; i++)
-		db_bind_text(st, first_pair + i, grams[i < n ? i : n - 1]);
+	for (int i = 0; first_pair && i < n; i++)
+		db_bind_text(st, first_pair + i, grams[i]);
 }
 
-/* Whether the filter searches by character pairs (a 2+ character query). */
-static int by_pairs(arena *a, const struct problem_filter *f)
+/* How many distinct pairs the search uses (0: no search by pairs). */
+static int npairs(arena *a, const struct problem_filter *f)
 {
-	const char *grams[1];
-	return f->q && search_grams(a, f->q, grams, 1) > 0;
+	const char *grams[4];
+	return f->q ? search_grams(a, f->q, grams, 4) : 0;
 }
 
 static const char *col(arena *a, db_stmt *st, int i)
@@ -145,7 +153,7 @@ static int tally_total(db *d, int64_t tenant_id, const struct problem_filter *f,
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out)
 {
-	int pairs = by_pairs(a, f);
+	int pairs = npairs(a, f);
 	db_stmt *st;
 	int rc;
 
