@@ -244,8 +244,8 @@ static const char progress_sql[] =
 	" JOIN person pe ON pe.tenant_id = pr.tenant_id AND pe.id = pr.author_person_id"
 	" WHERE pr.tenant_id = $1 AND pr.claim_id = $2 AND pr.is_public = 1 ORDER BY pr.at DESC, pr.id DESC";
 
-/* Run sql bound with (tenant, id) and grow *items one row at a time through
- * fill(). Returns the row count or -1. */
+/* Run sql bound with $1 tenant (and $2 id when id > 0) and grow *items one
+ * row at a time through fill(). Returns the row count or -1. */
 typedef void (*fill_fn)(arena *a, db_stmt *st, void *item);
 
 static int fetch_all(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t id,
@@ -258,7 +258,8 @@ static int fetch_all(db *d, arena *a, const char *sql, int64_t tenant_id, int64_
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, tenant_id);
-	db_bind_int(st, 2, id);
+	if (id > 0)
+		db_bind_int(st, 2, id);
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -426,14 +427,14 @@ static void fill_named(arena *a, db_stmt *st, void *item)
 
 int problem_batches(db *d, arena *a, int64_t tenant_id, struct named **out, int *n)
 {
-	*n = fetch_all(d, a, "SELECT id, name FROM batch WHERE tenant_id = $1 AND id > $2 ORDER BY year DESC, id",
+	*n = fetch_all(d, a, "SELECT id, name FROM batch WHERE tenant_id = $1 ORDER BY year DESC, id",
 		       tenant_id, 0, sizeof(**out), (void **)out, fill_named);
 	return *n < 0 ? -1 : 0;
 }
 
 int problem_categories(db *d, arena *a, int64_t tenant_id, struct named **out, int *n)
 {
-	*n = fetch_all(d, a, "SELECT id, name FROM category WHERE tenant_id = $1 AND id > $2 ORDER BY position, id",
+	*n = fetch_all(d, a, "SELECT id, name FROM category WHERE tenant_id = $1 ORDER BY position, id",
 		       tenant_id, 0, sizeof(**out), (void **)out, fill_named);
 	return *n < 0 ? -1 : 0;
 }

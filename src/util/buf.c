@@ -133,9 +133,14 @@ void buf_int_grouped(buf *b, int64_t v)
 
 void buf_html(buf *b, const char *s)
 {
-	const char *run = s;
+	buf_html_n(b, s, strlen(s));
+}
 
-	for (; *s; s++) {
+void buf_html_n(buf *b, const char *s, size_t n)
+{
+	const char *run = s, *end = s + n;
+
+	for (; s < end; s++) {
 		const char *rep;
 		switch (*s) {
 		case '&': rep = "&amp;"; break;

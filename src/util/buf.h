@@ -38,6 +38,7 @@ void buf_int_grouped(buf *b, int64_t v);
 
 /* Escaping appenders: safe for untrusted, valid UTF-8 input. */
 void buf_html(buf *b, const char *s);
+void buf_html_n(buf *b, const char *s, size_t n);
 void buf_json_str(buf *b, const char *s); /* writes the quotes too */
 void buf_url(buf *b, const char *s);      /* percent-encodes all but unreserved */
 

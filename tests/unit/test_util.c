@@ -49,6 +49,9 @@ static void html_escaping_covers_every_special_character(void **state)
 	buf_html(&b, "<script>alert('缆线')</script>");
 	assert_null(strchr(b.s, '<'));
 	assert_non_null(strstr(b.s, "缆线"));
+	buf_reset(&b);
+	buf_html_n(&b, "a<b>c", 3); /* a prefix only */
+	assert_string_equal(b.s, "a&lt;b");
 	buf_release(&b);
 }
 
