@@ -26,7 +26,7 @@ done
 for store in sqlite postgres; do
 	echo "== server tests on $store"
 	JIEBANG_BIN="$BUILD/jiebang" JIEBANG_TEST_STORE=$store \
-		node --test --test-concurrency=1 tests/server/ || failed=1
+		node --test tests/server/ || failed=1
 done
 [ $failed = 0 ] || { echo "run.sh: some tests failed" >&2; exit 1; }
 echo "run.sh: all tests passed"
