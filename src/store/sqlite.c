@@ -22,6 +22,8 @@ struct sq_db {
 	struct db_base base;
 	sqlite3 *h;
 	int in_txn;
+	int errcode;          /* of the most recent failure */
+	char errmsg[256];
 	struct sq_stmt *cache[CACHE_SLOTS];
 };
 
@@ -73,14 +75,21 @@ static void sq_close(db *dd)
 	free(d);
 }
 
+/* Remember the failure: a later ROLLBACK must not erase what went wrong. */
+static void sq_failed(struct sq_db *d)
+{
+	d->errcode = sqlite3_extended_errcode(d->h);
+	snprintf(d->errmsg, sizeof(d->errmsg), "%s", sqlite3_errmsg(d->h));
+}
+
 static const char *sq_errmsg(const db *d)
 {
-	return sqlite3_errmsg(SQ(d)->h);
+	return SQ(d)->errmsg[0] ? SQ(d)->errmsg : "not an error";
 }
 
 static enum db_errclass sq_errclass(const db *d)
 {
-	int rc = sqlite3_errcode(SQ(d)->h) & 0xff;
+	int rc = SQ(d)->errcode & 0xff;
 	if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
 		return DB_EOK;
 	if (rc == SQLITE_CONSTRAINT)
@@ -131,6 +140,7 @@ static db_stmt *sq_prepare(db *dd, const char *sql)
 		s->db = d;
 		s->key = sql;
 		if (sqlite3_prepare_v3(d->h, text, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK) {
+			sq_failed(d);
 			free(text);
 			free(s);
 			return NULL;
@@ -161,6 +171,7 @@ static int sq_step(db_stmt *st)
 		return DB_ROW;
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
+	sq_failed(SS(st)->db);
 	return DB_ERROR;
 }
 
@@ -182,7 +193,10 @@ static void sq_done(db_stmt *st)
 
 static int sq_exec(db *d, const char *sql)
 {
-	return sqlite3_exec(SQ(d)->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	if (sqlite3_exec(SQ(d)->h, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	sq_failed(SQ(d));
+	return -1;
 }
 
 static int sq_begin(db *d, enum db_txn mode)
