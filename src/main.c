@@ -13,6 +13,7 @@
 #include "domain/demo.h"
 #include "domain/tenant.h"
 #include "http/server.h"
+#include "store/copy.h"
 #include "store/db.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -26,6 +27,8 @@ struct opts {
 	const char *listen;
 	int port;
 	const char *name, *slug;
+	const char *from, *to; /* migrate-store */
+	const char *file;      /* the positional FILE of backup and restore */
 	char dburl[4096];
 };
 
@@ -33,6 +36,7 @@ struct cmd {
 	const char *name;
 	int (*fn)(struct opts *o);
 	const char *flags; /* which options the command takes */
+	const char *arg;   /* name of its one positional argument, or NULL */
 	const char *help;
 };
 
@@ -190,6 +194,47 @@ static int cmd_serve(struct opts *o)
 	return server_run(&cfg);
 }
 
+static int cmd_backup(struct opts *o)
+{
+	char err[512];
+
+	if (db_backup(store_url(o), o->file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "jiebang: backup: %s\n", err);
+		return 1;
+	}
+	printf("backed up the store to %s\n", o->file);
+	return 0;
+}
+
+static int cmd_restore(struct opts *o)
+{
+	char err[512];
+
+	if (ensure_data_dir(o) < 0)
+		return 1;
+	if (db_restore(store_url(o), o->file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "jiebang: restore: %s\n", err);
+		return 1;
+	}
+	printf("restored %s into the store\n", o->file);
+	return 0;
+}
+
+/* --from defaults to the store --data/--db name; --to is required. */
+static int cmd_migrate_store(struct opts *o)
+{
+	const char *from = o->from ? o->from : store_url(o);
+	char err[512];
+
+	if (!o->to)
+		return usage_error("migrate-store needs --to URL");
+	if (db_copy_store(from, o->to, stdout, err, sizeof(err)) < 0) {
+		fprintf(stderr, "jiebang: migrate-store: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_version(struct opts *o)
 {
 	printf("jiebang %s (schema %d)\n", VERSION, db_latest_version());
@@ -197,23 +242,28 @@ static int cmd_version(struct opts *o)
 }
 
 static const struct cmd cmds[] = {
-	{ "serve", cmd_serve, "dblp", "serve the web UI and API" },
-	{ "init", cmd_init, "dbns", "create the store and the first tenant" },
-	{ "demo", cmd_demo, "db", "create the 滦南 2022 demo campaign in an empty store" },
-	{ "migrate", cmd_migrate, "db", "bring the store's schema up to date" },
-	{ "version", cmd_version, "", "print the version" },
+	{ "serve", cmd_serve, "dblp", NULL, "serve the web UI and API" },
+	{ "init", cmd_init, "dbns", NULL, "create the store and the first tenant" },
+	{ "demo", cmd_demo, "db", NULL, "create the 滦南 2022 demo campaign in an empty store" },
+	{ "migrate", cmd_migrate, "db", NULL, "bring the store's schema up to date" },
+	{ "backup", cmd_backup, "db", "FILE", "write a consistent copy of the store to FILE (a new file)" },
+	{ "restore", cmd_restore, "db", "FILE", "restore a backup FILE into a new or empty store" },
+	{ "migrate-store", cmd_migrate_store, "dbft", NULL,
+	  "copy a whole deployment to another store (SQLite <-> PostgreSQL)" },
+	{ "version", cmd_version, "", NULL, "print the version" },
 };
 
 static void help(FILE *f, const struct cmd *c)
 {
 	if (c) {
-		fprintf(f, "usage: jiebang %s [options]\n  %s\n", c->name, c->help);
+		fprintf(f, "usage: jiebang %s%s%s [options]\n  %s\n", c->name, c->arg ? " " : "",
+			c->arg ? c->arg : "", c->help);
 	} else {
 		fputs("usage: jiebang <command> [options]\ncommands:\n", f);
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-			fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+			fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].help);
 	}
-	const char *fl = c ? c->flags : "dblpns";
+	const char *fl = c ? c->flags : "dblpnsft";
 	fputs("options:\n", f);
 	if (strchr(fl, 'd'))
 		fputs("  --data DIR     data directory (default ./data)\n", f);
@@ -228,6 +278,10 @@ static void help(FILE *f, const struct cmd *c)
 		fputs("  --name NAME    the tenant's name (default 示范县)\n", f);
 	if (strchr(fl, 's'))
 		fputs("  --slug SLUG    the tenant's short name (default default)\n", f);
+	if (strchr(fl, 'f'))
+		fputs("  --from URL     migrate-store: the store to copy (default: the --data/--db store)\n", f);
+	if (strchr(fl, 't'))
+		fputs("  --to URL       migrate-store: the new or empty store to copy into\n", f);
 	fputs("  --help         this text\n", f);
 }
 
@@ -237,21 +291,44 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
 		{ "listen", required_argument, NULL, 'l' }, { "port", required_argument, NULL, 'p' },
 		{ "name", required_argument, NULL, 'n' }, { "slug", required_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	int ch;
+	const char *last_optarg = NULL;
+	int ch, npos = 0;
 	int64_t port;
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "+", longopts, NULL);
+		if (ch == -1) {
+			/* A positional argument (options may follow it), or all
+			 * that follow a "--". */
+			bool dashdash = optind > 1 && !strcmp(argv[optind - 1], "--") &&
+					argv[optind - 1] != last_optarg;
+			if (optind >= argc)
+				break;
+			for (; optind < argc; optind++) {
+				if (npos == (c->arg ? 1 : 0))
+					return usage_error("unexpected argument '%s'", argv[optind]);
+				o->file = argv[optind];
+				npos++;
+				if (!dashdash) {
+					optind++;
+					break;
+				}
+			}
+			continue;
+		}
+		last_optarg = optarg;
 		if (ch == 'h') {
 			help(stdout, c);
 			exit(0);
 		}
 		if (ch == '?' || ch == ':') {
 			const char *bad = argv[optind - 1];
-			if (optopt && strchr("dblpns", optopt))
+			if (optopt && strchr("dblpnsft", optopt))
 				return usage_error("option '%s' needs a value", bad);
 			return usage_error("unknown option '%s'", bad);
 		}
@@ -263,6 +340,8 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 		case 'l': o->listen = optarg; break;
 		case 'n': o->name = optarg; break;
 		case 's': o->slug = optarg; break;
+		case 'f': o->from = optarg; break;
+		case 't': o->to = optarg; break;
 		case 'p':
 			if (parse_int(optarg, 1, 65535, &port) < 0)
 				return usage_error("--port: '%s' is not a port number (1-65535)", optarg);
@@ -270,8 +349,10 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 			break;
 		}
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (c->arg && npos == 0)
+		return usage_error("%s needs %s", c->name, c->arg);
+	if (c->arg && !*o->file)
+		return usage_error("%s: %s must not be empty", c->name, c->arg);
 	if (!*o->data)
 		return usage_error("--data: the directory must not be empty");
 	if (!utf8_valid(o->name, strlen(o->name)) || !*o->name || utf8_len(o->name) > 64)

@@ -36,6 +36,8 @@ int64_t db_col_int(db_stmt *st, int c) { return SDRV(st)->col_int(st, c); }
 const char *db_col_text(db_stmt *st, int c) { return SDRV(st)->col_text(st, c); }
 const char *db_col_name(db_stmt *st, int c) { return SDRV(st)->col_name(st, c); }
 void db_done(db_stmt *st) { if (st) SDRV(st)->done(st); }
+db_stmt *db_prepare_dynamic(db *d, const char *sql) { return DRV(d)->prepare_dynamic(d, sql); }
+void db_finalize(db_stmt *st) { if (st) SDRV(st)->finalize(st); }
 int db_exec(db *d, const char *sql) { return DRV(d)->exec(d, sql); }
 int db_begin(db *d, enum db_txn m) { return DRV(d)->begin(d, m); }
 int db_commit(db *d) { return DRV(d)->commit(d); }

@@ -60,6 +60,17 @@ const char *db_col_text(db_stmt *st, int col);
 const char *db_col_name(db_stmt *st, int col);
 void db_done(db_stmt *st);
 
+/* A statement whose SQL is built at run time (store/copy.c builds INSERTs
+ * from a table's column names). Unlike db_prepare() the text is copied, not
+ * cached, and need not be static; the caller owns the statement: use it as
+ * any other (bind, step, db_done, again) and free it with db_finalize().
+ * Build the text from quoted identifiers and $n placeholders only, never
+ * from values. */
+db_stmt *db_prepare_dynamic(db *d, const char *sql) __attribute__((warn_unused_result));
+/* Frees a db_prepare_dynamic() statement (NULL is fine); on a cached
+ * statement it is db_done(). Must precede db_close(). */
+void db_finalize(db_stmt *st);
+
 /* Run one or more statements without parameters (DDL, pragmas). */
 int db_exec(db *d, const char *sql) __attribute__((warn_unused_result));
 int db_begin(db *d, enum db_txn mode) __attribute__((warn_unused_result));

@@ -25,6 +25,8 @@ struct db_driver {
 	int (*begin)(db *d, enum db_txn mode);
 	int (*commit)(db *d);
 	void (*rollback)(db *d);
+	db_stmt *(*prepare_dynamic)(db *d, const char *sql);
+	void (*finalize)(db_stmt *st);
 };
 
 /* Every driver's db and db_stmt structs begin with these headers. */

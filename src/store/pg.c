@@ -18,7 +18,10 @@
  *   until the caller has called db_rollback(): the transaction is gone, and
  *   running its remaining statements in autocommit would commit half of it.
  * - Statement structs are freed only by db_close(), so a db_stmt a caller
- *   still holds stays valid across a reconnect. */
+ *   still holds stays valid across a reconnect. The exception is a
+ *   db_prepare_dynamic() statement: it owns a copy of its text, is not in
+ *   the cache, and is freed (and DEALLOCATEd when its session is still
+ *   usable) by db_finalize(). */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,7 @@ struct pg_stmt {
 	struct db_stmt_base base;
 	struct pg_db *db;
 	const char *key;      /* the caller's SQL text: cache key and source */
+	char *dynamic;        /* db_prepare_dynamic: owned copy (key points here) */
 	char name[16];        /* server-side name, "s1", "s2", ... */
 	unsigned gen;         /* session it is prepared in; 0: none yet */
 	int nparams;
@@ -332,6 +336,7 @@ static void pg_stmt_free(struct pg_stmt *s)
 	free(s->vals);
 	free(s->owned);
 	free(s->ibuf);
+	free(s->dynamic);
 	free(s);
 }
 
@@ -414,6 +419,27 @@ static db_stmt *pg_prepare(db *dd, const char *sql)
 	/* Cache full (cannot happen with static SQL): a one-off statement would
 	 * leak, so refuse loudly. */
 	xdie("postgres: statement cache full");
+}
+
+static db_stmt *pg_prepare_dynamic(db *dd, const char *sql)
+{
+	struct pg_db *d = PD(dd);
+	struct pg_stmt *s;
+
+	if (pg_ensure(d) < 0)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->base.drv = &db_pg_driver;
+	s->db = d;
+	s->dynamic = xstrdup(sql);
+	s->key = s->dynamic;
+	s->row = -1;
+	snprintf(s->name, sizeof(s->name), "s%u", ++d->nnames);
+	if (pg_stmt_prepare(d, s) < 0) {
+		pg_stmt_free(s);
+		return NULL;
+	}
+	return (db_stmt *)s;
 }
 
 /* Index into the binding arrays for parameter idx (1-based), its old text
@@ -553,6 +579,27 @@ static void pg_done(db_stmt *st)
 	pg_stmt_unbind(s);
 }
 
+/* Frees a dynamic statement. The server-side statement is deallocated when
+ * its session is alive and not in a failed transaction; otherwise it dies
+ * with the session. Keeps the error of the last call. */
+static void pg_finalize(db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+	struct pg_db *d = s->db;
+
+	if (!s->dynamic) {
+		pg_done(st);
+		return;
+	}
+	if (s->gen == d->gen && PQstatus(d->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(d->conn) != PQTRANS_INERROR) {
+		char sql[32];
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+		PQclear(PQexec(d->conn, sql));
+	}
+	pg_stmt_free(s);
+}
+
 static int pg_exec(db *dd, const char *sql)
 {
 	struct pg_db *d = PD(dd);
@@ -647,5 +694,5 @@ const struct db_driver db_pg_driver = {
 	"postgres", DB_POSTGRES, pg_open, pg_close, pg_errmsg, pg_errclass, pg_prepare,
 	pg_bind_int, pg_bind_text, pg_bind_null, pg_step, pg_ncols, pg_col_null,
 	pg_col_int, pg_col_text, pg_col_name, pg_done, pg_exec, pg_begin, pg_commit,
-	pg_rollback,
+	pg_rollback, pg_prepare_dynamic, pg_finalize,
 };

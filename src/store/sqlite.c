@@ -15,7 +15,7 @@ struct sq_stmt {
 	struct db_stmt_base base;
 	struct sq_db *db;
 	sqlite3_stmt *st;
-	const char *key;
+	const char *key;      /* cache key; NULL for a dynamic statement */
 };
 
 struct sq_db {
@@ -154,6 +154,27 @@ static db_stmt *sq_prepare(db *dd, const char *sql)
 	xdie("sqlite: statement cache full");
 }
 
+/* Not cached: owned by the caller until sq_finalize. */
+static db_stmt *sq_prepare_dynamic(db *dd, const char *sql)
+{
+	struct sq_stmt *s = xcalloc(1, sizeof(*s));
+	char *text = sq_rewrite(sql);
+	int rc;
+
+	s->base.drv = &db_sqlite_driver;
+	s->db = SQ(dd);
+	rc = sqlite3_prepare_v3(SQ(dd)->h, text, -1, 0, &s->st, NULL);
+	free(text);
+	if (rc != SQLITE_OK)
+		sq_failed(SQ(dd));
+	if (rc != SQLITE_OK || !s->st) { /* !s->st: no statement in the text */
+		sqlite3_finalize(s->st);
+		free(s);
+		return NULL;
+	}
+	return (db_stmt *)s;
+}
+
 static void sq_bind_int(db_stmt *st, int i, int64_t v) { sqlite3_bind_int64(SS(st)->st, i, v); }
 static void sq_bind_null(db_stmt *st, int i) { sqlite3_bind_null(SS(st)->st, i); }
 static void sq_bind_text(db_stmt *st, int i, const char *s)
@@ -191,6 +212,16 @@ static void sq_done(db_stmt *st)
 	sqlite3_clear_bindings(SS(st)->st);
 }
 
+static void sq_finalize(db_stmt *st)
+{
+	if (SS(st)->key) {
+		sq_done(st);
+		return;
+	}
+	sqlite3_finalize(SS(st)->st);
+	free(st);
+}
+
 static int sq_exec(db *d, const char *sql)
 {
 	if (sqlite3_exec(SQ(d)->h, sql, NULL, NULL, NULL) == SQLITE_OK)
@@ -226,5 +257,5 @@ const struct db_driver db_sqlite_driver = {
 	"sqlite", DB_SQLITE, sq_open, sq_close, sq_errmsg, sq_errclass, sq_prepare,
 	sq_bind_int, sq_bind_text, sq_bind_null, sq_step, sq_ncols, sq_col_null,
 	sq_col_int, sq_col_text, sq_col_name, sq_done, sq_exec, sq_begin, sq_commit,
-	sq_rollback,
+	sq_rollback, sq_prepare_dynamic, sq_finalize,
 };
