@@ -74,6 +74,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 run: jiebang
 	@test -e data/jiebang.db || ./jiebang demo --data data
 	@echo "jiebang: open http://127.0.0.1:8080/ (Ctrl-C stops)"
+	@echo "demo logins: admin, unit, cadre, evaluator, leader; password jiebang-demo"
 	./jiebang serve --data data
 
 # Unit tests, then the server tests on SQLite and on a throwaway PostgreSQL.

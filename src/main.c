@@ -10,7 +10,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli/cli.h"
 #include "domain/demo.h"
+#include "domain/demo_users.h"
+#include "domain/password.h"
 #include "domain/tenant.h"
 #include "http/server.h"
 #include "store/copy.h"
@@ -27,6 +30,9 @@ struct opts {
 	const char *listen;
 	int port;
 	const char *name, *slug;
+	bool secure_cookies;   /* serve --secure-cookies */
+	int argc;              /* commands that parse their own arguments (user) */
+	char **argv;
 	const char *from, *to; /* migrate-store */
 	const char *file;      /* the positional FILE of backup and restore */
 	char dburl[4096];
@@ -109,47 +115,15 @@ static int cmd_migrate(struct opts *o)
 	return 0;
 }
 
+/* The first tenant and its admin; with a new --slug, one more tenant. */
 static int cmd_init(struct opts *o)
 {
 	db *d = open_migrated(o);
-	int64_t id;
-	const char *name;
-	arena *a;
 	int rc;
 
 	if (!d)
 		return 1;
-	a = arena_new();
-	rc = tenant_find(d, a, NULL, &id, &name);
-	if (rc == 0) {
-		printf("already initialised: %s\n", name);
-		rc = 0;
-	} else if (rc > 0) {
-		db_stmt *st = NULL;
-		rc = db_begin(d, DB_WRITE);
-		if (rc == 0)
-			st = db_prepare(d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (1, $1, $2, $3)");
-		if (st) {
-			db_bind_text(st, 1, o->slug);
-			db_bind_text(st, 2, o->name);
-			db_bind_int(st, 3, (int64_t)time(NULL));
-			rc = db_step(st) == DB_DONE ? 0 : -1;
-			db_done(st);
-		} else {
-			rc = -1;
-		}
-		if (rc == 0 && db_commit(d) == 0) {
-			printf("initialised %s at %s\n", o->name, store_url(o));
-		} else {
-			fprintf(stderr, "jiebang: cannot initialise: %s\n", db_errmsg(d));
-			db_rollback(d);
-			rc = 1;
-		}
-	} else {
-		fprintf(stderr, "jiebang: cannot read store: %s\n", db_errmsg(d));
-		rc = 1;
-	}
-	arena_free(a);
+	rc = cli_init_tenant(d, o->slug, o->name, store_url(o));
 	db_close(d);
 	return rc;
 }
@@ -163,10 +137,16 @@ static int cmd_demo(struct opts *o)
 	if (!d)
 		return 1;
 	rc = demo_create(d, err, sizeof(err));
-	if (rc < 0)
+	if (rc == 0)
+		rc = demo_users_create(d, err, sizeof(err));
+	if (rc < 0) {
 		fprintf(stderr, "jiebang: cannot create demo: %s\n", err);
-	else
-		printf("created the demo campaign (滦南县 2022) at %s\n", store_url(o));
+	} else {
+		printf("created the demo campaign (滦南县 2022) at %s\nlogins (password %s):", store_url(o), PW_DEMO);
+		for (int i = 0; i < 5; i++)
+			printf(" %s (%s)", demo_logins[i][0], demo_logins[i][1]);
+		printf("\n");
+	}
 	db_close(d);
 	return rc < 0 ? 1 : 0;
 }
@@ -181,7 +161,13 @@ static int cmd_serve(struct opts *o)
 		.timeout = 30,
 		.per_ip = 256,
 		.render_error = web_render_error,
+		.preconditions = web_preconditions,
+		.secure_cookies = o->secure_cookies || (getenv("JIEBANG_SECURE_COOKIES") &&
+							!strcmp(getenv("JIEBANG_SECURE_COOKIES"), "1")),
+		.trust_proxy = getenv("JIEBANG_TRUST_PROXY") && !strcmp(getenv("JIEBANG_TRUST_PROXY"), "1"),
 	};
+	unsigned long long t, m;
+	bool fast;
 	db *d = open_migrated(o);
 
 	if (!d)
@@ -189,6 +175,10 @@ static int cmd_serve(struct opts *o)
 	db_close(d);
 	if (getenv("JIEBANG_QUIET"))
 		log_quiet(1);
+	pw_cost(&t, &m, &fast);
+	if (fast)
+		log_error("JIEBANG_TEST_FAST_HASH=1: passwords are hashed at test cost (t=%llu, m=%llu KiB);"
+			  " never use it in production", t, m);
 	printf("jiebang serving on http://%s:%d/\n", o->listen, o->port);
 	fflush(stdout);
 	return server_run(&cfg);
@@ -235,6 +225,12 @@ static int cmd_migrate_store(struct opts *o)
 	return 0;
 }
 
+/* Parses its own arguments (a subcommand, LOGIN, options): cli/user.c. */
+static int cmd_user(struct opts *o)
+{
+	return cli_user(o->argc, o->argv);
+}
+
 static int cmd_version(struct opts *o)
 {
 	printf("jiebang %s (schema %d)\n", VERSION, db_latest_version());
@@ -242,7 +238,7 @@ static int cmd_version(struct opts *o)
 }
 
 static const struct cmd cmds[] = {
-	{ "serve", cmd_serve, "dblp", NULL, "serve the web UI and API" },
+	{ "serve", cmd_serve, "dblpS", NULL, "serve the web UI and API" },
 	{ "init", cmd_init, "dbns", NULL, "create the store and the first tenant" },
 	{ "demo", cmd_demo, "db", NULL, "create the 滦南 2022 demo campaign in an empty store" },
 	{ "migrate", cmd_migrate, "db", NULL, "bring the store's schema up to date" },
@@ -250,6 +246,7 @@ static const struct cmd cmds[] = {
 	{ "restore", cmd_restore, "db", "FILE", "restore a backup FILE into a new or empty store" },
 	{ "migrate-store", cmd_migrate_store, "dbft", NULL,
 	  "copy a whole deployment to another store (SQLite <-> PostgreSQL)" },
+	{ "user", cmd_user, "*", NULL, "manage user accounts: add, passwd, disable, list, token (see 'jiebang user --help')" },
 	{ "version", cmd_version, "", NULL, "print the version" },
 };
 
@@ -278,6 +275,9 @@ static void help(FILE *f, const struct cmd *c)
 		fputs("  --name NAME    the tenant's name (default 示范县)\n", f);
 	if (strchr(fl, 's'))
 		fputs("  --slug SLUG    the tenant's short name (default default)\n", f);
+	if (strchr(fl, 'S'))
+		fputs("  --secure-cookies  behind TLS: Secure __Host- session cookie and HSTS\n"
+		      "                 (or JIEBANG_SECURE_COOKIES=1)\n", f);
 	if (strchr(fl, 'f'))
 		fputs("  --from URL     migrate-store: the store to copy (default: the --data/--db store)\n", f);
 	if (strchr(fl, 't'))
@@ -292,6 +292,7 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 		{ "listen", required_argument, NULL, 'l' }, { "port", required_argument, NULL, 'p' },
 		{ "name", required_argument, NULL, 'n' }, { "slug", required_argument, NULL, 's' },
 		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
+		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *last_optarg = NULL;
@@ -342,6 +343,7 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 		case 's': o->slug = optarg; break;
 		case 'f': o->from = optarg; break;
 		case 't': o->to = optarg; break;
+		case 'S': o->secure_cookies = true; break;
 		case 'p':
 			if (parse_int(optarg, 1, 65535, &port) < 0)
 				return usage_error("--port: '%s' is not a port number (1-65535)", optarg);
@@ -380,6 +382,11 @@ int main(int argc, char **argv)
 			c = &cmds[i];
 	if (!c)
 		return usage_error("unknown command '%s'", argv[1]);
+	if (!strcmp(c->flags, "*")) {
+		o.argc = argc - 1;
+		o.argv = argv + 1;
+		return c->fn(&o);
+	}
 	int rc = parse_opts(c, argc - 1, argv + 1, &o);
 	return rc ? rc : c->fn(&o);
 }

@@ -47,6 +47,38 @@ const struct label person_ranks[] = {
 	{ NULL, NULL },
 };
 
+const struct label audit_actions[] = {
+	{ "session.create", "登录" },
+	{ "session.delete", "退出登录" },
+	{ "account.password", "修改本人密码" },
+	{ "user.create", "创建用户" },
+	{ "user.disable", "停用用户" },
+	{ "user.enable", "启用用户" },
+	{ "user.roles", "修改角色" },
+	{ "user.link", "关联人员和单位" },
+	{ "user.password", "修改密码" },
+	{ "user.password_reset", "重置密码" },
+	{ "user.manage", "管理用户" },
+	{ "user.read", "查看用户" },
+	{ "token.create", "创建 API 令牌" },
+	{ "token.revoke", "撤销 API 令牌" },
+	{ "token.manage", "管理 API 令牌" },
+	{ "audit.read", "查看审计日志" },
+	{ "role.grant.admin", "授予管理员角色" },
+	{ "role.grant.unit_admin", "授予单位联络员角色" },
+	{ "role.grant.cadre", "授予干部角色" },
+	{ "role.grant.evaluator", "授予考评组成员角色" },
+	{ "role.grant.leader", "授予县领导角色" },
+	{ NULL, NULL },
+};
+
+const struct label audit_outcomes[] = {
+	{ "ok", "成功" },
+	{ "failed", "失败" },
+	{ "denied", "拒绝" },
+	{ NULL, NULL },
+};
+
 const char *label_of(const struct label *t, const char *code)
 {
 	for (; code && t->code; t++)

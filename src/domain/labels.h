@@ -12,6 +12,8 @@ extern const struct label problem_states[];   /* NULL-terminated */
 extern const struct label claim_states[];
 extern const struct label unit_kinds[];
 extern const struct label person_ranks[];
+extern const struct label audit_actions[];    /* audit_event.action */
+extern const struct label audit_outcomes[];   /* audit_event.outcome */
 
 const char *label_of(const struct label *table, const char *code);
 

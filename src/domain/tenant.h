@@ -1,4 +1,10 @@
-/* tenant.h - which tenant (county, organisation) a request belongs to. */
+/* tenant.h - which tenant (county, organisation) a request belongs to, and
+ * creating tenants.
+ *
+ * A request's tenant comes from the host name it was sent to (tenant_domain
+ * rows), else from a "/t/<slug>/" path prefix, else it is the first tenant
+ * (an install with one tenant needs neither). Every tenant-owned query
+ * filters by the tenant id found here. */
 #ifndef JB_TENANT_H
 #define JB_TENANT_H
 
@@ -7,8 +13,25 @@
 #include "store/db.h"
 #include "util/arena.h"
 
+#define TENANT_SLUG_MAX 32
+
 /* The tenant with this slug, or the first tenant when slug is NULL (an
  * install with one tenant needs no prefix). 0 found, 1 none, -1 error. */
 int tenant_find(db *d, arena *a, const char *slug, int64_t *id, const char **name);
+
+/* The tenant for a request to host ("" when none) with path prefix slug
+ * (NULL when none). A host listed in tenant_domain decides alone, and then a
+ * prefix is refused (1): one tenant's host never serves another's data.
+ * 0 found, 1 none (no tenant, unknown slug), -1 error. */
+int tenant_resolve(db *d, arena *a, const char *host, const char *slug, int64_t *id, const char **name)
+	__attribute__((warn_unused_result));
+
+/* NULL when slug is acceptable (1-32 of a-z 0-9 -), else the reason. */
+const char *tenant_slug_problem(const char *slug);
+/* Create a tenant with the next free id; *id is it. 0, 1 slug taken, -1. */
+int tenant_create(db *d, const char *slug, const char *name, int64_t *id)
+	__attribute__((warn_unused_result));
+/* Serve tenant id at host (lowercase, without port). 0, 1 host taken, -1. */
+int tenant_add_domain(db *d, int64_t id, const char *host) __attribute__((warn_unused_result));
 
 #endif

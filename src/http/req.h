@@ -19,6 +19,7 @@
 
 struct MHD_Connection;
 struct server;
+struct principal;
 
 struct kv {
 	const char *key;
@@ -26,7 +27,7 @@ struct kv {
 };
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_HEADERS 8
+#define REQ_MAX_HEADERS 12
 
 struct req {
 	arena *a;
@@ -37,18 +38,34 @@ struct req {
 	struct timespec start;
 
 	const char *method;     /* HEAD is served as GET with the body dropped */
-	const char *path;       /* decoded, without the query */
+	const char *path;       /* decoded, without the query and the tenant prefix */
 	bool is_api;            /* path under /api/: errors answer in JSON */
 	struct kv *query;
 	int nquery;
-	struct kv *form;        /* application/x-www-form-urlencoded body */
+	struct kv *form;        /* application/x-www-form-urlencoded body; under
+				 * /api/ also a JSON object body: its members as
+				 * text, an array as repeated keys */
 	int nform;
 	const char *params[REQ_MAX_PARAMS]; /* :name segments of the route, in order */
 	int nparams;
 	buf body;               /* raw request body (capped) */
 
+	/* The tenant: from the Host header (tenant_domain), else a "/t/<slug>"
+	 * path prefix (stripped from path; base keeps it for links), else the
+	 * first tenant. Set before the handler runs, except on NO_TENANT routes. */
+	const char *host;       /* Host header without port, lowercase; "" if none */
+	const char *base;       /* "" or "/t/<slug>": prefix for local links */
+	const char *tenant_slug;/* from the path prefix, or NULL */
 	int64_t tenant_id;
 	const char *tenant_name;
+
+	/* Who asks (domain/perm.h): never NULL once the tenant is known;
+	 * anonymous has user_id 0. csrf is the session's CSRF token (NULL when
+	 * not a cookie session); session_token the raw cookie value. */
+	const struct principal *who;
+	const char *csrf;
+	const char *session_token;
+	bool no_store;          /* answer with Cache-Control: no-store */
 
 	/* The answer. */
 	buf out;
@@ -68,16 +85,29 @@ struct req {
 const char *req_query(struct req *r, const char *name);
 /* Form value by name, or NULL. */
 const char *req_form(struct req *r, const char *name);
+/* Every form value of name (a repeated field or a JSON array), up to max;
+ * returns how many there are (may exceed max). */
+int req_form_all(struct req *r, const char *name, const char **out, int max);
+/* Request header by name (case-insensitive), or NULL. */
+const char *req_header_in(struct req *r, const char *name);
 /* Response header for the next reply (name and value must outlive r). */
 void req_header(struct req *r, const char *name, const char *value);
+/* The client's address; behind a trusted proxy (server_config.trust_proxy)
+ * the last address in X-Forwarded-For. */
 const char *req_client_addr(struct req *r);
+/* Whether a reverse proxy in front is trusted for X-Forwarded-For/-Host. */
+bool req_trust_proxy(struct req *r);
+/* Whether session cookies carry Secure and the __Host- prefix. */
+bool req_secure_cookies(struct req *r);
+/* The session cookie's name: "jb_session", or "__Host-jb_session". */
+const char *req_cookie_name(struct req *r);
 
 /* Send r->out with this status and content type. */
 void reply(struct req *r, int status, const char *content_type);
 /* Error answer: an HTML page, or {"error": {...}} under /api/. field may be NULL. */
 void reply_error(struct req *r, int status, const char *code, const char *message,
 		 const char *field);
-/* Redirect (303) to a local path. */
+/* Redirect (303) to a local path; r->base is put in front of it. */
 void reply_redirect(struct req *r, const char *location);
 
 #endif

@@ -14,11 +14,26 @@
 
 typedef void (*handler_fn)(struct req *r);
 
+/* Preconditions, checked in this order before the handler runs:
+ * the tenant is resolved (unless NO_TENANT); unsafe methods must come from
+ * this site (Origin/Referer); NEED_LOGIN: a user (401 otherwise); a user
+ * whose password must be changed reaches only ALLOW_MUST_CHANGE routes;
+ * NEED_CSRF: a cookie session must send its CSRF token (form field "csrf"
+ * or header X-CSRF-Token), else 403. Permissions on the object itself are
+ * the handler's perm_check(). */
+enum route_flag {
+	NEED_LOGIN = 1u << 0,
+	NEED_CSRF = 1u << 1,
+	ALLOW_MUST_CHANGE = 1u << 2,
+	NO_TENANT = 1u << 3,
+};
+
 struct route {
 	const char *method;
 	const char *pattern;
 	handler_fn fn;
 	unsigned flags;
+	const char *action;     /* what it does (a perm action), for the audit of refusals */
 };
 
 extern const struct route routes[];

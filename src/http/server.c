@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -72,18 +73,78 @@ const char *req_form(struct req *r, const char *name)
 	return NULL;
 }
 
+int req_form_all(struct req *r, const char *name, const char **out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->nform; i++) {
+		if (strcmp(r->form[i].key, name))
+			continue;
+		if (n < max)
+			out[n] = r->form[i].val;
+		n++;
+	}
+	return n;
+}
+
+const char *req_header_in(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+bool req_trust_proxy(struct req *r)
+{
+	return r->srv->cfg->trust_proxy;
+}
+
+bool req_secure_cookies(struct req *r)
+{
+	return r->srv->cfg->secure_cookies;
+}
+
+const char *req_cookie_name(struct req *r)
+{
+	return r->srv->cfg->secure_cookies ? "__Host-jb_session" : "jb_session";
+}
+
 void req_header(struct req *r, const char *name, const char *value)
 {
 	if (r->nheaders < REQ_MAX_HEADERS)
 		r->headers[r->nheaders++] = (struct kv){ name, value };
 }
 
+/* The last entry of X-Forwarded-For when it is an IP address: the one the
+ * trusted proxy itself saw. */
+static const char *forwarded_addr(struct req *r)
+{
+	const char *xff = req_header_in(r, "X-Forwarded-For"), *last;
+	unsigned char bin[sizeof(struct in6_addr)];
+	char *s;
+
+	if (!xff)
+		return NULL;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	s = arena_strdup(r->a, last);
+	for (char *e = s + strlen(s); e > s && e[-1] == ' '; )
+		*--e = '\0';
+	if (inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1)
+		return s;
+	return NULL;
+}
+
 const char *req_client_addr(struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char *s = arena_alloc(r->a, INET6_ADDRSTRLEN);
+	char *s;
+	const char *fwd;
 
+	if (r->srv->cfg->trust_proxy && (fwd = forwarded_addr(r)))
+		return fwd;
+	s = arena_alloc(r->a, INET6_ADDRSTRLEN);
 	if (!ci || !ci->client_addr)
 		return "";
 	if (ci->client_addr->sa_family == AF_INET)
@@ -111,12 +172,20 @@ void reply(struct req *r, int status, const char *content_type)
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	if (r->srv->cfg->secure_cookies)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	bool cache_set = false;
 	for (int i = 0; i < r->nheaders; i++) {
+		bool cc = !strcasecmp(r->headers[i].key, "Cache-Control");
+		/* A signed-in user's pages are never stored by any cache (ASVS 8.2.1). */
+		if (cc && r->no_store)
+			continue;
 		MHD_add_response_header(resp, r->headers[i].key, r->headers[i].val);
-		cache_set |= !strcasecmp(r->headers[i].key, "Cache-Control");
+		cache_set |= cc;
 	}
-	if (!cache_set)
+	if (r->no_store)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	else if (!cache_set)
 		MHD_add_response_header(resp, "Cache-Control", "no-cache");
 	if (status == 405 || status == 413 || status == 400)
 		MHD_add_response_header(resp, "Connection", "close");
@@ -134,12 +203,26 @@ void reply_error(struct req *r, int status, const char *code, const char *messag
 
 void reply_redirect(struct req *r, const char *location)
 {
+	if (location[0] == '/' && r->base && *r->base)
+		location = arena_printf(r->a, "%s%s", r->base, location);
 	req_header(r, "Location", location);
 	buf_reset(&r->out);
 	reply(r, 303, "text/plain; charset=utf-8");
 }
 
 /* ---- request lifecycle ---- */
+
+/* Under /api/, also behind a "/t/<slug>" tenant prefix: errors answer in
+ * JSON and JSON bodies are read. */
+static bool api_path(const char *p)
+{
+	if (!strncmp(p, "/t/", 3)) {
+		p = strchr(p + 3, '/');
+		if (!p)
+			return false;
+	}
+	return !strncmp(p, "/api/", 5);
+}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
@@ -163,7 +246,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		r->bad_request = "请求路径不是有效的 UTF-8 文本";
 		r->path = "/";
 	}
-	r->is_api = !strncmp(r->path, "/api/", 5);
+	r->is_api = api_path(r->path);
 	if (q && !r->bad_request) {
 		const char *why = NULL;
 		if (strlen(q + 1) > MAX_QUERY)
@@ -216,11 +299,85 @@ static void check_framing(struct req *r)
 	}
 }
 
+/* One JSON member as text into kv; false when it is not a scalar. */
+static bool json_scalar(struct req *r, const char *key, json_t *v, struct kv *kv)
+{
+	const char *s;
+
+	if (json_is_string(v))
+		s = arena_strndup(r->a, json_string_value(v), json_string_length(v));
+	else if (json_is_integer(v))
+		s = arena_printf(r->a, "%lld", (long long)json_integer_value(v));
+	else if (json_is_true(v))
+		s = "true";
+	else if (json_is_false(v))
+		s = "false";
+	else
+		return false;
+	if (!utf8_valid(s, strlen(s)))
+		return false;
+	kv->key = key;
+	kv->val = s;
+	return true;
+}
+
+/* A JSON object body under /api/ becomes form pairs, so one handler reads
+ * a form post and an API call alike. Nested objects are refused. */
+static void parse_json_body(struct req *r)
+{
+	json_error_t err;
+	json_t *root = json_loadb(r->body.s, r->body.len, JSON_REJECT_DUPLICATES, &err), *v;
+	const char *key;
+	int n = 0, cap = 0;
+
+	if (!json_is_object(root)) {
+		r->bad_request = "请求体必须是一个 JSON 对象";
+		json_decref(root);
+		return;
+	}
+	json_object_foreach(root, key, v) {
+		size_t items = json_is_array(v) ? json_array_size(v) : 1;
+		if (n + (int)items > MAX_PAIRS) {
+			r->bad_request = "参数过多";
+			break;
+		}
+		if (n + (int)items > cap) {
+			struct kv *grown = arena_alloc(r->a, MAX_PAIRS * sizeof(*grown));
+			if (n)
+				memcpy(grown, r->form, (size_t)n * sizeof(*grown));
+			r->form = grown;
+			cap = MAX_PAIRS;
+		}
+		const char *k = arena_strdup(r->a, key);
+		if (!utf8_valid(k, strlen(k))) {
+			r->bad_request = "参数名不是有效的 UTF-8 文本";
+			break;
+		}
+		if (json_is_null(v))
+			continue;
+		if (json_is_array(v)) {
+			for (size_t i = 0; i < items && !r->bad_request; i++)
+				if (!json_scalar(r, k, json_array_get(v, i), &r->form[n++]))
+					r->bad_request = "参数值必须是文本、数字或它们的数组";
+		} else if (!json_scalar(r, k, v, &r->form[n++])) {
+			r->bad_request = "参数值必须是文本、数字或它们的数组";
+		}
+		if (r->bad_request)
+			break;
+	}
+	r->nform = r->bad_request ? 0 : n;
+	json_decref(root);
+}
+
 static void parse_body(struct req *r)
 {
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 	const char *why = NULL;
 
+	if (r->body.len && ct && r->is_api && !strncasecmp(ct, "application/json", 16)) {
+		parse_json_body(r);
+		return;
+	}
 	if (!r->body.len || !ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33))
 		return;
 	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_PAIRS, &r->form, &why);
@@ -230,12 +387,87 @@ static void parse_body(struct req *r)
 	}
 }
 
+/* The Host header without its port, lowercased; "" when absent or not a
+ * plain host name or address. */
+static const char *request_host(struct req *r)
+{
+	const char *h = req_header_in(r, "Host");
+	size_t n;
+	char *s;
+
+	if (!h || !*h)
+		return "";
+	if (h[0] == '[') {
+		const char *e = strchr(h, ']');
+		n = e ? (size_t)(e - h) + 1 : 0;
+	} else {
+		n = strcspn(h, ":");
+	}
+	if (!n || n > 253)
+		return "";
+	s = arena_strndup(r->a, h, n);
+	for (char *p = s; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+		else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+			   *p == ':' || *p == '[' || *p == ']'))
+			return "";
+	}
+	return s;
+}
+
+/* "/t/<slug>/rest" -> tenant slug, base "/t/<slug>", path "/rest".
+ * Returns false when the prefix is malformed (no slug). */
+static bool strip_tenant_prefix(struct req *r)
+{
+	const char *slug = r->path + 3, *end;
+
+	r->base = "";
+	if (strncmp(r->path, "/t/", 3))
+		return true;
+	end = strchrnul(slug, '/');
+	if (end == slug || end - slug > 64)
+		return false;
+	r->tenant_slug = arena_strndup(r->a, slug, (size_t)(end - slug));
+	r->base = arena_strndup(r->a, r->path, (size_t)(end - r->path));
+	r->path = *end ? end : "/";
+	r->is_api = !strncmp(r->path, "/api/", 5);
+	return true;
+}
+
+/* "GET, HEAD, POST" for the methods the table has for path. */
+static const char *allowed_methods(struct req *r)
+{
+	static const char *const order[] = { "GET", "POST", "PUT", "PATCH", "DELETE" };
+	buf b = BUF_INIT;
+	bool dummy;
+	const char *s;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!router_match(routes, routes_count, order[i], r->path, NULL, &dummy))
+			continue;
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_puts(&b, order[i]);
+		if (!strcmp(order[i], "GET"))
+			buf_puts(&b, ", HEAD");
+	}
+	s = arena_strdup(r->a, b.s);
+	buf_release(&b);
+	return s;
+}
+
 static void dispatch(struct req *r)
 {
 	bool known;
 	const char *method = !strcmp(r->method, "HEAD") ? "GET" : r->method;
 	const struct route *rt;
 
+	r->host = request_host(r);
+	if (!strip_tenant_prefix(r)) {
+		reply_error(r, 404, "not_found", "您访问的页面不存在", NULL);
+		return;
+	}
 	if (r->bad_request) {
 		reply_error(r, r->bad_status ? r->bad_status : 400, "bad_request", r->bad_request, NULL);
 		return;
@@ -244,10 +476,14 @@ static void dispatch(struct req *r)
 		assets_serve(r, r->path + 8);
 		return;
 	}
+	/* Whatever answers a request that carries credentials is not for a
+	 * cache, valid or not (ASVS 8.2.1); assets above are the same for all. */
+	if (req_header_in(r, "Authorization") || req_header_in(r, "Cookie"))
+		r->no_store = true;
 	rt = router_match(routes, routes_count, method, r->path, r, &known);
 	if (!rt) {
 		if (known) {
-			req_header(r, "Allow", "GET, HEAD, POST");
+			req_header(r, "Allow", allowed_methods(r));
 			reply_error(r, 405, "method_not_allowed", "该地址不支持此请求方法", NULL);
 		} else {
 			reply_error(r, 404, "not_found", "您访问的页面不存在", NULL);
@@ -257,6 +493,11 @@ static void dispatch(struct req *r)
 	r->db = server_db(r->srv);
 	if (!r->db) {
 		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
+		return;
+	}
+	if (r->srv->cfg->preconditions && r->srv->cfg->preconditions(r, rt) < 0) {
+		if (!r->replied)
+			reply_error(r, 500, "internal", "服务器内部错误", NULL);
 		return;
 	}
 	rt->fn(r);

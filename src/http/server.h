@@ -6,6 +6,8 @@
 
 #include "http/req.h"
 
+struct route;
+
 struct server_config {
 	const char *listen;     /* IPv4 address to bind, e.g. "127.0.0.1" */
 	int port;
@@ -14,9 +16,14 @@ struct server_config {
 	size_t max_body;        /* bytes */
 	unsigned timeout;       /* idle connection timeout, seconds */
 	unsigned per_ip;        /* connections per client address */
-	/* Renders an error answer (web/errors.c). */
+	bool secure_cookies;    /* TLS in front: Secure, __Host- cookies, HSTS */
+	bool trust_proxy;       /* client address from X-Forwarded-For */
+	/* Renders an error answer (web/layout.c). */
 	void (*render_error)(struct req *r, int status, const char *code, const char *message,
 			     const char *field);
+	/* Checks a route's flags (tenant, login, CSRF ...) before its handler
+	 * runs (web/routes.c); returns 0 to go on, -1 after answering. */
+	int (*preconditions)(struct req *r, const struct route *rt);
 };
 
 /* Serve until SIGINT or SIGTERM; in-flight requests finish, then every

@@ -43,8 +43,9 @@ static void filter_form(struct req *r, const struct problem_filter *f, struct na
 {
 	buf *b = &r->out;
 
-	HTML(b, "<form class=\"filters\" method=\"get\" action=\"/\" role=\"search\">\n"
-		"<label class=\"grow\">搜索<input type=\"search\" name=\"q\" maxlength=\"64\" value=\"");
+	HTML(b, "<form class=\"filters\" method=\"get\" action=\"");
+	html_path(b, r, "/");
+	HTML(b, "\" role=\"search\">\n<label class=\"grow\">搜索<input type=\"search\" name=\"q\" maxlength=\"64\" value=\"");
 	buf_html(b, f->q ? f->q : "");
 	HTML(b, "\" placeholder=\"标题或内容中的字词，如：缆线\"></label>\n<label>批次<select name=\"batch\">");
 	option(b, "", "全部", !f->batch_id);
@@ -61,12 +62,15 @@ static void filter_form(struct req *r, const struct problem_filter *f, struct na
 	option(b, "id", "按编号", f->sort == SORT_ID);
 	option(b, "updated", "最近更新", f->sort == SORT_UPDATED);
 	option(b, "category", "按类别", f->sort == SORT_CATEGORY);
-	HTML(b, "</select></label>\n<button type=\"submit\">筛选</button> <a href=\"/\">清除</a>\n</form>\n");
+	HTML(b, "</select></label>\n<button type=\"submit\">筛选</button> <a href=\"");
+	html_path(b, r, "/");
+	HTML(b, "\">清除</a>\n</form>\n");
 }
 
 /* "/?q=..&batch=..&page=N" keeping the current filters. */
-static void page_link(buf *b, const struct problem_filter *f, int64_t page)
+static void page_link(buf *b, const char *base, const struct problem_filter *f, int64_t page)
 {
+	buf_html(b, base);
 	HTML(b, "/?page=");
 	buf_int(b, page);
 	if (f->q && *f->q) {
@@ -93,7 +97,7 @@ static void page_link(buf *b, const struct problem_filter *f, int64_t page)
 		buf_printf(b, "&amp;per_page=%lld", (long long)f->per_page);
 }
 
-static void pager(buf *b, const struct problem_filter *f, int64_t total)
+static void pager(buf *b, const char *base, const struct problem_filter *f, int64_t total)
 {
 	int64_t pages = (total + f->per_page - 1) / f->per_page;
 
@@ -102,26 +106,28 @@ static void pager(buf *b, const struct problem_filter *f, int64_t total)
 	HTML(b, "<nav class=\"pager\" aria-label=\"分页\">");
 	if (f->page > 1) {
 		HTML(b, "<a rel=\"prev\" href=\"");
-		page_link(b, f, f->page - 1);
+		page_link(b, base, f, f->page - 1);
 		HTML(b, "\">上一页</a>");
 	}
 	buf_printf(b, "<span>第 %lld / %lld 页</span>", (long long)f->page, (long long)pages);
 	if (f->page < pages) {
 		HTML(b, "<a rel=\"next\" href=\"");
-		page_link(b, f, f->page + 1);
+		page_link(b, base, f, f->page + 1);
 		HTML(b, "\">下一页</a>");
 	}
 	HTML(b, "</nav>\n");
 }
 
-static void rows_table(buf *b, const struct problem_page *pg)
+static void rows_table(buf *b, const char *base, const struct problem_page *pg)
 {
 	HTML(b, "<table class=\"board\">\n<thead><tr><th scope=\"col\">编号</th><th scope=\"col\">难题</th>"
 		"<th scope=\"col\">类别</th><th scope=\"col\">状态</th><th scope=\"col\">揭榜单位</th>"
 		"<th scope=\"col\">主要负责人</th><th scope=\"col\">更新</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < pg->n; i++) {
 		const struct problem_row *p = &pg->items[i];
-		buf_printf(b, "<tr><td>%lld</td><td><a href=\"/problems/%lld\">", (long long)p->id, (long long)p->id);
+		buf_printf(b, "<tr><td>%lld</td><td><a href=\"", (long long)p->id);
+		buf_html(b, base);
+		buf_printf(b, "/problems/%lld\">", (long long)p->id);
 		buf_html(b, p->title);
 		HTML(b, "</a></td><td>");
 		buf_html(b, p->category);
@@ -167,9 +173,9 @@ void page_board(struct req *r)
 	}
 	HTML(b, "</p>\n");
 	if (pg.n)
-		rows_table(b, &pg);
+		rows_table(b, r->base, &pg);
 	else
 		HTML(b, "<p class=\"empty\">没有符合条件的难题。</p>\n");
-	pager(b, &f, pg.total);
+	pager(b, r->base, &f, pg.total);
 	page_end(r);
 }

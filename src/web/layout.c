@@ -5,8 +5,62 @@
 #include <time.h>
 
 #include "domain/labels.h"
+#include "domain/perm.h"
 #include "http/assets.h"
 #include "util/log.h"
+
+void html_path(buf *b, struct req *r, const char *path)
+{
+	buf_html(b, r->base ? r->base : "");
+	buf_html(b, path);
+}
+
+void html_csrf(struct req *r)
+{
+	if (!r->csrf)
+		return;
+	HTML(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	buf_html(&r->out, r->csrf);
+	HTML(&r->out, "\">");
+}
+
+static void nav_link(struct req *r, const char *path, const char *label, bool current)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<a href=\"");
+	html_path(b, r, path);
+	HTML(b, "\"");
+	if (current)
+		HTML(b, " aria-current=\"page\"");
+	HTML(b, ">");
+	buf_html(b, label);
+	HTML(b, "</a>");
+}
+
+/* Right side of the header: who is signed in, account links, log-out. */
+static void nav_session(struct req *r, enum nav active)
+{
+	const struct principal *who = r->who;
+	buf *b = &r->out;
+
+	HTML(b, "<div class=\"session\">");
+	if (!who || !who->user_id) {
+		if (who)
+			nav_link(r, "/login", "登录", active == NAV_LOGIN);
+		HTML(b, "</div>\n");
+		return;
+	}
+	nav_link(r, "/account", who->login, active == NAV_ACCOUNT);
+	if (who->via == VIA_COOKIE && r->csrf) {
+		HTML(b, "<form class=\"logout\" method=\"post\" action=\"");
+		html_path(b, r, "/logout");
+		HTML(b, "\">");
+		html_csrf(r);
+		HTML(b, "<button type=\"submit\">退出</button></form>");
+	}
+	HTML(b, "</div>\n");
+}
 
 void page_begin(struct req *r, const char *title, enum nav active)
 {
@@ -18,20 +72,24 @@ void page_begin(struct req *r, const char *title, enum nav active)
 	HTML(b, " · 揭榜挂帅</title>\n<link rel=\"stylesheet\" href=\"/static/style.css?v=");
 	buf_html(b, assets_version("style.css"));
 	HTML(b, "\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">跳到正文</a>\n"
-		"<header class=\"top\"><div class=\"wrap\">\n<a class=\"brand\" href=\"/\">揭榜挂帅");
+		"<header class=\"top\"><div class=\"wrap\">\n<a class=\"brand\" href=\"");
+	html_path(b, r, "/");
+	HTML(b, "\">揭榜挂帅");
 	if (r->tenant_name) {
 		HTML(b, " <span>");
 		buf_html(b, r->tenant_name);
 		HTML(b, "</span>");
 	}
 	HTML(b, "</a>\n<nav aria-label=\"主导航\">");
-	HTML(b, "<a href=\"/\"");
-	if (active == NAV_BOARD)
-		HTML(b, " aria-current=\"page\"");
-	HTML(b, ">榜单</a><a href=\"/stats\"");
-	if (active == NAV_STATS)
-		HTML(b, " aria-current=\"page\"");
-	HTML(b, ">统计</a></nav>\n</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+	nav_link(r, "/", "榜单", active == NAV_BOARD);
+	nav_link(r, "/stats", "统计", active == NAV_STATS);
+	if (perm_any(r->who, "user.read"))
+		nav_link(r, "/admin/users", "用户管理", active == NAV_USERS);
+	if (perm_any(r->who, "audit.read"))
+		nav_link(r, "/admin/audit", "审计日志", active == NAV_AUDIT);
+	HTML(b, "</nav>\n");
+	nav_session(r, active);
+	HTML(b, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
 }
 
 void page_end(struct req *r)
@@ -50,10 +108,13 @@ static const char *status_title(int status)
 {
 	switch (status) {
 	case 400: return "请求有误";
+	case 401: return "需要登录";
 	case 403: return "没有权限";
 	case 404: return "页面不存在";
 	case 405: return "请求方法不被支持";
+	case 409: return "内容冲突";
 	case 413: return "提交内容过大";
+	case 429: return "请稍后再试";
 	case 503: return "服务暂不可用";
 	default: return "服务器错误";
 	}
@@ -92,7 +153,15 @@ void web_render_error(struct req *r, int status, const char *code, const char *m
 	}
 	HTML(b, "<p class=\"muted\">请求编号：");
 	buf_html(b, r->id);
-	HTML(b, "</p>\n<p><a href=\"/\">返回榜单</a></p>\n</section>\n");
+	HTML(b, "</p>\n");
+	if (status == 401 && !r->is_api) {
+		HTML(b, "<p><a href=\"");
+		html_path(b, r, "/login");
+		HTML(b, "\">登录</a></p>\n");
+	}
+	HTML(b, "<p><a href=\"");
+	html_path(b, r, "/");
+	HTML(b, "\">返回榜单</a></p>\n</section>\n");
 	page_finish(r, status);
 }
 
@@ -115,6 +184,17 @@ void fmt_date(buf *b, int64_t epoch)
 
 	gmtime_r(&t, &tm);
 	strftime(s, sizeof(s), "%Y-%m-%d", &tm);
+	buf_puts(b, s);
+}
+
+void fmt_datetime(buf *b, int64_t epoch)
+{
+	time_t t = (time_t)(epoch + 8 * 3600);
+	struct tm tm;
+	char s[24];
+
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%d %H:%M", &tm);
 	buf_puts(b, s);
 }
 

@@ -197,7 +197,9 @@ void page_problem(struct req *r)
 		return;
 	}
 	page_begin(r, p.title, NAV_BOARD);
-	HTML(b, "<p class=\"crumbs\"><a href=\"/\">榜单</a> › ");
+	HTML(b, "<p class=\"crumbs\"><a href=\"");
+	html_path(b, r, "/");
+	HTML(b, "\">榜单</a> › ");
 	buf_html(b, p.category);
 	HTML(b, "</p>\n<h1>");
 	buf_html(b, p.title);

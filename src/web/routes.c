@@ -4,33 +4,283 @@
 #include "web/web.h"
 
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "domain/audit.h"
 #include "domain/labels.h"
+#include "domain/perm.h"
+#include "domain/session.h"
 #include "domain/tenant.h"
+#include "http/cookie.h"
+#include "util/log.h"
 #include "util/text.h"
 
+#define LOGIN NEED_LOGIN
+#define CHANGE (NEED_LOGIN | NEED_CSRF)
+#define FIRST ALLOW_MUST_CHANGE
+
+/* Every route. The state-changing ones name their action; their handlers
+ * call perm_check() on the object before changing it. An API route and the
+ * page route doing the same thing share one handler. */
 const struct route routes[] = {
-	{ "GET", "/", page_board, 0 },
-	{ "GET", "/problems/:id", page_problem, 0 },
-	{ "GET", "/stats", page_stats, 0 },
-	{ "GET", "/api/v1/problems", api_problems, 0 },
-	{ "GET", "/api/v1/problems/:id", api_problem, 0 },
-	{ "GET", "/api/v1/stats", api_stats, 0 },
-	{ "GET", "/healthz", api_healthz, 0 },
+	{ "GET", "/", page_board, 0, NULL },
+	{ "GET", "/problems/:id", page_problem, 0, NULL },
+	{ "GET", "/stats", page_stats, 0, NULL },
+	{ "GET", "/login", page_login, FIRST, NULL },
+	{ "POST", "/login", act_login, FIRST, "session.create" },
+	{ "POST", "/logout", act_logout, CHANGE | FIRST, "session.delete" },
+	{ "GET", "/account", page_account, LOGIN, NULL },
+	{ "GET", "/account/password", page_password, LOGIN | FIRST, NULL },
+	{ "POST", "/account/password", act_password, CHANGE | FIRST, "account.password" },
+	{ "POST", "/account/tokens", act_token_create, CHANGE, "token.manage" },
+	{ "POST", "/account/tokens/:id/revoke", act_token_revoke, CHANGE, "token.manage" },
+	{ "GET", "/admin/users", page_users, LOGIN, NULL },
+	{ "POST", "/admin/users", act_user_create, CHANGE, "user.manage" },
+	{ "GET", "/admin/users/:id", page_user, LOGIN, NULL },
+	{ "POST", "/admin/users/:id/disable", act_user_disable, CHANGE, "user.manage" },
+	{ "POST", "/admin/users/:id/enable", act_user_enable, CHANGE, "user.manage" },
+	{ "POST", "/admin/users/:id/roles", act_user_roles, CHANGE, "user.manage" },
+	{ "POST", "/admin/users/:id/link", act_user_link, CHANGE, "user.manage" },
+	{ "POST", "/admin/users/:id/reset-password", act_user_reset, CHANGE, "user.manage" },
+	{ "GET", "/admin/audit", page_audit, LOGIN, NULL },
+	{ "GET", "/api/v1/problems", api_problems, 0, NULL },
+	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },
+	{ "GET", "/api/v1/stats", api_stats, 0, NULL },
+	{ "POST", "/api/v1/session", act_login, FIRST, "session.create" },
+	{ "DELETE", "/api/v1/session", act_logout, CHANGE | FIRST, "session.delete" },
+	{ "GET", "/api/v1/me", api_me, LOGIN | FIRST, NULL },
+	{ "POST", "/api/v1/me/password", act_password, CHANGE | FIRST, "account.password" },
+	{ "GET", "/api/v1/tokens", api_tokens, LOGIN, NULL },
+	{ "POST", "/api/v1/tokens", act_token_create, CHANGE, "token.manage" },
+	{ "DELETE", "/api/v1/tokens/:id", act_token_revoke, CHANGE, "token.manage" },
+	{ "GET", "/api/v1/users", page_users, LOGIN, NULL },
+	{ "POST", "/api/v1/users", act_user_create, CHANGE, "user.manage" },
+	{ "GET", "/api/v1/users/:id", page_user, LOGIN, NULL },
+	{ "POST", "/api/v1/users/:id/disable", act_user_disable, CHANGE, "user.manage" },
+	{ "POST", "/api/v1/users/:id/enable", act_user_enable, CHANGE, "user.manage" },
+	{ "POST", "/api/v1/users/:id/roles", act_user_roles, CHANGE, "user.manage" },
+	{ "POST", "/api/v1/users/:id/link", act_user_link, CHANGE, "user.manage" },
+	{ "POST", "/api/v1/users/:id/reset-password", act_user_reset, CHANGE, "user.manage" },
+	{ "GET", "/api/v1/audit", page_audit, LOGIN, NULL },
+	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
 
+/* ---- preconditions (server_config.preconditions) ---- */
+
+static const char *actor_name(struct req *r)
+{
+	return r->who && r->who->login ? r->who->login : "anonymous";
+}
+
+struct actor req_actor(struct req *r)
+{
+	return (struct actor){ r->tenant_id, actor_name(r), req_client_addr(r) };
+}
+
+void deny(struct req *r, const char *action, const char *object_type, int64_t object_id, const char *reason)
+{
+	audit_denied(r->db, r->tenant_id, actor_name(r), action ? action : "unknown", object_type, object_id,
+		     reason, req_client_addr(r));
+}
+
+bool perm_or_respond(struct req *r, const char *action, const char *object_type, int64_t object_id,
+		     const struct perm_target *t)
+{
+	if (perm_check(r->who, action, t))
+		return true;
+	deny(r, action, object_type, object_id, "permission");
+	reply_error(r, 403, "forbidden", "您没有权限执行此操作", NULL);
+	return false;
+}
+
 int tenant_or_respond(struct req *r)
 {
-	int rc = tenant_find(r->db, r->a, NULL, &r->tenant_id, &r->tenant_name);
+	int rc;
 
+	if (r->tenant_id)
+		return 0;
+	rc = tenant_resolve(r->db, r->a, r->host, r->tenant_slug, &r->tenant_id, &r->tenant_name);
+	if (rc < 0) {
+		web_store_error(r);
+		return -1;
+	}
+	if (rc > 0 && r->tenant_slug) {
+		reply_error(r, 404, "not_found", "您访问的页面不存在", NULL);
+		return -1;
+	}
+	if (rc > 0) {
+		reply_error(r, 503, "not_initialised", "尚未创建任何单位数据，请先运行 jiebang init 或 jiebang demo", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* "http://host:port" (or a Referer URL) names this server's Host. */
+static bool origin_matches(struct req *r, const char *origin)
+{
+	const char *host = NULL, *auth;
+	size_t n;
+
+	if (req_trust_proxy(r))
+		host = req_header_in(r, "X-Forwarded-Host");
+	if (!host)
+		host = req_header_in(r, "Host");
+	if (!host || !*host)
+		return false;
+	if (!strncasecmp(origin, "https://", 8))
+		auth = origin + 8;
+	else if (!strncasecmp(origin, "http://", 7))
+		auth = origin + 7;
+	else
+		return false;
+	n = strcspn(auth, "/?#");
+	return n == strlen(host) && !strncasecmp(auth, host, n);
+}
+
+/* Unsafe methods must come from our own pages (ASVS 4.2.2, with the token). */
+static bool same_origin(struct req *r)
+{
+	const char *origin = req_header_in(r, "Origin"), *referer;
+
+	if (origin)
+		return origin_matches(r, origin);
+	referer = req_header_in(r, "Referer");
+	if (referer)
+		return origin_matches(r, referer);
+	return true; /* not a browser form: scripts carry a bearer token or the CSRF header */
+}
+
+/* Who asks: a bearer token under /api/, else the session cookie. */
+static int authenticate(struct req *r)
+{
+	struct principal *who = arena_alloc(r->a, sizeof(*who));
+	const char *auth = r->is_api ? req_header_in(r, "Authorization") : NULL, *token;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	who->tenant_id = r->tenant_id;
+	r->who = who;
+	if (auth) {
+		if (strncasecmp(auth, "Bearer ", 7)) {
+			req_header(r, "WWW-Authenticate", "Bearer realm=\"jiebang\"");
+			reply_error(r, 401, "unauthenticated", "只支持 Authorization: Bearer <API 令牌>", NULL);
+			return -1;
+		}
+		rc = apitoken_lookup(r->db, r->a, r->tenant_id, auth + 7, now, who);
+		if (rc < 0) {
+			web_store_error(r);
+			return -1;
+		}
+		if (rc > 0) {
+			memset(who, 0, sizeof(*who));
+			who->tenant_id = r->tenant_id;
+			req_header(r, "WWW-Authenticate", "Bearer realm=\"jiebang\", error=\"invalid_token\"");
+			reply_error(r, 401, "invalid_token", "API 令牌无效、已撤销或其用户已停用", NULL);
+			return -1;
+		}
+		r->no_store = true;
+		return 0;
+	}
+	token = cookie_get(r->a, req_header_in(r, "Cookie"), req_cookie_name(r));
+	if (!token || !*token)
+		return 0;
+	r->session_token = token;
+	rc = session_lookup(r->db, r->a, r->tenant_id, token, now, who, &r->csrf);
 	if (rc < 0) {
 		web_store_error(r);
 		return -1;
 	}
 	if (rc > 0) {
-		reply_error(r, 503, "not_initialised", "尚未创建任何单位数据，请先运行 jiebang init 或 jiebang demo", NULL);
+		/* Expired, ended, forged or another tenant's: anonymous here. */
+		memset(who, 0, sizeof(*who));
+		who->tenant_id = r->tenant_id;
+		r->csrf = NULL;
+		r->session_token = NULL;
+		req_header(r, "Set-Cookie", cookie_clear(r->a, req_cookie_name(r), req_secure_cookies(r)));
+		return 0;
+	}
+	r->no_store = true;
+	return 0;
+}
+
+int web_preconditions(struct req *r, const struct route *rt)
+{
+	bool unsafe = strcmp(r->method, "GET") && strcmp(r->method, "HEAD");
+	const char *sent;
+
+	if (rt->flags & NO_TENANT)
+		return 0;
+	if (tenant_or_respond(r) < 0 || authenticate(r) < 0)
+		return -1;
+	if (unsafe && !same_origin(r)) {
+		deny(r, rt->action, "route", 0, "origin");
+		reply_error(r, 403, "bad_origin", "请求来自其他网站，已拒绝", NULL);
+		return -1;
+	}
+	if ((rt->flags & NEED_LOGIN) && !r->who->user_id) {
+		if (!r->is_api && !unsafe) {
+			buf b = BUF_INIT;
+			buf_puts(&b, "/login?next=");
+			buf_url(&b, r->path);
+			reply_redirect(r, arena_strdup(r->a, b.s));
+			buf_release(&b);
+			return -1;
+		}
+		if (unsafe)
+			deny(r, rt->action, "route", 0, "login");
+		req_header(r, "WWW-Authenticate", "Bearer realm=\"jiebang\"");
+		reply_error(r, 401, "unauthenticated", "请先登录", NULL);
+		return -1;
+	}
+	if (r->who->must_change && !(rt->flags & ALLOW_MUST_CHANGE)) {
+		if (!r->is_api && !unsafe) {
+			reply_redirect(r, "/account/password");
+			return -1;
+		}
+		reply_error(r, 403, "password_change_required", "请先修改初始密码", NULL);
+		return -1;
+	}
+	if ((rt->flags & NEED_CSRF) && r->who->via == VIA_COOKIE) {
+		sent = req_header_in(r, "X-CSRF-Token");
+		if (!sent)
+			sent = req_form(r, "csrf");
+		if (!sent || !r->csrf || !secret_equal(sent, r->csrf)) {
+			deny(r, rt->action, "route", 0, "csrf");
+			reply_error(r, 403, "csrf", "表单已过期或来源无法确认，请刷新页面后重试", NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int text_field_or_respond(struct req *r, const char *name, size_t max, bool required, const char *what,
+			  const char **out)
+{
+	const char *v = req_form(r, name);
+
+	*out = v && *v ? v : NULL;
+	if (!*out && required) {
+		reply_error(r, 400, "missing_field", arena_printf(r->a, "请填写%s", what), name);
+		return -1;
+	}
+	if (*out && utf8_len(*out) > max) {
+		reply_error(r, 400, "too_long", arena_printf(r->a, "%s最多 %zu 个字符", what, max), name);
+		return -1;
+	}
+	return 0;
+}
+
+int id_field_or_respond(struct req *r, const char *name, const char *what, int64_t *out)
+{
+	const char *v = req_form(r, name);
+
+	*out = 0;
+	if (!v || !*v)
+		return 0;
+	if (parse_int(v, 1, INT64_MAX, out) < 0) {
+		reply_error(r, 400, "bad_id", arena_printf(r->a, "%s编号必须是正整数", what), name);
 		return -1;
 	}
 	return 0;

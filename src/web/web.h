@@ -6,10 +6,14 @@
 
 #include <stdint.h>
 
+#include "domain/audit.h"
+#include "domain/perm.h"
 #include "domain/problem.h"
 #include "http/req.h"
 
-enum nav { NAV_NONE, NAV_BOARD, NAV_STATS };
+struct route;
+
+enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_USERS, NAV_AUDIT, NAV_LOGIN };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -30,6 +34,23 @@ void fmt_date(buf *b, int64_t epoch);
 void fmt_metric(buf *b, const char *kind, const char *uom, int64_t v);
 /* class="state state-claimed" badge with the Chinese label. */
 void html_state_badge(buf *b, const char *state);
+/* A local link target: the tenant prefix (r->base) and path, escaped. */
+void html_path(buf *b, struct req *r, const char *path);
+/* <input type="hidden" name="csrf" ...> for a form of a cookie session. */
+void html_csrf(struct req *r);
+/* 2022-08-15 08:30 in the tenant's time zone. */
+void fmt_datetime(buf *b, int64_t epoch);
+
+/* The route table's preconditions (server_config.preconditions): tenant,
+ * Origin, authentication, NEED_LOGIN, forced password change, NEED_CSRF. */
+int web_preconditions(struct req *r, const struct route *rt);
+/* The request's actor for audit entries. */
+struct actor req_actor(struct req *r);
+/* perm_check(); on "no": audit the refusal, answer 403, return false. */
+bool perm_or_respond(struct req *r, const char *action, const char *object_type, int64_t object_id,
+		     const struct perm_target *t);
+/* Audit a refused action (reason: "permission", "csrf", "origin" ...). */
+void deny(struct req *r, const char *action, const char *object_type, int64_t object_id, const char *reason);
 
 /* Route handlers. */
 void page_board(struct req *r);
@@ -39,13 +60,42 @@ void api_problems(struct req *r);
 void api_problem(struct req *r);
 void api_stats(struct req *r);
 void api_healthz(struct req *r);
+/* web/auth.c: logging in and out, the account, passwords, API tokens. */
+void page_login(struct req *r);
+void act_login(struct req *r);
+void act_logout(struct req *r);
+void page_account(struct req *r);
+void page_password(struct req *r);
+void act_password(struct req *r);
+void act_token_create(struct req *r);
+void act_token_revoke(struct req *r);
+void api_me(struct req *r);
+void api_tokens(struct req *r);
+/* web/admin.c: users and the audit log (pages and their API). */
+void page_users(struct req *r);
+void page_user(struct req *r);
+void act_user_create(struct req *r);
+void act_user_disable(struct req *r);
+void act_user_enable(struct req *r);
+void act_user_roles(struct req *r);
+void act_user_link(struct req *r);
+void act_user_reset(struct req *r);
+void page_audit(struct req *r);
 
 /* Read the board filter from the query string; on bad input answer 400 and
  * return -1. Shared by the page and the API so both accept the same. */
 int board_filter_or_respond(struct req *r, struct problem_filter *f);
+/* A text field of the form (or JSON body): *out NULL when absent or empty.
+ * Answers 400 and returns -1 when required and missing, or longer than max
+ * code points; what names the field in the message ("登录名"). */
+int text_field_or_respond(struct req *r, const char *name, size_t max, bool required, const char *what,
+			  const char **out);
+/* An optional positive id field: 0 when absent or empty; 400 otherwise. */
+int id_field_or_respond(struct req *r, const char *name, const char *what, int64_t *out);
 /* Parse a positive id route parameter; on bad input answer 400, -1. */
 int id_param_or_respond(struct req *r, int idx, int64_t *id);
-/* Resolve the request's tenant into r; on failure answer and return -1. */
+/* Resolve the request's tenant into r (done by the preconditions for every
+ * route but NO_TENANT ones); on failure answer and return -1. */
 int tenant_or_respond(struct req *r);
 
 #endif

@@ -8,6 +8,11 @@ import { join } from 'node:path';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 
+// Test-only: passwords are hashed at libsodium's minimum cost so the suite
+// stays fast under sanitizers (src/domain/password.h). Tests of the
+// production cost start the binary without it.
+process.env.JIEBANG_TEST_FAST_HASH ??= '1';
+
 export const BIN = process.env.JIEBANG_BIN || './jiebang';
 export const STORE = process.env.JIEBANG_TEST_STORE || 'sqlite';
 

@@ -58,9 +58,9 @@ static void h_a(struct req *r) { (void)r; }
 static void h_b(struct req *r) { (void)r; }
 
 static const struct route table[] = {
-	{ "GET", "/", h_a, 0 },
-	{ "GET", "/problems/:id", h_b, 0 },
-	{ "POST", "/claims/:id/approve", h_a, 0 },
+	{ "GET", "/", h_a, 0, NULL },
+	{ "GET", "/problems/:id", h_b, 0, NULL },
+	{ "POST", "/claims/:id/approve", h_a, 0, "claim.approve" },
 };
 
 static void router_matches_literals_and_params(void **state)

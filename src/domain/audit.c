@@ -1,0 +1,133 @@
+/* audit.c - writing and reading the audit log. */
+#include "domain/audit.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+
+int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char *action,
+			 const char *object_type, int64_t object_id, const char *before_json,
+			 const char *after_json, const char *client_addr, const char *outcome)
+{
+	int64_t id = db_next_id(d, tenant_id, "audit_event");
+	db_stmt *st;
+	int rc;
+
+	if (id < 0)
+		return -1;
+	st = db_prepare(d, "INSERT INTO audit_event (tenant_id, id, at, actor, action, object_type, object_id,"
+			   " before_json, after_json, client_addr, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, (int64_t)time(NULL));
+	db_bind_text(st, 4, actor && *actor ? actor : "anonymous");
+	db_bind_text(st, 5, action);
+	db_bind_text(st, 6, object_type);
+	if (object_id)
+		db_bind_int(st, 7, object_id);
+	else
+		db_bind_null(st, 7);
+	db_bind_text(st, 8, before_json);
+	db_bind_text(st, 9, after_json);
+	db_bind_text(st, 10, client_addr ? client_addr : "");
+	db_bind_text(st, 11, outcome);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int audit_record(db *d, int64_t tenant_id, const char *actor, const char *action,
+		 const char *object_type, int64_t object_id, const char *before_json,
+		 const char *after_json, const char *client_addr)
+{
+	return audit_record_outcome(d, tenant_id, actor, action, object_type, object_id, before_json,
+				    after_json, client_addr, AUDIT_OK);
+}
+
+void audit_denied(db *d, int64_t tenant_id, const char *actor, const char *action,
+		  const char *object_type, int64_t object_id, const char *reason,
+		  const char *client_addr)
+{
+	json_t *o = json_pack("{s:s}", "reason", reason);
+	char *detail = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	if (tenant_id <= 0) {
+		free(detail);
+		return;
+	}
+	if (db_begin(d, DB_WRITE) < 0 ||
+	    audit_record_outcome(d, tenant_id, actor, action, object_type, object_id, NULL, detail,
+				 client_addr, AUDIT_DENIED) < 0 ||
+	    db_commit(d) < 0) {
+		log_error("audit: cannot record a refused '%s': %s", action, db_errmsg(d));
+		db_rollback(d);
+	}
+	free(detail);
+}
+
+static const char list_sql[] =
+	"SELECT id, at, actor, action, object_type, coalesce(object_id, 0), coalesce(before_json, ''),"
+	" coalesce(after_json, ''), client_addr, outcome FROM audit_event"
+	" WHERE tenant_id = $1"
+	" AND ($2 = '' OR actor = $2)"
+	" AND ($3 = '' OR action = $3 OR (substr($3, length($3), 1) = '.' AND substr(action, 1, length($3)) = $3))"
+	" AND ($4 = '' OR object_type = $4)"
+	" AND (CAST($5 AS BIGINT) = 0 OR object_id = CAST($5 AS BIGINT))"
+	" AND (CAST($6 AS BIGINT) = 0 OR at >= CAST($6 AS BIGINT))"
+	" AND (CAST($7 AS BIGINT) = 0 OR at < CAST($7 AS BIGINT))"
+	" AND (CAST($8 AS BIGINT) = 0 OR id < CAST($8 AS BIGINT))"
+	" ORDER BY id DESC LIMIT $9";
+
+static const char *dup(arena *a, db_stmt *st, int col)
+{
+	return arena_strdup(a, db_col_text(st, col));
+}
+
+int audit_list(db *d, arena *a, int64_t tenant_id, const struct audit_filter *f,
+	       struct audit_entry **out, int *n, bool *more)
+{
+	int limit = f->limit < 1 ? 50 : f->limit > 200 ? 200 : f->limit;
+	db_stmt *st;
+	int rc;
+
+	*n = 0;
+	*more = false;
+	*out = arena_alloc(a, (size_t)limit * sizeof(**out));
+	st = db_prepare(d, list_sql);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_text(st, 2, f->actor ? f->actor : "");
+	db_bind_text(st, 3, f->action ? f->action : "");
+	db_bind_text(st, 4, f->object_type ? f->object_type : "");
+	db_bind_int(st, 5, f->object_id);
+	db_bind_int(st, 6, f->from);
+	db_bind_int(st, 7, f->to);
+	db_bind_int(st, 8, f->before_id);
+	db_bind_int(st, 9, limit + 1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == limit) {
+			*more = true;
+			continue;
+		}
+		struct audit_entry *e = &(*out)[(*n)++];
+		e->id = db_col_int(st, 0);
+		e->at = db_col_int(st, 1);
+		e->actor = dup(a, st, 2);
+		e->action = dup(a, st, 3);
+		e->object_type = dup(a, st, 4);
+		e->object_id = db_col_int(st, 5);
+		e->before_json = dup(a, st, 6);
+		e->after_json = dup(a, st, 7);
+		e->client_addr = dup(a, st, 8);
+		e->outcome = dup(a, st, 9);
+	}
+	db_done(st);
+	return rc == DB_ERROR ? -1 : 0;
+}

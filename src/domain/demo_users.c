@@ -1,0 +1,97 @@
+/* demo_users.c - one login per role for the demo campaign. */
+#include "domain/demo_users.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/password.h"
+#include "domain/perm.h"
+#include "domain/tenant.h"
+#include "domain/user.h"
+
+const char *const demo_logins[5][2] = {
+	{ "admin", "admin" }, { "unit", "unit_admin" }, { "cadre", "cadre" },
+	{ "evaluator", "evaluator" }, { "leader", "leader" },
+};
+
+/* First person of a unit named unit (title containing title when not
+ * NULL); 0 when none. */
+static int64_t person_in(db *d, int64_t tenant, const char *unit, const char *title)
+{
+	db_stmt *st = db_prepare(d, "SELECT p.id FROM person p JOIN unit u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id"
+				    " WHERE p.tenant_id = $1 AND u.name = $2 AND ($3 = '' OR p.title = $3) ORDER BY p.id LIMIT 1");
+	int64_t id = 0;
+
+	if (!st)
+		return 0;
+	db_bind_int(st, 1, tenant);
+	db_bind_text(st, 2, unit);
+	db_bind_text(st, 3, title ? title : "");
+	if (db_step(st) == DB_ROW)
+		id = db_col_int(st, 0);
+	db_done(st);
+	return id;
+}
+
+/* The owner of the claim on the problem titled title; 0 when none. */
+static int64_t claim_owner(db *d, int64_t tenant, const char *title)
+{
+	db_stmt *st = db_prepare(d, "SELECT c.owner_person_id FROM claim c JOIN problem p ON p.tenant_id = c.tenant_id"
+				    " AND p.id = c.problem_id WHERE c.tenant_id = $1 AND p.title = $2"
+				    " AND c.state IN ('approved','signed','solved','accepted') ORDER BY c.id LIMIT 1");
+	int64_t id = 0;
+
+	if (!st)
+		return 0;
+	db_bind_int(st, 1, tenant);
+	db_bind_text(st, 2, title);
+	if (db_step(st) == DB_ROW)
+		id = db_col_int(st, 0);
+	db_done(st);
+	return id;
+}
+
+int demo_users_create(db *d, char *err, size_t errlen)
+{
+	struct actor by = { 0, "cli", "" };
+	const char *name;
+	arena *a = arena_new();
+	int64_t person[5], unit[5] = { 0 }, id;
+	char hash[PW_HASH_MAX];
+	int rc = tenant_find(d, a, NULL, &by.tenant_id, &name);
+
+	if (rc != 0) {
+		snprintf(err, errlen, "demo users: no demo tenant: %s", rc < 0 ? db_errmsg(d) : "the store is empty");
+		arena_free(a);
+		return -1;
+	}
+	person[0] = person_in(d, by.tenant_id, "县委组织部", NULL);
+	person[1] = person_in(d, by.tenant_id, "县委宣传部", "一级科员");
+	if (!person[1])
+		person[1] = person_in(d, by.tenant_id, "县委宣传部", NULL);
+	person[2] = claim_owner(d, by.tenant_id, "城区空中缆线专项整治工作");
+	person[3] = person_in(d, by.tenant_id, "县委办公室", NULL);
+	person[4] = person_in(d, by.tenant_id, "中共滦南县委", "县委副书记");
+	for (int i = 0; i < 5; i++) {
+		int64_t u = 0;
+		if (person[i] && user_resolve_link(d, by.tenant_id, person[i], &u) == 0)
+			unit[i] = u;
+		else
+			person[i] = 0;
+		if (pw_hash(PW_DEMO, hash) != PW_OK) {
+			snprintf(err, errlen, "demo users: cannot hash the demo password");
+			arena_free(a);
+			return -1;
+		}
+		rc = user_create(d, &by, demo_logins[i][0], role_bit(demo_logins[i][1]), person[i], unit[i], hash,
+				 false, &id);
+		if (rc != 0) {
+			snprintf(err, errlen, "demo users: cannot create '%s': %s", demo_logins[i][0],
+				 rc == USER_EEXISTS ? "the login exists" : db_errmsg(d));
+			arena_free(a);
+			return -1;
+		}
+	}
+	arena_free(a);
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* perm.c - the permission table (role x action x scope) and its one check. */
+#include "domain/perm.h"
+
+#include <string.h>
+
+const char *const role_codes[ROLE_COUNT] = { "admin", "unit_admin", "cadre", "evaluator", "leader" };
+const char *const role_names[ROLE_COUNT] = { "管理员", "单位联络员", "干部", "考评组成员", "县领导" };
+
+/* The whole policy. Rows for workflow actions that have no route yet are
+ * here so the handlers that come with them only call perm_check().
+ * Tests walk it (tests/unit/test_auth.c, tests/server/perm.test.mjs). */
+const struct perm_rule perm_rules[] = {
+	/* accounts and sessions */
+	{ "admin", "account.password", SCOPE_OWN },
+	{ "unit_admin", "account.password", SCOPE_OWN },
+	{ "cadre", "account.password", SCOPE_OWN },
+	{ "evaluator", "account.password", SCOPE_OWN },
+	{ "leader", "account.password", SCOPE_OWN },
+	{ "admin", "audit.read", SCOPE_TENANT },
+	{ "anonymous", "session.create", SCOPE_TENANT },
+	{ "admin", "session.create", SCOPE_TENANT },
+	{ "unit_admin", "session.create", SCOPE_TENANT },
+	{ "cadre", "session.create", SCOPE_TENANT },
+	{ "evaluator", "session.create", SCOPE_TENANT },
+	{ "leader", "session.create", SCOPE_TENANT },
+	{ "admin", "session.delete", SCOPE_OWN },
+	{ "unit_admin", "session.delete", SCOPE_OWN },
+	{ "cadre", "session.delete", SCOPE_OWN },
+	{ "evaluator", "session.delete", SCOPE_OWN },
+	{ "leader", "session.delete", SCOPE_OWN },
+	{ "admin", "token.manage", SCOPE_TENANT },
+	{ "unit_admin", "token.manage", SCOPE_OWN },
+	{ "cadre", "token.manage", SCOPE_OWN },
+	{ "evaluator", "token.manage", SCOPE_OWN },
+	{ "leader", "token.manage", SCOPE_OWN },
+	{ "admin", "user.manage", SCOPE_TENANT },
+	{ "unit_admin", "user.manage", SCOPE_UNIT },
+	{ "admin", "user.read", SCOPE_TENANT },
+	{ "unit_admin", "user.read", SCOPE_UNIT },
+	{ "leader", "user.read", SCOPE_TENANT },
+	/* which roles one may give: a unit_admin only makes cadres of its unit */
+	{ "admin", "role.grant.admin", SCOPE_TENANT },
+	{ "admin", "role.grant.cadre", SCOPE_TENANT },
+	{ "unit_admin", "role.grant.cadre", SCOPE_UNIT },
+	{ "admin", "role.grant.evaluator", SCOPE_TENANT },
+	{ "admin", "role.grant.leader", SCOPE_TENANT },
+	{ "admin", "role.grant.unit_admin", SCOPE_TENANT },
+	/* the campaign (DESIGN.md §2, §3) */
+	{ "admin", "batch.manage", SCOPE_TENANT },
+	{ "admin", "category.manage", SCOPE_TENANT },
+	{ "admin", "claim.accept", SCOPE_TENANT },
+	{ "cadre", "claim.apply", SCOPE_TENANT },
+	{ "unit_admin", "claim.apply", SCOPE_UNIT },
+	{ "admin", "claim.approve", SCOPE_TENANT },
+	{ "cadre", "claim.progress", SCOPE_OWN },
+	{ "unit_admin", "claim.progress", SCOPE_UNIT },
+	{ "cadre", "claim.sign", SCOPE_OWN },
+	{ "unit_admin", "claim.sign", SCOPE_UNIT },
+	{ "cadre", "claim.solve", SCOPE_OWN },
+	{ "unit_admin", "claim.solve", SCOPE_UNIT },
+	{ "evaluator", "evaluation.score", SCOPE_OWN },
+	{ "admin", "export.read", SCOPE_TENANT },
+	{ "leader", "export.read", SCOPE_TENANT },
+	{ "admin", "person.manage", SCOPE_TENANT },
+	{ "unit_admin", "person.manage", SCOPE_UNIT },
+	{ "anonymous", "problem.propose", SCOPE_TENANT },
+	{ "admin", "problem.propose", SCOPE_TENANT },
+	{ "unit_admin", "problem.propose", SCOPE_TENANT },
+	{ "cadre", "problem.propose", SCOPE_TENANT },
+	{ "evaluator", "problem.propose", SCOPE_TENANT },
+	{ "leader", "problem.propose", SCOPE_TENANT },
+	{ "admin", "problem.read_internal", SCOPE_TENANT },
+	{ "leader", "problem.read_internal", SCOPE_TENANT },
+	{ "unit_admin", "problem.read_internal", SCOPE_UNIT },
+	{ "admin", "problem.screen", SCOPE_TENANT },
+	{ "admin", "unit.manage", SCOPE_TENANT },
+};
+const int perm_rules_count = (int)(sizeof(perm_rules) / sizeof(perm_rules[0]));
+
+unsigned role_bit(const char *code)
+{
+	for (int i = 0; code && i < ROLE_COUNT; i++)
+		if (!strcmp(role_codes[i], code))
+			return 1u << i;
+	return 0;
+}
+
+const char *role_grant_action(unsigned bit)
+{
+	static const char *const grant[ROLE_COUNT] = { "role.grant.admin", "role.grant.unit_admin",
+		"role.grant.cadre", "role.grant.evaluator", "role.grant.leader" };
+
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (bit == 1u << i)
+			return grant[i];
+	return "role.grant.unknown";
+}
+
+/* Does rule's role apply to who? */
+static bool holds(const struct principal *who, const char *role)
+{
+	if (!strcmp(role, "anonymous"))
+		return who->user_id == 0;
+	return who->user_id != 0 && (who->roles & role_bit(role));
+}
+
+static bool in_scope(const struct principal *who, enum scope scope, const struct perm_target *t)
+{
+	bool own = who->user_id != 0 && (t->owner_user_id == who->user_id || t->member);
+
+	switch (scope) {
+	case SCOPE_TENANT:
+		return true;
+	case SCOPE_UNIT:
+		return own || (who->unit_id != 0 && t->unit_id == who->unit_id);
+	case SCOPE_OWN:
+		return own;
+	}
+	return false;
+}
+
+bool perm_check(const struct principal *who, const char *action, const struct perm_target *target)
+{
+	if (!who || !action || !target || who->tenant_id == 0 || target->tenant_id != who->tenant_id)
+		return false;
+	for (int i = 0; i < perm_rules_count; i++) {
+		const struct perm_rule *p = &perm_rules[i];
+		if (!strcmp(p->action, action) && holds(who, p->role) && in_scope(who, p->scope, target))
+			return true;
+	}
+	return false;
+}
+
+bool perm_any(const struct principal *who, const char *action)
+{
+	for (int i = 0; who && action && i < perm_rules_count; i++)
+		if (!strcmp(perm_rules[i].action, action) && holds(who, perm_rules[i].role))
+			return true;
+	return false;
+}

@@ -1,0 +1,526 @@
+/* session.c - log-in (throttled, audited), cookie sessions and API tokens. */
+#include "domain/session.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/throttle.h"
+#include "domain/user.h"
+#include "util/log.h"
+
+#define PRINCIPAL_COLS \
+	"u.id, u.login, coalesce(u.person_id, 0), coalesce(u.unit_id, 0), u.must_change, u.disabled, " ROLE_BITS_SQL
+
+static const char session_sql[] =
+	"SELECT " PRINCIPAL_COLS ", s.csrf, s.created_at, s.seen_at FROM user_session s"
+	" JOIN app_user u ON u.tenant_id = s.tenant_id AND u.id = s.user_id"
+	" WHERE s.tenant_id = $1 AND s.token_hash = $2";
+
+static const char token_sql[] =
+	"SELECT " PRINCIPAL_COLS ", t.id, coalesce(t.used_at, 0) FROM api_token t"
+	" JOIN app_user u ON u.tenant_id = t.tenant_id AND u.id = t.user_id"
+	" WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL";
+
+static const char user_sql[] =
+	"SELECT " PRINCIPAL_COLS " FROM app_user u WHERE u.tenant_id = $1 AND u.id = $2";
+
+/* Columns 0-6 of PRINCIPAL_COLS into who; false when the user is disabled. */
+static bool fill_principal(arena *a, db_stmt *st, int64_t tenant_id, enum auth_via via, struct principal *who)
+{
+	memset(who, 0, sizeof(*who));
+	who->tenant_id = tenant_id;
+	who->user_id = db_col_int(st, 0);
+	who->login = arena_strdup(a, db_col_text(st, 1));
+	who->person_id = db_col_int(st, 2);
+	who->unit_id = db_col_int(st, 3);
+	who->must_change = db_col_int(st, 4) != 0;
+	who->roles = (unsigned)db_col_int(st, 6);
+	who->via = via;
+	return db_col_int(st, 5) == 0;
+}
+
+static int exec_text(db *d, const char *sql, int64_t tenant_id, const char *text)
+{
+	db_stmt *st = db_prepare(d, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_text(st, 2, text);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static char *login_json(const char *login, const char *reason)
+{
+	json_t *o = json_pack("{s:s, s:s}", "login", login, "reason", reason);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+
+	json_decref(o);
+	return s;
+}
+
+/* A failed attempt: count it and write the entry, in one transaction. */
+static void record_failure(db *d, int64_t tenant_id, const char *actor, const char *action, const char *login,
+			   int64_t user_id, const char *reason, const char *addr, int64_t now)
+{
+	char *detail = login_json(login, reason);
+
+	if (db_begin(d, DB_WRITE) < 0 || throttle_fail(d, tenant_id, login, addr, now) < 0 ||
+	    audit_record_outcome(d, tenant_id, actor, action, "user", user_id, NULL, detail,
+				 addr, AUDIT_FAILED) < 0 ||
+	    db_commit(d) < 0) {
+		log_error("session: cannot record a failed log-in: %s", db_errmsg(d));
+		db_rollback(d);
+	}
+	free(detail);
+}
+
+void session_login(db *d, arena *a, int64_t tenant_id, const char *login_in, const char *password,
+		   const char *addr, const char *old_token, struct login_result *out)
+{
+	int64_t now = (int64_t)time(NULL), user_id = 0;
+	const char *login = user_fold_login(a, login_in), *hash = NULL;
+	bool disabled = false, known;
+	char new_hash[PW_HASH_MAX], th[TOKEN_HASH_HEX + 1];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->status = LOGIN_ERROR;
+	rc = throttle_check(d, tenant_id, login, addr, now, &out->wait_s);
+	if (rc < 0)
+		return;
+	if (rc != THROTTLE_PASS) {
+		char *detail = login_json(login, rc == THROTTLE_LOCKED ? "locked" : "throttled");
+		if (db_begin(d, DB_WRITE) == 0 &&
+		    audit_record_outcome(d, tenant_id, "anonymous", "session.create", "user", 0, NULL, detail,
+					 addr, AUDIT_DENIED) == 0 && db_commit(d) == 0) {
+			out->status = LOGIN_THROTTLED;
+		} else {
+			db_rollback(d);
+		}
+		free(detail);
+		return;
+	}
+
+	rc = user_login_problem(login) ? 1 : user_credentials(d, a, tenant_id, login, &user_id, &hash, &disabled);
+	if (rc < 0)
+		return;
+	known = rc == 0;
+	/* The password check costs the same whether or not the login exists. */
+	rc = known ? pw_verify(hash, password) : pw_verify_dummy(password);
+	if (rc == PW_BUSY) {
+		out->status = LOGIN_BUSY;
+		return;
+	}
+	if (!known || rc != PW_OK || disabled) {
+		record_failure(d, tenant_id, "anonymous", "session.create", login, user_id,
+			       !known ? "unknown" : rc != PW_OK ? "password" : "disabled", addr, now);
+		out->status = LOGIN_BAD;
+		return;
+	}
+
+	/* Rehash when the cost setting has risen since this hash was made. */
+	new_hash[0] = '\0';
+	if (pw_needs_upgrade(hash) && pw_hash(password, new_hash) != PW_OK)
+		new_hash[0] = '\0';
+
+	token_random(out->token);
+	token_random(out->csrf);
+	token_hash(out->token, th);
+	if (db_begin(d, DB_WRITE) < 0)
+		return;
+	db_stmt *st = db_prepare(d, "INSERT INTO user_session (tenant_id, token_hash, user_id, csrf, created_at, seen_at,"
+				    " client_addr) VALUES ($1, $2, $3, $4, $5, $5, $6)");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_text(st, 2, th);
+	db_bind_int(st, 3, user_id);
+	db_bind_text(st, 4, out->csrf);
+	db_bind_int(st, 5, now);
+	db_bind_text(st, 6, addr);
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		goto fail;
+	if (old_token && *old_token) {
+		char oh[TOKEN_HASH_HEX + 1];
+		token_hash(old_token, oh);
+		if (exec_text(d, "DELETE FROM user_session WHERE tenant_id = $1 AND token_hash = $2", tenant_id, oh) < 0)
+			goto fail;
+	}
+	/* Expired sessions of the tenant go now: nothing else removes them. */
+	st = db_prepare(d, "DELETE FROM user_session WHERE tenant_id = $1 AND (seen_at < $2 OR created_at < $3)");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, now - SESSION_IDLE);
+	db_bind_int(st, 3, now - SESSION_MAX);
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		goto fail;
+	if (new_hash[0]) {
+		st = db_prepare(d, "UPDATE app_user SET password_hash = $3 WHERE tenant_id = $1 AND id = $2 AND password_hash = $4");
+		if (!st)
+			goto fail;
+		db_bind_int(st, 1, tenant_id);
+		db_bind_int(st, 2, user_id);
+		db_bind_text(st, 3, new_hash);
+		db_bind_text(st, 4, hash);
+		rc = db_step(st);
+		db_done(st);
+		if (rc != DB_DONE)
+			goto fail;
+	}
+	/* Failures older than the lock window count for nothing any more. */
+	st = db_prepare(d, "DELETE FROM login_failure WHERE tenant_id = $1 AND at <= $2");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, now - THROTTLE_LOCK_WINDOW);
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		goto fail;
+	if (throttle_clear(d, tenant_id, login) < 0 ||
+	    audit_record(d, tenant_id, login, "session.create", "user", user_id, NULL,
+			 new_hash[0] ? "{\"rehashed\":true}" : NULL, addr) < 0)
+		goto fail;
+	st = db_prepare(d, user_sql);
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, user_id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		fill_principal(a, st, tenant_id, VIA_COOKIE, &out->who);
+	db_done(st);
+	if (rc != DB_ROW || db_commit(d) < 0)
+		goto fail;
+	out->status = LOGIN_OK;
+	sodium_memzero(new_hash, sizeof(new_hash));
+	return;
+fail:
+	db_rollback(d);
+	sodium_memzero(out->token, sizeof(out->token));
+	out->status = LOGIN_ERROR;
+}
+
+enum login_status session_reauth(db *d, arena *a, const struct actor *by, int64_t user_id,
+				 const char *password, const char *action, int64_t *wait_s)
+{
+	int64_t now = (int64_t)time(NULL), id;
+	const char *hash;
+	bool disabled;
+	int rc;
+
+	rc = throttle_check(d, by->tenant_id, by->name, by->addr, now, wait_s);
+	if (rc < 0)
+		return LOGIN_ERROR;
+	if (rc != THROTTLE_PASS)
+		return LOGIN_THROTTLED;
+	rc = user_credentials(d, a, by->tenant_id, by->name, &id, &hash, &disabled);
+	if (rc != 0 || id != user_id)
+		return LOGIN_ERROR;
+	rc = pw_verify(hash, password);
+	if (rc == PW_BUSY)
+		return LOGIN_BUSY;
+	if (rc != PW_OK) {
+		record_failure(d, by->tenant_id, by->name, action, by->name, user_id, "password", by->addr, now);
+		return LOGIN_BAD;
+	}
+	return LOGIN_OK;
+}
+
+int session_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_t now,
+		   struct principal *who, const char **csrf)
+{
+	char th[TOKEN_HASH_HEX + 1];
+	int64_t created, seen;
+	bool live;
+	db_stmt *st;
+	int rc;
+
+	if (strlen(token) != TOKEN_CHARS)
+		return 1;
+	token_hash(token, th);
+	st = db_prepare(d, session_sql);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_text(st, 2, th);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		live = fill_principal(a, st, tenant_id, VIA_COOKIE, who);
+		*csrf = arena_strdup(a, db_col_text(st, 7));
+		created = db_col_int(st, 8);
+		seen = db_col_int(st, 9);
+	}
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 1 : -1;
+	if (now - seen > SESSION_IDLE || now - created > SESSION_MAX) {
+		/* Expired: gone on the server, whatever the browser still holds. */
+		if (exec_text(d, "DELETE FROM user_session WHERE tenant_id = $1 AND token_hash = $2", tenant_id, th) < 0)
+			return -1;
+		memset(who, 0, sizeof(*who));
+		return 1;
+	}
+	if (!live) {
+		memset(who, 0, sizeof(*who));
+		return 1;
+	}
+	if (now - seen >= SESSION_TOUCH) {
+		st = db_prepare(d, "UPDATE user_session SET seen_at = $3 WHERE tenant_id = $1 AND token_hash = $2");
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, tenant_id);
+		db_bind_text(st, 2, th);
+		db_bind_int(st, 3, now);
+		rc = db_step(st);
+		db_done(st);
+		if (rc != DB_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+int session_logout(db *d, const struct actor *by, const char *token)
+{
+	char th[TOKEN_HASH_HEX + 1];
+	int64_t uid = 0;
+	db_stmt *st;
+	int rc;
+
+	token_hash(token, th);
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	st = db_prepare(d, "SELECT user_id FROM user_session WHERE tenant_id = $1 AND token_hash = $2");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, by->tenant_id);
+	db_bind_text(st, 2, th);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		uid = db_col_int(st, 0);
+	db_done(st);
+	if (rc == DB_ERROR ||
+	    exec_text(d, "DELETE FROM user_session WHERE tenant_id = $1 AND token_hash = $2", by->tenant_id, th) < 0 ||
+	    audit_record(d, by->tenant_id, by->name, "session.delete", "user", uid, NULL, NULL, by->addr) < 0 ||
+	    db_commit(d) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+/* ---- API tokens ---- */
+
+int apitoken_create(db *d, const struct actor *by, int64_t user_id, const char *name,
+		    char out[APITOKEN_CHARS + 1], int64_t *id)
+{
+	char raw[TOKEN_CHARS + 1], th[TOKEN_HASH_HEX + 1];
+	json_t *after;
+	char *aj;
+	db_stmt *st;
+	int rc;
+
+	token_random(raw);
+	memcpy(out, APITOKEN_PREFIX, 3);
+	memcpy(out + 3, raw, TOKEN_CHARS + 1);
+	sodium_memzero(raw, sizeof(raw));
+	token_hash(out, th);
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	*id = db_next_id(d, by->tenant_id, "api_token");
+	if (*id < 0)
+		goto fail;
+	st = db_prepare(d, "INSERT INTO api_token (tenant_id, id, user_id, token_hash, name, created_at)"
+			   " VALUES ($1, $2, $3, $4, $5, $6)");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, by->tenant_id);
+	db_bind_int(st, 2, *id);
+	db_bind_int(st, 3, user_id);
+	db_bind_text(st, 4, th);
+	db_bind_text(st, 5, name);
+	db_bind_int(st, 6, (int64_t)time(NULL));
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		goto fail;
+	after = json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "name", name);
+	aj = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(after);
+	rc = audit_record(d, by->tenant_id, by->name, "token.create", "api_token", *id, NULL, aj, by->addr);
+	free(aj);
+	if (rc < 0 || db_commit(d) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(d);
+	sodium_memzero(out, APITOKEN_CHARS + 1);
+	return -1;
+}
+
+int apitoken_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_t now, struct principal *who)
+{
+	char th[TOKEN_HASH_HEX + 1];
+	int64_t tid = 0, used = 0;
+	bool live = false;
+	db_stmt *st;
+	int rc;
+
+	if (strlen(token) != APITOKEN_CHARS || strncmp(token, APITOKEN_PREFIX, 3))
+		return 1;
+	token_hash(token, th);
+	st = db_prepare(d, token_sql);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_text(st, 2, th);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		live = fill_principal(a, st, tenant_id, VIA_TOKEN, who);
+		tid = db_col_int(st, 7);
+		used = db_col_int(st, 8);
+	}
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 1 : -1;
+	if (!live) {
+		memset(who, 0, sizeof(*who));
+		return 1;
+	}
+	who->token_id = tid;
+	if (now - used >= SESSION_TOUCH) {
+		st = db_prepare(d, "UPDATE api_token SET used_at = $3 WHERE tenant_id = $1 AND id = $2");
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, tenant_id);
+		db_bind_int(st, 2, tid);
+		db_bind_int(st, 3, now);
+		rc = db_step(st);
+		db_done(st);
+		if (rc != DB_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static const char token_cols[] =
+	"SELECT t.id, t.user_id, t.created_at, coalesce(t.used_at, 0), coalesce(t.revoked_at, 0), t.name, u.login,"
+	" coalesce(u.unit_id, 0)"
+	" FROM api_token t JOIN app_user u ON u.tenant_id = t.tenant_id AND u.id = t.user_id"
+	" WHERE t.tenant_id = $1 AND t.id = $2";
+static const char tokens_sql[] =
+	"SELECT t.id, t.user_id, t.created_at, coalesce(t.used_at, 0), coalesce(t.revoked_at, 0), t.name, u.login,"
+	" coalesce(u.unit_id, 0)"
+	" FROM api_token t JOIN app_user u ON u.tenant_id = t.tenant_id AND u.id = t.user_id"
+	" WHERE t.tenant_id = $1 AND (CAST($2 AS BIGINT) = 0 OR t.user_id = CAST($2 AS BIGINT))"
+	" ORDER BY t.id DESC LIMIT 200";
+
+static void fill_token(arena *a, db_stmt *st, struct apitoken *t)
+{
+	t->id = db_col_int(st, 0);
+	t->user_id = db_col_int(st, 1);
+	t->created_at = db_col_int(st, 2);
+	t->used_at = db_col_int(st, 3);
+	t->revoked_at = db_col_int(st, 4);
+	t->name = arena_strdup(a, db_col_text(st, 5));
+	t->login = arena_strdup(a, db_col_text(st, 6));
+	t->unit_id = db_col_int(st, 7);
+}
+
+int apitoken_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct apitoken *out)
+{
+	db_stmt *st = db_prepare(d, token_cols);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		fill_token(a, st, out);
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
+int apitoken_list(db *d, arena *a, int64_t tenant_id, int64_t user_id, struct apitoken **out, int *n)
+{
+	db_stmt *st = db_prepare(d, tokens_sql);
+	int rc;
+
+	*n = 0;
+	*out = arena_alloc(a, 200 * sizeof(**out));
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, user_id);
+	while ((rc = db_step(st)) == DB_ROW && *n < 200)
+		fill_token(a, st, &(*out)[(*n)++]);
+	db_done(st);
+	return rc == DB_ERROR ? -1 : 0;
+}
+
+int apitoken_revoke(db *d, const struct actor *by, int64_t id)
+{
+	int64_t now = (int64_t)time(NULL), live;
+	db_stmt *st;
+	int rc;
+
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	rc = db_scalar(d, "SELECT count(*) FROM api_token WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
+		       &live, 2, by->tenant_id, id);
+	if (rc != 0)
+		goto fail;
+	if (!live) {
+		db_rollback(d);
+		return 1;
+	}
+	st = db_prepare(d, "UPDATE api_token SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, by->tenant_id);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, now);
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE ||
+	    audit_record(d, by->tenant_id, by->name, "token.revoke", "api_token", id, "{\"revoked\":false}",
+			 "{\"revoked\":true}", by->addr) < 0 ||
+	    db_commit(d) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+int principal_of_user(db *d, arena *a, int64_t tenant_id, int64_t user_id, struct principal *who)
+{
+	db_stmt *st = db_prepare(d, user_sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, user_id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		fill_principal(a, st, tenant_id, VIA_CLI, who);
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}

@@ -1,0 +1,94 @@
+/* session.h - logging in and out, cookie sessions and API tokens.
+ *
+ * Sessions (ASVS V3): a random 256-bit token goes to the browser; the store
+ * keeps only its BLAKE2b-256 hash, with the user, a CSRF token, and when it
+ * was created and last seen. A session ends on log-out, after
+ * SESSION_IDLE seconds without a request, SESSION_MAX seconds after log-in,
+ * when the user is disabled or changes password. Sessions are per tenant:
+ * a token is looked up only in the tenant of the request.
+ * API tokens: "jb_" + 256 random bits, stored hashed, per user, revocable;
+ * shown once when made. */
+#ifndef JB_SESSION_H
+#define JB_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/audit.h"
+#include "domain/password.h"
+#include "domain/perm.h"
+#include "store/db.h"
+#include "util/arena.h"
+
+#define SESSION_IDLE (30 * 60)
+#define SESSION_MAX (12 * 60 * 60)
+#define SESSION_TOUCH 60          /* seen_at is written at most once a minute */
+#define APITOKEN_PREFIX "jb_"
+#define APITOKEN_CHARS (3 + TOKEN_CHARS)
+#define APITOKEN_NAME_MAX 64
+
+enum login_status {
+	LOGIN_OK,
+	LOGIN_BAD,        /* unknown login, wrong password or disabled: one answer for all */
+	LOGIN_THROTTLED,  /* too many failures: wait_s seconds */
+	LOGIN_BUSY,       /* no hashing slot free in time */
+	LOGIN_ERROR,      /* store error */
+};
+
+struct login_result {
+	enum login_status status;
+	int64_t wait_s;
+	char token[TOKEN_CHARS + 1];   /* the new session's cookie value */
+	char csrf[TOKEN_CHARS + 1];
+	struct principal who;          /* strings on the caller's arena */
+};
+
+/* Log login in to tenant with password from addr: throttling, then the
+ * password check (a dummy check for unknown logins), then a new session.
+ * old_token (may be NULL) is a session this browser had: it is ended, so a
+ * session id is never reused across a log-in (ASVS 3.2.1). Every outcome is
+ * in the audit log. */
+void session_login(db *d, arena *a, int64_t tenant_id, const char *login, const char *password,
+		   const char *addr, const char *old_token, struct login_result *out);
+
+/* Check the password of a signed-in user again before a sensitive change
+ * (ASVS 3.7.1), throttled and counted like a log-in: LOGIN_OK, LOGIN_BAD
+ * (recorded as a failure of action), LOGIN_THROTTLED (*wait_s), LOGIN_BUSY
+ * or LOGIN_ERROR. */
+enum login_status session_reauth(db *d, arena *a, const struct actor *by, int64_t user_id,
+				 const char *password, const char *action, int64_t *wait_s);
+
+/* The principal of a session token in tenant, now. 0 found (who and *csrf
+ * filled), 1 none, expired (then deleted) or its user disabled, -1 error. */
+int session_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_t now,
+		   struct principal *who, const char **csrf) __attribute__((warn_unused_result));
+/* End the session of token (log-out), with its audit entry. */
+int session_logout(db *d, const struct actor *by, const char *token) __attribute__((warn_unused_result));
+
+struct apitoken {
+	int64_t id, user_id, unit_id, created_at, used_at, revoked_at;
+	const char *name, *login;
+};
+
+/* Make an API token for user_id named name; the token (APITOKEN_CHARS + 1
+ * bytes) is written to out, to be shown once. */
+int apitoken_create(db *d, const struct actor *by, int64_t user_id, const char *name,
+		    char out[APITOKEN_CHARS + 1], int64_t *id) __attribute__((warn_unused_result));
+/* The principal of a bearer token: 0 found, 1 unknown, revoked or its user
+ * disabled, -1 error. */
+int apitoken_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_t now,
+		    struct principal *who) __attribute__((warn_unused_result));
+/* 0 revoked, 1 no such live token, -1 error. */
+int apitoken_revoke(db *d, const struct actor *by, int64_t id) __attribute__((warn_unused_result));
+/* One token by id: 0, 1 none, -1. */
+int apitoken_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct apitoken *out)
+	__attribute__((warn_unused_result));
+/* A user's tokens (user_id 0: every user's), newest first, at most 200. */
+int apitoken_list(db *d, arena *a, int64_t tenant_id, int64_t user_id, struct apitoken **out, int *n)
+	__attribute__((warn_unused_result));
+
+/* The principal of user id in tenant (for the CLI and tests). 0, 1, -1. */
+int principal_of_user(db *d, arena *a, int64_t tenant_id, int64_t user_id, struct principal *who)
+	__attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,471 @@
+/* user.c - user accounts in the store, each change with its audit entry. */
+#include "domain/user.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/perm.h"
+#include "domain/problem.h"
+
+#define USER_COLS \
+	"SELECT u.id, u.login, coalesce(u.person_id, 0), coalesce(u.unit_id, 0), u.must_change, u.disabled," \
+	" u.created_at, u.password_at, coalesce(p.name, ''), coalesce(un.name, ''), " ROLE_BITS_SQL \
+	" FROM app_user u" \
+	" LEFT JOIN person p ON p.tenant_id = u.tenant_id AND p.id = u.person_id" \
+	" LEFT JOIN unit un ON un.tenant_id = u.tenant_id AND un.id = u.unit_id"
+
+static const char by_id_sql[] = USER_COLS " WHERE u.tenant_id = $1 AND u.id = $2";
+static const char by_login_sql[] = USER_COLS " WHERE u.tenant_id = $1 AND u.login = $2";
+static const char list_sql[] = USER_COLS
+	" WHERE u.tenant_id = $1 AND (CAST($2 AS BIGINT) = 0 OR u.unit_id = CAST($2 AS BIGINT))"
+	" ORDER BY u.id LIMIT $3 OFFSET $4";
+static const char count_sql[] =
+	"SELECT count(*) FROM app_user WHERE tenant_id = $1 AND (CAST($2 AS BIGINT) = 0 OR unit_id = CAST($2 AS BIGINT))";
+
+const char *user_login_problem(const char *login)
+{
+	size_t n = login ? strlen(login) : 0;
+
+	if (n < 2 || n > LOGIN_MAX)
+		return "登录名需要 2 到 64 个字符";
+	if (!((login[0] >= 'a' && login[0] <= 'z') || (login[0] >= 'A' && login[0] <= 'Z') ||
+	      (login[0] >= '0' && login[0] <= '9')))
+		return "登录名必须以字母或数字开头";
+	for (size_t i = 0; i < n; i++) {
+		char c = login[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-' || c == '@'))
+			return "登录名只能包含英文字母、数字和 . _ - @";
+	}
+	return NULL;
+}
+
+char *user_fold_login(arena *a, const char *login)
+{
+	char *s = arena_strdup(a, login);
+
+	for (char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+const char *user_roles_csv(arena *a, unsigned roles)
+{
+	char *s = arena_alloc(a, 64), *w = s;
+
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (!(roles & (1u << i)))
+			continue;
+		if (w != s)
+			*w++ = ',';
+		size_t k = strlen(role_codes[i]);
+		memcpy(w, role_codes[i], k);
+		w += k;
+	}
+	*w = '\0';
+	return s;
+}
+
+static void fill(arena *a, db_stmt *st, struct user *u)
+{
+	u->id = db_col_int(st, 0);
+	u->login = arena_strdup(a, db_col_text(st, 1));
+	u->person_id = db_col_int(st, 2);
+	u->unit_id = db_col_int(st, 3);
+	u->must_change = db_col_int(st, 4) != 0;
+	u->disabled = db_col_int(st, 5) != 0;
+	u->created_at = db_col_int(st, 6);
+	u->password_at = db_col_int(st, 7);
+	u->person_name = arena_strdup(a, db_col_text(st, 8));
+	u->unit_name = arena_strdup(a, db_col_text(st, 9));
+	u->roles = (unsigned)db_col_int(st, 10);
+}
+
+static int get_one(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t id, const char *login,
+		   struct user *out)
+{
+	db_stmt *st = db_prepare(d, sql);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	if (login)
+		db_bind_text(st, 2, login);
+	else
+		db_bind_int(st, 2, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		fill(a, st, out);
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? USER_ENOTFOUND : -1;
+}
+
+int user_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct user *out)
+{
+	return get_one(d, a, by_id_sql, tenant_id, id, NULL, out);
+}
+
+int user_by_login(db *d, arena *a, int64_t tenant_id, const char *login, struct user *out)
+{
+	return get_one(d, a, by_login_sql, tenant_id, 0, login, out);
+}
+
+int user_list(db *d, arena *a, int64_t tenant_id, int64_t unit_id, int64_t page, struct user **out,
+	      int *n, int64_t *total)
+{
+	db_stmt *st;
+	int rc;
+
+	*n = 0;
+	*out = arena_alloc(a, USER_PAGE * sizeof(**out));
+	if (db_scalar(d, count_sql, total, 2, tenant_id, unit_id) < 0)
+		return -1;
+	st = db_prepare(d, list_sql);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, unit_id);
+	db_bind_int(st, 3, USER_PAGE);
+	db_bind_int(st, 4, (page < 1 ? 0 : page - 1) * USER_PAGE);
+	while ((rc = db_step(st)) == DB_ROW && *n < USER_PAGE)
+		fill(a, st, &(*out)[(*n)++]);
+	db_done(st);
+	return rc == DB_ERROR ? -1 : 0;
+}
+
+int user_credentials(db *d, arena *a, int64_t tenant_id, const char *login, int64_t *id,
+		     const char **hash, bool *disabled)
+{
+	db_stmt *st = db_prepare(d, "SELECT id, password_hash, disabled FROM app_user WHERE tenant_id = $1 AND login = $2");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_text(st, 2, login);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		*hash = arena_strdup(a, db_col_text(st, 1));
+		*disabled = db_col_int(st, 2) != 0;
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
+int user_resolve_link(db *d, int64_t tenant_id, int64_t person_id, int64_t *unit_id)
+{
+	int64_t v;
+	int rc;
+
+	if (*unit_id) {
+		rc = db_scalar(d, "SELECT id FROM unit WHERE tenant_id = $1 AND id = $2", &v, 2, tenant_id, *unit_id);
+		if (rc)
+			return rc < 0 ? -1 : USER_EUNIT;
+	}
+	if (person_id) {
+		rc = db_scalar(d, "SELECT unit_id FROM person WHERE tenant_id = $1 AND id = $2", &v, 2, tenant_id, person_id);
+		if (rc)
+			return rc < 0 ? -1 : USER_EPERSON;
+		if (*unit_id && *unit_id != v)
+			return USER_EUNIT;
+		*unit_id = v;
+	}
+	return 0;
+}
+
+/* ---- changes ---- */
+
+static json_t *roles_json(unsigned roles)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (roles & (1u << i))
+			json_array_append_new(a, json_string(role_codes[i]));
+	return a;
+}
+
+static json_t *opt_id(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+/* Audit one change with before/after JSON (stolen; either may be NULL). */
+static int audit_json(db *d, const struct actor *by, const char *action, int64_t id, json_t *before,
+		      json_t *after)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *af = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = audit_record(d, by->tenant_id, by->name, action, "user", id, b, af, by->addr);
+
+	free(b);
+	free(af);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+static int exec_ids(db *d, const char *sql, int64_t tenant_id, int64_t id)
+{
+	db_stmt *st = db_prepare(d, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, id);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static int write_roles(db *d, int64_t tenant_id, int64_t id, unsigned roles)
+{
+	if (exec_ids(d, "DELETE FROM user_role WHERE tenant_id = $1 AND user_id = $2", tenant_id, id) < 0)
+		return -1;
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (!(roles & (1u << i)))
+			continue;
+		db_stmt *st = db_prepare(d, "INSERT INTO user_role (tenant_id, user_id, role) VALUES ($1, $2, $3)");
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, tenant_id);
+		db_bind_int(st, 2, id);
+		db_bind_text(st, 3, role_codes[i]);
+		int rc = db_step(st);
+		db_done(st);
+		if (rc != DB_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* Finish a write transaction: commit when rc is 0, else roll back. */
+static int finish(db *d, int rc)
+{
+	if (rc == 0 && db_commit(d) == 0)
+		return 0;
+	db_rollback(d);
+	return rc > 0 ? rc : -1;
+}
+
+int user_create(db *d, const struct actor *by, const char *login, unsigned roles, int64_t person_id,
+		int64_t unit_id, const char *hash, bool must_change, int64_t *id)
+{
+	int64_t now = (int64_t)time(NULL), v;
+	db_stmt *st;
+	int rc;
+
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	st = db_prepare(d, "SELECT count(*) FROM app_user WHERE tenant_id = $1 AND login = $2");
+	if (!st)
+		return finish(d, -1);
+	db_bind_int(st, 1, by->tenant_id);
+	db_bind_text(st, 2, login);
+	rc = db_step(st);
+	v = rc == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	if (v < 0)
+		return finish(d, -1);
+	if (v > 0)
+		return finish(d, USER_EEXISTS);
+	if ((rc = user_resolve_link(d, by->tenant_id, person_id, &unit_id)) != 0)
+		return finish(d, rc);
+	*id = db_next_id(d, by->tenant_id, "app_user");
+	if (*id < 0)
+		return finish(d, -1);
+	st = db_prepare(d, "INSERT INTO app_user (tenant_id, id, login, password_hash, person_id, unit_id, must_change,"
+			   " disabled, created_at, password_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)");
+	if (!st)
+		return finish(d, -1);
+	db_bind_int(st, 1, by->tenant_id);
+	db_bind_int(st, 2, *id);
+	db_bind_text(st, 3, login);
+	db_bind_text(st, 4, hash);
+	if (person_id)
+		db_bind_int(st, 5, person_id);
+	else
+		db_bind_null(st, 5);
+	if (unit_id)
+		db_bind_int(st, 6, unit_id);
+	else
+		db_bind_null(st, 6);
+	db_bind_int(st, 7, must_change);
+	db_bind_int(st, 8, now);
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE || write_roles(d, by->tenant_id, *id, roles) < 0)
+		return finish(d, -1);
+	rc = audit_json(d, by, "user.create", *id, NULL,
+			json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "login", login, "roles", roles_json(roles),
+				  "person_id", opt_id(person_id), "unit_id", opt_id(unit_id),
+				  "must_change", must_change, "disabled", 0));
+	return finish(d, rc);
+}
+
+/* Read the user being changed inside the write transaction. */
+static int load(db *d, arena **a, const struct actor *by, int64_t id, struct user *u)
+{
+	*a = arena_new();
+	return user_get(d, *a, by->tenant_id, id, u);
+}
+
+int user_set_disabled(db *d, const struct actor *by, int64_t id, bool disabled)
+{
+	struct user u;
+	arena *a;
+	int rc;
+
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	rc = load(d, &a, by, id, &u);
+	if (rc == 0) {
+		rc = exec_ids(d, disabled ? "UPDATE app_user SET disabled = 1 WHERE tenant_id = $1 AND id = $2" :
+				  "UPDATE app_user SET disabled = 0 WHERE tenant_id = $1 AND id = $2", by->tenant_id, id);
+		if (rc == 0 && disabled)
+			rc = exec_ids(d, "DELETE FROM user_session WHERE tenant_id = $1 AND user_id = $2", by->tenant_id, id);
+		if (rc == 0)
+			rc = audit_json(d, by, disabled ? "user.disable" : "user.enable", id,
+					json_pack("{s:b}", "disabled", u.disabled), json_pack("{s:b}", "disabled", disabled));
+	}
+	arena_free(a);
+	return finish(d, rc);
+}
+
+int user_set_roles(db *d, const struct actor *by, int64_t id, unsigned roles)
+{
+	struct user u;
+	arena *a;
+	int rc;
+
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	rc = load(d, &a, by, id, &u);
+	if (rc == 0)
+		rc = write_roles(d, by->tenant_id, id, roles);
+	if (rc == 0)
+		rc = audit_json(d, by, "user.roles", id, json_pack("{s:o}", "roles", roles_json(u.roles)),
+				json_pack("{s:o}", "roles", roles_json(roles)));
+	arena_free(a);
+	return finish(d, rc);
+}
+
+int user_set_link(db *d, const struct actor *by, int64_t id, int64_t person_id, int64_t unit_id)
+{
+	struct user u;
+	arena *a;
+	db_stmt *st;
+	int rc;
+
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	rc = load(d, &a, by, id, &u);
+	if (rc == 0)
+		rc = user_resolve_link(d, by->tenant_id, person_id, &unit_id);
+	if (rc == 0) {
+		st = db_prepare(d, "UPDATE app_user SET person_id = $3, unit_id = $4 WHERE tenant_id = $1 AND id = $2");
+		if (!st) {
+			rc = -1;
+		} else {
+			db_bind_int(st, 1, by->tenant_id);
+			db_bind_int(st, 2, id);
+			if (person_id)
+				db_bind_int(st, 3, person_id);
+			else
+				db_bind_null(st, 3);
+			if (unit_id)
+				db_bind_int(st, 4, unit_id);
+			else
+				db_bind_null(st, 4);
+			rc = db_step(st) == DB_DONE ? 0 : -1;
+			db_done(st);
+		}
+	}
+	if (rc == 0)
+		rc = audit_json(d, by, "user.link", id,
+				json_pack("{s:o, s:o}", "person_id", opt_id(u.person_id), "unit_id", opt_id(u.unit_id)),
+				json_pack("{s:o, s:o}", "person_id", opt_id(person_id), "unit_id", opt_id(unit_id)));
+	arena_free(a);
+	return finish(d, rc);
+}
+
+int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, bool must_change,
+		      const char *keep)
+{
+	struct user u;
+	arena *a;
+	db_stmt *st;
+	int rc;
+
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	rc = load(d, &a, by, id, &u);
+	if (rc == 0) {
+		st = db_prepare(d, "UPDATE app_user SET password_hash = $3, must_change = $4, password_at = $5"
+				   " WHERE tenant_id = $1 AND id = $2");
+		if (!st) {
+			rc = -1;
+		} else {
+			db_bind_int(st, 1, by->tenant_id);
+			db_bind_int(st, 2, id);
+			db_bind_text(st, 3, hash);
+			db_bind_int(st, 4, must_change);
+			db_bind_int(st, 5, (int64_t)time(NULL));
+			rc = db_step(st) == DB_DONE ? 0 : -1;
+			db_done(st);
+		}
+	}
+	if (rc == 0) {
+		st = db_prepare(d, "DELETE FROM user_session WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3");
+		if (!st) {
+			rc = -1;
+		} else {
+			db_bind_int(st, 1, by->tenant_id);
+			db_bind_int(st, 2, id);
+			db_bind_text(st, 3, keep ? keep : "");
+			rc = db_step(st) == DB_DONE ? 0 : -1;
+			db_done(st);
+		}
+	}
+	if (rc == 0)
+		rc = audit_json(d, by, must_change ? "user.password_reset" : "user.password", id,
+				json_pack("{s:b}", "must_change", u.must_change),
+				json_pack("{s:b}", "must_change", must_change));
+	arena_free(a);
+	return finish(d, rc);
+}
+
+int user_units(db *d, arena *a, int64_t tenant_id, int64_t only_unit, struct named **out, int *n)
+{
+	db_stmt *st = db_prepare(d, "SELECT id, name FROM unit WHERE tenant_id = $1"
+				    " AND (CAST($2 AS BIGINT) = 0 OR id = CAST($2 AS BIGINT)) ORDER BY id");
+	int rc, cap = 0;
+
+	*n = 0;
+	*out = NULL;
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, only_unit);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct named *grown = arena_alloc(a, (size_t)cap * sizeof(*grown));
+			if (*n)
+				memcpy(grown, *out, (size_t)*n * sizeof(*grown));
+			*out = grown;
+		}
+		(*out)[*n].id = db_col_int(st, 0);
+		(*out)[*n].name = arena_strdup(a, db_col_text(st, 1));
+		(*n)++;
+	}
+	db_done(st);
+	return rc == DB_ERROR ? -1 : 0;
+}

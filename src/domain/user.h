@@ -1,0 +1,97 @@
+/* user.h - user accounts: logins, roles, the person and unit a user is
+ * linked to, disabling, passwords.
+ *
+ * Every change runs in one write transaction with its audit entry. Callers
+ * check permissions first (perm_check); these functions only keep the data
+ * consistent. Password hashes are computed by the caller (pw_hash(), slow)
+ * before the transaction, so no write lock is held while hashing. Results
+ * are allocated on the caller's arena. Return values: 0 done, -1 store
+ * error (db_errmsg), or one of the USER_E* codes below. */
+#ifndef JB_USER_H
+#define JB_USER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/audit.h"
+#include "store/db.h"
+#include "util/arena.h"
+
+/* A user's roles as enum role bits, from its user_role rows; "u" must be
+ * the app_user row's alias in the query. */
+#define ROLE_BITS_SQL \
+	"coalesce((SELECT sum(CASE r.role WHEN 'admin' THEN 1 WHEN 'unit_admin' THEN 2 WHEN 'cadre' THEN 4" \
+	" WHEN 'evaluator' THEN 8 WHEN 'leader' THEN 16 ELSE 0 END) FROM user_role r" \
+	" WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id), 0)"
+
+#define LOGIN_MAX 64
+#define USER_PAGE 50
+
+enum {
+	USER_ENOTFOUND = 1,   /* no such user in the tenant */
+	USER_EEXISTS,         /* the login is taken */
+	USER_EPERSON,         /* no such person in the tenant */
+	USER_EUNIT,           /* no such unit, or the person is not in it */
+};
+
+struct user {
+	int64_t id, person_id, unit_id, created_at, password_at;
+	const char *login, *person_name, *unit_name;
+	unsigned roles;
+	bool disabled, must_change;
+};
+
+/* NULL when login is acceptable (2-64 of a-z 0-9 . _ - @, starting with a
+ * letter or digit; upper case is folded), else the reason in zh-CN. */
+const char *user_login_problem(const char *login);
+/* login folded to lowercase ASCII on a (no other change). */
+char *user_fold_login(arena *a, const char *login);
+
+/* Check person_id and unit_id (0: none) in the tenant and settle the unit:
+ * a person's unit when no unit is given. USER_EPERSON / USER_EUNIT when
+ * they do not exist or do not agree. Reads only. */
+int user_resolve_link(db *d, int64_t tenant_id, int64_t person_id, int64_t *unit_id)
+	__attribute__((warn_unused_result));
+
+/* Create a user (login already folded and checked) with roles and links
+ * (already resolved), its password hash, and whether that password must be
+ * changed at the first log-in. *id is the new user's id. */
+int user_create(db *d, const struct actor *by, const char *login, unsigned roles, int64_t person_id,
+		int64_t unit_id, const char *hash, bool must_change, int64_t *id)
+	__attribute__((warn_unused_result));
+
+int user_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct user *out)
+	__attribute__((warn_unused_result));
+int user_by_login(db *d, arena *a, int64_t tenant_id, const char *login, struct user *out)
+	__attribute__((warn_unused_result));
+/* One page (USER_PAGE users, by id) of the tenant's users, or of one unit's
+ * when unit_id is not 0; *total counts them all. */
+int user_list(db *d, arena *a, int64_t tenant_id, int64_t unit_id, int64_t page, struct user **out,
+	      int *n, int64_t *total) __attribute__((warn_unused_result));
+
+/* Disable (and end every session of) or enable a user. */
+int user_set_disabled(db *d, const struct actor *by, int64_t id, bool disabled)
+	__attribute__((warn_unused_result));
+int user_set_roles(db *d, const struct actor *by, int64_t id, unsigned roles)
+	__attribute__((warn_unused_result));
+int user_set_link(db *d, const struct actor *by, int64_t id, int64_t person_id, int64_t unit_id)
+	__attribute__((warn_unused_result));
+/* Store a new password hash. must_change: an initial or reset password.
+ * Ends the user's sessions except the one whose token hash is keep (NULL:
+ * all of them). */
+int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, bool must_change,
+		      const char *keep) __attribute__((warn_unused_result));
+
+/* Stored hash and state of a login, for logging in. 0, 1 no such login, -1. */
+int user_credentials(db *d, arena *a, int64_t tenant_id, const char *login, int64_t *id,
+		     const char **hash, bool *disabled) __attribute__((warn_unused_result));
+
+/* The tenant's units by name (only_unit != 0: that one), for forms. */
+struct named;
+int user_units(db *d, arena *a, int64_t tenant_id, int64_t only_unit, struct named **out, int *n)
+	__attribute__((warn_unused_result));
+
+/* The roles as "admin,cadre" (codes) on a. */
+const char *user_roles_csv(arena *a, unsigned roles);
+
+#endif

@@ -1,0 +1,756 @@
+/* admin.c - managing users (create, roles, links, disable, reset) and
+ * reading the audit log: the pages and the /api/v1 calls that do the same.
+ * Every change calls perm_check() on the user it touches; a unit_admin
+ * reaches only the users of its own unit and may only make cadres. */
+#include "web/web.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "domain/audit.h"
+#include "domain/labels.h"
+#include "domain/password.h"
+#include "domain/perm.h"
+#include "domain/session.h"
+#include "domain/user.h"
+#include "util/text.h"
+
+#define INITIAL_PW_CHARS 16
+
+static json_t *user_json(const struct user *u)
+{
+	json_t *roles = json_array();
+
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (u->roles & (1u << i))
+			json_array_append_new(roles, json_string(role_codes[i]));
+	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, s:s, s:b, s:b, s:I, s:I}", "id", (json_int_t)u->id,
+			 "login", u->login, "roles", roles,
+			 "person_id", u->person_id ? json_integer(u->person_id) : json_null(), "person", u->person_name,
+			 "unit_id", u->unit_id ? json_integer(u->unit_id) : json_null(), "unit", u->unit_name,
+			 "disabled", u->disabled, "must_change", u->must_change,
+			 "created_at", (json_int_t)u->created_at, "password_at", (json_int_t)u->password_at);
+}
+
+static void roles_text(buf *b, unsigned roles)
+{
+	bool first = true;
+
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (!(roles & (1u << i)))
+			continue;
+		if (!first)
+			HTML(b, "、");
+		buf_html(b, role_names[i]);
+		first = false;
+	}
+	if (first)
+		HTML(b, "—");
+}
+
+static struct perm_target user_target(struct req *r, const struct user *u)
+{
+	return (struct perm_target){ r->tenant_id, u->unit_id, u->id, false };
+}
+
+/* The user of route parameter 0, or answer 400/404/500 and return -1. */
+static int user_or_respond(struct req *r, struct user *u)
+{
+	int64_t id;
+	int rc;
+
+	if (id_param_or_respond(r, 0, &id) < 0)
+		return -1;
+	rc = user_get(r->db, r->a, r->tenant_id, id, u);
+	if (rc < 0) {
+		web_store_error(r);
+		return -1;
+	}
+	if (rc > 0) {
+		reply_error(r, 404, "not_found", "没有这个用户", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* role fields (repeated, or a JSON array) as bits; 400 on an unknown role. */
+static int roles_or_respond(struct req *r, unsigned *roles)
+{
+	const char *v[8];
+	int n = req_form_all(r, "role", v, 8);
+
+	*roles = 0;
+	if (n > 8) {
+		reply_error(r, 400, "bad_role", "角色过多", "role");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		unsigned bit = role_bit(v[i]);
+		if (!bit) {
+			reply_error(r, 400, "bad_role", "没有这个角色（admin、unit_admin、cadre、evaluator、leader）", "role");
+			return -1;
+		}
+		*roles |= bit;
+	}
+	return 0;
+}
+
+/* perm_or_respond() for giving or taking away each role in changed. */
+static bool grants_or_respond(struct req *r, unsigned changed, int64_t object_id, const struct perm_target *t)
+{
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if ((changed & (1u << i)) && !perm_or_respond(r, role_grant_action(1u << i), "user", object_id, t))
+			return false;
+	return true;
+}
+
+static int link_error(struct req *r, int rc)
+{
+	if (rc == USER_EPERSON)
+		reply_error(r, 400, "bad_person", "没有这个人员", "person");
+	else if (rc == USER_EUNIT)
+		reply_error(r, 400, "bad_unit", "没有这个单位，或该人员不属于这个单位", "unit");
+	else if (rc == USER_ENOTFOUND)
+		reply_error(r, 404, "not_found", "没有这个用户", NULL);
+	else
+		web_store_error(r);
+	return -1;
+}
+
+/* A user's page or JSON after a change. */
+static void changed(struct req *r, int64_t id)
+{
+	struct user u;
+
+	if (!r->is_api) {
+		reply_redirect(r, arena_printf(r->a, "/admin/users/%lld", (long long)id));
+		return;
+	}
+	if (user_get(r->db, r->a, r->tenant_id, id, &u) != 0) {
+		web_store_error(r);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "user", user_json(&u)));
+}
+
+/* The one-time display of a generated password (new user, reset). */
+static void show_initial(struct req *r, int status, const struct user *u, const char *pw, const char *title)
+{
+	buf *b = &r->out;
+
+	r->no_store = true;
+	if (r->is_api) {
+		reply_json(r, status, json_pack("{s:o, s:s}", "user", user_json(u), "initial_password", pw));
+		return;
+	}
+	page_begin(r, title, NAV_USERS);
+	HTML(b, "<h1>");
+	buf_html(b, title);
+	HTML(b, "</h1>\n<p>用户 <strong>");
+	buf_html(b, u->login);
+	HTML(b, "</strong> 的初始密码如下。它只显示这一次，请通过安全渠道交给本人；首次登录时必须改成自己的密码。</p>\n"
+		"<p class=\"secret\"><code>");
+	buf_html(b, pw);
+	HTML(b, "</code></p>\n<p><a href=\"");
+	html_path(b, r, arena_printf(r->a, "/admin/users/%lld", (long long)u->id));
+	HTML(b, "\">查看该用户</a> · <a href=\"");
+	html_path(b, r, "/admin/users");
+	HTML(b, "\">返回用户列表</a></p>\n");
+	page_finish(r, status);
+}
+
+/* ---- forms ---- */
+
+static void role_checkboxes(struct req *r, unsigned checked)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<fieldset><legend>角色</legend>");
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (!perm_any(r->who, role_grant_action(1u << i)) && !(checked & (1u << i)))
+			continue;
+		HTML(b, "<label class=\"check\"><input type=\"checkbox\" name=\"role\" value=\"");
+		buf_html(b, role_codes[i]);
+		HTML(b, "\"");
+		if (checked & (1u << i))
+			HTML(b, " checked");
+		if (!perm_any(r->who, role_grant_action(1u << i)))
+			HTML(b, " disabled");
+		HTML(b, ">");
+		buf_html(b, role_names[i]);
+		HTML(b, "</label>");
+		/* A role the actor may not give or take is kept as it is: a
+		 * disabled box is not sent, so send the role alongside. */
+		if (!perm_any(r->who, role_grant_action(1u << i))) {
+			HTML(b, "<input type=\"hidden\" name=\"role\" value=\"");
+			buf_html(b, role_codes[i]);
+			HTML(b, "\">");
+		}
+	}
+	HTML(b, "</fieldset>\n");
+}
+
+static void unit_select(struct req *r, const struct named *units, int n, int64_t selected, bool allow_none)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<label>单位<select name=\"unit\">");
+	if (allow_none)
+		HTML(b, "<option value=\"\">（无）</option>");
+	for (int i = 0; i < n; i++) {
+		buf_printf(b, "<option value=\"%lld\"%s>", (long long)units[i].id, units[i].id == selected ? " selected" : "");
+		buf_html(b, units[i].name);
+		HTML(b, "</option>");
+	}
+	HTML(b, "</select></label>\n");
+}
+
+/* Which users the principal may read: all of the tenant (*unit 0), or one
+ * unit's; false when none. */
+static bool read_scope(struct req *r, int64_t *unit)
+{
+	struct perm_target all = { r->tenant_id, 0, 0, false }, mine = { r->tenant_id, r->who->unit_id, 0, false };
+
+	*unit = 0;
+	if (perm_check(r->who, "user.read", &all))
+		return true;
+	if (r->who->unit_id && perm_check(r->who, "user.read", &mine)) {
+		*unit = r->who->unit_id;
+		return true;
+	}
+	return false;
+}
+
+/* ---- pages ---- */
+
+void page_users(struct req *r)
+{
+	struct perm_target none = { r->tenant_id, -1, -1, false };
+	int64_t unit, page = 1, total;
+	struct user *users;
+	struct named *units;
+	const char *p = req_query(r, "page");
+	buf *b = &r->out;
+	int n, nu;
+
+	if (!read_scope(r, &unit)) {
+		perm_or_respond(r, "user.read", "user", 0, &none);
+		return;
+	}
+	if (p && *p && parse_int(p, 1, 100000, &page) < 0) {
+		reply_error(r, 400, "bad_parameter", "页码必须是 1 到 100000 之间的整数", "page");
+		return;
+	}
+	if (user_list(r->db, r->a, r->tenant_id, unit, page, &users, &n, &total) < 0) {
+		web_store_error(r);
+		return;
+	}
+	if (r->is_api) {
+		json_t *items = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(items, user_json(&users[i]));
+		reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:i}", "items", items, "total", (json_int_t)total,
+					     "page", (json_int_t)page, "per_page", USER_PAGE));
+		return;
+	}
+	page_begin(r, "用户管理", NAV_USERS);
+	buf_printf(b, "<h1>用户管理</h1>\n<p class=\"summary\">共 <strong>%lld</strong> 个用户", (long long)total);
+	if (unit)
+		HTML(b, "（本单位）");
+	HTML(b, "</p>\n");
+	if (n) {
+		HTML(b, "<table>\n<thead><tr><th scope=\"col\">编号</th><th scope=\"col\">登录名</th><th scope=\"col\">人员</th>"
+			"<th scope=\"col\">单位</th><th scope=\"col\">角色</th><th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < n; i++) {
+			const struct user *u = &users[i];
+			buf_printf(b, "<tr><td>%lld</td><td><a href=\"", (long long)u->id);
+			html_path(b, r, arena_printf(r->a, "/admin/users/%lld", (long long)u->id));
+			HTML(b, "\">");
+			buf_html(b, u->login);
+			HTML(b, "</a></td><td>");
+			buf_html(b, *u->person_name ? u->person_name : "—");
+			HTML(b, "</td><td>");
+			buf_html(b, *u->unit_name ? u->unit_name : "—");
+			HTML(b, "</td><td>");
+			roles_text(b, u->roles);
+			HTML(b, "</td><td>");
+			if (u->disabled)
+				HTML(b, "<span class=\"state state-off\">已停用</span>");
+			else if (u->must_change)
+				HTML(b, "<span class=\"state\">待改初始密码</span>");
+			else
+				HTML(b, "<span class=\"state state-accepted\">正常</span>");
+			HTML(b, "</td></tr>\n");
+		}
+		HTML(b, "</tbody>\n</table>\n");
+	}
+	if (total > page * USER_PAGE || page > 1) {
+		HTML(b, "<nav class=\"pager\" aria-label=\"分页\">");
+		if (page > 1) {
+			HTML(b, "<a rel=\"prev\" href=\"");
+			html_path(b, r, arena_printf(r->a, "/admin/users?page=%lld", (long long)(page - 1)));
+			HTML(b, "\">上一页</a>");
+		}
+		if (total > page * USER_PAGE) {
+			HTML(b, "<a rel=\"next\" href=\"");
+			html_path(b, r, arena_printf(r->a, "/admin/users?page=%lld", (long long)(page + 1)));
+			HTML(b, "\">下一页</a>");
+		}
+		HTML(b, "</nav>\n");
+	}
+	if (perm_any(r->who, "user.manage") && r->csrf) {
+		if (user_units(r->db, r->a, r->tenant_id, unit, &units, &nu) < 0) {
+			buf_reset(b);
+			web_store_error(r);
+			return;
+		}
+		HTML(b, "<h2>新建用户</h2>\n<form class=\"stack\" method=\"post\" action=\"");
+		html_path(b, r, "/admin/users");
+		HTML(b, "\">");
+		html_csrf(r);
+		HTML(b, "\n<label>登录名<input name=\"login\" required maxlength=\"64\" pattern=\"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}\"></label>\n");
+		role_checkboxes(r, 0);
+		unit_select(r, units, nu, unit, unit == 0);
+		HTML(b, "<label>人员编号（可选）<input name=\"person\" inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"18\"></label>\n"
+			"<p class=\"muted\">系统会生成一个随机初始密码，只显示一次；用户首次登录时必须修改。</p>\n"
+			"<button type=\"submit\">创建用户</button>\n</form>\n");
+	}
+	page_end(r);
+}
+
+void page_user(struct req *r)
+{
+	struct user u;
+	struct perm_target t;
+	struct apitoken *toks;
+	struct named *units;
+	int64_t scope_unit;
+	buf *b = &r->out;
+	int n = 0, nu = 0;
+	bool manage, tokens;
+
+	if (user_or_respond(r, &u) < 0)
+		return;
+	t = user_target(r, &u);
+	if (!perm_or_respond(r, "user.read", "user", u.id, &t))
+		return;
+	if (r->is_api) {
+		reply_json(r, 200, user_json(&u));
+		return;
+	}
+	manage = perm_check(r->who, "user.manage", &t) && r->csrf;
+	tokens = perm_check(r->who, "token.manage", &t);
+	read_scope(r, &scope_unit);
+	if ((tokens && apitoken_list(r->db, r->a, r->tenant_id, u.id, &toks, &n) < 0) ||
+	    (manage && user_units(r->db, r->a, r->tenant_id, scope_unit, &units, &nu) < 0)) {
+		web_store_error(r);
+		return;
+	}
+	page_begin(r, u.login, NAV_USERS);
+	HTML(b, "<p class=\"crumbs\"><a href=\"");
+	html_path(b, r, "/admin/users");
+	HTML(b, "\">用户管理</a> › 用户</p>\n<h1>");
+	buf_html(b, u.login);
+	HTML(b, "</h1>\n<dl class=\"facts\">\n<dt>角色</dt><dd>");
+	roles_text(b, u.roles);
+	HTML(b, "</dd>\n<dt>人员</dt><dd>");
+	if (u.person_id)
+		buf_printf(b, "%lld · ", (long long)u.person_id);
+	buf_html(b, *u.person_name ? u.person_name : "—");
+	HTML(b, "</dd>\n<dt>单位</dt><dd>");
+	buf_html(b, *u.unit_name ? u.unit_name : "—");
+	HTML(b, "</dd>\n<dt>状态</dt><dd>");
+	buf_puts(b, u.disabled ? "已停用" : u.must_change ? "待修改初始密码" : "正常");
+	HTML(b, "</dd>\n<dt>创建于</dt><dd>");
+	fmt_datetime(b, u.created_at);
+	HTML(b, "</dd>\n<dt>密码修改于</dt><dd>");
+	fmt_datetime(b, u.password_at);
+	HTML(b, "</dd>\n</dl>\n");
+	if (manage) {
+		const char *base = arena_printf(r->a, "/admin/users/%lld", (long long)u.id);
+		HTML(b, "<h2>角色</h2>\n<form class=\"stack\" method=\"post\" action=\"");
+		html_path(b, r, arena_printf(r->a, "%s/roles", base));
+		HTML(b, "\">");
+		html_csrf(r);
+		role_checkboxes(r, u.roles);
+		HTML(b, "<button type=\"submit\">保存角色</button></form>\n<h2>人员和单位</h2>\n"
+			"<form class=\"stack\" method=\"post\" action=\"");
+		html_path(b, r, arena_printf(r->a, "%s/link", base));
+		HTML(b, "\">");
+		html_csrf(r);
+		unit_select(r, units, nu, u.unit_id, scope_unit == 0);
+		HTML(b, "<label>人员编号（可选）<input name=\"person\" inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"18\" value=\"");
+		if (u.person_id)
+			buf_printf(b, "%lld", (long long)u.person_id);
+		HTML(b, "\"></label><button type=\"submit\">保存关联</button></form>\n<h2>账号</h2>\n<div class=\"actions\">");
+		HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
+		html_path(b, r, arena_printf(r->a, "%s/%s", base, u.disabled ? "enable" : "disable"));
+		HTML(b, "\">");
+		html_csrf(r);
+		if (u.disabled)
+			HTML(b, "<button type=\"submit\">启用账号</button></form>");
+		else
+			HTML(b, "<button type=\"submit\">停用账号</button></form>");
+		HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
+		html_path(b, r, arena_printf(r->a, "%s/reset-password", base));
+		HTML(b, "\">");
+		html_csrf(r);
+		HTML(b, "<button type=\"submit\">重置密码</button></form></div>\n");
+	}
+	if (tokens) {
+		HTML(b, "<h2>API 令牌</h2>\n");
+		if (!n)
+			HTML(b, "<p class=\"empty\">没有 API 令牌。</p>\n");
+		else
+			HTML(b, "<ul class=\"plain\">");
+		for (int i = 0; i < n; i++) {
+			buf_printf(b, "<li>%lld · ", (long long)toks[i].id);
+			buf_html(b, toks[i].name);
+			if (toks[i].revoked_at) {
+				HTML(b, "（已撤销）");
+			} else if (r->csrf) {
+				HTML(b, " <form class=\"inline\" method=\"post\" action=\"");
+				html_path(b, r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id));
+				HTML(b, "\">");
+				html_csrf(r);
+				HTML(b, "<button type=\"submit\">撤销</button></form>");
+			}
+			HTML(b, "</li>");
+		}
+		if (n)
+			HTML(b, "</ul>\n");
+	}
+	page_end(r);
+}
+
+/* ---- changes ---- */
+
+void act_user_create(struct req *r)
+{
+	struct actor by = req_actor(r);
+	struct perm_target t = { r->tenant_id, 0, 0, false };
+	const char *login, *why;
+	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
+	int64_t person, unit, id;
+	unsigned roles;
+	struct user u;
+	int rc;
+
+	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &login) < 0 ||
+	    roles_or_respond(r, &roles) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
+	    id_field_or_respond(r, "unit", "单位", &unit) < 0)
+		return;
+	if ((why = user_login_problem(login))) {
+		reply_error(r, 400, "bad_login", why, "login");
+		return;
+	}
+	rc = user_resolve_link(r->db, r->tenant_id, person, &unit);
+	if (rc) {
+		link_error(r, rc);
+		return;
+	}
+	t.unit_id = unit;
+	if (!perm_or_respond(r, "user.manage", "user", 0, &t) || !grants_or_respond(r, roles, 0, &t))
+		return;
+	pw_random(pw, sizeof(pw));
+	if (pw_hash(pw, hash) != PW_OK) {
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return;
+	}
+	rc = user_create(r->db, &by, user_fold_login(r->a, login), roles, person, unit, hash, true, &id);
+	if (rc == USER_EEXISTS) {
+		reply_error(r, 409, "login_taken", "这个登录名已被使用", "login");
+		return;
+	}
+	if (rc || user_get(r->db, r->a, r->tenant_id, id, &u) != 0) {
+		link_error(r, rc ? rc : -1);
+		return;
+	}
+	show_initial(r, 201, &u, pw, "用户已创建");
+}
+
+static void set_disabled(struct req *r, bool disabled)
+{
+	struct actor by = req_actor(r);
+	struct perm_target t;
+	struct user u;
+
+	if (user_or_respond(r, &u) < 0)
+		return;
+	t = user_target(r, &u);
+	if (!perm_or_respond(r, "user.manage", "user", u.id, &t))
+		return;
+	if (disabled && u.id == r->who->user_id) {
+		reply_error(r, 400, "self", "不能停用自己的账号", NULL);
+		return;
+	}
+	if (user_set_disabled(r->db, &by, u.id, disabled) != 0) {
+		web_store_error(r);
+		return;
+	}
+	changed(r, u.id);
+}
+
+void act_user_disable(struct req *r)
+{
+	set_disabled(r, true);
+}
+
+void act_user_enable(struct req *r)
+{
+	set_disabled(r, false);
+}
+
+void act_user_roles(struct req *r)
+{
+	struct actor by = req_actor(r);
+	struct perm_target t;
+	unsigned roles;
+	struct user u;
+
+	if (user_or_respond(r, &u) < 0 || roles_or_respond(r, &roles) < 0)
+		return;
+	t = user_target(r, &u);
+	if (!perm_or_respond(r, "user.manage", "user", u.id, &t) || !grants_or_respond(r, roles ^ u.roles, u.id, &t))
+		return;
+	if (u.id == r->who->user_id && (u.roles & ROLE_ADMIN) && !(roles & ROLE_ADMIN)) {
+		reply_error(r, 400, "self", "不能取消自己的管理员角色", "role");
+		return;
+	}
+	if (user_set_roles(r->db, &by, u.id, roles) != 0) {
+		web_store_error(r);
+		return;
+	}
+	changed(r, u.id);
+}
+
+void act_user_link(struct req *r)
+{
+	struct actor by = req_actor(r);
+	struct perm_target t, to;
+	int64_t person, unit;
+	struct user u;
+	int rc;
+
+	if (user_or_respond(r, &u) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
+	    id_field_or_respond(r, "unit", "单位", &unit) < 0)
+		return;
+	t = user_target(r, &u);
+	if (!perm_or_respond(r, "user.manage", "user", u.id, &t))
+		return;
+	rc = user_resolve_link(r->db, r->tenant_id, person, &unit);
+	if (rc) {
+		link_error(r, rc);
+		return;
+	}
+	/* Moving a user to a unit needs the right over that unit too. */
+	to = t;
+	to.unit_id = unit;
+	to.owner_user_id = 0;
+	if (!perm_or_respond(r, "user.manage", "user", u.id, &to) || !grants_or_respond(r, u.roles, u.id, &to))
+		return;
+	rc = user_set_link(r->db, &by, u.id, person, unit);
+	if (rc) {
+		link_error(r, rc);
+		return;
+	}
+	changed(r, u.id);
+}
+
+void act_user_reset(struct req *r)
+{
+	struct actor by = req_actor(r);
+	struct perm_target t;
+	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
+	struct user u;
+
+	if (user_or_respond(r, &u) < 0)
+		return;
+	t = user_target(r, &u);
+	if (!perm_or_respond(r, "user.manage", "user", u.id, &t))
+		return;
+	if (u.id == r->who->user_id) {
+		reply_error(r, 400, "self", "请在“我的账号”中修改自己的密码", NULL);
+		return;
+	}
+	pw_random(pw, sizeof(pw));
+	if (pw_hash(pw, hash) != PW_OK) {
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return;
+	}
+	if (user_set_password(r->db, &by, u.id, hash, true, NULL) != 0 ||
+	    user_get(r->db, r->a, r->tenant_id, u.id, &u) != 0) {
+		web_store_error(r);
+		return;
+	}
+	show_initial(r, 200, &u, pw, "密码已重置");
+}
+
+/* ---- the audit log ---- */
+
+/* "2022-08-15" -> midnight in Beijing (UTC+8) as epoch seconds. */
+static int parse_date(const char *s, int64_t *out)
+{
+	int y, m, d, n = 0;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] || strlen(s) != 10 || y < 1970 || y > 9999 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	int64_t yy = y - (m <= 2);
+	int64_t era = yy / 400, yoe = yy - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	*out = (era * 146097 + doe - 719468) * 86400 - 8 * 3600;
+	return 0;
+}
+
+static int date_arg(struct req *r, const char *name, int64_t *out)
+{
+	const char *v = req_query(r, name);
+
+	*out = 0;
+	if (!v || !*v)
+		return 0;
+	if (parse_date(v, out) < 0) {
+		reply_error(r, 400, "bad_parameter", "日期格式应为 YYYY-MM-DD", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int short_arg(struct req *r, const char *name, const char **out)
+{
+	const char *v = req_query(r, name);
+
+	*out = v && *v ? v : NULL;
+	if (*out && utf8_len(*out) > 64) {
+		reply_error(r, 400, "bad_parameter", "筛选条件最多 64 个字符", name);
+		return -1;
+	}
+	return 0;
+}
+
+static void filter_input(buf *b, const char *label, const char *name, const char *value, const char *type)
+{
+	buf_printf(b, "<label>%s<input type=\"%s\" name=\"%s\" value=\"", label, type, name);
+	buf_html(b, value ? value : "");
+	HTML(b, "\"></label>\n");
+}
+
+/* Query string of the current filters (for the "older" link). */
+static void filter_query(buf *b, struct req *r)
+{
+	static const char *const keys[] = { "actor", "action", "object", "object_id", "from", "to" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = req_query(r, keys[i]);
+		if (!v || !*v)
+			continue;
+		buf_printf(b, "&amp;%s=", keys[i]);
+		buf_url(b, v);
+	}
+}
+
+void page_audit(struct req *r)
+{
+	struct perm_target t = { r->tenant_id, 0, 0, false };
+	struct audit_filter f = { .limit = 50 };
+	struct audit_entry *e;
+	bool more;
+	buf *b = &r->out;
+	int n;
+
+	if (!perm_or_respond(r, "audit.read", "audit_event", 0, &t))
+		return;
+	if (short_arg(r, "actor", &f.actor) < 0 || short_arg(r, "action", &f.action) < 0 ||
+	    short_arg(r, "object", &f.object_type) < 0 || date_arg(r, "from", &f.from) < 0 ||
+	    date_arg(r, "to", &f.to) < 0)
+		return;
+	if (f.to)
+		f.to += 86400; /* "to" includes that day */
+	{
+		const char *oid = req_query(r, "object_id"), *before = req_query(r, "before");
+		if ((oid && *oid && parse_int(oid, 1, INT64_MAX, &f.object_id) < 0) ||
+		    (before && *before && parse_int(before, 1, INT64_MAX, &f.before_id) < 0)) {
+			reply_error(r, 400, "bad_parameter", "编号必须是正整数", oid && *oid ? "object_id" : "before");
+			return;
+		}
+	}
+	if (audit_list(r->db, r->a, r->tenant_id, &f, &e, &n, &more) < 0) {
+		web_store_error(r);
+		return;
+	}
+	if (r->is_api) {
+		json_t *items = json_array();
+		for (int i = 0; i < n; i++) {
+			json_t *before = *e[i].before_json ? json_loads(e[i].before_json, 0, NULL) : NULL;
+			json_t *after = *e[i].after_json ? json_loads(e[i].after_json, 0, NULL) : NULL;
+			json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+				"id", (json_int_t)e[i].id, "at", (json_int_t)e[i].at, "actor", e[i].actor,
+				"action", e[i].action, "object_type", e[i].object_type,
+				"object_id", e[i].object_id ? json_integer(e[i].object_id) : json_null(),
+				"before", before ? before : json_null(), "after", after ? after : json_null(),
+				"client_addr", e[i].client_addr, "outcome", e[i].outcome));
+		}
+		reply_json(r, 200, json_pack("{s:o, s:o}", "items", items,
+					     "next_before", more && n ? json_integer(e[n - 1].id) : json_null()));
+		return;
+	}
+	page_begin(r, "审计日志", NAV_AUDIT);
+	HTML(b, "<h1>审计日志</h1>\n<p class=\"muted\">所有变更、登录、退出、登录失败和被拒绝的操作都记录在此；记录不能修改或删除。</p>\n"
+		"<form class=\"filters\" method=\"get\" action=\"");
+	html_path(b, r, "/admin/audit");
+	HTML(b, "\">\n");
+	filter_input(b, "操作人", "actor", req_query(r, "actor"), "text");
+	filter_input(b, "操作", "action", req_query(r, "action"), "text");
+	filter_input(b, "对象类型", "object", req_query(r, "object"), "text");
+	filter_input(b, "对象编号", "object_id", req_query(r, "object_id"), "text");
+	filter_input(b, "从", "from", req_query(r, "from"), "date");
+	filter_input(b, "到", "to", req_query(r, "to"), "date");
+	HTML(b, "<button type=\"submit\">筛选</button> <a href=\"");
+	html_path(b, r, "/admin/audit");
+	HTML(b, "\">清除</a>\n</form>\n");
+	if (!n) {
+		HTML(b, "<p class=\"empty\">没有符合条件的记录。</p>\n");
+	} else {
+		HTML(b, "<table class=\"audit\">\n<thead><tr><th scope=\"col\">时间</th><th scope=\"col\">操作人</th>"
+			"<th scope=\"col\">操作</th><th scope=\"col\">对象</th><th scope=\"col\">结果</th>"
+			"<th scope=\"col\">来源地址</th><th scope=\"col\">变更前</th><th scope=\"col\">变更后</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < n; i++) {
+			const char *act = label_of(audit_actions, e[i].action), *out = label_of(audit_outcomes, e[i].outcome);
+			HTML(b, "<tr><td>");
+			fmt_datetime(b, e[i].at);
+			HTML(b, "</td><td>");
+			buf_html(b, e[i].actor);
+			HTML(b, "</td><td>");
+			buf_html(b, act ? act : e[i].action);
+			HTML(b, " <code>");
+			buf_html(b, e[i].action);
+			HTML(b, "</code></td><td>");
+			buf_html(b, e[i].object_type);
+			if (e[i].object_id)
+				buf_printf(b, " %lld", (long long)e[i].object_id);
+			buf_printf(b, "</td><td class=\"outcome-%s\">", !strcmp(e[i].outcome, "ok") ? "ok" : "bad");
+			buf_html(b, out ? out : e[i].outcome);
+			HTML(b, "</td><td>");
+			buf_html(b, e[i].client_addr);
+			HTML(b, "</td><td><code>");
+			buf_html(b, e[i].before_json);
+			HTML(b, "</code></td><td><code>");
+			buf_html(b, e[i].after_json);
+			HTML(b, "</code></td></tr>\n");
+		}
+		HTML(b, "</tbody>\n</table>\n");
+	}
+	if (more && n) {
+		HTML(b, "<nav class=\"pager\" aria-label=\"分页\"><a rel=\"next\" href=\"");
+		html_path(b, r, arena_printf(r->a, "/admin/audit?before=%lld", (long long)e[n - 1].id));
+		filter_query(b, r);
+		HTML(b, "\">更早的记录</a></nav>\n");
+	}
+	page_end(r);
+}

@@ -1,0 +1,480 @@
+/* auth.c - logging in and out, the account page, changing one's password,
+ * API tokens: the pages and the /api/v1 calls that do the same. */
+#include "web/web.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "domain/password.h"
+#include "domain/perm.h"
+#include "domain/session.h"
+#include "domain/user.h"
+#include "http/cookie.h"
+#include "util/text.h"
+
+#define NEXT_MAX 512
+
+/* A "next" target after logging in: a local path only (no "//host"). */
+static const char *safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > NEXT_MAX ||
+	    !strncmp(next, "/logout", 7) || !strncmp(next, "/login", 6))
+		return "/";
+	return next;
+}
+
+static json_t *roles_array(unsigned roles)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (roles & (1u << i))
+			json_array_append_new(a, json_string(role_codes[i]));
+	return a;
+}
+
+static void roles_text(buf *b, unsigned roles)
+{
+	bool first = true;
+
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (!(roles & (1u << i)))
+			continue;
+		if (!first)
+			HTML(b, "、");
+		buf_html(b, role_names[i]);
+		first = false;
+	}
+	if (first)
+		HTML(b, "（无角色）");
+}
+
+static json_t *principal_json(const struct principal *who, const char *csrf)
+{
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:b, s:s, s:s?}", "id", (json_int_t)who->user_id,
+			 "login", who->login, "roles", roles_array(who->roles),
+			 "person_id", who->person_id ? json_integer(who->person_id) : json_null(),
+			 "unit_id", who->unit_id ? json_integer(who->unit_id) : json_null(),
+			 "must_change", who->must_change,
+			 "via", who->via == VIA_TOKEN ? "token" : "cookie", "csrf_token", csrf);
+}
+
+/* ---- log in ---- */
+
+static void login_form(struct req *r, const char *login, const char *next, const char *error)
+{
+	buf *b = &r->out;
+
+	page_begin(r, "登录", NAV_LOGIN);
+	HTML(b, "<h1>登录</h1>\n");
+	if (error) {
+		HTML(b, "<p class=\"notice error-notice\" role=\"alert\">");
+		buf_html(b, error);
+		HTML(b, "</p>\n");
+	}
+	if (r->who && r->who->user_id) {
+		HTML(b, "<p class=\"notice\">您已登录为 <strong>");
+		buf_html(b, r->who->login);
+		HTML(b, "</strong>。重新登录将结束当前会话。</p>\n");
+	}
+	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, "/login");
+	HTML(b, "\">\n<label>登录名<input name=\"login\" autocomplete=\"username\" required maxlength=\"64\" value=\"");
+	buf_html(b, login ? login : "");
+	HTML(b, "\"></label>\n<label>密码<input type=\"password\" name=\"password\" autocomplete=\"current-password\""
+		" required maxlength=\"128\"></label>\n<input type=\"hidden\" name=\"next\" value=\"");
+	buf_html(b, safe_next(next));
+	HTML(b, "\">\n<button type=\"submit\">登录</button>\n</form>\n"
+		"<p class=\"muted\">忘记密码请联系本单位管理员重置。</p>\n");
+}
+
+void page_login(struct req *r)
+{
+	login_form(r, NULL, req_query(r, "next"), NULL);
+	page_end(r);
+}
+
+void act_login(struct req *r)
+{
+	const char *login, *pw, *next = req_form(r, "next");
+	struct login_result res;
+	const char *msg;
+
+	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &login) < 0 ||
+	    text_field_or_respond(r, "password", PW_MAX_CHARS, true, "密码", &pw) < 0)
+		return;
+	session_login(r->db, r->a, r->tenant_id, login, pw, req_client_addr(r), r->session_token, &res);
+	switch (res.status) {
+	case LOGIN_OK:
+		req_header(r, "Set-Cookie", cookie_set(r->a, req_cookie_name(r), res.token, req_secure_cookies(r)));
+		r->no_store = true;
+		r->who = &res.who;
+		r->csrf = arena_strdup(r->a, res.csrf);
+		if (r->is_api) {
+			reply_json(r, 200, json_pack("{s:o, s:s}", "user", principal_json(&res.who, NULL),
+						     "csrf_token", res.csrf));
+			return;
+		}
+		reply_redirect(r, res.who.must_change ? "/account/password" : safe_next(next));
+		return;
+	case LOGIN_BAD:
+		msg = "登录名或密码不正确";
+		if (r->is_api) {
+			reply_error(r, 401, "bad_credentials", msg, NULL);
+			return;
+		}
+		login_form(r, login, next, msg);
+		page_finish(r, 401);
+		return;
+	case LOGIN_THROTTLED: {
+		int64_t minutes = (res.wait_s + 59) / 60;
+		req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)res.wait_s));
+		msg = arena_printf(r->a, "登录失败次数过多，请在 %lld 分钟后再试", (long long)(minutes ? minutes : 1));
+		if (r->is_api) {
+			reply_error(r, 429, "throttled", msg, NULL);
+			return;
+		}
+		login_form(r, login, next, msg);
+		page_finish(r, 429);
+		return;
+	}
+	case LOGIN_BUSY:
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return;
+	case LOGIN_ERROR:
+		web_store_error(r);
+		return;
+	}
+}
+
+void act_logout(struct req *r)
+{
+	struct actor by = req_actor(r);
+	struct perm_target t = { r->tenant_id, r->who->unit_id, r->who->user_id, false };
+
+	if (r->who->via != VIA_COOKIE || !r->session_token) {
+		reply_error(r, 400, "no_session", "API 令牌没有会话可退出；不再使用的令牌请撤销", NULL);
+		return;
+	}
+	if (!perm_or_respond(r, "session.delete", "user", r->who->user_id, &t))
+		return;
+	if (session_logout(r->db, &by, r->session_token) < 0) {
+		web_store_error(r);
+		return;
+	}
+	req_header(r, "Set-Cookie", cookie_clear(r->a, req_cookie_name(r), req_secure_cookies(r)));
+	if (r->is_api) {
+		reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	reply_redirect(r, "/");
+}
+
+/* ---- the account ---- */
+
+static void token_rows(struct req *r, const struct apitoken *t, int n, bool show_owner)
+{
+	buf *b = &r->out;
+
+	if (!n) {
+		HTML(b, "<p class=\"empty\">还没有 API 令牌。</p>\n");
+		return;
+	}
+	HTML(b, "<table>\n<thead><tr><th scope=\"col\">编号</th><th scope=\"col\">名称</th>");
+	if (show_owner)
+		HTML(b, "<th scope=\"col\">用户</th>");
+	HTML(b, "<th scope=\"col\">创建</th><th scope=\"col\">最近使用</th><th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < n; i++) {
+		buf_printf(b, "<tr><td>%lld</td><td>", (long long)t[i].id);
+		buf_html(b, t[i].name);
+		HTML(b, "</td><td>");
+		if (show_owner) {
+			buf_html(b, t[i].login);
+			HTML(b, "</td><td>");
+		}
+		fmt_datetime(b, t[i].created_at);
+		HTML(b, "</td><td>");
+		if (t[i].used_at)
+			fmt_datetime(b, t[i].used_at);
+		else
+			HTML(b, "—");
+		HTML(b, "</td><td>");
+		if (t[i].revoked_at) {
+			HTML(b, "已撤销");
+		} else if (r->csrf) {
+			HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
+			html_path(b, r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)t[i].id));
+			HTML(b, "\">");
+			html_csrf(r);
+			HTML(b, "<button type=\"submit\">撤销</button></form>");
+		} else {
+			HTML(b, "有效");
+		}
+		HTML(b, "</td></tr>\n");
+	}
+	HTML(b, "</tbody>\n</table>\n");
+}
+
+void page_account(struct req *r)
+{
+	const struct principal *who = r->who;
+	struct apitoken *toks;
+	struct user u;
+	buf *b = &r->out;
+	int n, rc;
+
+	rc = user_get(r->db, r->a, r->tenant_id, who->user_id, &u);
+	if (rc == 0)
+		rc = apitoken_list(r->db, r->a, r->tenant_id, who->user_id, &toks, &n);
+	if (rc != 0) {
+		web_store_error(r);
+		return;
+	}
+	page_begin(r, "我的账号", NAV_ACCOUNT);
+	HTML(b, "<h1>我的账号</h1>\n");
+	if (req_query(r, "changed"))
+		HTML(b, "<p class=\"notice\" role=\"status\">密码已修改。其他设备上的登录已全部退出。</p>\n");
+	if (req_query(r, "revoked"))
+		HTML(b, "<p class=\"notice\" role=\"status\">API 令牌已撤销。</p>\n");
+	HTML(b, "<dl class=\"facts\">\n<dt>登录名</dt><dd>");
+	buf_html(b, u.login);
+	HTML(b, "</dd>\n<dt>角色</dt><dd>");
+	roles_text(b, u.roles);
+	HTML(b, "</dd>\n<dt>人员</dt><dd>");
+	buf_html(b, *u.person_name ? u.person_name : "—");
+	HTML(b, "</dd>\n<dt>单位</dt><dd>");
+	buf_html(b, *u.unit_name ? u.unit_name : "—");
+	HTML(b, "</dd>\n<dt>密码修改于</dt><dd>");
+	fmt_datetime(b, u.password_at);
+	HTML(b, "</dd>\n</dl>\n<p><a href=\"");
+	html_path(b, r, "/account/password");
+	HTML(b, "\">修改密码</a></p>\n<h2>API 令牌</h2>\n"
+		"<p class=\"muted\">脚本和系统对接使用 <code>Authorization: Bearer &lt;令牌&gt;</code> 调用 /api/v1，"
+		"权限与本账号相同。令牌只在创建时显示一次。</p>\n");
+	token_rows(r, toks, n, false);
+	if (r->csrf) {
+		HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
+		html_path(b, r, "/account/tokens");
+		HTML(b, "\">");
+		html_csrf(r);
+		HTML(b, "<label>新令牌名称<input name=\"name\" required maxlength=\"64\" placeholder=\"如：数据同步脚本\"></label>"
+			"<button type=\"submit\">创建令牌</button></form>\n");
+	}
+	page_end(r);
+}
+
+void api_me(struct req *r)
+{
+	reply_json(r, 200, principal_json(r->who, r->who->via == VIA_COOKIE ? r->csrf : NULL));
+}
+
+void api_tokens(struct req *r)
+{
+	struct apitoken *t;
+	json_t *items;
+	int n;
+
+	if (apitoken_list(r->db, r->a, r->tenant_id, r->who->user_id, &t, &n) < 0) {
+		web_store_error(r);
+		return;
+	}
+	items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:I, s:o, s:o}", "id", (json_int_t)t[i].id,
+			"name", t[i].name, "created_at", (json_int_t)t[i].created_at,
+			"used_at", t[i].used_at ? json_integer(t[i].used_at) : json_null(),
+			"revoked_at", t[i].revoked_at ? json_integer(t[i].revoked_at) : json_null()));
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ---- password ---- */
+
+static void password_form(struct req *r, const char *error)
+{
+	buf *b = &r->out;
+
+	page_begin(r, "修改密码", NAV_ACCOUNT);
+	HTML(b, "<h1>修改密码</h1>\n");
+	if (r->who->must_change)
+		HTML(b, "<p class=\"notice\" role=\"status\">这是系统生成的初始密码，请先设置您自己的密码再继续使用。</p>\n");
+	if (error) {
+		HTML(b, "<p class=\"notice error-notice\" role=\"alert\">");
+		buf_html(b, error);
+		HTML(b, "</p>\n");
+	}
+	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, "/account/password");
+	HTML(b, "\">");
+	html_csrf(r);
+	HTML(b, "\n<label>当前密码<input type=\"password\" name=\"current_password\" autocomplete=\"current-password\""
+		" required maxlength=\"128\"></label>\n"
+		"<label>新密码<input type=\"password\" name=\"new_password\" autocomplete=\"new-password\" required"
+		" minlength=\"12\" maxlength=\"128\" aria-describedby=\"pw-help\"></label>\n"
+		"<p id=\"pw-help\" class=\"muted\">至少 12 个字符，最多 128 个；可以用一句好记的话，中文、空格和符号都可以。"
+		"太常见的密码会被拒绝。</p>\n"
+		"<label>再输入一次新密码<input type=\"password\" name=\"new_password2\" autocomplete=\"new-password\""
+		" required maxlength=\"128\"></label>\n<button type=\"submit\">修改密码</button>\n</form>\n");
+}
+
+void page_password(struct req *r)
+{
+	password_form(r, NULL);
+	page_end(r);
+}
+
+/* Answer a bad password change: the form again (HTML) or a JSON error. */
+static void password_error(struct req *r, int status, const char *code, const char *msg, const char *field)
+{
+	if (r->is_api) {
+		reply_error(r, status, code, msg, field);
+		return;
+	}
+	buf_reset(&r->out);
+	password_form(r, msg);
+	page_finish(r, status);
+}
+
+void act_password(struct req *r)
+{
+	const struct principal *who = r->who;
+	struct perm_target t = { r->tenant_id, who->unit_id, who->user_id, false };
+	struct actor by = req_actor(r);
+	const char *cur, *pw, *pw2 = req_form(r, "new_password2"), *why;
+	char hash[PW_HASH_MAX], keep[TOKEN_HASH_HEX + 1];
+	int64_t wait_s;
+	int rc;
+
+	if (!perm_or_respond(r, "account.password", "user", who->user_id, &t))
+		return;
+	if (text_field_or_respond(r, "current_password", PW_MAX_CHARS, true, "当前密码", &cur) < 0 ||
+	    text_field_or_respond(r, "new_password", 100000, true, "新密码", &pw) < 0)
+		return;
+	if ((why = pw_policy(pw, who->login))) {
+		password_error(r, 400, "weak_password", why, "new_password");
+		return;
+	}
+	if (pw2 && strcmp(pw, pw2)) {
+		password_error(r, 400, "mismatch", "两次输入的新密码不一致", "new_password2");
+		return;
+	}
+	if (!strcmp(pw, cur)) {
+		password_error(r, 400, "same_password", "新密码不能与当前密码相同", "new_password");
+		return;
+	}
+	switch (session_reauth(r->db, r->a, &by, who->user_id, cur, "account.password", &wait_s)) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		password_error(r, 403, "wrong_password", "当前密码不正确", "current_password");
+		return;
+	case LOGIN_THROTTLED:
+		req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
+		password_error(r, 429, "throttled",
+			       arena_printf(r->a, "密码错误次数过多，请在 %lld 分钟后再试", (long long)((wait_s + 59) / 60)), NULL);
+		return;
+	case LOGIN_BUSY:
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return;
+	case LOGIN_ERROR:
+		web_store_error(r);
+		return;
+	}
+	rc = pw_hash(pw, hash);
+	if (rc != PW_OK) {
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return;
+	}
+	if (r->session_token)
+		token_hash(r->session_token, keep);
+	rc = user_set_password(r->db, &by, who->user_id, hash, false, r->session_token ? keep : NULL);
+	if (rc != 0) {
+		web_store_error(r);
+		return;
+	}
+	if (r->is_api) {
+		reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	reply_redirect(r, "/account?changed=1");
+}
+
+/* ---- API tokens ---- */
+
+void act_token_create(struct req *r)
+{
+	const struct principal *who = r->who;
+	struct perm_target t = { r->tenant_id, who->unit_id, who->user_id, false };
+	struct actor by = req_actor(r);
+	char token[APITOKEN_CHARS + 1];
+	const char *name;
+	int64_t id;
+	buf *b = &r->out;
+
+	if (!perm_or_respond(r, "token.manage", "api_token", 0, &t) ||
+	    text_field_or_respond(r, "name", APITOKEN_NAME_MAX, true, "令牌名称", &name) < 0)
+		return;
+	if (apitoken_create(r->db, &by, who->user_id, name, token, &id) < 0) {
+		web_store_error(r);
+		return;
+	}
+	r->no_store = true;
+	if (r->is_api) {
+		reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token));
+		return;
+	}
+	page_begin(r, "API 令牌已创建", NAV_ACCOUNT);
+	HTML(b, "<h1>API 令牌已创建</h1>\n<p>令牌 “");
+	buf_html(b, name);
+	HTML(b, "” 如下。它只显示这一次，请立即保存到安全的地方：</p>\n<p class=\"secret\"><code>");
+	buf_html(b, token);
+	HTML(b, "</code></p>\n<p><a href=\"");
+	html_path(b, r, "/account");
+	HTML(b, "\">返回我的账号</a></p>\n");
+	page_finish(r, 201);
+}
+
+void act_token_revoke(struct req *r)
+{
+	struct actor by = req_actor(r);
+	struct perm_target t = { r->tenant_id, 0, 0, false };
+	struct apitoken tok;
+	int64_t id;
+	int rc;
+
+	if (id_param_or_respond(r, 0, &id) < 0)
+		return;
+	rc = apitoken_get(r->db, r->a, r->tenant_id, id, &tok);
+	if (rc < 0) {
+		web_store_error(r);
+		return;
+	}
+	if (rc > 0 || tok.revoked_at) {
+		reply_error(r, 404, "not_found", "没有这个有效的 API 令牌", NULL);
+		return;
+	}
+	t.unit_id = tok.unit_id;
+	t.owner_user_id = tok.user_id;
+	if (!perm_or_respond(r, "token.manage", "api_token", id, &t))
+		return;
+	rc = apitoken_revoke(r->db, &by, id);
+	if (rc < 0) {
+		web_store_error(r);
+		return;
+	}
+	if (rc > 0) {
+		reply_error(r, 404, "not_found", "没有这个有效的 API 令牌", NULL);
+		return;
+	}
+	if (r->is_api) {
+		reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	if (tok.user_id == r->who->user_id)
+		reply_redirect(r, "/account?revoked=1");
+	else
+		reply_redirect(r, arena_printf(r->a, "/admin/users/%lld", (long long)tok.user_id));
+}

@@ -1,0 +1,310 @@
+// The permission matrix: every role (and anonymous) against every
+// state-changing route, as a page form and as an API call, on targets in
+// the actor's unit and in another unit. An allowed call must do what it
+// says; a refused one must answer 401/403 (page or JSON), change nothing
+// (a snapshot of every account table) and leave a "denied" audit entry.
+// ASVS 4.1.1 / 4.1.3 / 4.1.5 / 4.2.1 / 1.4.5.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, sql, run } from './harness.mjs';
+import { DEMO_PASSWORD, ROLES, login, form, api, page, snapshot, snapshotWithDenials, openSql, cliToken } from './accounts.mjs';
+
+let srv, adminBearer, personIn6, conn;
+const pw = {}, sess = {};
+const LOGIN = { admin: 'admin', unit: 'unit', cadre: 'cadre', evaluator: 'evaluator', leader: 'leader' };
+const OWN_UNIT = 6, OTHER_UNIT = 18; // 县委宣传部 (the "unit" login's), 县财政局
+let seq = 0;
+
+before(async () => {
+  srv = await startServer();
+  conn = openSql(srv.store);
+  adminBearer = { bearer: cliToken(srv, 'admin') };
+  for (const r of Object.keys(LOGIN)) pw[r] = DEMO_PASSWORD;
+  personIn6 = +(await conn.query(`SELECT min(id) FROM person WHERE tenant_id = 1 AND unit_id = ${OWN_UNIT}`)).trim();
+});
+after(async () => { conn.close(); await srv.stop(); });
+
+async function S(role) {
+  if (role === 'anonymous') return null;
+  if (!sess[role]) {
+    sess[role] = await login(srv, LOGIN[role], pw[role]);
+    assert.equal(sess[role].status, 200, `${role} logs in: ${sess[role].text}`);
+  }
+  return sess[role];
+}
+
+// A user made by the admin's API token (no CSRF needed).
+async function mkUser(unit, roles = ['cadre'], { disabled = false } = {}) {
+  const r = await api(srv, adminBearer, 'POST', '/api/v1/users', { login: `m${++seq}`, role: roles, unit });
+  assert.equal(r.status, 201, r.text);
+  const u = r.json().user;
+  if (disabled) assert.equal((await api(srv, adminBearer, 'POST', `/api/v1/users/${u.id}/disable`, {})).status, 200);
+  return u;
+}
+
+async function userRow(id) {
+  const [login, disabled, must, unit, person] = (await conn.query(
+    `SELECT login, disabled, must_change, coalesce(unit_id, 0), coalesce(person_id, 0) FROM app_user WHERE tenant_id = 1 AND id = ${id}`)).trim().split('|');
+  const roles = (await conn.query(`SELECT role FROM user_role WHERE tenant_id = 1 AND user_id = ${id} ORDER BY role`)).trim().split('\n').filter(Boolean);
+  return { login, disabled: +disabled, must: +must, unit: +unit, person: +person, roles };
+}
+
+// An API token of login, made on the command line; its id.
+async function mkToken(loginName) {
+  cliToken(srv, loginName);
+  return +(await conn.query('SELECT max(id) FROM api_token WHERE tenant_id = 1')).trim();
+}
+
+const newPassword = () => `correct horse battery staple ${++seq}`;
+const all = () => true;
+const roles = (...list) => (role) => list.includes(role);
+const anyLoggedIn = (role) => role !== 'anonymous';
+
+// One row per route and target. call(s, ctx, surface) returns the answer;
+// okStatus is what an allowed call answers (page, api); check(ctx, role)
+// proves the change happened.
+const rows = [
+  {
+    what: 'log in', route: ['POST /login', 'POST /api/v1/session'], allow: all, ok: [303, 200],
+    setup: async (role) => ({ name: role === 'anonymous' ? 'leader' : LOGIN[role], password: role === 'anonymous' ? pw.leader : pw[role] }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/login', { login: c.name, password: c.password }, { csrf: false })
+      : api(srv, s, 'POST', '/api/v1/session', { login: c.name, password: c.password }),
+    check: async (c, role, r) => {
+      assert.match(r.headers.get('set-cookie'), /jb_session=[A-Za-z0-9_-]{43}/);
+      if (role !== 'anonymous') sess[role] = null; // its old session was replaced
+    },
+  },
+  {
+    what: 'log out', route: ['POST /logout', 'DELETE /api/v1/session'], allow: anyLoggedIn, ok: [303, 200],
+    setup: async () => ({}),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/logout') : api(srv, s, 'DELETE', '/api/v1/session'),
+    check: async (c, role) => {
+      assert.equal((await api(srv, sess[role], 'GET', '/api/v1/me')).status, 401);
+      sess[role] = null;
+    },
+  },
+  {
+    what: 'change own password', route: ['POST /account/password', 'POST /api/v1/me/password'], allow: anyLoggedIn, ok: [303, 200],
+    setup: async (role) => ({ cur: pw[role] ?? 'x', next: newPassword() }),
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, '/account/password', { current_password: c.cur, new_password: c.next, new_password2: c.next })
+      : api(srv, s, 'POST', '/api/v1/me/password', { current_password: c.cur, new_password: c.next }),
+    check: async (c, role) => {
+      pw[role] = c.next;
+      assert.equal((await login(srv, LOGIN[role], c.next)).status, 200);
+    },
+  },
+  {
+    what: 'make an API token', route: ['POST /account/tokens', 'POST /api/v1/tokens'], allow: anyLoggedIn, ok: [201, 201],
+    setup: async () => ({ before: +(await conn.query('SELECT count(*) FROM api_token')).trim() }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/tokens', { name: 'matrix' })
+      : api(srv, s, 'POST', '/api/v1/tokens', { name: 'matrix' }),
+    check: async (c) => assert.equal(+(await conn.query('SELECT count(*) FROM api_token')).trim(), c.before + 1),
+  },
+  {
+    what: 'revoke an own API token', route: ['POST /account/tokens/:id/revoke', 'DELETE /api/v1/tokens/:id'], allow: anyLoggedIn, ok: [303, 200],
+    setup: async (role) => ({ id: await mkToken(role === 'anonymous' ? 'leader' : LOGIN[role]) }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/account/tokens/${c.id}/revoke`)
+      : api(srv, s, 'DELETE', `/api/v1/tokens/${c.id}`),
+    check: async (c) => assert.notEqual((await conn.query(`SELECT coalesce(revoked_at, 0) FROM api_token WHERE id = ${c.id}`)).trim(), '0'),
+  },
+  {
+    what: "revoke another user's API token", route: ['POST /account/tokens/:id/revoke', 'DELETE /api/v1/tokens/:id'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => { const u = await mkUser(OWN_UNIT); return { id: await mkToken(u.login) }; },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/account/tokens/${c.id}/revoke`)
+      : api(srv, s, 'DELETE', `/api/v1/tokens/${c.id}`),
+    check: async (c) => assert.notEqual((await conn.query(`SELECT coalesce(revoked_at, 0) FROM api_token WHERE id = ${c.id}`)).trim(), '0'),
+  },
+  ...[
+    ['a cadre in the own unit', OWN_UNIT, ['cadre'], roles('admin', 'unit')],
+    ['a cadre in another unit', OTHER_UNIT, ['cadre'], roles('admin')],
+    ['an admin in the own unit (escalation)', OWN_UNIT, ['cadre', 'admin'], roles('admin')],
+  ].map(([target, unit, rs, allow]) => ({
+    what: `create ${target}`, route: ['POST /admin/users', 'POST /api/v1/users'], allow, ok: [201, 201],
+    setup: async () => ({ login: `n${++seq}` }),
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, '/admin/users', [['login', c.login], ...rs.map((r) => ['role', r]), ['unit', String(unit)]])
+      : api(srv, s, 'POST', '/api/v1/users', { login: c.login, role: rs, unit }),
+    check: async (c) => {
+      const id = +(await conn.query(`SELECT id FROM app_user WHERE tenant_id = 1 AND login = '${c.login}'`)).trim();
+      const u = await userRow(id);
+      assert.deepEqual(u.roles, [...rs].sort());
+      assert.equal(u.unit, unit);
+      assert.equal(u.must, 1);
+    },
+  })),
+  ...[['own', OWN_UNIT, roles('admin', 'unit')], ['other', OTHER_UNIT, roles('admin')]].flatMap(([label, unit, allow]) => [
+    {
+      what: `disable a user of the ${label} unit`, route: ['POST /admin/users/:id/disable', 'POST /api/v1/users/:id/disable'], allow, ok: [303, 200],
+      setup: async () => mkUser(unit),
+      call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/disable`) : api(srv, s, 'POST', `/api/v1/users/${c.id}/disable`, {}),
+      check: async (c) => assert.equal((await userRow(c.id)).disabled, 1),
+    },
+    {
+      what: `enable a user of the ${label} unit`, route: ['POST /admin/users/:id/enable', 'POST /api/v1/users/:id/enable'], allow, ok: [303, 200],
+      setup: async () => mkUser(unit, ['cadre'], { disabled: true }),
+      call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/enable`) : api(srv, s, 'POST', `/api/v1/users/${c.id}/enable`, {}),
+      check: async (c) => assert.equal((await userRow(c.id)).disabled, 0),
+    },
+    {
+      what: `take the cadre role from a user of the ${label} unit`, route: ['POST /admin/users/:id/roles', 'POST /api/v1/users/:id/roles'], allow, ok: [303, 200],
+      setup: async () => mkUser(unit),
+      call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/roles`) : api(srv, s, 'POST', `/api/v1/users/${c.id}/roles`, { role: [] }),
+      check: async (c) => assert.deepEqual((await userRow(c.id)).roles, []),
+    },
+    {
+      what: `reset the password of a user of the ${label} unit`, route: ['POST /admin/users/:id/reset-password', 'POST /api/v1/users/:id/reset-password'], allow, ok: [200, 200],
+      setup: async () => ({ ...(await mkUser(unit)), hash: '' }),
+      call: async (s, c, surface) => {
+        c.hash = await conn.query(`SELECT password_hash FROM app_user WHERE tenant_id = 1 AND id = ${c.id}`);
+        return surface === 'page' ? form(srv, s, `/admin/users/${c.id}/reset-password`) : api(srv, s, 'POST', `/api/v1/users/${c.id}/reset-password`, {});
+      },
+      check: async (c, role, r) => {
+        assert.notEqual(await conn.query(`SELECT password_hash FROM app_user WHERE tenant_id = 1 AND id = ${c.id}`), c.hash);
+        assert.equal((await userRow(c.id)).must, 1);
+        const shown = r.json ? (() => { try { return r.json().initial_password; } catch { return null; } })() : null;
+        const pwd = shown || r.text.match(/<p class="secret"><code>([^<]+)</)[1];
+        assert.equal((await login(srv, c.login, pwd)).status, 200);
+      },
+    },
+  ]),
+  {
+    what: 'give the admin role to a cadre of the own unit (escalation)', route: ['POST /admin/users/:id/roles', 'POST /api/v1/users/:id/roles'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => mkUser(OWN_UNIT),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/roles`, [['role', 'cadre'], ['role', 'admin']])
+      : api(srv, s, 'POST', `/api/v1/users/${c.id}/roles`, { role: ['cadre', 'admin'] }),
+    check: async (c) => assert.deepEqual((await userRow(c.id)).roles, ['admin', 'cadre']),
+  },
+  {
+    what: 'link a user of the own unit to a person there', route: ['POST /admin/users/:id/link', 'POST /api/v1/users/:id/link'], allow: roles('admin', 'unit'), ok: [303, 200],
+    setup: async () => mkUser(OWN_UNIT),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/link`, { person: String(personIn6), unit: String(OWN_UNIT) })
+      : api(srv, s, 'POST', `/api/v1/users/${c.id}/link`, { person: personIn6, unit: OWN_UNIT }),
+    check: async (c) => assert.deepEqual([(await userRow(c.id)).person, (await userRow(c.id)).unit], [personIn6, OWN_UNIT]),
+  },
+  {
+    what: 'move a user of the own unit to another unit', route: ['POST /admin/users/:id/link', 'POST /api/v1/users/:id/link'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => mkUser(OWN_UNIT),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/link`, { unit: String(OTHER_UNIT) })
+      : api(srv, s, 'POST', `/api/v1/users/${c.id}/link`, { unit: OTHER_UNIT }),
+    check: async (c) => assert.equal((await userRow(c.id)).unit, OTHER_UNIT),
+  },
+];
+
+const cells = [];
+
+test('ASVS 4.1.1 / 4.1.3 / 4.1.5 / 4.2.1: the permission matrix of every role against every state-changing route', async () => {
+  for (const row of rows) {
+    for (const [i, surface] of ['page', 'api'].entries()) {
+      for (const role of ROLES) {
+        const label = `${role} × ${row.route[i]} (${row.what})`;
+        const ctx = await row.setup(role);
+        const s = await S(role);
+        const allowed = row.allow(role);
+        cells.push({ role, route: row.route[i], what: row.what, allowed });
+        if (allowed) {
+          const r = await row.call(s, ctx, surface);
+          assert.equal(r.status, row.ok[i], `${label}: ${r.status} ${r.text.slice(0, 300)}`);
+          await row.check(ctx, role, r);
+          continue;
+        }
+        const before_ = await snapshotWithDenials(conn);
+        const r = await row.call(s, ctx, surface);
+        assert.equal(r.status, role === 'anonymous' ? 401 : 403, `${label}: ${r.status} ${r.text.slice(0, 300)}`);
+        if (surface === 'page') {
+          assert.match(r.headers.get('content-type'), /text\/html/, label);
+          assert.match(r.text, role === 'anonymous' ? /需要登录/ : /没有权限/, label);
+        } else {
+          assert.equal(r.json().error.code, role === 'anonymous' ? 'unauthenticated' : 'forbidden', label);
+        }
+        const after_ = await snapshotWithDenials(conn);
+        const accounts = (rows_) => rows_.filter((l) => !l.startsWith('z'));
+        assert.deepEqual(accounts(after_), accounts(before_), `${label}: nothing changed`);
+        const denials = (rows_) => +rows_.find((l) => l.startsWith('z|')).split('|')[2];
+        assert.equal(denials(after_), denials(before_) + 1, `${label}: the refusal is logged`);
+        const last = after_.find((l) => l.startsWith('zz|')).split('|');
+        assert.equal(last[3], role === 'anonymous' ? 'anonymous' : LOGIN[role], label);
+      }
+    }
+  }
+  const routes = new Set(cells.map((c) => c.route));
+  const distinct = new Set(cells.map((c) => `${c.role} ${c.route}`));
+  const allowedCount = cells.filter((c) => c.allowed).length;
+  console.log(`# permission matrix: ${ROLES.length} roles × ${routes.size} state-changing routes = ${distinct.size} role×route pairs; ` +
+    `${cells.length} checks with targets in and outside the unit (${allowedCount} allowed, ${cells.length - allowedCount} refused)`);
+  assert.equal(routes.size, 22);
+  assert.equal(distinct.size, ROLES.length * 22);
+});
+
+test('ASVS 4.1.1: every state-changing route of the route table is in the matrix', async () => {
+  // The table's unsafe routes, read from the 405 Allow headers is indirect;
+  // the source is the table itself.
+  const { readFileSync } = await import('node:fs');
+  const src = readFileSync(new URL('../../src/web/routes.c', import.meta.url), 'utf8');
+  const table = [...src.matchAll(/\{ "(POST|DELETE|PUT|PATCH)", "([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+  const covered = new Set(rows.flatMap((r) => r.route));
+  for (const route of table) assert.ok(covered.has(route), `${route} has a row in the matrix`);
+  assert.equal(table.length, covered.size);
+});
+
+test('ASVS 4.1.1 / 4.2.1: reading users and the audit log follows the same table', async () => {
+  const expect = {
+    anonymous: { users: 303, audit: 303, apiUsers: 401 },
+    admin: { users: 200, audit: 200, apiUsers: 200 },
+    unit: { users: 200, audit: 403, apiUsers: 200 },
+    cadre: { users: 403, audit: 403, apiUsers: 403 },
+    evaluator: { users: 403, audit: 403, apiUsers: 403 },
+    leader: { users: 200, audit: 403, apiUsers: 200 },
+  };
+  for (const role of ROLES) {
+    const s = await S(role);
+    assert.equal((await page(srv, s, '/admin/users')).status, expect[role].users, `${role} /admin/users`);
+    assert.equal((await page(srv, s, '/admin/audit')).status, expect[role].audit, `${role} /admin/audit`);
+    const u = await page(srv, s, '/api/v1/users');
+    assert.equal(u.status, expect[role].apiUsers, `${role} /api/v1/users`);
+    if (role === 'unit') {
+      assert.ok(u.json().items.length > 0);
+      assert.ok(u.json().items.every((x) => x.unit_id === OWN_UNIT), 'a unit_admin sees its own unit only');
+      const other = await mkUser(OTHER_UNIT);
+      assert.equal((await page(srv, s, `/api/v1/users/${other.id}`)).status, 403);
+      assert.equal((await page(srv, s, `/admin/users/${other.id}`)).status, 403);
+    }
+  }
+});
+
+test('ASVS 4.1.2 / 4.2.1: role escalation through extra form fields changes nothing it should not', async () => {
+  const cadre = await S('cadre');
+  const before_ = await userRow(cadre.user.id);
+  const next = newPassword();
+  const r = await form(srv, cadre, '/account/password', [['current_password', pw.cadre], ['new_password', next], ['new_password2', next],
+    ['role', 'admin'], ['roles', 'admin'], ['disabled', '0'], ['must_change', '0'], ['tenant_id', '2'], ['user_id', '1'], ['unit', '18']]);
+  assert.equal(r.status, 303);
+  pw.cadre = next;
+  const after_ = await userRow(cadre.user.id);
+  assert.deepEqual({ ...after_ }, { ...before_ }, 'roles, unit and state unchanged');
+  // A unit_admin cannot make itself an admin, nor move itself out of its unit.
+  const unit = await S('unit');
+  const self = unit.user.id;
+  for (const [path, body] of [[`/api/v1/users/${self}/roles`, { role: ['unit_admin', 'admin'] }], [`/api/v1/users/${self}/link`, { unit: OTHER_UNIT }],
+    ['/api/v1/users', { login: 'sneaky', role: 'unit_admin', unit: OWN_UNIT }]]) {
+    const snap = snapshot(srv);
+    const x = await api(srv, unit, 'POST', path, body);
+    assert.equal(x.status, 403, `${path}: ${x.text}`);
+    assert.equal(snapshot(srv), snap);
+  }
+  // The page offers a unit_admin only the roles it may give.
+  const p = await page(srv, unit, '/admin/users');
+  assert.match(p.text, /name="role" value="cadre">/);
+  assert.doesNotMatch(p.text, /name="role" value="admin"/);
+});
+
+test('ASVS 4.1.5: an admin cannot lock itself out', async () => {
+  const admin = await S('admin');
+  const id = admin.user.id;
+  const snap = snapshot(srv);
+  assert.equal((await api(srv, admin, 'POST', `/api/v1/users/${id}/disable`, {})).status, 400);
+  assert.equal((await api(srv, admin, 'POST', `/api/v1/users/${id}/roles`, { role: ['cadre'] })).status, 400);
+  assert.equal((await api(srv, admin, 'POST', `/api/v1/users/${id}/reset-password`, {})).status, 400);
+  assert.equal(snapshot(srv), snap);
+  assert.ok(run(['user', 'list', '--db', srv.store]).stdout.includes('\tadmin\tadmin\t'));
+});

@@ -1,0 +1,396 @@
+/* test_auth.c - the permission table and check, the password policy and
+ * hashing cost, tokens, cookies, throttling and session expiry (the store
+ * parts on a temporary SQLite file; the server tests run them on both
+ * stores). Each test names the ASVS 4.0.3 requirement it proves. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain/audit.h"
+#include "domain/password.h"
+#include "domain/perm.h"
+#include "domain/session.h"
+#include "domain/throttle.h"
+#include "domain/user.h"
+#include "http/cookie.h"
+#include "store/db.h"
+
+static struct principal as(unsigned roles, int64_t user, int64_t unit)
+{
+	return (struct principal){ .tenant_id = 1, .user_id = user, .login = user ? "u" : NULL, .roles = roles,
+				   .unit_id = unit };
+}
+
+/* ASVS 4.1.3 / 4.1.5: least privilege, fail closed. */
+static void perm_check_fails_closed(void **state)
+{
+	struct principal admin = as(ROLE_ADMIN, 1, 5), anon = as(0, 0, 0);
+	struct perm_target t = { 1, 0, 0, false };
+
+	assert_true(perm_check(&admin, "user.manage", &t));
+	assert_false(perm_check(&admin, "no.such.action", &t));
+	assert_false(perm_check(&admin, "user.manage", NULL));
+	assert_false(perm_check(NULL, "user.manage", &t));
+	t.tenant_id = 2; /* another tenant's object: never, whatever the role */
+	assert_false(perm_check(&admin, "user.manage", &t));
+	t.tenant_id = 1;
+	admin.tenant_id = 0;
+	assert_false(perm_check(&admin, "user.manage", &t));
+	assert_true(perm_check(&anon, "session.create", &t));
+	assert_false(perm_check(&anon, "session.delete", &t));
+	assert_false(perm_check(&anon, "user.read", &t));
+}
+
+/* ASVS 4.1.3 / 4.2.1: scopes own, unit and tenant. */
+static void scopes_limit_unit_admins_and_cadres(void **state)
+{
+	struct principal ua = as(ROLE_UNIT_ADMIN, 2, 6), cadre = as(ROLE_CADRE, 3, 6);
+	struct perm_target same = { 1, 6, 10, false }, other = { 1, 18, 11, false }, none = { 1, 0, 12, false };
+	struct perm_target mine = { 1, 0, 3, false }, claim = { 1, 18, 0, true }, foreign = { 1, 6, 0, false };
+
+	assert_true(perm_check(&ua, "user.manage", &same));
+	assert_false(perm_check(&ua, "user.manage", &other));
+	assert_false(perm_check(&ua, "user.manage", &none));
+	assert_true(perm_check(&ua, "role.grant.cadre", &same));
+	assert_false(perm_check(&ua, "role.grant.admin", &same));
+	assert_false(perm_check(&ua, "role.grant.unit_admin", &same));
+	assert_false(perm_check(&cadre, "user.manage", &same));
+	assert_true(perm_check(&cadre, "token.manage", &mine));
+	assert_false(perm_check(&cadre, "token.manage", &same));
+	/* a cadre reports progress only on claims whose task force it is on */
+	assert_true(perm_check(&cadre, "claim.progress", &claim));
+	assert_false(perm_check(&cadre, "claim.progress", &foreign));
+	assert_true(perm_check(&ua, "claim.progress", &foreign));
+}
+
+/* ASVS 1.4.5: the table is well-formed: known roles, no duplicate rows,
+ * every role can log in and out. */
+static void the_permission_table_is_well_formed(void **state)
+{
+	for (int i = 0; i < perm_rules_count; i++) {
+		const struct perm_rule *p = &perm_rules[i];
+		assert_true(!strcmp(p->role, "anonymous") || role_bit(p->role));
+		assert_non_null(strchr(p->action, '.'));
+		if (!strcmp(p->role, "anonymous"))
+			assert_int_equal(p->scope, SCOPE_TENANT);
+		for (int j = 0; j < i; j++)
+			assert_false(!strcmp(p->role, perm_rules[j].role) && !strcmp(p->action, perm_rules[j].action));
+	}
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		struct principal who = as(1u << i, 9, 0);
+		assert_true(perm_any(&who, "session.create"));
+		assert_true(perm_any(&who, "session.delete"));
+		assert_true(perm_any(&who, "account.password"));
+		assert_int_equal(role_bit(role_codes[i]), 1u << i);
+	}
+	assert_int_equal(role_bit("root"), 0);
+	assert_int_equal(role_bit(NULL), 0);
+}
+
+/* ASVS 2.1.1, 2.1.2, 2.1.7, 2.1.9: length in code points, a common list,
+ * no composition rules. */
+static void password_policy(void **state)
+{
+	assert_non_null(pw_policy("abcdefghijk", "x"));           /* 11 */
+	assert_null(pw_policy("correct horse", "x"));             /* 13, no digits or capitals needed */
+	assert_null(pw_policy("揭榜挂帅破百题立军令状干到底", "x")); /* 14 Chinese characters, 42 bytes */
+	assert_null(pw_policy("揭榜挂帅破百题立军令状干", "x"));     /* 12 characters, 36 bytes */
+	assert_non_null(pw_policy("揭榜挂帅破百题立军令状", "x"));    /* 11 characters, 33 bytes */
+	char big[200];
+	memset(big, 'a', sizeof(big));
+	big[128] = '\0';
+	big[0] = 'b';
+	assert_null(pw_policy(big, "x"));                         /* 128 allowed */
+	big[128] = 'c';
+	big[129] = '\0';
+	assert_non_null(pw_policy(big, "x"));                     /* 129 refused */
+	assert_non_null(pw_policy("Password1234", "x"));          /* common, any case */
+	assert_non_null(pw_policy("WOAINI1314520", "x"));
+	assert_non_null(pw_policy("1qaz2wsx3edc", "x"));
+	assert_non_null(pw_policy(PW_DEMO, "x"));                 /* the demo password, outside the demo */
+	assert_non_null(pw_policy("aaaaaaaaaaaaaa", "x"));
+	assert_non_null(pw_policy("zhangsan-2024-pass", "zhangsan"));
+	assert_true(pw_is_common("qwertyuiop"));
+	assert_false(pw_is_common("a long unusual phrase"));
+}
+
+/* ASVS 2.4.1 / 2.4.2: the production default is argon2id with at least
+ * OWASP's minimum cost (m = 19 MiB, t = 2, p = 1). */
+static void production_hashes_are_argon2id_above_owasp_minimum(void **state)
+{
+	char hash[PW_HASH_MAX];
+	unsigned long long m = 0, t = 0, p = 0, ct, cm;
+	bool fast;
+
+	pw_cost(&ct, &cm, &fast);
+	assert_false(fast);
+	assert_int_equal(pw_hash("correct horse battery", hash), PW_OK);
+	assert_int_equal(sscanf(hash, "$argon2id$v=19$m=%llu,t=%llu,p=%llu$", &m, &t, &p), 3);
+	assert_true(m >= 19 * 1024);
+	assert_true(t >= 2);
+	assert_int_equal(p, 1);
+	assert_int_equal(pw_verify(hash, "correct horse battery"), PW_OK);
+	assert_int_equal(pw_verify(hash, "correct horse batterY"), PW_MISMATCH);
+	assert_int_equal(pw_verify("not a hash", "x"), PW_MISMATCH);
+	assert_int_equal(pw_verify_dummy("anything"), PW_MISMATCH);
+	assert_false(pw_needs_upgrade(hash));
+	/* a hash below the current cost is upgraded at the next log-in */
+	char weak[PW_HASH_MAX];
+	assert_int_equal(crypto_pwhash_str(weak, "pw", 2, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN), 0);
+	assert_true(pw_needs_upgrade(weak));
+}
+
+/* ASVS 3.2.2 (5.0: 7.2.3): tokens of 256 bits from the CSPRNG; only their
+ * hash is stored. */
+static void tokens_are_random_and_hashed(void **state)
+{
+	char a[TOKEN_CHARS + 1], b[TOKEN_CHARS + 1], h[TOKEN_HASH_HEX + 1], h2[TOKEN_HASH_HEX + 1];
+	char pw[17];
+
+	token_random(a);
+	token_random(b);
+	assert_int_equal(strlen(a), 43);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
+	token_hash(a, h);
+	token_hash(a, h2);
+	assert_int_equal(strlen(h), 64);
+	assert_string_equal(h, h2);
+	assert_null(strstr(h, a));
+	assert_true(secret_equal(a, a));
+	assert_false(secret_equal(a, b));
+	assert_false(secret_equal("", ""));
+	assert_false(secret_equal(a, "short"));
+	pw_random(pw, sizeof(pw));
+	assert_int_equal(strlen(pw), 16);
+	assert_null(pw_policy(pw, "admin"));
+}
+
+/* ASVS 3.4.1-3.4.4: cookie attributes; a Cookie header parsed strictly. */
+static void cookies_are_parsed_and_set_safely(void **state)
+{
+	arena *a = arena_new();
+
+	assert_string_equal(cookie_get(a, "a=1; jb_session=xyz; b=2", "jb_session"), "xyz");
+	assert_string_equal(cookie_get(a, "jb_session=\"q\"", "jb_session"), "q");
+	assert_string_equal(cookie_get(a, " jb_session = v ;x=1", "jb_session"), "v");
+	assert_null(cookie_get(a, "xjb_session=1; jb_sessionx=2", "jb_session"));
+	assert_null(cookie_get(a, "jb_session", "jb_session"));
+	assert_null(cookie_get(a, NULL, "jb_session"));
+	assert_string_equal(cookie_get(a, "jb_session=; a=1", "jb_session"), "");
+	assert_string_equal(cookie_get(a, "jb_session=1; jb_session=2", "jb_session"), "1");
+	assert_string_equal(cookie_set(a, "jb_session", "t", false), "jb_session=t; Path=/; HttpOnly; SameSite=Lax");
+	assert_string_equal(cookie_set(a, "__Host-jb_session", "t", true),
+			    "__Host-jb_session=t; Path=/; HttpOnly; SameSite=Lax; Secure");
+	assert_non_null(strstr(cookie_clear(a, "jb_session", false), "Max-Age=0"));
+	arena_free(a);
+}
+
+/* ---- on a store ---- */
+
+struct fx {
+	char dir[64], url[128];
+	db *d;
+	arena *a;
+};
+
+static int store_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	strcpy(f->dir, "/tmp/jb-test-auth-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->url, sizeof(f->url), "sqlite:%s/t.db", f->dir);
+	f->d = db_open(f->url, err, sizeof(err));
+	if (!f->d || db_migrate(f->d, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	if (db_exec(f->d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (1, 'a', 'A', 0);"
+			  "INSERT INTO tenant (id, slug, name, created_at) VALUES (2, 'b', 'B', 0)") < 0)
+		fail_msg("%s", db_errmsg(f->d));
+	f->a = arena_new();
+	*state = f;
+	return 0;
+}
+
+static int store_teardown(void **state)
+{
+	struct fx *f = *state;
+	char path[128];
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+
+	arena_free(f->a);
+	db_close(f->d);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/t.db%s", f->dir, suffix[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t add_user(struct fx *f, int64_t tenant, const char *login, const char *pw, unsigned roles)
+{
+	struct actor by = { tenant, "cli", "" };
+	char hash[PW_HASH_MAX];
+	int64_t id;
+
+	assert_int_equal(crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	assert_int_equal(user_create(f->d, &by, login, roles, 0, 0, hash, false, &id), 0);
+	return id;
+}
+
+static int64_t count(struct fx *f, const char *sql)
+{
+	int64_t v = -1;
+
+	if (db_scalar(f->d, sql, &v, 0) != 0)
+		fail_msg("%s: %s", sql, db_errmsg(f->d));
+	return v;
+}
+
+/* ASVS 2.2.1: 5 failures slow a login down, 20 in an hour lock it; an
+ * unknown login is counted the same way. */
+static void throttling_delays_then_locks(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = 1700000000, wait;
+
+	for (int i = 0; i < THROTTLE_FREE_LOGIN; i++) {
+		assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.1", now + i, &wait), THROTTLE_PASS);
+		assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+		assert_int_equal(throttle_fail(f->d, 1, "ghost", "10.0.0.1", now + i), 0);
+		assert_int_equal(db_commit(f->d), 0);
+	}
+	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.2", now + 5, &wait), THROTTLE_DELAYED);
+	assert_true(wait > 0 && wait <= 60);
+	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.2", now + 4 + 60, &wait), THROTTLE_PASS);
+	/* another tenant and another login are not affected */
+	assert_int_equal(throttle_check(f->d, 2, "ghost", "10.0.0.9", now + 5, &wait), THROTTLE_PASS);
+	assert_int_equal(throttle_check(f->d, 1, "other", "10.0.0.9", now + 5, &wait), THROTTLE_PASS);
+	/* 20 within the hour: locked until the 20th-latest leaves the hour */
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	for (int i = THROTTLE_FREE_LOGIN; i < THROTTLE_LOCK; i++)
+		assert_int_equal(throttle_fail(f->d, 1, "ghost", "10.0.0.3", now + 100 * i), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.4", now + 3000, &wait), THROTTLE_LOCKED);
+	assert_int_equal(wait, THROTTLE_LOCK_WINDOW - 3000); /* until the oldest of the 20 is an hour old */
+	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.4", now + THROTTLE_LOCK_WINDOW + 1, &wait),
+			 THROTTLE_PASS);
+	/* a success clears the login's count */
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(throttle_clear(f->d, 1, "ghost"), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.4", now + 3000, &wait), THROTTLE_PASS);
+}
+
+/* ASVS 3.2.1, 3.3.1, 3.3.2: a new token at each log-in, stored hashed;
+ * idle and absolute expiry and log-out end the session on the server. */
+static void sessions_expire_and_end_on_the_server(void **state)
+{
+	struct fx *f = *state;
+	struct login_result r1, r2;
+	struct principal who;
+	struct actor by = { 1, "amy", "127.0.0.1" };
+	const char *csrf;
+	int64_t now = (int64_t)time(NULL);
+	char th[TOKEN_HASH_HEX + 1];
+
+	add_user(f, 1, "amy", "correct horse battery", ROLE_CADRE);
+	session_login(f->d, f->a, 1, "AMY", "wrong password!", "127.0.0.1", NULL, &r1);
+	assert_int_equal(r1.status, LOGIN_BAD);
+	session_login(f->d, f->a, 1, "nobody", "wrong password!", "127.0.0.1", NULL, &r1);
+	assert_int_equal(r1.status, LOGIN_BAD);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_event WHERE outcome = 'failed'"), 2);
+	session_login(f->d, f->a, 1, "Amy", "correct horse battery", "127.0.0.1", NULL, &r1);
+	assert_int_equal(r1.status, LOGIN_OK);
+	assert_string_equal(r1.who.login, "amy");
+	assert_int_equal(r1.who.roles, ROLE_CADRE);
+	/* the store holds the hash, never the token */
+	token_hash(r1.token, th);
+	assert_int_equal(count(f, "SELECT count(*) FROM user_session"), 1);
+	assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, now, &who, &csrf), 0);
+	assert_string_equal(csrf, r1.csrf);
+	assert_int_equal(session_lookup(f->d, f->a, 2, r1.token, now, &who, &csrf), 1); /* another tenant */
+	/* a second log-in from the same browser replaces the session */
+	session_login(f->d, f->a, 1, "amy", "correct horse battery", "127.0.0.1", r1.token, &r2);
+	assert_int_equal(r2.status, LOGIN_OK);
+	assert_string_not_equal(r1.token, r2.token);
+	assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, now, &who, &csrf), 1);
+	/* idle and absolute limits */
+	assert_int_equal(session_lookup(f->d, f->a, 1, r2.token, now + SESSION_IDLE - 5, &who, &csrf), 0);
+	assert_int_equal(session_lookup(f->d, f->a, 1, r2.token, now + SESSION_IDLE - 5 + SESSION_IDLE + 1, &who, &csrf), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM user_session"), 0); /* deleted */
+	session_login(f->d, f->a, 1, "amy", "correct horse battery", "127.0.0.1", NULL, &r1);
+	for (int64_t t = now; t < now + SESSION_MAX; t += SESSION_IDLE - 60)
+		assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, t, &who, &csrf), 0);
+	assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, now + SESSION_MAX + 5, &who, &csrf), 1);
+	/* log-out */
+	session_login(f->d, f->a, 1, "amy", "correct horse battery", "127.0.0.1", NULL, &r1);
+	assert_int_equal(session_logout(f->d, &by, r1.token), 0);
+	assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, now, &who, &csrf), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_event WHERE action = 'session.delete'"), 1);
+	/* forged or malformed tokens */
+	assert_int_equal(session_lookup(f->d, f->a, 1, "x", now, &who, &csrf), 1);
+	assert_int_equal(session_lookup(f->d, f->a, 1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", now, &who, &csrf), 1);
+}
+
+/* ASVS 7.1.1: no password, token or hash reaches the audit log. */
+static void the_audit_log_holds_no_secrets(void **state)
+{
+	struct fx *f = *state;
+	struct login_result r;
+	struct actor by = { 1, "amy", "127.0.0.1" };
+	char tok[APITOKEN_CHARS + 1];
+	int64_t id, uid = add_user(f, 1, "bob", "correct horse battery", ROLE_CADRE);
+	db_stmt *st;
+
+	session_login(f->d, f->a, 1, "bob", "correct horse battery", "127.0.0.1", NULL, &r);
+	session_login(f->d, f->a, 1, "bob", "my secret guess 1", "127.0.0.1", NULL, &r);
+	assert_int_equal(apitoken_create(f->d, &by, uid, "script", tok, &id), 0);
+	st = db_prepare(f->d, "SELECT coalesce(before_json, '') || coalesce(after_json, '') FROM audit_event");
+	assert_non_null(st);
+	while (db_step(st) == DB_ROW) {
+		const char *s = db_col_text(st, 0);
+		assert_null(strstr(s, "correct horse"));
+		assert_null(strstr(s, "secret guess"));
+		assert_null(strstr(s, tok + 3));
+		assert_null(strstr(s, "argon2"));
+	}
+	db_done(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(perm_check_fails_closed),
+		cmocka_unit_test(scopes_limit_unit_admins_and_cadres),
+		cmocka_unit_test(the_permission_table_is_well_formed),
+		cmocka_unit_test(password_policy),
+		cmocka_unit_test(production_hashes_are_argon2id_above_owasp_minimum),
+		cmocka_unit_test(tokens_are_random_and_hashed),
+		cmocka_unit_test(cookies_are_parsed_and_set_safely),
+		cmocka_unit_test_setup_teardown(throttling_delays_then_locks, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(sessions_expire_and_end_on_the_server, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(the_audit_log_holds_no_secrets, store_setup, store_teardown),
+	};
+
+	/* The production cost is what is tested here, whatever the caller's
+	 * environment says. */
+	unsetenv("JIEBANG_TEST_FAST_HASH");
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
+}
