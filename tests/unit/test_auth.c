@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,54 @@ static void production_hashes_are_argon2id_above_owasp_minimum(void **state)
 	char weak[PW_HASH_MAX];
 	assert_int_equal(crypto_pwhash_str(weak, "pw", 2, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN), 0);
 	assert_true(pw_needs_upgrade(weak));
+}
+
+/* Peak resident memory of this process, KiB. */
+static long peak_kib(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			v = atol(line + 6);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static void *hash_once(void *arg)
+{
+	char hash[PW_HASH_MAX];
+
+	*(int *)arg = pw_hash("concurrent password", hash);
+	return NULL;
+}
+
+/* ASVS 2.4.x / 2.2.1: at most PW_CONCURRENCY hashes (64 MiB each) run at
+ * once, so a burst of log-ins cannot exhaust memory: 8 at once raise the
+ * peak by about 2 x 64 MiB, not 8 x 64 MiB. */
+static void hashing_concurrency_is_capped(void **state)
+{
+	pthread_t t[8];
+	int rc[8];
+	unsigned long long ct, cm;
+	bool fast;
+	long before;
+
+	pw_cost(&ct, &cm, &fast); /* the dummy hash is made once, first */
+	before = peak_kib();
+
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, hash_once, &rc[i]), 0);
+	for (int i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(rc[i], PW_OK);
+	}
+	long grew = peak_kib() - before;
+	print_message("peak memory grew by %ld KiB for 8 concurrent hashes\n", grew);
+	assert_true(grew < 4 * 64 * 1024);
 }
 
 /* ASVS 3.2.2 (5.0: 7.2.3): tokens of 256 bits from the CSPRNG; only their
@@ -379,6 +428,7 @@ int main(void)
 		cmocka_unit_test(scopes_limit_unit_admins_and_cadres),
 		cmocka_unit_test(the_permission_table_is_well_formed),
 		cmocka_unit_test(password_policy),
+		cmocka_unit_test(hashing_concurrency_is_capped),
 		cmocka_unit_test(production_hashes_are_argon2id_above_owasp_minimum),
 		cmocka_unit_test(tokens_are_random_and_hashed),
 		cmocka_unit_test(cookies_are_parsed_and_set_safely),
