@@ -231,6 +231,12 @@ static int cmd_user(struct opts *o)
 	return cli_user(o->argc, o->argv);
 }
 
+/* Likewise: cli/tenant.c. */
+static int cmd_tenant(struct opts *o)
+{
+	return cli_tenant(o->argc, o->argv);
+}
+
 static int cmd_version(struct opts *o)
 {
 	printf("jiebang %s (schema %d)\n", VERSION, db_latest_version());
@@ -247,6 +253,7 @@ static const struct cmd cmds[] = {
 	{ "migrate-store", cmd_migrate_store, "dbft", NULL,
 	  "copy a whole deployment to another store (SQLite <-> PostgreSQL)" },
 	{ "user", cmd_user, "*", NULL, "manage user accounts: add, passwd, disable, list, token (see 'jiebang user --help')" },
+	{ "tenant", cmd_tenant, "*", NULL, "list tenants, map host names to them (see 'jiebang tenant --help')" },
 	{ "version", cmd_version, "", NULL, "print the version" },
 };
 

@@ -13,6 +13,14 @@
  * commands do. Returns the exit status (2 for a usage error). */
 int cli_user(int argc, char **argv);
 
+/* Open the store of --data DIR / --db URL (NULL: $JIEBANG_DB, else
+ * DIR/jiebang.db, creating DIR) and migrate it; NULL after a one-line error. */
+db *cli_open_store(const char *data, const char *url);
+
+/* jiebang tenant list | domain SLUG HOST | undomain HOST: the tenants and
+ * the host names that serve them. Exit status. */
+int cli_tenant(int argc, char **argv);
+
 /* Create the first admin of tenant_id: login "admin", a random password
  * written to pw (at least 17 bytes), to be changed at the first log-in.
  * 0, or -1 with the reason in err. */

@@ -25,7 +25,6 @@ struct user_opts {
 	const char *data, *db, *tenant, *name;
 	unsigned roles;
 	int64_t person, unit;
-	char url[4096];
 };
 
 static const char usage_text[] =
@@ -66,23 +65,23 @@ static int usage(const char *msg, const char *arg)
 	return 2;
 }
 
-static const char *url_of(struct user_opts *o)
+db *cli_open_store(const char *data, const char *url)
 {
 	const char *env = getenv("JIEBANG_DB");
+	char err[512], path[4096];
+	db *d;
 
-	if (o->db)
-		return o->db;
-	if (env && *env)
-		return env;
-	snprintf(o->url, sizeof(o->url), "sqlite:%s/jiebang.db", o->data);
-	return o->url;
-}
-
-static db *open_store(struct user_opts *o)
-{
-	char err[512];
-	db *d = db_open(url_of(o), err, sizeof(err));
-
+	if (!url && env && *env)
+		url = env;
+	if (!url) {
+		if (mkdir(data, 0750) < 0 && errno != EEXIST) {
+			fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", data, strerror(errno));
+			return NULL;
+		}
+		snprintf(path, sizeof(path), "sqlite:%s/jiebang.db", data);
+		url = path;
+	}
+	d = db_open(url, err, sizeof(err));
 	if (!d) {
 		fprintf(stderr, "jiebang: %s\n", err);
 		return NULL;
@@ -290,9 +289,7 @@ int cli_user(int argc, char **argv)
 		return usage("--role, --person and --unit apply to", "add");
 	if (o.name && strcmp(sub, "token"))
 		return usage("--name applies to", "token");
-	if (!o.db && !getenv("JIEBANG_DB") && mkdir(o.data, 0750) < 0 && errno != EEXIST)
-		return fail("cannot create data directory '%s': %s", o.data, strerror(errno));
-	d = open_store(&o);
+	d = cli_open_store(o.data, o.db);
 	if (!d)
 		return 1;
 	a = arena_new();

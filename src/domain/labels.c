@@ -69,6 +69,8 @@ const struct label audit_actions[] = {
 	{ "role.grant.cadre", "授予干部角色" },
 	{ "role.grant.evaluator", "授予考评组成员角色" },
 	{ "role.grant.leader", "授予县领导角色" },
+	{ "tenant.domain_add", "添加访问域名" },
+	{ "tenant.domain_remove", "移除访问域名" },
 	{ NULL, NULL },
 };
 

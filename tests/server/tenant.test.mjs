@@ -23,7 +23,10 @@ before(async () => {
   assert.equal(ch.status, 200, ch.text);
   other = s;
   luannan = await login(srv, 'admin');
-  sql(srv.store, "INSERT INTO tenant_domain (host, tenant_id) VALUES ('luannan.example', 1), ('other.example', 2)");
+  for (const [slug, host] of [['luannan', 'Luannan.example'], ['other', 'other.example']]) {
+    const d = run(['tenant', 'domain', slug, host, '--db', srv.store]);
+    assert.equal(d.status, 0, d.stderr);
+  }
 });
 after(async () => { await srv.stop(); });
 
@@ -164,4 +167,33 @@ test('init adds a tenant only for a new, valid slug', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   }
   assert.equal(sql(srv.store, 'SELECT count(*) FROM tenant').trim(), '2');
+});
+
+test('the tenant command lists tenants and maps host names, refusing bad ones in one line', () => {
+  const l = run(['tenant', 'list', '--db', srv.store]);
+  assert.equal(l.status, 0);
+  assert.match(l.stdout, /^1\tluannan\t滦南县\tluannan\.example$/m, 'host names are kept in lower case');
+  assert.match(l.stdout, /^2\tother\t另一县\tother\.example$/m);
+  const before_ = snapshot(srv);
+  for (const [args, status, re] of [
+    [['tenant', 'domain', 'other', 'luannan.example'], 1, /already serves/],
+    [['tenant', 'domain', 'nosuch', 'x.example'], 1, /no tenant/],
+    [['tenant', 'domain', 'other', 'x.example:8080'], 2, /host name/],
+    [['tenant', 'domain', 'other', 'a b'], 2, /host name/],
+    [['tenant', 'domain', 'other'], 2, /SLUG and HOST/],
+    [['tenant', 'undomain', 'none.example'], 1, /no tenant is served/],
+    [['tenant', 'rename', 'x'], 2, /unknown subcommand/],
+  ]) {
+    const r = run([...args, '--db', srv.store]);
+    assert.equal(r.status, status, args.join(' '));
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  }
+  assert.equal(snapshot(srv), before_);
+  assert.equal(run(['tenant', 'domain', 'other', 'other2.example', '--db', srv.store]).status, 0);
+  assert.equal(run(['tenant', 'undomain', 'other2.example', '--db', srv.store]).status, 0);
+  const entries = sql(srv.store, "SELECT action, tenant_id, actor FROM audit_event WHERE object_type = 'tenant' ORDER BY tenant_id, id");
+  assert.match(entries, /tenant.domain_add\|2\|cli/);
+  assert.match(entries, /tenant.domain_remove\|2\|cli/);
+  assert.equal(run(['tenant', '--help']).status, 0);
 });
