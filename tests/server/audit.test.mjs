@@ -118,14 +118,14 @@ test('ASVS 7.3.1: a hostile login name cannot forge log lines or entries', async
   assert.ok(!srv.log().split('\n').some((l) => l.includes('req=forged') && !l.includes('\\x0a')));
 });
 
-test('a failed change writes no entry: the entry and the change commit together', async () => {
+test('ASVS 7.1.3: a failed change writes no entry: the entry and the change commit together', async () => {
   const n = count(srv, "SELECT count(*) FROM audit_event WHERE action = 'user.create'");
   const r = await api(srv, admin, 'POST', '/api/v1/users', { login: 'admin', role: 'cadre' });
   assert.equal(r.status, 409);
   assert.equal(count(srv, "SELECT count(*) FROM audit_event WHERE action = 'user.create'"), n);
 });
 
-test('the audit page lists newest first, filters by actor, action, object and dates, and pages', async () => {
+test('ASVS 7.1.3 / 7.2.2: the audit page lists newest first, filters by actor, action, object and dates, and pages', async () => {
   for (let i = 0; i < 60; i++) await api(srv, bearer, 'POST', '/api/v1/tokens', { name: `bulk ${i}` });
   const p1 = await page(srv, admin, '/admin/audit');
   assert.equal(p1.status, 200);
@@ -163,7 +163,7 @@ test('the audit page lists newest first, filters by actor, action, object and da
   }
 });
 
-test('nothing in the application edits or deletes an audit entry', async () => {
+test('ASVS 7.3.3: nothing in the application edits or deletes an audit entry', async () => {
   const n = count(srv, 'SELECT count(*) FROM audit_event');
   for (const [method, path] of [['POST', '/admin/audit'], ['DELETE', '/admin/audit'], ['PUT', '/api/v1/audit'], ['DELETE', '/api/v1/audit'],
     ['DELETE', '/api/v1/audit/1'], ['PATCH', '/api/v1/audit/1'], ['POST', '/admin/audit/1/delete']]) {

@@ -371,7 +371,7 @@ test('ASVS 2.5.4 / 2.3.1: the command line adds, lists, disables and enables use
   assert.equal(run(['user', '--help']).status, 0);
 });
 
-test('bad input: overlong, missing or malformed fields get a clear 400 naming the field, and change nothing', async () => {
+test('ASVS 5.1.3 / 5.1.4 / 5.1.5: overlong, missing or malformed fields get a clear 400 naming the field and change nothing; no open redirect', async () => {
   const admin = await login(srv, 'admin');
   const before_ = snapshot(srv);
   const cases = [
@@ -429,7 +429,7 @@ test('ASVS 2.2.1 / 7.2.1: a wrong password and an unknown login get the same ans
   assert.ok(failed.every((e) => e.client_addr === '127.0.0.1'));
 });
 
-test('the account pages and the admin pages are valid HTML without inline style or script', async () => {
+test('ASVS 14.4.3 / 5.3.3: the account and admin pages are valid HTML without inline style or script', async () => {
   const admin = await login(srv, 'admin');
   for (const path of ['/login', '/account', '/account/password', '/admin/users', '/admin/users/2', '/admin/audit', '/admin/audit?actor=admin&from=2020-01-01&to=2099-12-31']) {
     const r = await page(srv, admin, path);

@@ -132,7 +132,7 @@ test("ASVS 4.2.1 / 5.0 8.4.1: the other tenant's ids are not found, whatever the
   assert.doesNotMatch(unitsPage.text, /县委宣传部/, 'no unit of tenant 1 in the form');
 });
 
-test('a tenant under a prefix keeps its prefix in every link, form and redirect', async () => {
+test('ASVS 5.0 8.4.1: a tenant under a prefix keeps its prefix in every link, form and redirect', async () => {
   const p = await page(srv, other, '/account');
   assert.equal(p.status, 200);
   validHtml(p.text);
@@ -155,7 +155,7 @@ test('a tenant under a prefix keeps its prefix in every link, form and redirect'
   assert.equal(rv.headers.get('location'), `${T2}/account?revoked=1`);
 });
 
-test('init adds a tenant only for a new, valid slug', () => {
+test('ASVS 5.1.3: init adds a tenant only for a new, valid slug', () => {
   const again = run(['init', '--db', srv.store, '--slug', 'other']);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /already initialised: 另一县/);
@@ -169,7 +169,7 @@ test('init adds a tenant only for a new, valid slug', () => {
   assert.equal(sql(srv.store, 'SELECT count(*) FROM tenant').trim(), '2');
 });
 
-test('the tenant command lists tenants and maps host names, refusing bad ones in one line', () => {
+test('ASVS 5.1.3 / 7.2.2: the tenant command lists tenants and maps host names (audited), refusing bad ones in one line', () => {
   const l = run(['tenant', 'list', '--db', srv.store]);
   assert.equal(l.status, 0);
   assert.match(l.stdout, /^1\tluannan\t滦南县\tluannan\.example$/m, 'host names are kept in lower case');
