@@ -9,7 +9,7 @@ import { run, freshStore, startServer, get } from './harness.mjs';
 test('--help works for the program and every command', () => {
   const r = run(['--help']);
   assert.equal(r.status, 0);
-  for (const c of ['serve', 'init', 'demo', 'migrate', 'version']) {
+  for (const c of ['serve', 'init', 'demo', 'migrate', 'backup', 'restore', 'migrate-store', 'user', 'tenant', 'version']) {
     assert.match(r.stdout, new RegExp(c));
     const h = run([c, '--help']);
     assert.equal(h.status, 0, c);

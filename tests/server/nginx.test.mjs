@@ -201,6 +201,39 @@ function register() {
     }
   });
 
+  test('a log-in made through one server is honoured by the other, and so is its log-out', async () => {
+    const login = await fetch(base + '/api/v1/session', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: 'admin', password: 'jiebang-demo' }),
+    });
+    const body = await login.json();
+    assert.equal(login.status, 200, JSON.stringify(body));
+    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const who = new Set();
+    for (let i = 0; i < 4; i++) {
+      const r = await fetch(base + '/api/v1/me', { headers: { Cookie: cookie } });
+      assert.equal(r.status, 200);
+      assert.equal((await r.json()).login, 'admin');
+      who.add(await loggedBy(r.headers.get('x-request-id')));
+    }
+    assert.equal(who.size, 2, 'both servers recognised the session');
+    // A state-changing call with the session's CSRF token, on whichever server.
+    const token = await fetch(base + '/api/v1/tokens', {
+      method: 'POST',
+      headers: { Cookie: cookie, 'X-CSRF-Token': body.csrf_token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'nginx-test' }),
+    });
+    assert.equal(token.status, 201, await token.text());
+    const out = await fetch(base + '/api/v1/session', {
+      method: 'DELETE', headers: { Cookie: cookie, 'X-CSRF-Token': body.csrf_token },
+    });
+    assert.ok(out.status === 200 || out.status === 204, `log-out: ${out.status}`);
+    for (let i = 0; i < 2; i++) {
+      const r = await fetch(base + '/api/v1/me', { headers: { Cookie: cookie } });
+      assert.equal(r.status, 401, 'the session ended on both servers');
+    }
+  });
+
   test('nginx and both servers stop cleanly', async () => {
     const { code } = await nginx.stop();
     assert.equal(code, 0, nginx.out);
