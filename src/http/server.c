@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -588,6 +589,12 @@ int server_run(const struct server_config *cfg)
 		log_error("cannot listen on '%s': not an IPv4 address", cfg->listen);
 		return 1;
 	}
+	/* SQLite gives each statement's temporary b-trees a page cache of its
+	 * own and frees it when the statement ends; glibc then returns that
+	 * memory to the kernel at once and faults it back on the next request
+	 * (~40 page faults per board request, a quarter of the throughput).
+	 * Keep up to 32 MiB of freed memory per arena instead. */
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 	pthread_mutex_init(&s.lock, NULL);
 	assets_init();
 	/* Signals go to the main thread only, which waits for them below. */
