@@ -17,7 +17,9 @@ cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$wor
 trap cleanup EXIT INT TERM
 
 free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-rss() { awk '/VmRSS/ {print $2 " KiB"}' "/proc/$1/status"; }
+# Resident memory, and the part that is the process's own (not the store's
+# file pages mapped read-only, which the kernel shares and may reclaim).
+rss() { awk '/VmRSS/ {t=$2} /RssAnon/ {a=$2} END {print t " KiB (" a " KiB anonymous)"}' "/proc/$1/status"; }
 wait_up() { for _ in $(seq 100); do curl -fs "$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 load() { # name url
 	wrk -t2 -c32 -d"${DUR}s" --latency "$2" | awk -v n="$1" '
