@@ -66,9 +66,9 @@ $(BUILD)/embedded.c $(BUILD)/embedded.h: $(BUILD)/embed $(ASSETS)
 $(BUILD)/embedded.o: $(BUILD)/embedded.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $(filter-out %.h,$^) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Serve the demo: create it on first run, then serve on 127.0.0.1:8080.
 run: jiebang

@@ -2,11 +2,7 @@
  * hashing cost, tokens, cookies, throttling and session expiry (the store
  * parts on a temporary SQLite file; the server tests run them on both
  * stores). Each test names the ASVS 4.0.3 requirement it proves. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "testdb.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -247,7 +243,7 @@ static void cookies_are_parsed_and_set_safely(void **state)
 /* ---- on a store ---- */
 
 struct fx {
-	char dir[64], url[128];
+	struct testdb s;
 	db *d;
 	arena *a;
 };
@@ -257,12 +253,9 @@ static int store_setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	strcpy(f->dir, "/tmp/jb-test-auth-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->url, sizeof(f->url), "sqlite:%s/t.db", f->dir);
-	f->d = db_open(f->url, err, sizeof(err));
-	if (!f->d || db_migrate(f->d, err, sizeof(err)) < 0)
+	testdb_make(&f->s, DB_SQLITE, "auth");
+	f->d = testdb_open(f->s.url);
+	if (db_migrate(f->d, err, sizeof(err)) < 0)
 		fail_msg("%s", err);
 	if (db_exec(f->d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (1, 'a', 'A', 0);"
 			  "INSERT INTO tenant (id, slug, name, created_at) VALUES (2, 'b', 'B', 0)") < 0)
@@ -275,16 +268,10 @@ static int store_setup(void **state)
 static int store_teardown(void **state)
 {
 	struct fx *f = *state;
-	char path[128];
-	static const char *const suffix[] = { "", "-wal", "-shm" };
 
 	arena_free(f->a);
 	db_close(f->d);
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/t.db%s", f->dir, suffix[i]);
-		unlink(path);
-	}
-	rmdir(f->dir);
+	testdb_drop(&f->s);
 	free(f);
 	return 0;
 }

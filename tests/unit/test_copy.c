@@ -2,11 +2,7 @@
  * restore of SQLite files, migrate-store between every pair of stores, and
  * db_prepare_dynamic(). PostgreSQL runs when JIEBANG_TEST_PG holds a base
  * URL (see test_store.c); with JIEBANG_REQUIRE_PG=1 its absence fails. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "testdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,95 +14,25 @@
 #include "store/db.h"
 #include "util/log.h"
 
-/* A store made for one test and removed after it. */
-struct store {
-	enum db_kind kind;
-	char url[512];
-	char dir[64];      /* SQLite: its temporary directory */
-	char dbname[64];   /* PostgreSQL: its database */
-};
-
-/* The stores a test works on: a (source) and b (target). */
+/* The stores a test works on: a (source) and b (target), each made for
+ * one test and removed after it. */
 struct pair {
 	enum db_kind a_kind, b_kind;
-	struct store a, b;
+	struct testdb a, b;
 };
 
-/* base URL with the database replaced by name (query kept). */
-static void pg_url(char *out, size_t n, const char *name)
-{
-	const char *base = getenv("JIEBANG_TEST_PG");
-	const char *q = strchr(base, '?');
-	size_t len = q ? (size_t)(q - base) : strlen(base);
-	const char *auth = strstr(base, "://");
-	const char *slash = auth ? memchr(auth + 3, '/', len - (size_t)(auth + 3 - base)) : NULL;
-
-	if (slash)
-		len = (size_t)(slash - base);
-	snprintf(out, n, "%.*s/%s%s", (int)len, base, name, q ? q : "");
-}
-
-static void pg_admin(const char *sql)
-{
-	char url[512], err[256];
-	db *a;
-
-	pg_url(url, sizeof(url), "postgres");
-	a = db_open(url, err, sizeof(err));
-	if (!a)
-		fail_msg("%s", err);
-	if (db_exec(a, sql) < 0)
-		fail_msg("%s: %s", sql, db_errmsg(a));
-	db_close(a);
-}
-
-static void store_make(struct store *s, enum db_kind kind)
-{
-	static int seq;
-	char sql[160];
-
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	if (kind == DB_SQLITE) {
-		strcpy(s->dir, "/tmp/jb-test-copy-XXXXXX");
-		if (!mkdtemp(s->dir))
-			fail_msg("mkdtemp failed");
-		snprintf(s->url, sizeof(s->url), "sqlite:%s/s.db", s->dir);
-	} else {
-		snprintf(s->dbname, sizeof(s->dbname), "jb_copy_%d_%d", (int)getpid(), ++seq);
-		snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8'", s->dbname);
-		pg_admin(sql);
-		pg_url(s->url, sizeof(s->url), s->dbname);
-	}
-}
-
 /* A path in the store's directory (SQLite) or in /tmp. */
-static void store_path(const struct store *s, char *out, size_t n, const char *name)
+static void store_path(const struct testdb *s, char *out, size_t n, const char *name)
 {
 	snprintf(out, n, "%s/%s", s->kind == DB_SQLITE ? s->dir : "/tmp", name);
-}
-
-static void store_drop(struct store *s)
-{
-	char sql[160];
-
-	if (s->kind == DB_SQLITE) {
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
-		if (s->dir[0] && system(cmd) != 0)
-			fprintf(stderr, "cannot remove %s\n", s->dir);
-	} else if (s->dbname[0]) {
-		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", s->dbname);
-		pg_admin(sql);
-	}
 }
 
 static int pair_setup(void **state)
 {
 	struct pair *p = *state;
 
-	store_make(&p->a, p->a_kind);
-	store_make(&p->b, p->b_kind);
+	testdb_make(&p->a, p->a_kind, "copy");
+	testdb_make(&p->b, p->b_kind, "copy");
 	return 0;
 }
 
@@ -114,25 +40,15 @@ static int pair_teardown(void **state)
 {
 	struct pair *p = *state;
 
-	store_drop(&p->a);
-	store_drop(&p->b);
+	testdb_drop(&p->a);
+	testdb_drop(&p->b);
 	return 0;
-}
-
-static db *open_ok(const char *url)
-{
-	char err[256];
-	db *d = db_open(url, err, sizeof(err));
-
-	if (!d)
-		fail_msg("%s", err);
-	return d;
 }
 
 static db *open_migrated(const char *url)
 {
 	char err[256];
-	db *d = open_ok(url);
+	db *d = testdb_open(url);
 
 	if (db_migrate(d, err, sizeof(err)) < 0)
 		fail_msg("%s", err);
@@ -217,7 +133,7 @@ static void fill_store(const char *url)
 /* What fill() wrote, read back from url. */
 static void check_filled(const char *url)
 {
-	db *d = open_ok(url);
+	db *d = testdb_open(url);
 	db_stmt *st;
 
 	assert_int_equal(scalar(d, "SELECT count(*) FROM tenant"), 2);
@@ -324,7 +240,7 @@ static void test_the_copy_list_puts_every_table_after_those_it_references(void *
 static void test_a_dynamic_statement_owns_its_text_and_is_reusable(void **state)
 {
 	struct pair *p = *state;
-	db *d = open_ok(p->a.url);
+	db *d = testdb_open(p->a.url);
 	char sql[96];
 	db_stmt *ins, *sel;
 
@@ -389,7 +305,7 @@ static void test_copy_store_copies_every_row_with_nulls_and_text_intact(void **s
 	assert_true(lines > 16);
 	check_filled(p->b.url);
 	/* The copy is a working store: its schema is current. */
-	db *d = open_ok(p->b.url);
+	db *d = testdb_open(p->b.url);
 	assert_int_equal(db_schema_version(d), db_latest_version());
 	db_close(d);
 }
@@ -407,7 +323,7 @@ static void test_copy_store_refuses_a_non_empty_target_and_changes_nothing(void 
 	assert_int_equal(db_copy_store(p->a.url, p->b.url, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not empty"));
 	assert_null(strchr(err, '\n'));
-	d = open_ok(p->b.url);
+	d = testdb_open(p->b.url);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM tenant"), 1);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM problem"), 0);
 	db_close(d);
@@ -432,7 +348,7 @@ static void test_copy_store_rolls_back_everything_when_a_row_is_refused(void **s
 	db_close(d);
 	assert_int_equal(db_copy_store(p->a.url, p->b.url, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "audit_event"));
-	d = open_ok(p->b.url);
+	d = testdb_open(p->b.url);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM tenant"), 0);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM problem_gram"), 0);
 	db_close(d);
@@ -446,12 +362,12 @@ static void test_copy_store_refuses_when_a_derived_table_rebuilds_differently(vo
 	db *d;
 
 	fill_store(p->a.url);
-	d = open_ok(p->a.url);
+	d = testdb_open(p->a.url);
 	exec_ok(d, "UPDATE problem_tally SET n = n + 5");
 	db_close(d);
 	assert_int_equal(db_copy_store(p->a.url, p->b.url, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "'problem_tally' was rebuilt differently"));
-	d = open_ok(p->b.url);
+	d = testdb_open(p->b.url);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM problem"), 0);
 	db_close(d);
 }
@@ -470,7 +386,7 @@ static void test_copy_store_refuses_a_missing_or_outdated_source(void **state)
 	assert_false(exists(missing));
 
 	/* A store whose schema is behind this binary's. */
-	d = open_ok(p->a.url);
+	d = testdb_open(p->a.url);
 	assert_int_equal(db_schema_version(d), 0);
 	db_close(d);
 	assert_int_equal(db_copy_store(p->a.url, p->b.url, NULL, err, sizeof(err)), -1);
@@ -560,7 +476,7 @@ static void test_restore_refuses_a_file_that_is_not_a_sqlite_backup(void **state
 	store_path(&p->a, file, sizeof(file), "other.db");
 	char url[160];
 	snprintf(url, sizeof(url), "sqlite:%s", file);
-	db *d = open_ok(url);
+	db *d = testdb_open(url);
 	exec_ok(d, "CREATE TABLE t (x INT)");
 	db_close(d);
 	assert_int_equal(db_restore(target, file, err, sizeof(err)), -1);
@@ -573,7 +489,7 @@ static void test_restore_refuses_a_file_that_is_not_a_sqlite_backup(void **state
 		fail_msg("%s", err);
 	assert_int_equal(db_restore(url, file, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a jiebang store"));
-	d = open_ok(url);
+	d = testdb_open(url);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM t"), 0);
 	db_close(d);
 }
@@ -608,19 +524,11 @@ int main(void)
 		COPY_TESTS(&pg_pg),
 		PAIR_TEST(test_copy_store_refuses_a_missing_or_outdated_source, &sq_pg),
 	};
-	const char *pg = getenv("JIEBANG_TEST_PG");
-	const char *require = getenv("JIEBANG_REQUIRE_PG");
 	int failed;
 
 	log_quiet(1);
 	failed = cmocka_run_group_tests_name("copy on SQLite", sqlite_tests, NULL, NULL);
-	if (pg && *pg) {
+	if (testdb_pg_wanted("test_copy", &failed))
 		failed += cmocka_run_group_tests_name("copy with PostgreSQL", pg_tests, NULL, NULL);
-	} else if (require && !strcmp(require, "1")) {
-		fprintf(stderr, "test_copy: FAIL: JIEBANG_REQUIRE_PG=1 but JIEBANG_TEST_PG is not set\n");
-		failed++;
-	} else {
-		fprintf(stderr, "test_copy: PostgreSQL tests not requested (set JIEBANG_TEST_PG)\n");
-	}
 	return failed ? 1 : 0;
 }

@@ -3,102 +3,37 @@
  * such as postgres://postgres@127.0.0.1:55432/ , on PostgreSQL (a fresh
  * database per test, dropped afterwards). With JIEBANG_REQUIRE_PG=1 a
  * missing JIEBANG_TEST_PG is a failure, not a skip. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "testdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "domain/demo.h"
 #include "store/db.h"
 #include "util/log.h"
 
 struct fixture {
-	enum db_kind kind;
-	char url[512];
-	char dir[64];      /* SQLite: temporary directory */
-	char dbname[64];   /* PostgreSQL: database created for this test */
+	struct testdb s;
 	db *d;
 };
 
-static struct fixture sqlite_fx = { .kind = DB_SQLITE };
-static struct fixture pg_fx = { .kind = DB_POSTGRES };
+static struct fixture sqlite_fx = { .s.kind = DB_SQLITE };
+static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
 
 /* ---- stores ----------------------------------------------------------- */
-
-/* JIEBANG_TEST_PG with the database name replaced by name (query kept). */
-static void pg_url(char *out, size_t n, const char *name)
-{
-	const char *base = getenv("JIEBANG_TEST_PG");
-	const char *q = strchr(base, '?');
-	size_t len = q ? (size_t)(q - base) : strlen(base);
-	const char *auth = strstr(base, "://");
-	const char *slash = auth ? memchr(auth + 3, '/', len - (size_t)(auth + 3 - base)) : NULL;
-
-	if (slash)
-		len = (size_t)(slash - base);
-	snprintf(out, n, "%.*s/%s%s", (int)len, base, name, q ? q : "");
-}
-
-static void pg_admin(const char *sql)
-{
-	char url[512], err[256];
-	db *a;
-
-	pg_url(url, sizeof(url), "postgres");
-	a = db_open(url, err, sizeof(err));
-	if (!a)
-		fail_msg("%s", err);
-	if (db_exec(a, sql) < 0)
-		fail_msg("%s: %s", sql, db_errmsg(a));
-	db_close(a);
-}
 
 /* A new empty store of f's kind, not migrated. */
 static db *store_new(struct fixture *f)
 {
-	static int seq;
-	char err[256], sql[160];
-	db *d;
-
-	if (f->kind == DB_SQLITE) {
-		strcpy(f->dir, "/tmp/jb-test-demo-XXXXXX");
-		if (!mkdtemp(f->dir))
-			fail_msg("mkdtemp failed");
-		snprintf(f->url, sizeof(f->url), "sqlite:%s/t.db", f->dir);
-	} else {
-		snprintf(f->dbname, sizeof(f->dbname), "jb_test_demo_%d_%d", (int)getpid(), ++seq);
-		snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8'", f->dbname);
-		pg_admin(sql);
-		pg_url(f->url, sizeof(f->url), f->dbname);
-	}
-	d = db_open(f->url, err, sizeof(err));
-	if (!d)
-		fail_msg("%s", err);
-	return d;
+	testdb_make(&f->s, f->s.kind, "demo");
+	return testdb_open(f->s.url);
 }
 
 static void store_drop(struct fixture *f, db *d)
 {
-	char path[128], sql[160];
-
 	db_close(d);
-	if (f->kind == DB_SQLITE) {
-		static const char *const suffix[] = { "", "-wal", "-shm" };
-		for (int i = 0; i < 3; i++) {
-			snprintf(path, sizeof(path), "%s/t.db%s", f->dir, suffix[i]);
-			unlink(path);
-		}
-		rmdir(f->dir);
-	} else {
-		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", f->dbname);
-		pg_admin(sql);
-	}
+	testdb_drop(&f->s);
 }
 
 static void migrate_ok(db *d)
@@ -498,7 +433,7 @@ static void test_demo_refuses_a_store_that_is_not_migrated(void **state)
 static void test_demo_is_the_same_on_every_run_and_store(void **state)
 {
 	struct fixture *f = *state;
-	struct fixture other = { .kind = DB_SQLITE };
+	struct fixture other = { .s.kind = DB_SQLITE };
 	int64_t a[NDIGEST], b[NDIGEST];
 	db *d2;
 
@@ -562,19 +497,11 @@ int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = { BOTH(&sqlite_fx) };
 	const struct CMUnitTest pg_tests[] = { BOTH(&pg_fx) };
-	const char *pg = getenv("JIEBANG_TEST_PG");
-	const char *require = getenv("JIEBANG_REQUIRE_PG");
 	int failed;
 
 	log_quiet(1);
 	failed = cmocka_run_group_tests_name("demo on SQLite", sqlite_tests, NULL, NULL);
-	if (pg && *pg) {
+	if (testdb_pg_wanted("test_demo", &failed))
 		failed += cmocka_run_group_tests_name("demo on PostgreSQL", pg_tests, NULL, NULL);
-	} else if (require && !strcmp(require, "1")) {
-		fprintf(stderr, "test_demo: FAIL: JIEBANG_REQUIRE_PG=1 but JIEBANG_TEST_PG is not set\n");
-		failed++;
-	} else {
-		fprintf(stderr, "test_demo: PostgreSQL tests not requested (set JIEBANG_TEST_PG=postgres://... to run them)\n");
-	}
 	return failed ? 1 : 0;
 }

@@ -4,113 +4,41 @@
  * database per test, dropped afterwards; scripts/pgtest.sh starts a
  * throwaway cluster). With JIEBANG_REQUIRE_PG=1 a missing JIEBANG_TEST_PG
  * is a failure, not a skip. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "testdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "store/db.h"
 #include "store/schema.h"
 #include "util/log.h"
 
 struct fixture {
-	enum db_kind kind;
-	char url[512];     /* the store under test */
-	char dir[64];      /* SQLite: temporary directory */
-	char dbname[64];   /* PostgreSQL: database created for this test */
+	struct testdb s;   /* the store under test */
 	db *d;
 };
 
-static struct fixture sqlite_fx = { .kind = DB_SQLITE };
-static struct fixture pg_fx = { .kind = DB_POSTGRES };
-
-/* base URL with the database name replaced by name (query kept). */
-static void pg_url(char *out, size_t n, const char *name)
-{
-	const char *base = getenv("JIEBANG_TEST_PG");
-	const char *q = strchr(base, '?');
-	size_t len = q ? (size_t)(q - base) : strlen(base);
-	const char *auth = strstr(base, "://");
-	const char *slash = auth ? memchr(auth + 3, '/', len - (size_t)(auth + 3 - base)) : NULL;
-
-	if (slash)
-		len = (size_t)(slash - base);
-	snprintf(out, n, "%.*s/%s%s", (int)len, base, name, q ? q : "");
-}
-
-/* Run sql on the cluster's "postgres" database (CREATE/DROP DATABASE). */
-static void pg_admin(const char *sql)
-{
-	char url[512], err[256];
-	db *a;
-
-	pg_url(url, sizeof(url), "postgres");
-	a = db_open(url, err, sizeof(err));
-	if (!a)
-		fail_msg("%s", err);
-	if (db_exec(a, sql) < 0)
-		fail_msg("%s: %s", sql, db_errmsg(a));
-	db_close(a);
-}
+static struct fixture sqlite_fx = { .s.kind = DB_SQLITE };
+static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
 
 static int store_setup(void **state)
 {
 	struct fixture *f = *state;
-	static int seq;
-	char err[256], sql[160];
 
-	if (f->kind == DB_SQLITE) {
-		strcpy(f->dir, "/tmp/jb-test-store-XXXXXX");
-		if (!mkdtemp(f->dir))
-			return -1;
-		snprintf(f->url, sizeof(f->url), "sqlite:%s/t.db", f->dir);
-	} else {
-		snprintf(f->dbname, sizeof(f->dbname), "jb_test_%d_%d", (int)getpid(), ++seq);
-		snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8'", f->dbname);
-		pg_admin(sql);
-		pg_url(f->url, sizeof(f->url), f->dbname);
-	}
-	f->d = db_open(f->url, err, sizeof(err));
-	if (!f->d)
-		fail_msg("%s", err);
+	testdb_make(&f->s, f->s.kind, "store");
+	f->d = testdb_open(f->s.url);
 	return 0;
 }
 
 static int store_teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128], sql[160];
 
 	db_close(f->d);
 	f->d = NULL;
-	if (f->kind == DB_SQLITE) {
-		static const char *const suffix[] = { "", "-wal", "-shm" };
-		for (int i = 0; i < 3; i++) {
-			snprintf(path, sizeof(path), "%s/t.db%s", f->dir, suffix[i]);
-			unlink(path);
-		}
-		rmdir(f->dir);
-	} else {
-		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", f->dbname);
-		pg_admin(sql);
-	}
+	testdb_drop(&f->s);
 	return 0;
-}
-
-static db *open_second(struct fixture *f)
-{
-	char err[256];
-	db *d = db_open(f->url, err, sizeof(err));
-
-	if (!d)
-		fail_msg("%s", err);
-	return d;
 }
 
 static void migrate_ok(db *d)
@@ -297,7 +225,7 @@ static void test_committed_write_is_visible_from_a_second_connection(void **stat
 	db *d2;
 
 	migrate_ok(f->d);
-	d2 = open_second(f);
+	d2 = testdb_open(f->s.url);
 	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
 	add_tenant(f->d, 1, "one");
 	assert_int_equal(scalar(d2, "SELECT count(*) FROM tenant"), 0);
@@ -374,7 +302,7 @@ static int64_t backend_pid(db *d)
 static void kill_session(struct fixture *f, db *d)
 {
 	int64_t pid = backend_pid(d), ok = 0;
-	db *killer = open_second(f);
+	db *killer = testdb_open(f->s.url);
 
 	assert_int_equal(db_scalar(killer, "SELECT pg_terminate_backend($1, 5000)", &ok, 1, pid), 0);
 	assert_int_equal(ok, 1);
@@ -471,7 +399,7 @@ static void test_pg_write_transactions_are_serialized(void **state)
 	db *d2;
 
 	migrate_ok(f->d);
-	d2 = open_second(f);
+	d2 = testdb_open(f->s.url);
 	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
 	/* The second writer waits for the lock; shorten the wait. */
 	assert_int_equal(db_exec(d2, "SET lock_timeout = '200ms'"), 0);
@@ -493,7 +421,7 @@ static void test_pg_open_failure_names_the_database(void **state)
 	char url[512], err[256];
 
 	(void)state;
-	pg_url(url, sizeof(url), "no_such_db_for_jiebang");
+	testdb_pg_url(url, sizeof(url), "no_such_db_for_jiebang");
 	assert_null(db_open(url, err, sizeof(err)));
 	assert_non_null(strstr(err, "cannot connect to PostgreSQL: "));
 	assert_non_null(strstr(err, "\"no_such_db_for_jiebang\" does not exist"));
@@ -550,21 +478,11 @@ int main(void)
 		STORE_TEST(test_pg_write_transactions_are_serialized, &pg_fx),
 		cmocka_unit_test(test_pg_open_failure_names_the_database),
 	};
-	const char *pg = getenv("JIEBANG_TEST_PG");
-	const char *require = getenv("JIEBANG_REQUIRE_PG");
 	int failed;
 
 	log_quiet(1);
 	failed = cmocka_run_group_tests_name("store on SQLite", sqlite_tests, NULL, NULL);
-	if (pg && *pg) {
+	if (testdb_pg_wanted("test_store", &failed))
 		failed += cmocka_run_group_tests_name("store on PostgreSQL", pg_tests, NULL, NULL);
-	} else if (require && !strcmp(require, "1")) {
-		fprintf(stderr, "test_store: FAIL: JIEBANG_REQUIRE_PG=1 but JIEBANG_TEST_PG is not set;"
-			" start a cluster with scripts/pgtest.sh start DIR and set JIEBANG_TEST_PG to its URL\n");
-		failed++;
-	} else {
-		fprintf(stderr, "test_store: PostgreSQL tests not requested"
-			" (set JIEBANG_TEST_PG=postgres://... to run them)\n");
-	}
 	return failed ? 1 : 0;
 }
