@@ -28,10 +28,7 @@ int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char
 	db_bind_text(st, 4, actor && *actor ? actor : "anonymous");
 	db_bind_text(st, 5, action);
 	db_bind_text(st, 6, object_type);
-	if (object_id)
-		db_bind_int(st, 7, object_id);
-	else
-		db_bind_null(st, 7);
+	db_bind_id(st, 7, object_id);
 	db_bind_text(st, 8, before_json);
 	db_bind_text(st, 9, after_json);
 	db_bind_text(st, 10, client_addr ? client_addr : "");

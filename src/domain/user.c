@@ -289,14 +289,8 @@ int user_create(db *d, const struct actor *by, const char *login, unsigned roles
 	db_bind_int(st, 2, *id);
 	db_bind_text(st, 3, login);
 	db_bind_text(st, 4, hash);
-	if (person_id)
-		db_bind_int(st, 5, person_id);
-	else
-		db_bind_null(st, 5);
-	if (unit_id)
-		db_bind_int(st, 6, unit_id);
-	else
-		db_bind_null(st, 6);
+	db_bind_id(st, 5, person_id);
+	db_bind_id(st, 6, unit_id);
 	db_bind_int(st, 7, must_change);
 	db_bind_int(st, 8, now);
 	rc = db_step(st);
@@ -376,14 +370,8 @@ int user_set_link(db *d, const struct actor *by, int64_t id, int64_t person_id, 
 		} else {
 			db_bind_int(st, 1, by->tenant_id);
 			db_bind_int(st, 2, id);
-			if (person_id)
-				db_bind_int(st, 3, person_id);
-			else
-				db_bind_null(st, 3);
-			if (unit_id)
-				db_bind_int(st, 4, unit_id);
-			else
-				db_bind_null(st, 4);
+			db_bind_id(st, 3, person_id);
+			db_bind_id(st, 4, unit_id);
 			rc = db_step(st) == DB_DONE ? 0 : -1;
 			db_done(st);
 		}

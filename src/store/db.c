@@ -29,6 +29,7 @@ db_stmt *db_prepare(db *d, const char *sql) { return DRV(d)->prepare(d, sql); }
 void db_bind_int(db_stmt *st, int i, int64_t v) { SDRV(st)->bind_int(st, i, v); }
 void db_bind_text(db_stmt *st, int i, const char *s) { SDRV(st)->bind_text(st, i, s); }
 void db_bind_null(db_stmt *st, int i) { SDRV(st)->bind_null(st, i); }
+void db_bind_id(db_stmt *st, int i, int64_t id) { if (id) db_bind_int(st, i, id); else db_bind_null(st, i); }
 int db_step(db_stmt *st) { return SDRV(st)->step(st); }
 int db_ncols(db_stmt *st) { return SDRV(st)->ncols(st); }
 bool db_col_null(db_stmt *st, int c) { return SDRV(st)->col_null(st, c); }

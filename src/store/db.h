@@ -51,6 +51,8 @@ db_stmt *db_prepare(db *d, const char *sql) __attribute__((warn_unused_result));
 void db_bind_int(db_stmt *st, int idx, int64_t v);
 void db_bind_text(db_stmt *st, int idx, const char *s); /* NULL binds NULL */
 void db_bind_null(db_stmt *st, int idx);
+/* An optional reference: id, or NULL when id is 0 (ids start at 1). */
+void db_bind_id(db_stmt *st, int idx, int64_t id);
 int db_step(db_stmt *st) __attribute__((warn_unused_result));
 int db_ncols(db_stmt *st);
 bool db_col_null(db_stmt *st, int col);
