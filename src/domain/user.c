@@ -181,7 +181,7 @@ int user_resolve_link(db *d, int64_t tenant_id, int64_t person_id, int64_t *unit
 
 /* ---- changes ---- */
 
-static json_t *roles_json(unsigned roles)
+json_t *user_roles_json(unsigned roles)
 {
 	json_t *a = json_array();
 
@@ -298,7 +298,7 @@ int user_create(db *d, const struct actor *by, const char *login, unsigned roles
 	if (rc != DB_DONE || write_roles(d, by->tenant_id, *id, roles) < 0)
 		return finish(d, -1);
 	rc = audit_json(d, by, "user.create", *id, NULL,
-			json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "login", login, "roles", roles_json(roles),
+			json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "login", login, "roles", user_roles_json(roles),
 				  "person_id", opt_id(person_id), "unit_id", opt_id(unit_id),
 				  "must_change", must_change, "disabled", 0));
 	return finish(d, rc);
@@ -345,8 +345,8 @@ int user_set_roles(db *d, const struct actor *by, int64_t id, unsigned roles)
 	if (rc == 0)
 		rc = write_roles(d, by->tenant_id, id, roles);
 	if (rc == 0)
-		rc = audit_json(d, by, "user.roles", id, json_pack("{s:o}", "roles", roles_json(u.roles)),
-				json_pack("{s:o}", "roles", roles_json(roles)));
+		rc = audit_json(d, by, "user.roles", id, json_pack("{s:o}", "roles", user_roles_json(u.roles)),
+				json_pack("{s:o}", "roles", user_roles_json(roles)));
 	arena_free(a);
 	return finish(d, rc);
 }

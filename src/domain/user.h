@@ -10,6 +10,7 @@
 #ifndef JB_USER_H
 #define JB_USER_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,6 +47,9 @@ struct user {
 const char *user_login_problem(const char *login);
 /* login folded to lowercase ASCII on a (no other change). */
 char *user_fold_login(arena *a, const char *login);
+/* The role bits as a new JSON array of role codes ["admin", "cadre"], as
+ * the API and the audit log show them; the caller owns the reference. */
+json_t *user_roles_json(unsigned roles);
 
 /* Check person_id and unit_id (0: none) in the tenant and settle the unit:
  * a person's unit when no unit is given. USER_EPERSON / USER_EUNIT when

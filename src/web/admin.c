@@ -21,33 +21,12 @@
 
 static json_t *user_json(const struct user *u)
 {
-	json_t *roles = json_array();
-
-	for (int i = 0; i < ROLE_COUNT; i++)
-		if (u->roles & (1u << i))
-			json_array_append_new(roles, json_string(role_codes[i]));
 	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, s:s, s:b, s:b, s:I, s:I}", "id", (json_int_t)u->id,
-			 "login", u->login, "roles", roles,
+			 "login", u->login, "roles", user_roles_json(u->roles),
 			 "person_id", u->person_id ? json_integer(u->person_id) : json_null(), "person", u->person_name,
 			 "unit_id", u->unit_id ? json_integer(u->unit_id) : json_null(), "unit", u->unit_name,
 			 "disabled", u->disabled, "must_change", u->must_change,
 			 "created_at", (json_int_t)u->created_at, "password_at", (json_int_t)u->password_at);
-}
-
-static void roles_text(buf *b, unsigned roles)
-{
-	bool first = true;
-
-	for (int i = 0; i < ROLE_COUNT; i++) {
-		if (!(roles & (1u << i)))
-			continue;
-		if (!first)
-			HTML(b, "、");
-		buf_html(b, role_names[i]);
-		first = false;
-	}
-	if (first)
-		HTML(b, "—");
 }
 
 static struct perm_target user_target(struct req *r, const struct user *u)
@@ -274,7 +253,7 @@ void page_users(struct req *r)
 			HTML(b, "</td><td>");
 			buf_html(b, *u->unit_name ? u->unit_name : "—");
 			HTML(b, "</td><td>");
-			roles_text(b, u->roles);
+			html_roles(b, u->roles, "—");
 			HTML(b, "</td><td>");
 			if (u->disabled)
 				HTML(b, "<span class=\"state state-off\">已停用</span>");
@@ -354,7 +333,7 @@ void page_user(struct req *r)
 	HTML(b, "\">用户管理</a> › 用户</p>\n<h1>");
 	buf_html(b, u.login);
 	HTML(b, "</h1>\n<dl class=\"facts\">\n<dt>角色</dt><dd>");
-	roles_text(b, u.roles);
+	html_roles(b, u.roles, "—");
 	HTML(b, "</dd>\n<dt>人员</dt><dd>");
 	if (u.person_id)
 		buf_printf(b, "%lld · ", (long long)u.person_id);

@@ -24,36 +24,10 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
-static json_t *roles_array(unsigned roles)
-{
-	json_t *a = json_array();
-
-	for (int i = 0; i < ROLE_COUNT; i++)
-		if (roles & (1u << i))
-			json_array_append_new(a, json_string(role_codes[i]));
-	return a;
-}
-
-static void roles_text(buf *b, unsigned roles)
-{
-	bool first = true;
-
-	for (int i = 0; i < ROLE_COUNT; i++) {
-		if (!(roles & (1u << i)))
-			continue;
-		if (!first)
-			HTML(b, "、");
-		buf_html(b, role_names[i]);
-		first = false;
-	}
-	if (first)
-		HTML(b, "（无角色）");
-}
-
 static json_t *principal_json(const struct principal *who, const char *csrf)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:b, s:s, s:s?}", "id", (json_int_t)who->user_id,
-			 "login", who->login, "roles", roles_array(who->roles),
+			 "login", who->login, "roles", user_roles_json(who->roles),
 			 "person_id", who->person_id ? json_integer(who->person_id) : json_null(),
 			 "unit_id", who->unit_id ? json_integer(who->unit_id) : json_null(),
 			 "must_change", who->must_change,
@@ -241,7 +215,7 @@ void page_account(struct req *r)
 	HTML(b, "<dl class=\"facts\">\n<dt>登录名</dt><dd>");
 	buf_html(b, u.login);
 	HTML(b, "</dd>\n<dt>角色</dt><dd>");
-	roles_text(b, u.roles);
+	html_roles(b, u.roles, "（无角色）");
 	HTML(b, "</dd>\n<dt>人员</dt><dd>");
 	buf_html(b, *u.person_name ? u.person_name : "—");
 	HTML(b, "</dd>\n<dt>单位</dt><dd>");

@@ -223,3 +223,19 @@ void html_state_badge(buf *b, const char *state)
 	buf_html(b, zh ? zh : state);
 	HTML(b, "</span>");
 }
+
+void html_roles(buf *b, unsigned roles, const char *none)
+{
+	bool first = true;
+
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (!(roles & (1u << i)))
+			continue;
+		if (!first)
+			HTML(b, "、");
+		buf_html(b, role_names[i]);
+		first = false;
+	}
+	if (first)
+		buf_html(b, none);
+}

@@ -34,6 +34,9 @@ void fmt_date(buf *b, int64_t epoch);
 void fmt_metric(buf *b, const char *kind, const char *uom, int64_t v);
 /* class="state state-claimed" badge with the Chinese label. */
 void html_state_badge(buf *b, const char *state);
+/* The Chinese names of the role bits, separated by "、"; none when there
+ * are none. All escaped. */
+void html_roles(buf *b, unsigned roles, const char *none);
 /* A local link target: the tenant prefix (r->base) and path, escaped. */
 void html_path(buf *b, struct req *r, const char *path);
 /* <input type="hidden" name="csrf" ...> for a form of a cookie session. */
