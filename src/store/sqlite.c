@@ -21,7 +21,6 @@ struct sq_stmt {
 struct sq_db {
 	struct db_base base;
 	sqlite3 *h;
-	int in_txn;
 	int errcode;          /* of the most recent failure */
 	char errmsg[256];
 	struct sq_stmt *cache[CACHE_SLOTS];
@@ -232,25 +231,18 @@ static int sq_exec(db *d, const char *sql)
 
 static int sq_begin(db *d, enum db_txn mode)
 {
-	if (sq_exec(d, mode == DB_WRITE ? "BEGIN IMMEDIATE" : "BEGIN") < 0)
-		return -1;
-	SQ(d)->in_txn = 1;
-	return 0;
+	return sq_exec(d, mode == DB_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 static int sq_commit(db *d)
 {
-	if (sq_exec(d, "COMMIT") < 0)
-		return -1;
-	SQ(d)->in_txn = 0;
-	return 0;
+	return sq_exec(d, "COMMIT");
 }
 
 static void sq_rollback(db *d)
 {
 	if (sqlite3_get_autocommit(SQ(d)->h) == 0)
 		sqlite3_exec(SQ(d)->h, "ROLLBACK", NULL, NULL, NULL);
-	SQ(d)->in_txn = 0;
 }
 
 const struct db_driver db_sqlite_driver = {

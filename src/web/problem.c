@@ -2,7 +2,6 @@
  * milestones, metric targets against achieved figures, progress timeline. */
 #include "web/web.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,11 +36,9 @@ static void paragraphs(buf *b, const char *text)
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		if (n) {
-			char *line = strndup(p, n);
 			HTML(b, "<p>");
-			buf_html(b, line);
+			buf_html_n(b, p, n);
 			HTML(b, "</p>\n");
-			free(line);
 		}
 		p += n + (e ? 1 : 0);
 	}
