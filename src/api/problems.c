@@ -1,6 +1,5 @@
 /* problems.c - GET /api/v1/problems and /api/v1/problems/:id. */
 #include <string.h>
-#include <time.h>
 
 #include "api/api.h"
 #include "domain/problem.h"
@@ -74,20 +73,9 @@ static json_t *claim_json(const struct problem_detail *p)
 void api_problem(struct req *r)
 {
 	struct problem_detail p;
-	int64_t id;
-	int rc;
 
-	if (tenant_or_respond(r) < 0 || id_param_or_respond(r, 0, &id) < 0)
+	if (problem_or_respond(r, &p) < 0)
 		return;
-	rc = problem_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), &p);
-	if (rc < 0) {
-		web_store_error(r);
-		return;
-	}
-	if (rc > 0) {
-		reply_error(r, 404, "not_found", "没有这个难题，或它尚未公开", NULL);
-		return;
-	}
 	reply_json(r, 200, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:o}",
 		"id", (json_int_t)p.id, "title", p.title, "description", p.description, "batch", p.batch,
 		"category", p.category, "state", p.state, "proposer", p.proposer, "proposer_unit", p.proposer_unit,

@@ -175,24 +175,32 @@ static void timeline_section(buf *b, const struct problem_detail *p)
 	HTML(b, "</ol>\n</section>\n");
 }
 
-void page_problem(struct req *r)
+int problem_or_respond(struct req *r, struct problem_detail *p)
 {
-	struct problem_detail p;
 	int64_t id;
 	int rc;
-	buf *b = &r->out;
 
 	if (tenant_or_respond(r) < 0 || id_param_or_respond(r, 0, &id) < 0)
-		return;
-	rc = problem_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), &p);
+		return -1;
+	rc = problem_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), p);
 	if (rc < 0) {
 		web_store_error(r);
-		return;
+		return -1;
 	}
 	if (rc > 0) {
 		reply_error(r, 404, "not_found", "没有这个难题，或它尚未公开", NULL);
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+void page_problem(struct req *r)
+{
+	struct problem_detail p;
+	buf *b = &r->out;
+
+	if (problem_or_respond(r, &p) < 0)
+		return;
 	page_begin(r, p.title, NAV_BOARD);
 	HTML(b, "<p class=\"crumbs\"><a href=\"");
 	html_path(b, r, "/");

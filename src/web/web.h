@@ -95,6 +95,9 @@ int text_field_or_respond(struct req *r, const char *name, size_t max, bool requ
 			  const char **out);
 /* An optional positive id field: 0 when absent or empty; 400 otherwise. */
 int id_field_or_respond(struct req *r, const char *name, const char *what, int64_t *out);
+/* The public problem named by the route's :id, for the page and the API;
+ * answers 400, 404 or 500 itself and returns -1 when there is none. */
+int problem_or_respond(struct req *r, struct problem_detail *p);
 /* Parse a positive id route parameter; on bad input answer 400, -1. */
 int id_param_or_respond(struct req *r, int idx, int64_t *id);
 /* Resolve the request's tenant into r (done by the preconditions for every
