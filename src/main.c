@@ -83,25 +83,10 @@ static int ensure_data_dir(struct opts *o)
 	return 0;
 }
 
-/* Open the store and bring its schema up to date. */
+/* Open the store and bring its schema up to date (one-line error, NULL). */
 static db *open_migrated(struct opts *o)
 {
-	char err[512];
-	db *d;
-
-	if (ensure_data_dir(o) < 0)
-		return NULL;
-	d = db_open(store_url(o), err, sizeof(err));
-	if (!d) {
-		fprintf(stderr, "jiebang: %s\n", err);
-		return NULL;
-	}
-	if (db_migrate(d, err, sizeof(err)) < 0) {
-		fprintf(stderr, "jiebang: %s\n", err);
-		db_close(d);
-		return NULL;
-	}
-	return d;
+	return cli_open_store(o->data, o->db);
 }
 
 static int cmd_migrate(struct opts *o)
@@ -267,28 +252,24 @@ static void help(FILE *f, const struct cmd *c)
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 			fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].help);
 	}
+	static const struct { char flag; const char *text; } options[] = {
+		{ 'd', "  --data DIR     data directory (default ./data)\n" },
+		{ 'b', "  --db URL       store: sqlite:PATH or postgres://user@host:port/db\n"
+		       "                 (default: $JIEBANG_DB, else DIR/jiebang.db)\n" },
+		{ 'l', "  --listen ADDR  IPv4 address to listen on (default 127.0.0.1)\n" },
+		{ 'p', "  --port N       TCP port (default 8080)\n" },
+		{ 'n', "  --name NAME    the tenant's name (default 示范县)\n" },
+		{ 's', "  --slug SLUG    the tenant's short name (default default)\n" },
+		{ 'S', "  --secure-cookies  behind TLS: Secure __Host- session cookie and HSTS\n"
+		       "                 (or JIEBANG_SECURE_COOKIES=1)\n" },
+		{ 'f', "  --from URL     migrate-store: the store to copy (default: the --data/--db store)\n" },
+		{ 't', "  --to URL       migrate-store: the new or empty store to copy into\n" },
+	};
 	const char *fl = c ? c->flags : "dblpnsft";
 	fputs("options:\n", f);
-	if (strchr(fl, 'd'))
-		fputs("  --data DIR     data directory (default ./data)\n", f);
-	if (strchr(fl, 'b'))
-		fputs("  --db URL       store: sqlite:PATH or postgres://user@host:port/db\n"
-		      "                 (default: $JIEBANG_DB, else DIR/jiebang.db)\n", f);
-	if (strchr(fl, 'l'))
-		fputs("  --listen ADDR  IPv4 address to listen on (default 127.0.0.1)\n", f);
-	if (strchr(fl, 'p'))
-		fputs("  --port N       TCP port (default 8080)\n", f);
-	if (strchr(fl, 'n'))
-		fputs("  --name NAME    the tenant's name (default 示范县)\n", f);
-	if (strchr(fl, 's'))
-		fputs("  --slug SLUG    the tenant's short name (default default)\n", f);
-	if (strchr(fl, 'S'))
-		fputs("  --secure-cookies  behind TLS: Secure __Host- session cookie and HSTS\n"
-		      "                 (or JIEBANG_SECURE_COOKIES=1)\n", f);
-	if (strchr(fl, 'f'))
-		fputs("  --from URL     migrate-store: the store to copy (default: the --data/--db store)\n", f);
-	if (strchr(fl, 't'))
-		fputs("  --to URL       migrate-store: the new or empty store to copy into\n", f);
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (strchr(fl, options[i].flag))
+			fputs(options[i].text, f);
 	fputs("  --help         this text\n", f);
 }
 
