@@ -97,6 +97,7 @@ db *cli_open_store(const char *data, const char *url)
 int cli_first_admin(db *d, int64_t tenant_id, char *pw, size_t pwlen, char *err, size_t errlen)
 {
 	struct actor by = { tenant_id, "cli", "" };
+	struct principal cli = perm_cli(tenant_id);
 	char hash[PW_HASH_MAX];
 	int64_t id;
 	int rc;
@@ -106,7 +107,7 @@ int cli_first_admin(db *d, int64_t tenant_id, char *pw, size_t pwlen, char *err,
 		snprintf(err, errlen, "cannot hash a password (out of memory?)");
 		return -1;
 	}
-	rc = user_create(d, &by, "admin", ROLE_ADMIN, 0, 0, hash, true, &id);
+	rc = user_create(d, &cli, &by, "admin", ROLE_ADMIN, 0, 0, hash, true, &id);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot create the admin: %s", rc == USER_EEXISTS ? "it exists" : db_errmsg(d));
 		return -1;
@@ -133,18 +134,22 @@ static int do_add(db *d, arena *a, struct actor *by, struct user_opts *o, const 
 	int64_t id, unit = o->unit;
 	int rc;
 
+	struct principal cli = perm_cli(by->tenant_id);
+
 	if (why)
 		return fail("login '%s': %s", login, why);
 	if (!o->roles)
 		return fail("add '%s': give at least one --role", login);
 	rc = user_resolve_link(d, by->tenant_id, o->person, &unit);
-	if (rc)
+	if (rc == 0) {
+		pw_random(pw, sizeof(pw));
+		if (pw_hash(pw, hash) != PW_OK)
+			return fail("cannot hash a password (out of memory?)");
+		rc = user_create(d, &cli, by, user_fold_login(a, login), o->roles, o->person, unit, hash, true, &id);
+	}
+	if (rc == USER_EPERSON || rc == USER_EUNIT)
 		return fail("add '%s': %s", login, rc == USER_EPERSON ? "no such --person" :
-			    rc == USER_EUNIT ? "no such --unit, or the person is not in it" : db_errmsg(d));
-	pw_random(pw, sizeof(pw));
-	if (pw_hash(pw, hash) != PW_OK)
-		return fail("cannot hash a password (out of memory?)");
-	rc = user_create(d, by, user_fold_login(a, login), o->roles, o->person, unit, hash, true, &id);
+			    "no such --unit, or the person is not in it");
 	if (rc == USER_EEXISTS)
 		return fail("login '%s' is taken", login);
 	if (rc)
@@ -171,21 +176,22 @@ static int do_passwd(db *d, arena *a, struct actor *by, const char *login)
 		return fail("passwd '%s': %s", login, why);
 	if (pw_hash(line, hash) != PW_OK)
 		return fail("cannot hash a password (out of memory?)");
-	if (user_set_password(d, by, u.id, hash, false, NULL) != 0)
+	if (user_set_password(d, by, u.id, hash, NULL) != 0)
 		return fail("passwd '%s': %s", login, db_errmsg(d));
-	printf("password of %s changed; its sessions have ended\n", u.login);
+	printf("password of %s changed; its sessions and API tokens have ended\n", u.login);
 	return 0;
 }
 
 static int do_disable(db *d, arena *a, struct actor *by, const char *login, bool disable)
 {
+	struct principal cli = perm_cli(by->tenant_id);
 	struct user u;
 
 	if (find_user(d, a, by->tenant_id, login, &u))
 		return 1;
-	if (user_set_disabled(d, by, u.id, disable) != 0)
+	if (user_set_disabled(d, &cli, by, u.id, disable) != 0)
 		return fail("%s: %s", login, db_errmsg(d));
-	printf("%s %s\n", u.login, disable ? "disabled; its sessions have ended" : "enabled");
+	printf("%s %s\n", u.login, disable ? "disabled; its sessions and API tokens have ended" : "enabled");
 	return 0;
 }
 

@@ -65,6 +65,8 @@ int demo_users_create(db *d, char *err, size_t errlen)
 		arena_free(a);
 		return -1;
 	}
+	struct principal cli = perm_cli(by.tenant_id);
+
 	person[0] = person_in(d, by.tenant_id, "县委组织部", NULL);
 	person[1] = person_in(d, by.tenant_id, "县委宣传部", "一级科员");
 	if (!person[1])
@@ -83,7 +85,7 @@ int demo_users_create(db *d, char *err, size_t errlen)
 			arena_free(a);
 			return -1;
 		}
-		rc = user_create(d, &by, demo_logins[i][0], role_bit(demo_logins[i][1]), person[i], unit[i], hash,
+		rc = user_create(d, &cli, &by, demo_logins[i][0], role_bit(demo_logins[i][1]), person[i], unit[i], hash,
 				 false, &id);
 		if (rc != 0) {
 			snprintf(err, errlen, "demo users: cannot create '%s': %s", demo_logins[i][0],

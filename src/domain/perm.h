@@ -52,11 +52,16 @@ struct perm_target {
 	bool member;             /* the principal is on the object's task force */
 };
 
-/* May who do action to target? Fails closed. */
+/* May who do action to target? Fails closed. The command line
+ * (perm_cli(): via VIA_CLI, no user) is run by the store's owner and may
+ * do everything in its tenant. */
 bool perm_check(const struct principal *who, const char *action, const struct perm_target *target);
 /* May who do action to some object (any scope)? For showing links and
  * forms only; the handler still calls perm_check() on the real target. */
 bool perm_any(const struct principal *who, const char *action);
+
+/* The principal of a command-line command acting on tenant_id. */
+struct principal perm_cli(int64_t tenant_id);
 
 /* Role codes ("admin", "unit_admin", "cadre", "evaluator", "leader") and
  * their zh-CN names; ROLE_COUNT entries in bit order. */

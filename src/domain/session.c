@@ -474,21 +474,41 @@ int apitoken_list(db *d, arena *a, int64_t tenant_id, int64_t user_id, struct ap
 	return rc == DB_ERROR ? -1 : 0;
 }
 
-int apitoken_revoke(db *d, const struct actor *by, int64_t id)
+/* May who revoke the tokens of user owner? Inside the transaction. 0 yes,
+ * 2 no, -1 error. */
+static int may_revoke(db *d, const struct principal *who, int64_t owner)
 {
-	int64_t now = (int64_t)time(NULL), live;
+	struct user u;
+	arena *a;
+	int rc;
+
+	if (owner == who->user_id)
+		return 0;
+	a = arena_new();
+	rc = user_get(d, a, who->tenant_id, owner, &u);
+	if (rc == 0)
+		rc = user_may_manage(who, &u) ? 0 : 2;
+	arena_free(a);
+	return rc < 0 ? -1 : rc;
+}
+
+int apitoken_revoke(db *d, const struct principal *who, const struct actor *by, int64_t id)
+{
+	int64_t now = (int64_t)time(NULL), owner;
 	db_stmt *st;
 	int rc;
 
 	if (db_begin(d, DB_WRITE) < 0)
 		return -1;
-	rc = db_scalar(d, "SELECT count(*) FROM api_token WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
-		       &live, 2, by->tenant_id, id);
-	if (rc != 0)
+	rc = db_scalar(d, "SELECT user_id FROM api_token WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
+		       &owner, 2, by->tenant_id, id);
+	if (rc == 0)
+		rc = may_revoke(d, who, owner);
+	if (rc < 0)
 		goto fail;
-	if (!live) {
+	if (rc > 0) {
 		db_rollback(d);
-		return 1;
+		return rc;
 	}
 	st = db_prepare(d, "UPDATE api_token SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2");
 	if (!st)

@@ -78,8 +78,11 @@ int apitoken_create(db *d, const struct actor *by, int64_t user_id, const char *
  * disabled, -1 error. */
 int apitoken_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_t now,
 		    struct principal *who) __attribute__((warn_unused_result));
-/* 0 revoked, 1 no such live token, -1 error. */
-int apitoken_revoke(db *d, const struct actor *by, int64_t id) __attribute__((warn_unused_result));
+/* Revoke token id: one's own, or another's when who may manage that user
+ * (user_may_manage, checked in the transaction). 0 revoked, 1 no such live
+ * token, 2 not who's to revoke, -1 error. */
+int apitoken_revoke(db *d, const struct principal *who, const struct actor *by, int64_t id)
+	__attribute__((warn_unused_result));
 /* One token by id: 0, 1 none, -1. */
 int apitoken_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct apitoken *out)
 	__attribute__((warn_unused_result));

@@ -246,6 +246,37 @@ static int write_roles(db *d, int64_t tenant_id, int64_t id, unsigned roles)
 	return 0;
 }
 
+/* ---- who may change an account ---- */
+
+static bool grants(const struct principal *who, unsigned roles, const struct perm_target *t)
+{
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if ((roles & (1u << i)) && !perm_check(who, role_grant_action(1u << i), t))
+			return false;
+	return true;
+}
+
+static struct perm_target target_of(const struct user *u, int64_t tenant_id)
+{
+	return (struct perm_target){ tenant_id, u->unit_id, u->id, false };
+}
+
+bool user_may_manage(const struct principal *who, const struct user *u)
+{
+	struct perm_target t = target_of(u, who->tenant_id);
+
+	return perm_check(who, "user.manage", &t) && grants(who, u->roles, &t);
+}
+
+bool user_may_create(const struct principal *who, unsigned roles, int64_t unit_id)
+{
+	struct perm_target t = { who->tenant_id, unit_id, 0, false };
+
+	return perm_check(who, "user.manage", &t) && grants(who, roles, &t);
+}
+
+/* ---- changes ---- */
+
 /* Finish a write transaction: commit when rc is 0, else roll back. */
 static int finish(db *d, int rc)
 {
@@ -255,15 +286,22 @@ static int finish(db *d, int rc)
 	return rc > 0 ? rc : -1;
 }
 
-int user_create(db *d, const struct actor *by, const char *login, unsigned roles, int64_t person_id,
-		int64_t unit_id, const char *hash, bool must_change, int64_t *id)
+int user_create(db *d, const struct principal *who, const struct actor *by, const char *login,
+		unsigned roles, int64_t person_id, int64_t unit_id, const char *hash, bool must_change,
+		int64_t *id)
 {
 	int64_t now = (int64_t)time(NULL), v;
 	db_stmt *st;
 	int rc;
 
+	if (!roles)
+		return USER_ENOROLE;
 	if (db_begin(d, DB_WRITE) < 0)
 		return -1;
+	if ((rc = user_resolve_link(d, by->tenant_id, person_id, &unit_id)) != 0)
+		return finish(d, rc);
+	if (!user_may_create(who, roles, unit_id))
+		return finish(d, USER_EDENIED);
 	st = db_prepare(d, "SELECT count(*) FROM app_user WHERE tenant_id = $1 AND login = $2");
 	if (!st)
 		return finish(d, -1);
@@ -276,8 +314,6 @@ int user_create(db *d, const struct actor *by, const char *login, unsigned roles
 		return finish(d, -1);
 	if (v > 0)
 		return finish(d, USER_EEXISTS);
-	if ((rc = user_resolve_link(d, by->tenant_id, person_id, &unit_id)) != 0)
-		return finish(d, rc);
 	*id = db_next_id(d, by->tenant_id, "app_user");
 	if (*id < 0)
 		return finish(d, -1);
@@ -304,65 +340,123 @@ int user_create(db *d, const struct actor *by, const char *login, unsigned roles
 	return finish(d, rc);
 }
 
-/* Read the user being changed inside the write transaction. */
-static int load(db *d, arena **a, const struct actor *by, int64_t id, struct user *u)
+/* Open the write transaction of a change to account id: read it into *u
+ * (on a new *a, freed by end()) and check that who may manage it. 0, or
+ * the reason not to go on (the transaction is then still open). */
+static int begin_change(db *d, const struct principal *who, int64_t id, arena **a, struct user *u)
 {
+	int rc;
+
+	*a = NULL;
+	if (db_begin(d, DB_WRITE) < 0)
+		return -2;
 	*a = arena_new();
-	return user_get(d, *a, by->tenant_id, id, u);
+	rc = user_get(d, *a, who->tenant_id, id, u);
+	if (rc == 0 && !user_may_manage(who, u))
+		rc = USER_EDENIED;
+	return rc;
 }
 
-int user_set_disabled(db *d, const struct actor *by, int64_t id, bool disabled)
+/* Commit (rc 0) or roll back the change begin_change() opened. */
+static int end_change(db *d, arena *a, int rc)
 {
-	struct user u;
-	arena *a;
-	int rc;
-
-	if (db_begin(d, DB_WRITE) < 0)
-		return -1;
-	rc = load(d, &a, by, id, &u);
-	if (rc == 0) {
-		rc = exec_ids(d, disabled ? "UPDATE app_user SET disabled = 1 WHERE tenant_id = $1 AND id = $2" :
-				  "UPDATE app_user SET disabled = 0 WHERE tenant_id = $1 AND id = $2", by->tenant_id, id);
-		if (rc == 0 && disabled)
-			rc = exec_ids(d, "DELETE FROM user_session WHERE tenant_id = $1 AND user_id = $2", by->tenant_id, id);
-		if (rc == 0)
-			rc = audit_json(d, by, disabled ? "user.disable" : "user.enable", id,
-					json_pack("{s:b}", "disabled", u.disabled), json_pack("{s:b}", "disabled", disabled));
-	}
 	arena_free(a);
-	return finish(d, rc);
+	return rc == -2 ? -1 : finish(d, rc);
 }
 
-int user_set_roles(db *d, const struct actor *by, int64_t id, unsigned roles)
+static bool is_self(const struct principal *who, const struct user *u)
+{
+	return who->user_id != 0 && who->user_id == u->id;
+}
+
+/* Revoke every API token and end every session of user id, except the
+ * session whose token hash is keep (NULL: none kept). */
+static int end_credentials(db *d, int64_t tenant_id, int64_t id, const char *keep)
+{
+	db_stmt *st = db_prepare(d, "UPDATE api_token SET revoked_at = $3"
+				    " WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, (int64_t)time(NULL));
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		return -1;
+	st = db_prepare(d, "DELETE FROM user_session WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, id);
+	db_bind_text(st, 3, keep ? keep : "");
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int user_set_disabled(db *d, const struct principal *who, const struct actor *by, int64_t id, bool disabled)
 {
 	struct user u;
 	arena *a;
-	int rc;
+	int rc = begin_change(d, who, id, &a, &u);
 
-	if (db_begin(d, DB_WRITE) < 0)
-		return -1;
-	rc = load(d, &a, by, id, &u);
+	if (rc == 0 && disabled && is_self(who, &u))
+		rc = USER_ESELF;
+	if (rc == 0)
+		rc = exec_ids(d, disabled ? "UPDATE app_user SET disabled = 1 WHERE tenant_id = $1 AND id = $2" :
+			      "UPDATE app_user SET disabled = 0 WHERE tenant_id = $1 AND id = $2", by->tenant_id, id);
+	if (rc == 0 && disabled)
+		rc = end_credentials(d, by->tenant_id, id, NULL);
+	if (rc == 0)
+		rc = audit_json(d, by, disabled ? "user.disable" : "user.enable", id,
+				json_pack("{s:b}", "disabled", u.disabled), json_pack("{s:b}", "disabled", disabled));
+	return end_change(d, a, rc);
+}
+
+int user_set_roles(db *d, const struct principal *who, const struct actor *by, int64_t id, unsigned roles)
+{
+	struct user u;
+	arena *a;
+	int rc = begin_change(d, who, id, &a, &u);
+
+	if (rc == 0 && !roles)
+		rc = USER_ENOROLE;
+	if (rc == 0) {
+		struct perm_target t = target_of(&u, who->tenant_id);
+		if (!grants(who, roles, &t))
+			rc = USER_EDENIED;
+		else if (is_self(who, &u) && (u.roles & ROLE_ADMIN) && !(roles & ROLE_ADMIN))
+			rc = USER_ESELF;
+	}
 	if (rc == 0)
 		rc = write_roles(d, by->tenant_id, id, roles);
 	if (rc == 0)
 		rc = audit_json(d, by, "user.roles", id, json_pack("{s:o}", "roles", user_roles_json(u.roles)),
 				json_pack("{s:o}", "roles", user_roles_json(roles)));
-	arena_free(a);
-	return finish(d, rc);
+	return end_change(d, a, rc);
 }
 
-int user_set_link(db *d, const struct actor *by, int64_t id, int64_t person_id, int64_t unit_id)
+int user_set_link(db *d, const struct principal *who, const struct actor *by, int64_t id, int64_t person_id,
+		  int64_t unit_id)
 {
-	struct user u;
+	struct user u, moved;
 	arena *a;
 	db_stmt *st;
-	int rc;
+	int rc = begin_change(d, who, id, &a, &u);
 
-	if (db_begin(d, DB_WRITE) < 0)
-		return -1;
-	rc = load(d, &a, by, id, &u);
 	if (rc == 0)
 		rc = user_resolve_link(d, by->tenant_id, person_id, &unit_id);
+	if (rc == 0) {
+		/* In the unit it moves to, the account must still be one's to manage. */
+		moved = u;
+		moved.unit_id = unit_id;
+		moved.id = 0;
+		if (!user_may_manage(who, &moved))
+			rc = USER_EDENIED;
+	}
 	if (rc == 0) {
 		st = db_prepare(d, "UPDATE app_user SET person_id = $3, unit_id = $4 WHERE tenant_id = $1 AND id = $2");
 		if (!st) {
@@ -380,52 +474,60 @@ int user_set_link(db *d, const struct actor *by, int64_t id, int64_t person_id, 
 		rc = audit_json(d, by, "user.link", id,
 				json_pack("{s:o, s:o}", "person_id", opt_id(u.person_id), "unit_id", opt_id(u.unit_id)),
 				json_pack("{s:o, s:o}", "person_id", opt_id(person_id), "unit_id", opt_id(unit_id)));
-	arena_free(a);
-	return finish(d, rc);
+	return end_change(d, a, rc);
 }
 
-int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, bool must_change,
-		      const char *keep)
+/* Store hash as id's password and end its credentials (but keep). */
+static int write_password(db *d, const struct actor *by, const struct user *u, const char *hash,
+			  bool must_change, const char *keep)
+{
+	db_stmt *st = db_prepare(d, "UPDATE app_user SET password_hash = $3, must_change = $4, password_at = $5"
+				    " WHERE tenant_id = $1 AND id = $2");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, by->tenant_id);
+	db_bind_int(st, 2, u->id);
+	db_bind_text(st, 3, hash);
+	db_bind_int(st, 4, must_change);
+	db_bind_int(st, 5, (int64_t)time(NULL));
+	rc = db_step(st) == DB_DONE ? 0 : -1;
+	db_done(st);
+	if (rc == 0)
+		rc = end_credentials(d, by->tenant_id, u->id, keep);
+	if (rc == 0)
+		rc = audit_json(d, by, must_change ? "user.password_reset" : "user.password", u->id,
+				json_pack("{s:b}", "must_change", u->must_change),
+				json_pack("{s:b}", "must_change", must_change));
+	return rc;
+}
+
+int user_reset_password(db *d, const struct principal *who, const struct actor *by, int64_t id, const char *hash)
 {
 	struct user u;
 	arena *a;
-	db_stmt *st;
+	int rc = begin_change(d, who, id, &a, &u);
+
+	if (rc == 0 && is_self(who, &u))
+		rc = USER_ESELF;
+	if (rc == 0)
+		rc = write_password(d, by, &u, hash, true, NULL);
+	return end_change(d, a, rc);
+}
+
+int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, const char *keep)
+{
+	struct user u;
+	arena *a;
 	int rc;
 
 	if (db_begin(d, DB_WRITE) < 0)
 		return -1;
-	rc = load(d, &a, by, id, &u);
-	if (rc == 0) {
-		st = db_prepare(d, "UPDATE app_user SET password_hash = $3, must_change = $4, password_at = $5"
-				   " WHERE tenant_id = $1 AND id = $2");
-		if (!st) {
-			rc = -1;
-		} else {
-			db_bind_int(st, 1, by->tenant_id);
-			db_bind_int(st, 2, id);
-			db_bind_text(st, 3, hash);
-			db_bind_int(st, 4, must_change);
-			db_bind_int(st, 5, (int64_t)time(NULL));
-			rc = db_step(st) == DB_DONE ? 0 : -1;
-			db_done(st);
-		}
-	}
-	if (rc == 0) {
-		st = db_prepare(d, "DELETE FROM user_session WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3");
-		if (!st) {
-			rc = -1;
-		} else {
-			db_bind_int(st, 1, by->tenant_id);
-			db_bind_int(st, 2, id);
-			db_bind_text(st, 3, keep ? keep : "");
-			rc = db_step(st) == DB_DONE ? 0 : -1;
-			db_done(st);
-		}
-	}
+	a = arena_new();
+	rc = user_get(d, a, by->tenant_id, id, &u);
 	if (rc == 0)
-		rc = audit_json(d, by, must_change ? "user.password_reset" : "user.password", id,
-				json_pack("{s:b}", "must_change", u.must_change),
-				json_pack("{s:b}", "must_change", must_change));
+		rc = write_password(d, by, &u, hash, false, keep);
 	arena_free(a);
 	return finish(d, rc);
 }

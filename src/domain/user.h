@@ -1,12 +1,13 @@
 /* user.h - user accounts: logins, roles, the person and unit a user is
  * linked to, disabling, passwords.
  *
- * Every change runs in one write transaction with its audit entry. Callers
- * check permissions first (perm_check); these functions only keep the data
- * consistent. Password hashes are computed by the caller (pw_hash(), slow)
- * before the transaction, so no write lock is held while hashing. Results
- * are allocated on the caller's arena. Return values: 0 done, -1 store
- * error (db_errmsg), or one of the USER_E* codes below. */
+ * Every change runs in one write transaction that reads the account,
+ * checks who may change it (user_may_manage) and the rules that protect
+ * one's own account, writes, and records its audit entry; a refusal
+ * changes nothing. Password hashes are computed by the caller (pw_hash(),
+ * slow) before the transaction, so no write lock is held while hashing.
+ * Results are allocated on the caller's arena. Return values: 0 done, -1
+ * store error (db_errmsg), or one of the USER_E* codes below. */
 #ifndef JB_USER_H
 #define JB_USER_H
 
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "domain/audit.h"
+#include "domain/perm.h"
 #include "store/db.h"
 #include "util/arena.h"
 
@@ -33,6 +35,10 @@ enum {
 	USER_EEXISTS,         /* the login is taken */
 	USER_EPERSON,         /* no such person in the tenant */
 	USER_EUNIT,           /* no such unit, or the person is not in it */
+	USER_EDENIED,         /* who may not do this to that account */
+	USER_ESELF,           /* not to one's own account: disable it, drop one's
+			       * own admin role, reset one's own password */
+	USER_ENOROLE,         /* an account holds at least one role */
 };
 
 struct user {
@@ -57,12 +63,24 @@ json_t *user_roles_json(unsigned roles);
 int user_resolve_link(db *d, int64_t tenant_id, int64_t person_id, int64_t *unit_id)
 	__attribute__((warn_unused_result));
 
-/* Create a user (login already folded and checked) with roles and links
- * (already resolved), its password hash, and whether that password must be
- * changed at the first log-in. *id is the new user's id. */
-int user_create(db *d, const struct actor *by, const char *login, unsigned roles, int64_t person_id,
-		int64_t unit_id, const char *hash, bool must_change, int64_t *id)
-	__attribute__((warn_unused_result));
+/* May who act on account u: reset its password, disable or enable it,
+ * change its roles or links, revoke its tokens, end its sessions? Only
+ * with user.manage over u and the right to grant every role u holds
+ * (role.grant.<role> over u): one may act only on accounts one could have
+ * made, so a unit liaison never reaches an admin or a peer liaison. Pure:
+ * pages call it to decide which forms to show; the changes below call it
+ * again inside their transaction. */
+bool user_may_manage(const struct principal *who, const struct user *u);
+/* May who give roles to an account of unit_id (a new one: user.manage and
+ * role.grant.<role> for each role over that unit)? */
+bool user_may_create(const struct principal *who, unsigned roles, int64_t unit_id);
+
+/* Create a user (login already folded and checked) with roles (at least
+ * one) and links (checked here), its password hash, and whether that
+ * password must be changed at the first log-in. *id is the new user's id. */
+int user_create(db *d, const struct principal *who, const struct actor *by, const char *login,
+		unsigned roles, int64_t person_id, int64_t unit_id, const char *hash, bool must_change,
+		int64_t *id) __attribute__((warn_unused_result));
 
 int user_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct user *out)
 	__attribute__((warn_unused_result));
@@ -73,18 +91,27 @@ int user_by_login(db *d, arena *a, int64_t tenant_id, const char *login, struct 
 int user_list(db *d, arena *a, int64_t tenant_id, int64_t unit_id, int64_t page, struct user **out,
 	      int *n, int64_t *total) __attribute__((warn_unused_result));
 
-/* Disable (and end every session of) or enable a user. */
-int user_set_disabled(db *d, const struct actor *by, int64_t id, bool disabled)
+/* Changes to another's account (or one's own, where the rules allow),
+ * each checked with user_may_manage() in its transaction. Disabling ends
+ * every session and revokes every API token of the user. A role change
+ * also needs the right to grant the new roles; moving a user to another
+ * unit needs user_may_manage() over the user in that unit. */
+int user_set_disabled(db *d, const struct principal *who, const struct actor *by, int64_t id,
+		      bool disabled) __attribute__((warn_unused_result));
+int user_set_roles(db *d, const struct principal *who, const struct actor *by, int64_t id,
+		   unsigned roles) __attribute__((warn_unused_result));
+int user_set_link(db *d, const struct principal *who, const struct actor *by, int64_t id,
+		  int64_t person_id, int64_t unit_id) __attribute__((warn_unused_result));
+/* Give another user a new initial password (its hash): it must be changed
+ * at the next log-in; every session and API token of the user ends. */
+int user_reset_password(db *d, const struct principal *who, const struct actor *by, int64_t id,
+			const char *hash) __attribute__((warn_unused_result));
+/* One's own new password (the account page, or the command line): stores
+ * the hash, revokes the user's API tokens and ends its sessions except the
+ * one whose token hash is keep (NULL: all of them). The caller has proved
+ * who the user is (the current password). */
+int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, const char *keep)
 	__attribute__((warn_unused_result));
-int user_set_roles(db *d, const struct actor *by, int64_t id, unsigned roles)
-	__attribute__((warn_unused_result));
-int user_set_link(db *d, const struct actor *by, int64_t id, int64_t person_id, int64_t unit_id)
-	__attribute__((warn_unused_result));
-/* Store a new password hash. must_change: an initial or reset password.
- * Ends the user's sessions except the one whose token hash is keep (NULL:
- * all of them). */
-int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, bool must_change,
-		      const char *keep) __attribute__((warn_unused_result));
 
 /* Stored hash and state of a login, for logging in. 0, 1 no such login, -1. */
 int user_credentials(db *d, arena *a, int64_t tenant_id, const char *login, int64_t *id,

@@ -76,26 +76,50 @@ static int roles_or_respond(struct req *r, unsigned *roles)
 	return 0;
 }
 
-/* perm_or_respond() for giving or taking away each role in changed. */
-static bool grants_or_respond(struct req *r, unsigned changed, int64_t object_id, const struct perm_target *t)
+/* Answer an account change that did not happen: a USER_E* code or -1.
+ * A refusal is audited as action on user id; self says why one's own
+ * account is spared (USER_ESELF). */
+static void user_error(struct req *r, int rc, int64_t id, const char *self)
 {
-	for (int i = 0; i < ROLE_COUNT; i++)
-		if ((changed & (1u << i)) && !perm_or_respond(r, role_grant_action(1u << i), "user", object_id, t))
-			return false;
-	return true;
+	switch (rc) {
+	case USER_EDENIED:
+		deny(r, "user.manage", "user", id, "permission");
+		reply_error(r, 403, "forbidden", "您没有权限执行此操作", NULL);
+		break;
+	case USER_ESELF:
+		reply_error(r, 400, "self", self, NULL);
+		break;
+	case USER_ENOROLE:
+		reply_error(r, 400, "no_role", "请至少选择一个角色；要停止某人使用系统，请停用其账号", "role");
+		break;
+	case USER_EEXISTS:
+		reply_error(r, 409, "login_taken", "这个登录名已被使用", "login");
+		break;
+	case USER_EPERSON:
+		reply_error(r, 400, "bad_person", "没有这个人员", "person");
+		break;
+	case USER_EUNIT:
+		reply_error(r, 400, "bad_unit", "没有这个单位，或该人员不属于这个单位", "unit");
+		break;
+	case USER_ENOTFOUND:
+		reply_error(r, 404, "not_found", "没有这个用户", NULL);
+		break;
+	default:
+		web_store_error(r);
+	}
 }
 
-static int link_error(struct req *r, int rc)
+/* The user of route parameter 0 if who may manage it (user_may_manage),
+ * else answer and return -1. Checked again inside the change. */
+static int managed_or_respond(struct req *r, struct user *u)
 {
-	if (rc == USER_EPERSON)
-		reply_error(r, 400, "bad_person", "没有这个人员", "person");
-	else if (rc == USER_EUNIT)
-		reply_error(r, 400, "bad_unit", "没有这个单位，或该人员不属于这个单位", "unit");
-	else if (rc == USER_ENOTFOUND)
-		reply_error(r, 404, "not_found", "没有这个用户", NULL);
-	else
-		web_store_error(r);
-	return -1;
+	if (user_or_respond(r, u) < 0)
+		return -1;
+	if (!user_may_manage(r->who, u)) {
+		user_error(r, USER_EDENIED, u->id, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* A user's page or JSON after a change. */
@@ -319,7 +343,7 @@ void page_user(struct req *r)
 		reply_json(r, 200, user_json(&u));
 		return;
 	}
-	manage = perm_check(r->who, "user.manage", &t) && r->csrf;
+	manage = user_may_manage(r->who, &u) && r->csrf;
 	tokens = perm_check(r->who, "token.manage", &t);
 	read_scope(r, &scope_unit);
 	if ((tokens && apitoken_list(r->db, r->a, r->tenant_id, u.id, &toks, &n) < 0) ||
@@ -409,7 +433,6 @@ void page_user(struct req *r)
 void act_user_create(struct req *r)
 {
 	struct actor by = req_actor(r);
-	struct perm_target t = { r->tenant_id, 0, 0, false };
 	const char *login, *why;
 	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
 	int64_t person, unit, id;
@@ -425,27 +448,27 @@ void act_user_create(struct req *r)
 		reply_error(r, 400, "bad_login", why, "login");
 		return;
 	}
+	/* Refuse before the slow hash what the change itself would refuse. */
 	rc = user_resolve_link(r->db, r->tenant_id, person, &unit);
+	if (rc == 0 && !roles)
+		rc = USER_ENOROLE;
+	if (rc == 0 && !user_may_create(r->who, roles, unit))
+		rc = USER_EDENIED;
 	if (rc) {
-		link_error(r, rc);
+		user_error(r, rc, 0, NULL);
 		return;
 	}
-	t.unit_id = unit;
-	if (!perm_or_respond(r, "user.manage", "user", 0, &t) || !grants_or_respond(r, roles, 0, &t))
-		return;
 	pw_random(pw, sizeof(pw));
 	if (pw_hash(pw, hash) != PW_OK) {
 		req_header(r, "Retry-After", "5");
 		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
 		return;
 	}
-	rc = user_create(r->db, &by, user_fold_login(r->a, login), roles, person, unit, hash, true, &id);
-	if (rc == USER_EEXISTS) {
-		reply_error(r, 409, "login_taken", "这个登录名已被使用", "login");
-		return;
-	}
-	if (rc || user_get(r->db, r->a, r->tenant_id, id, &u) != 0) {
-		link_error(r, rc ? rc : -1);
+	rc = user_create(r->db, r->who, &by, user_fold_login(r->a, login), roles, person, unit, hash, true, &id);
+	if (rc == 0)
+		rc = user_get(r->db, r->a, r->tenant_id, id, &u) == 0 ? 0 : -1;
+	if (rc) {
+		user_error(r, rc, 0, NULL);
 		return;
 	}
 	show_initial(r, 201, &u, pw, "用户已创建");
@@ -454,20 +477,14 @@ void act_user_create(struct req *r)
 static void set_disabled(struct req *r, bool disabled)
 {
 	struct actor by = req_actor(r);
-	struct perm_target t;
 	struct user u;
+	int rc;
 
-	if (user_or_respond(r, &u) < 0)
+	if (managed_or_respond(r, &u) < 0)
 		return;
-	t = user_target(r, &u);
-	if (!perm_or_respond(r, "user.manage", "user", u.id, &t))
-		return;
-	if (disabled && u.id == r->who->user_id) {
-		reply_error(r, 400, "self", "不能停用自己的账号", NULL);
-		return;
-	}
-	if (user_set_disabled(r->db, &by, u.id, disabled) != 0) {
-		web_store_error(r);
+	rc = user_set_disabled(r->db, r->who, &by, u.id, disabled);
+	if (rc) {
+		user_error(r, rc, u.id, "不能停用自己的账号");
 		return;
 	}
 	changed(r, u.id);
@@ -486,21 +503,15 @@ void act_user_enable(struct req *r)
 void act_user_roles(struct req *r)
 {
 	struct actor by = req_actor(r);
-	struct perm_target t;
 	unsigned roles;
 	struct user u;
+	int rc;
 
-	if (user_or_respond(r, &u) < 0 || roles_or_respond(r, &roles) < 0)
+	if (managed_or_respond(r, &u) < 0 || roles_or_respond(r, &roles) < 0)
 		return;
-	t = user_target(r, &u);
-	if (!perm_or_respond(r, "user.manage", "user", u.id, &t) || !grants_or_respond(r, roles ^ u.roles, u.id, &t))
-		return;
-	if (u.id == r->who->user_id && (u.roles & ROLE_ADMIN) && !(roles & ROLE_ADMIN)) {
-		reply_error(r, 400, "self", "不能取消自己的管理员角色", "role");
-		return;
-	}
-	if (user_set_roles(r->db, &by, u.id, roles) != 0) {
-		web_store_error(r);
+	rc = user_set_roles(r->db, r->who, &by, u.id, roles);
+	if (rc) {
+		user_error(r, rc, u.id, "不能取消自己的管理员角色");
 		return;
 	}
 	changed(r, u.id);
@@ -509,31 +520,16 @@ void act_user_roles(struct req *r)
 void act_user_link(struct req *r)
 {
 	struct actor by = req_actor(r);
-	struct perm_target t, to;
 	int64_t person, unit;
 	struct user u;
 	int rc;
 
-	if (user_or_respond(r, &u) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
+	if (managed_or_respond(r, &u) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
 	    id_field_or_respond(r, "unit", "单位", &unit) < 0)
 		return;
-	t = user_target(r, &u);
-	if (!perm_or_respond(r, "user.manage", "user", u.id, &t))
-		return;
-	rc = user_resolve_link(r->db, r->tenant_id, person, &unit);
+	rc = user_set_link(r->db, r->who, &by, u.id, person, unit);
 	if (rc) {
-		link_error(r, rc);
-		return;
-	}
-	/* Moving a user to a unit needs the right over that unit too. */
-	to = t;
-	to.unit_id = unit;
-	to.owner_user_id = 0;
-	if (!perm_or_respond(r, "user.manage", "user", u.id, &to) || !grants_or_respond(r, u.roles, u.id, &to))
-		return;
-	rc = user_set_link(r->db, &by, u.id, person, unit);
-	if (rc) {
-		link_error(r, rc);
+		user_error(r, rc, u.id, NULL);
 		return;
 	}
 	changed(r, u.id);
@@ -542,17 +538,14 @@ void act_user_link(struct req *r)
 void act_user_reset(struct req *r)
 {
 	struct actor by = req_actor(r);
-	struct perm_target t;
 	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
 	struct user u;
+	int rc;
 
-	if (user_or_respond(r, &u) < 0)
-		return;
-	t = user_target(r, &u);
-	if (!perm_or_respond(r, "user.manage", "user", u.id, &t))
+	if (managed_or_respond(r, &u) < 0)
 		return;
 	if (u.id == r->who->user_id) {
-		reply_error(r, 400, "self", "请在“我的账号”中修改自己的密码", NULL);
+		user_error(r, USER_ESELF, u.id, "请在“我的账号”中修改自己的密码");
 		return;
 	}
 	pw_random(pw, sizeof(pw));
@@ -561,9 +554,11 @@ void act_user_reset(struct req *r)
 		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
 		return;
 	}
-	if (user_set_password(r->db, &by, u.id, hash, true, NULL) != 0 ||
-	    user_get(r->db, r->a, r->tenant_id, u.id, &u) != 0) {
-		web_store_error(r);
+	rc = user_reset_password(r->db, r->who, &by, u.id, hash);
+	if (rc == 0)
+		rc = user_get(r->db, r->a, r->tenant_id, u.id, &u) == 0 ? 0 : -1;
+	if (rc) {
+		user_error(r, rc, u.id, "请在“我的账号”中修改自己的密码");
 		return;
 	}
 	show_initial(r, 200, &u, pw, "密码已重置");

@@ -364,7 +364,7 @@ void act_password(struct req *r)
 	}
 	if (r->session_token)
 		token_hash(r->session_token, keep);
-	rc = user_set_password(r->db, &by, who->user_id, hash, false, r->session_token ? keep : NULL);
+	rc = user_set_password(r->db, &by, who->user_id, hash, r->session_token ? keep : NULL);
 	if (rc != 0) {
 		web_store_error(r);
 		return;
@@ -434,9 +434,14 @@ void act_token_revoke(struct req *r)
 	t.owner_user_id = tok.user_id;
 	if (!perm_or_respond(r, "token.manage", "api_token", id, &t))
 		return;
-	rc = apitoken_revoke(r->db, &by, id);
+	rc = apitoken_revoke(r->db, r->who, &by, id);
 	if (rc < 0) {
 		web_store_error(r);
+		return;
+	}
+	if (rc == 2) {
+		deny(r, "token.manage", "api_token", id, "permission");
+		reply_error(r, 403, "forbidden", "您没有权限执行此操作", NULL);
 		return;
 	}
 	if (rc > 0) {

@@ -255,11 +255,26 @@ int web_preconditions(struct req *r, const struct route *rt)
 	return 0;
 }
 
+/* The one value of a one-value field (NULL when absent); a field given
+ * twice, or as a JSON array of several, is answered with 400. */
+static int single_or_respond(struct req *r, const char *name, const char *what, const char **v)
+{
+	*v = NULL;
+	if (req_form_all(r, name, v, 1) > 1) {
+		reply_error(r, 400, "not_single", arena_printf(r->a, "%s只能填写一个值", what), name);
+		return -1;
+	}
+	return 0;
+}
+
 int text_field_or_respond(struct req *r, const char *name, size_t max, bool required, const char *what,
 			  const char **out)
 {
-	const char *v = req_form(r, name);
+	const char *v;
 
+	*out = NULL;
+	if (single_or_respond(r, name, what, &v) < 0)
+		return -1;
 	*out = v && *v ? v : NULL;
 	if (!*out && required) {
 		reply_error(r, 400, "missing_field", arena_printf(r->a, "请填写%s", what), name);
@@ -274,9 +289,11 @@ int text_field_or_respond(struct req *r, const char *name, size_t max, bool requ
 
 int id_field_or_respond(struct req *r, const char *name, const char *what, int64_t *out)
 {
-	const char *v = req_form(r, name);
+	const char *v;
 
 	*out = 0;
+	if (single_or_respond(r, name, what, &v) < 0)
+		return -1;
 	if (!v || !*v)
 		return 0;
 	if (parse_int(v, 1, INT64_MAX, out) < 0) {

@@ -92,6 +92,11 @@ const rows = [
     check: async (c, role) => {
       pw[role] = c.next;
       assert.equal((await login(srv, LOGIN[role], c.next)).status, 200);
+      // A password change ends the user's API tokens.
+      if (role === 'admin') {
+        assert.equal((await page(srv, adminBearer, '/api/v1/me')).status, 401);
+        adminBearer = { bearer: cliToken(srv, 'admin') };
+      }
     },
   },
   {
@@ -147,10 +152,12 @@ const rows = [
       check: async (c) => assert.equal((await userRow(c.id)).disabled, 0),
     },
     {
-      what: `take the cadre role from a user of the ${label} unit`, route: ['POST /admin/users/:id/roles', 'POST /api/v1/users/:id/roles'], allow, ok: [303, 200],
+      // A liaison gives only the cadre role, so it changes no one's roles.
+      what: `make a cadre of the ${label} unit an evaluator instead`, route: ['POST /admin/users/:id/roles', 'POST /api/v1/users/:id/roles'], allow: roles('admin'), ok: [303, 200],
       setup: async () => mkUser(unit),
-      call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/roles`) : api(srv, s, 'POST', `/api/v1/users/${c.id}/roles`, { role: [] }),
-      check: async (c) => assert.deepEqual((await userRow(c.id)).roles, []),
+      call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/roles`, { role: 'evaluator' })
+        : api(srv, s, 'POST', `/api/v1/users/${c.id}/roles`, { role: ['evaluator'] }),
+      check: async (c) => assert.deepEqual((await userRow(c.id)).roles, ['evaluator']),
     },
     {
       what: `reset the password of a user of the ${label} unit`, route: ['POST /admin/users/:id/reset-password', 'POST /api/v1/users/:id/reset-password'], allow, ok: [200, 200],

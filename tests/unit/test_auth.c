@@ -69,6 +69,50 @@ static void scopes_limit_unit_admins_and_cadres(void **state)
 	assert_true(perm_check(&ua, "claim.progress", &foreign));
 }
 
+/* ASVS 4.1.3 / 4.2.1 (the first hostile test's takeover): an action on
+ * another account needs the right to grant every role that account holds.
+ * Every role acts on a target of every role, in its unit and in another. */
+static void one_acts_only_on_accounts_one_could_have_made(void **state)
+{
+	const unsigned all = ROLE_ADMIN | ROLE_UNIT_ADMIN | ROLE_CADRE | ROLE_EVALUATOR | ROLE_LEADER;
+	struct principal cli = perm_cli(1);
+	struct perm_target elsewhere = { 2, 5, 1, false };
+
+	for (int a = 0; a < ROLE_COUNT; a++) {
+		struct principal who = as(1u << a, 100, 6);
+		for (unsigned target = 1; target <= all; target++) {
+			for (int unit = 0; unit < 2; unit++) {
+				struct user u = { .id = 200, .unit_id = unit ? 18 : 6, .roles = target };
+				bool expect = (1u << a) == ROLE_ADMIN ||
+					      ((1u << a) == ROLE_UNIT_ADMIN && !unit && target == ROLE_CADRE);
+				if (user_may_manage(&who, &u) != expect)
+					fail_msg("role %s on target roles %#x in %s unit: expected %d", role_codes[a],
+						 target, unit ? "another" : "its own", expect);
+			}
+		}
+	}
+	/* A unit liaison cannot act on the admin of its own unit, nor on a
+	 * peer liaison, nor on itself (it could not have made a liaison). */
+	struct principal ua = as(ROLE_UNIT_ADMIN, 2, 5);
+	struct user admin = { .id = 1, .unit_id = 5, .roles = ROLE_ADMIN };
+	struct user peer = { .id = 3, .unit_id = 5, .roles = ROLE_UNIT_ADMIN };
+	struct user self = { .id = 2, .unit_id = 5, .roles = ROLE_UNIT_ADMIN };
+	struct user mixed = { .id = 4, .unit_id = 5, .roles = ROLE_CADRE | ROLE_EVALUATOR };
+	assert_false(user_may_manage(&ua, &admin));
+	assert_false(user_may_manage(&ua, &peer));
+	assert_false(user_may_manage(&ua, &self));
+	assert_false(user_may_manage(&ua, &mixed));
+	assert_true(user_may_create(&ua, ROLE_CADRE, 5));
+	assert_false(user_may_create(&ua, ROLE_CADRE | ROLE_LEADER, 5));
+	assert_false(user_may_create(&ua, ROLE_CADRE, 18));
+	/* The command line may do everything, in its own tenant only. */
+	assert_true(user_may_manage(&cli, &admin));
+	assert_false(perm_check(&cli, "user.manage", &elsewhere));
+	/* A command-line principal loaded for a user is that user, not the CLI. */
+	cli.user_id = 7;
+	assert_false(user_may_manage(&cli, &admin));
+}
+
 /* ASVS 1.4.5: the table is well-formed: known roles, no duplicate rows,
  * every role can log in and out. */
 static void the_permission_table_is_well_formed(void **state)
@@ -279,12 +323,13 @@ static int store_teardown(void **state)
 static int64_t add_user(struct fx *f, int64_t tenant, const char *login, const char *pw, unsigned roles)
 {
 	struct actor by = { tenant, "cli", "" };
+	struct principal cli = perm_cli(tenant);
 	char hash[PW_HASH_MAX];
 	int64_t id;
 
 	assert_int_equal(crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_MIN,
 					   crypto_pwhash_MEMLIMIT_MIN), 0);
-	assert_int_equal(user_create(f->d, &by, login, roles, 0, 0, hash, false, &id), 0);
+	assert_int_equal(user_create(f->d, &cli, &by, login, roles, 0, 0, hash, false, &id), 0);
 	return id;
 }
 
@@ -414,6 +459,7 @@ int main(void)
 		cmocka_unit_test(perm_check_fails_closed),
 		cmocka_unit_test(scopes_limit_unit_admins_and_cadres),
 		cmocka_unit_test(the_permission_table_is_well_formed),
+		cmocka_unit_test(one_acts_only_on_accounts_one_could_have_made),
 		cmocka_unit_test(password_policy),
 		cmocka_unit_test(hashing_concurrency_is_capped),
 		cmocka_unit_test(production_hashes_are_argon2id_above_owasp_minimum),
