@@ -209,7 +209,7 @@ void page_account(struct req *r)
 	page_begin(r, "我的账号", NAV_ACCOUNT);
 	HTML(b, "<h1>我的账号</h1>\n");
 	if (req_query(r, "changed"))
-		HTML(b, "<p class=\"notice\" role=\"status\">密码已修改。其他设备上的登录已全部退出。</p>\n");
+		HTML(b, "<p class=\"notice\" role=\"status\">密码已修改。其他设备上的登录已全部退出，API 令牌已全部撤销。</p>\n");
 	if (req_query(r, "revoked"))
 		HTML(b, "<p class=\"notice\" role=\"status\">API 令牌已撤销。</p>\n");
 	HTML(b, "<dl class=\"facts\">\n<dt>登录名</dt><dd>");
@@ -289,7 +289,9 @@ static void password_form(struct req *r, const char *error)
 		"<p id=\"pw-help\" class=\"muted\">至少 12 个字符，最多 128 个；可以用一句好记的话，中文、空格和符号都可以。"
 		"太常见的密码会被拒绝。</p>\n"
 		"<label>再输入一次新密码<input type=\"password\" name=\"new_password2\" autocomplete=\"new-password\""
-		" required maxlength=\"128\"></label>\n<button type=\"submit\">修改密码</button>\n</form>\n");
+		" required maxlength=\"128\"></label>\n"
+		"<p class=\"muted\">修改后，其他设备上的登录将全部退出，您的 API 令牌也将全部撤销。</p>\n"
+		"<button type=\"submit\">修改密码</button>\n</form>\n");
 }
 
 void page_password(struct req *r)
