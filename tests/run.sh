@@ -18,6 +18,8 @@ JIEBANG_TEST_PG=$(scripts/pgtest.sh start "$pgdir") || {
 export JIEBANG_TEST_PG JIEBANG_REQUIRE_PG=1
 
 failed=0
+echo "== tests/lint.sh"
+tests/lint.sh || failed=1
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || { echo "run.sh: no unit tests in $BUILD/tests (run make test)" >&2; failed=1; break; }
 	echo "== $t"

@@ -6,6 +6,7 @@
 
 #include "domain/password.h"
 #include "domain/perm.h"
+#include "domain/state.h"
 #include "domain/tenant.h"
 #include "domain/user.h"
 
@@ -38,7 +39,7 @@ static int64_t claim_owner(db *d, int64_t tenant, const char *title)
 {
 	db_stmt *st = db_prepare(d, "SELECT c.owner_person_id FROM claim c JOIN problem p ON p.tenant_id = c.tenant_id"
 				    " AND p.id = c.problem_id WHERE c.tenant_id = $1 AND p.title = $2"
-				    " AND c.state IN ('approved','signed','solved','accepted') ORDER BY c.id LIMIT 1");
+				    " AND c.state IN " STATE_SQL_COUNTED_CLAIMS " ORDER BY c.id LIMIT 1");
 	int64_t id = 0;
 
 	if (!st)

@@ -8,8 +8,7 @@ struct label {
 	const char *zh;
 };
 
-extern const struct label problem_states[];   /* NULL-terminated */
-extern const struct label claim_states[];
+/* NULL-terminated; the state labels are in domain/state.h. */
 extern const struct label unit_kinds[];
 extern const struct label person_ranks[];
 extern const struct label audit_actions[];    /* audit_event.action */

@@ -4,10 +4,8 @@
 #include <string.h>
 
 #include "domain/search.h"
+#include "domain/state.h"
 #include "util/text.h"
-
-#define PUBLIC_STATES "('published','claimed','in_progress','solved','accepted')"
-#define COUNTED_CLAIMS "('approved','signed','solved','accepted')"
 
 /* The board's filter. $1 tenant, $2 batch, $3 category, $4 state, $5 claiming
  * unit kind, $6 LIKE pattern; '' or 0 means "no filter". These conditions
@@ -17,12 +15,12 @@
  * query has fewer pairs). The pairs' placeholders follow the statement's
  * other parameters, as PostgreSQL needs every $n up to the last used. */
 #define BOARD_COND \
-	" p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES \
+	" p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " STATE_SQL_PUBLIC \
 	" AND ($2 = 0 OR p.batch_id = $2)" \
 	" AND ($3 = 0 OR p.category_id = $3)" \
 	" AND ($4 = '' OR p.state = $4)" \
 	" AND ($5 = '' OR EXISTS (SELECT 1 FROM claim kc JOIN unit ku ON ku.tenant_id = kc.tenant_id AND ku.id = kc.unit_id" \
-	"   WHERE kc.tenant_id = p.tenant_id AND kc.problem_id = p.id AND kc.state IN " COUNTED_CLAIMS " AND ku.kind = $5))" \
+	"   WHERE kc.tenant_id = p.tenant_id AND kc.problem_id = p.id AND kc.state IN " STATE_SQL_COUNTED_CLAIMS " AND ku.kind = $5))" \
 	" AND ($6 = '' OR lower(p.title || ' ' || p.description) LIKE $6 ESCAPE '\\')"
 
 #define FROM_PLAIN " FROM problem p WHERE" BOARD_COND
@@ -51,14 +49,14 @@
 	"SELECT p.id, p.title, b.name, cat.name, p.state, coalesce(u.name, ''), coalesce(u.kind, ''),"  \
 	" coalesce((SELECT name FROM person o WHERE o.tenant_id = c.tenant_id AND o.id = c.owner_person_id), ''),"  \
 	" p.updated_at,"  \
-	" CASE WHEN p.state IN ('claimed','in_progress') AND EXISTS (SELECT 1 FROM milestone m"  \
+	" CASE WHEN p.state IN " STATE_SQL_WORKING " AND EXISTS (SELECT 1 FROM milestone m"  \
 	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL AND m.due_at < $7)"  \
 	"   THEN 1 ELSE 0 END"  \
 	" FROM (SELECT p.id" from order " LIMIT $8 OFFSET $9) pg"  \
 	" JOIN problem p ON p.tenant_id = $1 AND p.id = pg.id"  \
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"  \
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"  \
-	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.problem_id = p.id AND c.state IN " COUNTED_CLAIMS  \
+	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.problem_id = p.id AND c.state IN " STATE_SQL_COUNTED_CLAIMS  \
 	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id" order
 
 #define ROWS_SORTS(from) { PAGE_ROWS(from, ORDER_ID), PAGE_ROWS(from, ORDER_UPDATED), PAGE_ROWS(from, ORDER_CATEGORY) }
@@ -79,7 +77,7 @@ static const char *const board_count_sql[5] = {
 };
 static const char board_tally_sql[] =
 	"SELECT coalesce(sum(n), 0) FROM problem_tally t"
-	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " PUBLIC_STATES
+	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " STATE_SQL_PUBLIC
 	" AND ($2 = 0 OR t.batch_id = $2) AND ($3 = 0 OR t.category_id = $3) AND ($4 = '' OR t.state = $4)";
 
 /* LIKE pattern for a substring, with % _ \ escaped; "" when q is empty. */
@@ -211,7 +209,7 @@ static const char detail_sql[] =
 	" FROM problem p"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"
-	" WHERE p.tenant_id = $1 AND p.id = $2 AND p.is_public = 1 AND p.state IN " PUBLIC_STATES;
+	" WHERE p.tenant_id = $1 AND p.id = $2 AND p.is_public = 1 AND p.state IN " STATE_SQL_PUBLIC;
 
 static const char claim_sql[] =
 	"SELECT c.id, c.state, c.pledge, coalesce(c.deadline, 0), c.applied_at, coalesce(c.approved_at, 0),"
@@ -221,7 +219,7 @@ static const char claim_sql[] =
 	" JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
 	" JOIN person l ON l.tenant_id = c.tenant_id AND l.id = c.lead_person_id"
 	" JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id"
-	" WHERE c.tenant_id = $1 AND c.problem_id = $2 AND c.state IN " COUNTED_CLAIMS;
+	" WHERE c.tenant_id = $1 AND c.problem_id = $2 AND c.state IN " STATE_SQL_COUNTED_CLAIMS;
 
 static const char members_sql[] =
 	"SELECT pe.name, pe.title, pe.rank, u.name, u.kind, m.role"
@@ -367,7 +365,7 @@ static int read_claim_parts(db *d, arena *a, int64_t tenant_id, int64_t now, str
 			seen = !strcmp(p->members[i].unit, p->members[j].unit);
 		p->nmember_units += !seen;
 	}
-	bool open = !strcmp(p->state, "claimed") || !strcmp(p->state, "in_progress");
+	bool open = problem_state_has(p->state, PS_WORKING);
 	for (int i = 0; i < p->nmilestones; i++) {
 		struct milestone *m = &p->milestones[i];
 		m->overdue = open && !m->done_at && m->due_at < now;

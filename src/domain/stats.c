@@ -3,26 +3,24 @@
 
 #include <string.h>
 
-#define PUBLIC_STATES "('published','claimed','in_progress','solved','accepted')"
-#define CLAIMED_STATES "('claimed','in_progress','solved','accepted')"
-#define COUNTED_CLAIMS "('approved','signed','solved','accepted')"
+#include "domain/state.h"
 
 /* Each query takes $1 tenant, $2 batch (0: all) and yields code, total[,
  * claimed, solved]. */
 /* From problem_tally, which the store keeps in step with problem. */
 static const char by_category_sql[] =
 	"SELECT cat.name, coalesce(sum(t.n), 0),"
-	" coalesce(sum(CASE WHEN t.state IN " CLAIMED_STATES " THEN t.n ELSE 0 END), 0),"
-	" coalesce(sum(CASE WHEN t.state IN ('solved','accepted') THEN t.n ELSE 0 END), 0)"
+	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_CLAIMED " THEN t.n ELSE 0 END), 0),"
+	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_SOLVED " THEN t.n ELSE 0 END), 0)"
 	" FROM category cat"
 	" LEFT JOIN problem_tally t ON t.tenant_id = cat.tenant_id AND t.category_id = cat.id"
-	"   AND t.is_public = 1 AND t.state IN " PUBLIC_STATES " AND ($2 = 0 OR t.batch_id = $2)"
+	"   AND t.is_public = 1 AND t.state IN " STATE_SQL_PUBLIC " AND ($2 = 0 OR t.batch_id = $2)"
 	" WHERE cat.tenant_id = $1"
 	" GROUP BY cat.id, cat.name, cat.position ORDER BY cat.position, cat.id";
 
 static const char by_state_sql[] =
 	"SELECT t.state, sum(t.n) FROM problem_tally t"
-	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " PUBLIC_STATES
+	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " STATE_SQL_PUBLIC
 	" AND ($2 = 0 OR t.batch_id = $2)"
 	" GROUP BY t.state HAVING sum(t.n) > 0 ORDER BY t.state";
 
@@ -30,7 +28,7 @@ static const char units_sql[] =
 	"SELECT u.kind, count(DISTINCT c.unit_id) FROM claim c"
 	" JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
 	" JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
-	" WHERE c.tenant_id = $1 AND c.state IN " COUNTED_CLAIMS " AND ($2 = 0 OR p.batch_id = $2)"
+	" WHERE c.tenant_id = $1 AND c.state IN " STATE_SQL_COUNTED_CLAIMS " AND ($2 = 0 OR p.batch_id = $2)"
 	" GROUP BY u.kind ORDER BY u.kind";
 
 static const char cadres_sql[] =
@@ -38,7 +36,7 @@ static const char cadres_sql[] =
 	" JOIN claim c ON c.tenant_id = m.tenant_id AND c.id = m.claim_id"
 	" JOIN person pe ON pe.tenant_id = m.tenant_id AND pe.id = m.person_id"
 	" JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
-	" WHERE m.tenant_id = $1 AND c.state IN " COUNTED_CLAIMS " AND ($2 = 0 OR p.batch_id = $2)"
+	" WHERE m.tenant_id = $1 AND c.state IN " STATE_SQL_COUNTED_CLAIMS " AND ($2 = 0 OR p.batch_id = $2)"
 	" GROUP BY pe.rank ORDER BY pe.rank";
 
 static const char promotions_sql[] =
@@ -105,7 +103,7 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats
 		s->claimed += s->by_category[i].claimed;
 		s->solved += s->by_category[i].solved;
 	}
-	const struct stat_row *acc = stats_find(s->by_state, s->nstate, "accepted");
+	const struct stat_row *acc = stats_find(s->by_state, s->nstate, problem_state_info[PROBLEM_ACCEPTED].code);
 	s->accepted = acc ? acc->total : 0;
 	return db_commit(d);
 }

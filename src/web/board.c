@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/labels.h"
+#include "domain/state.h"
 
 static void option(buf *b, const char *value, const char *label, int selected)
 {
@@ -25,18 +26,19 @@ static void id_option(buf *b, const struct named *n, int64_t selected)
 	option(b, v, n->name, n->id == selected);
 }
 
+/* A select of the codes in only (NULL: all of t), labelled from t. */
 static void label_select(buf *b, const char *name, const char *title, const struct label *t,
 			 const char *only[], const char *selected)
 {
 	buf_printf(b, "<label>%s<select name=\"%s\">", title, name);
 	option(b, "", "全部", !selected);
-	for (int i = 0; only[i]; i++)
-		option(b, only[i], label_of(t, only[i]), selected && !strcmp(selected, only[i]));
+	for (int i = 0; only ? only[i] != NULL : t[i].code != NULL; i++) {
+		const char *code = only ? only[i] : t[i].code;
+		option(b, code, label_of(t, code), selected && !strcmp(selected, code));
+	}
 	HTML(b, "</select></label>\n");
 }
 
-static const char *public_states[] = { "published", "claimed", "in_progress", "solved", "accepted", NULL };
-static const char *claim_kinds[] = { "county_dept", "town", "village", "enterprise", "other", NULL };
 
 static void filter_form(struct req *r, const struct problem_filter *f, struct named *batches, int nb,
 			struct named *cats, int nc)
@@ -56,8 +58,10 @@ static void filter_form(struct req *r, const struct problem_filter *f, struct na
 	for (int i = 0; i < nc; i++)
 		id_option(b, &cats[i], f->category_id);
 	HTML(b, "</select></label>\n");
+	const char *public_states[PROBLEM_STATE_COUNT + 1];
+	problem_states_with(PS_PUBLIC, public_states);
 	label_select(b, "state", "状态", problem_states, public_states, f->state);
-	label_select(b, "unit_kind", "揭榜单位类型", unit_kinds, claim_kinds, f->unit_kind);
+	label_select(b, "unit_kind", "揭榜单位类型", unit_kinds, NULL, f->unit_kind);
 	HTML(b, "<label>排序<select name=\"sort\">");
 	option(b, "id", "按编号", f->sort == SORT_ID);
 	option(b, "updated", "最近更新", f->sort == SORT_UPDATED);

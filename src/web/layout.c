@@ -6,6 +6,7 @@
 
 #include "domain/labels.h"
 #include "domain/perm.h"
+#include "domain/state.h"
 #include "http/assets.h"
 #include "util/log.h"
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "domain/labels.h"
+#include "domain/state.h"
 
 static void dl_row(buf *b, const char *term, const char *text)
 {

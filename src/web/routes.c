@@ -11,6 +11,7 @@
 #include "domain/labels.h"
 #include "domain/perm.h"
 #include "domain/session.h"
+#include "domain/state.h"
 #include "domain/tenant.h"
 #include "http/cookie.h"
 #include "util/log.h"
@@ -383,9 +384,7 @@ int board_filter_or_respond(struct req *r, struct problem_filter *f)
 	    int_arg(r, "page", 1000000, &f->page, "页码必须是 1 到 1000000 之间的整数") < 0 ||
 	    int_arg(r, "per_page", PROBLEM_MAX_PER_PAGE, &per_page, "每页条数必须是 1 到 100 之间的整数") < 0)
 		return -1;
-	if (f->state && (!strcmp(f->state, "proposed") || !strcmp(f->state, "selected") ||
-			 !strcmp(f->state, "rejected") || !strcmp(f->state, "merged") ||
-			 !strcmp(f->state, "withdrawn"))) {
+	if (f->state && !problem_state_has(f->state, PS_PUBLIC)) {
 		reply_error(r, 400, "bad_parameter", "该状态的难题不在公开榜单上", "state");
 		return -1;
 	}

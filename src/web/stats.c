@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/labels.h"
+#include "domain/state.h"
 #include "domain/stats.h"
 #include "util/text.h"
 
@@ -107,12 +108,13 @@ void page_stats(struct req *r)
 	category_table(b, &s);
 	HTML(b, "</section>\n");
 
-	static const char *states[] = { "published", "claimed", "in_progress", "solved", "accepted" };
-	struct bar sb[5];
-	for (int i = 0; i < 5; i++)
+	const char *states[PROBLEM_STATE_COUNT + 1];
+	struct bar sb[PROBLEM_STATE_COUNT];
+	int nsb = problem_states_with(PS_PUBLIC, states);
+	for (int i = 0; i < nsb; i++)
 		sb[i] = (struct bar){ label_of(problem_states, states[i]), row_total(s.by_state, s.nstate, states[i]) };
 	HTML(b, "<section aria-labelledby=\"state-h\">\n<h2 id=\"state-h\">难题状态</h2>\n");
-	svg_bars(b, "各状态难题数", sb, 5);
+	svg_bars(b, "各状态难题数", sb, nsb);
 	HTML(b, "</section>\n");
 
 	struct bar ub[2] = {

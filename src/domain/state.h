@@ -1,0 +1,90 @@
+/* state.h - the states of problems and claims, in one place: code, zh-CN
+ * label and flags.
+ *
+ * Each list is an X-macro, X(NAME, "code", "标签", flags), which gives the
+ * enum, the label table and the flags below. The SQL lists (STATE_SQL_*)
+ * are literals so that statements stay compile-time constants; the unit
+ * test tests/unit/test_state.c pins each of them, and the schema's CHECK
+ * constraints, to these lists. Nothing else may spell a state list. */
+#ifndef JB_STATE_H
+#define JB_STATE_H
+
+#include <stdbool.h>
+
+#include "domain/labels.h"
+
+/* Problem state flags. */
+enum {
+	PS_PUBLIC = 1u << 0,   /* on the public board */
+	PS_CLAIMED = 1u << 1,  /* a claim was approved (已揭榜, and every later state) */
+	PS_WORKING = 1u << 2,  /* being worked on: milestones can fall overdue */
+	PS_SOLVED = 1u << 3,   /* declared solved (破题), accepted or not */
+	PS_CLOSED = 1u << 4,   /* nothing more happens to it */
+};
+
+#define PROBLEM_STATES(X) \
+	X(PROPOSED, "proposed", "待遴选", 0) \
+	X(SELECTED, "selected", "已遴选", 0) \
+	X(REJECTED, "rejected", "未入选", PS_CLOSED) \
+	X(MERGED, "merged", "已合并", PS_CLOSED) \
+	X(PUBLISHED, "published", "待揭榜", PS_PUBLIC) \
+	X(CLAIMED, "claimed", "已揭榜", PS_PUBLIC | PS_CLAIMED | PS_WORKING) \
+	X(IN_PROGRESS, "in_progress", "攻坚中", PS_PUBLIC | PS_CLAIMED | PS_WORKING) \
+	X(SOLVED, "solved", "已破题", PS_PUBLIC | PS_CLAIMED | PS_SOLVED) \
+	X(ACCEPTED, "accepted", "已验收", PS_PUBLIC | PS_CLAIMED | PS_SOLVED | PS_CLOSED) \
+	X(WITHDRAWN, "withdrawn", "已撤榜", PS_CLOSED)
+
+/* Claim state flags. */
+enum {
+	CS_COUNTED = 1u << 0,  /* the problem's claim: approved and every later state */
+	CS_CLOSED = 1u << 1,   /* nothing more happens to it */
+};
+
+#define CLAIM_STATES(X) \
+	X(APPLIED, "applied", "待审批", 0) \
+	X(APPROVED, "approved", "已批准", CS_COUNTED) \
+	X(REJECTED, "rejected", "未获批", CS_CLOSED) \
+	X(SIGNED, "signed", "已立军令状", CS_COUNTED) \
+	X(SOLVED, "solved", "已破题", CS_COUNTED) \
+	X(ACCEPTED, "accepted", "已验收", CS_COUNTED | CS_CLOSED) \
+	X(RETURNED, "returned", "已退回", 0) \
+	X(WITHDRAWN, "withdrawn", "已撤回", CS_CLOSED)
+
+#define STATE_ENUM_P(name, code, zh, flags) PROBLEM_##name,
+#define STATE_ENUM_C(name, code, zh, flags) CLAIM_##name,
+enum problem_state { PROBLEM_STATES(STATE_ENUM_P) PROBLEM_STATE_COUNT };
+enum claim_state { CLAIM_STATES(STATE_ENUM_C) CLAIM_STATE_COUNT };
+#undef STATE_ENUM_P
+#undef STATE_ENUM_C
+
+/* The states whose flags include all of the given ones, as SQL lists. */
+#define STATE_SQL_PUBLIC "('published','claimed','in_progress','solved','accepted')"        /* PS_PUBLIC */
+#define STATE_SQL_CLAIMED "('claimed','in_progress','solved','accepted')"                   /* PS_CLAIMED */
+#define STATE_SQL_WORKING "('claimed','in_progress')"                                       /* PS_WORKING */
+#define STATE_SQL_SOLVED "('solved','accepted')"                                            /* PS_SOLVED */
+#define STATE_SQL_COUNTED_CLAIMS "('approved','signed','solved','accepted')"                /* CS_COUNTED */
+
+struct state_info {
+	const char *code;
+	const char *zh;
+	unsigned flags;
+};
+
+/* Indexed by enum problem_state / enum claim_state. */
+extern const struct state_info problem_state_info[PROBLEM_STATE_COUNT];
+extern const struct state_info claim_state_info[CLAIM_STATE_COUNT];
+/* The same as NULL-terminated label tables, for label_of() and code checks. */
+extern const struct label problem_states[];
+extern const struct label claim_states[];
+
+/* The state of a code, or -1 when there is none. */
+int problem_state_of(const char *code);
+int claim_state_of(const char *code);
+/* Whether code is a problem state with every flag in flags (false when
+ * code is no state). */
+bool problem_state_has(const char *code, unsigned flags);
+/* The codes of the problem states with every flag in flags, in list order,
+ * NULL-terminated in out (PROBLEM_STATE_COUNT + 1 entries); their number. */
+int problem_states_with(unsigned flags, const char *out[]);
+
+#endif
