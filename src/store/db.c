@@ -3,9 +3,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DRV(x) (((const struct db_base *)(x))->drv)
+#define BASE(x) ((struct db_base *)(x))
 #define SDRV(x) (((const struct db_stmt_base *)(x))->drv)
 
 db *db_open(const char *url, char *err, size_t errlen)
@@ -40,9 +42,56 @@ void db_done(db_stmt *st) { if (st) SDRV(st)->done(st); }
 db_stmt *db_prepare_dynamic(db *d, const char *sql) { return DRV(d)->prepare_dynamic(d, sql); }
 void db_finalize(db_stmt *st) { if (st) SDRV(st)->finalize(st); }
 int db_exec(db *d, const char *sql) { return DRV(d)->exec(d, sql); }
-int db_begin(db *d, enum db_txn m) { return DRV(d)->begin(d, m); }
-int db_commit(db *d) { return DRV(d)->commit(d); }
-void db_rollback(db *d) { DRV(d)->rollback(d); }
+bool db_in_txn(const db *d) { return ((const struct db_base *)d)->depth > 0; }
+
+int db_begin(db *d, enum db_txn m)
+{
+	struct db_base *b = BASE(d);
+
+	if (b->depth > 0) {
+		if (m == DB_WRITE && b->mode == DB_READ) {
+			fputs("jiebang: bug: a write transaction begun inside a read transaction\n", stderr);
+			abort();
+		}
+		b->depth++;
+		return 0;
+	}
+	if (DRV(d)->begin(d, m) < 0)
+		return -1;
+	b->depth = 1;
+	b->mode = m;
+	b->doomed = false;
+	return 0;
+}
+
+int db_commit(db *d)
+{
+	struct db_base *b = BASE(d);
+
+	if (b->depth > 1) {
+		b->depth--;
+		return 0;
+	}
+	b->depth = 0;
+	if (b->doomed) {
+		DRV(d)->rollback(d);
+		return -1;
+	}
+	return DRV(d)->commit(d);
+}
+
+void db_rollback(db *d)
+{
+	struct db_base *b = BASE(d);
+
+	if (b->depth > 1) {
+		b->depth--;
+		b->doomed = true;
+		return;
+	}
+	b->depth = 0;
+	DRV(d)->rollback(d);
+}
 
 int db_scalar(db *d, const char *sql, int64_t *out, int n, ...)
 {

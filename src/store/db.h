@@ -21,8 +21,12 @@
  * half-way for want of a lock. DB_READ is a read-only snapshot (PostgreSQL
  * REPEATABLE READ READ ONLY): do not write in it. After any failed statement
  * inside a transaction, roll back: PostgreSQL aborts the whole transaction
- * where SQLite undoes only the statement. Write portable SQL: CAST($1 AS
- * BIGINT), never $1::bigint. */
+ * where SQLite undoes only the statement. A db_begin() inside a transaction
+ * joins it (a read inside a write, or a write inside a write; a write
+ * inside a read is a bug and aborts): its commit does nothing, its
+ * rollback makes the outermost commit roll back and fail, and only the
+ * outermost commit or rollback ends the transaction. Write portable SQL:
+ * CAST($1 AS BIGINT), never $1::bigint. */
 #ifndef JB_DB_H
 #define JB_DB_H
 
@@ -78,6 +82,8 @@ int db_exec(db *d, const char *sql) __attribute__((warn_unused_result));
 int db_begin(db *d, enum db_txn mode) __attribute__((warn_unused_result));
 int db_commit(db *d) __attribute__((warn_unused_result));
 void db_rollback(db *d);
+/* Whether a transaction is open on d. */
+bool db_in_txn(const db *d);
 
 /* Convenience: run sql bound with up to n int64 arguments and return the
  * first column of the first row in *out; 0 found, 1 no row, -1 error. */

@@ -29,9 +29,14 @@ struct db_driver {
 	void (*finalize)(db_stmt *st);
 };
 
-/* Every driver's db and db_stmt structs begin with these headers. */
+/* Every driver's db and db_stmt structs begin with these headers (zeroed
+ * at open). db.c keeps the nesting of transactions here, so a driver only
+ * ever sees the outermost begin, commit and rollback. */
 struct db_base {
 	const struct db_driver *drv;
+	int depth;               /* open db_begin()s */
+	enum db_txn mode;        /* of the outermost */
+	bool doomed;             /* an inner one rolled back: the outer cannot commit */
 };
 struct db_stmt_base {
 	const struct db_driver *drv;

@@ -219,6 +219,42 @@ static void test_constraint_violation_is_reported_and_rollback_leaves_nothing(vo
 	db_rollback(f->d);
 }
 
+/* A begin inside a transaction joins it: its commit does nothing, its
+ * rollback makes the outermost commit fail and undo everything. */
+static void test_nested_begins_join_the_outer_transaction(void **state)
+{
+	struct fixture *f = *state;
+
+	migrate_ok(f->d);
+	assert_false(db_in_txn(f->d));
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 1, "outer");
+	assert_int_equal(db_begin(f->d, DB_READ), 0); /* a read joins the write */
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 1);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_true(db_in_txn(f->d));
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 2, "inner");
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_false(db_in_txn(f->d));
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 2);
+
+	/* An inner rollback dooms the outer transaction. */
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 3, "doomed");
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	db_rollback(f->d);
+	assert_int_equal(db_commit(f->d), -1);
+	assert_false(db_in_txn(f->d));
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 2);
+	/* ... and the next transaction starts afresh. */
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	add_tenant(f->d, 4, "fresh");
+	assert_int_equal(db_commit(f->d), 0);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 3);
+}
+
 static void test_committed_write_is_visible_from_a_second_connection(void **state)
 {
 	struct fixture *f = *state;
@@ -460,6 +496,7 @@ static void test_pg_open_failure_is_one_line_without_the_password(void **state)
 	STORE_TEST(test_next_id_counts_per_tenant_and_table, fx), \
 	STORE_TEST(test_ints_text_and_nulls_round_trip_through_binding, fx), \
 	STORE_TEST(test_constraint_violation_is_reported_and_rollback_leaves_nothing, fx), \
+	STORE_TEST(test_nested_begins_join_the_outer_transaction, fx), \
 	STORE_TEST(test_committed_write_is_visible_from_a_second_connection, fx), \
 	STORE_TEST(test_statement_is_reused_after_done_with_bindings_cleared, fx), \
 	STORE_TEST(test_bad_sql_fails_to_prepare_with_a_message, fx)
