@@ -15,7 +15,7 @@ OPT := -O2 -g
 endif
 
 # Install missing Debian packages before pkg-config is asked anything.
-DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && for c in node tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && for c in node npm tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info installing missing packages (scripts/install-deps.sh) ...)
 DEPS_RC := $(shell ./scripts/install-deps.sh >&2; echo $$?)

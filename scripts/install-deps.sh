@@ -1,11 +1,15 @@
 #!/bin/sh
 # install-deps.sh - installs the Debian 12 packages jiebang needs to build,
-# run and test. Idempotent; prints nothing when everything is present.
+# run and test, and the npm packages of the browser tests (package.json,
+# pinned by package-lock.json; playwright-core drives Debian's chromium, so
+# no browser is downloaded). Idempotent; prints nothing when everything is
+# present.
 set -eu
+cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
 libjansson-dev libpq-dev libcmocka-dev postgresql-15 nginx-light nodejs tidy
-sqlite3 iproute2 clang libclang-rt-14-dev wrk"
+sqlite3 iproute2 clang libclang-rt-14-dev wrk chromium fonts-noto-cjk npm"
 
 missing=""
 for p in $PKGS; do
@@ -16,7 +20,21 @@ done
 # serves the tests just as well.
 case "$missing" in *nodejs*) command -v node >/dev/null 2>&1 &&
 	missing=$(echo "$missing" | sed 's/ nodejs//') ;; esac
-[ -z "$missing" ] && exit 0
+case "$missing" in *npm*) command -v npm >/dev/null 2>&1 &&
+	missing=$(echo "$missing" | sed 's/ npm//') ;; esac
+
+# The npm packages, as the user who runs this (not root through sudo).
+npm_deps() {
+	[ -f node_modules/playwright-core/package.json ] && [ -f node_modules/axe-core/package.json ] &&
+		[ node_modules/.package-lock.json -nt package-lock.json ] && return 0
+	echo "install-deps: npm ci (playwright-core, axe-core)"
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null
+}
+
+if [ -z "$missing" ]; then
+	npm_deps
+	exit 0
+fi
 
 echo "install-deps: installing$missing"
 SUDO=""
@@ -32,3 +50,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+npm_deps

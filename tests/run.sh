@@ -29,6 +29,9 @@ for store in sqlite postgres; do
 	echo "== server tests on $store"
 	JIEBANG_BIN="$BUILD/jiebang" JIEBANG_TEST_STORE=$store \
 		node --test tests/server/ || failed=1
+	echo "== browser tests on $store (chromium; screenshots in build/screenshots)"
+	JIEBANG_BIN="$BUILD/jiebang" JIEBANG_TEST_STORE=$store \
+		node --test tests/browser/ || failed=1
 done
 [ $failed = 0 ] || { echo "run.sh: some tests failed" >&2; exit 1; }
 echo "run.sh: all tests passed"

@@ -72,6 +72,8 @@ void page_begin(struct req *r, const char *title, enum nav active)
 	buf_html(b, title);
 	HTML(b, " · 揭榜挂帅</title>\n<link rel=\"stylesheet\" href=\"/static/style.css?v=");
 	buf_html(b, assets_version("style.css"));
+	HTML(b, "\">\n<link rel=\"icon\" type=\"image/svg+xml\" href=\"/static/favicon.svg?v=");
+	buf_html(b, assets_version("favicon.svg"));
 	HTML(b, "\">\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">跳到正文</a>\n"
 		"<header class=\"top\"><div class=\"wrap\">\n<a class=\"brand\" href=\"");
 	html_path(b, r, "/");

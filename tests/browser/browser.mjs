@@ -1,0 +1,67 @@
+// browser.mjs - real-browser tests: playwright-core drives Debian's
+// chromium (/usr/bin/chromium, headless, no download at run time) against
+// a server started by ../server/harness.mjs; axe-core checks every page a
+// journey visits for WCAG 2.1 A/AA violations.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const CHROMIUM = process.env.JIEBANG_CHROMIUM || '/usr/bin/chromium';
+export const SHOTS = join(process.cwd(), 'build', 'screenshots');
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+// One headless browser for a test file. The flags keep chromium off the
+// network (this machine has none) and out of the user's profile.
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+// A new page (its own context: cookies apart) at a viewport, zh-CN.
+export async function open(browser, viewport = DESKTOP) {
+  // bypassCSP lets axe-core be injected; the pages' own CSP stays as served.
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1, bypassCSP: true });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.jsErrors = errors;
+  return page;
+}
+
+// axe-core on the page as it is now: fails on any WCAG 2.0/2.1 A or AA
+// violation, naming the rule and the elements.
+export async function checkA11y(page, label) {
+  await page.addScriptTag({ content: AXE });
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    resultTypes: ['violations'],
+  }));
+  const text = res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary.replace(/\n/g, ' ')}`).join('\n')).join('\n');
+  assert.equal(res.violations.length, 0, `${label}: accessibility violations\n${text}`);
+  assert.deepEqual(page.jsErrors, [], `${label}: script errors`);
+}
+
+// A full-page screenshot to look at: build/screenshots/<name>.png.
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// Nothing on the page is wider than the viewport (no sideways scrolling at
+// phone width), and no table cell wraps one character per line.
+export async function fitsWidth(page, label) {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(over <= 1, `${label}: the page is ${over} px wider than the screen`);
+}
