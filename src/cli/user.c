@@ -94,25 +94,47 @@ db *cli_open_store(const char *data, const char *url)
 	return d;
 }
 
+/* Why a verb run from the command line failed, in English. */
+static const char *cli_reason(db *d, const struct ctx *c, int rc)
+{
+	const char *code = c->nerrs ? c->errs[0].code : "";
+
+	if (rc == JB_ECONFLICT && !strcmp(code, "login_taken"))
+		return "the login is taken";
+	if (!strcmp(code, "bad_person"))
+		return "no such --person";
+	if (!strcmp(code, "bad_unit"))
+		return "no such --unit, or the person is not in it";
+	if (!strcmp(code, "no_role"))
+		return "give at least one --role";
+	if (rc == JB_ENOTFOUND)
+		return "no such user";
+	if (rc == JB_EBUSY)
+		return "the store is busy or unreachable; try again";
+	return db_errmsg(d);
+}
+
 int cli_first_admin(db *d, int64_t tenant_id, char *pw, size_t pwlen, char *err, size_t errlen)
 {
-	struct actor by = { tenant_id, "cli", "" };
 	struct principal cli = perm_cli(tenant_id);
 	char hash[PW_HASH_MAX];
-	int64_t id;
+	struct user_new n = { .login = "admin", .roles = ROLE_ADMIN, .hash = hash, .must_change = true };
+	arena *a = arena_new();
+	struct ctx c;
 	int rc;
 
 	pw_random(pw, pwlen < INITIAL_PW_CHARS + 1 ? pwlen : INITIAL_PW_CHARS + 1);
 	if (pw_hash(pw, hash) != PW_OK) {
 		snprintf(err, errlen, "cannot hash a password (out of memory?)");
+		arena_free(a);
 		return -1;
 	}
-	rc = user_create(d, &cli, &by, "admin", ROLE_ADMIN, 0, 0, hash, true, &id);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot create the admin: %s", rc == USER_EEXISTS ? "it exists" : db_errmsg(d));
-		return -1;
-	}
-	return 0;
+	ctx_init(&c, d, a, &cli, "");
+	rc = user_create(&c, &n);
+	if (rc != JB_OK)
+		snprintf(err, errlen, "cannot create the admin: %s", cli_reason(d, &c, rc));
+	arena_free(a);
+	return rc == JB_OK ? 0 : -1;
 }
 
 /* The user called login in the tenant, or a message and 1. */
@@ -131,40 +153,37 @@ static int do_add(db *d, arena *a, struct actor *by, struct user_opts *o, const 
 {
 	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
 	const char *why = user_login_problem(login);
-	int64_t id, unit = o->unit;
-	int rc;
-
 	struct principal cli = perm_cli(by->tenant_id);
+	struct user_new n = { .login = user_fold_login(a, login), .roles = o->roles, .person_id = o->person,
+			      .unit_id = o->unit, .hash = hash, .must_change = true };
+	struct ctx c;
+	int rc;
 
 	if (why)
 		return fail("login '%s': %s", login, why);
-	if (!o->roles)
-		return fail("add '%s': give at least one --role", login);
-	rc = user_resolve_link(d, by->tenant_id, o->person, &unit);
-	if (rc == 0) {
+	ctx_init(&c, d, a, &cli, "");
+	if ((rc = user_create_allowed(&c, &n)) == JB_OK) {
 		pw_random(pw, sizeof(pw));
 		if (pw_hash(pw, hash) != PW_OK)
 			return fail("cannot hash a password (out of memory?)");
-		rc = user_create(d, &cli, by, user_fold_login(a, login), o->roles, o->person, unit, hash, true, &id);
+		rc = user_create(&c, &n);
 	}
-	if (rc == USER_EPERSON || rc == USER_EUNIT)
-		return fail("add '%s': %s", login, rc == USER_EPERSON ? "no such --person" :
-			    "no such --unit, or the person is not in it");
-	if (rc == USER_EEXISTS)
-		return fail("login '%s' is taken", login);
-	if (rc)
-		return fail("cannot create '%s': %s", login, db_errmsg(d));
+	if (rc != JB_OK)
+		return fail("add '%s': %s", login, cli_reason(d, &c, rc));
 	printf("created user %s (id %lld)\ninitial password: %s\n"
-	       "(shown once; it must be changed at the first log-in)\n", user_fold_login(a, login), (long long)id, pw);
+	       "(shown once; it must be changed at the first log-in)\n", n.login, (long long)n.id, pw);
 	return 0;
 }
 
 static int do_passwd(db *d, arena *a, struct actor *by, const char *login)
 {
 	char line[4096], hash[PW_HASH_MAX];
+	struct principal cli = perm_cli(by->tenant_id);
 	const char *why;
 	struct user u;
+	struct ctx c;
 	size_t n;
+	int rc;
 
 	if (find_user(d, a, by->tenant_id, login, &u))
 		return 1;
@@ -176,8 +195,9 @@ static int do_passwd(db *d, arena *a, struct actor *by, const char *login)
 		return fail("passwd '%s': %s", login, why);
 	if (pw_hash(line, hash) != PW_OK)
 		return fail("cannot hash a password (out of memory?)");
-	if (user_set_password(d, by, u.id, hash, NULL) != 0)
-		return fail("passwd '%s': %s", login, db_errmsg(d));
+	ctx_init(&c, d, a, &cli, "");
+	if ((rc = user_set_password(&c, u.id, hash, NULL)) != JB_OK)
+		return fail("passwd '%s': %s", login, cli_reason(d, &c, rc));
 	printf("password of %s changed; its sessions and API tokens have ended\n", u.login);
 	return 0;
 }
@@ -186,11 +206,14 @@ static int do_disable(db *d, arena *a, struct actor *by, const char *login, bool
 {
 	struct principal cli = perm_cli(by->tenant_id);
 	struct user u;
+	struct ctx c;
+	int rc;
 
 	if (find_user(d, a, by->tenant_id, login, &u))
 		return 1;
-	if (user_set_disabled(d, &cli, by, u.id, disable) != 0)
-		return fail("%s: %s", login, db_errmsg(d));
+	ctx_init(&c, d, a, &cli, "");
+	if ((rc = user_set_disabled(&c, u.id, disable)) != JB_OK)
+		return fail("%s: %s", login, cli_reason(d, &c, rc));
 	printf("%s %s\n", u.login, disable ? "disabled; its sessions and API tokens have ended" : "enabled");
 	return 0;
 }

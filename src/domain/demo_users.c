@@ -54,30 +54,30 @@ static int64_t claim_owner(db *d, int64_t tenant, const char *title)
 
 int demo_users_create(db *d, char *err, size_t errlen)
 {
-	struct actor by = { 0, "cli", "" };
 	const char *name;
 	arena *a = arena_new();
-	int64_t person[5], unit[5] = { 0 }, id;
+	int64_t person[5], unit[5] = { 0 }, tenant;
 	char hash[PW_HASH_MAX];
-	int rc = tenant_find(d, a, NULL, &by.tenant_id, &name);
+	struct ctx c;
+	int rc = tenant_find(d, a, NULL, &tenant, &name);
 
 	if (rc != 0) {
 		snprintf(err, errlen, "demo users: no demo tenant: %s", rc < 0 ? db_errmsg(d) : "the store is empty");
 		arena_free(a);
 		return -1;
 	}
-	struct principal cli = perm_cli(by.tenant_id);
+	struct principal cli = perm_cli(tenant);
 
-	person[0] = person_in(d, by.tenant_id, "县委组织部", NULL);
-	person[1] = person_in(d, by.tenant_id, "县委宣传部", "一级科员");
+	person[0] = person_in(d, tenant, "县委组织部", NULL);
+	person[1] = person_in(d, tenant, "县委宣传部", "一级科员");
 	if (!person[1])
-		person[1] = person_in(d, by.tenant_id, "县委宣传部", NULL);
-	person[2] = claim_owner(d, by.tenant_id, "城区空中缆线专项整治工作");
-	person[3] = person_in(d, by.tenant_id, "县委办公室", NULL);
-	person[4] = person_in(d, by.tenant_id, "中共滦南县委", "县委副书记");
+		person[1] = person_in(d, tenant, "县委宣传部", NULL);
+	person[2] = claim_owner(d, tenant, "城区空中缆线专项整治工作");
+	person[3] = person_in(d, tenant, "县委办公室", NULL);
+	person[4] = person_in(d, tenant, "中共滦南县委", "县委副书记");
 	for (int i = 0; i < 5; i++) {
 		int64_t u = 0;
-		if (person[i] && user_resolve_link(d, by.tenant_id, person[i], &u) == 0)
+		if (person[i] && user_resolve_link(d, tenant, person[i], &u) == 0)
 			unit[i] = u;
 		else
 			person[i] = 0;
@@ -86,11 +86,13 @@ int demo_users_create(db *d, char *err, size_t errlen)
 			arena_free(a);
 			return -1;
 		}
-		rc = user_create(d, &cli, &by, demo_logins[i][0], role_bit(demo_logins[i][1]), person[i], unit[i], hash,
-				 false, &id);
-		if (rc != 0) {
+		struct user_new n = { .login = demo_logins[i][0], .roles = role_bit(demo_logins[i][1]),
+				      .person_id = person[i], .unit_id = unit[i], .hash = hash };
+		ctx_init(&c, d, a, &cli, "");
+		rc = user_create(&c, &n);
+		if (rc != JB_OK) {
 			snprintf(err, errlen, "demo users: cannot create '%s': %s", demo_logins[i][0],
-				 rc == USER_EEXISTS ? "the login exists" : db_errmsg(d));
+				 rc == JB_ECONFLICT ? "the login exists" : db_errmsg(d));
 			arena_free(a);
 			return -1;
 		}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/action.h"
 #include "domain/perm.h"
 #include "domain/problem.h"
 
@@ -275,93 +276,94 @@ bool user_may_create(const struct principal *who, unsigned roles, int64_t unit_i
 	return perm_check(who, "user.manage", &t) && grants(who, roles, &t);
 }
 
-/* ---- changes ---- */
+/* ---- changes: verbs run by action_run() ---- */
 
-/* Finish a write transaction: commit when rc is 0, else roll back. */
-static int finish(db *d, int rc)
+/* The link's error as a field error of c. */
+static int link_invalid(struct ctx *c, int rc)
 {
-	if (rc == 0 && db_commit(d) == 0)
-		return 0;
-	db_rollback(d);
-	return rc > 0 ? rc : -1;
+	if (rc == USER_EPERSON)
+		return ctx_invalid(c, "person", "bad_person", "没有这个人员");
+	if (rc == USER_EUNIT)
+		return ctx_invalid(c, "unit", "bad_unit", "没有这个单位，或该人员不属于这个单位");
+	return rc < 0 ? -1 : JB_ESTORE;
 }
 
-int user_create(db *d, const struct principal *who, const struct actor *by, const char *login,
-		unsigned roles, int64_t person_id, int64_t unit_id, const char *hash, bool must_change,
-		int64_t *id)
+int user_create_allowed(struct ctx *c, struct user_new *n)
 {
-	int64_t now = (int64_t)time(NULL), v;
-	db_stmt *st;
 	int rc;
 
-	if (!roles)
-		return USER_ENOROLE;
-	if (db_begin(d, DB_WRITE) < 0)
-		return -1;
-	if ((rc = user_resolve_link(d, by->tenant_id, person_id, &unit_id)) != 0)
-		return finish(d, rc);
-	if (!user_may_create(who, roles, unit_id))
-		return finish(d, USER_EDENIED);
-	st = db_prepare(d, "SELECT count(*) FROM app_user WHERE tenant_id = $1 AND login = $2");
+	if (!n->roles)
+		return ctx_invalid(c, "role", "no_role", "请至少选择一个角色；要停止某人使用系统，请停用其账号");
+	if ((rc = user_resolve_link(c->d, c->who->tenant_id, n->person_id, &n->unit_id)) != 0)
+		return link_invalid(c, rc);
+	if (!user_may_create(c->who, n->roles, n->unit_id))
+		return ctx_deny(c, "user.manage", "user", 0);
+	return JB_OK;
+}
+
+static int create_verb(struct ctx *c, void *args)
+{
+	struct user_new *n = args;
+	int64_t tenant = c->who->tenant_id, v;
+	struct actor by = ctx_actor(c);
+	db_stmt *st;
+	int rc = user_create_allowed(c, n);
+
+	if (rc)
+		return rc;
+	st = db_prepare(c->d, "SELECT count(*) FROM app_user WHERE tenant_id = $1 AND login = $2");
 	if (!st)
-		return finish(d, -1);
-	db_bind_int(st, 1, by->tenant_id);
-	db_bind_text(st, 2, login);
+		return -1;
+	db_bind_int(st, 1, tenant);
+	db_bind_text(st, 2, n->login);
 	rc = db_step(st);
 	v = rc == DB_ROW ? db_col_int(st, 0) : -1;
 	db_done(st);
 	if (v < 0)
-		return finish(d, -1);
+		return -1;
 	if (v > 0)
-		return finish(d, USER_EEXISTS);
-	*id = db_next_id(d, by->tenant_id, "app_user");
-	if (*id < 0)
-		return finish(d, -1);
-	st = db_prepare(d, "INSERT INTO app_user (tenant_id, id, login, password_hash, person_id, unit_id, must_change,"
-			   " disabled, created_at, password_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)");
+		return ctx_fail(c, JB_ECONFLICT, "login", "login_taken", "这个登录名已被使用");
+	n->id = db_next_id(c->d, tenant, "app_user");
+	if (n->id < 0)
+		return -1;
+	st = db_prepare(c->d, "INSERT INTO app_user (tenant_id, id, login, password_hash, person_id, unit_id, must_change,"
+			      " disabled, created_at, password_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)");
 	if (!st)
-		return finish(d, -1);
-	db_bind_int(st, 1, by->tenant_id);
-	db_bind_int(st, 2, *id);
-	db_bind_text(st, 3, login);
-	db_bind_text(st, 4, hash);
-	db_bind_id(st, 5, person_id);
-	db_bind_id(st, 6, unit_id);
-	db_bind_int(st, 7, must_change);
-	db_bind_int(st, 8, now);
+		return -1;
+	db_bind_int(st, 1, tenant);
+	db_bind_int(st, 2, n->id);
+	db_bind_text(st, 3, n->login);
+	db_bind_text(st, 4, n->hash);
+	db_bind_id(st, 5, n->person_id);
+	db_bind_id(st, 6, n->unit_id);
+	db_bind_int(st, 7, n->must_change);
+	db_bind_int(st, 8, c->now);
 	rc = db_step(st);
 	db_done(st);
-	if (rc != DB_DONE || write_roles(d, by->tenant_id, *id, roles) < 0)
-		return finish(d, -1);
-	rc = audit_json(d, by, "user.create", *id, NULL,
-			json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "login", login, "roles", user_roles_json(roles),
-				  "person_id", opt_id(person_id), "unit_id", opt_id(unit_id),
-				  "must_change", must_change, "disabled", 0));
-	return finish(d, rc);
+	if (rc != DB_DONE || write_roles(c->d, tenant, n->id, n->roles) < 0)
+		return -1;
+	return audit_json(c->d, &by, "user.create", n->id, NULL,
+			  json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "login", n->login, "roles",
+				    user_roles_json(n->roles), "person_id", opt_id(n->person_id), "unit_id",
+				    opt_id(n->unit_id), "must_change", n->must_change, "disabled", 0));
 }
 
-/* Open the write transaction of a change to account id: read it into *u
- * (on a new *a, freed by end()) and check that who may manage it. 0, or
- * the reason not to go on (the transaction is then still open). */
-static int begin_change(db *d, const struct principal *who, int64_t id, arena **a, struct user *u)
+int user_create(struct ctx *c, struct user_new *n)
 {
-	int rc;
-
-	*a = NULL;
-	if (db_begin(d, DB_WRITE) < 0)
-		return -2;
-	*a = arena_new();
-	rc = user_get(d, *a, who->tenant_id, id, u);
-	if (rc == 0 && !user_may_manage(who, u))
-		rc = USER_EDENIED;
-	return rc;
+	return action_run(c, create_verb, n);
 }
 
-/* Commit (rc 0) or roll back the change begin_change() opened. */
-static int end_change(db *d, arena *a, int rc)
+int user_load_managed(struct ctx *c, int64_t id, struct user *u)
 {
-	arena_free(a);
-	return rc == -2 ? -1 : finish(d, rc);
+	int rc = user_get(c->d, c->a, c->who->tenant_id, id, u);
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个用户");
+	if (!user_may_manage(c->who, u))
+		return ctx_deny(c, "user.manage", "user", id);
+	return JB_OK;
 }
 
 static bool is_self(const struct principal *who, const struct user *u)
@@ -371,25 +373,25 @@ static bool is_self(const struct principal *who, const struct user *u)
 
 /* Revoke every API token and end every session of user id, except the
  * session whose token hash is keep (NULL: none kept). */
-static int end_credentials(db *d, int64_t tenant_id, int64_t id, const char *keep)
+static int end_credentials(struct ctx *c, int64_t id, const char *keep)
 {
-	db_stmt *st = db_prepare(d, "UPDATE api_token SET revoked_at = $3"
-				    " WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL");
+	db_stmt *st = db_prepare(c->d, "UPDATE api_token SET revoked_at = $3"
+				       " WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL");
 	int rc;
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 1, c->who->tenant_id);
 	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, (int64_t)time(NULL));
+	db_bind_int(st, 3, c->now);
 	rc = db_step(st);
 	db_done(st);
 	if (rc != DB_DONE)
 		return -1;
-	st = db_prepare(d, "DELETE FROM user_session WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3");
+	st = db_prepare(c->d, "DELETE FROM user_session WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3");
 	if (!st)
 		return -1;
-	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 1, c->who->tenant_id);
 	db_bind_int(st, 2, id);
 	db_bind_text(st, 3, keep ? keep : "");
 	rc = db_step(st);
@@ -397,139 +399,171 @@ static int end_credentials(db *d, int64_t tenant_id, int64_t id, const char *kee
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int user_set_disabled(db *d, const struct principal *who, const struct actor *by, int64_t id, bool disabled)
-{
-	struct user u;
-	arena *a;
-	int rc = begin_change(d, who, id, &a, &u);
+struct change {
+	int64_t id;
+	bool flag;                /* disable: disabled */
+	unsigned roles;           /* roles */
+	int64_t person_id, unit_id;
+	const char *hash, *keep;  /* passwords */
+};
 
-	if (rc == 0 && disabled && is_self(who, &u))
-		rc = USER_ESELF;
-	if (rc == 0)
-		rc = exec_ids(d, disabled ? "UPDATE app_user SET disabled = 1 WHERE tenant_id = $1 AND id = $2" :
-			      "UPDATE app_user SET disabled = 0 WHERE tenant_id = $1 AND id = $2", by->tenant_id, id);
-	if (rc == 0 && disabled)
-		rc = end_credentials(d, by->tenant_id, id, NULL);
-	if (rc == 0)
-		rc = audit_json(d, by, disabled ? "user.disable" : "user.enable", id,
-				json_pack("{s:b}", "disabled", u.disabled), json_pack("{s:b}", "disabled", disabled));
-	return end_change(d, a, rc);
+static int disabled_verb(struct ctx *c, void *args)
+{
+	struct change *x = args;
+	struct actor by = ctx_actor(c);
+	struct user u;
+	int rc = user_load_managed(c, x->id, &u);
+
+	if (rc)
+		return rc;
+	if (x->flag && is_self(c->who, &u))
+		return ctx_invalid(c, NULL, "self", "不能停用自己的账号");
+	if (exec_ids(c->d, x->flag ? "UPDATE app_user SET disabled = 1 WHERE tenant_id = $1 AND id = $2" :
+		     "UPDATE app_user SET disabled = 0 WHERE tenant_id = $1 AND id = $2", by.tenant_id, x->id) < 0 ||
+	    (x->flag && end_credentials(c, x->id, NULL) < 0))
+		return -1;
+	return audit_json(c->d, &by, x->flag ? "user.disable" : "user.enable", x->id,
+			  json_pack("{s:b}", "disabled", u.disabled), json_pack("{s:b}", "disabled", x->flag));
 }
 
-int user_set_roles(db *d, const struct principal *who, const struct actor *by, int64_t id, unsigned roles)
+int user_set_disabled(struct ctx *c, int64_t id, bool disabled)
 {
-	struct user u;
-	arena *a;
-	int rc = begin_change(d, who, id, &a, &u);
+	struct change x = { .id = id, .flag = disabled };
 
-	if (rc == 0 && !roles)
-		rc = USER_ENOROLE;
-	if (rc == 0) {
-		struct perm_target t = target_of(&u, who->tenant_id);
-		if (!grants(who, roles, &t))
-			rc = USER_EDENIED;
-		else if (is_self(who, &u) && (u.roles & ROLE_ADMIN) && !(roles & ROLE_ADMIN))
-			rc = USER_ESELF;
-	}
-	if (rc == 0)
-		rc = write_roles(d, by->tenant_id, id, roles);
-	if (rc == 0)
-		rc = audit_json(d, by, "user.roles", id, json_pack("{s:o}", "roles", user_roles_json(u.roles)),
-				json_pack("{s:o}", "roles", user_roles_json(roles)));
-	return end_change(d, a, rc);
+	return action_run(c, disabled_verb, &x);
 }
 
-int user_set_link(db *d, const struct principal *who, const struct actor *by, int64_t id, int64_t person_id,
-		  int64_t unit_id)
+static int roles_verb(struct ctx *c, void *args)
 {
+	struct change *x = args;
+	struct actor by = ctx_actor(c);
+	struct user u;
+	int rc = user_load_managed(c, x->id, &u);
+
+	if (rc)
+		return rc;
+	if (!x->roles)
+		return ctx_invalid(c, "role", "no_role", "请至少选择一个角色；要停止某人使用系统，请停用其账号");
+	if (!user_may_create(c->who, x->roles, u.unit_id))
+		return ctx_deny(c, "user.manage", "user", x->id);
+	if (is_self(c->who, &u) && (u.roles & ROLE_ADMIN) && !(x->roles & ROLE_ADMIN))
+		return ctx_invalid(c, "role", "self", "不能取消自己的管理员角色");
+	if (write_roles(c->d, by.tenant_id, x->id, x->roles) < 0)
+		return -1;
+	return audit_json(c->d, &by, "user.roles", x->id, json_pack("{s:o}", "roles", user_roles_json(u.roles)),
+			  json_pack("{s:o}", "roles", user_roles_json(x->roles)));
+}
+
+int user_set_roles(struct ctx *c, int64_t id, unsigned roles)
+{
+	struct change x = { .id = id, .roles = roles };
+
+	return action_run(c, roles_verb, &x);
+}
+
+static int link_verb(struct ctx *c, void *args)
+{
+	struct change *x = args;
+	struct actor by = ctx_actor(c);
 	struct user u, moved;
-	arena *a;
 	db_stmt *st;
-	int rc = begin_change(d, who, id, &a, &u);
+	int rc = user_load_managed(c, x->id, &u);
 
-	if (rc == 0)
-		rc = user_resolve_link(d, by->tenant_id, person_id, &unit_id);
-	if (rc == 0) {
-		/* In the unit it moves to, the account must still be one's to manage. */
-		moved = u;
-		moved.unit_id = unit_id;
-		moved.id = 0;
-		if (!user_may_manage(who, &moved))
-			rc = USER_EDENIED;
-	}
-	if (rc == 0) {
-		st = db_prepare(d, "UPDATE app_user SET person_id = $3, unit_id = $4 WHERE tenant_id = $1 AND id = $2");
-		if (!st) {
-			rc = -1;
-		} else {
-			db_bind_int(st, 1, by->tenant_id);
-			db_bind_int(st, 2, id);
-			db_bind_id(st, 3, person_id);
-			db_bind_id(st, 4, unit_id);
-			rc = db_step(st) == DB_DONE ? 0 : -1;
-			db_done(st);
-		}
-	}
-	if (rc == 0)
-		rc = audit_json(d, by, "user.link", id,
-				json_pack("{s:o, s:o}", "person_id", opt_id(u.person_id), "unit_id", opt_id(u.unit_id)),
-				json_pack("{s:o, s:o}", "person_id", opt_id(person_id), "unit_id", opt_id(unit_id)));
-	return end_change(d, a, rc);
+	if (rc)
+		return rc;
+	if ((rc = user_resolve_link(c->d, by.tenant_id, x->person_id, &x->unit_id)) != 0)
+		return link_invalid(c, rc);
+	/* In the unit it moves to, the account must still be one's to manage. */
+	moved = u;
+	moved.unit_id = x->unit_id;
+	moved.id = 0;
+	if (!user_may_manage(c->who, &moved))
+		return ctx_deny(c, "user.manage", "user", x->id);
+	st = db_prepare(c->d, "UPDATE app_user SET person_id = $3, unit_id = $4 WHERE tenant_id = $1 AND id = $2");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, by.tenant_id);
+	db_bind_int(st, 2, x->id);
+	db_bind_id(st, 3, x->person_id);
+	db_bind_id(st, 4, x->unit_id);
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		return -1;
+	return audit_json(c->d, &by, "user.link", x->id,
+			  json_pack("{s:o, s:o}", "person_id", opt_id(u.person_id), "unit_id", opt_id(u.unit_id)),
+			  json_pack("{s:o, s:o}", "person_id", opt_id(x->person_id), "unit_id", opt_id(x->unit_id)));
 }
 
-/* Store hash as id's password and end its credentials (but keep). */
-static int write_password(db *d, const struct actor *by, const struct user *u, const char *hash,
-			  bool must_change, const char *keep)
+int user_set_link(struct ctx *c, int64_t id, int64_t person_id, int64_t unit_id)
 {
-	db_stmt *st = db_prepare(d, "UPDATE app_user SET password_hash = $3, must_change = $4, password_at = $5"
-				    " WHERE tenant_id = $1 AND id = $2");
+	struct change x = { .id = id, .person_id = person_id, .unit_id = unit_id };
+
+	return action_run(c, link_verb, &x);
+}
+
+/* Store x->hash as u's password (x->flag: must change it) and end its
+ * credentials but x->keep. */
+static int write_password(struct ctx *c, const struct user *u, const struct change *x)
+{
+	struct actor by = ctx_actor(c);
+	db_stmt *st = db_prepare(c->d, "UPDATE app_user SET password_hash = $3, must_change = $4, password_at = $5"
+				       " WHERE tenant_id = $1 AND id = $2");
 	int rc;
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 1, by->tenant_id);
+	db_bind_int(st, 1, by.tenant_id);
 	db_bind_int(st, 2, u->id);
-	db_bind_text(st, 3, hash);
-	db_bind_int(st, 4, must_change);
-	db_bind_int(st, 5, (int64_t)time(NULL));
-	rc = db_step(st) == DB_DONE ? 0 : -1;
+	db_bind_text(st, 3, x->hash);
+	db_bind_int(st, 4, x->flag);
+	db_bind_int(st, 5, c->now);
+	rc = db_step(st);
 	db_done(st);
-	if (rc == 0)
-		rc = end_credentials(d, by->tenant_id, u->id, keep);
-	if (rc == 0)
-		rc = audit_json(d, by, must_change ? "user.password_reset" : "user.password", u->id,
-				json_pack("{s:b}", "must_change", u->must_change),
-				json_pack("{s:b}", "must_change", must_change));
-	return rc;
-}
-
-int user_reset_password(db *d, const struct principal *who, const struct actor *by, int64_t id, const char *hash)
-{
-	struct user u;
-	arena *a;
-	int rc = begin_change(d, who, id, &a, &u);
-
-	if (rc == 0 && is_self(who, &u))
-		rc = USER_ESELF;
-	if (rc == 0)
-		rc = write_password(d, by, &u, hash, true, NULL);
-	return end_change(d, a, rc);
-}
-
-int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, const char *keep)
-{
-	struct user u;
-	arena *a;
-	int rc;
-
-	if (db_begin(d, DB_WRITE) < 0)
+	if (rc != DB_DONE || end_credentials(c, u->id, x->keep) < 0)
 		return -1;
-	a = arena_new();
-	rc = user_get(d, a, by->tenant_id, id, &u);
-	if (rc == 0)
-		rc = write_password(d, by, &u, hash, false, keep);
-	arena_free(a);
-	return finish(d, rc);
+	return audit_json(c->d, &by, x->flag ? "user.password_reset" : "user.password", u->id,
+			  json_pack("{s:b}", "must_change", u->must_change), json_pack("{s:b}", "must_change", x->flag));
+}
+
+static int reset_verb(struct ctx *c, void *args)
+{
+	struct change *x = args;
+	struct user u;
+	int rc = user_load_managed(c, x->id, &u);
+
+	if (rc)
+		return rc;
+	if (is_self(c->who, &u))
+		return ctx_invalid(c, NULL, "self", "请在“我的账号”中修改自己的密码");
+	return write_password(c, &u, x);
+}
+
+int user_reset_password(struct ctx *c, int64_t id, const char *hash)
+{
+	struct change x = { .id = id, .flag = true, .hash = hash };
+
+	return action_run(c, reset_verb, &x);
+}
+
+static int password_verb(struct ctx *c, void *args)
+{
+	struct change *x = args;
+	struct user u;
+	int rc = user_get(c->d, c->a, c->who->tenant_id, x->id, &u);
+
+	if (rc)
+		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个用户");
+	if (!is_self(c->who, &u) && !(c->who->via == VIA_CLI && c->who->user_id == 0))
+		return ctx_deny(c, "account.password", "user", x->id);
+	return write_password(c, &u, x);
+}
+
+int user_set_password(struct ctx *c, int64_t id, const char *hash, const char *keep)
+{
+	struct change x = { .id = id, .hash = hash, .keep = keep };
+
+	return action_run(c, password_verb, &x);
 }
 
 int user_units(db *d, arena *a, int64_t tenant_id, int64_t only_unit, struct named **out, int *n)

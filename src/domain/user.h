@@ -1,13 +1,10 @@
 /* user.h - user accounts: logins, roles, the person and unit a user is
  * linked to, disabling, passwords.
  *
- * Every change runs in one write transaction that reads the account,
- * checks who may change it (user_may_manage) and the rules that protect
- * one's own account, writes, and records its audit entry; a refusal
- * changes nothing. Password hashes are computed by the caller (pw_hash(),
- * slow) before the transaction, so no write lock is held while hashing.
- * Results are allocated on the caller's arena. Return values: 0 done, -1
- * store error (db_errmsg), or one of the USER_E* codes below. */
+ * Password hashes are computed by the caller (pw_hash(), slow) before the
+ * change, so no write lock is held while hashing. Results are allocated on
+ * the caller's arena. The reads return 0 done, -1 store error (db_errmsg),
+ * or one of the USER_E* codes below; the changes are verbs (below). */
 #ifndef JB_USER_H
 #define JB_USER_H
 
@@ -15,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/action.h"
 #include "domain/audit.h"
 #include "domain/perm.h"
 #include "store/db.h"
@@ -32,13 +30,8 @@
 
 enum {
 	USER_ENOTFOUND = 1,   /* no such user in the tenant */
-	USER_EEXISTS,         /* the login is taken */
 	USER_EPERSON,         /* no such person in the tenant */
 	USER_EUNIT,           /* no such unit, or the person is not in it */
-	USER_EDENIED,         /* who may not do this to that account */
-	USER_ESELF,           /* not to one's own account: disable it, drop one's
-			       * own admin role, reset one's own password */
-	USER_ENOROLE,         /* an account holds at least one role */
 };
 
 struct user {
@@ -75,13 +68,6 @@ bool user_may_manage(const struct principal *who, const struct user *u);
  * role.grant.<role> for each role over that unit)? */
 bool user_may_create(const struct principal *who, unsigned roles, int64_t unit_id);
 
-/* Create a user (login already folded and checked) with roles (at least
- * one) and links (checked here), its password hash, and whether that
- * password must be changed at the first log-in. *id is the new user's id. */
-int user_create(db *d, const struct principal *who, const struct actor *by, const char *login,
-		unsigned roles, int64_t person_id, int64_t unit_id, const char *hash, bool must_change,
-		int64_t *id) __attribute__((warn_unused_result));
-
 int user_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct user *out)
 	__attribute__((warn_unused_result));
 int user_by_login(db *d, arena *a, int64_t tenant_id, const char *login, struct user *out)
@@ -91,26 +77,51 @@ int user_by_login(db *d, arena *a, int64_t tenant_id, const char *login, struct 
 int user_list(db *d, arena *a, int64_t tenant_id, int64_t unit_id, int64_t page, struct user **out,
 	      int *n, int64_t *total) __attribute__((warn_unused_result));
 
-/* Changes to another's account (or one's own, where the rules allow),
- * each checked with user_may_manage() in its transaction. Disabling ends
- * every session and revokes every API token of the user. A role change
- * also needs the right to grant the new roles; moving a user to another
- * unit needs user_may_manage() over the user in that unit. */
-int user_set_disabled(db *d, const struct principal *who, const struct actor *by, int64_t id,
-		      bool disabled) __attribute__((warn_unused_result));
-int user_set_roles(db *d, const struct principal *who, const struct actor *by, int64_t id,
-		   unsigned roles) __attribute__((warn_unused_result));
-int user_set_link(db *d, const struct principal *who, const struct actor *by, int64_t id,
-		  int64_t person_id, int64_t unit_id) __attribute__((warn_unused_result));
-/* Give another user a new initial password (its hash): it must be changed
- * at the next log-in; every session and API token of the user ends. */
-int user_reset_password(db *d, const struct principal *who, const struct actor *by, int64_t id,
-			const char *hash) __attribute__((warn_unused_result));
-/* One's own new password (the account page, or the command line): stores
- * the hash, revokes the user's API tokens and ends its sessions except the
- * one whose token hash is keep (NULL: all of them). The caller has proved
- * who the user is (the current password). */
-int user_set_password(db *d, const struct actor *by, int64_t id, const char *hash, const char *keep)
+/* The changes below are verbs (domain/action.h): each runs in one write
+ * transaction that reads the account, checks that c->who may change it
+ * (user_may_manage) and the rules that spare one's own account, writes, and
+ * records its audit entry; on failure nothing changes and c holds the
+ * reason (zh-CN, with the field). They return an enum jb_rc. */
+
+/* A new account: login (folded and checked), roles (at least one), the
+ * person and unit it is linked to (checked here; a person's unit when no
+ * unit is given), its password hash and whether that password must be
+ * changed at the first log-in. id is set to the new account's. */
+struct user_new {
+	const char *login;
+	unsigned roles;
+	int64_t person_id, unit_id;
+	const char *hash;
+	bool must_change;
+	int64_t id;
+};
+int user_create(struct ctx *c, struct user_new *n) __attribute__((warn_unused_result));
+/* The checks of user_create() alone (reads only; settles n->unit_id), for
+ * refusing before the slow hash: JB_OK or the reason in c. */
+int user_create_allowed(struct ctx *c, struct user_new *n) __attribute__((warn_unused_result));
+/* Account id if c->who may manage it (user_may_manage): JB_OK with *u, or
+ * the reason in c (JB_ENOTFOUND, JB_EDENIED, store error -1). Reads only;
+ * the changes call it inside their transaction. */
+int user_load_managed(struct ctx *c, int64_t id, struct user *u) __attribute__((warn_unused_result));
+
+/* Disabling ends every session and revokes every API token of the user;
+ * enabling brings none back. Not one's own account. */
+int user_set_disabled(struct ctx *c, int64_t id, bool disabled) __attribute__((warn_unused_result));
+/* Needs the right to grant the new roles too; at least one role; an admin
+ * keeps its own admin role. */
+int user_set_roles(struct ctx *c, int64_t id, unsigned roles) __attribute__((warn_unused_result));
+/* Moving a user to another unit needs user_may_manage() over the user in
+ * that unit. */
+int user_set_link(struct ctx *c, int64_t id, int64_t person_id, int64_t unit_id)
+	__attribute__((warn_unused_result));
+/* Another user's new initial password (its hash): to be changed at the
+ * next log-in; every session and API token of the user ends. */
+int user_reset_password(struct ctx *c, int64_t id, const char *hash) __attribute__((warn_unused_result));
+/* One's own new password (or any user's from the command line): the
+ * caller has proved who the user is (the current password). Revokes the
+ * user's API tokens and ends its sessions except the one whose token hash
+ * is keep (NULL: all of them). */
+int user_set_password(struct ctx *c, int64_t id, const char *hash, const char *keep)
 	__attribute__((warn_unused_result));
 
 /* Stored hash and state of a login, for logging in. 0, 1 no such login, -1. */

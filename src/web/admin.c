@@ -76,52 +76,6 @@ static int roles_or_respond(struct req *r, unsigned *roles)
 	return 0;
 }
 
-/* Answer an account change that did not happen: a USER_E* code or -1.
- * A refusal is audited as action on user id; self says why one's own
- * account is spared (USER_ESELF). */
-static void user_error(struct req *r, int rc, int64_t id, const char *self)
-{
-	switch (rc) {
-	case USER_EDENIED:
-		deny(r, "user.manage", "user", id, "permission");
-		reply_error(r, 403, "forbidden", "您没有权限执行此操作", NULL);
-		break;
-	case USER_ESELF:
-		reply_error(r, 400, "self", self, NULL);
-		break;
-	case USER_ENOROLE:
-		reply_error(r, 400, "no_role", "请至少选择一个角色；要停止某人使用系统，请停用其账号", "role");
-		break;
-	case USER_EEXISTS:
-		reply_error(r, 409, "login_taken", "这个登录名已被使用", "login");
-		break;
-	case USER_EPERSON:
-		reply_error(r, 400, "bad_person", "没有这个人员", "person");
-		break;
-	case USER_EUNIT:
-		reply_error(r, 400, "bad_unit", "没有这个单位，或该人员不属于这个单位", "unit");
-		break;
-	case USER_ENOTFOUND:
-		reply_error(r, 404, "not_found", "没有这个用户", NULL);
-		break;
-	default:
-		web_store_error(r);
-	}
-}
-
-/* The user of route parameter 0 if who may manage it (user_may_manage),
- * else answer and return -1. Checked again inside the change. */
-static int managed_or_respond(struct req *r, struct user *u)
-{
-	if (user_or_respond(r, u) < 0)
-		return -1;
-	if (!user_may_manage(r->who, u)) {
-		user_error(r, USER_EDENIED, u->id, NULL);
-		return -1;
-	}
-	return 0;
-}
-
 /* A user's page or JSON after a change. */
 static void changed(struct req *r, int64_t id)
 {
@@ -430,61 +384,82 @@ void page_user(struct req *r)
 
 /* ---- changes ---- */
 
+/* Hash a new random initial password into pw and hash; false (answered
+ * 503) when the hashing capacity is exhausted. */
+static bool initial_password_or_respond(struct req *r, char pw[INITIAL_PW_CHARS + 1], char hash[PW_HASH_MAX])
+{
+	pw_random(pw, INITIAL_PW_CHARS + 1);
+	if (pw_hash(pw, hash) == PW_OK)
+		return true;
+	req_header(r, "Retry-After", "5");
+	reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+	return false;
+}
+
 void act_user_create(struct req *r)
 {
-	struct actor by = req_actor(r);
 	const char *login, *why;
 	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
-	int64_t person, unit, id;
-	unsigned roles;
+	struct user_new n = { .must_change = true, .hash = hash };
 	struct user u;
+	struct ctx c;
 	int rc;
 
 	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &login) < 0 ||
-	    roles_or_respond(r, &roles) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
-	    id_field_or_respond(r, "unit", "单位", &unit) < 0)
+	    roles_or_respond(r, &n.roles) < 0 || id_field_or_respond(r, "person", "人员", &n.person_id) < 0 ||
+	    id_field_or_respond(r, "unit", "单位", &n.unit_id) < 0)
 		return;
 	if ((why = user_login_problem(login))) {
 		reply_error(r, 400, "bad_login", why, "login");
 		return;
 	}
+	n.login = user_fold_login(r->a, login);
+	web_ctx(r, &c);
 	/* Refuse before the slow hash what the change itself would refuse. */
-	rc = user_resolve_link(r->db, r->tenant_id, person, &unit);
-	if (rc == 0 && !roles)
-		rc = USER_ENOROLE;
-	if (rc == 0 && !user_may_create(r->who, roles, unit))
-		rc = USER_EDENIED;
-	if (rc) {
-		user_error(r, rc, 0, NULL);
+	if ((rc = user_create_allowed(&c, &n)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
-	pw_random(pw, sizeof(pw));
-	if (pw_hash(pw, hash) != PW_OK) {
-		req_header(r, "Retry-After", "5");
-		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+	if (!initial_password_or_respond(r, pw, hash))
+		return;
+	if ((rc = user_create(&c, &n)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
-	rc = user_create(r->db, r->who, &by, user_fold_login(r->a, login), roles, person, unit, hash, true, &id);
-	if (rc == 0)
-		rc = user_get(r->db, r->a, r->tenant_id, id, &u) == 0 ? 0 : -1;
-	if (rc) {
-		user_error(r, rc, 0, NULL);
+	if (user_get(r->db, r->a, r->tenant_id, n.id, &u) != 0) {
+		web_store_error(r);
 		return;
 	}
 	show_initial(r, 201, &u, pw, "用户已创建");
 }
 
-static void set_disabled(struct req *r, bool disabled)
+/* The account of route parameter 0 if who may manage it, into *u and a
+ * fresh context *c; else answer and return -1. */
+static int managed_or_respond(struct req *r, struct ctx *c, struct user *u)
 {
-	struct actor by = req_actor(r);
-	struct user u;
+	int64_t id;
 	int rc;
 
-	if (managed_or_respond(r, &u) < 0)
+	if (id_param_or_respond(r, 0, &id) < 0)
+		return -1;
+	web_ctx(r, c);
+	if ((rc = user_load_managed(c, id, u)) != JB_OK) {
+		outcome_error(r, c, rc < 0 ? JB_ESTORE : rc);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_disabled(struct req *r, bool disabled)
+{
+	struct user u;
+	struct ctx c;
+	int rc;
+
+	if (managed_or_respond(r, &c, &u) < 0)
 		return;
-	rc = user_set_disabled(r->db, r->who, &by, u.id, disabled);
-	if (rc) {
-		user_error(r, rc, u.id, "不能停用自己的账号");
+	if ((rc = user_set_disabled(&c, u.id, disabled)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
 	changed(r, u.id);
@@ -502,16 +477,15 @@ void act_user_enable(struct req *r)
 
 void act_user_roles(struct req *r)
 {
-	struct actor by = req_actor(r);
 	unsigned roles;
 	struct user u;
+	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &u) < 0 || roles_or_respond(r, &roles) < 0)
+	if (managed_or_respond(r, &c, &u) < 0 || roles_or_respond(r, &roles) < 0)
 		return;
-	rc = user_set_roles(r->db, r->who, &by, u.id, roles);
-	if (rc) {
-		user_error(r, rc, u.id, "不能取消自己的管理员角色");
+	if ((rc = user_set_roles(&c, u.id, roles)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
 	changed(r, u.id);
@@ -519,17 +493,16 @@ void act_user_roles(struct req *r)
 
 void act_user_link(struct req *r)
 {
-	struct actor by = req_actor(r);
 	int64_t person, unit;
 	struct user u;
+	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &u) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
+	if (managed_or_respond(r, &c, &u) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
 	    id_field_or_respond(r, "unit", "单位", &unit) < 0)
 		return;
-	rc = user_set_link(r->db, r->who, &by, u.id, person, unit);
-	if (rc) {
-		user_error(r, rc, u.id, NULL);
+	if ((rc = user_set_link(&c, u.id, person, unit)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
 	changed(r, u.id);
@@ -537,28 +510,21 @@ void act_user_link(struct req *r)
 
 void act_user_reset(struct req *r)
 {
-	struct actor by = req_actor(r);
 	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
 	struct user u;
+	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &u) < 0)
+	if (managed_or_respond(r, &c, &u) < 0)
 		return;
-	if (u.id == r->who->user_id) {
-		user_error(r, USER_ESELF, u.id, "请在“我的账号”中修改自己的密码");
+	if (!initial_password_or_respond(r, pw, hash))
 		return;
-	}
-	pw_random(pw, sizeof(pw));
-	if (pw_hash(pw, hash) != PW_OK) {
-		req_header(r, "Retry-After", "5");
-		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+	if ((rc = user_reset_password(&c, u.id, hash)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
-	rc = user_reset_password(r->db, r->who, &by, u.id, hash);
-	if (rc == 0)
-		rc = user_get(r->db, r->a, r->tenant_id, u.id, &u) == 0 ? 0 : -1;
-	if (rc) {
-		user_error(r, rc, u.id, "请在“我的账号”中修改自己的密码");
+	if (user_get(r->db, r->a, r->tenant_id, u.id, &u) != 0) {
+		web_store_error(r);
 		return;
 	}
 	show_initial(r, 200, &u, pw, "密码已重置");

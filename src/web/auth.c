@@ -319,6 +319,7 @@ void act_password(struct req *r)
 	struct actor by = req_actor(r);
 	const char *cur, *pw, *pw2 = req_form(r, "new_password2"), *why;
 	char hash[PW_HASH_MAX], keep[TOKEN_HASH_HEX + 1];
+	struct ctx c;
 	int64_t wait_s;
 	int rc;
 
@@ -366,9 +367,10 @@ void act_password(struct req *r)
 	}
 	if (r->session_token)
 		token_hash(r->session_token, keep);
-	rc = user_set_password(r->db, &by, who->user_id, hash, r->session_token ? keep : NULL);
-	if (rc != 0) {
-		web_store_error(r);
+	web_ctx(r, &c);
+	rc = user_set_password(&c, who->user_id, hash, r->session_token ? keep : NULL);
+	if (rc != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
 	if (r->is_api) {

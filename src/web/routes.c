@@ -86,6 +86,29 @@ void deny(struct req *r, const char *action, const char *object_type, int64_t ob
 		     reason, req_client_addr(r));
 }
 
+void web_ctx(struct req *r, struct ctx *c)
+{
+	ctx_init(c, r->db, r->a, r->who, req_client_addr(r));
+}
+
+void outcome_error(struct req *r, struct ctx *c, int rc)
+{
+	static const int status[] = { [JB_EINVALID] = 400, [JB_EDENIED] = 403, [JB_ENOTFOUND] = 404,
+				      [JB_ECONFLICT] = 409, [JB_EBUSY] = 503 };
+	const struct field_error *e = c->nerrs ? &c->errs[0] : NULL;
+
+	if (rc == JB_ESTORE || rc <= JB_OK || rc > JB_EBUSY) {
+		web_store_error(r);
+		return;
+	}
+	if (rc == JB_EDENIED)
+		ctx_log_denial(c);
+	if (rc == JB_EBUSY)
+		req_header(r, "Retry-After", "5");
+	reply_error(r, status[rc], e && e->code ? e->code : rc == JB_EDENIED ? "forbidden" : "error",
+		    ctx_message(c, rc), e ? e->field : NULL);
+}
+
 bool perm_or_respond(struct req *r, const char *action, const char *object_type, int64_t object_id,
 		     const struct perm_target *t)
 {

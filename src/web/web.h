@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "domain/action.h"
 #include "domain/audit.h"
 #include "domain/perm.h"
 #include "domain/problem.h"
@@ -52,6 +53,11 @@ struct actor req_actor(struct req *r);
 /* perm_check(); on "no": audit the refusal, answer 403, return false. */
 bool perm_or_respond(struct req *r, const char *action, const char *object_type, int64_t object_id,
 		     const struct perm_target *t);
+/* A context for a verb run by the request's principal (domain/action.h). */
+void web_ctx(struct req *r, struct ctx *c);
+/* Answer a verb that did not succeed (rc != JB_OK): 400 invalid, 403
+ * denied (audited once), 404, 409, 503 busy with Retry-After, 500 store. */
+void outcome_error(struct req *r, struct ctx *c, int rc);
 /* Audit a refused action (reason: "permission", "csrf", "origin" ...). */
 void deny(struct req *r, const char *action, const char *object_type, int64_t object_id, const char *reason);
 

@@ -322,15 +322,18 @@ static int store_teardown(void **state)
 
 static int64_t add_user(struct fx *f, int64_t tenant, const char *login, const char *pw, unsigned roles)
 {
-	struct actor by = { tenant, "cli", "" };
 	struct principal cli = perm_cli(tenant);
 	char hash[PW_HASH_MAX];
-	int64_t id;
+	struct user_new n = { .login = login, .roles = roles, .hash = hash };
+	arena *a = arena_new();
+	struct ctx c;
 
 	assert_int_equal(crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_MIN,
 					   crypto_pwhash_MEMLIMIT_MIN), 0);
-	assert_int_equal(user_create(f->d, &cli, &by, login, roles, 0, 0, hash, false, &id), 0);
-	return id;
+	ctx_init(&c, f->d, a, &cli, "");
+	assert_int_equal(user_create(&c, &n), JB_OK);
+	arena_free(a);
+	return n.id;
 }
 
 static int64_t count(struct fx *f, const char *sql)
