@@ -14,5 +14,26 @@ if grep -rnE "'($states)'" src --include='*.c' --include='*.h' |
 	failed=1
 fi
 
+# Layers (README, Architecture): handlers -> domain -> store -> util. A
+# lower layer never includes a higher one, and handlers (web, api, http,
+# cli) hold no SQL: they call the domain.
+layer_check() { # dir allowed-include-dirs...
+	dir=$1; shift
+	allowed=$(printf '%s|' "$@")
+	if grep -nE '#include "[a-z]+/' src/$dir/*.[ch] | grep -vE "#include \"(${allowed%|})/"; then
+		echo "lint: src/$dir includes a layer above it" >&2
+		failed=1
+	fi
+}
+layer_check util util
+layer_check store store util
+layer_check domain domain store util
+layer_check http http store util
+layer_check cli cli domain store util
+if grep -nE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' src/web/*.c src/api/*.c src/http/*.c src/cli/*.c; then
+	echo "lint: SQL in a handler (move it into src/domain)" >&2
+	failed=1
+fi
+
 [ $failed = 0 ] && echo "lint: ok"
 exit $failed

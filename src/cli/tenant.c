@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/audit.h"
+#include "domain/action.h"
+#include "domain/perm.h"
 #include "domain/tenant.h"
 
 static const char usage_text[] =
@@ -47,89 +48,42 @@ static char *host_name(char *h)
 
 static int list(db *d)
 {
-	db_stmt *st = db_prepare(d, "SELECT t.id, t.slug, t.name, coalesce(h.host, '') FROM tenant t"
-				    " LEFT JOIN tenant_domain h ON h.tenant_id = t.id ORDER BY t.id, h.host");
-	int rc;
+	struct tenant_row *t;
+	arena *a = arena_new();
+	int n, rc = tenant_list(d, a, &t, &n);
 
-	if (!st) {
+	if (rc < 0)
 		fprintf(stderr, "jiebang: tenant: %s\n", db_errmsg(d));
-		return 1;
-	}
-	printf("id\tslug\tname\thost\n");
-	while ((rc = db_step(st)) == DB_ROW)
-		printf("%lld\t%s\t%s\t%s\n", (long long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-		       db_col_text(st, 3));
-	db_done(st);
-	return rc == DB_ERROR ? 1 : 0;
+	else
+		printf("id\tslug\tname\thost\n");
+	for (int i = 0; rc == 0 && i < n; i++)
+		printf("%lld\t%s\t%s\t%s\n", (long long)t[i].id, t[i].slug, t[i].name, t[i].host);
+	arena_free(a);
+	return rc < 0 ? 1 : 0;
 }
 
 /* Add (slug given) or remove a host, with its audit entry. */
 static int change(db *d, const char *slug, const char *host)
 {
+	struct principal cli = perm_cli(0);
 	arena *a = arena_new();
-	int64_t id = 0;
-	const char *name;
-	db_stmt *st;
-	int rc = 0;
+	struct ctx c;
+	int rc;
 
-	if (db_begin(d, DB_WRITE) < 0)
-		goto fail;
-	if (slug) {
-		rc = tenant_find(d, a, slug, &id, &name);
-		if (rc < 0)
-			goto fail;
-		if (rc > 0) {
-			fprintf(stderr, "jiebang: tenant: no tenant '%s'\n", slug);
-			goto refused;
-		}
-		rc = tenant_add_domain(d, id, host);
-		if (rc < 0)
-			goto fail;
-		if (rc > 0) {
-			fprintf(stderr, "jiebang: tenant: host '%s' already serves a tenant\n", host);
-			goto refused;
-		}
-	} else {
-		st = db_prepare(d, "SELECT tenant_id FROM tenant_domain WHERE host = $1");
-		if (!st)
-			goto fail;
-		db_bind_text(st, 1, host);
-		rc = db_step(st);
-		id = rc == DB_ROW ? db_col_int(st, 0) : 0;
-		db_done(st);
-		if (rc == DB_ERROR)
-			goto fail;
-		if (!id) {
-			fprintf(stderr, "jiebang: tenant: no tenant is served at '%s'\n", host);
-			goto refused;
-		}
-		st = db_prepare(d, "DELETE FROM tenant_domain WHERE host = $1");
-		if (!st)
-			goto fail;
-		db_bind_text(st, 1, host);
-		rc = db_step(st);
-		db_done(st);
-		if (rc != DB_DONE)
-			goto fail;
-	}
-	{
-		char *json = arena_printf(a, "{\"host\":\"%s\"}", host); /* host is [a-z0-9.-] only */
-		if (audit_record(d, id, "cli", slug ? "tenant.domain_add" : "tenant.domain_remove", "tenant", id,
-				 slug ? NULL : json, slug ? json : NULL, "") < 0 || db_commit(d) < 0)
-			goto fail;
-	}
-	printf(slug ? "tenant %s is served at %s\n" : "%s%s is no longer served\n", slug ? slug : "", host);
+	ctx_init(&c, d, a, &cli, "");
+	rc = slug ? tenant_domain_add(&c, slug, host) : tenant_domain_remove(&c, host);
+	if (rc == JB_ENOTFOUND && slug)
+		fprintf(stderr, "jiebang: tenant: no tenant '%s'\n", slug);
+	else if (rc == JB_ENOTFOUND)
+		fprintf(stderr, "jiebang: tenant: no tenant is served at '%s'\n", host);
+	else if (rc == JB_ECONFLICT)
+		fprintf(stderr, "jiebang: tenant: host '%s' already serves a tenant\n", host);
+	else if (rc != JB_OK)
+		fprintf(stderr, "jiebang: tenant: %s\n", db_errmsg(d));
+	else
+		printf(slug ? "tenant %s is served at %s\n" : "%s%s is no longer served\n", slug ? slug : "", host);
 	arena_free(a);
-	return 0;
-fail:
-	fprintf(stderr, "jiebang: tenant: %s\n", db_errmsg(d));
-	db_rollback(d);
-	arena_free(a);
-	return 1;
-refused:
-	db_rollback(d);
-	arena_free(a);
-	return 1;
+	return rc == JB_OK ? 0 : 1;
 }
 
 int cli_tenant(int argc, char **argv)

@@ -371,7 +371,7 @@ int cli_init_tenant(db *d, const char *slug, const char *name, const char *where
 		arena_free(a);
 		return 0;
 	}
-	rc = db_scalar(d, "SELECT count(*) FROM tenant", &any, 0);
+	rc = tenant_count(d, &any);
 	if (rc == 0 && db_begin(d, DB_WRITE) == 0) {
 		rc = tenant_create(d, slug, name, &id);
 		if (rc == 0 && db_commit(d) < 0)

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/action.h"
+#include "domain/audit.h"
+
 int tenant_find(db *d, arena *a, const char *slug, int64_t *id, const char **name)
 {
 	db_stmt *st = db_prepare(d, "SELECT id, name FROM tenant WHERE ($1 = '' OR slug = $1) ORDER BY id LIMIT 1");
@@ -89,26 +92,118 @@ int tenant_create(db *d, const char *slug, const char *name, int64_t *id)
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int tenant_add_domain(db *d, int64_t id, const char *host)
+int tenant_count(db *d, int64_t *n)
 {
-	db_stmt *st = db_prepare(d, "SELECT count(*) FROM tenant_domain WHERE host = $1");
-	int64_t taken;
-	int rc;
+	return db_scalar(d, "SELECT count(*) FROM tenant", n, 0) == 0 ? 0 : -1;
+}
 
+int tenant_list(db *d, arena *a, struct tenant_row **out, int *n)
+{
+	db_stmt *st = db_prepare(d, "SELECT t.id, t.slug, t.name, coalesce(h.host, '') FROM tenant t"
+				    " LEFT JOIN tenant_domain h ON h.tenant_id = t.id ORDER BY t.id, h.host");
+	int rc, cap = 0;
+
+	*out = NULL;
+	*n = 0;
 	if (!st)
 		return -1;
-	db_bind_text(st, 1, host);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct tenant_row *grown = arena_alloc(a, (size_t)cap * sizeof(*grown));
+			if (*n)
+				memcpy(grown, *out, (size_t)*n * sizeof(*grown));
+			*out = grown;
+		}
+		(*out)[(*n)++] = (struct tenant_row){ db_col_int(st, 0), arena_strdup(a, db_col_text(st, 1)),
+						      arena_strdup(a, db_col_text(st, 2)),
+						      arena_strdup(a, db_col_text(st, 3)) };
+	}
+	db_done(st);
+	return rc == DB_ERROR ? -1 : 0;
+}
+
+struct domain_change {
+	const char *slug, *host;
+};
+
+static bool is_cli(const struct ctx *c)
+{
+	return c->who->via == VIA_CLI && c->who->user_id == 0;
+}
+
+/* The audit entry of a domain change of tenant id. */
+static int audit_domain(struct ctx *c, int64_t id, bool add, const char *host)
+{
+	char *json = arena_printf(c->a, "{\"host\":\"%s\"}", host); /* host is [a-z0-9.-] only */
+
+	return audit_record(c->d, id, "cli", add ? "tenant.domain_add" : "tenant.domain_remove", "tenant", id,
+			    add ? NULL : json, add ? json : NULL, "");
+}
+
+static int add_verb(struct ctx *c, void *args)
+{
+	struct domain_change *x = args;
+	const char *name;
+	int64_t id, taken;
+	db_stmt *st;
+	int rc;
+
+	if (!is_cli(c))
+		return ctx_deny(c, "tenant.domain_add", "tenant", 0);
+	rc = tenant_find(c->d, c->a, x->slug, &id, &name);
+	if (rc)
+		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, "slug", "no_tenant", "没有这个租户");
+	st = db_prepare(c->d, "SELECT count(*) FROM tenant_domain WHERE host = $1");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, x->host);
 	rc = db_step(st);
 	taken = rc == DB_ROW ? db_col_int(st, 0) : -1;
 	db_done(st);
 	if (taken)
-		return taken < 0 ? -1 : 1;
-	st = db_prepare(d, "INSERT INTO tenant_domain (host, tenant_id) VALUES ($1, $2)");
+		return taken < 0 ? -1 : ctx_fail(c, JB_ECONFLICT, "host", "host_taken", "该域名已用于一个租户");
+	st = db_prepare(c->d, "INSERT INTO tenant_domain (host, tenant_id) VALUES ($1, $2)");
 	if (!st)
 		return -1;
-	db_bind_text(st, 1, host);
+	db_bind_text(st, 1, x->host);
 	db_bind_int(st, 2, id);
 	rc = db_step(st);
 	db_done(st);
-	return rc == DB_DONE ? 0 : -1;
+	return rc == DB_DONE ? audit_domain(c, id, true, x->host) : -1;
+}
+
+static int remove_verb(struct ctx *c, void *args)
+{
+	struct domain_change *x = args;
+	int64_t id = 0;
+	db_stmt *st;
+	int rc;
+
+	if (!is_cli(c))
+		return ctx_deny(c, "tenant.domain_remove", "tenant", 0);
+	rc = db_scalar_text(c->d, "SELECT tenant_id FROM tenant_domain WHERE host = $1", x->host, &id);
+	if (rc)
+		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, "host", "no_host", "没有租户使用这个域名");
+	st = db_prepare(c->d, "DELETE FROM tenant_domain WHERE host = $1");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, x->host);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? audit_domain(c, id, false, x->host) : -1;
+}
+
+int tenant_domain_add(struct ctx *c, const char *slug, const char *host)
+{
+	struct domain_change x = { slug, host };
+
+	return action_run(c, add_verb, &x);
+}
+
+int tenant_domain_remove(struct ctx *c, const char *host)
+{
+	struct domain_change x = { NULL, host };
+
+	return action_run(c, remove_verb, &x);
 }

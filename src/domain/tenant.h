@@ -31,7 +31,23 @@ const char *tenant_slug_problem(const char *slug);
 /* Create a tenant with the next free id; *id is it. 0, 1 slug taken, -1. */
 int tenant_create(db *d, const char *slug, const char *name, int64_t *id)
 	__attribute__((warn_unused_result));
-/* Serve tenant id at host (lowercase, without port). 0, 1 host taken, -1. */
-int tenant_add_domain(db *d, int64_t id, const char *host) __attribute__((warn_unused_result));
+/* How many tenants there are: 0, or -1 on error. */
+int tenant_count(db *d, int64_t *n) __attribute__((warn_unused_result));
+
+/* The tenants, each with one of its host names ("" when none): a row per
+ * (tenant, host), by tenant id and host. 0 or -1. */
+struct tenant_row {
+	int64_t id;
+	const char *slug, *name, *host;
+};
+int tenant_list(db *d, arena *a, struct tenant_row **out, int *n) __attribute__((warn_unused_result));
+
+/* Verbs of the command line only (c->who from perm_cli()): serve the
+ * tenant slug at host (lowercase, without port), or stop serving host,
+ * with the audit entry in the tenant's log. enum jb_rc: JB_ENOTFOUND for
+ * an unknown slug or host, JB_ECONFLICT when host serves a tenant. */
+struct ctx;
+int tenant_domain_add(struct ctx *c, const char *slug, const char *host) __attribute__((warn_unused_result));
+int tenant_domain_remove(struct ctx *c, const char *host) __attribute__((warn_unused_result));
 
 #endif

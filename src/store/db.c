@@ -112,6 +112,28 @@ int db_scalar(db *d, const char *sql, int64_t *out, int n, ...)
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
+int db_ping(db *d)
+{
+	int64_t one;
+
+	return db_scalar(d, "SELECT 1", &one, 0) == 0 ? 0 : -1;
+}
+
+int db_scalar_text(db *d, const char *sql, const char *arg, int64_t *out)
+{
+	db_stmt *st = db_prepare(d, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, arg);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = db_col_int(st, 0);
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
 int64_t db_next_id(db *d, int64_t tenant_id, const char *table)
 {
 	db_stmt *st = db_prepare(d,

@@ -88,6 +88,10 @@ bool db_in_txn(const db *d);
 /* Convenience: run sql bound with up to n int64 arguments and return the
  * first column of the first row in *out; 0 found, 1 no row, -1 error. */
 int db_scalar(db *d, const char *sql, int64_t *out, int n, ...);
+/* 0 when the store answers a query, else -1. */
+int db_ping(db *d);
+/* The same with one text argument ($1). */
+int db_scalar_text(db *d, const char *sql, const char *arg, int64_t *out);
 
 /* Next id for table in tenant (ids are per tenant, from 1), inside the
  * caller's write transaction. Returns -1 on error. */

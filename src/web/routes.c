@@ -439,9 +439,7 @@ int board_filter_or_respond(struct req *r, struct problem_filter *f)
 
 void api_healthz(struct req *r)
 {
-	int64_t one;
-
-	if (db_scalar(r->db, "SELECT 1", &one, 0) != 0) {
+	if (db_ping(r->db) < 0) {
 		reply_error(r, 503, "unavailable", "数据库无法访问", NULL);
 		return;
 	}
