@@ -73,6 +73,7 @@ struct req {
 	size_t sent;
 	struct kv headers[REQ_MAX_HEADERS];
 	int nheaders;
+	const char *header_lost; /* a header that could not be added: reply() answers 500 */
 	bool replied;
 
 	/* Set while reading the request. */
@@ -90,7 +91,9 @@ const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 /* Request header by name (case-insensitive), or NULL. */
 const char *req_header_in(struct req *r, const char *name);
-/* Response header for the next reply (name and value must outlive r). */
+/* Response header for the next reply (name and value must outlive r).
+ * One that cannot be sent (CR/LF in it, or more than REQ_MAX_HEADERS)
+ * turns the reply into a logged 500, never a silent loss. */
 void req_header(struct req *r, const char *name, const char *value);
 /* The client's address; behind a trusted proxy (server_config.trust_proxy)
  * the last address in X-Forwarded-For. */

@@ -15,11 +15,68 @@
 
 #define NEXT_MAX 512
 
-/* A "next" target after logging in: a local path only (no "//host"). */
-static const char *safe_next(const char *next)
+/* The bytes a local redirect target may hold as sent: RFC 3986 path,
+ * query and fragment characters and '%'. No control character, space,
+ * backslash, quote or angle bracket: browsers drop TAB/CR/LF and read
+ * "\\" as "/", which turns "/\t/host" or "/\\host" into "//host". */
+static bool next_char(unsigned char c)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > NEXT_MAX ||
-	    !strncmp(next, "/logout", 7) || !strncmp(next, "/login", 6))
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("-._~!$&'()*+,;=:@/?#%", c));
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* s as a browser might read it after one more percent-decoding, on a;
+ * NULL when an escape is malformed. */
+static const char *next_decoded(arena *a, const char *s)
+{
+	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
+
+	for (; *s; s++) {
+		if (*s != '%') {
+			*o++ = *s;
+			continue;
+		}
+		int hi = hex_digit(s[1]), lo = hi < 0 ? -1 : hex_digit(s[2]);
+		if (lo < 0)
+			return NULL;
+		*o++ = (char)(hi << 4 | lo);
+		s += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* One path of this site: a single "/" then a path character, never "//"
+ * anywhere, only allowed bytes (strict), or at least no control byte,
+ * space or backslash (the decoded form, which may hold UTF-8). */
+static bool next_shape_ok(const char *s, bool strict)
+{
+	if (s[0] != '/' || !s[1] || s[1] == '/' || strstr(s, "//"))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (strict ? !next_char(*p) : (*p <= ' ' || *p == 0x7f || *p == '\\'))
+			return false;
+	}
+	return true;
+}
+
+/* A "next" target after logging in, by an allow-list (ASVS 5.1.3): a
+ * local path that stays local as sent and once more decoded, not the
+ * log-in or log-out page itself; anything else is "/". The caller puts
+ * the tenant prefix in front (reply_redirect). */
+static const char *safe_next(arena *a, const char *next)
+{
+	const char *dec;
+
+	if (!next || strlen(next) > NEXT_MAX || !next_shape_ok(next, true))
+		return "/";
+	dec = next_decoded(a, next);
+	if (!dec || !next_shape_ok(dec, false) || !strncmp(dec, "/logout", 7) || !strncmp(dec, "/login", 6))
 		return "/";
 	return next;
 }
@@ -58,7 +115,7 @@ static void login_form(struct req *r, const char *login, const char *next, const
 	buf_html(b, login ? login : "");
 	HTML(b, "\"></label>\n<label>密码<input type=\"password\" name=\"password\" autocomplete=\"current-password\""
 		" required maxlength=\"128\"></label>\n<input type=\"hidden\" name=\"next\" value=\"");
-	buf_html(b, safe_next(next));
+	buf_html(b, safe_next(r->a, next));
 	HTML(b, "\">\n<button type=\"submit\">登录</button>\n</form>\n"
 		"<p class=\"muted\">忘记密码请联系本单位管理员重置。</p>\n");
 }
@@ -90,7 +147,7 @@ void act_login(struct req *r)
 						     "csrf_token", res.csrf));
 			return;
 		}
-		reply_redirect(r, res.who.must_change ? "/account/password" : safe_next(next));
+		reply_redirect(r, res.who.must_change ? "/account/password" : safe_next(r->a, next));
 		return;
 	case LOGIN_BAD:
 		msg = "登录名或密码不正确";
