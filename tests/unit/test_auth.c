@@ -120,6 +120,25 @@ static void password_policy(void **state)
 	assert_false(pw_is_common("a long unusual phrase"));
 }
 
+/* ASVS 2.1.7: the common list is matched in the NFKC case-folded form, so
+ * full-width digits and letters, ligatures and odd cases are caught. */
+static void common_passwords_match_after_nfkc_folding(void **state)
+{
+	char *f = pw_fold("ＡＢＣ１２３ﬁ");
+
+	assert_non_null(f);
+	assert_string_equal(f, "abc123fi");
+	free(f);
+	assert_true(pw_is_common("１２３４５６７８９０１２"));            /* full-width digits */
+	assert_non_null(pw_policy("１２３４５６７８９０１２", "x"));
+	assert_true(pw_is_common("ＰＡＳＳＷＯＲＤ１２３４"));          /* full-width capitals */
+	assert_true(pw_is_common("Ｗｏａｉｎｉ１３１４５２０"));
+	assert_true(pw_is_common("ＪＩＥＢＡＮＧ-ＤＥＭＯ"));           /* the demo password, full width */
+	assert_true(pw_is_common("\xff\xfe not text"));                /* unfoldable: refused */
+	assert_false(pw_is_common("１２３４５６７８９０１２ and more"));
+	assert_null(pw_policy("揭榜挂帅破百题立军令状干", "x"));          /* Chinese text is unaffected */
+}
+
 /* ASVS 2.4.1 / 2.4.2: the production default is argon2id with at least
  * OWASP's minimum cost (m = 19 MiB, t = 2, p = 1). */
 static void production_hashes_are_argon2id_above_owasp_minimum(void **state)
@@ -415,6 +434,7 @@ int main(void)
 		cmocka_unit_test(scopes_limit_unit_admins_and_cadres),
 		cmocka_unit_test(the_permission_table_is_well_formed),
 		cmocka_unit_test(password_policy),
+		cmocka_unit_test(common_passwords_match_after_nfkc_folding),
 		cmocka_unit_test(hashing_concurrency_is_capped),
 		cmocka_unit_test(production_hashes_are_argon2id_above_owasp_minimum),
 		cmocka_unit_test(tokens_are_random_and_hashed),
