@@ -48,10 +48,10 @@ int audit_record(db *d, int64_t tenant_id, const char *actor, const char *action
 
 void audit_denied(db *d, int64_t tenant_id, const char *actor, const char *action,
 		  const char *object_type, int64_t object_id, const char *reason,
-		  const char *client_addr)
+		  const char *login, const char *client_addr)
 {
-	json_t *o = json_pack("{s:s}", "reason", reason);
-	char *detail = json_dumps(o, JSON_COMPACT);
+	json_t *o = json_pack("{s:s, s:s*}", "reason", reason, "login", login);
+	char *detail = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 
 	json_decref(o);
 	if (tenant_id <= 0) {

@@ -43,11 +43,12 @@ int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char
 			 const char *outcome) __attribute__((warn_unused_result));
 /* A refused action, in its own write transaction (call it outside any
  * transaction). reason is a short code: "permission", "csrf", "origin",
- * "login" (not signed in), "throttled".
+ * "login" (not signed in), "throttled", "locked", "frequent"; login (or
+ * NULL) the login name a refused log-in was for.
  * Failures are logged, not returned: a refusal is answered either way. */
 void audit_denied(db *d, int64_t tenant_id, const char *actor, const char *action,
 		  const char *object_type, int64_t object_id, const char *reason,
-		  const char *client_addr);
+		  const char *login, const char *client_addr);
 
 struct audit_filter {
 	const char *actor;        /* "" or NULL: any */

@@ -20,6 +20,7 @@
 struct MHD_Connection;
 struct server;
 struct principal;
+struct app;
 
 struct kv {
 	const char *key;
@@ -104,6 +105,8 @@ bool req_trust_proxy(struct req *r);
 bool req_secure_cookies(struct req *r);
 /* The session cookie's name: "jb_session", or "__Host-jb_session". */
 const char *req_cookie_name(struct req *r);
+/* The handlers' shared state (server_config.app). */
+struct app *req_app(struct req *r);
 
 /* Send r->out with this status and content type. */
 void reply(struct req *r, int status, const char *content_type);

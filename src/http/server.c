@@ -108,6 +108,11 @@ const char *req_cookie_name(struct req *r)
 	return r->srv->cfg->secure_cookies ? "__Host-jb_session" : "jb_session";
 }
 
+struct app *req_app(struct req *r)
+{
+	return r->srv->cfg->app;
+}
+
 void req_header(struct req *r, const char *name, const char *value)
 {
 	if (r->nheaders < REQ_MAX_HEADERS)

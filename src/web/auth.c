@@ -12,6 +12,7 @@
 #include "domain/user.h"
 #include "http/cookie.h"
 #include "util/text.h"
+#include "web/app.h"
 
 #define NEXT_MAX 512
 
@@ -126,16 +127,35 @@ void page_login(struct req *r)
 	page_end(r);
 }
 
+/* The Retry-After header and "<what>，请在 N 分钟后再试" for a refused
+ * password check (what: the failures' wording; too many successes have
+ * their own). */
+static const char *wait_message(struct req *r, int verdict, int64_t wait_s, const char *what)
+{
+	int64_t minutes = (wait_s + 59) / 60;
+
+	req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
+	return arena_printf(r->a, "%s，请在 %lld 分钟后再试", verdict == THROTTLE_FREQUENT ? "登录过于频繁" : what,
+			    (long long)(minutes ? minutes : 1));
+}
+
+static const char *throttle_reason(int verdict)
+{
+	return verdict == THROTTLE_LOCKED ? "locked" : verdict == THROTTLE_FREQUENT ? "frequent" : "throttled";
+}
+
 void act_login(struct req *r)
 {
-	const char *login, *pw, *next = req_form(r, "next");
+	struct login_request in = { .tenant_id = r->tenant_id, .addr = req_client_addr(r),
+				    .old_token = r->session_token, .ok_per_addr = req_app(r)->logins_per_addr };
+	const char *next = req_form(r, "next");
 	struct login_result res;
 	const char *msg;
 
-	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &login) < 0 ||
-	    text_field_or_respond(r, "password", PW_MAX_CHARS, true, "密码", &pw) < 0)
+	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &in.login) < 0 ||
+	    text_field_or_respond(r, "password", PW_MAX_CHARS, true, "密码", &in.password) < 0)
 		return;
-	session_login(r->db, r->a, r->tenant_id, login, pw, req_client_addr(r), r->session_token, &res);
+	session_login(r->db, r->a, &in, &res);
 	switch (res.status) {
 	case LOGIN_OK:
 		req_header(r, "Set-Cookie", cookie_set(r->a, req_cookie_name(r), res.token, req_secure_cookies(r)));
@@ -155,21 +175,19 @@ void act_login(struct req *r)
 			reply_error(r, 401, "bad_credentials", msg, NULL);
 			return;
 		}
-		login_form(r, login, next, msg);
+		login_form(r, in.login, next, msg);
 		page_finish(r, 401);
 		return;
-	case LOGIN_THROTTLED: {
-		int64_t minutes = (res.wait_s + 59) / 60;
-		req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)res.wait_s));
-		msg = arena_printf(r->a, "登录失败次数过多，请在 %lld 分钟后再试", (long long)(minutes ? minutes : 1));
+	case LOGIN_THROTTLED:
+		deny_login(r, user_fold_login(r->a, in.login), throttle_reason(res.throttle));
+		msg = wait_message(r, res.throttle, res.wait_s, "登录失败次数过多");
 		if (r->is_api) {
 			reply_error(r, 429, "throttled", msg, NULL);
 			return;
 		}
-		login_form(r, login, next, msg);
+		login_form(r, in.login, next, msg);
 		page_finish(r, 429);
 		return;
-	}
 	case LOGIN_BUSY:
 		req_header(r, "Retry-After", "5");
 		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
@@ -375,7 +393,7 @@ void act_password(struct req *r)
 	const char *cur, *pw, *pw2 = req_form(r, "new_password2"), *why;
 	char hash[PW_HASH_MAX], keep[TOKEN_HASH_HEX + 1];
 	int64_t wait_s;
-	int rc;
+	int rc, verdict;
 
 	if (!perm_or_respond(r, "account.password", "user", who->user_id, &t))
 		return;
@@ -394,16 +412,15 @@ void act_password(struct req *r)
 		password_error(r, 400, "same_password", "新密码不能与当前密码相同", "new_password");
 		return;
 	}
-	switch (session_reauth(r->db, r->a, &by, who->user_id, cur, "account.password", &wait_s)) {
+	switch (session_reauth(r->db, r->a, &by, who->user_id, cur, "account.password", req_app(r)->logins_per_addr,
+			       &verdict, &wait_s)) {
 	case LOGIN_OK:
 		break;
 	case LOGIN_BAD:
 		password_error(r, 403, "wrong_password", "当前密码不正确", "current_password");
 		return;
 	case LOGIN_THROTTLED:
-		req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
-		password_error(r, 429, "throttled",
-			       arena_printf(r->a, "密码错误次数过多，请在 %lld 分钟后再试", (long long)((wait_s + 59) / 60)), NULL);
+		password_error(r, 429, "throttled", wait_message(r, verdict, wait_s, "密码错误次数过多"), NULL);
 		return;
 	case LOGIN_BUSY:
 		req_header(r, "Retry-After", "5");

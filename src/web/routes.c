@@ -82,7 +82,13 @@ struct actor req_actor(struct req *r)
 void deny(struct req *r, const char *action, const char *object_type, int64_t object_id, const char *reason)
 {
 	audit_denied(r->db, r->tenant_id, actor_name(r), action ? action : "unknown", object_type, object_id,
-		     reason, req_client_addr(r));
+		     reason, NULL, req_client_addr(r));
+}
+
+void deny_login(struct req *r, const char *login, const char *reason)
+{
+	audit_denied(r->db, r->tenant_id, actor_name(r), "session.create", "user", 0, reason, login,
+		     req_client_addr(r));
 }
 
 bool perm_or_respond(struct req *r, const char *action, const char *object_type, int64_t object_id,

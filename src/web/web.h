@@ -54,6 +54,9 @@ bool perm_or_respond(struct req *r, const char *action, const char *object_type,
 		     const struct perm_target *t);
 /* Audit a refused action (reason: "permission", "csrf", "origin" ...). */
 void deny(struct req *r, const char *action, const char *object_type, int64_t object_id, const char *reason);
+/* Audit a refused log-in of login (folded); reason "throttled", "locked" or
+ * "frequent". */
+void deny_login(struct req *r, const char *login, const char *reason);
 
 /* Route handlers. */
 void page_board(struct req *r);

@@ -10,7 +10,9 @@ import { startServer, get, run, sql, freshStore, validHtml } from './harness.mjs
 import { DEMO_PASSWORD, login, form, api, page, snapshot, audit, count, cliAdd, freshUser, cliToken } from './accounts.mjs';
 
 let srv;
-before(async () => { srv = await startServer(); });
+// These tests log in ~40 times from one address: more than the default
+// limit of successful log-ins per address (throttle.test.mjs tests it).
+before(async () => { srv = await startServer({ env: { JIEBANG_LOGINS_PER_ADDR: '1000' } }); });
 after(async () => { await srv.stop(); });
 
 const withoutFastHash = () => {

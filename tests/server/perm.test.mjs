@@ -16,7 +16,9 @@ const OWN_UNIT = 6, OTHER_UNIT = 18; // 县委宣传部 (the "unit" login's), �
 let seq = 0;
 
 before(async () => {
-  srv = await startServer();
+  // Every role logs in many times from one address: more than the default
+  // limit of successful log-ins per address (throttle.test.mjs tests it).
+  srv = await startServer({ env: { JIEBANG_LOGINS_PER_ADDR: '1000' } });
   conn = openSql(srv.store);
   adminBearer = { bearer: cliToken(srv, 'admin') };
   for (const r of Object.keys(LOGIN)) pw[r] = DEMO_PASSWORD;
