@@ -145,6 +145,7 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 			 int64_t user_id, const char *hash, const char *new_hash, struct login_result *out)
 {
 	char th[TOKEN_HASH_HEX + 1], oh[TOKEN_HASH_HEX + 1];
+	unsigned char key[DEVICE_KEY_BYTES];
 	db_stmt *st;
 	int rc;
 
@@ -160,6 +161,10 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 		if (exec_text(d, "DELETE FROM user_session WHERE tenant_id = $1 AND token_hash = $2", at->tenant_id, oh) < 0)
 			goto fail;
 	}
+	if (device_key(d, at->tenant_id, true, key) < 0)
+		goto fail;
+	device_issue(key, at->tenant_id, at->login, at->now, out->device);
+	sodium_memzero(key, sizeof(key));
 	if (drop_expired(d, at->tenant_id, at->now) < 0 ||
 	    (*new_hash && store_rehash(d, at->tenant_id, user_id, hash, new_hash) < 0) ||
 	    throttle_settle(d, at, ATTEMPT_OK) < 0 ||
@@ -181,7 +186,25 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 fail:
 	db_rollback(d);
 	sodium_memzero(out->token, sizeof(out->token));
+	sodium_memzero(out->device, sizeof(out->device));
 	return -1;
+}
+
+/* The id of in->device when it is a valid device cookie for login: the
+ * attempt's client is then trusted. "" otherwise (a store error too: the
+ * client is merely counted as untrusted). */
+static const char *trusted_device(db *d, const struct login_request *in, const char *login, int64_t now,
+				  char id[DEVICE_ID_HEX + 1])
+{
+	unsigned char key[DEVICE_KEY_BYTES];
+	bool ok;
+
+	id[0] = '\0';
+	if (!in->device || device_key(d, in->tenant_id, false, key) != 0)
+		return id;
+	ok = device_check(key, in->tenant_id, login, in->device, now, id);
+	sodium_memzero(key, sizeof(key));
+	return ok ? id : "";
 }
 
 void session_login(db *d, arena *a, const struct login_request *in, struct login_result *out)
@@ -190,10 +213,11 @@ void session_login(db *d, arena *a, const struct login_request *in, struct login
 	int64_t user_id = 0;
 	const char *hash = NULL;
 	bool disabled = false, known;
-	char new_hash[PW_HASH_MAX];
+	char new_hash[PW_HASH_MAX], dev[DEVICE_ID_HEX + 1];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	at.device = trusted_device(d, in, at.login, at.now, dev);
 	out->status = LOGIN_ERROR;
 	rc = throttle_reserve(d, &at, in->ok_per_addr, &out->wait_s);
 	if (rc != THROTTLE_PASS) {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "domain/audit.h"
+#include "domain/device.h"
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/throttle.h"
@@ -42,6 +43,7 @@ struct login_result {
 	int64_t wait_s;
 	char token[TOKEN_CHARS + 1];   /* the new session's cookie value */
 	char csrf[TOKEN_CHARS + 1];
+	char device[DEVICE_COOKIE_MAX];/* LOGIN_OK: a new device cookie for the login */
 	struct principal who;          /* strings on the caller's arena */
 };
 
@@ -49,12 +51,14 @@ struct login_request {
 	int64_t tenant_id;
 	const char *login, *password, *addr;
 	const char *old_token;  /* a session this browser had, or NULL */
+	const char *device;     /* the browser's device cookie for this login, or NULL */
 	int ok_per_addr;        /* successful log-ins per address per THROTTLE_OK_WINDOW; 0: the default */
 };
 
 /* Log in->login in to its tenant: the attempt is reserved against every
- * limit (domain/throttle.h), the password checked (a dummy check for
- * unknown logins), then a new session made. in->old_token is ended, so a
+ * limit (domain/throttle.h; a valid in->device makes it a trusted client),
+ * the password checked (a dummy check for unknown logins), then a new
+ * session and device cookie made. in->old_token is ended, so a
  * session id is never reused across a log-in (ASVS 3.2.1). Failures are
  * in the audit log with the successes; a refused (LOGIN_THROTTLED) attempt
  * writes nothing: the caller records the refusal. */

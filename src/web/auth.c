@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "domain/device.h"
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/session.h"
@@ -144,21 +145,35 @@ static const char *throttle_reason(int verdict)
 	return verdict == THROTTLE_LOCKED ? "locked" : verdict == THROTTLE_FREQUENT ? "frequent" : "throttled";
 }
 
+/* The device cookie's name for login (folded), with the __Host- prefix
+ * when cookies are Secure. */
+static const char *device_name(struct req *r, const char *login)
+{
+	char name[DEVICE_NAME_MAX];
+
+	device_cookie_name(login, name);
+	return arena_printf(r->a, "%s%s", req_secure_cookies(r) ? "__Host-" : "", name);
+}
+
 void act_login(struct req *r)
 {
 	struct login_request in = { .tenant_id = r->tenant_id, .addr = req_client_addr(r),
 				    .old_token = r->session_token, .ok_per_addr = req_app(r)->logins_per_addr };
-	const char *next = req_form(r, "next");
+	const char *next = req_form(r, "next"), *dev_name;
 	struct login_result res;
 	const char *msg;
 
 	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &in.login) < 0 ||
 	    text_field_or_respond(r, "password", PW_MAX_CHARS, true, "密码", &in.password) < 0)
 		return;
+	dev_name = device_name(r, user_fold_login(r->a, in.login));
+	in.device = cookie_get(r->a, req_header_in(r, "Cookie"), dev_name);
 	session_login(r->db, r->a, &in, &res);
 	switch (res.status) {
 	case LOGIN_OK:
 		req_header(r, "Set-Cookie", cookie_set(r->a, req_cookie_name(r), res.token, req_secure_cookies(r)));
+		req_header(r, "Set-Cookie", cookie_set_lasting(r->a, dev_name, res.device, DEVICE_MAX_AGE,
+							       req_secure_cookies(r)));
 		r->no_store = true;
 		r->who = &res.who;
 		r->csrf = arena_strdup(r->a, res.csrf);

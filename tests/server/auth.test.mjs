@@ -263,6 +263,8 @@ test('ASVS 3.4.1-3.4.3: the session cookie is HttpOnly, SameSite=Lax, Path=/ and
   const s = await login(srv, 'cadre');
   assert.match(s.setCookie, /^jb_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
   assert.doesNotMatch(s.setCookie, /Expires|Max-Age/);
+  // The device cookie (issue 7.5) lasts a year and goes with this site's own requests only.
+  assert.match(s.deviceCookie, /^jb_dev_[0-9a-f]{16}=[\w.-]+; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Strict$/);
 });
 
 test('ASVS 3.4.1 / 3.4.4 / 14.4.5: behind TLS the cookie is Secure with the __Host- prefix, and HSTS is sent', async () => {
@@ -270,6 +272,7 @@ test('ASVS 3.4.1 / 3.4.4 / 14.4.5: behind TLS the cookie is Secure with the __Ho
   try {
     const s = await login(tls, 'cadre');
     assert.match(s.setCookie, /^__Host-jb_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    assert.match(s.deviceCookie, /^__Host-jb_dev_[0-9a-f]{16}=[\w.-]+; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Strict; Secure$/);
     assert.equal((await api(tls, s, 'GET', '/api/v1/me')).status, 200);
     assert.equal((await api(tls, { cookie: `jb_session=${s.token}` }, 'GET', '/api/v1/me')).status, 401,
       'the unprefixed name is not read');

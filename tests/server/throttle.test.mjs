@@ -143,3 +143,32 @@ test('ASVS 2.2.1: at most 100 failures an hour per account, from any number of a
   sql(srv.store, "UPDATE login_attempt SET at = at - 700 WHERE login = 'unit' AND addr LIKE '10.7.%'");
   assert.equal((await attempt('unit', DEMO_PASSWORD, '10.0.7.200')).status, 200);
 });
+
+test('issue 7.5 / OWASP device cookies: a browser that logged in before is not locked out by others; a stolen cookie is limited on its own', async () => {
+  const devOf = (r) => r.headers.getSetCookie().find((c) => c.startsWith('jb_dev_'));
+  const first = await attempt('admin', DEMO_PASSWORD, '10.0.8.1');
+  assert.equal(first.status, 200);
+  assert.match(devOf(first), /^jb_dev_[0-9a-f]{16}=\d+\.[0-9a-f]{32}\.[A-Za-z0-9_-]{43}; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Strict$/);
+  const cookie = devOf(first).split(';')[0];
+  // Others guess 100 times from many addresses, and 20 times from this one.
+  pastFailures('admin', (i) => `10.8.${i >> 4}.${i & 15}`, 100);
+  pastFailures('admin', () => '10.0.8.1', 20);
+  assert.equal((await attempt('admin', DEMO_PASSWORD, '10.0.8.1')).status, 429, 'without the cookie: locked out');
+  assert.equal((await attempt('admin', DEMO_PASSWORD, '10.0.8.9')).status, 429);
+  const again = await attempt('admin', DEMO_PASSWORD, '10.0.8.1', { headers: { Cookie: cookie } });
+  assert.equal(again.status, 200, 'with it: signed in');
+  assert.notEqual(devOf(again).split(';')[0], cookie, 'a new device cookie at each log-in');
+  // A forged cookie, or another login's, is not trusted.
+  const forged = cookie.replace(/\.([0-9a-f])/, (_, h) => `.${h === 'a' ? 'b' : 'a'}`);
+  assert.equal((await attempt('admin', DEMO_PASSWORD, '10.0.8.1', { headers: { Cookie: forged } })).status, 429);
+  const leader = devOf(await attempt('leader', DEMO_PASSWORD, '10.0.8.2'));
+  assert.equal((await attempt('admin', DEMO_PASSWORD, '10.0.8.1',
+    { headers: { Cookie: cookie.replace(/=.*/, '=') + leader.split(';')[0].split('=')[1] } })).status, 429);
+  // The cookie's own failures slow it down: a stolen cookie gives 5 guesses, then waits.
+  for (let i = 0; i < 5; i++)
+    assert.equal((await attempt('admin', `stolen cookie guess ${i}`, '10.0.9.1', { headers: { Cookie: cookie } })).status, 401);
+  const r = await attempt('admin', DEMO_PASSWORD, '10.0.9.2', { headers: { Cookie: cookie } });
+  assert.equal(r.status, 429);
+  assert.equal(r.json().error.message, '登录失败次数过多，请在 1 分钟后再试');
+  assert.equal(count(srv, "SELECT count(*) FROM login_attempt WHERE login = 'admin' AND device <> '' AND state = 'failed'"), 5);
+});

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "domain/audit.h"
+#include "domain/device.h"
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/session.h"
@@ -316,6 +317,50 @@ static int64_t count(struct fx *f, const char *sql)
 	return v;
 }
 
+/* OWASP device cookies: signed for one login of one tenant, a year long;
+ * a changed byte, another login or tenant, another key or an old cookie
+ * is not valid. The tenant key is made once and kept. */
+static void device_cookies_are_signed_and_expire(void **state)
+{
+	struct fx *f = *state;
+	unsigned char key[DEVICE_KEY_BYTES], again[DEVICE_KEY_BYTES], other[DEVICE_KEY_BYTES] = { 1 };
+	char c[DEVICE_COOKIE_MAX], c2[DEVICE_COOKIE_MAX], id[DEVICE_ID_HEX + 1], id2[DEVICE_ID_HEX + 1], name[DEVICE_NAME_MAX];
+	int64_t now = 1700000000;
+
+	assert_int_equal(device_key(f->d, 1, false, key), 1);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(device_key(f->d, 1, true, key), 0);
+	assert_int_equal(device_key(f->d, 1, true, again), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_memory_equal(key, again, sizeof(key));
+	device_issue(key, 1, "amy", now, c);
+	device_issue(key, 1, "amy", now, c2);
+	assert_true(device_check(key, 1, "amy", c, now + 10, id));
+	assert_true(device_check(key, 1, "amy", c2, now + 10, id2));
+	assert_int_equal(strlen(id), DEVICE_ID_HEX);
+	assert_string_not_equal(id, id2);                               /* a new nonce each time */
+	assert_false(device_check(key, 1, "bob", c, now, id));
+	assert_string_equal(id, "");
+	assert_false(device_check(key, 2, "amy", c, now, id));
+	assert_false(device_check(other, 1, "amy", c, now, id));
+	assert_false(device_check(key, 1, "amy", c, now + DEVICE_MAX_AGE + 1, id));
+	assert_false(device_check(key, 1, "amy", c, now - 3600, id));   /* issued in the future */
+	assert_false(device_check(key, 1, "amy", NULL, now, id));
+	assert_false(device_check(key, 1, "amy", "", now, id));
+	assert_false(device_check(key, 1, "amy", "1700000000.abc.def", now, id));
+	for (size_t i = 0; c[i]; i++) {
+		char bad[DEVICE_COOKIE_MAX];
+		memcpy(bad, c, sizeof(bad));
+		bad[i] = bad[i] == '1' ? '2' : '1';
+		assert_false(device_check(key, 1, "amy", bad, now, id));
+	}
+	device_cookie_name("amy", name);
+	assert_int_equal(strlen(name), 7 + 16);
+	assert_memory_equal(name, "jb_dev_", 7);
+	device_cookie_name("bob", c);
+	assert_string_not_equal(name, c);
+}
+
 /* One attempt of login from addr (device "" untrusted) at now: the
  * throttle's verdict, and when it passed, settled as how. */
 static int attempt_(struct fx *f, const char *login, const char *addr, const char *device, int64_t now,
@@ -444,7 +489,8 @@ static void reservations_count_and_successes_are_limited(void **state)
 
 static void login_(struct fx *f, const char *login, const char *pw, const char *old_token, struct login_result *out)
 {
-	struct login_request in = { 1, login, pw, "127.0.0.1", old_token, 0 };
+	struct login_request in = { .tenant_id = 1, .login = login, .password = pw, .addr = "127.0.0.1",
+				    .old_token = old_token };
 
 	session_login(f->d, f->a, &in, out);
 }
@@ -539,6 +585,7 @@ int main(void)
 		cmocka_unit_test(cookies_are_parsed_and_set_safely),
 		cmocka_unit_test_setup_teardown(throttling_delays_then_locks_per_login_and_address, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(a_success_forgives_its_own_source, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(device_cookies_are_signed_and_expire, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(the_account_cap_stops_untrusted_clients_only, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(reservations_count_and_successes_are_limited, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(sessions_expire_and_end_on_the_server, store_setup, store_teardown),
