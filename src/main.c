@@ -173,7 +173,7 @@ static int cmd_serve(struct opts *o)
 	printf("jiebang serving on http://%s:%d/\n", o->listen, o->port);
 	fflush(stdout);
 	rc = server_run(&cfg);
-	app_release(&app);
+	app_release(&app, cfg.db_url);
 	return rc;
 }
 

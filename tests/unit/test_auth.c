@@ -361,6 +361,47 @@ static void device_cookies_are_signed_and_expire(void **state)
 	assert_string_not_equal(name, c);
 }
 
+/* Issue 7.7: refused anonymous requests are written per_window a minute
+ * per (tenant, address); the rest are counted and summed up once the
+ * window is over, or at shutdown. */
+static void the_refusal_gate_bounds_writes_per_address(void **state)
+{
+	struct audit_gate *g = audit_gate_new(3);
+	struct audit_summary due[AUDIT_GATE_BATCH];
+	int64_t now = 1700000000;
+	int n, written = 0;
+
+	for (int i = 0; i < 50; i++) {
+		written += audit_gate_admit(g, 1, "10.0.0.1", now + i % 30, due, &n);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(written, 3);
+	assert_true(audit_gate_admit(g, 1, "10.0.0.2", now, due, &n));      /* another address */
+	assert_true(audit_gate_admit(g, 2, "10.0.0.1", now, due, &n));      /* another tenant */
+	assert_int_equal(audit_gate_take(g, false, now + 30, due, AUDIT_GATE_BATCH), 0); /* not over yet */
+	/* the next refusal after the window gets the summary, and is written */
+	assert_true(audit_gate_admit(g, 1, "10.0.0.1", now + AUDIT_GATE_WINDOW, due, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(due[0].tenant_id, 1);
+	assert_string_equal(due[0].addr, "10.0.0.1");
+	assert_int_equal(due[0].count, 47);
+	assert_int_equal(due[0].since, now);
+	/* any address's refusal sweeps the others' ended windows */
+	for (int i = 0; i < 5; i++)
+		(void)audit_gate_admit(g, 1, "10.0.0.3", now + 70, due, &n);
+	assert_true(audit_gate_admit(g, 1, "10.0.0.4", now + 200, due, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(due[0].addr, "10.0.0.3");
+	assert_int_equal(due[0].count, 2);
+	/* at shutdown every count is handed out, window over or not */
+	for (int i = 0; i < 4; i++)
+		(void)audit_gate_admit(g, 1, "10.0.0.5", now + 201, due, &n);
+	assert_int_equal(audit_gate_take(g, true, now + 202, due, AUDIT_GATE_BATCH), 1);
+	assert_int_equal(due[0].count, 1);
+	assert_int_equal(audit_gate_take(g, true, now + 202, due, AUDIT_GATE_BATCH), 0);
+	audit_gate_free(g);
+}
+
 /* One attempt of login from addr (device "" untrusted) at now: the
  * throttle's verdict, and when it passed, settled as how. */
 static int attempt_(struct fx *f, const char *login, const char *addr, const char *device, int64_t now,
@@ -583,6 +624,7 @@ int main(void)
 		cmocka_unit_test(production_hashes_are_argon2id_above_owasp_minimum),
 		cmocka_unit_test(tokens_are_random_and_hashed),
 		cmocka_unit_test(cookies_are_parsed_and_set_safely),
+		cmocka_unit_test(the_refusal_gate_bounds_writes_per_address),
 		cmocka_unit_test_setup_teardown(throttling_delays_then_locks_per_login_and_address, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(a_success_forgives_its_own_source, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(device_cookies_are_signed_and_expire, store_setup, store_teardown),
