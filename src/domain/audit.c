@@ -60,18 +60,20 @@ static int write_summary(db *d, const struct audit_summary *s)
 	return rc;
 }
 
+/* n summaries inside the caller's write transaction. */
+static int write_summaries_in(db *d, const struct audit_summary *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (write_summary(d, &s[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int audit_write_summaries(db *d, const struct audit_summary *s, int n)
 {
 	if (!n)
 		return 0;
-	if (db_begin(d, DB_WRITE) < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (write_summary(d, &s[i]) < 0) {
-			db_rollback(d);
-			return -1;
-		}
-	if (db_commit(d) < 0) {
+	if (db_begin(d, DB_WRITE) < 0 || write_summaries_in(d, s, n) < 0 || db_commit(d) < 0) {
 		db_rollback(d);
 		return -1;
 	}
@@ -96,10 +98,8 @@ void audit_denied(db *d, struct audit_gate *gate, int64_t tenant_id, const char 
 	o = json_pack("{s:s, s:s*}", "reason", reason, "login", login);
 	detail = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
-	if (db_begin(d, DB_WRITE) < 0)
+	if (db_begin(d, DB_WRITE) < 0 || write_summaries_in(d, due, ndue) < 0)
 		rc = -1;
-	for (int i = 0; i < ndue && rc == 0; i++)
-		rc = write_summary(d, &due[i]);
 	if (rc == 0 && full)
 		rc = audit_record_outcome(d, tenant_id, actor, action, object_type, object_id, NULL, detail,
 					  client_addr, AUDIT_DENIED);

@@ -86,6 +86,12 @@ static int settle(db *d, const struct attempt *at, enum attempt_end how, const c
 	return rc;
 }
 
+/* An attempt whose password was never checked no longer counts. */
+static int release(db *d, const struct attempt *at)
+{
+	return settle(d, at, ATTEMPT_VOID, NULL, NULL, 0, NULL);
+}
+
 static int insert_session(db *d, const struct attempt *at, int64_t user_id, const char *th, const char *csrf)
 {
 	db_stmt *st = db_prepare(d, "INSERT INTO user_session (tenant_id, token_hash, user_id, csrf, created_at, seen_at,"
@@ -227,14 +233,14 @@ void session_login(db *d, arena *a, const struct login_request *in, struct login
 	}
 	rc = user_login_problem(at.login) ? 1 : user_credentials(d, a, at.tenant_id, at.login, &user_id, &hash, &disabled);
 	if (rc < 0) {
-		(void)settle(d, &at, ATTEMPT_VOID, NULL, NULL, 0, NULL);
+		release(d, &at);
 		return;
 	}
 	known = rc == 0;
 	/* The password check costs the same whether or not the login exists. */
 	rc = known ? pw_verify(hash, in->password) : pw_verify_dummy(in->password);
 	if (rc == PW_BUSY) {
-		if (settle(d, &at, ATTEMPT_VOID, NULL, NULL, 0, NULL) == 0)
+		if (release(d, &at) == 0)
 			out->status = LOGIN_BUSY;
 		return;
 	}
@@ -251,7 +257,7 @@ void session_login(db *d, arena *a, const struct login_request *in, struct login
 	if (start_session(d, a, in, &at, user_id, hash, new_hash, out) == 0)
 		out->status = LOGIN_OK;
 	else
-		(void)settle(d, &at, ATTEMPT_VOID, NULL, NULL, 0, NULL);
+		release(d, &at);
 	sodium_memzero(new_hash, sizeof(new_hash));
 }
 
@@ -277,7 +283,7 @@ enum login_status session_reauth(db *d, arena *a, const struct actor *by, int64_
 			return LOGIN_ERROR;
 		return rc == PW_OK ? LOGIN_OK : LOGIN_BAD;
 	}
-	(void)settle(d, &at, ATTEMPT_VOID, NULL, NULL, 0, NULL);
+	release(d, &at);
 	return rc == PW_BUSY ? LOGIN_BUSY : LOGIN_ERROR;
 }
 

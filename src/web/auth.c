@@ -12,6 +12,7 @@
 #include "domain/session.h"
 #include "domain/user.h"
 #include "http/cookie.h"
+#include "http/form.h"
 #include "util/text.h"
 #include "web/app.h"
 
@@ -25,32 +26,6 @@ static bool next_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       (c && strchr("-._~!$&'()*+,;=:@/?#%", c));
-}
-
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* s as a browser might read it after one more percent-decoding, on a;
- * NULL when an escape is malformed. */
-static const char *next_decoded(arena *a, const char *s)
-{
-	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
-
-	for (; *s; s++) {
-		if (*s != '%') {
-			*o++ = *s;
-			continue;
-		}
-		int hi = hex_digit(s[1]), lo = hi < 0 ? -1 : hex_digit(s[2]);
-		if (lo < 0)
-			return NULL;
-		*o++ = (char)(hi << 4 | lo);
-		s += 2;
-	}
-	*o = '\0';
-	return out;
 }
 
 /* One path of this site: a single "/" then a path character, never "//"
@@ -77,7 +52,7 @@ static const char *safe_next(arena *a, const char *next)
 
 	if (!next || strlen(next) > NEXT_MAX || !next_shape_ok(next, true))
 		return "/";
-	dec = next_decoded(a, next);
+	dec = form_decode_path(a, next, strlen(next)); /* as a browser might read it, decoded once more */
 	if (!dec || !next_shape_ok(dec, false) || !strncmp(dec, "/logout", 7) || !strncmp(dec, "/login", 6))
 		return "/";
 	return next;

@@ -427,7 +427,7 @@ test('ASVS 5.1.3: "next" is an allow-list of local paths; TAB, CR/LF, //, backsl
   const bad = ['/\t/evil.example/', '/%09/evil.example/', '/\r\nSet-Cookie: x=1', '/%0d%0aSet-Cookie:%20x=1', '/\n/evil.example',
     '//evil.example/', '/%2F%2Fevil.example/', '/%2f/evil.example', '/stats//evil', '/\\evil.example', '/%5Cevil.example',
     '/%5cevil.example', '\\/evil.example', '/\\/evil.example', 'javascript:alert(1)', 'http://evil.example/', 'https:evil.example',
-    '/ /evil.example', '/a%20b', '/\u00a0/evil.example', '/\u3000x', '/"><script>', 'stats', '', '/', '/%zz', '/%',
+    '/ /evil.example', '/a%20b', '/\u00a0/evil.example', '/\u3000x', '/"><script>', 'stats', '', '/', '/%C0%AF', '/%ff',
     '/login', '/logout', '/%6Cogin'];
   for (const next of bad) assert.equal(await nextField(next), '/', JSON.stringify(next));
   for (const next of ['/stats', '/problems/3#claim', '/?state=published&page=2', '/admin/users/5', '/a%2Fb-c_d.e~f'])
