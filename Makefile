@@ -15,7 +15,7 @@ OPT := -O2 -g
 endif
 
 # Install missing Debian packages before pkg-config is asked anything.
-DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && for c in node npm tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && test -e /usr/include/uninorm.h && for c in node npm tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info installing missing packages (scripts/install-deps.sh) ...)
 DEPS_RC := $(shell ./scripts/install-deps.sh >&2; echo $$?)
@@ -30,7 +30,8 @@ HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -Isrc -I$(BUILD) \
 	$(shell pkg-config --cflags $(LIBS_PKG))
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
-LDLIBS := $(shell pkg-config --libs $(LIBS_PKG)) -lpthread -lm
+# libunistring (NFKC for the common-password list) has no .pc file on Debian 12.
+LDLIBS := $(shell pkg-config --libs $(LIBS_PKG)) -lunistring -lpthread -lm
 
 SRC := $(wildcard src/*.c src/*/*.c)
 OBJ := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
@@ -92,7 +93,7 @@ fuzz: build/rel/embedded.h
 	@set -e; for f in fuzz/fuzz_*.c; do n=$$(basename $$f .c); \
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibuild/rel \
 	    $$(pkg-config --cflags $(LIBS_PKG)) -o build/fuzz/$$n $$f $(FUZZ_OBJ) build/rel/embedded.c \
-	    $$(pkg-config --libs $(LIBS_PKG)) -lpthread -lm; \
+	    $$(pkg-config --libs $(LIBS_PKG)) -lunistring -lpthread -lm; \
 	  echo "== $$n"; build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 2>&1 | tail -n 3; done
 
 clean:

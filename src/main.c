@@ -20,6 +20,7 @@
 #include "store/db.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "web/app.h"
 #include "web/web.h"
 
 #define VERSION "0.1.0"
@@ -138,6 +139,7 @@ static int cmd_demo(struct opts *o)
 
 static int cmd_serve(struct opts *o)
 {
+	struct app app;
 	struct server_config cfg = {
 		.listen = o->listen,
 		.port = o->port,
@@ -150,14 +152,18 @@ static int cmd_serve(struct opts *o)
 		.secure_cookies = o->secure_cookies || (getenv("JIEBANG_SECURE_COOKIES") &&
 							!strcmp(getenv("JIEBANG_SECURE_COOKIES"), "1")),
 		.trust_proxy = getenv("JIEBANG_TRUST_PROXY") && !strcmp(getenv("JIEBANG_TRUST_PROXY"), "1"),
+		.app = &app,
 	};
 	unsigned long long t, m;
 	bool fast;
+	int rc;
 	db *d = open_migrated(o);
 
 	if (!d)
 		return 1;
 	db_close(d);
+	if (app_init(&app) < 0)
+		return 2;
 	if (getenv("JIEBANG_QUIET"))
 		log_quiet(1);
 	pw_cost(&t, &m, &fast);
@@ -166,7 +172,9 @@ static int cmd_serve(struct opts *o)
 			  " never use it in production", t, m);
 	printf("jiebang serving on http://%s:%d/\n", o->listen, o->port);
 	fflush(stdout);
-	return server_run(&cfg);
+	rc = server_run(&cfg);
+	app_release(&app, cfg.db_url);
+	return rc;
 }
 
 static int cmd_backup(struct opts *o)

@@ -80,6 +80,6 @@ void ctx_log_denial(struct ctx *c)
 	if (c->denial_logged)
 		return;
 	c->denial_logged = true;
-	audit_denied(c->d, by.tenant_id, by.name, c->denied_action ? c->denied_action : "unknown",
-		     c->object_type ? c->object_type : "", c->object_id, "permission", by.addr);
+	audit_denied(c->d, c->gate, by.tenant_id, by.name, c->denied_action ? c->denied_action : "unknown",
+		     c->object_type ? c->object_type : "", c->object_id, "permission", NULL, by.addr);
 }

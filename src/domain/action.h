@@ -59,6 +59,7 @@ struct ctx {
 	const char *object_type;        /* JB_EDENIED: what it was refused on */
 	int64_t object_id;
 	bool denial_logged;             /* the refusal is in the audit log */
+	struct audit_gate *gate;        /* anonymous refusals pass it (audit.h); NULL: none */
 };
 
 /* A context for who acting from addr, now. */

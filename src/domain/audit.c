@@ -46,22 +46,64 @@ int audit_record(db *d, int64_t tenant_id, const char *actor, const char *action
 				    after_json, client_addr, AUDIT_OK);
 }
 
-void audit_denied(db *d, int64_t tenant_id, const char *actor, const char *action,
-		  const char *object_type, int64_t object_id, const char *reason,
-		  const char *client_addr)
+static int write_summary(db *d, const struct audit_summary *s)
 {
-	json_t *o = json_pack("{s:s}", "reason", reason);
-	char *detail = json_dumps(o, JSON_COMPACT);
+	json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "addr", s->addr, "count", (json_int_t)s->count,
+			      "since", (json_int_t)s->since, "until", (json_int_t)s->until);
+	char *detail = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
 
 	json_decref(o);
-	if (tenant_id <= 0) {
-		free(detail);
-		return;
+	rc = audit_record_outcome(d, s->tenant_id, "anonymous", "refusal.summary", "address", 0, NULL, detail,
+				  s->addr, AUDIT_DENIED);
+	free(detail);
+	return rc;
+}
+
+/* n summaries inside the caller's write transaction. */
+static int write_summaries_in(db *d, const struct audit_summary *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (write_summary(d, &s[i]) < 0)
+			return -1;
+	return 0;
+}
+
+int audit_write_summaries(db *d, const struct audit_summary *s, int n)
+{
+	if (!n)
+		return 0;
+	if (db_begin(d, DB_WRITE) < 0 || write_summaries_in(d, s, n) < 0 || db_commit(d) < 0) {
+		db_rollback(d);
+		return -1;
 	}
-	if (db_begin(d, DB_WRITE) < 0 ||
-	    audit_record_outcome(d, tenant_id, actor, action, object_type, object_id, NULL, detail,
-				 client_addr, AUDIT_DENIED) < 0 ||
-	    db_commit(d) < 0) {
+	return 0;
+}
+
+void audit_denied(db *d, struct audit_gate *gate, int64_t tenant_id, const char *actor, const char *action,
+		  const char *object_type, int64_t object_id, const char *reason,
+		  const char *login, const char *client_addr)
+{
+	struct audit_summary due[AUDIT_GATE_BATCH];
+	int ndue = 0, rc = 0;
+	bool full;
+	char *detail;
+	json_t *o;
+
+	if (tenant_id <= 0)
+		return;
+	full = !gate || audit_gate_admit(gate, tenant_id, client_addr, (int64_t)time(NULL), due, &ndue);
+	if (!full && !ndue)
+		return;
+	o = json_pack("{s:s, s:s*}", "reason", reason, "login", login);
+	detail = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (db_begin(d, DB_WRITE) < 0 || write_summaries_in(d, due, ndue) < 0)
+		rc = -1;
+	if (rc == 0 && full)
+		rc = audit_record_outcome(d, tenant_id, actor, action, object_type, object_id, NULL, detail,
+					  client_addr, AUDIT_DENIED);
+	if (rc < 0 || db_commit(d) < 0) {
 		log_error("audit: cannot record a refused '%s': %s", action, db_errmsg(d));
 		db_rollback(d);
 	}

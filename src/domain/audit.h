@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/audit_gate.h"
 #include "store/db.h"
 #include "util/arena.h"
 
@@ -43,11 +44,17 @@ int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char
 			 const char *outcome) __attribute__((warn_unused_result));
 /* A refused action, in its own write transaction (call it outside any
  * transaction). reason is a short code: "permission", "csrf", "origin",
- * "login" (not signed in), "throttled".
+ * "login" (not signed in), "throttled", "locked", "frequent"; login (or
+ * NULL) the login name a refused log-in was for. With a gate (anonymous
+ * refusals, domain/audit_gate.h) it may only be counted, and summaries of
+ * ended windows are written with it.
  * Failures are logged, not returned: a refusal is answered either way. */
-void audit_denied(db *d, int64_t tenant_id, const char *actor, const char *action,
+void audit_denied(db *d, struct audit_gate *gate, int64_t tenant_id, const char *actor, const char *action,
 		  const char *object_type, int64_t object_id, const char *reason,
-		  const char *client_addr);
+		  const char *login, const char *client_addr);
+/* Write n summaries of refusals left out by a gate, in one write
+ * transaction of their own. 0 or -1. */
+int audit_write_summaries(db *d, const struct audit_summary *s, int n) __attribute__((warn_unused_result));
 
 struct audit_filter {
 	const char *actor;        /* "" or NULL: any */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unicase.h>
+#include <uninorm.h>
 
 #include "util/text.h"
 
@@ -120,18 +122,34 @@ bool pw_needs_upgrade(const char *hash)
 	return m < cost_m / 1024 || t < cost_t;
 }
 
-bool pw_is_common(const char *pw)
+char *pw_fold(const char *pw)
 {
-	char low[PW_MAX_CHARS * 4 + 1];
-	size_t n = strlen(pw), lo = 0, hi = pw_common_count;
+	size_t n = 0;
+	uint8_t *f;
+	char *out;
 
-	if (n >= sizeof(low))
-		return false;
-	for (size_t i = 0; i <= n; i++)
-		low[i] = (pw[i] >= 'A' && pw[i] <= 'Z') ? (char)(pw[i] - 'A' + 'a') : pw[i];
+	if (!utf8_valid(pw, strlen(pw)))
+		return NULL;
+	f = u8_casefold((const uint8_t *)pw, strlen(pw), NULL, UNINORM_NFKC, NULL, &n);
+	if (!f)
+		return NULL;
+	out = realloc(f, n + 1);
+	if (!out) {
+		free(f);
+		return NULL;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Binary search of the sorted list for an already folded password. */
+static bool on_common_list(const char *folded)
+{
+	size_t lo = 0, hi = pw_common_count;
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(low, pw_common[mid]);
+		int c = strcmp(folded, pw_common[mid]);
 		if (!c)
 			return true;
 		if (c < 0)
@@ -140,6 +158,19 @@ bool pw_is_common(const char *pw)
 			lo = mid + 1;
 	}
 	return false;
+}
+
+bool pw_is_common(const char *pw)
+{
+	char *folded = pw_fold(pw);
+	bool common;
+
+	/* Unfoldable (invalid UTF-8, out of memory): refused as if common. */
+	if (!folded)
+		return true;
+	common = on_common_list(folded) || !strcmp(folded, PW_DEMO);
+	free(folded);
+	return common;
 }
 
 /* Case-insensitive (ASCII) substring test. */
@@ -169,7 +200,7 @@ const char *pw_policy(const char *pw, const char *login)
 		return "密码至少需要 12 个字符";
 	if (chars > PW_MAX_CHARS)
 		return "密码最多 128 个字符";
-	if (!strcmp(pw, PW_DEMO) || pw_is_common(pw))
+	if (pw_is_common(pw))
 		return "这个密码太常见，容易被猜到，请换一个";
 	first = utf8_next(&p);
 	while (*p && same)

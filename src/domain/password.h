@@ -30,8 +30,14 @@ enum { PW_OK = 0, PW_MISMATCH = 1, PW_BUSY = -1, PW_ERROR = -2 };
  * zh-CN (too short, too long, too common, contains the login...). pw must
  * be valid UTF-8; length counts code points (ASVS 2.1.1, 2.1.2, 2.1.7). */
 const char *pw_policy(const char *pw, const char *login);
-/* True when pw is on the embedded list of common passwords (any case). */
+/* True when pw, folded (pw_fold), is on the embedded list of common
+ * passwords or is the demo password: full-width digits, ligatures and any
+ * case match their plain lowercase forms. */
 bool pw_is_common(const char *pw);
+/* pw case-folded and NFKC-normalised (Unicode compatibility caseless
+ * form, libunistring), NUL-terminated; malloc'd, the caller frees it.
+ * NULL when pw is not valid UTF-8 or memory runs out. */
+char *pw_fold(const char *pw);
 
 /* Hash pw into out (NUL-terminated "$argon2id$v=19$m=...,t=...,p=1$...").
  * PW_OK, PW_BUSY (no slot in time) or PW_ERROR (out of memory). */

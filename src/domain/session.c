@@ -65,178 +65,226 @@ static char *login_json(const char *login, const char *reason)
 	return s;
 }
 
-/* A failed attempt: count it and write the entry, in one transaction. */
-static void record_failure(db *d, int64_t tenant_id, const char *actor, const char *action, const char *login,
-			   int64_t user_id, const char *reason, const char *addr, int64_t now)
+/* Settle a reserved attempt in a write transaction of its own, with the
+ * audit entry of a failure (reason not NULL: actor's action on user_id). */
+static int settle(db *d, const struct attempt *at, enum attempt_end how, const char *actor, const char *action,
+		  int64_t user_id, const char *reason)
 {
-	char *detail = login_json(login, reason);
+	char *detail = reason ? login_json(at->login, reason) : NULL;
+	int rc = -1;
 
-	if (db_begin(d, DB_WRITE) < 0 || throttle_fail(d, tenant_id, login, addr, now) < 0 ||
-	    audit_record_outcome(d, tenant_id, actor, action, "user", user_id, NULL, detail,
-				 addr, AUDIT_FAILED) < 0 ||
-	    db_commit(d) < 0) {
-		log_error("session: cannot record a failed log-in: %s", db_errmsg(d));
+	if (db_begin(d, DB_WRITE) == 0 && throttle_settle(d, at, how) == 0 &&
+	    (!reason || audit_record_outcome(d, at->tenant_id, actor, action, "user", user_id, NULL, detail,
+					     at->addr, AUDIT_FAILED) == 0) &&
+	    db_commit(d) == 0)
+		rc = 0;
+	if (rc < 0) {
+		log_error("session: cannot settle a log-in attempt: %s", db_errmsg(d));
 		db_rollback(d);
 	}
 	free(detail);
+	return rc;
 }
 
-void session_login(db *d, arena *a, int64_t tenant_id, const char *login_in, const char *password,
-		   const char *addr, const char *old_token, struct login_result *out)
+/* An attempt whose password was never checked no longer counts. */
+static int release(db *d, const struct attempt *at)
 {
-	int64_t now = (int64_t)time(NULL), user_id = 0;
-	const char *login = user_fold_login(a, login_in), *hash = NULL;
-	bool disabled = false, known;
-	char new_hash[PW_HASH_MAX], th[TOKEN_HASH_HEX + 1];
-	int rc;
+	return settle(d, at, ATTEMPT_VOID, NULL, NULL, 0, NULL);
+}
 
-	memset(out, 0, sizeof(*out));
-	out->status = LOGIN_ERROR;
-	rc = throttle_check(d, tenant_id, login, addr, now, &out->wait_s);
-	if (rc < 0)
-		return;
-	if (rc != THROTTLE_PASS) {
-		char *detail = login_json(login, rc == THROTTLE_LOCKED ? "locked" : "throttled");
-		if (db_begin(d, DB_WRITE) == 0 &&
-		    audit_record_outcome(d, tenant_id, "anonymous", "session.create", "user", 0, NULL, detail,
-					 addr, AUDIT_DENIED) == 0 && db_commit(d) == 0) {
-			out->status = LOGIN_THROTTLED;
-		} else {
-			db_rollback(d);
-		}
-		free(detail);
-		return;
-	}
-
-	rc = user_login_problem(login) ? 1 : user_credentials(d, a, tenant_id, login, &user_id, &hash, &disabled);
-	if (rc < 0)
-		return;
-	known = rc == 0;
-	/* The password check costs the same whether or not the login exists. */
-	rc = known ? pw_verify(hash, password) : pw_verify_dummy(password);
-	if (rc == PW_BUSY) {
-		out->status = LOGIN_BUSY;
-		return;
-	}
-	if (!known || rc != PW_OK || disabled) {
-		record_failure(d, tenant_id, "anonymous", "session.create", login, user_id,
-			       !known ? "unknown" : rc != PW_OK ? "password" : "disabled", addr, now);
-		out->status = LOGIN_BAD;
-		return;
-	}
-
-	/* Rehash when the cost setting has risen since this hash was made. */
-	new_hash[0] = '\0';
-	if (pw_needs_upgrade(hash) && pw_hash(password, new_hash) != PW_OK)
-		new_hash[0] = '\0';
-
-	token_random(out->token);
-	token_random(out->csrf);
-	token_hash(out->token, th);
-	if (db_begin(d, DB_WRITE) < 0)
-		return;
+static int insert_session(db *d, const struct attempt *at, int64_t user_id, const char *th, const char *csrf)
+{
 	db_stmt *st = db_prepare(d, "INSERT INTO user_session (tenant_id, token_hash, user_id, csrf, created_at, seen_at,"
 				    " client_addr) VALUES ($1, $2, $3, $4, $5, $5, $6)");
+	int rc;
+
 	if (!st)
-		goto fail;
-	db_bind_int(st, 1, tenant_id);
+		return -1;
+	db_bind_int(st, 1, at->tenant_id);
 	db_bind_text(st, 2, th);
 	db_bind_int(st, 3, user_id);
-	db_bind_text(st, 4, out->csrf);
-	db_bind_int(st, 5, now);
-	db_bind_text(st, 6, addr);
+	db_bind_text(st, 4, csrf);
+	db_bind_int(st, 5, at->now);
+	db_bind_text(st, 6, at->addr);
 	rc = db_step(st);
 	db_done(st);
-	if (rc != DB_DONE)
-		goto fail;
-	if (old_token && *old_token) {
-		char oh[TOKEN_HASH_HEX + 1];
-		token_hash(old_token, oh);
-		if (exec_text(d, "DELETE FROM user_session WHERE tenant_id = $1 AND token_hash = $2", tenant_id, oh) < 0)
-			goto fail;
-	}
-	/* Expired sessions of the tenant go now: nothing else removes them. */
-	st = db_prepare(d, "DELETE FROM user_session WHERE tenant_id = $1 AND (seen_at < $2 OR created_at < $3)");
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* Expired sessions of the tenant go at each log-in: nothing else removes them. */
+static int drop_expired(db *d, int64_t tenant_id, int64_t now)
+{
+	db_stmt *st = db_prepare(d, "DELETE FROM user_session WHERE tenant_id = $1 AND (seen_at < $2 OR created_at < $3)");
+	int rc;
+
 	if (!st)
-		goto fail;
+		return -1;
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, now - SESSION_IDLE);
 	db_bind_int(st, 3, now - SESSION_MAX);
 	rc = db_step(st);
 	db_done(st);
-	if (rc != DB_DONE)
-		goto fail;
-	if (new_hash[0]) {
-		st = db_prepare(d, "UPDATE app_user SET password_hash = $3 WHERE tenant_id = $1 AND id = $2 AND password_hash = $4");
-		if (!st)
-			goto fail;
-		db_bind_int(st, 1, tenant_id);
-		db_bind_int(st, 2, user_id);
-		db_bind_text(st, 3, new_hash);
-		db_bind_text(st, 4, hash);
-		rc = db_step(st);
-		db_done(st);
-		if (rc != DB_DONE)
-			goto fail;
-	}
-	/* Failures older than the lock window count for nothing any more. */
-	st = db_prepare(d, "DELETE FROM login_failure WHERE tenant_id = $1 AND at <= $2");
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* A hash made at a lower cost is replaced, unless it changed meanwhile. */
+static int store_rehash(db *d, int64_t tenant_id, int64_t user_id, const char *old_hash, const char *new_hash)
+{
+	db_stmt *st = db_prepare(d, "UPDATE app_user SET password_hash = $3 WHERE tenant_id = $1 AND id = $2"
+				    " AND password_hash = $4");
+	int rc;
+
 	if (!st)
-		goto fail;
+		return -1;
 	db_bind_int(st, 1, tenant_id);
-	db_bind_int(st, 2, now - THROTTLE_LOCK_WINDOW);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, new_hash);
+	db_bind_text(st, 4, old_hash);
 	rc = db_step(st);
 	db_done(st);
-	if (rc != DB_DONE)
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* After a correct password: the new session, the settled attempt and the
+ * audit entry in one transaction; out->who filled. 0 or -1. */
+static int start_session(db *d, arena *a, const struct login_request *in, const struct attempt *at,
+			 int64_t user_id, const char *hash, const char *new_hash, struct login_result *out)
+{
+	char th[TOKEN_HASH_HEX + 1], oh[TOKEN_HASH_HEX + 1];
+	unsigned char key[DEVICE_KEY_BYTES];
+	db_stmt *st;
+	int rc;
+
+	token_random(out->token);
+	token_random(out->csrf);
+	token_hash(out->token, th);
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	if (insert_session(d, at, user_id, th, out->csrf) < 0)
 		goto fail;
-	if (throttle_clear(d, tenant_id, login) < 0 ||
-	    audit_record(d, tenant_id, login, "session.create", "user", user_id, NULL,
-			 new_hash[0] ? "{\"rehashed\":true}" : NULL, addr) < 0)
+	if (in->old_token && *in->old_token) {
+		token_hash(in->old_token, oh);
+		if (exec_text(d, "DELETE FROM user_session WHERE tenant_id = $1 AND token_hash = $2", at->tenant_id, oh) < 0)
+			goto fail;
+	}
+	if (device_key(d, at->tenant_id, true, key) < 0)
+		goto fail;
+	device_issue(key, at->tenant_id, at->login, at->now, out->device);
+	sodium_memzero(key, sizeof(key));
+	if (drop_expired(d, at->tenant_id, at->now) < 0 ||
+	    (*new_hash && store_rehash(d, at->tenant_id, user_id, hash, new_hash) < 0) ||
+	    throttle_settle(d, at, ATTEMPT_OK) < 0 ||
+	    audit_record(d, at->tenant_id, at->login, "session.create", "user", user_id, NULL,
+			 *new_hash ? "{\"rehashed\":true}" : NULL, at->addr) < 0)
 		goto fail;
 	st = db_prepare(d, user_sql);
 	if (!st)
 		goto fail;
-	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 1, at->tenant_id);
 	db_bind_int(st, 2, user_id);
 	rc = db_step(st);
 	if (rc == DB_ROW)
-		fill_principal(a, st, tenant_id, VIA_COOKIE, &out->who);
+		fill_principal(a, st, at->tenant_id, VIA_COOKIE, &out->who);
 	db_done(st);
 	if (rc != DB_ROW || db_commit(d) < 0)
 		goto fail;
-	out->status = LOGIN_OK;
-	sodium_memzero(new_hash, sizeof(new_hash));
-	return;
+	return 0;
 fail:
 	db_rollback(d);
 	sodium_memzero(out->token, sizeof(out->token));
+	sodium_memzero(out->device, sizeof(out->device));
+	return -1;
+}
+
+/* The id of in->device when it is a valid device cookie for login: the
+ * attempt's client is then trusted. "" otherwise (a store error too: the
+ * client is merely counted as untrusted). */
+static const char *trusted_device(db *d, const struct login_request *in, const char *login, int64_t now,
+				  char id[DEVICE_ID_HEX + 1])
+{
+	unsigned char key[DEVICE_KEY_BYTES];
+	bool ok;
+
+	id[0] = '\0';
+	if (!in->device || device_key(d, in->tenant_id, false, key) != 0)
+		return id;
+	ok = device_check(key, in->tenant_id, login, in->device, now, id);
+	sodium_memzero(key, sizeof(key));
+	return ok ? id : "";
+}
+
+void session_login(db *d, arena *a, const struct login_request *in, struct login_result *out)
+{
+	struct attempt at = { in->tenant_id, user_fold_login(a, in->login), in->addr, "", (int64_t)time(NULL), 0 };
+	int64_t user_id = 0;
+	const char *hash = NULL;
+	bool disabled = false, known;
+	char new_hash[PW_HASH_MAX], dev[DEVICE_ID_HEX + 1];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	at.device = trusted_device(d, in, at.login, at.now, dev);
 	out->status = LOGIN_ERROR;
+	rc = throttle_reserve(d, &at, in->ok_per_addr, &out->wait_s);
+	if (rc != THROTTLE_PASS) {
+		out->throttle = rc;
+		out->status = rc < 0 ? LOGIN_ERROR : LOGIN_THROTTLED;
+		return;
+	}
+	rc = user_login_problem(at.login) ? 1 : user_credentials(d, a, at.tenant_id, at.login, &user_id, &hash, &disabled);
+	if (rc < 0) {
+		release(d, &at);
+		return;
+	}
+	known = rc == 0;
+	/* The password check costs the same whether or not the login exists. */
+	rc = known ? pw_verify(hash, in->password) : pw_verify_dummy(in->password);
+	if (rc == PW_BUSY) {
+		if (release(d, &at) == 0)
+			out->status = LOGIN_BUSY;
+		return;
+	}
+	if (!known || rc != PW_OK || disabled) {
+		if (settle(d, &at, ATTEMPT_FAILED, "anonymous", "session.create", user_id,
+			   !known ? "unknown" : rc != PW_OK ? "password" : "disabled") == 0)
+			out->status = LOGIN_BAD;
+		return;
+	}
+	/* Rehash when the cost setting has risen since this hash was made. */
+	new_hash[0] = '\0';
+	if (pw_needs_upgrade(hash) && pw_hash(in->password, new_hash) != PW_OK)
+		new_hash[0] = '\0';
+	if (start_session(d, a, in, &at, user_id, hash, new_hash, out) == 0)
+		out->status = LOGIN_OK;
+	else
+		release(d, &at);
+	sodium_memzero(new_hash, sizeof(new_hash));
 }
 
 enum login_status session_reauth(db *d, arena *a, const struct actor *by, int64_t user_id,
-				 const char *password, const char *action, int64_t *wait_s)
+				 const char *password, const char *action, int ok_per_addr, int *verdict,
+				 int64_t *wait_s)
 {
-	int64_t now = (int64_t)time(NULL), id;
+	struct attempt at = { by->tenant_id, by->name, by->addr, "", (int64_t)time(NULL), 0 };
 	const char *hash;
+	int64_t id;
 	bool disabled;
 	int rc;
 
-	rc = throttle_check(d, by->tenant_id, by->name, by->addr, now, wait_s);
-	if (rc < 0)
-		return LOGIN_ERROR;
+	rc = throttle_reserve(d, &at, ok_per_addr, wait_s);
+	*verdict = rc;
 	if (rc != THROTTLE_PASS)
-		return LOGIN_THROTTLED;
+		return rc < 0 ? LOGIN_ERROR : LOGIN_THROTTLED;
 	rc = user_credentials(d, a, by->tenant_id, by->name, &id, &hash, &disabled);
-	if (rc != 0 || id != user_id)
-		return LOGIN_ERROR;
-	rc = pw_verify(hash, password);
-	if (rc == PW_BUSY)
-		return LOGIN_BUSY;
-	if (rc != PW_OK) {
-		record_failure(d, by->tenant_id, by->name, action, by->name, user_id, "password", by->addr, now);
-		return LOGIN_BAD;
+	rc = rc != 0 || id != user_id ? PW_ERROR : pw_verify(hash, password);
+	if (rc == PW_OK || rc == PW_MISMATCH) {
+		if (settle(d, &at, rc == PW_OK ? ATTEMPT_OK : ATTEMPT_FAILED, by->name, action, user_id,
+			   rc == PW_OK ? NULL : "password") < 0)
+			return LOGIN_ERROR;
+		return rc == PW_OK ? LOGIN_OK : LOGIN_BAD;
 	}
-	return LOGIN_OK;
+	release(d, &at);
+	return rc == PW_BUSY ? LOGIN_BUSY : LOGIN_ERROR;
 }
 
 int session_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_t now,

@@ -15,8 +15,10 @@
 #include <stdint.h>
 
 #include "domain/audit.h"
+#include "domain/device.h"
 #include "domain/password.h"
 #include "domain/perm.h"
+#include "domain/throttle.h"
 #include "store/db.h"
 #include "util/arena.h"
 
@@ -37,26 +39,38 @@ enum login_status {
 
 struct login_result {
 	enum login_status status;
+	int throttle;                  /* LOGIN_THROTTLED: THROTTLE_DELAYED, _LOCKED or _FREQUENT */
 	int64_t wait_s;
 	char token[TOKEN_CHARS + 1];   /* the new session's cookie value */
 	char csrf[TOKEN_CHARS + 1];
+	char device[DEVICE_COOKIE_MAX];/* LOGIN_OK: a new device cookie for the login */
 	struct principal who;          /* strings on the caller's arena */
 };
 
-/* Log login in to tenant with password from addr: throttling, then the
- * password check (a dummy check for unknown logins), then a new session.
- * old_token (may be NULL) is a session this browser had: it is ended, so a
- * session id is never reused across a log-in (ASVS 3.2.1). Every outcome is
- * in the audit log. */
-void session_login(db *d, arena *a, int64_t tenant_id, const char *login, const char *password,
-		   const char *addr, const char *old_token, struct login_result *out);
+struct login_request {
+	int64_t tenant_id;
+	const char *login, *password, *addr;
+	const char *old_token;  /* a session this browser had, or NULL */
+	const char *device;     /* the browser's device cookie for this login, or NULL */
+	int ok_per_addr;        /* successful log-ins per address per THROTTLE_OK_WINDOW; 0: the default */
+};
+
+/* Log in->login in to its tenant: the attempt is reserved against every
+ * limit (domain/throttle.h; a valid in->device makes it a trusted client),
+ * the password checked (a dummy check for unknown logins), then a new
+ * session and device cookie made. in->old_token is ended, so a
+ * session id is never reused across a log-in (ASVS 3.2.1). Failures are
+ * in the audit log with the successes; a refused (LOGIN_THROTTLED) attempt
+ * writes nothing: the caller records the refusal. */
+void session_login(db *d, arena *a, const struct login_request *in, struct login_result *out);
 
 /* Check the password of a signed-in user again before a sensitive change
- * (ASVS 3.7.1), throttled and counted like a log-in: LOGIN_OK, LOGIN_BAD
- * (recorded as a failure of action), LOGIN_THROTTLED (*wait_s), LOGIN_BUSY
- * or LOGIN_ERROR. */
+ * (ASVS 3.7.1), reserved and counted like a log-in from by->addr: LOGIN_OK,
+ * LOGIN_BAD (recorded as a failure of action), LOGIN_THROTTLED (*verdict
+ * and *wait_s as in login_result), LOGIN_BUSY or LOGIN_ERROR. */
 enum login_status session_reauth(db *d, arena *a, const struct actor *by, int64_t user_id,
-				 const char *password, const char *action, int64_t *wait_s);
+				 const char *password, const char *action, int ok_per_addr, int *verdict,
+				 int64_t *wait_s);
 
 /* The principal of a session token in tenant, now. 0 found (who and *csrf
  * filled), 1 none, expired (then deleted) or its user disabled, -1 error. */

@@ -41,6 +41,12 @@ const char *cookie_set(arena *a, const char *name, const char *value, bool secur
 	return arena_printf(a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value, secure ? "; Secure" : "");
 }
 
+const char *cookie_set_lasting(arena *a, const char *name, const char *value, long max_age, bool secure)
+{
+	return arena_printf(a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s", name, value, max_age,
+			    secure ? "; Secure" : "");
+}
+
 const char *cookie_clear(arena *a, const char *name, bool secure)
 {
 	return arena_printf(a, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", name, secure ? "; Secure" : "");

@@ -20,6 +20,7 @@
 struct MHD_Connection;
 struct server;
 struct principal;
+struct app;
 
 struct kv {
 	const char *key;
@@ -73,6 +74,7 @@ struct req {
 	size_t sent;
 	struct kv headers[REQ_MAX_HEADERS];
 	int nheaders;
+	const char *header_lost; /* a header that could not be added: reply() answers 500 */
 	bool replied;
 
 	/* Set while reading the request. */
@@ -90,7 +92,9 @@ const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 /* Request header by name (case-insensitive), or NULL. */
 const char *req_header_in(struct req *r, const char *name);
-/* Response header for the next reply (name and value must outlive r). */
+/* Response header for the next reply (name and value must outlive r).
+ * One that cannot be sent (CR/LF in it, or more than REQ_MAX_HEADERS)
+ * turns the reply into a logged 500, never a silent loss. */
 void req_header(struct req *r, const char *name, const char *value);
 /* The client's address; behind a trusted proxy (server_config.trust_proxy)
  * the last address in X-Forwarded-For. */
@@ -101,6 +105,8 @@ bool req_trust_proxy(struct req *r);
 bool req_secure_cookies(struct req *r);
 /* The session cookie's name: "jb_session", or "__Host-jb_session". */
 const char *req_cookie_name(struct req *r);
+/* The handlers' shared state (server_config.app). */
+struct app *req_app(struct req *r);
 
 /* Send r->out with this status and content type. */
 void reply(struct req *r, int status, const char *content_type);

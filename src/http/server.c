@@ -108,10 +108,17 @@ const char *req_cookie_name(struct req *r)
 	return r->srv->cfg->secure_cookies ? "__Host-jb_session" : "jb_session";
 }
 
+struct app *req_app(struct req *r)
+{
+	return r->srv->cfg->app;
+}
+
 void req_header(struct req *r, const char *name, const char *value)
 {
 	if (r->nheaders < REQ_MAX_HEADERS)
 		r->headers[r->nheaders++] = (struct kv){ name, value };
+	else
+		r->header_lost = name;
 }
 
 /* The last entry of X-Forwarded-For when it is an IP address: the one the
@@ -176,13 +183,24 @@ void reply(struct req *r, int status, const char *content_type)
 	if (r->srv->cfg->secure_cookies)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	bool cache_set = false;
-	for (int i = 0; i < r->nheaders; i++) {
+	for (int i = 0; i < r->nheaders && !r->header_lost; i++) {
 		bool cc = !strcasecmp(r->headers[i].key, "Cache-Control");
 		/* A signed-in user's pages are never stored by any cache (ASVS 8.2.1). */
 		if (cc && r->no_store)
 			continue;
-		MHD_add_response_header(resp, r->headers[i].key, r->headers[i].val);
+		if (MHD_add_response_header(resp, r->headers[i].key, r->headers[i].val) != MHD_YES)
+			r->header_lost = r->headers[i].key;
 		cache_set |= cc;
+	}
+	if (r->header_lost)
+		log_error("req=%s cannot add response header '%s' (CR/LF in it, or too many)", r->id, r->header_lost);
+	if (r->header_lost && status != 500) {
+		/* Never an answer without a header it needs (a Location, a cookie). */
+		MHD_destroy_response(resp);
+		r->replied = false;
+		r->nheaders = 0;
+		reply_error(r, 500, "internal", "服务器内部错误", NULL);
+		return;
 	}
 	if (r->no_store)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");

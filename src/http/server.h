@@ -7,6 +7,7 @@
 #include "http/req.h"
 
 struct route;
+struct app;
 
 struct server_config {
 	const char *listen;     /* IPv4 address to bind, e.g. "127.0.0.1" */
@@ -24,6 +25,8 @@ struct server_config {
 	/* Checks a route's flags (tenant, login, CSRF ...) before its handler
 	 * runs (web/routes.c); returns 0 to go on, -1 after answering. */
 	int (*preconditions)(struct req *r, const struct route *rt);
+	/* The handlers' shared state (web/app.h); the server only hands it on. */
+	struct app *app;
 };
 
 /* Serve until SIGINT or SIGTERM; in-flight requests finish, then every

@@ -41,6 +41,7 @@ static const struct copy_table {
 } copy_tables[] = {
 	{ "tenant", { "id" } },
 	{ "tenant_domain", { "host" } },
+	{ "tenant_secret", { "tenant_id", "name" } },
 	{ "id_seq", { "tenant_id", "name" } },
 	{ "batch", { "tenant_id", "id" } },
 	{ "category", { "tenant_id", "id" } },
@@ -50,7 +51,7 @@ static const struct copy_table {
 	{ "user_role", { "tenant_id", "user_id", "role" } },
 	{ "user_session", { "tenant_id", "token_hash" } },
 	{ "api_token", { "tenant_id", "id" } },
-	{ "login_failure", { NULL } },
+	{ "login_attempt", { "tenant_id", "id" } },
 	{ "problem", { "tenant_id", "id" } },
 	{ "problem_gram", { "tenant_id", "gram", "problem_id" } },
 	{ "claim", { "tenant_id", "id" } },

@@ -290,6 +290,35 @@ static const char m2_accounts[] =
 "CREATE INDEX audit_event_actor ON audit_event (tenant_id, actor, id);\n"
 "CREATE INDEX audit_event_action ON audit_event (tenant_id, action, id);\n";
 
+/* Log-in attempts replace login_failure (domain/throttle.h): each password
+ * check is reserved as 'pending' before the hash and settled after it, by
+ * login, address and device cookie. Rows older than an hour are dropped as
+ * new ones settle. tenant_secret holds per-tenant random keys (the device
+ * cookies' MAC key), made by the application on first use. */
+static const char m3_attempts[] =
+"DROP TABLE login_failure;\n"
+"CREATE TABLE login_attempt (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  id BIGINT NOT NULL,\n"
+"  login TEXT NOT NULL,\n"
+"  addr TEXT NOT NULL,\n"
+"  device TEXT NOT NULL DEFAULT '',\n"
+"  state TEXT NOT NULL CHECK (state IN ('pending','failed','forgiven','ok')),\n"
+"  at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, id)\n"
+");\n"
+"CREATE INDEX login_attempt_login ON login_attempt (tenant_id, login, at);\n"
+"CREATE INDEX login_attempt_addr ON login_attempt (tenant_id, addr, at);\n"
+"CREATE INDEX login_attempt_device ON login_attempt (tenant_id, device, at);\n"
+"CREATE INDEX login_attempt_at ON login_attempt (tenant_id, at);\n"
+"CREATE TABLE tenant_secret (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  name TEXT NOT NULL,\n"
+"  secret TEXT NOT NULL,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, name)\n"
+");\n";
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -317,6 +346,7 @@ static const char m1_pg[] =
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL },
+	{ 3, "log-in attempts reserved before the hash, tenant secrets", m3_attempts, NULL, NULL },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

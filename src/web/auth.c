@@ -6,20 +6,54 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "domain/device.h"
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/session.h"
 #include "domain/user.h"
 #include "http/cookie.h"
+#include "http/form.h"
 #include "util/text.h"
+#include "web/app.h"
 
 #define NEXT_MAX 512
 
-/* A "next" target after logging in: a local path only (no "//host"). */
-static const char *safe_next(const char *next)
+/* The bytes a local redirect target may hold as sent: RFC 3986 path,
+ * query and fragment characters and '%'. No control character, space,
+ * backslash, quote or angle bracket: browsers drop TAB/CR/LF and read
+ * "\\" as "/", which turns "/\t/host" or "/\\host" into "//host". */
+static bool next_char(unsigned char c)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > NEXT_MAX ||
-	    !strncmp(next, "/logout", 7) || !strncmp(next, "/login", 6))
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("-._~!$&'()*+,;=:@/?#%", c));
+}
+
+/* One path of this site: a single "/" then a path character, never "//"
+ * anywhere, only allowed bytes (strict), or at least no control byte,
+ * space or backslash (the decoded form, which may hold UTF-8). */
+static bool next_shape_ok(const char *s, bool strict)
+{
+	if (s[0] != '/' || !s[1] || s[1] == '/' || strstr(s, "//"))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (strict ? !next_char(*p) : (*p <= ' ' || *p == 0x7f || *p == '\\'))
+			return false;
+	}
+	return true;
+}
+
+/* A "next" target after logging in, by an allow-list (ASVS 5.1.3): a
+ * local path that stays local as sent and once more decoded, not the
+ * log-in or log-out page itself; anything else is "/". The caller puts
+ * the tenant prefix in front (reply_redirect). */
+static const char *safe_next(arena *a, const char *next)
+{
+	const char *dec;
+
+	if (!next || strlen(next) > NEXT_MAX || !next_shape_ok(next, true))
+		return "/";
+	dec = form_decode_path(a, next, strlen(next)); /* as a browser might read it, decoded once more */
+	if (!dec || !next_shape_ok(dec, false) || !strncmp(dec, "/logout", 7) || !strncmp(dec, "/login", 6))
 		return "/";
 	return next;
 }
@@ -58,7 +92,7 @@ static void login_form(struct req *r, const char *login, const char *next, const
 	buf_html(b, login ? login : "");
 	HTML(b, "\"></label>\n<label>密码<input type=\"password\" name=\"password\" autocomplete=\"current-password\""
 		" required maxlength=\"128\"></label>\n<input type=\"hidden\" name=\"next\" value=\"");
-	buf_html(b, safe_next(next));
+	buf_html(b, safe_next(r->a, next));
 	HTML(b, "\">\n<button type=\"submit\">登录</button>\n</form>\n"
 		"<p class=\"muted\">忘记密码请联系本单位管理员重置。</p>\n");
 }
@@ -69,19 +103,52 @@ void page_login(struct req *r)
 	page_end(r);
 }
 
+/* The Retry-After header and "<what>，请在 N 分钟后再试" for a refused
+ * password check (what: the failures' wording; too many successes have
+ * their own). */
+static const char *wait_message(struct req *r, int verdict, int64_t wait_s, const char *what)
+{
+	int64_t minutes = (wait_s + 59) / 60;
+
+	req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
+	return arena_printf(r->a, "%s，请在 %lld 分钟后再试", verdict == THROTTLE_FREQUENT ? "登录过于频繁" : what,
+			    (long long)(minutes ? minutes : 1));
+}
+
+static const char *throttle_reason(int verdict)
+{
+	return verdict == THROTTLE_LOCKED ? "locked" : verdict == THROTTLE_FREQUENT ? "frequent" : "throttled";
+}
+
+/* The device cookie's name for login (folded), with the __Host- prefix
+ * when cookies are Secure. */
+static const char *device_name(struct req *r, const char *login)
+{
+	char name[DEVICE_NAME_MAX];
+
+	device_cookie_name(login, name);
+	return arena_printf(r->a, "%s%s", req_secure_cookies(r) ? "__Host-" : "", name);
+}
+
 void act_login(struct req *r)
 {
-	const char *login, *pw, *next = req_form(r, "next");
+	struct login_request in = { .tenant_id = r->tenant_id, .addr = req_client_addr(r),
+				    .old_token = r->session_token, .ok_per_addr = req_app(r)->logins_per_addr };
+	const char *next = req_form(r, "next"), *dev_name;
 	struct login_result res;
 	const char *msg;
 
-	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &login) < 0 ||
-	    text_field_or_respond(r, "password", PW_MAX_CHARS, true, "密码", &pw) < 0)
+	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &in.login) < 0 ||
+	    text_field_or_respond(r, "password", PW_MAX_CHARS, true, "密码", &in.password) < 0)
 		return;
-	session_login(r->db, r->a, r->tenant_id, login, pw, req_client_addr(r), r->session_token, &res);
+	dev_name = device_name(r, user_fold_login(r->a, in.login));
+	in.device = cookie_get(r->a, req_header_in(r, "Cookie"), dev_name);
+	session_login(r->db, r->a, &in, &res);
 	switch (res.status) {
 	case LOGIN_OK:
 		req_header(r, "Set-Cookie", cookie_set(r->a, req_cookie_name(r), res.token, req_secure_cookies(r)));
+		req_header(r, "Set-Cookie", cookie_set_lasting(r->a, dev_name, res.device, DEVICE_MAX_AGE,
+							       req_secure_cookies(r)));
 		r->no_store = true;
 		r->who = &res.who;
 		r->csrf = arena_strdup(r->a, res.csrf);
@@ -90,7 +157,7 @@ void act_login(struct req *r)
 						     "csrf_token", res.csrf));
 			return;
 		}
-		reply_redirect(r, res.who.must_change ? "/account/password" : safe_next(next));
+		reply_redirect(r, res.who.must_change ? "/account/password" : safe_next(r->a, next));
 		return;
 	case LOGIN_BAD:
 		msg = "登录名或密码不正确";
@@ -98,21 +165,19 @@ void act_login(struct req *r)
 			reply_error(r, 401, "bad_credentials", msg, NULL);
 			return;
 		}
-		login_form(r, login, next, msg);
+		login_form(r, in.login, next, msg);
 		page_finish(r, 401);
 		return;
-	case LOGIN_THROTTLED: {
-		int64_t minutes = (res.wait_s + 59) / 60;
-		req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)res.wait_s));
-		msg = arena_printf(r->a, "登录失败次数过多，请在 %lld 分钟后再试", (long long)(minutes ? minutes : 1));
+	case LOGIN_THROTTLED:
+		deny_login(r, user_fold_login(r->a, in.login), throttle_reason(res.throttle));
+		msg = wait_message(r, res.throttle, res.wait_s, "登录失败次数过多");
 		if (r->is_api) {
 			reply_error(r, 429, "throttled", msg, NULL);
 			return;
 		}
-		login_form(r, login, next, msg);
+		login_form(r, in.login, next, msg);
 		page_finish(r, 429);
 		return;
-	}
 	case LOGIN_BUSY:
 		req_header(r, "Retry-After", "5");
 		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
@@ -321,7 +386,7 @@ void act_password(struct req *r)
 	char hash[PW_HASH_MAX], keep[TOKEN_HASH_HEX + 1];
 	struct ctx c;
 	int64_t wait_s;
-	int rc;
+	int rc, verdict;
 
 	if (!perm_or_respond(r, "account.password", "user", who->user_id, &t))
 		return;
@@ -340,16 +405,15 @@ void act_password(struct req *r)
 		password_error(r, 400, "same_password", "新密码不能与当前密码相同", "new_password");
 		return;
 	}
-	switch (session_reauth(r->db, r->a, &by, who->user_id, cur, "account.password", &wait_s)) {
+	switch (session_reauth(r->db, r->a, &by, who->user_id, cur, "account.password", req_app(r)->logins_per_addr,
+			       &verdict, &wait_s)) {
 	case LOGIN_OK:
 		break;
 	case LOGIN_BAD:
 		password_error(r, 403, "wrong_password", "当前密码不正确", "current_password");
 		return;
 	case LOGIN_THROTTLED:
-		req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
-		password_error(r, 429, "throttled",
-			       arena_printf(r->a, "密码错误次数过多，请在 %lld 分钟后再试", (long long)((wait_s + 59) / 60)), NULL);
+		password_error(r, 429, "throttled", wait_message(r, verdict, wait_s, "密码错误次数过多"), NULL);
 		return;
 	case LOGIN_BUSY:
 		req_header(r, "Retry-After", "5");

@@ -16,6 +16,7 @@
 #include "http/cookie.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "web/app.h"
 
 #define LOGIN NEED_LOGIN
 #define CHANGE (NEED_LOGIN | NEED_CSRF)
@@ -80,15 +81,29 @@ struct actor req_actor(struct req *r)
 	return (struct actor){ r->tenant_id, actor_name(r), req_client_addr(r) };
 }
 
+/* Anonymous refusals pass the gate (bounded writes per address); a
+ * signed-in user's are always written. */
+static struct audit_gate *gate_for(struct req *r)
+{
+	return r->who && r->who->user_id ? NULL : req_app(r)->gate;
+}
+
 void deny(struct req *r, const char *action, const char *object_type, int64_t object_id, const char *reason)
 {
-	audit_denied(r->db, r->tenant_id, actor_name(r), action ? action : "unknown", object_type, object_id,
-		     reason, req_client_addr(r));
+	audit_denied(r->db, gate_for(r), r->tenant_id, actor_name(r), action ? action : "unknown", object_type,
+		     object_id, reason, NULL, req_client_addr(r));
+}
+
+void deny_login(struct req *r, const char *login, const char *reason)
+{
+	audit_denied(r->db, gate_for(r), r->tenant_id, actor_name(r), "session.create", "user", 0, reason, login,
+		     req_client_addr(r));
 }
 
 void web_ctx(struct req *r, struct ctx *c)
 {
 	ctx_init(c, r->db, r->a, r->who, req_client_addr(r));
+	c->gate = gate_for(r);
 }
 
 void outcome_error(struct req *r, struct ctx *c, int rc)

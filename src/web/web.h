@@ -60,6 +60,9 @@ void web_ctx(struct req *r, struct ctx *c);
 void outcome_error(struct req *r, struct ctx *c, int rc);
 /* Audit a refused action (reason: "permission", "csrf", "origin" ...). */
 void deny(struct req *r, const char *action, const char *object_type, int64_t object_id, const char *reason);
+/* Audit a refused log-in of login (folded); reason "throttled", "locked" or
+ * "frequent". */
+void deny_login(struct req *r, const char *login, const char *reason);
 
 /* Route handlers. */
 void page_board(struct req *r);

@@ -17,9 +17,11 @@ export async function login(srv, login, password = DEMO_PASSWORD, { base = '' } 
     body: JSON.stringify({ login, password }),
   });
   const text = await r.text();
-  const setCookie = r.headers.get('set-cookie') || '';
+  const cookies = r.headers.getSetCookie();
+  const setCookie = cookies.find((c) => /^(?:__Host-)?jb_session=/.test(c)) || '';
   const m = setCookie.match(/((?:__Host-)?jb_session)=([^;]*)/);
-  const out = { status: r.status, headers: r.headers, text, setCookie };
+  const out = { status: r.status, headers: r.headers, text, setCookie,
+    deviceCookie: cookies.find((c) => /^(?:__Host-)?jb_dev_/.test(c)) };
   if (r.status === 200) {
     const j = JSON.parse(text);
     out.cookie = `${m[1]}=${m[2]}`;

@@ -10,7 +10,9 @@ import { startServer, get, run, sql, freshStore, validHtml } from './harness.mjs
 import { DEMO_PASSWORD, login, form, api, page, snapshot, audit, count, cliAdd, freshUser, cliToken } from './accounts.mjs';
 
 let srv;
-before(async () => { srv = await startServer(); });
+// These tests log in ~40 times from one address: more than the default
+// limit of successful log-ins per address (throttle.test.mjs tests it).
+before(async () => { srv = await startServer({ env: { JIEBANG_LOGINS_PER_ADDR: '1000' } }); });
 after(async () => { await srv.stop(); });
 
 const withoutFastHash = () => {
@@ -261,6 +263,8 @@ test('ASVS 3.4.1-3.4.3: the session cookie is HttpOnly, SameSite=Lax, Path=/ and
   const s = await login(srv, 'cadre');
   assert.match(s.setCookie, /^jb_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
   assert.doesNotMatch(s.setCookie, /Expires|Max-Age/);
+  // The device cookie (issue 7.5) lasts a year and goes with this site's own requests only.
+  assert.match(s.deviceCookie, /^jb_dev_[0-9a-f]{16}=[\w.-]+; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Strict$/);
 });
 
 test('ASVS 3.4.1 / 3.4.4 / 14.4.5: behind TLS the cookie is Secure with the __Host- prefix, and HSTS is sent', async () => {
@@ -268,6 +272,7 @@ test('ASVS 3.4.1 / 3.4.4 / 14.4.5: behind TLS the cookie is Secure with the __Ho
   try {
     const s = await login(tls, 'cadre');
     assert.match(s.setCookie, /^__Host-jb_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    assert.match(s.deviceCookie, /^__Host-jb_dev_[0-9a-f]{16}=[\w.-]+; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Strict; Secure$/);
     assert.equal((await api(tls, s, 'GET', '/api/v1/me')).status, 200);
     assert.equal((await api(tls, { cookie: `jb_session=${s.token}` }, 'GET', '/api/v1/me')).status, 401,
       'the unprefixed name is not read');
@@ -402,13 +407,40 @@ test('ASVS 5.1.3 / 5.1.4 / 5.1.5: overlong, missing or malformed fields get a cl
     assert.equal(r.status, 400, raw);
   }
   assert.equal(snapshot(srv), before_);
-  // An open redirect through "next" is not possible.
-  for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
-    const r = await get(srv, '/login', { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ login: 'leader', password: DEMO_PASSWORD, next }).toString() });
-    assert.equal(r.status, 303);
-    assert.equal(r.headers.get('location'), '/', next);
-  }
+});
+
+// Where a log-in goes next, as the form carries it (the hidden field).
+async function nextField(next, base = '') {
+  const r = await get(srv, `${base}/login?next=${encodeURIComponent(next)}`);
+  assert.equal(r.status, 200, next);
+  return r.text.match(/name="next" value="([^"]*)"/)[1];
+}
+
+async function loginTo(next, base = '') {
+  const r = await get(srv, base + '/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ login: 'leader', password: DEMO_PASSWORD, next }).toString() });
+  assert.equal(r.status, 303, `${JSON.stringify(next)}: ${r.text.slice(0, 200)}`);
+  return r.headers.get('location');
+}
+
+test('ASVS 5.1.3: "next" is an allow-list of local paths; TAB, CR/LF, //, backslashes, schemes and their encoded forms go to /', async () => {
+  const bad = ['/\t/evil.example/', '/%09/evil.example/', '/\r\nSet-Cookie: x=1', '/%0d%0aSet-Cookie:%20x=1', '/\n/evil.example',
+    '//evil.example/', '/%2F%2Fevil.example/', '/%2f/evil.example', '/stats//evil', '/\\evil.example', '/%5Cevil.example',
+    '/%5cevil.example', '\\/evil.example', '/\\/evil.example', 'javascript:alert(1)', 'http://evil.example/', 'https:evil.example',
+    '/ /evil.example', '/a%20b', '/\u00a0/evil.example', '/\u3000x', '/"><script>', 'stats', '', '/', '/%C0%AF', '/%ff',
+    '/login', '/logout', '/%6Cogin'];
+  for (const next of bad) assert.equal(await nextField(next), '/', JSON.stringify(next));
+  for (const next of ['/stats', '/problems/3#claim', '/?state=published&page=2', '/admin/users/5', '/a%2Fb-c_d.e~f'])
+    assert.equal((await nextField(next)).replace(/&amp;/g, '&'), next);
+  // After a correct log-in: the browser never gets an off-site Location, and never a 303 without one.
+  assert.equal(await loginTo('/\t/evil.example/'), '/');
+  assert.equal(await loginTo('/\r\n/evil.example/'), '/');
+  assert.equal(await loginTo('/%2F%2Fevil.example/'), '/');
+  assert.equal(await loginTo('/problems/3'), '/problems/3');
+  // Behind a tenant's /t/<slug>/ prefix the path stays within the tenant.
+  assert.equal(await nextField('/stats', '/t/luannan'), '/stats');
+  assert.equal(await loginTo('/stats', '/t/luannan'), '/t/luannan/stats');
+  assert.equal(await loginTo('//evil.example/', '/t/luannan'), '/t/luannan/');
 });
 
 test('ASVS 2.2.1 / 7.2.1: a wrong password and an unknown login get the same answer, and both are logged', async () => {

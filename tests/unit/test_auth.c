@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "domain/audit.h"
+#include "domain/device.h"
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/session.h"
@@ -162,6 +163,25 @@ static void password_policy(void **state)
 	assert_non_null(pw_policy("zhangsan-2024-pass", "zhangsan"));
 	assert_true(pw_is_common("qwertyuiop"));
 	assert_false(pw_is_common("a long unusual phrase"));
+}
+
+/* ASVS 2.1.7: the common list is matched in the NFKC case-folded form, so
+ * full-width digits and letters, ligatures and odd cases are caught. */
+static void common_passwords_match_after_nfkc_folding(void **state)
+{
+	char *f = pw_fold("ＡＢＣ１２３ﬁ");
+
+	assert_non_null(f);
+	assert_string_equal(f, "abc123fi");
+	free(f);
+	assert_true(pw_is_common("１２３４５６７８９０１２"));            /* full-width digits */
+	assert_non_null(pw_policy("１２３４５６７８９０１２", "x"));
+	assert_true(pw_is_common("ＰＡＳＳＷＯＲＤ１２３４"));          /* full-width capitals */
+	assert_true(pw_is_common("Ｗｏａｉｎｉ１３１４５２０"));
+	assert_true(pw_is_common("ＪＩＥＢＡＮＧ-ＤＥＭＯ"));           /* the demo password, full width */
+	assert_true(pw_is_common("\xff\xfe not text"));                /* unfoldable: refused */
+	assert_false(pw_is_common("１２３４５６７８９０１２ and more"));
+	assert_null(pw_policy("揭榜挂帅破百题立军令状干", "x"));          /* Chinese text is unaffected */
 }
 
 /* ASVS 2.4.1 / 2.4.2: the production default is argon2id with at least
@@ -345,39 +365,223 @@ static int64_t count(struct fx *f, const char *sql)
 	return v;
 }
 
-/* ASVS 2.2.1: 5 failures slow a login down, 20 in an hour lock it; an
- * unknown login is counted the same way. */
-static void throttling_delays_then_locks(void **state)
+/* OWASP device cookies: signed for one login of one tenant, a year long;
+ * a changed byte, another login or tenant, another key or an old cookie
+ * is not valid. The tenant key is made once and kept. */
+static void device_cookies_are_signed_and_expire(void **state)
+{
+	struct fx *f = *state;
+	unsigned char key[DEVICE_KEY_BYTES], again[DEVICE_KEY_BYTES], other[DEVICE_KEY_BYTES] = { 1 };
+	char c[DEVICE_COOKIE_MAX], c2[DEVICE_COOKIE_MAX], id[DEVICE_ID_HEX + 1], id2[DEVICE_ID_HEX + 1], name[DEVICE_NAME_MAX];
+	int64_t now = 1700000000;
+
+	assert_int_equal(device_key(f->d, 1, false, key), 1);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(device_key(f->d, 1, true, key), 0);
+	assert_int_equal(device_key(f->d, 1, true, again), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	assert_memory_equal(key, again, sizeof(key));
+	device_issue(key, 1, "amy", now, c);
+	device_issue(key, 1, "amy", now, c2);
+	assert_true(device_check(key, 1, "amy", c, now + 10, id));
+	assert_true(device_check(key, 1, "amy", c2, now + 10, id2));
+	assert_int_equal(strlen(id), DEVICE_ID_HEX);
+	assert_string_not_equal(id, id2);                               /* a new nonce each time */
+	assert_false(device_check(key, 1, "bob", c, now, id));
+	assert_string_equal(id, "");
+	assert_false(device_check(key, 2, "amy", c, now, id));
+	assert_false(device_check(other, 1, "amy", c, now, id));
+	assert_false(device_check(key, 1, "amy", c, now + DEVICE_MAX_AGE + 1, id));
+	assert_false(device_check(key, 1, "amy", c, now - 3600, id));   /* issued in the future */
+	assert_false(device_check(key, 1, "amy", NULL, now, id));
+	assert_false(device_check(key, 1, "amy", "", now, id));
+	assert_false(device_check(key, 1, "amy", "1700000000.abc.def", now, id));
+	for (size_t i = 0; c[i]; i++) {
+		char bad[DEVICE_COOKIE_MAX];
+		memcpy(bad, c, sizeof(bad));
+		bad[i] = bad[i] == '1' ? '2' : '1';
+		assert_false(device_check(key, 1, "amy", bad, now, id));
+	}
+	device_cookie_name("amy", name);
+	assert_int_equal(strlen(name), 7 + 16);
+	assert_memory_equal(name, "jb_dev_", 7);
+	device_cookie_name("bob", c);
+	assert_string_not_equal(name, c);
+}
+
+/* Issue 7.7: refused anonymous requests are written per_window a minute
+ * per (tenant, address); the rest are counted and summed up once the
+ * window is over, or at shutdown. */
+static void the_refusal_gate_bounds_writes_per_address(void **state)
+{
+	struct audit_gate *g = audit_gate_new(3);
+	struct audit_summary due[AUDIT_GATE_BATCH];
+	int64_t now = 1700000000;
+	int n, written = 0;
+
+	for (int i = 0; i < 50; i++) {
+		written += audit_gate_admit(g, 1, "10.0.0.1", now + i % 30, due, &n);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(written, 3);
+	assert_true(audit_gate_admit(g, 1, "10.0.0.2", now, due, &n));      /* another address */
+	assert_true(audit_gate_admit(g, 2, "10.0.0.1", now, due, &n));      /* another tenant */
+	assert_int_equal(audit_gate_take(g, false, now + 30, due, AUDIT_GATE_BATCH), 0); /* not over yet */
+	/* the next refusal after the window gets the summary, and is written */
+	assert_true(audit_gate_admit(g, 1, "10.0.0.1", now + AUDIT_GATE_WINDOW, due, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(due[0].tenant_id, 1);
+	assert_string_equal(due[0].addr, "10.0.0.1");
+	assert_int_equal(due[0].count, 47);
+	assert_int_equal(due[0].since, now);
+	/* any address's refusal sweeps the others' ended windows */
+	for (int i = 0; i < 5; i++)
+		(void)audit_gate_admit(g, 1, "10.0.0.3", now + 70, due, &n);
+	assert_true(audit_gate_admit(g, 1, "10.0.0.4", now + 200, due, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(due[0].addr, "10.0.0.3");
+	assert_int_equal(due[0].count, 2);
+	/* at shutdown every count is handed out, window over or not */
+	for (int i = 0; i < 4; i++)
+		(void)audit_gate_admit(g, 1, "10.0.0.5", now + 201, due, &n);
+	assert_int_equal(audit_gate_take(g, true, now + 202, due, AUDIT_GATE_BATCH), 1);
+	assert_int_equal(due[0].count, 1);
+	assert_int_equal(audit_gate_take(g, true, now + 202, due, AUDIT_GATE_BATCH), 0);
+	audit_gate_free(g);
+}
+
+/* One attempt of login from addr (device "" untrusted) at now: the
+ * throttle's verdict, and when it passed, settled as how. */
+static int attempt_(struct fx *f, const char *login, const char *addr, const char *device, int64_t now,
+		    enum attempt_end how, int64_t *wait)
+{
+	struct attempt at = { 1, login, addr, device, now, 0 };
+	int rc = throttle_reserve(f->d, &at, 0, wait);
+
+	if (rc != THROTTLE_PASS)
+		return rc;
+	assert_true(at.id > 0);
+	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
+	assert_int_equal(throttle_settle(f->d, &at, how), 0);
+	assert_int_equal(db_commit(f->d), 0);
+	return rc;
+}
+
+/* ASVS 2.2.1: 5 failures of one (login, address) slow it down, 20 in an
+ * hour lock it; an unknown login is counted the same way; other addresses
+ * and other logins go on. */
+static void throttling_delays_then_locks_per_login_and_address(void **state)
 {
 	struct fx *f = *state;
 	int64_t now = 1700000000, wait;
 
-	for (int i = 0; i < THROTTLE_FREE_LOGIN; i++) {
-		assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.1", now + i, &wait), THROTTLE_PASS);
-		assert_int_equal(db_begin(f->d, DB_WRITE), 0);
-		assert_int_equal(throttle_fail(f->d, 1, "ghost", "10.0.0.1", now + i), 0);
-		assert_int_equal(db_commit(f->d), 0);
-	}
-	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.2", now + 5, &wait), THROTTLE_DELAYED);
+	for (int i = 0; i < THROTTLE_FREE; i++)
+		assert_int_equal(attempt_(f, "ghost", "10.0.0.1", "", now + i, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "ghost", "10.0.0.1", "", now + 5, ATTEMPT_FAILED, &wait), THROTTLE_DELAYED);
 	assert_true(wait > 0 && wait <= 60);
-	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.2", now + 4 + 60, &wait), THROTTLE_PASS);
-	/* another tenant and another login are not affected */
-	assert_int_equal(throttle_check(f->d, 2, "ghost", "10.0.0.9", now + 5, &wait), THROTTLE_PASS);
-	assert_int_equal(throttle_check(f->d, 1, "other", "10.0.0.9", now + 5, &wait), THROTTLE_PASS);
-	/* 20 within the hour: locked until the 20th-latest leaves the hour */
-	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
-	for (int i = THROTTLE_FREE_LOGIN; i < THROTTLE_LOCK; i++)
-		assert_int_equal(throttle_fail(f->d, 1, "ghost", "10.0.0.3", now + 100 * i), 0);
-	assert_int_equal(db_commit(f->d), 0);
-	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.4", now + 3000, &wait), THROTTLE_LOCKED);
-	assert_int_equal(wait, THROTTLE_LOCK_WINDOW - 3000); /* until the oldest of the 20 is an hour old */
-	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.4", now + THROTTLE_LOCK_WINDOW + 1, &wait),
+	assert_int_equal(attempt_(f, "ghost", "10.0.0.2", "", now + 5, ATTEMPT_VOID, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "other", "10.0.0.1", "", now + 5, ATTEMPT_VOID, &wait), THROTTLE_PASS);
+	/* the delay grows with each failure after the fifth */
+	assert_int_equal(attempt_(f, "ghost", "10.0.0.1", "", now + 4 + 60, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "ghost", "10.0.0.1", "", now + 4 + 61, ATTEMPT_FAILED, &wait), THROTTLE_DELAYED);
+	assert_int_equal(wait, 120 - 1);
+	/* 20 within the hour, none within the delays' window: only the lock
+	 * refuses, until the 20th-latest leaves the hour */
+	for (int i = 0; i < THROTTLE_LOCK; i++) {
+		char sql[256];
+		snprintf(sql, sizeof(sql), "INSERT INTO login_attempt (tenant_id, id, login, addr, state, at)"
+			 " VALUES (1, %d, 'ghost', '10.0.0.3', 'failed', %lld)", 1000 + i, (long long)(now - 3000 + 100 * i));
+		assert_int_equal(db_exec(f->d, sql), 0);
+	}
+	assert_int_equal(attempt_(f, "ghost", "10.0.0.3", "", now, ATTEMPT_VOID, &wait), THROTTLE_LOCKED);
+	assert_int_equal(wait, THROTTLE_LOCK_WINDOW - 3000);
+	assert_int_equal(attempt_(f, "ghost", "10.0.0.4", "", now, ATTEMPT_VOID, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "ghost", "10.0.0.3", "", now + 601, ATTEMPT_VOID, &wait), THROTTLE_PASS);
+}
+
+/* A correct password forgives its own (login, address)'s failures, not the
+ * login's count elsewhere. */
+static void a_success_forgives_its_own_source(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = 1700000000, wait;
+
+	for (int i = 0; i < THROTTLE_FREE - 1; i++) {
+		assert_int_equal(attempt_(f, "amy", "10.0.0.1", "", now, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+		assert_int_equal(attempt_(f, "amy", "10.0.0.2", "", now, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+	}
+	assert_int_equal(attempt_(f, "amy", "10.0.0.1", "", now + 1, ATTEMPT_OK, &wait), THROTTLE_PASS);
+	assert_int_equal(count(f, "SELECT count(*) FROM login_attempt WHERE state = 'forgiven' AND addr = '10.0.0.1'"),
+			 THROTTLE_FREE - 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM login_attempt WHERE state = 'failed'"), THROTTLE_FREE - 1);
+	for (int i = 0; i < THROTTLE_FREE; i++)
+		assert_int_equal(attempt_(f, "amy", "10.0.0.1", "", now + 2, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "amy", "10.0.0.2", "", now + 2, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "amy", "10.0.0.2", "", now + 3, ATTEMPT_FAILED, &wait), THROTTLE_DELAYED);
+}
+
+/* ASVS 2.2.1: at most THROTTLE_ACCOUNT_CAP failures an hour per account
+ * from untrusted clients, however many addresses guess; a device cookie's
+ * holder is not locked out by them, only by its own failures. */
+static void the_account_cap_stops_untrusted_clients_only(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = 1700000000, wait;
+	char addr[32];
+
+	for (int i = 0; i < THROTTLE_ACCOUNT_CAP; i++) {
+		snprintf(addr, sizeof(addr), "10.1.%d.%d", i / 200, i % 200);
+		assert_int_equal(attempt_(f, "admin", addr, "", now + i, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+	}
+	assert_int_equal(attempt_(f, "admin", "10.9.9.9", "", now + 200, ATTEMPT_FAILED, &wait), THROTTLE_LOCKED);
+	assert_int_equal(wait, THROTTLE_LOCK_WINDOW - 200);
+	assert_int_equal(attempt_(f, "admin", "10.9.9.9", "d3v1ce", now + 200, ATTEMPT_OK, &wait), THROTTLE_PASS);
+	/* the device's own failures lock the device (a stolen cookie gives few guesses) */
+	for (int i = 0; i < THROTTLE_FREE; i++)
+		assert_int_equal(attempt_(f, "admin", "10.9.9.9", "d3v1ce", now + 201, ATTEMPT_FAILED, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "admin", "10.9.9.8", "d3v1ce", now + 202, ATTEMPT_FAILED, &wait), THROTTLE_DELAYED);
+	assert_int_equal(attempt_(f, "admin", "10.9.9.8", "another", now + 202, ATTEMPT_VOID, &wait), THROTTLE_PASS);
+	/* once the hour has passed, untrusted clients may try again */
+	assert_int_equal(attempt_(f, "admin", "10.9.9.9", "", now + THROTTLE_LOCK_WINDOW + 100, ATTEMPT_VOID, &wait),
 			 THROTTLE_PASS);
-	/* a success clears the login's count */
+}
+
+/* Checks are reserved before the hash: pending ones count, so parallel
+ * attempts cannot slip past the limit; a void one is released. Successful
+ * checks per address are limited too. */
+static void reservations_count_and_successes_are_limited(void **state)
+{
+	struct fx *f = *state;
+	struct attempt at[THROTTLE_FREE + 1];
+	int64_t now = 1700000000, wait;
+
+	for (int i = 0; i <= THROTTLE_FREE; i++) {
+		at[i] = (struct attempt){ 1, "bob", "10.0.0.1", "", now, 0 };
+		assert_int_equal(throttle_reserve(f->d, &at[i], 0, &wait), i < THROTTLE_FREE ? THROTTLE_PASS : THROTTLE_DELAYED);
+	}
+	assert_int_equal(count(f, "SELECT count(*) FROM login_attempt WHERE state = 'pending'"), THROTTLE_FREE);
 	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
-	assert_int_equal(throttle_clear(f->d, 1, "ghost"), 0);
+	assert_int_equal(throttle_settle(f->d, &at[0], ATTEMPT_VOID), 0);
 	assert_int_equal(db_commit(f->d), 0);
-	assert_int_equal(throttle_check(f->d, 1, "ghost", "10.0.0.4", now + 3000, &wait), THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "bob", "10.0.0.1", "", now, ATTEMPT_OK, &wait), THROTTLE_PASS);
+	/* THROTTLE_OK_ADDR correct passwords (or pending checks) per address in ten minutes */
+	assert_int_equal(db_exec(f->d, "DELETE FROM login_attempt"), 0);
+	for (int i = 0; i < THROTTLE_OK_ADDR; i++)
+		assert_int_equal(attempt_(f, i % 2 ? "amy" : "bob", "10.0.0.7", i % 3 ? "" : "dev", now + i, ATTEMPT_OK, &wait),
+				 THROTTLE_PASS);
+	assert_int_equal(attempt_(f, "carl", "10.0.0.7", "", now + 100, ATTEMPT_OK, &wait), THROTTLE_FREQUENT);
+	assert_int_equal(wait, THROTTLE_OK_WINDOW - 100);
+	assert_int_equal(attempt_(f, "carl", "10.0.0.8", "", now + 100, ATTEMPT_OK, &wait), THROTTLE_PASS);
+	struct attempt more = { 1, "carl", "10.0.0.7", "", now + 100, 0 };
+	assert_int_equal(throttle_reserve(f->d, &more, THROTTLE_OK_ADDR + 1, &wait), THROTTLE_PASS);
+}
+
+static void login_(struct fx *f, const char *login, const char *pw, const char *old_token, struct login_result *out)
+{
+	struct login_request in = { .tenant_id = 1, .login = login, .password = pw, .addr = "127.0.0.1",
+				    .old_token = old_token };
+
+	session_login(f->d, f->a, &in, out);
 }
 
 /* ASVS 3.2.1, 3.3.1, 3.3.2: a new token at each log-in, stored hashed;
@@ -393,12 +597,12 @@ static void sessions_expire_and_end_on_the_server(void **state)
 	char th[TOKEN_HASH_HEX + 1];
 
 	add_user(f, 1, "amy", "correct horse battery", ROLE_CADRE);
-	session_login(f->d, f->a, 1, "AMY", "wrong password!", "127.0.0.1", NULL, &r1);
+	login_(f, "AMY", "wrong password!", NULL, &r1);
 	assert_int_equal(r1.status, LOGIN_BAD);
-	session_login(f->d, f->a, 1, "nobody", "wrong password!", "127.0.0.1", NULL, &r1);
+	login_(f, "nobody", "wrong password!", NULL, &r1);
 	assert_int_equal(r1.status, LOGIN_BAD);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_event WHERE outcome = 'failed'"), 2);
-	session_login(f->d, f->a, 1, "Amy", "correct horse battery", "127.0.0.1", NULL, &r1);
+	login_(f, "Amy", "correct horse battery", NULL, &r1);
 	assert_int_equal(r1.status, LOGIN_OK);
 	assert_string_equal(r1.who.login, "amy");
 	assert_int_equal(r1.who.roles, ROLE_CADRE);
@@ -409,7 +613,7 @@ static void sessions_expire_and_end_on_the_server(void **state)
 	assert_string_equal(csrf, r1.csrf);
 	assert_int_equal(session_lookup(f->d, f->a, 2, r1.token, now, &who, &csrf), 1); /* another tenant */
 	/* a second log-in from the same browser replaces the session */
-	session_login(f->d, f->a, 1, "amy", "correct horse battery", "127.0.0.1", r1.token, &r2);
+	login_(f, "amy", "correct horse battery", r1.token, &r2);
 	assert_int_equal(r2.status, LOGIN_OK);
 	assert_string_not_equal(r1.token, r2.token);
 	assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, now, &who, &csrf), 1);
@@ -417,12 +621,12 @@ static void sessions_expire_and_end_on_the_server(void **state)
 	assert_int_equal(session_lookup(f->d, f->a, 1, r2.token, now + SESSION_IDLE - 5, &who, &csrf), 0);
 	assert_int_equal(session_lookup(f->d, f->a, 1, r2.token, now + SESSION_IDLE - 5 + SESSION_IDLE + 1, &who, &csrf), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM user_session"), 0); /* deleted */
-	session_login(f->d, f->a, 1, "amy", "correct horse battery", "127.0.0.1", NULL, &r1);
+	login_(f, "amy", "correct horse battery", NULL, &r1);
 	for (int64_t t = now; t < now + SESSION_MAX; t += SESSION_IDLE - 60)
 		assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, t, &who, &csrf), 0);
 	assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, now + SESSION_MAX + 5, &who, &csrf), 1);
 	/* log-out */
-	session_login(f->d, f->a, 1, "amy", "correct horse battery", "127.0.0.1", NULL, &r1);
+	login_(f, "amy", "correct horse battery", NULL, &r1);
 	assert_int_equal(session_logout(f->d, &by, r1.token), 0);
 	assert_int_equal(session_lookup(f->d, f->a, 1, r1.token, now, &who, &csrf), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_event WHERE action = 'session.delete'"), 1);
@@ -441,8 +645,8 @@ static void the_audit_log_holds_no_secrets(void **state)
 	int64_t id, uid = add_user(f, 1, "bob", "correct horse battery", ROLE_CADRE);
 	db_stmt *st;
 
-	session_login(f->d, f->a, 1, "bob", "correct horse battery", "127.0.0.1", NULL, &r);
-	session_login(f->d, f->a, 1, "bob", "my secret guess 1", "127.0.0.1", NULL, &r);
+	login_(f, "bob", "correct horse battery", NULL, &r);
+	login_(f, "bob", "my secret guess 1", NULL, &r);
 	assert_int_equal(apitoken_create(f->d, &by, uid, "script", tok, &id), 0);
 	st = db_prepare(f->d, "SELECT coalesce(before_json, '') || coalesce(after_json, '') FROM audit_event");
 	assert_non_null(st);
@@ -464,11 +668,17 @@ int main(void)
 		cmocka_unit_test(the_permission_table_is_well_formed),
 		cmocka_unit_test(one_acts_only_on_accounts_one_could_have_made),
 		cmocka_unit_test(password_policy),
+		cmocka_unit_test(common_passwords_match_after_nfkc_folding),
 		cmocka_unit_test(hashing_concurrency_is_capped),
 		cmocka_unit_test(production_hashes_are_argon2id_above_owasp_minimum),
 		cmocka_unit_test(tokens_are_random_and_hashed),
 		cmocka_unit_test(cookies_are_parsed_and_set_safely),
-		cmocka_unit_test_setup_teardown(throttling_delays_then_locks, store_setup, store_teardown),
+		cmocka_unit_test(the_refusal_gate_bounds_writes_per_address),
+		cmocka_unit_test_setup_teardown(throttling_delays_then_locks_per_login_and_address, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(a_success_forgives_its_own_source, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(device_cookies_are_signed_and_expire, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(the_account_cap_stops_untrusted_clients_only, store_setup, store_teardown),
+		cmocka_unit_test_setup_teardown(reservations_count_and_successes_are_limited, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(sessions_expire_and_end_on_the_server, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(the_audit_log_holds_no_secrets, store_setup, store_teardown),
 	};

@@ -115,9 +115,8 @@ static void fill(db *d)
 		" before_json, after_json) VALUES (2, 1, 7, 'a', 'b', 'c', NULL, NULL, '{}')");
 	exec_ok(d, "INSERT INTO app_user (tenant_id, id, login, password_hash, person_id, unit_id,"
 		" created_at, password_at) VALUES (1, 1, 'admin', '$argon2id$x', NULL, 2, 1, 1)");
-	/* A table without a primary key, with two identical rows. */
-	for (int i = 0; i < 2; i++)
-		exec_ok(d, "INSERT INTO login_failure (tenant_id, kind, subject, at) VALUES (1, 'login', 'admin', 9)");
+	exec_ok(d, "INSERT INTO login_attempt (tenant_id, id, login, addr, state, at) VALUES (1, 1, 'admin', '10.0.0.1', 'failed', 9)");
+	exec_ok(d, "INSERT INTO tenant_secret (tenant_id, name, secret, created_at) VALUES (1, 'device', 'ab', 9)");
 }
 
 static void fill_store(const char *url)
@@ -143,7 +142,8 @@ static void check_filled(const char *url)
 	assert_int_equal(scalar(d, "SELECT parent_id FROM unit WHERE id = 2"), 1);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM audit_event WHERE object_id IS NULL AND before_json IS NULL"), 1);
 	assert_int_equal(scalar(d, "SELECT count(*) FROM app_user WHERE person_id IS NULL AND unit_id = 2"), 1);
-	assert_int_equal(scalar(d, "SELECT count(*) FROM login_failure WHERE subject = 'admin' AND at = 9"), 2);
+	assert_int_equal(scalar(d, "SELECT count(*) FROM login_attempt WHERE login = 'admin' AND device = '' AND at = 9"), 1);
+	assert_int_equal(scalar(d, "SELECT count(*) FROM tenant_secret WHERE secret = 'ab'"), 1);
 	/* Derived, rebuilt by the target's triggers. */
 	assert_int_equal(scalar(d, "SELECT sum(n) FROM problem_tally"), 2);
 	st = db_prepare(d, "SELECT title, description, proposer_unit_id, merged_into FROM problem ORDER BY id");
