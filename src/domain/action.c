@@ -55,6 +55,23 @@ int ctx_store_error(struct ctx *c)
 	return db_errclass(c->d) == DB_EUNAVAILABLE ? JB_EBUSY : JB_ESTORE;
 }
 
+/* The tenant's data version goes up by one with every change. */
+static int bump_version(struct ctx *c)
+{
+	db_stmt *st;
+	int rc;
+
+	if (!c->who->tenant_id)
+		return 0;
+	st = db_prepare(c->d, "UPDATE tenant SET data_version = data_version + 1 WHERE id = $1");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, c->who->tenant_id);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 int action_run(struct ctx *c, verb_fn verb, void *args)
 {
 	int rc;
@@ -62,6 +79,8 @@ int action_run(struct ctx *c, verb_fn verb, void *args)
 	if (db_begin(c->d, DB_WRITE) < 0)
 		return JB_EBUSY;
 	rc = verb(c, args);
+	if (rc == JB_OK && bump_version(c) < 0)
+		rc = -1;
 	if (rc < 0)
 		rc = ctx_store_error(c);
 	if (rc == JB_OK && db_commit(c->d) < 0)

@@ -6,7 +6,9 @@
  * through c->d inside the transaction action_run() holds; reads it calls
  * join that transaction (db.h). It returns JB_OK or the reason it did not
  * happen, having said why in the context (ctx_invalid, ctx_deny, ctx_fail).
- * Nothing a failed verb wrote survives: the runner rolls back. A refusal
+ * Nothing a failed verb wrote survives: the runner rolls back. A verb that
+ * succeeds also adds one to its tenant's data version (tenant.data_version)
+ * in the same transaction, for caches and ETags to key on. A refusal
  * (JB_EDENIED) is written to the audit log after the rollback, in its own
  * small transaction.
  *

@@ -8,8 +8,10 @@
 
 const struct state_info problem_state_info[PROBLEM_STATE_COUNT] = { PROBLEM_STATES(INFO) };
 const struct state_info claim_state_info[CLAIM_STATE_COUNT] = { CLAIM_STATES(INFO) };
+const struct state_info batch_phase_info[PHASE_COUNT] = { BATCH_PHASES(INFO) };
 const struct label problem_states[] = { PROBLEM_STATES(LABEL) { NULL, NULL } };
 const struct label claim_states[] = { CLAIM_STATES(LABEL) { NULL, NULL } };
+const struct label batch_phases[] = { BATCH_PHASES(LABEL) { NULL, NULL } };
 
 static int find(const struct state_info *t, int n, const char *code)
 {
@@ -38,6 +40,11 @@ int problem_states_with(unsigned flags, const char *out[])
 			out[n++] = problem_state_info[i].code;
 	out[n] = NULL;
 	return n;
+}
+
+int batch_phase_of(const char *code)
+{
+	return find(batch_phase_info, PHASE_COUNT, code);
 }
 
 bool problem_state_has(const char *code, unsigned flags)

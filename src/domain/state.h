@@ -50,12 +50,24 @@ enum {
 	X(RETURNED, "returned", "已退回", 0) \
 	X(WITHDRAWN, "withdrawn", "已撤回", CS_CLOSED)
 
+/* A batch's phases, in the order a campaign goes through them. */
+#define BATCH_PHASES(X) \
+	X(COLLECTING, "collecting", "征集", 0) \
+	X(SCREENING, "screening", "遴选", 0) \
+	X(CLAIMING, "claiming", "发榜揭榜", 0) \
+	X(WORKING, "working", "攻坚", 0) \
+	X(EVALUATING, "evaluating", "考评", 0) \
+	X(CLOSED, "closed", "结束", 0)
+
 #define STATE_ENUM_P(name, code, zh, flags) PROBLEM_##name,
 #define STATE_ENUM_C(name, code, zh, flags) CLAIM_##name,
+#define STATE_ENUM_B(name, code, zh, flags) PHASE_##name,
 enum problem_state { PROBLEM_STATES(STATE_ENUM_P) PROBLEM_STATE_COUNT };
 enum claim_state { CLAIM_STATES(STATE_ENUM_C) CLAIM_STATE_COUNT };
+enum batch_phase { BATCH_PHASES(STATE_ENUM_B) PHASE_COUNT };
 #undef STATE_ENUM_P
 #undef STATE_ENUM_C
+#undef STATE_ENUM_B
 
 /* The states whose flags include all of the given ones, as SQL lists. */
 #define STATE_SQL_PUBLIC "('published','claimed','in_progress','solved','accepted')"        /* PS_PUBLIC */
@@ -73,13 +85,16 @@ struct state_info {
 /* Indexed by enum problem_state / enum claim_state. */
 extern const struct state_info problem_state_info[PROBLEM_STATE_COUNT];
 extern const struct state_info claim_state_info[CLAIM_STATE_COUNT];
+extern const struct state_info batch_phase_info[PHASE_COUNT];
 /* The same as NULL-terminated label tables, for label_of() and code checks. */
 extern const struct label problem_states[];
 extern const struct label claim_states[];
+extern const struct label batch_phases[];
 
 /* The state of a code, or -1 when there is none. */
 int problem_state_of(const char *code);
 int claim_state_of(const char *code);
+int batch_phase_of(const char *code);
 /* Whether code is a problem state with every flag in flags (false when
  * code is no state). */
 bool problem_state_has(const char *code, unsigned flags);

@@ -319,6 +319,11 @@ static const char m3_attempts[] =
 "  PRIMARY KEY (tenant_id, name)\n"
 ");\n";
 
+/* Each tenant's data version: every write verb adds one inside its
+ * transaction (domain/action.c), so caches and ETags can key on it. */
+static const char m4_data_version[] =
+"ALTER TABLE tenant ADD COLUMN data_version BIGINT NOT NULL DEFAULT 0;\n";
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -347,6 +352,7 @@ const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL },
 	{ 3, "log-in attempts reserved before the hash, tenant secrets", m3_attempts, NULL, NULL },
+	{ 4, "tenant data version", m4_data_version, NULL, NULL },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

@@ -95,11 +95,14 @@ static void a_failed_verb_leaves_nothing_and_a_refusal_is_audited(void **state)
 	assert_int_equal(c.nerrs, 1);
 	assert_string_equal(c.errs[0].field, "host");
 	assert_string_equal(ctx_message(&c, JB_EINVALID), "域名不对");
-	/* Success commits. */
+	/* None of the failures moved the tenant's data version. */
+	assert_int_equal(count(f->d, "SELECT data_version FROM tenant WHERE id = 1"), 0);
+	/* Success commits, and adds one to the data version. */
 	end = JB_OK;
 	ctx_init(&c, f->d, f->a, &who, "");
 	assert_int_equal(action_run(&c, add_then, &end), JB_OK);
 	assert_int_equal(count(f->d, "SELECT count(*) FROM tenant_domain"), 1);
+	assert_int_equal(count(f->d, "SELECT data_version FROM tenant WHERE id = 1"), 1);
 }
 
 static void a_verb_inside_a_transaction_joins_it(void **state)

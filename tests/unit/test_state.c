@@ -40,18 +40,19 @@ static void the_sql_lists_are_the_flags_of_the_tables(void **state)
 	assert_string_equal(s, STATE_SQL_COUNTED_CLAIMS);
 }
 
-/* The state list of the CHECK in table's CREATE TABLE, without spaces or
- * line breaks, into out; false when sql does not create table. */
-static bool check_list(const char *sql, const char *table, char *out, size_t cap)
+/* The list of the CHECK on column col in table's CREATE TABLE, without
+ * spaces or line breaks, into out; false when sql does not create table. */
+static bool check_list(const char *sql, const char *table, const char *col, char *out, size_t cap)
 {
-	char head[64];
+	char head[64], check[64];
 	const char *p, *q, *end;
 	size_t n = 0;
 
 	snprintf(head, sizeof(head), "CREATE TABLE %s (", table);
-	if (!sql || !(p = strstr(sql, head)) || !(q = strstr(p, "state TEXT NOT NULL CHECK (state IN ")))
+	snprintf(check, sizeof(check), "%s TEXT NOT NULL CHECK (%s IN ", col, col);
+	if (!sql || !(p = strstr(sql, head)) || !(q = strstr(p, check)))
 		return false;
-	q += strlen("state TEXT NOT NULL CHECK (state IN ");
+	q += strlen(check);
 	end = strstr(q, "))");
 	assert_non_null(end);
 	for (; q <= end && n + 1 < cap; q++)
@@ -69,19 +70,24 @@ static void the_schema_checks_allow_exactly_the_listed_states(void **state)
 	for (int i = 0; i < migrations_count; i++) {
 		const char *texts[] = { migrations[i].sql, migrations[i].sqlite_sql, migrations[i].pg_sql };
 		for (int k = 0; k < 3; k++) {
-			if (check_list(texts[k], "problem", got, sizeof(got))) {
+			if (check_list(texts[k], "problem", "state", got, sizeof(got))) {
 				sql_list(problem_state_info, PROBLEM_STATE_COUNT, 0, want, sizeof(want));
 				assert_string_equal(got, want);
 				seen++;
 			}
-			if (check_list(texts[k], "claim", got, sizeof(got))) {
+			if (check_list(texts[k], "batch", "phase", got, sizeof(got))) {
+				sql_list(batch_phase_info, PHASE_COUNT, 0, want, sizeof(want));
+				assert_string_equal(got, want);
+				seen++;
+			}
+			if (check_list(texts[k], "claim", "state", got, sizeof(got))) {
 				sql_list(claim_state_info, CLAIM_STATE_COUNT, 0, want, sizeof(want));
 				assert_string_equal(got, want);
 				seen++;
 			}
 		}
 	}
-	assert_true(seen >= 2);
+	assert_true(seen >= 3);
 }
 
 static void codes_labels_and_flags(void **state)
