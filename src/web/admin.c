@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "domain/audit.h"
+#include "domain/bind.h"
 #include "domain/labels.h"
 #include "domain/password.h"
 #include "domain/perm.h"
@@ -532,22 +533,6 @@ void act_user_reset(struct req *r)
 
 /* ---- the audit log ---- */
 
-/* "2022-08-15" -> midnight in Beijing (UTC+8) as epoch seconds. */
-static int parse_date(const char *s, int64_t *out)
-{
-	int y, m, d, n = 0;
-
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] || strlen(s) != 10 || y < 1970 || y > 9999 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	int64_t yy = y - (m <= 2);
-	int64_t era = yy / 400, yoe = yy - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	*out = (era * 146097 + doe - 719468) * 86400 - 8 * 3600;
-	return 0;
-}
-
 static int date_arg(struct req *r, const char *name, int64_t *out)
 {
 	const char *v = req_query(r, name);
@@ -555,7 +540,7 @@ static int date_arg(struct req *r, const char *name, int64_t *out)
 	*out = 0;
 	if (!v || !*v)
 		return 0;
-	if (parse_date(v, out) < 0) {
+	if ((*out = bind_parse_date(v)) < 0) {
 		reply_error(r, 400, "bad_parameter", "日期格式应为 YYYY-MM-DD", name);
 		return -1;
 	}
