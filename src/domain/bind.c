@@ -365,7 +365,7 @@ static size_t struct_size(const struct bind_field *fields)
 	return end;
 }
 
-int bind(struct ctx *c, const struct bind_src *src, const struct bind_field *fields, void *out)
+int bind_input(struct ctx *c, const struct bind_src *src, const struct bind_field *fields, void *out)
 {
 	struct node top = { src, src->json, "" };
 

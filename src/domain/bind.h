@@ -2,7 +2,7 @@
  * an import row becomes a typed struct, or every field error at once.
  *
  * A verb's input is declared as a table of fields (name, label, type,
- * limits, where in the struct); bind() reads each from the source, checks
+ * limits, where in the struct); bind_input() reads each from the source, checks
  * it and stores it, and records a field error (zh-CN, naming the field by
  * its label) in the context for every field that is wrong. Nested lists
  * (milestones, task-force members) are a BF_LIST of sub-fields: in JSON an
@@ -96,7 +96,7 @@ struct bind_src {
 /* Bind src into out (zeroed first) by fields. JB_OK, or JB_EINVALID with
  * one error per wrong field in c (field: the name as sent, "list.2.title"
  * inside lists). Members or fields not in the table are ignored. */
-int bind(struct ctx *c, const struct bind_src *src, const struct bind_field *fields, void *out)
+int bind_input(struct ctx *c, const struct bind_src *src, const struct bind_field *fields, void *out)
 	__attribute__((warn_unused_result));
 
 /* YYYY-MM-DD -> midnight in Asia/Shanghai as epoch seconds; -1 when it is

@@ -79,7 +79,7 @@ static void a_good_json_body_binds_every_type(void **state)
 	struct bind_src src = { .json = j };
 	struct claim_in in;
 
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_OK);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_OK);
 	assert_string_equal(in.title, "缆线整治");
 	assert_string_equal(in.plan, "第一步\n第二步");
 	assert_int_equal(in.year, 2027);
@@ -107,7 +107,7 @@ static void every_wrong_field_is_reported_at_once(void **state)
 	struct claim_in in;
 
 	assert_non_null(j);
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	assert_string_equal(error_of(c, "title"), "too_short");
 	assert_string_equal(error_of(c, "plan"), "bad_text");
 	assert_string_equal(error_of(c, "year"), "bad_number");
@@ -135,7 +135,7 @@ static void a_value_sent_twice_or_as_an_object_is_refused(void **state)
 	struct bind_src src = { .json = j };
 	struct claim_in in;
 
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	assert_string_equal(error_of(c, "title"), "not_single");
 	assert_string_equal(error_of(c, "year"), "not_single");
 	json_decref(j);
@@ -143,7 +143,7 @@ static void a_value_sent_twice_or_as_an_object_is_refused(void **state)
 	j = json_loads("[1, 2]", 0, NULL);
 	src.json = j;
 	c = new_ctx(a);
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	assert_string_equal(c->errs[0].code, "bad_body");
 	json_decref(j);
 	arena_free(a);
@@ -170,7 +170,7 @@ static void a_form_binds_lists_skipping_blank_rows_with_no_cap_on_fields(void **
 		p[n++] = (struct bind_pair){ arena_printf(a, "members.%d.role", i), i < 30 ? "member" : "" };
 	}
 	struct bind_src src = { .pairs = p, .npairs = n };
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_OK);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_OK);
 	assert_true(in.joint);
 	assert_int_equal(in.units.n, 2);
 	assert_int_equal(in.budget, 500000000);
@@ -181,16 +181,16 @@ static void a_form_binds_lists_skipping_blank_rows_with_no_cap_on_fields(void **
 	p[n++] = (struct bind_pair){ "members.40.person", "1" };
 	src.npairs = n;
 	c = new_ctx(a);
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	assert_string_equal(error_of(c, "members"), "too_many");
 	p[n - 1] = (struct bind_pair){ "members.x.person", "1" };
 	c = new_ctx(a);
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	/* A required field missing in a form. */
 	p[1] = (struct bind_pair){ "year", "" };
 	p[n - 1] = (struct bind_pair){ "ignored", "" };
 	c = new_ctx(a);
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	assert_string_equal(error_of(c, "year"), "missing_field");
 	assert_string_equal(ctx_message(c, JB_EINVALID), "请填写年度");
 	arena_free(a);
@@ -204,17 +204,17 @@ static void decimals_and_dates(void **state)
 	struct bind_src src = { .pairs = p, .npairs = 3 };
 	struct claim_in in;
 
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	assert_string_equal(error_of(c, "budget"), "out_of_range");
 	assert_non_null(strstr(c->errs[0].message, "0.00 到 1000000000.00"));
 	for (const char *bad = "12.\0" "1e3\0" " 1\0" "--1\0" "1.2.3\0"; *bad; bad += strlen(bad) + 1) {
 		p[2].val = bad;
 		c = new_ctx(a);
-		assert_int_equal(bind(c, &src, claim_fields, &in), JB_EINVALID);
+		assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_EINVALID);
 	}
 	p[2].val = "0.05";
 	c = new_ctx(a);
-	assert_int_equal(bind(c, &src, claim_fields, &in), JB_OK);
+	assert_int_equal(bind_input(c, &src, claim_fields, &in), JB_OK);
 	assert_int_equal(in.budget, 5);
 	assert_int_equal(bind_parse_date("2024-02-29") - bind_parse_date("2024-02-28"), 86400);
 	assert_int_equal(bind_parse_date("2023-02-29"), -1);
