@@ -44,6 +44,7 @@ static const struct copy_table {
 	{ "tenant_secret", { "tenant_id", "name" } },
 	{ "id_seq", { "tenant_id", "name" } },
 	{ "batch", { "tenant_id", "id" } },
+	{ "batch_phase", { "tenant_id", "batch_id", "phase" } },
 	{ "category", { "tenant_id", "id" } },
 	{ "unit", { "tenant_id", "id" } },
 	{ "person", { "tenant_id", "id" } },

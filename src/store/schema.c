@@ -324,6 +324,22 @@ static const char m3_attempts[] =
 static const char m4_data_version[] =
 "ALTER TABLE tenant ADD COLUMN data_version BIGINT NOT NULL DEFAULT 0;\n";
 
+/* A batch's dated phases (domain/batch.h): each phase at most once, in
+ * campaign order; by_dates: the phase follows the dates, else the batch's
+ * phase column as set by hand. */
+static const char m5_batch_phases[] =
+"CREATE TABLE batch_phase (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  batch_id BIGINT NOT NULL,\n"
+"  phase TEXT NOT NULL CHECK (phase IN ('collecting','screening','claiming','working','evaluating','closed')),\n"
+"  starts_at BIGINT NOT NULL,\n"
+"  ends_at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, batch_id, phase),\n"
+"  FOREIGN KEY (tenant_id, batch_id) REFERENCES batch(tenant_id, id)\n"
+");\n"
+"ALTER TABLE batch ADD COLUMN by_dates INT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE batch ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;\n";
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -353,6 +369,7 @@ const struct migration migrations[] = {
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL },
 	{ 3, "log-in attempts reserved before the hash, tenant secrets", m3_attempts, NULL, NULL },
 	{ 4, "tenant data version", m4_data_version, NULL, NULL },
+	{ 5, "dated batch phases", m5_batch_phases, NULL, NULL },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));
