@@ -86,6 +86,8 @@ void page_begin(struct req *r, const char *title, enum nav active)
 	HTML(b, "</a>\n<nav aria-label=\"主导航\">");
 	nav_link(r, "/", "榜单", active == NAV_BOARD);
 	nav_link(r, "/stats", "统计", active == NAV_STATS);
+	if (perm_any(r->who, "batch.manage"))
+		nav_link(r, "/admin/batches", "批次管理", active == NAV_BATCHES);
 	if (perm_any(r->who, "user.read"))
 		nav_link(r, "/admin/users", "用户管理", active == NAV_USERS);
 	if (perm_any(r->who, "audit.read"))

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api/api.h"
 #include "domain/audit.h"
 #include "domain/labels.h"
 #include "domain/perm.h"
@@ -37,6 +38,10 @@ const struct route routes[] = {
 	{ "POST", "/account/password", act_password, CHANGE | FIRST, "account.password" },
 	{ "POST", "/account/tokens", act_token_create, CHANGE, "token.manage" },
 	{ "POST", "/account/tokens/:id/revoke", act_token_revoke, CHANGE, "token.manage" },
+	{ "GET", "/admin/batches", page_batches, LOGIN, NULL },
+	{ "POST", "/admin/batches", act_batch_create, CHANGE, "batch.manage" },
+	{ "GET", "/admin/batches/:id", page_batch, LOGIN, NULL },
+	{ "POST", "/admin/batches/:id", act_batch_update, CHANGE, "batch.manage" },
 	{ "GET", "/admin/users", page_users, LOGIN, NULL },
 	{ "POST", "/admin/users", act_user_create, CHANGE, "user.manage" },
 	{ "GET", "/admin/users/:id", page_user, LOGIN, NULL },
@@ -56,6 +61,10 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/tokens", api_tokens, LOGIN, NULL },
 	{ "POST", "/api/v1/tokens", act_token_create, CHANGE, "token.manage" },
 	{ "DELETE", "/api/v1/tokens/:id", act_token_revoke, CHANGE, "token.manage" },
+	{ "GET", "/api/v1/batches", page_batches, LOGIN, NULL },
+	{ "POST", "/api/v1/batches", act_batch_create, CHANGE, "batch.manage" },
+	{ "GET", "/api/v1/batches/:id", page_batch, LOGIN, NULL },
+	{ "PATCH", "/api/v1/batches/:id", act_batch_update, CHANGE, "batch.manage" },
 	{ "GET", "/api/v1/users", page_users, LOGIN, NULL },
 	{ "POST", "/api/v1/users", act_user_create, CHANGE, "user.manage" },
 	{ "GET", "/api/v1/users/:id", page_user, LOGIN, NULL },
@@ -120,6 +129,16 @@ void outcome_error(struct req *r, struct ctx *c, int rc)
 		ctx_log_denial(c);
 	if (rc == JB_EBUSY)
 		req_header(r, "Retry-After", "5");
+	if (r->is_api && c->nerrs > 1) {
+		json_t *fields = json_array();
+		for (int i = 0; i < c->nerrs; i++)
+			json_array_append_new(fields, json_pack("{s:s?, s:s?, s:s}", "field", c->errs[i].field, "code",
+								 c->errs[i].code, "message", c->errs[i].message));
+		reply_json(r, status[rc], json_pack("{s:{s:s, s:s, s:s?, s:o, s:s}}", "error", "code",
+						     e->code ? e->code : "invalid", "message", ctx_message(c, rc),
+						     "field", e->field, "fields", fields, "request_id", r->id));
+		return;
+	}
 	reply_error(r, status[rc], e && e->code ? e->code : rc == JB_EDENIED ? "forbidden" : "error",
 		    ctx_message(c, rc), e ? e->field : NULL);
 }

@@ -14,7 +14,7 @@
 
 struct route;
 
-enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_USERS, NAV_AUDIT, NAV_LOGIN };
+enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -84,6 +84,10 @@ void act_token_revoke(struct req *r);
 void api_me(struct req *r);
 void api_tokens(struct req *r);
 /* web/admin.c: users and the audit log (pages and their API). */
+void page_batches(struct req *r);
+void page_batch(struct req *r);
+void act_batch_create(struct req *r);
+void act_batch_update(struct req *r);
 void page_users(struct req *r);
 void page_user(struct req *r);
 void act_user_create(struct req *r);

@@ -34,7 +34,11 @@ export async function open(browser, viewport = DESKTOP) {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // A form shown again with its errors is a 400 or 409 document, which
+  // chromium reports on the console; any other failure counts.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of (400|409) /.test(m.text())) errors.push(m.text());
+  });
   page.jsErrors = errors;
   return page;
 }

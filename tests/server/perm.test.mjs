@@ -200,6 +200,24 @@ const rows = [
       : api(srv, s, 'POST', `/api/v1/users/${c.id}/link`, { unit: OTHER_UNIT }),
     check: async (c) => assert.equal((await userRow(c.id)).unit, OTHER_UNIT),
   },
+  {
+    what: 'create a batch', route: ['POST /admin/batches', 'POST /api/v1/batches'], allow: roles('admin'), ok: [303, 201],
+    setup: async () => ({ name: `批次${++seq}` }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/admin/batches', { name: c.name, year: '2027', phase: 'collecting' })
+      : api(srv, s, 'POST', '/api/v1/batches', { name: c.name, year: 2027, phase: 'collecting' }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM batch WHERE name = '${c.name}'`)).trim(), 1),
+  },
+  {
+    what: 'edit a batch', route: ['POST /admin/batches/:id', 'PATCH /api/v1/batches/:id'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      const r = await api(srv, adminBearer, 'POST', '/api/v1/batches', { name: `批次${++seq}`, year: 2027, phase: 'collecting' });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().batch.id, name: `改名${seq}` };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/batches/${c.id}`, { name: c.name, year: '2027', phase: 'screening' })
+      : api(srv, s, 'PATCH', `/api/v1/batches/${c.id}`, { name: c.name }),
+    check: async (c) => assert.equal((await conn.query(`SELECT name FROM batch WHERE id = ${c.id}`)).trim(), c.name),
+  },
 ];
 
 const cells = [];
@@ -243,8 +261,8 @@ test('ASVS 4.1.1 / 4.1.3 / 4.1.5 / 4.2.1: the permission matrix of every role ag
   const allowedCount = cells.filter((c) => c.allowed).length;
   console.log(`# permission matrix: ${ROLES.length} roles × ${routes.size} state-changing routes = ${distinct.size} role×route pairs; ` +
     `${cells.length} checks with targets in and outside the unit (${allowedCount} allowed, ${cells.length - allowedCount} refused)`);
-  assert.equal(routes.size, 22);
-  assert.equal(distinct.size, ROLES.length * 22);
+  assert.equal(routes.size, 26);
+  assert.equal(distinct.size, ROLES.length * 26);
 });
 
 test('ASVS 4.1.1: every state-changing route of the route table is in the matrix', async () => {
