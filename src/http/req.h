@@ -27,7 +27,6 @@ struct kv {
 };
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_HEADERS 12
 
 struct req {
 	arena *a;
@@ -71,8 +70,8 @@ struct req {
 	buf out;
 	int status;
 	size_t sent;
-	struct kv headers[REQ_MAX_HEADERS];
-	int nheaders;
+	struct kv *headers;     /* response headers, in the arena; grows */
+	int nheaders, headers_cap;
 	bool replied;
 
 	/* Set while reading the request. */
@@ -90,7 +89,8 @@ const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 /* Request header by name (case-insensitive), or NULL. */
 const char *req_header_in(struct req *r, const char *name);
-/* Response header for the next reply (name and value must outlive r). */
+/* Response header for the next reply (name and value must outlive r); any
+ * number of them, kept in order. */
 void req_header(struct req *r, const char *name, const char *value);
 /* The client's address; behind a trusted proxy (server_config.trust_proxy)
  * the last address in X-Forwarded-For. */

@@ -110,8 +110,15 @@ const char *req_cookie_name(struct req *r)
 
 void req_header(struct req *r, const char *name, const char *value)
 {
-	if (r->nheaders < REQ_MAX_HEADERS)
-		r->headers[r->nheaders++] = (struct kv){ name, value };
+	if (r->nheaders == r->headers_cap) {
+		int cap = r->headers_cap ? 2 * r->headers_cap : 8;
+		struct kv *grown = arena_alloc(r->a, (size_t)cap * sizeof(*grown));
+		if (r->nheaders)
+			memcpy(grown, r->headers, (size_t)r->nheaders * sizeof(*grown));
+		r->headers = grown;
+		r->headers_cap = cap;
+	}
+	r->headers[r->nheaders++] = (struct kv){ name, value };
 }
 
 /* The last entry of X-Forwarded-For when it is an IP address: the one the

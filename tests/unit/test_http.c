@@ -1,9 +1,11 @@
-/* test_http.c - query/form parsing, path decoding, the router, search pairs. */
+/* test_http.c - query/form parsing, path decoding, the router, search pairs,
+ * response headers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/search.h"
@@ -102,6 +104,23 @@ static void search_pairs_are_distinct_folded_and_bounded(void **state)
 	arena_free(a);
 }
 
+static void response_headers_have_no_fixed_cap(void **state)
+{
+	struct req r = { 0 };
+	char name[16];
+
+	r.a = arena_new();
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "X-H%d", i);
+		req_header(&r, arena_strdup(r.a, name), "v");
+	}
+	assert_int_equal(r.nheaders, 40);
+	assert_string_equal(r.headers[0].key, "X-H0");
+	assert_string_equal(r.headers[12].key, "X-H12");
+	assert_string_equal(r.headers[39].key, "X-H39");
+	arena_free(r.a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +129,7 @@ int main(void)
 		cmocka_unit_test(path_decoding_refuses_nul),
 		cmocka_unit_test(router_matches_literals_and_params),
 		cmocka_unit_test(search_pairs_are_distinct_folded_and_bounded),
+		cmocka_unit_test(response_headers_have_no_fixed_cap),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
