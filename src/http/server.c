@@ -382,11 +382,11 @@ static void parse_body(struct req *r)
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 	const char *why = NULL;
 
-	if (r->body.len && ct && r->is_api && !strncasecmp(ct, "application/json", 16)) {
+	if (r->body.len && r->is_api && form_media_type_is(ct, "application/json")) {
 		parse_json_body(r);
 		return;
 	}
-	if (!r->body.len || !ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+	if (!r->body.len || !form_media_type_is(ct, "application/x-www-form-urlencoded"))
 		return;
 	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_PAIRS, &r->form, &why);
 	if (r->nform < 0) {

@@ -116,3 +116,23 @@ test('HEAD is answered like GET without a body', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.text, '');
 });
+
+test('a body is read only under its exact media type (application/jsonx is not JSON)', async () => {
+  const login = JSON.stringify({ login: 'admin', password: 'jiebang-demo' });
+  const post = (type, body, path = '/api/v1/session') =>
+    get(srv, path, { method: 'POST', headers: { 'Content-Type': type }, body });
+  for (const type of ['application/jsonx', 'application/json-patch+json', 'text/json']) {
+    const r = await post(type, login);
+    assert.equal(r.status, 400, type);
+    assert.equal(r.json().error.field, 'login', type);
+    assert.equal(r.headers.get('set-cookie'), null, type);
+  }
+  const ok = await post('Application/JSON ; charset=utf-8', login);
+  assert.equal(ok.status, 200);
+  assert.match(ok.headers.get('set-cookie'), /jb_session=/);
+  const form = 'login=admin&password=jiebang-demo&next=/stats';
+  assert.equal((await post('application/x-www-form-urlencodedx', form, '/login')).status, 400);
+  const page = await post('application/x-www-form-urlencoded; charset=UTF-8', form, '/login');
+  assert.equal(page.status, 303);
+  assert.equal(page.headers.get('location'), '/stats');
+});

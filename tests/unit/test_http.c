@@ -56,6 +56,24 @@ static void path_decoding_refuses_nul(void **state)
 	arena_free(a);
 }
 
+static void media_types_match_exactly(void **state)
+{
+	assert_true(form_media_type_is("application/json", "application/json"));
+	assert_true(form_media_type_is("Application/JSON", "application/json"));
+	assert_true(form_media_type_is("application/json; charset=utf-8", "application/json"));
+	assert_true(form_media_type_is(" application/json ;charset=UTF-8", "application/json"));
+	assert_true(form_media_type_is("application/x-www-form-urlencoded;charset=utf-8",
+				       "application/x-www-form-urlencoded"));
+	assert_false(form_media_type_is("application/jsonx", "application/json"));
+	assert_false(form_media_type_is("application/json-patch+json", "application/json"));
+	assert_false(form_media_type_is("application/json x", "application/json"));
+	assert_false(form_media_type_is("application/jso", "application/json"));
+	assert_false(form_media_type_is("text/json", "application/json"));
+	assert_false(form_media_type_is("application/x-www-form-urlencodedx", "application/x-www-form-urlencoded"));
+	assert_false(form_media_type_is("", "application/json"));
+	assert_false(form_media_type_is(NULL, "application/json"));
+}
+
 static void h_a(struct req *r) { (void)r; }
 static void h_b(struct req *r) { (void)r; }
 
@@ -127,6 +145,7 @@ int main(void)
 		cmocka_unit_test(form_parsing_decodes_percent_and_plus),
 		cmocka_unit_test(form_parsing_rejects_invalid_utf8_and_controls),
 		cmocka_unit_test(path_decoding_refuses_nul),
+		cmocka_unit_test(media_types_match_exactly),
 		cmocka_unit_test(router_matches_literals_and_params),
 		cmocka_unit_test(search_pairs_are_distinct_folded_and_bounded),
 		cmocka_unit_test(response_headers_have_no_fixed_cap),
