@@ -75,6 +75,10 @@ struct req {
 	bool replied;
 
 	/* Set while reading the request. */
+	const char *raw_uri;     /* the target in libmicrohttpd's buffer, which it
+				  * splits and decodes in place after on_uri():
+				  * only the address is used after that */
+	size_t raw_uri_len;      /* its length as on_uri() saw it (to a NUL) */
 	const char *bad_request; /* reason the request is refused before routing */
 	int bad_status;
 	bool started;

@@ -232,6 +232,18 @@ static bool api_path(const char *p)
 	return !strncmp(p, "/api/", 5);
 }
 
+#define TARGET_CONTROL "请求地址含有控制字符"
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* libmicrohttpd calls this with the request target as sent, before it
+ * splits off and decodes the query in place: the request starts here. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct server *s = cls;
@@ -249,8 +261,13 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(r->id, sizeof(r->id), rnd, sizeof(rnd));
+	r->raw_uri = uri;
+	r->raw_uri_len = strlen(uri);
 	r->path = form_decode_path(r->a, uri, plen);
-	if (!r->path || r->path[0] != '/') {
+	if (has_control(uri)) {
+		r->bad_request = TARGET_CONTROL;
+		r->path = "/";
+	} else if (!r->path || r->path[0] != '/') {
 		r->bad_request = "请求路径不是有效的 UTF-8 文本";
 		r->path = "/";
 	}
@@ -266,7 +283,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 }
 
 struct hdr_count {
-	int content_length, transfer_encoding;
+	int content_length, transfer_encoding, host;
 	bool te_chunked, cl_bad;
 };
 
@@ -280,18 +297,40 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 	} else if (!strcasecmp(key, "Transfer-Encoding")) {
 		c->transfer_encoding++;
 		c->te_chunked = !strcasecmp(value, "chunked");
+	} else if (!strcasecmp(key, "Host")) {
+		c->host++;
 	}
 	return MHD_YES;
 }
 
-/* Refuse what libmicrohttpd 0.9.75 would let through: several or
+/* Whether the request target as sent holds a NUL. libmicrohttpd hands
+ * on_uri() the target as a C string, so a NUL ends it early ("/\0admin"
+ * reads as "/"). In 0.9.75 the target and the version lie in one buffer:
+ * the space after the target is overwritten by a NUL and the version
+ * follows it. A version that does not start right after the C string that
+ * on_uri() saw means the target went on past a NUL. */
+static bool target_has_nul(const struct req *r, const char *version)
+{
+	return version != r->raw_uri + r->raw_uri_len + 1;
+}
+
+/* Refuse what libmicrohttpd 0.9.75 would let through: control bytes in
+ * the target, HTTP/1.1 without exactly one Host (RFC 9112 3.2), several or
  * conflicting framing headers (request smuggling), oversize bodies. */
-static void check_framing(struct req *r)
+static void check_head(struct req *r, const char *version)
 {
 	struct hdr_count c = { 0 };
 	const char *cl;
 
+	if (target_has_nul(r, version)) {
+		r->bad_request = TARGET_CONTROL;
+		return;
+	}
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &c);
+	if (c.host > 1 || (!c.host && strcmp(version, MHD_HTTP_VERSION_1_0))) {
+		r->bad_request = c.host ? "请求头 Host 重复" : "HTTP/1.1 请求缺少 Host 请求头";
+		return;
+	}
 	if (c.content_length > 1 || c.transfer_encoding > 1 || (c.content_length && c.transfer_encoding) ||
 	    c.cl_bad || (c.transfer_encoding && !c.te_chunked)) {
 		r->bad_request = "请求头 Content-Length / Transfer-Encoding 重复或冲突";
@@ -525,7 +564,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->started = true;
 		r->method = arena_strdup(r->a, method);
 		if (!r->bad_request)
-			check_framing(r);
+			check_head(r, version);
 		if (r->bad_request) {
 			dispatch(r); /* answer at once; MHD closes after an unread body */
 			return MHD_YES;

@@ -136,3 +136,22 @@ test('a body is read only under its exact media type (application/jsonx is not J
   assert.equal(page.status, 303);
   assert.equal(page.headers.get('location'), '/stats');
 });
+
+test('HTTP/1.1 needs exactly one Host header; HTTP/1.0 may omit it', async () => {
+  const none = await raw(srv, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
+  assert.match(none, /^HTTP\/1\.1 400/);
+  assert.match(none, /缺少 Host/);
+  const two = await raw(srv, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n');
+  assert.match(two, /^HTTP\/1\.1 400/);
+  assert.match(two, /Host 重复/);
+  assert.match(await raw(srv, 'GET /healthz HTTP/1.0\r\n\r\n'), /^HTTP\/1\.[01] 200/);
+  assert.match(await raw(srv, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 200/);
+});
+
+test('a NUL or another control byte in the request target is a 400, not a shorter path', async () => {
+  for (const target of ['/\0admin', '/healthz\0', '/\x01', '/stats\tx', '/?q=\x7f', '/api/v1/stats?x=1\0y'] ) {
+    const a = await raw(srv, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.match(a, /^HTTP\/1\.1 400/, JSON.stringify(target));
+    assert.match(a, /控制字符|UTF-8/, JSON.stringify(target));
+  }
+});
