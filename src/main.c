@@ -164,8 +164,6 @@ static int cmd_serve(struct opts *o)
 	if (fast)
 		log_error("JIEBANG_TEST_FAST_HASH=1: passwords are hashed at test cost (t=%llu, m=%llu KiB);"
 			  " never use it in production", t, m);
-	printf("jiebang serving on http://%s:%d/\n", o->listen, o->port);
-	fflush(stdout);
 	return server_run(&cfg);
 }
 

@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <malloc.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -623,18 +624,39 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	buf_release(&b);
 }
 
-int server_run(const struct server_config *cfg)
+/* A listening socket on cfg->listen:cfg->port, or -1 with the reason
+ * logged ("cannot listen on 127.0.0.1:8080: Address already in use").
+ * Bound here rather than by libmicrohttpd, which gives no reason. */
+static int listen_socket(const struct server_config *cfg)
 {
-	struct server s = { .cfg = cfg };
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port) };
-	struct MHD_Daemon *d;
-	sigset_t set;
-	int sig, threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int fd, one = 1;
 
 	if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
 		log_error("cannot listen on '%s': not an IPv4 address", cfg->listen);
-		return 1;
+		return -1;
 	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, SOMAXCONN) < 0) {
+		log_error("cannot listen on %s:%d: %s", cfg->listen, cfg->port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int server_run(const struct server_config *cfg)
+{
+	struct server s = { .cfg = cfg };
+	struct MHD_Daemon *d;
+	sigset_t set;
+	int sig, lfd, threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+
+	lfd = listen_socket(cfg);
+	if (lfd < 0)
+		return 1;
 	/* SQLite gives each statement's temporary b-trees a page cache of its
 	 * own and frees it when the statement ends; glibc then returns that
 	 * memory to the kernel at once and faults it back on the next request
@@ -651,9 +673,9 @@ int server_run(const struct server_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC,
-			     (uint16_t)cfg->port, NULL, NULL, on_request, &s,
+			     0, NULL, NULL, on_request, &s,
 			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     MHD_OPTION_LISTEN_SOCKET, lfd,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads < 1 ? 1 : threads),
 			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
@@ -663,17 +685,23 @@ int server_run(const struct server_config *cfg)
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 			     MHD_OPTION_END);
 	if (!d) {
-		log_error("cannot listen on %s:%d: address in use or not available", cfg->listen, cfg->port);
+		log_error("cannot start the HTTP server on %s:%d (see the line above)", cfg->listen, cfg->port);
+		close(lfd);
 		return 1;
 	}
+	printf("jiebang serving on http://%s:%d/\n", cfg->listen, cfg->port);
+	fflush(stdout);
 	log_info("serving on http://%s:%d/ with %d threads", cfg->listen, cfg->port, threads);
 	sigwait(&set, &sig);
 	log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	/* Stop accepting, let running requests finish (at most ~10 s), stop. */
-	MHD_quiesce_daemon(d);
+	/* Stop accepting (the listening socket is ours again), let running
+	 * requests finish (at most ~10 s), stop. */
+	lfd = MHD_quiesce_daemon(d);
 	for (int i = 0; i < 1000 && atomic_load(&s.active) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	if (lfd >= 0)
+		close(lfd);
 	for (size_t i = 0; i < s.nconns; i++)
 		db_close(s.conns[i]);
 	free(s.conns);

@@ -27,8 +27,9 @@ struct server_config {
 };
 
 /* Serve until SIGINT or SIGTERM; in-flight requests finish, then every
- * store connection is closed. Returns 0, or 1 when the server cannot start
- * (the reason is logged). */
+ * store connection is closed. Prints "jiebang serving on URL" to stdout
+ * once it listens. Returns 0, or 1 when the server cannot start (the
+ * reason is logged first, e.g. the port is in use). */
 int server_run(const struct server_config *cfg);
 
 /* The store connection for the calling worker thread, opened on first use;
