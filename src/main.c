@@ -136,6 +136,41 @@ static int cmd_demo(struct opts *o)
 	return rc < 0 ? 1 : 0;
 }
 
+/* A whole number from the environment variable name, def when it is
+ * unset or empty; -1 after a one-line error when it is out of [min, max]. */
+static int env_uint(const char *name, unsigned min, unsigned max, unsigned def, unsigned *out)
+{
+	const char *v = getenv(name);
+	int64_t n;
+
+	*out = def;
+	if (!v || !*v)
+		return 0;
+	if (parse_int(v, min, max, &n) < 0) {
+		usage_error("%s: '%s' is not a whole number from %u to %u", name, v, min, max);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* The limits against slow and greedy clients (README, Configuration). */
+static int serve_limits(struct server_config *cfg)
+{
+	if (env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
+	    env_uint("JIEBANG_HEAD_TIMEOUT", 1, 3600, 10, &cfg->head_timeout) < 0 ||
+	    env_uint("JIEBANG_REQUEST_TIMEOUT", 1, 3600, 30, &cfg->request_timeout) < 0 ||
+	    env_uint("JIEBANG_MAX_CONNECTIONS", 8, 65536, 1024, &cfg->max_conns) < 0 ||
+	    env_uint("JIEBANG_CONNECTIONS_PER_ADDR", 1, cfg->max_conns, cfg->max_conns / 8, &cfg->per_addr) < 0)
+		return -1;
+	if (cfg->head_timeout > cfg->request_timeout) {
+		usage_error("JIEBANG_HEAD_TIMEOUT (%u s) must not exceed JIEBANG_REQUEST_TIMEOUT (%u s)",
+			    cfg->head_timeout, cfg->request_timeout);
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_serve(struct opts *o)
 {
 	struct server_config cfg = {
@@ -143,8 +178,6 @@ static int cmd_serve(struct opts *o)
 		.port = o->port,
 		.db_url = store_url(o),
 		.max_body = 1 << 20,
-		.timeout = 30,
-		.per_ip = 256,
 		.render_error = web_render_error,
 		.preconditions = web_preconditions,
 		.secure_cookies = o->secure_cookies || (getenv("JIEBANG_SECURE_COOKIES") &&
@@ -153,8 +186,11 @@ static int cmd_serve(struct opts *o)
 	};
 	unsigned long long t, m;
 	bool fast;
-	db *d = open_migrated(o);
+	db *d;
 
+	if (serve_limits(&cfg) < 0)
+		return 2;
+	d = open_migrated(o);
 	if (!d)
 		return 1;
 	db_close(d);

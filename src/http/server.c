@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "http/assets.h"
 #include "http/form.h"
+#include "http/guard.h"
 #include "http/router.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -28,6 +30,7 @@
 
 struct server {
 	const struct server_config *cfg;
+	struct guard *guard;
 	pthread_mutex_t lock;  /* guards conns */
 	db **conns;
 	size_t nconns, cap;
@@ -564,11 +567,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!r->started) {
 		r->started = true;
 		r->method = arena_strdup(r->a, method);
+		guard_phase(r->srv->guard, conn, GUARD_BODY);
 		if (!r->bad_request)
 			check_head(r, version);
 		if (r->bad_request) {
+			guard_phase(r->srv->guard, conn, GUARD_BUSY);
 			dispatch(r); /* answer at once; MHD closes after an unread body */
-			return MHD_YES;
 		}
 		return MHD_YES;
 	}
@@ -587,6 +591,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->replied)
 		return MHD_YES;
+	guard_phase(r->srv->guard, conn, GUARD_BUSY);
 	if (!r->bad_request)
 		parse_body(r);
 	dispatch(r);
@@ -602,6 +607,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 
 	if (!r)
 		return;
+	guard_phase(s->guard, conn, GUARD_HEAD); /* the next request's head, from now */
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	long us = (end.tv_sec - r->start.tv_sec) * 1000000L + (end.tv_nsec - r->start.tv_nsec) / 1000;
 	log_info("req=%s %s %s %d %zu %ldus%s", r->id, r->method ? r->method : "-", r->path,
@@ -647,6 +653,33 @@ static int listen_socket(const struct server_config *cfg)
 	return fd;
 }
 
+/* Let the process open a descriptor per connection: raise the soft limit
+ * towards the hard one (Debian's default soft limit is 1024). */
+static void raise_fd_limit(unsigned conns)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conns + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+		log_error("only %llu open files allowed (ulimit -n): fewer than %u connections will be served",
+			  (unsigned long long)rl.rlim_cur, conns);
+}
+
+static struct guard *start_guard(const struct server_config *cfg)
+{
+	struct guard_limits l = {
+		.max_conns = cfg->max_conns,
+		.per_addr = cfg->trust_proxy ? 0 : cfg->per_addr,
+		.head_ms = cfg->head_timeout * 1000,
+		.request_ms = cfg->request_timeout * 1000,
+	};
+
+	return guard_new(&l);
+}
+
 int server_run(const struct server_config *cfg)
 {
 	struct server s = { .cfg = cfg };
@@ -654,9 +687,15 @@ int server_run(const struct server_config *cfg)
 	sigset_t set;
 	int sig, lfd, threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 
+	raise_fd_limit(cfg->max_conns);
 	lfd = listen_socket(cfg);
 	if (lfd < 0)
 		return 1;
+	s.guard = start_guard(cfg);
+	if (!s.guard) {
+		close(lfd);
+		return 1;
+	}
 	/* SQLite gives each statement's temporary b-trees a page cache of its
 	 * own and frees it when the statement ends; glibc then returns that
 	 * memory to the kernel at once and faults it back on the next request
@@ -679,14 +718,15 @@ int server_run(const struct server_config *cfg)
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads < 1 ? 1 : threads),
 			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+			     MHD_OPTION_NOTIFY_CONNECTION, guard_notify, s.guard,
+			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
+			     MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 			     MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot start the HTTP server on %s:%d (see the line above)", cfg->listen, cfg->port);
 		close(lfd);
+		guard_free(s.guard);
 		return 1;
 	}
 	printf("jiebang serving on http://%s:%d/\n", cfg->listen, cfg->port);
@@ -700,6 +740,7 @@ int server_run(const struct server_config *cfg)
 	for (int i = 0; i < 1000 && atomic_load(&s.active) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	guard_free(s.guard);
 	if (lfd >= 0)
 		close(lfd);
 	for (size_t i = 0; i < s.nconns; i++)

@@ -14,8 +14,14 @@ struct server_config {
 	const char *db_url;
 	int threads;            /* 0: one per core */
 	size_t max_body;        /* bytes */
-	unsigned timeout;       /* idle connection timeout, seconds */
-	unsigned per_ip;        /* connections per client address */
+	/* Slow and greedy clients (http/guard.h); times in seconds. */
+	unsigned idle_timeout;  /* libmicrohttpd's: no byte for this long */
+	unsigned head_timeout;  /* request head within this of the accept or
+				 * of the previous response */
+	unsigned request_timeout; /* the whole request, body included */
+	unsigned max_conns;     /* connections in all */
+	unsigned per_addr;      /* connections per client address; not applied
+				 * behind a trusted proxy, which is one address */
 	bool secure_cookies;    /* TLS in front: Secure, __Host- cookies, HSTS */
 	bool trust_proxy;       /* client address from X-Forwarded-For */
 	/* Renders an error answer (web/layout.c). */

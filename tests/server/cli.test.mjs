@@ -99,3 +99,14 @@ test('make run serves on PORT when given one', () => {
   const d = spawnSync('make', ['-n', 'run'], { cwd: TOP, encoding: 'utf8' });
   assert.match(d.stdout, /--port 8080\n/);
 });
+
+test('a bad limit in the environment is a one-line error and exit 2', () => {
+  const cases = [{ JIEBANG_HEAD_TIMEOUT: 'abc' }, { JIEBANG_MAX_CONNECTIONS: '0' }, { JIEBANG_REQUEST_TIMEOUT: '-1' },
+    { JIEBANG_HEAD_TIMEOUT: '20', JIEBANG_REQUEST_TIMEOUT: '10' }, { JIEBANG_CONNECTIONS_PER_ADDR: '5000' }];
+  for (const env of cases) {
+    const r = run(['serve', '--db', 'sqlite:/nonexistent/x.db'], { env: { ...process.env, ...env } });
+    assert.equal(r.status, 2, JSON.stringify(env));
+    assert.equal(r.stderr.trim().split('\n').length, 1, JSON.stringify(env));
+    assert.match(r.stderr, new RegExp(Object.keys(env)[0]), JSON.stringify(env));
+  }
+});
