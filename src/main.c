@@ -157,7 +157,10 @@ static int env_uint(const char *name, unsigned min, unsigned max, unsigned def, 
 /* The limits against slow and greedy clients (README, Configuration). */
 static int serve_limits(struct server_config *cfg)
 {
-	if (env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
+	unsigned budget_mib;
+
+	if (env_uint("JIEBANG_BODY_BUDGET_MIB", 1, 65536, 64, &budget_mib) < 0 ||
+	    env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
 	    env_uint("JIEBANG_HEAD_TIMEOUT", 1, 3600, 10, &cfg->head_timeout) < 0 ||
 	    env_uint("JIEBANG_REQUEST_TIMEOUT", 1, 3600, 30, &cfg->request_timeout) < 0 ||
 	    env_uint("JIEBANG_MAX_CONNECTIONS", 8, 65536, 1024, &cfg->max_conns) < 0 ||
@@ -168,6 +171,7 @@ static int serve_limits(struct server_config *cfg)
 			    cfg->head_timeout, cfg->request_timeout);
 		return -1;
 	}
+	cfg->body_budget = (size_t)budget_mib << 20;
 	return 0;
 }
 

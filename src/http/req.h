@@ -48,6 +48,7 @@ struct req {
 	const char *params[REQ_MAX_PARAMS]; /* :name segments of the route, in order */
 	int nparams;
 	buf body;               /* raw request body (capped) */
+	size_t body_reserved;   /* bytes of the server's body budget it holds */
 
 	/* The tenant: from the Host header (tenant_domain), else a "/t/<slug>"
 	 * path prefix (stripped from path; base keeps it for links), else the

@@ -35,6 +35,7 @@ struct server {
 	db **conns;
 	size_t nconns, cap;
 	atomic_int active;     /* requests between start and completion */
+	atomic_size_t body_bytes; /* of cfg->body_budget, held by bodies being read */
 };
 
 static _Thread_local db *thread_db;
@@ -350,6 +351,81 @@ static void check_head(struct req *r, const char *version)
 	}
 }
 
+/* ---- the body budget ---- */
+
+/* Take n more bytes of the server-wide body budget for r; false, taking
+ * nothing, when that would pass it. on_completed() gives them back. */
+static bool budget_take(struct req *r, size_t n)
+{
+	struct server *s = r->srv;
+	size_t used = atomic_load(&s->body_bytes);
+
+	do {
+		if (n > s->cfg->body_budget - used)
+			return false;
+	} while (!atomic_compare_exchange_weak(&s->body_bytes, &used, used + n));
+	r->body_reserved += n;
+	return true;
+}
+
+static void budget_release(struct req *r)
+{
+	atomic_fetch_sub(&r->srv->body_bytes, r->body_reserved);
+	r->body_reserved = 0;
+}
+
+static void budget_refused(struct req *r, const char *what, size_t n)
+{
+	log_warn("req=%s body budget (%zu MiB) in use: %s a %zu-byte body from %s", r->id,
+		 r->srv->cfg->body_budget >> 20, what, n, req_client_addr(r));
+}
+
+/* A body with a declared length takes all of it from the budget when its
+ * head arrives, so that a refusal is a 503 before any of it is read. */
+static void reserve_declared_body(struct req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	size_t n = cl ? (size_t)strtoull(cl, NULL, 10) : 0;
+
+	if (!n)
+		return;
+	if (!budget_take(r, n)) {
+		budget_refused(r, "refused (503)", n);
+		req_header(r, "Retry-After", "5");
+		r->bad_request = "服务器繁忙，请稍后再试";
+		r->bad_status = 503;
+		return;
+	}
+	buf_grow(&r->body, n);
+}
+
+/* Buffer n bytes of r's body. Past the cap the rest is dropped and the
+ * answer is 413. A chunked body takes from the budget as it comes, and
+ * past it the connection is closed (libmicrohttpd cannot queue an answer
+ * in mid-body): returns false then. */
+static bool take_upload(struct req *r, const char *data, size_t n)
+{
+	size_t total = r->body.len + n;
+
+	if (r->replied || r->bad_request)
+		return true;
+	if (total > r->srv->cfg->max_body) {
+		r->bad_request = "提交内容过大（最多 1 MiB）";
+		r->bad_status = 413;
+		buf_release(&r->body);
+		budget_release(r);
+		return true;
+	}
+	if (total > r->body_reserved && !budget_take(r, total - r->body_reserved)) {
+		budget_refused(r, "closed the connection of", total);
+		buf_release(&r->body);
+		budget_release(r);
+		return false;
+	}
+	buf_add(&r->body, data, n);
+	return true;
+}
+
 /* One JSON member as text into kv; false when it is not a scalar. */
 static bool json_scalar(struct req *r, const char *key, json_t *v, struct kv *kv)
 {
@@ -520,7 +596,8 @@ static void dispatch(struct req *r)
 		return;
 	}
 	if (r->bad_request) {
-		reply_error(r, r->bad_status ? r->bad_status : 400, "bad_request", r->bad_request, NULL);
+		reply_error(r, r->bad_status ? r->bad_status : 400, r->bad_status == 503 ? "busy" : "bad_request",
+			    r->bad_request, NULL);
 		return;
 	}
 	if (!strncmp(r->path, "/static/", 8) && !strcmp(method, "GET")) {
@@ -570,6 +647,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		guard_phase(r->srv->guard, conn, GUARD_BODY);
 		if (!r->bad_request)
 			check_head(r, version);
+		if (!r->bad_request)
+			reserve_declared_body(r);
 		if (r->bad_request) {
 			guard_phase(r->srv->guard, conn, GUARD_BUSY);
 			dispatch(r); /* answer at once; MHD closes after an unread body */
@@ -577,17 +656,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!r->replied) {
-			if (r->body.len + *upload_size > r->srv->cfg->max_body) {
-				r->bad_request = "提交内容过大（最多 1 MiB）";
-				r->bad_status = 413;
-				buf_release(&r->body);
-			} else if (!r->bad_request) {
-				buf_add(&r->body, upload, *upload_size);
-			}
-		}
+		bool go_on = take_upload(r, upload, *upload_size);
 		*upload_size = 0;
-		return MHD_YES;
+		return go_on ? MHD_YES : MHD_NO;
 	}
 	if (r->replied)
 		return MHD_YES;
@@ -614,6 +685,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 		 r->status, r->sent, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	buf_release(&r->out);
 	buf_release(&r->body);
+	budget_release(r);
 	arena_free(r->a);
 	free(r);
 	*ctx = NULL;

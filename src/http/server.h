@@ -14,6 +14,7 @@ struct server_config {
 	const char *db_url;
 	int threads;            /* 0: one per core */
 	size_t max_body;        /* bytes */
+	size_t body_budget;     /* bytes of request bodies held at once, in all */
 	/* Slow and greedy clients (http/guard.h); times in seconds. */
 	unsigned idle_timeout;  /* libmicrohttpd's: no byte for this long */
 	unsigned head_timeout;  /* request head within this of the accept or

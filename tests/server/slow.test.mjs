@@ -1,15 +1,17 @@
 // Slow and greedy clients (SECURITY.md, "Lessons from the first hostile
 // test"): deadlines for the request head and the whole request, the
-// per-address connection limit and the reserve kept for new clients. The
+// per-address connection limit and the reserve kept for new clients, the
+// budget for buffered request bodies. The
 // server runs with small limits so that this takes seconds. Clients come
 // from several loopback addresses (127.0.0.2, ...), which Linux routes to
 // the server on 127.0.0.1 like distinct hosts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { startServer } from './harness.mjs';
 
-const HEAD_S = 2, REQUEST_S = 4, MAX_CONNS = 64, PER_ADDR = 8;
+const HEAD_S = 2, REQUEST_S = 4, MAX_CONNS = 64, PER_ADDR = 8, BUDGET_MIB = 8;
 const RESERVE_FROM = MAX_CONNS - MAX_CONNS / 4; // then addresses holding one are refused
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,6 +20,7 @@ before(async () => {
   srv = await startServer({ env: {
     JIEBANG_HEAD_TIMEOUT: String(HEAD_S), JIEBANG_REQUEST_TIMEOUT: String(REQUEST_S),
     JIEBANG_MAX_CONNECTIONS: String(MAX_CONNS), JIEBANG_CONNECTIONS_PER_ADDR: String(PER_ADDR),
+    JIEBANG_BODY_BUDGET_MIB: String(BUDGET_MIB),
   } });
 });
 after(async () => { await srv.stop(); });
@@ -120,4 +123,41 @@ test('a slow client that completes its request within the deadlines is served', 
   for (const p of parts) { s.write(p); await sleep(300); }
   await closed;
   assert.match(data, /^HTTP\/1\.1 200/);
+});
+
+test('bodies held nearly complete stay within the body budget; more are refused with 503', async () => {
+  const MiB = 1 << 20;
+  const rss = () => Number(readFileSync(`/proc/${srv.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) * 1024;
+  const before = rss();
+  const head = `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${MiB}\r\n\r\n`;
+  const body = 'x'.repeat(MiB - 1); // one byte short: the server holds every one of them
+  const holders = [];
+  for (let a = 50; a < 55; a++)
+    for (let i = 0; i < PER_ADDR; i++) holders.push(client(addr(a), { head: head + body }));
+  try {
+    await sleep(1500);
+    const grown = rss() - before;
+    const open = holders.filter((c) => c.open);
+    assert.ok(grown < (BUDGET_MIB + 8) * MiB, `resident memory grew by ${(grown / MiB).toFixed(1)} MiB`);
+    assert.equal(open.length, BUDGET_MIB, 'as many bodies held as the budget has room for');
+    const refused = holders.filter((c) => /^HTTP\/1\.1 503/.test(c.data));
+    assert.ok(refused.length > 0, 'the refused see a 503'); // (a reset may overtake it on some)
+    assert.ok(refused.every((c) => /Retry-After: 5/i.test(c.data) && /服务器繁忙/.test(c.data)));
+    assert.equal(await statusFrom(addr(56)), 200, 'other clients are served meanwhile');
+    // A chunked body, of no declared length, draws on the budget as it
+    // comes: with none left its connection is closed.
+    const chunk = 'y'.repeat(64 * 1024);
+    const chunked = client(addr(58), { head: 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      `Transfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n` });
+    assert.ok(await within(chunked.closed, 1500) < 1500, 'the chunked body was closed at once');
+    assert.equal(chunked.data, '');
+  } finally {
+    await closeAll(holders);
+  }
+  assert.match(srv.log(), new RegExp(`warn req=\\w+ body budget \\(${BUDGET_MIB} MiB\\) in use: refused \\(503\\) a ${MiB}-byte body from 127\\.0\\.0\\.5\\d`));
+  assert.match(srv.log(), /body budget \(8 MiB\) in use: closed the connection of a \d+-byte body from 127\.0\.0\.58/);
+  // The budget is given back: a body fits again.
+  const again = client(addr(57), { head: head.replace(`${MiB}`, '2').replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n') + '{}' });
+  await within(again.closed, 3000);
+  assert.doesNotMatch(again.data, /^HTTP\/1\.1 503/);
 });
