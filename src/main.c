@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "domain/demo.h"
@@ -154,17 +155,19 @@ static int env_uint(const char *name, unsigned min, unsigned max, unsigned def, 
 	return 0;
 }
 
-/* The limits against slow and greedy clients (README, Configuration). */
+/* The server's limits from the environment (README, Configuration). */
 static int serve_limits(struct server_config *cfg)
 {
-	unsigned budget_mib;
+	unsigned budget_mib, cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (env_uint("JIEBANG_BODY_BUDGET_MIB", 1, 65536, 64, &budget_mib) < 0 ||
 	    env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
 	    env_uint("JIEBANG_HEAD_TIMEOUT", 1, 3600, 10, &cfg->head_timeout) < 0 ||
 	    env_uint("JIEBANG_REQUEST_TIMEOUT", 1, 3600, 30, &cfg->request_timeout) < 0 ||
 	    env_uint("JIEBANG_MAX_CONNECTIONS", 8, 65536, 1024, &cfg->max_conns) < 0 ||
-	    env_uint("JIEBANG_CONNECTIONS_PER_ADDR", 1, cfg->max_conns, cfg->max_conns / 8, &cfg->per_addr) < 0)
+	    env_uint("JIEBANG_CONNECTIONS_PER_ADDR", 1, cfg->max_conns, cfg->max_conns / 8, &cfg->per_addr) < 0 ||
+	    env_uint("JIEBANG_SLOW_WORKERS", 1, 64, cores / 2 ? cores / 2 : 1, &cfg->slow_workers) < 0 ||
+	    env_uint("JIEBANG_SLOW_QUEUE", 1, 4096, 32, &cfg->slow_queue) < 0)
 		return -1;
 	if (cfg->head_timeout > cfg->request_timeout) {
 		usage_error("JIEBANG_HEAD_TIMEOUT (%u s) must not exceed JIEBANG_REQUEST_TIMEOUT (%u s)",

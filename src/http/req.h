@@ -18,6 +18,8 @@
 #include "util/buf.h"
 
 struct MHD_Connection;
+struct MHD_Response;
+struct route;
 struct server;
 struct principal;
 
@@ -74,6 +76,7 @@ struct req {
 	struct kv *headers;     /* response headers, in the arena; grows */
 	int nheaders, headers_cap;
 	bool replied;
+	struct MHD_Response *resp; /* prepared by reply(), sent by server.c */
 
 	/* Set while reading the request. */
 	const char *raw_uri;     /* the target in libmicrohttpd's buffer, which it
@@ -83,6 +86,8 @@ struct req {
 	const char *bad_request; /* reason the request is refused before routing */
 	int bad_status;
 	bool started;
+	const struct route *route; /* a ROUTE_SLOW route, for the worker */
+	bool suspended;         /* a worker has it (server.c's thread only) */
 };
 
 /* Query value by name (first wins), or NULL. */

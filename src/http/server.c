@@ -21,6 +21,7 @@
 #include "http/form.h"
 #include "http/guard.h"
 #include "http/router.h"
+#include "http/workers.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -31,6 +32,7 @@
 struct server {
 	const struct server_config *cfg;
 	struct guard *guard;
+	struct workers *slow;  /* runs ROUTE_SLOW handlers */
 	pthread_mutex_t lock;  /* guards conns */
 	db **conns;
 	size_t nconns, cap;
@@ -202,8 +204,7 @@ void reply(struct req *r, int status, const char *content_type)
 		MHD_add_response_header(resp, "Cache-Control", "no-cache");
 	if (status == 405 || status == 413 || status == 400)
 		MHD_add_response_header(resp, "Connection", "close");
-	MHD_queue_response(r->conn, (unsigned)status, resp);
-	MHD_destroy_response(resp);
+	r->resp = resp; /* queued by on_request(), on the connection's thread */
 	r->status = status;
 	r->sent = len;
 }
@@ -584,6 +585,46 @@ static const char *allowed_methods(struct req *r)
 	return s;
 }
 
+static void run_handler(struct req *r, const struct route *rt)
+{
+	rt->fn(r);
+	if (!r->replied) {
+		log_error("req=%s handler for %s %s did not reply", r->id, r->method, r->path);
+		reply_error(r, 500, "internal", "服务器内部错误", NULL);
+	}
+}
+
+/* A slow route's handler on a worker (workers.h): the connection is
+ * suspended while it runs, so this request thread serves others. A full
+ * queue is a 503 at once. */
+static void run_on_worker(struct req *r, const struct route *rt)
+{
+	if (workers_reserve(r->srv->slow) < 0) {
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return;
+	}
+	r->route = rt;
+	r->suspended = true;
+	MHD_suspend_connection(r->conn);
+	workers_submit(r->srv->slow, r);
+}
+
+/* The workers' run function: the handler, with the worker's own store
+ * connection; then the connection resumes and on_request() sends the
+ * answer. */
+static void run_job(void *job, void *cls)
+{
+	struct req *r = job;
+
+	r->db = server_db(r->srv);
+	if (r->db)
+		run_handler(r, r->route);
+	else
+		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
+	MHD_resume_connection(r->conn);
+}
+
 static void dispatch(struct req *r)
 {
 	bool known;
@@ -628,11 +669,30 @@ static void dispatch(struct req *r)
 			reply_error(r, 500, "internal", "服务器内部错误", NULL);
 		return;
 	}
-	rt->fn(r);
-	if (!r->replied) {
-		log_error("req=%s handler for %s %s did not reply", r->id, r->method, r->path);
-		reply_error(r, 500, "internal", "服务器内部错误", NULL);
-	}
+	if (rt->flags & ROUTE_SLOW)
+		run_on_worker(r, rt);
+	else
+		run_handler(r, rt);
+}
+
+/* Queue the answer that reply() prepared. */
+static enum MHD_Result send_reply(struct req *r)
+{
+	enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
+
+	if (rc != MHD_YES)
+		log_error("req=%s cannot queue the answer: closing the connection", r->id);
+	MHD_destroy_response(r->resp);
+	r->resp = NULL;
+	return rc;
+}
+
+/* After the request is read: route and run it, then send the answer
+ * unless a worker has it. */
+static enum MHD_Result handle(struct req *r)
+{
+	dispatch(r);
+	return r->suspended ? MHD_YES : send_reply(r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -651,9 +711,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			reserve_declared_body(r);
 		if (r->bad_request) {
 			guard_phase(r->srv->guard, conn, GUARD_BUSY);
-			dispatch(r); /* answer at once; MHD closes after an unread body */
+			return handle(r); /* answer at once; MHD closes after an unread body */
 		}
 		return MHD_YES;
+	}
+	if (r->suspended) {
+		/* Resumed: a worker ran the handler. */
+		r->suspended = false;
+		return send_reply(r);
 	}
 	if (*upload_size) {
 		bool go_on = take_upload(r, upload, *upload_size);
@@ -665,8 +730,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	guard_phase(r->srv->guard, conn, GUARD_BUSY);
 	if (!r->bad_request)
 		parse_body(r);
-	dispatch(r);
-	return MHD_YES;
+	return handle(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
@@ -683,6 +747,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	long us = (end.tv_sec - r->start.tv_sec) * 1000000L + (end.tv_nsec - r->start.tv_nsec) / 1000;
 	log_info("req=%s %s %s %d %zu %ldus%s", r->id, r->method ? r->method : "-", r->path,
 		 r->status, r->sent, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	if (r->resp)
+		MHD_destroy_response(r->resp);
 	buf_release(&r->out);
 	buf_release(&r->body);
 	budget_release(r);
@@ -764,8 +830,11 @@ int server_run(const struct server_config *cfg)
 	if (lfd < 0)
 		return 1;
 	s.guard = start_guard(cfg);
-	if (!s.guard) {
+	s.slow = workers_start(cfg->slow_workers, cfg->slow_queue, run_job, &s);
+	if (!s.guard || !s.slow) {
 		close(lfd);
+		guard_free(s.guard);
+		workers_stop(s.slow);
 		return 1;
 	}
 	/* SQLite gives each statement's temporary b-trees a page cache of its
@@ -783,7 +852,7 @@ int server_run(const struct server_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC,
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME,
 			     0, NULL, NULL, on_request, &s,
 			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 			     MHD_OPTION_LISTEN_SOCKET, lfd,
@@ -799,18 +868,23 @@ int server_run(const struct server_config *cfg)
 		log_error("cannot start the HTTP server on %s:%d (see the line above)", cfg->listen, cfg->port);
 		close(lfd);
 		guard_free(s.guard);
+		workers_stop(s.slow);
 		return 1;
 	}
 	printf("jiebang serving on http://%s:%d/\n", cfg->listen, cfg->port);
 	fflush(stdout);
-	log_info("serving on http://%s:%d/ with %d threads", cfg->listen, cfg->port, threads);
+	log_info("serving on http://%s:%d/ with %d threads, %u for password hashing", cfg->listen, cfg->port,
+		 threads, cfg->slow_workers);
 	sigwait(&set, &sig);
 	log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	/* Stop accepting (the listening socket is ours again), let running
-	 * requests finish (at most ~10 s), stop. */
+	 * requests finish (at most ~10 s), then the workers' jobs, which
+	 * resume every suspended connection (MHD_stop_daemon() requires it),
+	 * then stop. */
 	lfd = MHD_quiesce_daemon(d);
 	for (int i = 0; i < 1000 && atomic_load(&s.active) > 0; i++)
 		usleep(10000);
+	workers_stop(s.slow);
 	MHD_stop_daemon(d);
 	guard_free(s.guard);
 	if (lfd >= 0)

@@ -23,6 +23,8 @@ struct server_config {
 	unsigned max_conns;     /* connections in all */
 	unsigned per_addr;      /* connections per client address; not applied
 				 * behind a trusted proxy, which is one address */
+	unsigned slow_workers;  /* threads for ROUTE_SLOW handlers (workers.h) */
+	unsigned slow_queue;    /* ROUTE_SLOW requests waiting at most; then 503 */
 	bool secure_cookies;    /* TLS in front: Secure, __Host- cookies, HSTS */
 	bool trust_proxy;       /* client address from X-Forwarded-For */
 	/* Renders an error answer (web/layout.c). */

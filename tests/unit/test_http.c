@@ -139,6 +139,31 @@ static void response_headers_have_no_fixed_cap(void **state)
 	arena_free(r.a);
 }
 
+/* Every route whose handler hashes a password (pw_hash, pw_verify: log-in,
+ * password change, user creation, password reset) runs off the request
+ * threads, and no other does. */
+static void hashing_routes_are_slow_routes(void **state)
+{
+	static const char *const slow[] = {
+		"POST /login", "POST /account/password", "POST /admin/users", "POST /admin/users/:id/reset-password",
+		"POST /api/v1/session", "POST /api/v1/me/password", "POST /api/v1/users",
+		"POST /api/v1/users/:id/reset-password",
+	};
+	size_t found = 0;
+	char name[128];
+
+	for (size_t i = 0; i < routes_count; i++) {
+		bool listed = false;
+		snprintf(name, sizeof(name), "%s %s", routes[i].method, routes[i].pattern);
+		for (size_t k = 0; k < sizeof(slow) / sizeof(slow[0]); k++)
+			listed |= !strcmp(name, slow[k]);
+		if (listed != !!(routes[i].flags & ROUTE_SLOW))
+			fail_msg("%s: ROUTE_SLOW should be %s", name, listed ? "set" : "unset");
+		found += listed;
+	}
+	assert_int_equal(found, sizeof(slow) / sizeof(slow[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +174,7 @@ int main(void)
 		cmocka_unit_test(router_matches_literals_and_params),
 		cmocka_unit_test(search_pairs_are_distinct_folded_and_bounded),
 		cmocka_unit_test(response_headers_have_no_fixed_cap),
+		cmocka_unit_test(hashing_routes_are_slow_routes),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
