@@ -239,6 +239,8 @@ static bool api_path(const char *p)
 }
 
 #define TARGET_CONTROL "请求地址含有控制字符"
+#define TOO_LARGE "提交内容过大（最多 1 MiB）"
+#define BUSY "服务器繁忙，请稍后再试" /* with Retry-After: 5 */
 
 static bool has_control(const char *s)
 {
@@ -343,11 +345,8 @@ static void check_head(struct req *r, const char *version)
 		return;
 	}
 	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strlen(cl) > 12) {
-		r->bad_request = "提交内容过大（最多 1 MiB）";
-		r->bad_status = 413;
-	} else if (cl && (size_t)strtoull(cl, NULL, 10) > r->srv->cfg->max_body) {
-		r->bad_request = "提交内容过大（最多 1 MiB）";
+	if (cl && (strlen(cl) > 12 || (size_t)strtoull(cl, NULL, 10) > r->srv->cfg->max_body)) {
+		r->bad_request = TOO_LARGE;
 		r->bad_status = 413;
 	}
 }
@@ -393,7 +392,7 @@ static void reserve_declared_body(struct req *r)
 	if (!budget_take(r, n)) {
 		budget_refused(r, "refused (503)", n);
 		req_header(r, "Retry-After", "5");
-		r->bad_request = "服务器繁忙，请稍后再试";
+		r->bad_request = BUSY;
 		r->bad_status = 503;
 		return;
 	}
@@ -411,7 +410,7 @@ static bool take_upload(struct req *r, const char *data, size_t n)
 	if (r->replied || r->bad_request)
 		return true;
 	if (total > r->srv->cfg->max_body) {
-		r->bad_request = "提交内容过大（最多 1 MiB）";
+		r->bad_request = TOO_LARGE;
 		r->bad_status = 413;
 		buf_release(&r->body);
 		budget_release(r);
@@ -601,7 +600,7 @@ static void run_on_worker(struct req *r, const struct route *rt)
 {
 	if (workers_reserve(r->srv->slow) < 0) {
 		req_header(r, "Retry-After", "5");
-		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		reply_error(r, 503, "busy", BUSY, NULL);
 		return;
 	}
 	r->route = rt;
@@ -818,24 +817,64 @@ static struct guard *start_guard(const struct server_config *cfg)
 	return guard_new(&l);
 }
 
+static struct MHD_Daemon *start_daemon(struct server *s, int lfd)
+{
+	const struct server_config *cfg = s->cfg;
+	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct MHD_Daemon *d;
+
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME,
+			     0, NULL, NULL, on_request, s,
+			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+			     MHD_OPTION_LISTEN_SOCKET, lfd,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads < 1 ? 1 : threads),
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			     MHD_OPTION_NOTIFY_CONNECTION, guard_notify, s->guard,
+			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
+			     MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+			     MHD_OPTION_END);
+	if (!d) {
+		log_error("cannot start the HTTP server on %s:%d (see the line above)", cfg->listen, cfg->port);
+		return NULL;
+	}
+	printf("jiebang serving on http://%s:%d/\n", cfg->listen, cfg->port);
+	fflush(stdout);
+	log_info("serving on http://%s:%d/ with %d threads, %u for password hashing", cfg->listen, cfg->port,
+		 threads, cfg->slow_workers);
+	return d;
+}
+
+/* Stop accepting (the listening socket comes back to us), let running
+ * requests finish (at most ~10 s), then the workers' jobs, which resume
+ * every suspended connection (MHD_stop_daemon() requires it), then stop.
+ * Returns the listening socket to close. */
+static int shut_down(struct server *s, struct MHD_Daemon *d)
+{
+	int lfd = MHD_quiesce_daemon(d);
+
+	for (int i = 0; i < 1000 && atomic_load(&s->active) > 0; i++)
+		usleep(10000);
+	workers_stop(s->slow);
+	s->slow = NULL;
+	MHD_stop_daemon(d);
+	return lfd;
+}
+
 int server_run(const struct server_config *cfg)
 {
 	struct server s = { .cfg = cfg };
-	struct MHD_Daemon *d;
+	struct MHD_Daemon *d = NULL;
 	sigset_t set;
-	int sig, lfd, threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int sig, lfd;
 
+	pthread_mutex_init(&s.lock, NULL);
 	raise_fd_limit(cfg->max_conns);
 	lfd = listen_socket(cfg);
-	if (lfd < 0)
-		return 1;
-	s.guard = start_guard(cfg);
-	s.slow = workers_start(cfg->slow_workers, cfg->slow_queue, run_job, &s);
-	if (!s.guard || !s.slow) {
-		close(lfd);
-		guard_free(s.guard);
-		workers_stop(s.slow);
-		return 1;
+	if (lfd >= 0) {
+		s.guard = start_guard(cfg);
+		s.slow = workers_start(cfg->slow_workers, cfg->slow_queue, run_job, &s);
 	}
 	/* SQLite gives each statement's temporary b-trees a page cache of its
 	 * own and frees it when the statement ends; glibc then returns that
@@ -843,7 +882,6 @@ int server_run(const struct server_config *cfg)
 	 * (~40 page faults per board request, a quarter of the throughput).
 	 * Keep up to 32 MiB of freed memory per arena instead. */
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
-	pthread_mutex_init(&s.lock, NULL);
 	assets_init();
 	/* Signals go to the main thread only, which waits for them below. */
 	sigemptyset(&set);
@@ -851,41 +889,14 @@ int server_run(const struct server_config *cfg)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME,
-			     0, NULL, NULL, on_request, &s,
-			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-			     MHD_OPTION_LISTEN_SOCKET, lfd,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads < 1 ? 1 : threads),
-			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-			     MHD_OPTION_NOTIFY_CONNECTION, guard_notify, s.guard,
-			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
-			     MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-			     MHD_OPTION_END);
-	if (!d) {
-		log_error("cannot start the HTTP server on %s:%d (see the line above)", cfg->listen, cfg->port);
-		close(lfd);
-		guard_free(s.guard);
-		workers_stop(s.slow);
-		return 1;
+	if (s.guard && s.slow)
+		d = start_daemon(&s, lfd);
+	if (d) {
+		sigwait(&set, &sig);
+		log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		lfd = shut_down(&s, d);
 	}
-	printf("jiebang serving on http://%s:%d/\n", cfg->listen, cfg->port);
-	fflush(stdout);
-	log_info("serving on http://%s:%d/ with %d threads, %u for password hashing", cfg->listen, cfg->port,
-		 threads, cfg->slow_workers);
-	sigwait(&set, &sig);
-	log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	/* Stop accepting (the listening socket is ours again), let running
-	 * requests finish (at most ~10 s), then the workers' jobs, which
-	 * resume every suspended connection (MHD_stop_daemon() requires it),
-	 * then stop. */
-	lfd = MHD_quiesce_daemon(d);
-	for (int i = 0; i < 1000 && atomic_load(&s.active) > 0; i++)
-		usleep(10000);
 	workers_stop(s.slow);
-	MHD_stop_daemon(d);
 	guard_free(s.guard);
 	if (lfd >= 0)
 		close(lfd);
@@ -893,6 +904,8 @@ int server_run(const struct server_config *cfg)
 		db_close(s.conns[i]);
 	free(s.conns);
 	pthread_mutex_destroy(&s.lock);
+	if (!d)
+		return 1;
 	log_info("stopped");
 	return 0;
 }
