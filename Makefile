@@ -71,12 +71,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $(filter-out %.h,$^) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-# Serve the demo: create it on first run, then serve on 127.0.0.1:8080.
+# Serve the demo: create it on first run, then serve on 127.0.0.1:$(PORT)
+# (make run PORT=8081). The server prints its URL once it listens.
+PORT ?= 8080
 run: jiebang
 	@test -e data/jiebang.db || ./jiebang demo --data data
-	@echo "jiebang: open http://127.0.0.1:8080/ (Ctrl-C stops)"
-	@echo "demo logins: admin, unit, cadre, evaluator, leader; password jiebang-demo"
-	./jiebang serve --data data
+	@echo "demo logins: admin, unit, cadre, evaluator, leader; password jiebang-demo (Ctrl-C stops)"
+	./jiebang serve --data data --port $(PORT)
 
 # Unit tests, then the server tests on SQLite and on a throwaway PostgreSQL.
 test: $(BUILD)/jiebang $(UNIT_BIN)

@@ -1,5 +1,6 @@
-/* fuzz_form.c - libFuzzer target: query/form parsing and path decoding must
- * never crash, and whatever they return must be valid UTF-8. */
+/* fuzz_form.c - libFuzzer target: query/form parsing, path decoding and
+ * media-type matching must never crash, and whatever they return must be
+ * valid UTF-8; a type that matches starts with the type asked for. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *p = form_decode_path(a, (const char *)data, size);
 	if (p)
 		assert(utf8_valid(p, strlen(p)));
+	char *ct = arena_strndup(a, (const char *)data, size);
+	if (form_media_type_is(ct, "application/json"))
+		assert(strcasestr(ct, "application/json"));
 	arena_free(a);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "domain/demo.h"
@@ -137,6 +138,47 @@ static int cmd_demo(struct opts *o)
 	return rc < 0 ? 1 : 0;
 }
 
+/* A whole number from the environment variable name, def when it is
+ * unset or empty; -1 after a one-line error when it is out of [min, max]. */
+static int env_uint(const char *name, unsigned min, unsigned max, unsigned def, unsigned *out)
+{
+	const char *v = getenv(name);
+	int64_t n;
+
+	*out = def;
+	if (!v || !*v)
+		return 0;
+	if (parse_int(v, min, max, &n) < 0) {
+		usage_error("%s: '%s' is not a whole number from %u to %u", name, v, min, max);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* The server's limits from the environment (README, Configuration). */
+static int serve_limits(struct server_config *cfg)
+{
+	unsigned budget_mib, cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (env_uint("JIEBANG_BODY_BUDGET_MIB", 1, 65536, 64, &budget_mib) < 0 ||
+	    env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
+	    env_uint("JIEBANG_HEAD_TIMEOUT", 1, 3600, 10, &cfg->head_timeout) < 0 ||
+	    env_uint("JIEBANG_REQUEST_TIMEOUT", 1, 3600, 30, &cfg->request_timeout) < 0 ||
+	    env_uint("JIEBANG_MAX_CONNECTIONS", 8, 65536, 1024, &cfg->max_conns) < 0 ||
+	    env_uint("JIEBANG_CONNECTIONS_PER_ADDR", 1, cfg->max_conns, cfg->max_conns / 8, &cfg->per_addr) < 0 ||
+	    env_uint("JIEBANG_SLOW_WORKERS", 1, 64, cores / 2 ? cores / 2 : 1, &cfg->slow_workers) < 0 ||
+	    env_uint("JIEBANG_SLOW_QUEUE", 1, 4096, 32, &cfg->slow_queue) < 0)
+		return -1;
+	if (cfg->head_timeout > cfg->request_timeout) {
+		usage_error("JIEBANG_HEAD_TIMEOUT (%u s) must not exceed JIEBANG_REQUEST_TIMEOUT (%u s)",
+			    cfg->head_timeout, cfg->request_timeout);
+		return -1;
+	}
+	cfg->body_budget = (size_t)budget_mib << 20;
+	return 0;
+}
+
 static int cmd_serve(struct opts *o)
 {
 	struct app app;
@@ -145,8 +187,6 @@ static int cmd_serve(struct opts *o)
 		.port = o->port,
 		.db_url = store_url(o),
 		.max_body = 1 << 20,
-		.timeout = 30,
-		.per_ip = 256,
 		.render_error = web_render_error,
 		.preconditions = web_preconditions,
 		.secure_cookies = o->secure_cookies || (getenv("JIEBANG_SECURE_COOKIES") &&
@@ -157,8 +197,11 @@ static int cmd_serve(struct opts *o)
 	unsigned long long t, m;
 	bool fast;
 	int rc;
-	db *d = open_migrated(o);
+	db *d;
 
+	if (serve_limits(&cfg) < 0)
+		return 2;
+	d = open_migrated(o);
 	if (!d)
 		return 1;
 	db_close(d);
@@ -170,8 +213,6 @@ static int cmd_serve(struct opts *o)
 	if (fast)
 		log_error("JIEBANG_TEST_FAST_HASH=1: passwords are hashed at test cost (t=%llu, m=%llu KiB);"
 			  " never use it in production", t, m);
-	printf("jiebang serving on http://%s:%d/\n", o->listen, o->port);
-	fflush(stdout);
 	rc = server_run(&cfg);
 	app_release(&app, cfg.db_url);
 	return rc;

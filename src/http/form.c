@@ -2,6 +2,7 @@
 #include "http/form.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "util/text.h"
 
@@ -77,4 +78,18 @@ int form_parse(arena *a, const char *s, size_t n, int max_pairs, struct kv **out
 char *form_decode_path(arena *a, const char *s, size_t n)
 {
 	return decode(a, s, n, 0);
+}
+
+bool form_media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	if (!ct)
+		return false;
+	ct += strspn(ct, " \t");
+	if (strncasecmp(ct, type, n))
+		return false;
+	ct += n;
+	ct += strspn(ct, " \t");
+	return *ct == '\0' || *ct == ';';
 }

@@ -18,6 +18,8 @@
 #include "util/buf.h"
 
 struct MHD_Connection;
+struct MHD_Response;
+struct route;
 struct server;
 struct principal;
 struct app;
@@ -28,7 +30,6 @@ struct kv {
 };
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_HEADERS 12
 
 struct req {
 	arena *a;
@@ -50,6 +51,7 @@ struct req {
 	const char *params[REQ_MAX_PARAMS]; /* :name segments of the route, in order */
 	int nparams;
 	buf body;               /* raw request body (capped) */
+	size_t body_reserved;   /* bytes of the server's body budget it holds */
 
 	/* The tenant: from the Host header (tenant_domain), else a "/t/<slug>"
 	 * path prefix (stripped from path; base keeps it for links), else the
@@ -72,15 +74,22 @@ struct req {
 	buf out;
 	int status;
 	size_t sent;
-	struct kv headers[REQ_MAX_HEADERS];
-	int nheaders;
+	struct kv *headers;     /* response headers, in the arena; grows */
+	int nheaders, headers_cap;
 	const char *header_lost; /* a header that could not be added: reply() answers 500 */
 	bool replied;
+	struct MHD_Response *resp; /* prepared by reply(), sent by server.c */
 
 	/* Set while reading the request. */
+	const char *raw_uri;     /* the target in libmicrohttpd's buffer, which it
+				  * splits and decodes in place after on_uri():
+				  * only the address is used after that */
+	size_t raw_uri_len;      /* its length as on_uri() saw it (to a NUL) */
 	const char *bad_request; /* reason the request is refused before routing */
 	int bad_status;
 	bool started;
+	const struct route *route; /* a ROUTE_SLOW route, for the worker */
+	bool suspended;         /* a worker has it (server.c's thread only) */
 };
 
 /* Query value by name (first wins), or NULL. */
@@ -92,8 +101,8 @@ const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 /* Request header by name (case-insensitive), or NULL. */
 const char *req_header_in(struct req *r, const char *name);
-/* Response header for the next reply (name and value must outlive r).
- * One that cannot be sent (CR/LF in it, or more than REQ_MAX_HEADERS)
+/* Response header for the next reply (name and value must outlive r); any
+ * number of them, kept in order. One that cannot be sent (CR/LF in it)
  * turns the reply into a logged 500, never a silent loss. */
 void req_header(struct req *r, const char *name, const char *value);
 /* The client's address; behind a trusted proxy (server_config.trust_proxy)

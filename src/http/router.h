@@ -26,6 +26,12 @@ enum route_flag {
 	NEED_CSRF = 1u << 1,
 	ALLOW_MUST_CHANGE = 1u << 2,
 	NO_TENANT = 1u << 3,
+	/* The handler may hash a password (argon2id: ~100 ms, 64 MiB): it
+	 * runs on the small pool of http/workers.h, never on a request
+	 * thread, after the preconditions have passed on one. Its connection
+	 * is suspended meanwhile: it reads the request and answers through
+	 * reply() as any handler does. */
+	ROUTE_SLOW = 1u << 4,
 };
 
 struct route {

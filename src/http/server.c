@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <malloc.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -13,11 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "http/assets.h"
 #include "http/form.h"
+#include "http/guard.h"
 #include "http/router.h"
+#include "http/workers.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -27,10 +31,13 @@
 
 struct server {
 	const struct server_config *cfg;
+	struct guard *guard;
+	struct workers *slow;  /* runs ROUTE_SLOW handlers */
 	pthread_mutex_t lock;  /* guards conns */
 	db **conns;
 	size_t nconns, cap;
 	atomic_int active;     /* requests between start and completion */
+	atomic_size_t body_bytes; /* of cfg->body_budget, held by bodies being read */
 };
 
 static _Thread_local db *thread_db;
@@ -115,10 +122,15 @@ struct app *req_app(struct req *r)
 
 void req_header(struct req *r, const char *name, const char *value)
 {
-	if (r->nheaders < REQ_MAX_HEADERS)
-		r->headers[r->nheaders++] = (struct kv){ name, value };
-	else
-		r->header_lost = name;
+	if (r->nheaders == r->headers_cap) {
+		int cap = r->headers_cap ? 2 * r->headers_cap : 8;
+		struct kv *grown = arena_alloc(r->a, (size_t)cap * sizeof(*grown));
+		if (r->nheaders)
+			memcpy(grown, r->headers, (size_t)r->nheaders * sizeof(*grown));
+		r->headers = grown;
+		r->headers_cap = cap;
+	}
+	r->headers[r->nheaders++] = (struct kv){ name, value };
 }
 
 /* The last entry of X-Forwarded-For when it is an IP address: the one the
@@ -208,8 +220,7 @@ void reply(struct req *r, int status, const char *content_type)
 		MHD_add_response_header(resp, "Cache-Control", "no-cache");
 	if (status == 405 || status == 413 || status == 400)
 		MHD_add_response_header(resp, "Connection", "close");
-	MHD_queue_response(r->conn, (unsigned)status, resp);
-	MHD_destroy_response(resp);
+	r->resp = resp; /* queued by on_request(), on the connection's thread */
 	r->status = status;
 	r->sent = len;
 }
@@ -243,6 +254,20 @@ static bool api_path(const char *p)
 	return !strncmp(p, "/api/", 5);
 }
 
+#define TARGET_CONTROL "请求地址含有控制字符"
+#define TOO_LARGE "提交内容过大（最多 1 MiB）"
+#define BUSY "服务器繁忙，请稍后再试" /* with Retry-After: 5 */
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* libmicrohttpd calls this with the request target as sent, before it
+ * splits off and decodes the query in place: the request starts here. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct server *s = cls;
@@ -260,8 +285,13 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(r->id, sizeof(r->id), rnd, sizeof(rnd));
+	r->raw_uri = uri;
+	r->raw_uri_len = strlen(uri);
 	r->path = form_decode_path(r->a, uri, plen);
-	if (!r->path || r->path[0] != '/') {
+	if (has_control(uri)) {
+		r->bad_request = TARGET_CONTROL;
+		r->path = "/";
+	} else if (!r->path || r->path[0] != '/') {
 		r->bad_request = "请求路径不是有效的 UTF-8 文本";
 		r->path = "/";
 	}
@@ -277,7 +307,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 }
 
 struct hdr_count {
-	int content_length, transfer_encoding;
+	int content_length, transfer_encoding, host;
 	bool te_chunked, cl_bad;
 };
 
@@ -291,31 +321,125 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 	} else if (!strcasecmp(key, "Transfer-Encoding")) {
 		c->transfer_encoding++;
 		c->te_chunked = !strcasecmp(value, "chunked");
+	} else if (!strcasecmp(key, "Host")) {
+		c->host++;
 	}
 	return MHD_YES;
 }
 
-/* Refuse what libmicrohttpd 0.9.75 would let through: several or
+/* Whether the request target as sent holds a NUL. libmicrohttpd hands
+ * on_uri() the target as a C string, so a NUL ends it early ("/\0admin"
+ * reads as "/"). In 0.9.75 the target and the version lie in one buffer:
+ * the space after the target is overwritten by a NUL and the version
+ * follows it. A version that does not start right after the C string that
+ * on_uri() saw means the target went on past a NUL. */
+static bool target_has_nul(const struct req *r, const char *version)
+{
+	return version != r->raw_uri + r->raw_uri_len + 1;
+}
+
+/* Refuse what libmicrohttpd 0.9.75 would let through: control bytes in
+ * the target, HTTP/1.1 without exactly one Host (RFC 9112 3.2), several or
  * conflicting framing headers (request smuggling), oversize bodies. */
-static void check_framing(struct req *r)
+static void check_head(struct req *r, const char *version)
 {
 	struct hdr_count c = { 0 };
 	const char *cl;
 
+	if (target_has_nul(r, version)) {
+		r->bad_request = TARGET_CONTROL;
+		return;
+	}
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &c);
+	if (c.host > 1 || (!c.host && strcmp(version, MHD_HTTP_VERSION_1_0))) {
+		r->bad_request = c.host ? "请求头 Host 重复" : "HTTP/1.1 请求缺少 Host 请求头";
+		return;
+	}
 	if (c.content_length > 1 || c.transfer_encoding > 1 || (c.content_length && c.transfer_encoding) ||
 	    c.cl_bad || (c.transfer_encoding && !c.te_chunked)) {
 		r->bad_request = "请求头 Content-Length / Transfer-Encoding 重复或冲突";
 		return;
 	}
 	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strlen(cl) > 12) {
-		r->bad_request = "提交内容过大（最多 1 MiB）";
-		r->bad_status = 413;
-	} else if (cl && (size_t)strtoull(cl, NULL, 10) > r->srv->cfg->max_body) {
-		r->bad_request = "提交内容过大（最多 1 MiB）";
+	if (cl && (strlen(cl) > 12 || (size_t)strtoull(cl, NULL, 10) > r->srv->cfg->max_body)) {
+		r->bad_request = TOO_LARGE;
 		r->bad_status = 413;
 	}
+}
+
+/* ---- the body budget ---- */
+
+/* Take n more bytes of the server-wide body budget for r; false, taking
+ * nothing, when that would pass it. on_completed() gives them back. */
+static bool budget_take(struct req *r, size_t n)
+{
+	struct server *s = r->srv;
+	size_t used = atomic_load(&s->body_bytes);
+
+	do {
+		if (n > s->cfg->body_budget - used)
+			return false;
+	} while (!atomic_compare_exchange_weak(&s->body_bytes, &used, used + n));
+	r->body_reserved += n;
+	return true;
+}
+
+static void budget_release(struct req *r)
+{
+	atomic_fetch_sub(&r->srv->body_bytes, r->body_reserved);
+	r->body_reserved = 0;
+}
+
+static void budget_refused(struct req *r, const char *what, size_t n)
+{
+	log_warn("req=%s body budget (%zu MiB) in use: %s a %zu-byte body from %s", r->id,
+		 r->srv->cfg->body_budget >> 20, what, n, req_client_addr(r));
+}
+
+/* A body with a declared length takes all of it from the budget when its
+ * head arrives, so that a refusal is a 503 before any of it is read. */
+static void reserve_declared_body(struct req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	size_t n = cl ? (size_t)strtoull(cl, NULL, 10) : 0;
+
+	if (!n)
+		return;
+	if (!budget_take(r, n)) {
+		budget_refused(r, "refused (503)", n);
+		req_header(r, "Retry-After", "5");
+		r->bad_request = BUSY;
+		r->bad_status = 503;
+		return;
+	}
+	buf_grow(&r->body, n);
+}
+
+/* Buffer n bytes of r's body. Past the cap the rest is dropped and the
+ * answer is 413. A chunked body takes from the budget as it comes, and
+ * past it the connection is closed (libmicrohttpd cannot queue an answer
+ * in mid-body): returns false then. */
+static bool take_upload(struct req *r, const char *data, size_t n)
+{
+	size_t total = r->body.len + n;
+
+	if (r->replied || r->bad_request)
+		return true;
+	if (total > r->srv->cfg->max_body) {
+		r->bad_request = TOO_LARGE;
+		r->bad_status = 413;
+		buf_release(&r->body);
+		budget_release(r);
+		return true;
+	}
+	if (total > r->body_reserved && !budget_take(r, total - r->body_reserved)) {
+		budget_refused(r, "closed the connection of", total);
+		buf_release(&r->body);
+		budget_release(r);
+		return false;
+	}
+	buf_add(&r->body, data, n);
+	return true;
 }
 
 /* One JSON member as text into kv; false when it is not a scalar. */
@@ -396,11 +520,11 @@ static void parse_body(struct req *r)
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 	const char *why = NULL;
 
-	if (r->body.len && ct && r->is_api && !strncasecmp(ct, "application/json", 16)) {
+	if (r->body.len && r->is_api && form_media_type_is(ct, "application/json")) {
 		parse_json_body(r);
 		return;
 	}
-	if (!r->body.len || !ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+	if (!r->body.len || !form_media_type_is(ct, "application/x-www-form-urlencoded"))
 		return;
 	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_PAIRS, &r->form, &why);
 	if (r->nform < 0) {
@@ -479,6 +603,46 @@ static const char *allowed_methods(struct req *r)
 	return s;
 }
 
+static void run_handler(struct req *r, const struct route *rt)
+{
+	rt->fn(r);
+	if (!r->replied) {
+		log_error("req=%s handler for %s %s did not reply", r->id, r->method, r->path);
+		reply_error(r, 500, "internal", "服务器内部错误", NULL);
+	}
+}
+
+/* A slow route's handler on a worker (workers.h): the connection is
+ * suspended while it runs, so this request thread serves others. A full
+ * queue is a 503 at once. */
+static void run_on_worker(struct req *r, const struct route *rt)
+{
+	if (workers_reserve(r->srv->slow) < 0) {
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", BUSY, NULL);
+		return;
+	}
+	r->route = rt;
+	r->suspended = true;
+	MHD_suspend_connection(r->conn);
+	workers_submit(r->srv->slow, r);
+}
+
+/* The workers' run function: the handler, with the worker's own store
+ * connection; then the connection resumes and on_request() sends the
+ * answer. */
+static void run_job(void *job, void *cls)
+{
+	struct req *r = job;
+
+	r->db = server_db(r->srv);
+	if (r->db)
+		run_handler(r, r->route);
+	else
+		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
+	MHD_resume_connection(r->conn);
+}
+
 static void dispatch(struct req *r)
 {
 	bool known;
@@ -491,7 +655,8 @@ static void dispatch(struct req *r)
 		return;
 	}
 	if (r->bad_request) {
-		reply_error(r, r->bad_status ? r->bad_status : 400, "bad_request", r->bad_request, NULL);
+		reply_error(r, r->bad_status ? r->bad_status : 400, r->bad_status == 503 ? "busy" : "bad_request",
+			    r->bad_request, NULL);
 		return;
 	}
 	if (!strncmp(r->path, "/static/", 8) && !strcmp(method, "GET")) {
@@ -522,11 +687,30 @@ static void dispatch(struct req *r)
 			reply_error(r, 500, "internal", "服务器内部错误", NULL);
 		return;
 	}
-	rt->fn(r);
-	if (!r->replied) {
-		log_error("req=%s handler for %s %s did not reply", r->id, r->method, r->path);
-		reply_error(r, 500, "internal", "服务器内部错误", NULL);
-	}
+	if (rt->flags & ROUTE_SLOW)
+		run_on_worker(r, rt);
+	else
+		run_handler(r, rt);
+}
+
+/* Queue the answer that reply() prepared. */
+static enum MHD_Result send_reply(struct req *r)
+{
+	enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
+
+	if (rc != MHD_YES)
+		log_error("req=%s cannot queue the answer: closing the connection", r->id);
+	MHD_destroy_response(r->resp);
+	r->resp = NULL;
+	return rc;
+}
+
+/* After the request is read: route and run it, then send the answer
+ * unless a worker has it. */
+static enum MHD_Result handle(struct req *r)
+{
+	dispatch(r);
+	return r->suspended ? MHD_YES : send_reply(r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -538,33 +722,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!r->started) {
 		r->started = true;
 		r->method = arena_strdup(r->a, method);
+		guard_phase(r->srv->guard, conn, GUARD_BODY);
 		if (!r->bad_request)
-			check_framing(r);
+			check_head(r, version);
+		if (!r->bad_request)
+			reserve_declared_body(r);
 		if (r->bad_request) {
-			dispatch(r); /* answer at once; MHD closes after an unread body */
-			return MHD_YES;
+			guard_phase(r->srv->guard, conn, GUARD_BUSY);
+			return handle(r); /* answer at once; MHD closes after an unread body */
 		}
 		return MHD_YES;
 	}
+	if (r->suspended) {
+		/* Resumed: a worker ran the handler. */
+		r->suspended = false;
+		return send_reply(r);
+	}
 	if (*upload_size) {
-		if (!r->replied) {
-			if (r->body.len + *upload_size > r->srv->cfg->max_body) {
-				r->bad_request = "提交内容过大（最多 1 MiB）";
-				r->bad_status = 413;
-				buf_release(&r->body);
-			} else if (!r->bad_request) {
-				buf_add(&r->body, upload, *upload_size);
-			}
-		}
+		bool go_on = take_upload(r, upload, *upload_size);
 		*upload_size = 0;
-		return MHD_YES;
+		return go_on ? MHD_YES : MHD_NO;
 	}
 	if (r->replied)
 		return MHD_YES;
+	guard_phase(r->srv->guard, conn, GUARD_BUSY);
 	if (!r->bad_request)
 		parse_body(r);
-	dispatch(r);
-	return MHD_YES;
+	return handle(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
@@ -576,12 +760,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 
 	if (!r)
 		return;
+	guard_phase(s->guard, conn, GUARD_HEAD); /* the next request's head, from now */
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	long us = (end.tv_sec - r->start.tv_sec) * 1000000L + (end.tv_nsec - r->start.tv_nsec) / 1000;
 	log_info("req=%s %s %s %d %zu %ldus%s", r->id, r->method ? r->method : "-", r->path,
 		 r->status, r->sent, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	if (r->resp)
+		MHD_destroy_response(r->resp);
 	buf_release(&r->out);
 	buf_release(&r->body);
+	budget_release(r);
 	arena_free(r->a);
 	free(r);
 	*ctx = NULL;
@@ -598,17 +786,114 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	buf_release(&b);
 }
 
-int server_run(const struct server_config *cfg)
+/* A listening socket on cfg->listen:cfg->port, or -1 with the reason
+ * logged ("cannot listen on 127.0.0.1:8080: Address already in use").
+ * Bound here rather than by libmicrohttpd, which gives no reason. */
+static int listen_socket(const struct server_config *cfg)
 {
-	struct server s = { .cfg = cfg };
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port) };
-	struct MHD_Daemon *d;
-	sigset_t set;
-	int sig, threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int fd, one = 1;
 
 	if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
 		log_error("cannot listen on '%s': not an IPv4 address", cfg->listen);
-		return 1;
+		return -1;
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, SOMAXCONN) < 0) {
+		log_error("cannot listen on %s:%d: %s", cfg->listen, cfg->port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Let the process open a descriptor per connection: raise the soft limit
+ * towards the hard one (Debian's default soft limit is 1024). */
+static void raise_fd_limit(unsigned conns)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conns + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+		log_error("only %llu open files allowed (ulimit -n): fewer than %u connections will be served",
+			  (unsigned long long)rl.rlim_cur, conns);
+}
+
+static struct guard *start_guard(const struct server_config *cfg)
+{
+	struct guard_limits l = {
+		.max_conns = cfg->max_conns,
+		.per_addr = cfg->trust_proxy ? 0 : cfg->per_addr,
+		.head_ms = cfg->head_timeout * 1000,
+		.request_ms = cfg->request_timeout * 1000,
+	};
+
+	return guard_new(&l);
+}
+
+static struct MHD_Daemon *start_daemon(struct server *s, int lfd)
+{
+	const struct server_config *cfg = s->cfg;
+	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct MHD_Daemon *d;
+
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME,
+			     0, NULL, NULL, on_request, s,
+			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+			     MHD_OPTION_LISTEN_SOCKET, lfd,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads < 1 ? 1 : threads),
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			     MHD_OPTION_NOTIFY_CONNECTION, guard_notify, s->guard,
+			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
+			     MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+			     MHD_OPTION_END);
+	if (!d) {
+		log_error("cannot start the HTTP server on %s:%d (see the line above)", cfg->listen, cfg->port);
+		return NULL;
+	}
+	printf("jiebang serving on http://%s:%d/\n", cfg->listen, cfg->port);
+	fflush(stdout);
+	log_info("serving on http://%s:%d/ with %d threads, %u for password hashing", cfg->listen, cfg->port,
+		 threads, cfg->slow_workers);
+	return d;
+}
+
+/* Stop accepting (the listening socket comes back to us), let running
+ * requests finish (at most ~10 s), then the workers' jobs, which resume
+ * every suspended connection (MHD_stop_daemon() requires it), then stop.
+ * Returns the listening socket to close. */
+static int shut_down(struct server *s, struct MHD_Daemon *d)
+{
+	int lfd = MHD_quiesce_daemon(d);
+
+	for (int i = 0; i < 1000 && atomic_load(&s->active) > 0; i++)
+		usleep(10000);
+	workers_stop(s->slow);
+	s->slow = NULL;
+	MHD_stop_daemon(d);
+	return lfd;
+}
+
+int server_run(const struct server_config *cfg)
+{
+	struct server s = { .cfg = cfg };
+	struct MHD_Daemon *d = NULL;
+	sigset_t set;
+	int sig, lfd;
+
+	pthread_mutex_init(&s.lock, NULL);
+	raise_fd_limit(cfg->max_conns);
+	lfd = listen_socket(cfg);
+	if (lfd >= 0) {
+		s.guard = start_guard(cfg);
+		s.slow = workers_start(cfg->slow_workers, cfg->slow_queue, run_job, &s);
 	}
 	/* SQLite gives each statement's temporary b-trees a page cache of its
 	 * own and frees it when the statement ends; glibc then returns that
@@ -616,7 +901,6 @@ int server_run(const struct server_config *cfg)
 	 * (~40 page faults per board request, a quarter of the throughput).
 	 * Keep up to 32 MiB of freed memory per arena instead. */
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
-	pthread_mutex_init(&s.lock, NULL);
 	assets_init();
 	/* Signals go to the main thread only, which waits for them below. */
 	sigemptyset(&set);
@@ -624,35 +908,23 @@ int server_run(const struct server_config *cfg)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC,
-			     (uint16_t)cfg->port, NULL, NULL, on_request, &s,
-			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads < 1 ? 1 : threads),
-			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-			     MHD_OPTION_END);
-	if (!d) {
-		log_error("cannot listen on %s:%d: address in use or not available", cfg->listen, cfg->port);
-		return 1;
+	if (s.guard && s.slow)
+		d = start_daemon(&s, lfd);
+	if (d) {
+		sigwait(&set, &sig);
+		log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		lfd = shut_down(&s, d);
 	}
-	log_info("serving on http://%s:%d/ with %d threads", cfg->listen, cfg->port, threads);
-	sigwait(&set, &sig);
-	log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	/* Stop accepting, let running requests finish (at most ~10 s), stop. */
-	MHD_quiesce_daemon(d);
-	for (int i = 0; i < 1000 && atomic_load(&s.active) > 0; i++)
-		usleep(10000);
-	MHD_stop_daemon(d);
+	workers_stop(s.slow);
+	guard_free(s.guard);
+	if (lfd >= 0)
+		close(lfd);
 	for (size_t i = 0; i < s.nconns; i++)
 		db_close(s.conns[i]);
 	free(s.conns);
 	pthread_mutex_destroy(&s.lock);
+	if (!d)
+		return 1;
 	log_info("stopped");
 	return 0;
 }

@@ -15,8 +15,17 @@ struct server_config {
 	const char *db_url;
 	int threads;            /* 0: one per core */
 	size_t max_body;        /* bytes */
-	unsigned timeout;       /* idle connection timeout, seconds */
-	unsigned per_ip;        /* connections per client address */
+	size_t body_budget;     /* bytes of request bodies held at once, in all */
+	/* Slow and greedy clients (http/guard.h); times in seconds. */
+	unsigned idle_timeout;  /* libmicrohttpd's: no byte for this long */
+	unsigned head_timeout;  /* request head within this of the accept or
+				 * of the previous response */
+	unsigned request_timeout; /* the whole request, body included */
+	unsigned max_conns;     /* connections in all */
+	unsigned per_addr;      /* connections per client address; not applied
+				 * behind a trusted proxy, which is one address */
+	unsigned slow_workers;  /* threads for ROUTE_SLOW handlers (workers.h) */
+	unsigned slow_queue;    /* ROUTE_SLOW requests waiting at most; then 503 */
 	bool secure_cookies;    /* TLS in front: Secure, __Host- cookies, HSTS */
 	bool trust_proxy;       /* client address from X-Forwarded-For */
 	/* Renders an error answer (web/layout.c). */
@@ -30,8 +39,9 @@ struct server_config {
 };
 
 /* Serve until SIGINT or SIGTERM; in-flight requests finish, then every
- * store connection is closed. Returns 0, or 1 when the server cannot start
- * (the reason is logged). */
+ * store connection is closed. Prints "jiebang serving on URL" to stdout
+ * once it listens. Returns 0, or 1 when the server cannot start (the
+ * reason is logged first, e.g. the port is in use). */
 int server_run(const struct server_config *cfg);
 
 /* The store connection for the calling worker thread, opened on first use;

@@ -59,3 +59,12 @@ void log_error(const char *fmt, ...)
 	emit("error", fmt, ap);
 	va_end(ap);
 }
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("warn", fmt, ap);
+	va_end(ap);
+}

@@ -22,6 +22,7 @@
 #define LOGIN NEED_LOGIN
 #define CHANGE (NEED_LOGIN | NEED_CSRF)
 #define FIRST ALLOW_MUST_CHANGE
+#define SLOW ROUTE_SLOW /* hashes a password */
 
 /* Every route. The state-changing ones name their action; their handlers
  * call perm_check() on the object before changing it. An API route and the
@@ -31,11 +32,11 @@ const struct route routes[] = {
 	{ "GET", "/problems/:id", page_problem, 0, NULL },
 	{ "GET", "/stats", page_stats, 0, NULL },
 	{ "GET", "/login", page_login, FIRST, NULL },
-	{ "POST", "/login", act_login, FIRST, "session.create" },
+	{ "POST", "/login", act_login, FIRST | SLOW, "session.create" },
 	{ "POST", "/logout", act_logout, CHANGE | FIRST, "session.delete" },
 	{ "GET", "/account", page_account, LOGIN, NULL },
 	{ "GET", "/account/password", page_password, LOGIN | FIRST, NULL },
-	{ "POST", "/account/password", act_password, CHANGE | FIRST, "account.password" },
+	{ "POST", "/account/password", act_password, CHANGE | FIRST | SLOW, "account.password" },
 	{ "POST", "/account/tokens", act_token_create, CHANGE, "token.manage" },
 	{ "POST", "/account/tokens/:id/revoke", act_token_revoke, CHANGE, "token.manage" },
 	{ "GET", "/admin/batches", page_batches, LOGIN, NULL },
@@ -43,21 +44,21 @@ const struct route routes[] = {
 	{ "GET", "/admin/batches/:id", page_batch, LOGIN, NULL },
 	{ "POST", "/admin/batches/:id", act_batch_update, CHANGE, "batch.manage" },
 	{ "GET", "/admin/users", page_users, LOGIN, NULL },
-	{ "POST", "/admin/users", act_user_create, CHANGE, "user.manage" },
+	{ "POST", "/admin/users", act_user_create, CHANGE | SLOW, "user.manage" },
 	{ "GET", "/admin/users/:id", page_user, LOGIN, NULL },
 	{ "POST", "/admin/users/:id/disable", act_user_disable, CHANGE, "user.manage" },
 	{ "POST", "/admin/users/:id/enable", act_user_enable, CHANGE, "user.manage" },
 	{ "POST", "/admin/users/:id/roles", act_user_roles, CHANGE, "user.manage" },
 	{ "POST", "/admin/users/:id/link", act_user_link, CHANGE, "user.manage" },
-	{ "POST", "/admin/users/:id/reset-password", act_user_reset, CHANGE, "user.manage" },
+	{ "POST", "/admin/users/:id/reset-password", act_user_reset, CHANGE | SLOW, "user.manage" },
 	{ "GET", "/admin/audit", page_audit, LOGIN, NULL },
 	{ "GET", "/api/v1/problems", api_problems, 0, NULL },
 	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },
 	{ "GET", "/api/v1/stats", api_stats, 0, NULL },
-	{ "POST", "/api/v1/session", act_login, FIRST, "session.create" },
+	{ "POST", "/api/v1/session", act_login, FIRST | SLOW, "session.create" },
 	{ "DELETE", "/api/v1/session", act_logout, CHANGE | FIRST, "session.delete" },
 	{ "GET", "/api/v1/me", api_me, LOGIN | FIRST, NULL },
-	{ "POST", "/api/v1/me/password", act_password, CHANGE | FIRST, "account.password" },
+	{ "POST", "/api/v1/me/password", act_password, CHANGE | FIRST | SLOW, "account.password" },
 	{ "GET", "/api/v1/tokens", api_tokens, LOGIN, NULL },
 	{ "POST", "/api/v1/tokens", act_token_create, CHANGE, "token.manage" },
 	{ "DELETE", "/api/v1/tokens/:id", act_token_revoke, CHANGE, "token.manage" },
@@ -66,13 +67,13 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/batches/:id", page_batch, LOGIN, NULL },
 	{ "PATCH", "/api/v1/batches/:id", act_batch_update, CHANGE, "batch.manage" },
 	{ "GET", "/api/v1/users", page_users, LOGIN, NULL },
-	{ "POST", "/api/v1/users", act_user_create, CHANGE, "user.manage" },
+	{ "POST", "/api/v1/users", act_user_create, CHANGE | SLOW, "user.manage" },
 	{ "GET", "/api/v1/users/:id", page_user, LOGIN, NULL },
 	{ "POST", "/api/v1/users/:id/disable", act_user_disable, CHANGE, "user.manage" },
 	{ "POST", "/api/v1/users/:id/enable", act_user_enable, CHANGE, "user.manage" },
 	{ "POST", "/api/v1/users/:id/roles", act_user_roles, CHANGE, "user.manage" },
 	{ "POST", "/api/v1/users/:id/link", act_user_link, CHANGE, "user.manage" },
-	{ "POST", "/api/v1/users/:id/reset-password", act_user_reset, CHANGE, "user.manage" },
+	{ "POST", "/api/v1/users/:id/reset-password", act_user_reset, CHANGE | SLOW, "user.manage" },
 	{ "GET", "/api/v1/audit", page_audit, LOGIN, NULL },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 };

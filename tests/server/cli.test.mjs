@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { run, freshStore, startServer, get } from './harness.mjs';
+
+const TOP = fileURLToPath(new URL('../..', import.meta.url));
 
 test('--help works for the program and every command', () => {
   const r = run(['--help']);
@@ -72,4 +76,37 @@ test('SIGTERM lets an in-flight request finish and exits cleanly', async () => {
   assert.ok(r === null || r.status === 200);
   await srv.stop();
   assert.match(srv.log(), /stopped/);
+});
+
+test('serve on a busy port says why and exits 1 without claiming to serve', async () => {
+  const srv = await startServer();
+  try {
+    const r = run(['serve', '--db', srv.store, '--port', String(srv.port)], { timeout: 20000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${srv.port}: Address already in use`));
+    assert.doesNotMatch(r.stdout, /serving on/);
+    assert.equal((await get(srv, '/healthz')).status, 200);
+  } finally {
+    await srv.stop();
+  }
+  assert.match(srv.log(), new RegExp(`jiebang serving on http://127\\.0\\.0\\.1:${srv.port}/`));
+});
+
+test('make run serves on PORT when given one', () => {
+  const r = spawnSync('make', ['-n', 'run', 'PORT=8081'], { cwd: TOP, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /jiebang serve --data data --port 8081\n/);
+  const d = spawnSync('make', ['-n', 'run'], { cwd: TOP, encoding: 'utf8' });
+  assert.match(d.stdout, /--port 8080\n/);
+});
+
+test('a bad limit in the environment is a one-line error and exit 2', () => {
+  const cases = [{ JIEBANG_HEAD_TIMEOUT: 'abc' }, { JIEBANG_MAX_CONNECTIONS: '0' }, { JIEBANG_REQUEST_TIMEOUT: '-1' },
+    { JIEBANG_HEAD_TIMEOUT: '20', JIEBANG_REQUEST_TIMEOUT: '10' }, { JIEBANG_CONNECTIONS_PER_ADDR: '5000' }];
+  for (const env of cases) {
+    const r = run(['serve', '--db', 'sqlite:/nonexistent/x.db'], { env: { ...process.env, ...env } });
+    assert.equal(r.status, 2, JSON.stringify(env));
+    assert.equal(r.stderr.trim().split('\n').length, 1, JSON.stringify(env));
+    assert.match(r.stderr, new RegExp(Object.keys(env)[0]), JSON.stringify(env));
+  }
 });

@@ -95,16 +95,20 @@ export async function get(srv, path, init = {}) {
   return { status: r.status, headers: r.headers, text, json: () => JSON.parse(text) };
 }
 
-// Send raw bytes and return the raw answer (for malformed HTTP).
-export function raw(srv, bytes) {
+// Send raw bytes and return the raw answer (for malformed HTTP), or what
+// came before the connection was idle for timeout ms. With { end: true }
+// the client half-closes after writing: a server waiting for more bytes
+// sees that there are none.
+export function raw(srv, bytes, { end = false, timeout = 5000 } = {}) {
   return new Promise((resolve) => {
     const s = net.connect(srv.port, '127.0.0.1');
     let out = '';
-    s.setTimeout(5000, () => s.destroy());
+    s.setTimeout(timeout, () => s.destroy());
     s.on('data', (d) => (out += d));
     s.on('close', () => resolve(out));
     s.on('error', () => resolve(out));
-    s.write(bytes);
+    if (end) s.end(bytes);
+    else s.write(bytes);
   });
 }
 

@@ -64,7 +64,7 @@ test('a body over the cap is a 413', async () => {
 
 test('garbage on the socket does not crash the server', async () => {
   for (const junk of ['\x00\x01\x02\r\n\r\n', 'GET\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'G'.repeat(70000), 'GET /%%%% HTTP/1.1\r\nHost: x\r\n\r\n'])
-    await raw(srv, junk);
+    await raw(srv, junk, { end: true, timeout: 1000 }); // the answer does not matter here
   assert.equal((await get(srv, '/healthz')).status, 200);
 });
 
@@ -115,4 +115,43 @@ test('HEAD is answered like GET without a body', async () => {
   const r = await get(srv, '/stats', { method: 'HEAD' });
   assert.equal(r.status, 200);
   assert.equal(r.text, '');
+});
+
+test('a body is read only under its exact media type (application/jsonx is not JSON)', async () => {
+  const login = JSON.stringify({ login: 'admin', password: 'jiebang-demo' });
+  const post = (type, body, path = '/api/v1/session') =>
+    get(srv, path, { method: 'POST', headers: { 'Content-Type': type }, body });
+  for (const type of ['application/jsonx', 'application/json-patch+json', 'text/json']) {
+    const r = await post(type, login);
+    assert.equal(r.status, 400, type);
+    assert.equal(r.json().error.field, 'login', type);
+    assert.equal(r.headers.get('set-cookie'), null, type);
+  }
+  const ok = await post('Application/JSON ; charset=utf-8', login);
+  assert.equal(ok.status, 200);
+  assert.match(ok.headers.get('set-cookie'), /jb_session=/);
+  const form = 'login=admin&password=jiebang-demo&next=/stats';
+  assert.equal((await post('application/x-www-form-urlencodedx', form, '/login')).status, 400);
+  const page = await post('application/x-www-form-urlencoded; charset=UTF-8', form, '/login');
+  assert.equal(page.status, 303);
+  assert.equal(page.headers.get('location'), '/stats');
+});
+
+test('HTTP/1.1 needs exactly one Host header; HTTP/1.0 may omit it', async () => {
+  const none = await raw(srv, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
+  assert.match(none, /^HTTP\/1\.1 400/);
+  assert.match(none, /缺少 Host/);
+  const two = await raw(srv, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n');
+  assert.match(two, /^HTTP\/1\.1 400/);
+  assert.match(two, /Host 重复/);
+  assert.match(await raw(srv, 'GET /healthz HTTP/1.0\r\n\r\n'), /^HTTP\/1\.[01] 200/);
+  assert.match(await raw(srv, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 200/);
+});
+
+test('a NUL or another control byte in the request target is a 400, not a shorter path', async () => {
+  for (const target of ['/\0admin', '/healthz\0', '/\x01', '/stats\tx', '/?q=\x7f', '/api/v1/stats?x=1\0y'] ) {
+    const a = await raw(srv, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.match(a, /^HTTP\/1\.1 400/, JSON.stringify(target));
+    assert.match(a, /控制字符|UTF-8/, JSON.stringify(target));
+  }
 });

@@ -1,9 +1,11 @@
-/* test_http.c - query/form parsing, path decoding, the router, search pairs. */
+/* test_http.c - query/form parsing, path decoding, the router, search pairs,
+ * response headers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/search.h"
@@ -54,6 +56,24 @@ static void path_decoding_refuses_nul(void **state)
 	arena_free(a);
 }
 
+static void media_types_match_exactly(void **state)
+{
+	assert_true(form_media_type_is("application/json", "application/json"));
+	assert_true(form_media_type_is("Application/JSON", "application/json"));
+	assert_true(form_media_type_is("application/json; charset=utf-8", "application/json"));
+	assert_true(form_media_type_is(" application/json ;charset=UTF-8", "application/json"));
+	assert_true(form_media_type_is("application/x-www-form-urlencoded;charset=utf-8",
+				       "application/x-www-form-urlencoded"));
+	assert_false(form_media_type_is("application/jsonx", "application/json"));
+	assert_false(form_media_type_is("application/json-patch+json", "application/json"));
+	assert_false(form_media_type_is("application/json x", "application/json"));
+	assert_false(form_media_type_is("application/jso", "application/json"));
+	assert_false(form_media_type_is("text/json", "application/json"));
+	assert_false(form_media_type_is("application/x-www-form-urlencodedx", "application/x-www-form-urlencoded"));
+	assert_false(form_media_type_is("", "application/json"));
+	assert_false(form_media_type_is(NULL, "application/json"));
+}
+
 static void h_a(struct req *r) { (void)r; }
 static void h_b(struct req *r) { (void)r; }
 
@@ -102,14 +122,59 @@ static void search_pairs_are_distinct_folded_and_bounded(void **state)
 	arena_free(a);
 }
 
+static void response_headers_have_no_fixed_cap(void **state)
+{
+	struct req r = { 0 };
+	char name[16];
+
+	r.a = arena_new();
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "X-H%d", i);
+		req_header(&r, arena_strdup(r.a, name), "v");
+	}
+	assert_int_equal(r.nheaders, 40);
+	assert_string_equal(r.headers[0].key, "X-H0");
+	assert_string_equal(r.headers[12].key, "X-H12");
+	assert_string_equal(r.headers[39].key, "X-H39");
+	arena_free(r.a);
+}
+
+/* Every route whose handler hashes a password (pw_hash, pw_verify: log-in,
+ * password change, user creation, password reset) runs off the request
+ * threads, and no other does. */
+static void hashing_routes_are_slow_routes(void **state)
+{
+	static const char *const slow[] = {
+		"POST /login", "POST /account/password", "POST /admin/users", "POST /admin/users/:id/reset-password",
+		"POST /api/v1/session", "POST /api/v1/me/password", "POST /api/v1/users",
+		"POST /api/v1/users/:id/reset-password",
+	};
+	size_t found = 0;
+	char name[128];
+
+	for (size_t i = 0; i < routes_count; i++) {
+		bool listed = false;
+		snprintf(name, sizeof(name), "%s %s", routes[i].method, routes[i].pattern);
+		for (size_t k = 0; k < sizeof(slow) / sizeof(slow[0]); k++)
+			listed |= !strcmp(name, slow[k]);
+		if (listed != !!(routes[i].flags & ROUTE_SLOW))
+			fail_msg("%s: ROUTE_SLOW should be %s", name, listed ? "set" : "unset");
+		found += listed;
+	}
+	assert_int_equal(found, sizeof(slow) / sizeof(slow[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(form_parsing_decodes_percent_and_plus),
 		cmocka_unit_test(form_parsing_rejects_invalid_utf8_and_controls),
 		cmocka_unit_test(path_decoding_refuses_nul),
+		cmocka_unit_test(media_types_match_exactly),
 		cmocka_unit_test(router_matches_literals_and_params),
 		cmocka_unit_test(search_pairs_are_distinct_folded_and_bounded),
+		cmocka_unit_test(response_headers_have_no_fixed_cap),
+		cmocka_unit_test(hashing_routes_are_slow_routes),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
