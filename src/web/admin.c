@@ -16,6 +16,7 @@
 #include "domain/session.h"
 #include "domain/user.h"
 #include "util/text.h"
+#include "web/widgets.h"
 
 #define INITIAL_PW_CHARS 16
 
@@ -349,12 +350,12 @@ void page_user(struct req *r)
 		if (u.disabled)
 			HTML(b, "<button type=\"submit\">启用账号</button></form>");
 		else
-			HTML(b, "<button type=\"submit\">停用账号</button></form>");
+			HTML(b, "<button type=\"submit\" class=\"danger\">停用账号</button></form>");
 		HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
 		html_path(b, r, arena_printf(r->a, "%s/reset-password", base));
 		HTML(b, "\">");
 		html_csrf(r);
-		HTML(b, "<button type=\"submit\">重置密码</button></form></div>\n");
+		HTML(b, "<button type=\"submit\" class=\"danger\">重置密码</button></form></div>\n");
 	}
 	if (tokens) {
 		HTML(b, "<h2>API 令牌</h2>\n");
@@ -372,7 +373,7 @@ void page_user(struct req *r)
 				html_path(b, r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id));
 				HTML(b, "\">");
 				html_csrf(r);
-				HTML(b, "<button type=\"submit\">撤销</button></form>");
+				HTML(b, "<button type=\"submit\" class=\"danger\">撤销</button></form>");
 			}
 			HTML(b, "</li>");
 		}
@@ -450,6 +451,16 @@ static int managed_or_respond(struct req *r, struct ctx *c, struct user *u)
 	return 0;
 }
 
+/* The question before a dangerous change to account u (widgets.h). */
+static bool user_confirmed_or_ask(struct req *r, const struct user *u, const char *title, const char *ask,
+				  const char *ask_end, const char *detail)
+{
+	struct confirm q = { title, ask, u->login, ask_end, detail, title,
+			     arena_printf(r->a, "/admin/users/%lld", (long long)u->id), NAV_USERS };
+
+	return confirmed_or_ask(r, &q);
+}
+
 static void set_disabled(struct req *r, bool disabled)
 {
 	struct user u;
@@ -457,6 +468,10 @@ static void set_disabled(struct req *r, bool disabled)
 	int rc;
 
 	if (managed_or_respond(r, &c, &u) < 0)
+		return;
+	if (disabled && !user_confirmed_or_ask(r, &u, "停用账号", "确定要停用账号", "吗？",
+					      "停用后该用户不能再登录，它的所有登录立即结束，API 令牌全部撤销；"
+					      "重新启用后这些令牌也不会恢复。"))
 		return;
 	if ((rc = user_set_disabled(&c, u.id, disabled)) != JB_OK) {
 		outcome_error(r, &c, rc);
@@ -515,9 +530,11 @@ void act_user_reset(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &c, &u) < 0)
-		return;
-	if (!initial_password_or_respond(r, pw, hash))
+	if (managed_or_respond(r, &c, &u) < 0 ||
+	    !user_confirmed_or_ask(r, &u, "重置密码", "确定要重置账号", "的密码吗？",
+				   "系统会生成一个新的初始密码（只显示一次），该用户的所有登录立即结束，"
+				   "API 令牌全部撤销，下次登录时必须修改密码。") ||
+	    !initial_password_or_respond(r, pw, hash))
 		return;
 	if ((rc = user_reset_password(&c, u.id, hash)) != JB_OK) {
 		outcome_error(r, &c, rc);

@@ -1,10 +1,11 @@
 // The admin pages in a real browser at desktop and phone width: the user
 // list with its create form and one user's page render, pass axe-core's
 // WCAG 2.1 A/AA rules, fit a phone screen, and the role checkboxes sit in
-// a row beside their labels.
+// a row beside their labels; disabling an account asks first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../server/harness.mjs';
+import { cliAdd } from '../server/accounts.mjs';
 import { launch, open, checkA11y, shot, fitsWidth, logIn, DESKTOP, PHONE } from './browser.mjs';
 
 let srv, browser;
@@ -47,6 +48,35 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await fitsWidth(page, `user (${size})`);
     await checkboxesBesideLabels(page, `user (${size})`);
     await shot(page, `user-${size}`);
+    await page.context().close();
+  });
+}
+
+for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  test(`disabling an account asks first; cancel keeps it, the red button disables it (${size})`, async () => {
+    const { id } = cliAdd(srv, `leaving-${size}`, ['--role', 'cadre', '--unit', '6']);
+    const page = await open(browser, viewport);
+    await logIn(page, srv, 'admin');
+    await page.goto(`${srv.url}/admin/users/${id}`);
+    const danger = page.getByRole('button', { name: '停用账号' });
+    const colour = await danger.evaluate((e) => getComputedStyle(e).color);
+    assert.notEqual(colour, await page.getByRole('button', { name: '保存角色' }).evaluate((e) => getComputedStyle(e).color),
+      'the dangerous button does not look like Save');
+    await danger.click();
+    await page.waitForURL(/\/disable$/);
+    assert.match(await page.locator('main').innerText(), new RegExp(`确定要停用账号 leaving-${size} 吗？`));
+    await checkA11y(page, `confirm disable (${size})`);
+    await fitsWidth(page, `confirm disable (${size})`);
+    await shot(page, `confirm-disable-${size}`);
+    await page.getByRole('link', { name: '取消' }).click();
+    await page.waitForURL(new RegExp(`/admin/users/${id}$`));
+    assert.doesNotMatch(await page.locator('.facts').innerText(), /已停用/);
+
+    await page.getByRole('button', { name: '停用账号' }).click();
+    await page.waitForURL(/\/disable$/);
+    await page.getByRole('button', { name: '停用账号' }).click();
+    await page.waitForURL(new RegExp(`/admin/users/${id}$`));
+    assert.match(await page.locator('.facts').innerText(), /已停用/);
     await page.context().close();
   });
 }
