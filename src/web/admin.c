@@ -165,22 +165,6 @@ static void unit_select(struct req *r, const struct named *units, int n, int64_t
 	HTML(b, "</select></label>\n");
 }
 
-/* Which users the principal may read: all of the tenant (*unit 0), or one
- * unit's; false when none. */
-static bool read_scope(struct req *r, int64_t *unit)
-{
-	struct perm_target all = { r->tenant_id, 0, 0, false }, mine = { r->tenant_id, r->who->unit_id, 0, false };
-
-	*unit = 0;
-	if (perm_check(r->who, "user.read", &all))
-		return true;
-	if (r->who->unit_id && perm_check(r->who, "user.read", &mine)) {
-		*unit = r->who->unit_id;
-		return true;
-	}
-	return false;
-}
-
 /* ---- pages ---- */
 
 void page_users(struct req *r)
@@ -193,7 +177,7 @@ void page_users(struct req *r)
 	buf *b = &r->out;
 	int n, nu;
 
-	if (!read_scope(r, &unit)) {
+	if (!perm_unit_scope(r->who, "user.read", &unit)) {
 		perm_or_respond(r, "user.read", "user", 0, &none);
 		return;
 	}
@@ -300,7 +284,7 @@ void page_user(struct req *r)
 	}
 	manage = user_may_manage(r->who, &u) && r->csrf;
 	tokens = perm_check(r->who, "token.manage", &t);
-	read_scope(r, &scope_unit);
+	(void)perm_unit_scope(r->who, "user.read", &scope_unit);
 	if ((tokens && apitoken_list(r->db, r->a, r->tenant_id, u.id, &toks, &n) < 0) ||
 	    (manage && user_units(r->db, r->a, r->tenant_id, scope_unit, &units, &nu) < 0)) {
 		web_store_error(r);

@@ -71,6 +71,7 @@ void page_stats(struct req *r);
 void api_problems(struct req *r);
 void api_problem(struct req *r);
 void api_stats(struct req *r);
+void api_persons(struct req *r);
 void api_healthz(struct req *r);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);

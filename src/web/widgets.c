@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util/text.h"
+
 bool confirmed_or_ask(struct req *r, const struct confirm *q)
 {
 	const char *confirm = req_form(r, "confirm");
@@ -36,4 +38,28 @@ bool confirmed_or_ask(struct req *r, const struct confirm *q)
 	HTML(b, "\">取消</a></form>\n</section>\n");
 	page_end(r);
 	return false;
+}
+
+int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q)
+{
+	const char *v = req_query(r, qname), *u = req_query(r, unitname);
+	size_t n;
+
+	*q = (struct person_query){ "", 0 };
+	if (v) {
+		v += strspn(v, " ");
+		n = strlen(v);
+		while (n && v[n - 1] == ' ')
+			n--;
+		q->q = arena_strndup(r->a, v, n);
+	}
+	if (utf8_len(q->q) > PERSON_QUERY_MAX) {
+		reply_error(r, 400, "bad_parameter", arena_printf(r->a, "姓名最多 %d 个字", PERSON_QUERY_MAX), qname);
+		return -1;
+	}
+	if (u && *u && parse_int(u, 1, INT64_MAX, &q->unit_id) < 0) {
+		reply_error(r, 400, "bad_parameter", "单位编号必须是正整数", unitname);
+		return -1;
+	}
+	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "domain/person.h"
 #include "web/web.h"
 
 /* A change that one click should not make (disabling an account, resetting
@@ -28,5 +29,12 @@ struct confirm {
  * same path, and returns false: nothing is changed. Call it after the
  * permission check, so that a refusal is never dressed as a question. */
 bool confirmed_or_ask(struct req *r, const struct confirm *q);
+
+/* A person search from the query string: the name substring from parameter
+ * qname (spaces around it dropped) and the unit id from unitname (empty:
+ * any). Answers 400 and returns -1 on a query longer than PERSON_QUERY_MAX
+ * or a unit that is not a positive integer. Shared by the picker and
+ * GET /api/v1/persons, so both accept the same. */
+int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q);
 
 #endif
