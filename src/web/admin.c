@@ -156,13 +156,51 @@ static void unit_select(struct req *r, const struct named *units, int n, int64_t
 
 	HTML(b, "<label>单位<select name=\"unit\">");
 	if (allow_none)
-		HTML(b, "<option value=\"\">（无）</option>");
+		HTML(b, "<option value=\"\">（无，或所选人员的单位）</option>");
 	for (int i = 0; i < n; i++) {
 		buf_printf(b, "<option value=\"%lld\"%s>", (long long)units[i].id, units[i].id == selected ? " selected" : "");
 		buf_html(b, units[i].name);
 		HTML(b, "</option>");
 	}
 	HTML(b, "</select></label>\n");
+}
+
+/* The person picker of a user form (widgets.h): the people within
+ * scope_unit (0: the tenant), current checked, the search the query
+ * string asks for. 0, or -1 having answered. */
+static int user_picker_or_respond(struct req *r, struct picker *pk, const char *page, int64_t scope_unit,
+				  const struct person *current)
+{
+	struct named *units;
+
+	*pk = (struct picker){ .field = "person", .legend = "人员（可选）", .page = page, .current = current,
+			       .allow_none = true, .all_units = scope_unit == 0 };
+	if (user_units(r->db, r->a, r->tenant_id, scope_unit, &units, &pk->nunits) < 0) {
+		web_store_error(r);
+		return -1;
+	}
+	pk->units = units;
+	return picker_load_or_respond(r, pk);
+}
+
+/* The form that makes a user; pk is its loaded person picker. */
+static void create_form(struct req *r, const struct picker *pk, int64_t scope_unit)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<h2>新建用户</h2>\n");
+	html_picker_form(r, pk);
+	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, "/admin/users");
+	HTML(b, "\">");
+	html_csrf(r);
+	HTML(b, "\n");
+	html_picker(r, pk);
+	unit_select(r, pk->units, pk->nunits, scope_unit, scope_unit == 0);
+	HTML(b, "<label>登录名<input name=\"login\" required maxlength=\"64\" pattern=\"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}\"></label>\n");
+	role_checkboxes(r, 0);
+	HTML(b, "<p class=\"muted\">系统会生成一个随机初始密码，只显示一次；用户首次登录时必须修改。</p>\n"
+		"<button type=\"submit\">创建用户</button>\n</form>\n");
 }
 
 /* ---- pages ---- */
@@ -172,10 +210,11 @@ void page_users(struct req *r)
 	struct perm_target none = { r->tenant_id, -1, -1, false };
 	int64_t unit, page = 1, total;
 	struct user *users;
-	struct named *units;
+	struct picker pk;
 	const char *p = req_query(r, "page");
 	buf *b = &r->out;
-	int n, nu;
+	bool manage = perm_any(r->who, "user.manage") && r->csrf;
+	int n;
 
 	if (!perm_unit_scope(r->who, "user.read", &unit)) {
 		perm_or_respond(r, "user.read", "user", 0, &none);
@@ -197,6 +236,8 @@ void page_users(struct req *r)
 					     "page", (json_int_t)page, "per_page", USER_PAGE));
 		return;
 	}
+	if (manage && user_picker_or_respond(r, &pk, "/admin/users", unit, NULL) < 0)
+		return;
 	page_begin(r, "用户管理", NAV_USERS);
 	buf_printf(b, "<h1>用户管理</h1>\n<p class=\"summary\">共 <strong>%lld</strong> 个用户", (long long)total);
 	if (unit)
@@ -242,24 +283,101 @@ void page_users(struct req *r)
 		}
 		HTML(b, "</nav>\n");
 	}
-	if (perm_any(r->who, "user.manage") && r->csrf) {
-		if (user_units(r->db, r->a, r->tenant_id, unit, &units, &nu) < 0) {
-			buf_reset(b);
-			web_store_error(r);
-			return;
-		}
-		HTML(b, "<h2>新建用户</h2>\n<form class=\"stack\" method=\"post\" action=\"");
-		html_path(b, r, "/admin/users");
-		HTML(b, "\">");
-		html_csrf(r);
-		HTML(b, "\n<label>登录名<input name=\"login\" required maxlength=\"64\" pattern=\"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}\"></label>\n");
-		role_checkboxes(r, 0);
-		unit_select(r, units, nu, unit, unit == 0);
-		HTML(b, "<label>人员编号（可选）<input name=\"person\" inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"18\"></label>\n"
-			"<p class=\"muted\">系统会生成一个随机初始密码，只显示一次；用户首次登录时必须修改。</p>\n"
-			"<button type=\"submit\">创建用户</button>\n</form>\n");
-	}
+	if (manage)
+		create_form(r, &pk, unit);
 	page_end(r);
+}
+
+static void user_facts(struct req *r, const struct user *u)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<dl class=\"facts\">\n<dt>角色</dt><dd>");
+	html_roles(b, u->roles, "—");
+	HTML(b, "</dd>\n<dt>人员</dt><dd>");
+	buf_html(b, *u->person_name ? u->person_name : "—");
+	HTML(b, "</dd>\n<dt>单位</dt><dd>");
+	buf_html(b, *u->unit_name ? u->unit_name : "—");
+	HTML(b, "</dd>\n<dt>状态</dt><dd>");
+	buf_puts(b, u->disabled ? "已停用" : u->must_change ? "待修改初始密码" : "正常");
+	HTML(b, "</dd>\n<dt>创建于</dt><dd>");
+	fmt_datetime(b, u->created_at);
+	HTML(b, "</dd>\n<dt>密码修改于</dt><dd>");
+	fmt_datetime(b, u->password_at);
+	HTML(b, "</dd>\n</dl>\n");
+}
+
+/* A one-button form posting to path. */
+static void button_form(struct req *r, const char *path, const char *label, bool danger)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
+	html_path(b, r, path);
+	HTML(b, "\">");
+	html_csrf(r);
+	HTML(b, "<button type=\"submit\"");
+	if (danger)
+		HTML(b, " class=\"danger\"");
+	HTML(b, ">");
+	buf_html(b, label);
+	HTML(b, "</button></form>");
+}
+
+/* The forms that change account u: roles, person and unit, disable or
+ * enable, reset the password. pk is the loaded person picker. */
+static void manage_forms(struct req *r, const struct user *u, const struct picker *pk, int64_t scope_unit)
+{
+	const char *base = arena_printf(r->a, "/admin/users/%lld", (long long)u->id);
+	/* The person's own unit reads as "the person's unit", so picking
+	 * another person moves the account along with it. */
+	bool same = scope_unit == 0 && pk->current && pk->current->unit_id == u->unit_id;
+	buf *b = &r->out;
+
+	HTML(b, "<h2>角色</h2>\n<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, arena_printf(r->a, "%s/roles", base));
+	HTML(b, "\">");
+	html_csrf(r);
+	role_checkboxes(r, u->roles);
+	HTML(b, "<button type=\"submit\">保存角色</button></form>\n<h2>人员和单位</h2>\n");
+	html_picker_form(r, pk);
+	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, arena_printf(r->a, "%s/link", base));
+	HTML(b, "\">");
+	html_csrf(r);
+	html_picker(r, pk);
+	unit_select(r, pk->units, pk->nunits, same ? 0 : u->unit_id, scope_unit == 0);
+	HTML(b, "<button type=\"submit\">保存关联</button></form>\n<h2>账号</h2>\n<div class=\"actions\">");
+	if (u->disabled)
+		button_form(r, arena_printf(r->a, "%s/enable", base), "启用账号", false);
+	else
+		button_form(r, arena_printf(r->a, "%s/disable", base), "停用账号", true);
+	button_form(r, arena_printf(r->a, "%s/reset-password", base), "重置密码", true);
+	HTML(b, "</div>\n");
+}
+
+static void token_list(struct req *r, const struct apitoken *toks, int n)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<h2>API 令牌</h2>\n");
+	if (!n) {
+		HTML(b, "<p class=\"empty\">没有 API 令牌。</p>\n");
+		return;
+	}
+	HTML(b, "<ul class=\"plain\">");
+	for (int i = 0; i < n; i++) {
+		buf_printf(b, "<li>%lld · ", (long long)toks[i].id);
+		buf_html(b, toks[i].name);
+		if (toks[i].revoked_at) {
+			HTML(b, "（已撤销）");
+		} else if (r->csrf) {
+			HTML(b, " ");
+			button_form(r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id), "撤销", true);
+		}
+		HTML(b, "</li>");
+	}
+	HTML(b, "</ul>\n");
 }
 
 void page_user(struct req *r)
@@ -267,10 +385,11 @@ void page_user(struct req *r)
 	struct user u;
 	struct perm_target t;
 	struct apitoken *toks;
-	struct named *units;
+	struct person current;
+	struct picker pk;
 	int64_t scope_unit;
 	buf *b = &r->out;
-	int n = 0, nu = 0;
+	int n = 0, rc = 0;
 	bool manage, tokens;
 
 	if (user_or_respond(r, &u) < 0)
@@ -286,84 +405,24 @@ void page_user(struct req *r)
 	tokens = perm_check(r->who, "token.manage", &t);
 	(void)perm_unit_scope(r->who, "user.read", &scope_unit);
 	if ((tokens && apitoken_list(r->db, r->a, r->tenant_id, u.id, &toks, &n) < 0) ||
-	    (manage && user_units(r->db, r->a, r->tenant_id, scope_unit, &units, &nu) < 0)) {
+	    (manage && u.person_id && (rc = person_get(r->db, r->a, r->tenant_id, u.person_id, &current)) < 0)) {
 		web_store_error(r);
 		return;
 	}
+	if (manage && user_picker_or_respond(r, &pk, arena_printf(r->a, "/admin/users/%lld", (long long)u.id),
+					     scope_unit, u.person_id && rc == 0 ? &current : NULL) < 0)
+		return;
 	page_begin(r, u.login, NAV_USERS);
 	HTML(b, "<p class=\"crumbs\"><a href=\"");
 	html_path(b, r, "/admin/users");
 	HTML(b, "\">用户管理</a> › 用户</p>\n<h1>");
 	buf_html(b, u.login);
-	HTML(b, "</h1>\n<dl class=\"facts\">\n<dt>角色</dt><dd>");
-	html_roles(b, u.roles, "—");
-	HTML(b, "</dd>\n<dt>人员</dt><dd>");
-	if (u.person_id)
-		buf_printf(b, "%lld · ", (long long)u.person_id);
-	buf_html(b, *u.person_name ? u.person_name : "—");
-	HTML(b, "</dd>\n<dt>单位</dt><dd>");
-	buf_html(b, *u.unit_name ? u.unit_name : "—");
-	HTML(b, "</dd>\n<dt>状态</dt><dd>");
-	buf_puts(b, u.disabled ? "已停用" : u.must_change ? "待修改初始密码" : "正常");
-	HTML(b, "</dd>\n<dt>创建于</dt><dd>");
-	fmt_datetime(b, u.created_at);
-	HTML(b, "</dd>\n<dt>密码修改于</dt><dd>");
-	fmt_datetime(b, u.password_at);
-	HTML(b, "</dd>\n</dl>\n");
-	if (manage) {
-		const char *base = arena_printf(r->a, "/admin/users/%lld", (long long)u.id);
-		HTML(b, "<h2>角色</h2>\n<form class=\"stack\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/roles", base));
-		HTML(b, "\">");
-		html_csrf(r);
-		role_checkboxes(r, u.roles);
-		HTML(b, "<button type=\"submit\">保存角色</button></form>\n<h2>人员和单位</h2>\n"
-			"<form class=\"stack\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/link", base));
-		HTML(b, "\">");
-		html_csrf(r);
-		unit_select(r, units, nu, u.unit_id, scope_unit == 0);
-		HTML(b, "<label>人员编号（可选）<input name=\"person\" inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"18\" value=\"");
-		if (u.person_id)
-			buf_printf(b, "%lld", (long long)u.person_id);
-		HTML(b, "\"></label><button type=\"submit\">保存关联</button></form>\n<h2>账号</h2>\n<div class=\"actions\">");
-		HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/%s", base, u.disabled ? "enable" : "disable"));
-		HTML(b, "\">");
-		html_csrf(r);
-		if (u.disabled)
-			HTML(b, "<button type=\"submit\">启用账号</button></form>");
-		else
-			HTML(b, "<button type=\"submit\" class=\"danger\">停用账号</button></form>");
-		HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/reset-password", base));
-		HTML(b, "\">");
-		html_csrf(r);
-		HTML(b, "<button type=\"submit\" class=\"danger\">重置密码</button></form></div>\n");
-	}
-	if (tokens) {
-		HTML(b, "<h2>API 令牌</h2>\n");
-		if (!n)
-			HTML(b, "<p class=\"empty\">没有 API 令牌。</p>\n");
-		else
-			HTML(b, "<ul class=\"plain\">");
-		for (int i = 0; i < n; i++) {
-			buf_printf(b, "<li>%lld · ", (long long)toks[i].id);
-			buf_html(b, toks[i].name);
-			if (toks[i].revoked_at) {
-				HTML(b, "（已撤销）");
-			} else if (r->csrf) {
-				HTML(b, " <form class=\"inline\" method=\"post\" action=\"");
-				html_path(b, r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id));
-				HTML(b, "\">");
-				html_csrf(r);
-				HTML(b, "<button type=\"submit\" class=\"danger\">撤销</button></form>");
-			}
-			HTML(b, "</li>");
-		}
-		if (n)
-			HTML(b, "</ul>\n");
-	}
+	HTML(b, "</h1>\n");
+	user_facts(r, &u);
+	if (manage)
+		manage_forms(r, &u, &pk, scope_unit);
+	if (tokens)
+		token_list(r, toks, n);
 	page_end(r);
 }
 

@@ -9,6 +9,8 @@
 #include "domain/person.h"
 #include "web/web.h"
 
+struct named;
+
 /* A change that one click should not make (disabling an account, resetting
  * a password, revoking a token) asks first: "<ask> <strong>subject</strong>
  * <ask_end>". */
@@ -29,6 +31,38 @@ struct confirm {
  * same path, and returns false: nothing is changed. Call it after the
  * permission check, so that a refusal is never dressed as a question. */
 bool confirmed_or_ask(struct req *r, const struct confirm *q);
+
+/* The person picker: a form field (radio buttons named field, the value a
+ * person id) chosen by searching people by name and unit, not by typing a
+ * 人员编号. Without scripts the search is a GET form that re-renders the
+ * page (parameters <field>_q and <field>_unit) with the people found; with
+ * web/picker.js it filters as one types, through GET /api/v1/persons. The
+ * search reads what c->who may read (domain/person.h). */
+struct picker {
+	const char *field;            /* the posted field: "person" */
+	const char *legend;           /* "人员（可选）" */
+	const char *page;             /* local path the search re-renders: "/admin/users/7" */
+	const struct person *current; /* the person chosen now, shown checked; NULL: none */
+	bool allow_none;              /* offer "不关联人员" (the value "") */
+	const struct named *units;    /* the units to search in */
+	int nunits;
+	bool all_units;               /* offer "全部单位" (every unit the reader reaches) */
+	/* Set by picker_load_or_respond(): */
+	struct person_query query;
+	bool searched;                /* the page was asked to search */
+	struct person_hits hits;
+};
+
+/* Read p's search from the query string and run it when asked (either
+ * parameter present). 0, or -1 having answered (400 on bad parameters,
+ * 403 when the reader may not read people, 500/503). */
+int picker_load_or_respond(struct req *r, struct picker *p);
+/* The picker's fields, inside the form that posts p->field. */
+void html_picker(struct req *r, const struct picker *p);
+/* The empty GET form the picker's search fields belong to (through their
+ * form attribute): call it outside the form that holds the picker, as HTML
+ * forms do not nest. */
+void html_picker_form(struct req *r, const struct picker *p);
 
 /* A person search from the query string: the name substring from parameter
  * qname (spaces around it dropped) and the unit id from unitname (empty:

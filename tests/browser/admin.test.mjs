@@ -20,7 +20,7 @@ after(async () => {
 
 // Each role checkbox is left of its label text, on the same line.
 async function checkboxesBesideLabels(page, label) {
-  const boxes = await page.locator('label.check').evaluateAll((els) => els.map((l) => {
+  const boxes = await page.locator('label.check:has(input[name="role"])').evaluateAll((els) => els.map((l) => {
     const box = l.querySelector('input').getBoundingClientRect(), all = l.getBoundingClientRect();
     return { left: box.left - all.left, middle: box.top + box.height / 2 - (all.top + all.height / 2), height: all.height };
   }));
@@ -79,4 +79,54 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     assert.match(await page.locator('.facts').innerText(), /已停用/);
     await page.context().close();
   });
+}
+
+// The person picker: without scripts 查找 re-renders the page with the
+// people found; with picker.js the list follows the name as it is typed,
+// without leaving the page. Either way the chosen person is saved.
+for (const js of [false, true]) {
+  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    const how = js ? 'as one types' : 'without scripts';
+    test(`the admin links an account to a person found by name ${how} (${size})`, async () => {
+      const { id } = cliAdd(srv, `link-${js ? 'js' : 'nojs'}-${size}`, ['--role', 'cadre', '--unit', '6']);
+      const page = await open(browser, viewport, { javaScriptEnabled: js });
+      await logIn(page, srv, 'admin');
+      await page.goto(`${srv.url}/admin/users/${id}`);
+      const picker = page.getByRole('group', { name: '人员（可选）' });
+      await picker.getByLabel('姓名').fill('王广');
+      if (js) {
+        await picker.getByRole('radio', { name: /王广宁/ }).waitFor();
+        assert.doesNotMatch(page.url(), /person_q/, 'the page was not reloaded');
+        assert.match(await picker.getByRole('status').innerText(), /找到 1 人/);
+        // Another unit: the list follows the select too.
+        await picker.getByLabel('所在单位').selectOption({ label: '县财政局' });
+        await picker.getByText('没有找到符合条件的人员。').waitFor();
+        await picker.getByLabel('所在单位').selectOption({ label: '全部单位' });
+        await picker.getByRole('radio', { name: /王广宁/ }).waitFor();
+      } else {
+        await picker.getByRole('button', { name: '查找' }).click();
+        await page.waitForURL(/person_q=/);
+        assert.match(page.url(), /#person-picker$/);
+      }
+      if (js) {
+        await checkA11y(page, `picker ${how} (${size})`);
+      } else {
+        // axe-core needs scripts: check the page the search gave in a
+        // browser that has them.
+        const checker = await open(browser, viewport);
+        await logIn(checker, srv, 'admin');
+        await checker.goto(page.url());
+        await checkA11y(checker, `picker ${how} (${size})`);
+        await checker.context().close();
+      }
+      await fitsWidth(page, `picker ${how} (${size})`);
+      await shot(page, `picker-${js ? 'js' : 'nojs'}-${size}`);
+      await picker.getByRole('radio', { name: /王广宁/ }).check();
+      await page.getByRole('button', { name: '保存关联' }).click();
+      await page.waitForURL(new RegExp(`/admin/users/${id}$`));
+      assert.match(await page.locator('.facts').innerText(), /王广宁/);
+      assert.ok(await page.getByRole('radio', { name: /王广宁.*（当前）/ }).isChecked());
+      await page.context().close();
+    });
+  }
 }
