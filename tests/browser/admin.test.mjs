@@ -130,3 +130,26 @@ for (const js of [false, true]) {
     });
   }
 }
+
+for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  test(`revoking one's own API token asks first, then the account page says it is revoked (${size})`, async () => {
+    const page = await open(browser, viewport);
+    await logIn(page, srv, 'cadre');
+    await page.goto(srv.url + '/account');
+    await page.getByLabel('新令牌名称').fill(`sync-${size}`);
+    await page.getByRole('button', { name: '创建令牌' }).click();
+    await page.getByRole('link', { name: '返回我的账号' }).click();
+    await checkA11y(page, `account with a token (${size})`);
+    await shot(page, `account-${size}`);
+    await page.getByRole('row', { name: new RegExp(`sync-${size}`) }).getByRole('button', { name: '撤销' }).click();
+    await page.waitForURL(/\/revoke$/);
+    assert.match(await page.locator('main').innerText(), new RegExp(`确定要撤销 API 令牌 sync-${size} 吗？`));
+    await checkA11y(page, `confirm revoke (${size})`);
+    await fitsWidth(page, `confirm revoke (${size})`);
+    await shot(page, `confirm-revoke-${size}`);
+    await page.getByRole('button', { name: '撤销令牌' }).click();
+    await page.waitForURL(/\/account\?revoked=1$/);
+    assert.match(await page.getByRole('row', { name: new RegExp(`sync-${size}`) }).innerText(), /已撤销/);
+    await page.context().close();
+  });
+}
