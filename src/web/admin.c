@@ -307,23 +307,6 @@ static void user_facts(struct req *r, const struct user *u)
 	HTML(b, "</dd>\n</dl>\n");
 }
 
-/* A one-button form posting to path. */
-static void button_form(struct req *r, const char *path, const char *label, bool danger)
-{
-	buf *b = &r->out;
-
-	HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
-	html_path(b, r, path);
-	HTML(b, "\">");
-	html_csrf(r);
-	HTML(b, "<button type=\"submit\"");
-	if (danger)
-		HTML(b, " class=\"danger\"");
-	HTML(b, ">");
-	buf_html(b, label);
-	HTML(b, "</button></form>");
-}
-
 /* The forms that change account u: roles, person and unit, disable or
  * enable, reset the password. pk is the loaded person picker. */
 static void manage_forms(struct req *r, const struct user *u, const struct picker *pk, int64_t scope_unit)
@@ -349,10 +332,10 @@ static void manage_forms(struct req *r, const struct user *u, const struct picke
 	unit_select(r, pk->units, pk->nunits, same ? 0 : u->unit_id, scope_unit == 0);
 	HTML(b, "<button type=\"submit\">保存关联</button></form>\n<h2>账号</h2>\n<div class=\"actions\">");
 	if (u->disabled)
-		button_form(r, arena_printf(r->a, "%s/enable", base), "启用账号", false);
+		html_button_form(r, arena_printf(r->a, "%s/enable", base), "启用账号", false);
 	else
-		button_form(r, arena_printf(r->a, "%s/disable", base), "停用账号", true);
-	button_form(r, arena_printf(r->a, "%s/reset-password", base), "重置密码", true);
+		html_button_form(r, arena_printf(r->a, "%s/disable", base), "停用账号", true);
+	html_button_form(r, arena_printf(r->a, "%s/reset-password", base), "重置密码", true);
 	HTML(b, "</div>\n");
 }
 
@@ -373,7 +356,7 @@ static void token_list(struct req *r, const struct apitoken *toks, int n)
 			HTML(b, "（已撤销）");
 		} else if (r->csrf) {
 			HTML(b, " ");
-			button_form(r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id), "撤销", true);
+			html_button_form(r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id), "撤销", true);
 		}
 		HTML(b, "</li>");
 	}

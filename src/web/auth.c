@@ -244,11 +244,7 @@ static void token_rows(struct req *r, const struct apitoken *t, int n, bool show
 		if (t[i].revoked_at) {
 			HTML(b, "已撤销");
 		} else if (r->csrf) {
-			HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
-			html_path(b, r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)t[i].id));
-			HTML(b, "\">");
-			html_csrf(r);
-			HTML(b, "<button type=\"submit\" class=\"danger\">撤销</button></form>");
+			html_button_form(r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)t[i].id), "撤销", true);
 		} else {
 			HTML(b, "有效");
 		}

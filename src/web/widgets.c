@@ -1,12 +1,28 @@
-/* widgets.c - the confirmation step and the person picker (widgets.h). */
+/* widgets.c - one-button forms, the confirmation step and the person
+ * picker (widgets.h). */
 #include "web/widgets.h"
 
 #include <string.h>
 
 #include "domain/problem.h"
 #include "http/assets.h"
-
 #include "util/text.h"
+
+void html_button_form(struct req *r, const char *path, const char *label, bool danger)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
+	html_path(b, r, path);
+	HTML(b, "\">");
+	html_csrf(r);
+	HTML(b, "<button type=\"submit\"");
+	if (danger)
+		HTML(b, " class=\"danger\"");
+	HTML(b, ">");
+	buf_html(b, label);
+	HTML(b, "</button></form>");
+}
 
 bool confirmed_or_ask(struct req *r, const struct confirm *q)
 {

@@ -1,5 +1,5 @@
-/* widgets.h - HTML pieces that several pages share: the confirmation step
- * of a dangerous change and the person picker. Untrusted text is escaped
+/* widgets.h - HTML pieces that several pages share: one-button forms, the
+ * confirmation step of a dangerous change and the person picker. Untrusted text is escaped
  * inside; callers pass plain strings. */
 #ifndef JB_WIDGETS_H
 #define JB_WIDGETS_H
@@ -10,6 +10,10 @@
 #include "web/web.h"
 
 struct named;
+
+/* A form of one button posting to the local path (with the CSRF field);
+ * danger marks a change one click should not make (class "danger"). */
+void html_button_form(struct req *r, const char *path, const char *label, bool danger);
 
 /* A change that one click should not make (disabling an account, resetting
  * a password, revoking a token) asks first: "<ask> <strong>subject</strong>
