@@ -1,7 +1,6 @@
 /* stats.c - GET /api/v1/stats: the same figures as the statistics page. */
 #include "api/api.h"
 #include "domain/stats.h"
-#include "util/text.h"
 #include "web/web.h"
 
 static json_t *by_code(const struct stat_row *rows, int n, int which)
@@ -22,20 +21,15 @@ static json_int_t total(const struct stat_row *rows, int n, const char *code)
 void api_stats(struct req *r)
 {
 	struct stats s;
-	int64_t batch = 0;
-	const char *v = req_query(r, "batch");
+	buf day = BUF_INIT;
+	json_t *batch;
 
-	if (tenant_or_respond(r) < 0)
+	if (stats_or_respond(r, &s) < 0)
 		return;
-	if (v && *v && parse_int(v, 1, INT64_MAX, &batch) < 0) {
-		reply_error(r, 400, "bad_parameter", "批次编号必须是正整数", "batch");
-		return;
-	}
-	if (stats_get(r->db, r->a, r->tenant_id, batch, &s) < 0) {
-		web_store_error(r);
-		return;
-	}
-	reply_json(r, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:{s:I, s:I}}",
+	fmt_date(&day, s.as_of);
+	batch = s.batch ? json_pack("{s:I, s:s}", "id", (json_int_t)s.batch_id, "name", s.batch) : json_null();
+	reply_json(r, 200, json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:{s:I, s:I}}",
+		"batch", batch, "as_of", day.s,
 		"problems", (json_int_t)s.problems, "claimed", (json_int_t)s.claimed,
 		"solved", (json_int_t)s.solved, "accepted", (json_int_t)s.accepted,
 		"promotions", (json_int_t)s.promotions,
@@ -47,4 +41,5 @@ void api_stats(struct req *r)
 		"镇街", total(s.units, s.nunits, "town"),
 		"claiming_cadres", "科级", total(s.cadres, s.ncadres, "section"),
 		"股级以下", total(s.cadres, s.ncadres, "below_section")));
+	buf_release(&day);
 }

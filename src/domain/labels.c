@@ -58,6 +58,12 @@ const struct label audit_outcomes[] = {
 	{ NULL, NULL },
 };
 
+const struct label current_state_labels[] = {
+	{ "claimed", "已揭榜（待立军令状）" },
+	{ "solved", "已破题（待验收）" },
+	{ NULL, NULL },
+};
+
 const char *label_of(const struct label *t, const char *code)
 {
 	for (; code && t->code; t++)

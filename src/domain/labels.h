@@ -13,6 +13,10 @@ extern const struct label unit_kinds[];
 extern const struct label person_ranks[];
 extern const struct label audit_actions[];    /* audit_event.action */
 extern const struct label audit_outcomes[];   /* audit_event.outcome */
+/* Problem states as the statistics' chart of current states names them
+ * where the state's own label could pass for a running total (已揭榜 beside
+ * 累计揭榜); the other states keep their labels (domain/state.h). */
+extern const struct label current_state_labels[];
 
 const char *label_of(const struct label *table, const char *code);
 

@@ -147,3 +147,18 @@ bool perm_any(const struct principal *who, const char *action)
 			return true;
 	return false;
 }
+
+bool perm_unit_scope(const struct principal *who, const char *action, int64_t *unit)
+{
+	struct perm_target all = { who ? who->tenant_id : 0, 0, 0, false };
+
+	*unit = 0;
+	if (perm_check(who, action, &all))
+		return true;
+	if (!who || !who->unit_id)
+		return false;
+	if (!perm_check(who, action, &(struct perm_target){ who->tenant_id, who->unit_id, 0, false }))
+		return false;
+	*unit = who->unit_id;
+	return true;
+}

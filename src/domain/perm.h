@@ -60,6 +60,11 @@ bool perm_check(const struct principal *who, const char *action, const struct pe
  * forms only; the handler still calls perm_check() on the real target. */
 bool perm_any(const struct principal *who, const char *action);
 
+/* How far who reaches with action: every object of its tenant (*unit 0),
+ * or only those of its own unit (*unit its unit id); false when neither.
+ * For reads that list objects by unit (users, persons). */
+bool perm_unit_scope(const struct principal *who, const char *action, int64_t *unit);
+
 /* The principal of a command-line command acting on tenant_id. */
 struct principal perm_cli(int64_t tenant_id);
 

@@ -80,25 +80,6 @@ static const char board_tally_sql[] =
 	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " STATE_SQL_PUBLIC
 	" AND ($2 = 0 OR t.batch_id = $2) AND ($3 = 0 OR t.category_id = $3) AND ($4 = '' OR t.state = $4)";
 
-/* LIKE pattern for a substring, with % _ \ escaped; "" when q is empty. */
-static const char *like_pattern(arena *a, const char *q)
-{
-	size_t n = strlen(q);
-	char *p = arena_alloc(a, 2 * n + 3), *w = p;
-
-	if (!n)
-		return "";
-	*w++ = '%';
-	for (const char *s = search_fold(a, q); *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			*w++ = '\\';
-		*w++ = *s;
-	}
-	*w++ = '%';
-	*w = '\0';
-	return p;
-}
-
 /* Bind $1-$6, and the query's distinct pairs from $first_pair on when
  * first_pair > 0 (a statement must not be given parameters it does not
  * use). A query that is exactly one character pair is answered by the pair
@@ -113,7 +94,7 @@ static void bind_filter(arena *a, db_stmt *st, int64_t tenant_id, const struct p
 	db_bind_int(st, 3, f->category_id);
 	db_bind_text(st, 4, f->state ? f->state : "");
 	db_bind_text(st, 5, f->unit_kind ? f->unit_kind : "");
-	db_bind_text(st, 6, n == 1 && utf8_len(q) == 2 ? "" : like_pattern(a, q));
+	db_bind_text(st, 6, n == 1 && utf8_len(q) == 2 ? "" : search_like(a, q));
 	for (int i = 0; first_pair && i < n; i++)
 		db_bind_text(st, first_pair + i, grams[i]);
 }

@@ -101,3 +101,21 @@ out:
 	arena_free(a);
 	return rc;
 }
+
+const char *search_like(arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *p = arena_alloc(a, 2 * n + 3), *w = p;
+
+	if (!n)
+		return "";
+	*w++ = '%';
+	for (const char *s = search_fold(a, q); *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*w++ = '\\';
+		*w++ = *s;
+	}
+	*w++ = '%';
+	*w = '\0';
+	return p;
+}

@@ -21,6 +21,11 @@ int search_index_problem(db *d, int64_t tenant_id, int64_t problem_id, const cha
 /* Lowercase ASCII letters; other characters unchanged. Arena-allocated. */
 char *search_fold(arena *a, const char *s);
 
+/* A LIKE pattern (with ESCAPE '\') for the substring q, folded, with
+ * % _ \ escaped: "%q%"; "" when q is empty. Its tail from the second byte
+ * on ("q%") matches q as a prefix. Arena-allocated. */
+const char *search_like(arena *a, const char *q);
+
 /* The distinct adjacent pairs of q (folded), at most max of them, chosen
  * spread across the query. Returns the count written to out[]. */
 int search_grams(arena *a, const char *q, const char **out, int max);

@@ -45,6 +45,38 @@ static const char promotions_sql[] =
 	" LEFT JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 	" WHERE pr.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2)";
 
+/* The batch's name and closing times ($1 tenant, $2 batch, 0: all). */
+static const char batch_sql[] =
+	"SELECT name, closes_at FROM batch WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)";
+
+/* Name and as-of moment of the batch (or all batches) into s; 1 when the
+ * batch does not exist. */
+static int batch_scope(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *s)
+{
+	db_stmt *st = db_prepare(d, batch_sql);
+	int rc, n = 0;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, tenant_id);
+	db_bind_int(st, 2, batch_id);
+	s->as_of = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t closes = db_col_int(st, 1), at = closes < now ? closes : now;
+		if (batch_id)
+			s->batch = arena_strdup(a, db_col_text(st, 0));
+		if (at > s->as_of)
+			s->as_of = at;
+		n++;
+	}
+	db_done(st);
+	if (rc == DB_ERROR)
+		return -1;
+	if (!n)
+		s->as_of = now;
+	return batch_id && !n ? 1 : 0;
+}
+
 static int rows(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t batch_id,
 		struct stat_row **out, int *n)
 {
@@ -85,11 +117,18 @@ const struct stat_row *stats_find(const struct stat_row *r, int n, const char *c
 	return NULL;
 }
 
-int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *s)
 {
+	int rc;
+
 	memset(s, 0, sizeof(*s));
+	s->batch_id = batch_id;
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
+	if ((rc = batch_scope(d, a, tenant_id, batch_id, now, s)) != 0) {
+		db_rollback(d);
+		return rc;
+	}
 	if (rows(d, a, by_category_sql, tenant_id, batch_id, &s->by_category, &s->ncategory) < 0 ||
 	    rows(d, a, by_state_sql, tenant_id, batch_id, &s->by_state, &s->nstate) < 0 ||
 	    rows(d, a, units_sql, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||

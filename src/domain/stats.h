@@ -16,9 +16,12 @@ struct stat_row {
 };
 
 struct stats {
+	int64_t batch_id;   /* 0: every batch */
+	const char *batch;  /* the batch's name; NULL: every batch */
+	int64_t as_of;      /* the moment the figures describe (see stats_get) */
 	int64_t problems;   /* on the public board (published or later) */
-	int64_t claimed;    /* claimed or later */
-	int64_t solved;     /* solved or accepted */
+	int64_t claimed;    /* ever claimed: claimed or any later state (累计揭榜) */
+	int64_t solved;     /* ever solved: solved or accepted (累计破题) */
 	int64_t accepted;
 	int64_t promotions;
 	struct stat_row *by_category; int ncategory; /* in category order */
@@ -27,8 +30,12 @@ struct stats {
 	struct stat_row *cadres; int ncadres;        /* distinct people on claims by rank */
 };
 
-/* Figures for one batch (batch_id > 0) or all. 0, or -1 on store error. */
-int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *out);
+/* Figures for one batch (batch_id > 0) or all, read at now. They are as
+ * of the batch's closing time once that has come, else as of now (a batch
+ * closed by hand before its date: now, as nothing changes after closing);
+ * for every batch, as of the latest of those. 0, 1 when there is no such
+ * batch, or -1 on store error. */
+int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *out);
 /* The row with this code, or NULL. */
 const struct stat_row *stats_find(const struct stat_row *rows, int n, const char *code);
 

@@ -17,6 +17,7 @@
 #include "domain/session.h"
 #include "domain/user.h"
 #include "util/text.h"
+#include "web/widgets.h"
 
 #define INITIAL_PW_CHARS 16
 
@@ -156,7 +157,7 @@ static void unit_select(struct req *r, const struct named *units, int n, int64_t
 
 	HTML(b, "<label>单位<select name=\"unit\">");
 	if (allow_none)
-		HTML(b, "<option value=\"\">（无）</option>");
+		HTML(b, "<option value=\"\">（无，或所选人员的单位）</option>");
 	for (int i = 0; i < n; i++) {
 		buf_printf(b, "<option value=\"%lld\"%s>", (long long)units[i].id, units[i].id == selected ? " selected" : "");
 		buf_html(b, units[i].name);
@@ -165,20 +166,42 @@ static void unit_select(struct req *r, const struct named *units, int n, int64_t
 	HTML(b, "</select></label>\n");
 }
 
-/* Which users the principal may read: all of the tenant (*unit 0), or one
- * unit's; false when none. */
-static bool read_scope(struct req *r, int64_t *unit)
+/* The person picker of a user form (widgets.h): the people within
+ * scope_unit (0: the tenant), current checked, the search the query
+ * string asks for. 0, or -1 having answered. */
+static int user_picker_or_respond(struct req *r, struct picker *pk, const char *page, int64_t scope_unit,
+				  const struct person *current)
 {
-	struct perm_target all = { r->tenant_id, 0, 0, false }, mine = { r->tenant_id, r->who->unit_id, 0, false };
+	struct named *units;
 
-	*unit = 0;
-	if (perm_check(r->who, "user.read", &all))
-		return true;
-	if (r->who->unit_id && perm_check(r->who, "user.read", &mine)) {
-		*unit = r->who->unit_id;
-		return true;
+	*pk = (struct picker){ .field = "person", .legend = "人员（可选）", .page = page, .current = current,
+			       .allow_none = true, .all_units = scope_unit == 0 };
+	if (user_units(r->db, r->a, r->tenant_id, scope_unit, &units, &pk->nunits) < 0) {
+		web_store_error(r);
+		return -1;
 	}
-	return false;
+	pk->units = units;
+	return picker_load_or_respond(r, pk);
+}
+
+/* The form that makes a user; pk is its loaded person picker. */
+static void create_form(struct req *r, const struct picker *pk, int64_t scope_unit)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<h2>新建用户</h2>\n");
+	html_picker_form(r, pk);
+	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, "/admin/users");
+	HTML(b, "\">");
+	html_csrf(r);
+	HTML(b, "\n");
+	html_picker(r, pk);
+	unit_select(r, pk->units, pk->nunits, scope_unit, scope_unit == 0);
+	HTML(b, "<label>登录名<input name=\"login\" required maxlength=\"64\" pattern=\"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}\"></label>\n");
+	role_checkboxes(r, 0);
+	HTML(b, "<p class=\"muted\">系统会生成一个随机初始密码，只显示一次；用户首次登录时必须修改。</p>\n"
+		"<button type=\"submit\">创建用户</button>\n</form>\n");
 }
 
 /* ---- pages ---- */
@@ -188,12 +211,13 @@ void page_users(struct req *r)
 	struct perm_target none = { r->tenant_id, -1, -1, false };
 	int64_t unit, page = 1, total;
 	struct user *users;
-	struct named *units;
+	struct picker pk;
 	const char *p = req_query(r, "page");
 	buf *b = &r->out;
-	int n, nu;
+	bool manage = perm_any(r->who, "user.manage") && r->csrf;
+	int n;
 
-	if (!read_scope(r, &unit)) {
+	if (!perm_unit_scope(r->who, "user.read", &unit)) {
 		perm_or_respond(r, "user.read", "user", 0, &none);
 		return;
 	}
@@ -213,6 +237,8 @@ void page_users(struct req *r)
 					     "page", (json_int_t)page, "per_page", USER_PAGE));
 		return;
 	}
+	if (manage && user_picker_or_respond(r, &pk, "/admin/users", unit, NULL) < 0)
+		return;
 	page_begin(r, "用户管理", NAV_USERS);
 	buf_printf(b, "<h1>用户管理</h1>\n<p class=\"summary\">共 <strong>%lld</strong> 个用户", (long long)total);
 	if (unit)
@@ -258,24 +284,84 @@ void page_users(struct req *r)
 		}
 		HTML(b, "</nav>\n");
 	}
-	if (perm_any(r->who, "user.manage") && r->csrf) {
-		if (user_units(r->db, r->a, r->tenant_id, unit, &units, &nu) < 0) {
-			buf_reset(b);
-			web_store_error(r);
-			return;
-		}
-		HTML(b, "<h2>新建用户</h2>\n<form class=\"stack\" method=\"post\" action=\"");
-		html_path(b, r, "/admin/users");
-		HTML(b, "\">");
-		html_csrf(r);
-		HTML(b, "\n<label>登录名<input name=\"login\" required maxlength=\"64\" pattern=\"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}\"></label>\n");
-		role_checkboxes(r, 0);
-		unit_select(r, units, nu, unit, unit == 0);
-		HTML(b, "<label>人员编号（可选）<input name=\"person\" inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"18\"></label>\n"
-			"<p class=\"muted\">系统会生成一个随机初始密码，只显示一次；用户首次登录时必须修改。</p>\n"
-			"<button type=\"submit\">创建用户</button>\n</form>\n");
-	}
+	if (manage)
+		create_form(r, &pk, unit);
 	page_end(r);
+}
+
+static void user_facts(struct req *r, const struct user *u)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<dl class=\"facts\">\n<dt>角色</dt><dd>");
+	html_roles(b, u->roles, "—");
+	HTML(b, "</dd>\n<dt>人员</dt><dd>");
+	buf_html(b, *u->person_name ? u->person_name : "—");
+	HTML(b, "</dd>\n<dt>单位</dt><dd>");
+	buf_html(b, *u->unit_name ? u->unit_name : "—");
+	HTML(b, "</dd>\n<dt>状态</dt><dd>");
+	buf_puts(b, u->disabled ? "已停用" : u->must_change ? "待修改初始密码" : "正常");
+	HTML(b, "</dd>\n<dt>创建于</dt><dd>");
+	fmt_datetime(b, u->created_at);
+	HTML(b, "</dd>\n<dt>密码修改于</dt><dd>");
+	fmt_datetime(b, u->password_at);
+	HTML(b, "</dd>\n</dl>\n");
+}
+
+/* The forms that change account u: roles, person and unit, disable or
+ * enable, reset the password. pk is the loaded person picker. */
+static void manage_forms(struct req *r, const struct user *u, const struct picker *pk, int64_t scope_unit)
+{
+	const char *base = arena_printf(r->a, "/admin/users/%lld", (long long)u->id);
+	/* The person's own unit reads as "the person's unit", so picking
+	 * another person moves the account along with it. */
+	bool same = scope_unit == 0 && pk->current && pk->current->unit_id == u->unit_id;
+	buf *b = &r->out;
+
+	HTML(b, "<h2>角色</h2>\n<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, arena_printf(r->a, "%s/roles", base));
+	HTML(b, "\">");
+	html_csrf(r);
+	role_checkboxes(r, u->roles);
+	HTML(b, "<button type=\"submit\">保存角色</button></form>\n<h2>人员和单位</h2>\n");
+	html_picker_form(r, pk);
+	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, arena_printf(r->a, "%s/link", base));
+	HTML(b, "\">");
+	html_csrf(r);
+	html_picker(r, pk);
+	unit_select(r, pk->units, pk->nunits, same ? 0 : u->unit_id, scope_unit == 0);
+	HTML(b, "<button type=\"submit\">保存关联</button></form>\n<h2>账号</h2>\n<div class=\"actions\">");
+	if (u->disabled)
+		html_button_form(r, arena_printf(r->a, "%s/enable", base), "启用账号", false);
+	else
+		html_button_form(r, arena_printf(r->a, "%s/disable", base), "停用账号", true);
+	html_button_form(r, arena_printf(r->a, "%s/reset-password", base), "重置密码", true);
+	HTML(b, "</div>\n");
+}
+
+static void token_list(struct req *r, const struct apitoken *toks, int n)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<h2>API 令牌</h2>\n");
+	if (!n) {
+		HTML(b, "<p class=\"empty\">没有 API 令牌。</p>\n");
+		return;
+	}
+	HTML(b, "<ul class=\"plain\">");
+	for (int i = 0; i < n; i++) {
+		buf_printf(b, "<li>%lld · ", (long long)toks[i].id);
+		buf_html(b, toks[i].name);
+		if (toks[i].revoked_at) {
+			HTML(b, "（已撤销）");
+		} else if (r->csrf) {
+			HTML(b, " ");
+			html_button_form(r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id), "撤销", true);
+		}
+		HTML(b, "</li>");
+	}
+	HTML(b, "</ul>\n");
 }
 
 void page_user(struct req *r)
@@ -283,10 +369,11 @@ void page_user(struct req *r)
 	struct user u;
 	struct perm_target t;
 	struct apitoken *toks;
-	struct named *units;
+	struct person current;
+	struct picker pk;
 	int64_t scope_unit;
 	buf *b = &r->out;
-	int n = 0, nu = 0;
+	int n = 0, rc = 0;
 	bool manage, tokens;
 
 	if (user_or_respond(r, &u) < 0)
@@ -300,86 +387,26 @@ void page_user(struct req *r)
 	}
 	manage = user_may_manage(r->who, &u) && r->csrf;
 	tokens = perm_check(r->who, "token.manage", &t);
-	read_scope(r, &scope_unit);
+	(void)perm_unit_scope(r->who, "user.read", &scope_unit);
 	if ((tokens && apitoken_list(r->db, r->a, r->tenant_id, u.id, &toks, &n) < 0) ||
-	    (manage && user_units(r->db, r->a, r->tenant_id, scope_unit, &units, &nu) < 0)) {
+	    (manage && u.person_id && (rc = person_get(r->db, r->a, r->tenant_id, u.person_id, &current)) < 0)) {
 		web_store_error(r);
 		return;
 	}
+	if (manage && user_picker_or_respond(r, &pk, arena_printf(r->a, "/admin/users/%lld", (long long)u.id),
+					     scope_unit, u.person_id && rc == 0 ? &current : NULL) < 0)
+		return;
 	page_begin(r, u.login, NAV_USERS);
 	HTML(b, "<p class=\"crumbs\"><a href=\"");
 	html_path(b, r, "/admin/users");
 	HTML(b, "\">用户管理</a> › 用户</p>\n<h1>");
 	buf_html(b, u.login);
-	HTML(b, "</h1>\n<dl class=\"facts\">\n<dt>角色</dt><dd>");
-	html_roles(b, u.roles, "—");
-	HTML(b, "</dd>\n<dt>人员</dt><dd>");
-	if (u.person_id)
-		buf_printf(b, "%lld · ", (long long)u.person_id);
-	buf_html(b, *u.person_name ? u.person_name : "—");
-	HTML(b, "</dd>\n<dt>单位</dt><dd>");
-	buf_html(b, *u.unit_name ? u.unit_name : "—");
-	HTML(b, "</dd>\n<dt>状态</dt><dd>");
-	buf_puts(b, u.disabled ? "已停用" : u.must_change ? "待修改初始密码" : "正常");
-	HTML(b, "</dd>\n<dt>创建于</dt><dd>");
-	fmt_datetime(b, u.created_at);
-	HTML(b, "</dd>\n<dt>密码修改于</dt><dd>");
-	fmt_datetime(b, u.password_at);
-	HTML(b, "</dd>\n</dl>\n");
-	if (manage) {
-		const char *base = arena_printf(r->a, "/admin/users/%lld", (long long)u.id);
-		HTML(b, "<h2>角色</h2>\n<form class=\"stack\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/roles", base));
-		HTML(b, "\">");
-		html_csrf(r);
-		role_checkboxes(r, u.roles);
-		HTML(b, "<button type=\"submit\">保存角色</button></form>\n<h2>人员和单位</h2>\n"
-			"<form class=\"stack\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/link", base));
-		HTML(b, "\">");
-		html_csrf(r);
-		unit_select(r, units, nu, u.unit_id, scope_unit == 0);
-		HTML(b, "<label>人员编号（可选）<input name=\"person\" inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"18\" value=\"");
-		if (u.person_id)
-			buf_printf(b, "%lld", (long long)u.person_id);
-		HTML(b, "\"></label><button type=\"submit\">保存关联</button></form>\n<h2>账号</h2>\n<div class=\"actions\">");
-		HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/%s", base, u.disabled ? "enable" : "disable"));
-		HTML(b, "\">");
-		html_csrf(r);
-		if (u.disabled)
-			HTML(b, "<button type=\"submit\">启用账号</button></form>");
-		else
-			HTML(b, "<button type=\"submit\">停用账号</button></form>");
-		HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
-		html_path(b, r, arena_printf(r->a, "%s/reset-password", base));
-		HTML(b, "\">");
-		html_csrf(r);
-		HTML(b, "<button type=\"submit\">重置密码</button></form></div>\n");
-	}
-	if (tokens) {
-		HTML(b, "<h2>API 令牌</h2>\n");
-		if (!n)
-			HTML(b, "<p class=\"empty\">没有 API 令牌。</p>\n");
-		else
-			HTML(b, "<ul class=\"plain\">");
-		for (int i = 0; i < n; i++) {
-			buf_printf(b, "<li>%lld · ", (long long)toks[i].id);
-			buf_html(b, toks[i].name);
-			if (toks[i].revoked_at) {
-				HTML(b, "（已撤销）");
-			} else if (r->csrf) {
-				HTML(b, " <form class=\"inline\" method=\"post\" action=\"");
-				html_path(b, r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)toks[i].id));
-				HTML(b, "\">");
-				html_csrf(r);
-				HTML(b, "<button type=\"submit\">撤销</button></form>");
-			}
-			HTML(b, "</li>");
-		}
-		if (n)
-			HTML(b, "</ul>\n");
-	}
+	HTML(b, "</h1>\n");
+	user_facts(r, &u);
+	if (manage)
+		manage_forms(r, &u, &pk, scope_unit);
+	if (tokens)
+		token_list(r, toks, n);
 	page_end(r);
 }
 
@@ -451,6 +478,16 @@ static int managed_or_respond(struct req *r, struct ctx *c, struct user *u)
 	return 0;
 }
 
+/* The question before a dangerous change to account u (widgets.h). */
+static bool user_confirmed_or_ask(struct req *r, const struct user *u, const char *title, const char *ask,
+				  const char *ask_end, const char *detail)
+{
+	struct confirm q = { title, ask, u->login, ask_end, detail, title,
+			     arena_printf(r->a, "/admin/users/%lld", (long long)u->id), NAV_USERS };
+
+	return confirmed_or_ask(r, &q);
+}
+
 static void set_disabled(struct req *r, bool disabled)
 {
 	struct user u;
@@ -458,6 +495,10 @@ static void set_disabled(struct req *r, bool disabled)
 	int rc;
 
 	if (managed_or_respond(r, &c, &u) < 0)
+		return;
+	if (disabled && !user_confirmed_or_ask(r, &u, "停用账号", "确定要停用账号", "吗？",
+					      "停用后该用户不能再登录，它的所有登录立即结束，API 令牌全部撤销；"
+					      "重新启用后这些令牌也不会恢复。"))
 		return;
 	if ((rc = user_set_disabled(&c, u.id, disabled)) != JB_OK) {
 		outcome_error(r, &c, rc);
@@ -516,9 +557,11 @@ void act_user_reset(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &c, &u) < 0)
-		return;
-	if (!initial_password_or_respond(r, pw, hash))
+	if (managed_or_respond(r, &c, &u) < 0 ||
+	    !user_confirmed_or_ask(r, &u, "重置密码", "确定要重置账号", "的密码吗？",
+				   "系统会生成一个新的初始密码（只显示一次），该用户的所有登录立即结束，"
+				   "API 令牌全部撤销，下次登录时必须修改密码。") ||
+	    !initial_password_or_respond(r, pw, hash))
 		return;
 	if ((rc = user_reset_password(&c, u.id, hash)) != JB_OK) {
 		outcome_error(r, &c, rc);

@@ -15,6 +15,7 @@
 #include "http/form.h"
 #include "util/text.h"
 #include "web/app.h"
+#include "web/widgets.h"
 
 #define NEXT_MAX 512
 
@@ -243,11 +244,7 @@ static void token_rows(struct req *r, const struct apitoken *t, int n, bool show
 		if (t[i].revoked_at) {
 			HTML(b, "已撤销");
 		} else if (r->csrf) {
-			HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
-			html_path(b, r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)t[i].id));
-			HTML(b, "\">");
-			html_csrf(r);
-			HTML(b, "<button type=\"submit\">撤销</button></form>");
+			html_button_form(r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)t[i].id), "撤销", true);
 		} else {
 			HTML(b, "有效");
 		}
@@ -479,6 +476,20 @@ void act_token_create(struct req *r)
 	page_finish(r, 201);
 }
 
+/* The question before revoking token t (widgets.h); cancelling goes back
+ * to the page that listed it. */
+static bool token_confirmed_or_ask(struct req *r, const struct apitoken *t)
+{
+	bool own = t->user_id == r->who->user_id;
+	struct confirm q = { "撤销 API 令牌", "确定要撤销 API 令牌", t->name, "吗？",
+			     own ? "使用这个令牌的脚本和系统将立即无法访问，撤销后不能恢复。"
+				 : arena_printf(r->a, "这是用户 %s 的令牌。使用它的脚本和系统将立即无法访问，撤销后不能恢复。", t->login),
+			     "撤销令牌", own ? "/account" : arena_printf(r->a, "/admin/users/%lld", (long long)t->user_id),
+			     own ? NAV_ACCOUNT : NAV_USERS };
+
+	return confirmed_or_ask(r, &q);
+}
+
 void act_token_revoke(struct req *r)
 {
 	struct actor by = req_actor(r);
@@ -500,7 +511,7 @@ void act_token_revoke(struct req *r)
 	}
 	t.unit_id = tok.unit_id;
 	t.owner_user_id = tok.user_id;
-	if (!perm_or_respond(r, "token.manage", "api_token", id, &t))
+	if (!perm_or_respond(r, "token.manage", "api_token", id, &t) || !token_confirmed_or_ask(r, &tok))
 		return;
 	rc = apitoken_revoke(r->db, r->who, &by, id);
 	if (rc < 0) {

@@ -192,6 +192,15 @@ void fmt_date(buf *b, int64_t epoch)
 	buf_puts(b, s);
 }
 
+void fmt_date_zh(buf *b, int64_t epoch)
+{
+	time_t t = (time_t)(epoch + 8 * 3600);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	buf_printf(b, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 void fmt_datetime(buf *b, int64_t epoch)
 {
 	time_t t = (time_t)(epoch + 8 * 3600);

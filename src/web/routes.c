@@ -75,6 +75,7 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/users/:id/link", act_user_link, CHANGE, "user.manage" },
 	{ "POST", "/api/v1/users/:id/reset-password", act_user_reset, CHANGE | SLOW, "user.manage" },
 	{ "GET", "/api/v1/audit", page_audit, LOGIN, NULL },
+	{ "GET", "/api/v1/persons", api_persons, LOGIN, NULL },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,7 +1,9 @@
-/* stats.c - the statistics page (统计) with bar charts drawn as SVG. */
+/* stats.c - the statistics page (统计): one batch or all, the moment the
+ * figures describe, headline figures and bar charts. */
 #include "web/web.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "domain/labels.h"
 #include "domain/state.h"
@@ -13,30 +15,49 @@ struct bar {
 	int64_t value;
 };
 
-/* A horizontal bar chart; labels are escaped, geometry is computed. */
-static void svg_bars(buf *b, const char *title, const struct bar *bars, int n)
+int stats_or_respond(struct req *r, struct stats *s)
+{
+	const char *v = req_query(r, "batch");
+	int64_t batch = 0;
+	int rc;
+
+	if (tenant_or_respond(r) < 0)
+		return -1;
+	if (v && *v && parse_int(v, 1, INT64_MAX, &batch) < 0) {
+		reply_error(r, 400, "bad_parameter", "批次编号必须是正整数", "batch");
+		return -1;
+	}
+	rc = stats_get(r->db, r->a, r->tenant_id, batch, (int64_t)time(NULL), s);
+	if (rc < 0)
+		web_store_error(r);
+	else if (rc > 0)
+		reply_error(r, 404, "not_found", "没有这个批次", "batch");
+	return rc ? -1 : 0;
+}
+
+/* A horizontal bar chart named by the heading labelled_by: one list item
+ * per bar, its label and value as text (CSS px, so they keep their size at
+ * any width) and the bar an SVG stretched to the space between them. */
+static void bar_chart(buf *b, const char *labelled_by, const struct bar *bars, int n)
 {
 	int64_t max = 1;
-	const int row = 28, label_w = 150, chart_w = 360, h = n * row + 8;
 
 	for (int i = 0; i < n; i++)
 		if (bars[i].value > max)
 			max = bars[i].value;
-	buf_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
-		   label_w + chart_w + 60, h);
-	buf_html(b, title);
-	HTML(b, "\"><title>");
-	buf_html(b, title);
-	HTML(b, "</title>\n");
+	HTML(b, "<ul class=\"chart\" aria-labelledby=\"");
+	buf_html(b, labelled_by);
+	HTML(b, "\">\n");
 	for (int i = 0; i < n; i++) {
-		int y = 4 + i * row, w = (int)(bars[i].value * chart_w / max);
-		buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"lbl\">", label_w - 8, y + 18);
+		HTML(b, "<li><span class=\"bar-label\">");
 		buf_html(b, bars[i].label);
-		buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar\"/>"
-			      "<text x=\"%d\" y=\"%d\" class=\"val\">%lld</text>\n",
-			   label_w, y + 4, w > 0 ? w : 1, row - 10, label_w + w + 6, y + 18, (long long)bars[i].value);
+		buf_printf(b, "</span><svg class=\"bar\" viewBox=\"0 0 1000 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
+			      "<rect width=\"%lld\" height=\"10\"/></svg><span class=\"bar-value\">",
+			   (long long)(bars[i].value * 1000 / max));
+		buf_int_grouped(b, bars[i].value);
+		HTML(b, "</span></li>\n");
 	}
-	HTML(b, "</svg>\n");
+	HTML(b, "</ul>\n");
 }
 
 static void figure(buf *b, const char *label, int64_t v)
@@ -57,7 +78,7 @@ static int64_t row_total(const struct stat_row *rows, int n, const char *code)
 static void category_table(buf *b, const struct stats *s)
 {
 	HTML(b, "<table>\n<caption>各类别难题数</caption>\n<thead><tr><th scope=\"col\">类别</th>"
-		"<th scope=\"col\">榜单</th><th scope=\"col\">已揭榜</th><th scope=\"col\">已破题</th></tr></thead>\n<tbody>\n");
+		"<th scope=\"col\">榜单难题</th><th scope=\"col\">累计揭榜</th><th scope=\"col\">累计破题</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < s->ncategory; i++) {
 		const struct stat_row *c = &s->by_category[i];
 		HTML(b, "<tr><th scope=\"row\">");
@@ -69,60 +90,96 @@ static void category_table(buf *b, const struct stats *s)
 		   (long long)s->problems, (long long)s->claimed, (long long)s->solved);
 }
 
+/* The batch selector (a GET form) and which batch and day the page shows. */
+static void batch_header(struct req *r, const struct stats *s, const struct named *batches, int n)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<form class=\"filters\" method=\"get\" action=\"");
+	html_path(b, r, "/stats");
+	HTML(b, "\"><label>批次<select name=\"batch\"><option value=\"\">全部批次</option>");
+	for (int i = 0; i < n; i++) {
+		buf_printf(b, "<option value=\"%lld\"%s>", (long long)batches[i].id,
+			   batches[i].id == s->batch_id ? " selected" : "");
+		buf_html(b, batches[i].name);
+		HTML(b, "</option>");
+	}
+	HTML(b, "</select></label> <button type=\"submit\">查看</button></form>\n<p class=\"as-of\"><strong>");
+	buf_html(b, s->batch ? s->batch : "全部批次");
+	HTML(b, "</strong> · 统计截至 ");
+	fmt_date_zh(b, s->as_of);
+	HTML(b, "</p>\n");
+}
+
+static void figures(buf *b, const struct stats *s)
+{
+	int64_t units = 0;
+
+	for (const struct label *k = unit_kinds; k->code; k++)
+		units += row_total(s->units, s->nunits, k->code);
+	HTML(b, "<div class=\"figures\">\n");
+	figure(b, "榜单难题", s->problems);
+	figure(b, "累计揭榜", s->claimed);
+	figure(b, "累计破题", s->solved);
+	figure(b, "揭榜单位", units);
+	figure(b, "揭榜干部", row_total(s->cadres, s->ncadres, "section") + row_total(s->cadres, s->ncadres, "below_section"));
+	figure(b, "提拔使用", s->promotions);
+	HTML(b, "</div>\n<p class=\"muted\">累计揭榜、累计破题包括此后已进入攻坚、破题、验收的难题；"
+		"“难题当前状态”中每个难题只按它现在的状态计一次。</p>\n");
+}
+
+/* Problems by the state they are in now, each counted once. */
+static void state_chart(buf *b, const struct stats *s)
+{
+	const char *states[PROBLEM_STATE_COUNT + 1];
+	struct bar sb[PROBLEM_STATE_COUNT];
+	int n = problem_states_with(PS_PUBLIC, states);
+
+	for (int i = 0; i < n; i++) {
+		const char *now = label_of(current_state_labels, states[i]);
+		sb[i] = (struct bar){ now ? now : label_of(problem_states, states[i]),
+				      row_total(s->by_state, s->nstate, states[i]) };
+	}
+	HTML(b, "<section aria-labelledby=\"state-h\">\n<h2 id=\"state-h\">难题当前状态</h2>\n");
+	bar_chart(b, "state-h", sb, n);
+	HTML(b, "</section>\n");
+}
+
 void page_stats(struct req *r)
 {
 	struct stats s;
+	struct named *batches;
 	struct bar *bars;
-	int64_t batch = 0;
 	buf *b = &r->out;
-	const char *v;
+	int nb;
 
-	if (tenant_or_respond(r) < 0)
+	if (stats_or_respond(r, &s) < 0)
 		return;
-	v = req_query(r, "batch");
-	if (v && *v && parse_int(v, 1, INT64_MAX, &batch) < 0) {
-		reply_error(r, 400, "bad_parameter", "批次编号必须是正整数", "batch");
-		return;
-	}
-	if (stats_get(r->db, r->a, r->tenant_id, batch, &s) < 0) {
+	if (problem_batches(r->db, r->a, r->tenant_id, &batches, &nb) < 0) {
 		web_store_error(r);
 		return;
 	}
 	page_begin(r, "统计", NAV_STATS);
-	HTML(b, "<h1>统计</h1>\n<div class=\"figures\">\n");
-	figure(b, "榜单难题", s.problems);
-	figure(b, "已揭榜", s.claimed);
-	figure(b, "已破题", s.solved);
-	figure(b, "揭榜单位", row_total(s.units, s.nunits, "county_dept") + row_total(s.units, s.nunits, "town") +
-				      row_total(s.units, s.nunits, "village") + row_total(s.units, s.nunits, "enterprise") +
-				      row_total(s.units, s.nunits, "other"));
-	figure(b, "揭榜干部", row_total(s.cadres, s.ncadres, "section") + row_total(s.cadres, s.ncadres, "below_section"));
-	figure(b, "提拔使用", s.promotions);
-	HTML(b, "</div>\n");
+	HTML(b, "<h1>统计</h1>\n");
+	batch_header(r, &s, batches, nb);
+	figures(b, &s);
 
 	bars = arena_alloc(r->a, (size_t)(s.ncategory + 1) * sizeof(*bars));
 	for (int i = 0; i < s.ncategory; i++)
 		bars[i] = (struct bar){ s.by_category[i].code, s.by_category[i].claimed };
-	HTML(b, "<section aria-labelledby=\"cat-h\">\n<h2 id=\"cat-h\">各类别已揭榜难题</h2>\n");
-	svg_bars(b, "各类别已揭榜难题数", bars, s.ncategory);
+	HTML(b, "<section aria-labelledby=\"cat-h\">\n<h2 id=\"cat-h\">各类别累计揭榜难题</h2>\n");
+	bar_chart(b, "cat-h", bars, s.ncategory);
 	category_table(b, &s);
 	HTML(b, "</section>\n");
 
-	const char *states[PROBLEM_STATE_COUNT + 1];
-	struct bar sb[PROBLEM_STATE_COUNT];
-	int nsb = problem_states_with(PS_PUBLIC, states);
-	for (int i = 0; i < nsb; i++)
-		sb[i] = (struct bar){ label_of(problem_states, states[i]), row_total(s.by_state, s.nstate, states[i]) };
-	HTML(b, "<section aria-labelledby=\"state-h\">\n<h2 id=\"state-h\">难题状态</h2>\n");
-	svg_bars(b, "各状态难题数", sb, nsb);
-	HTML(b, "</section>\n");
+	state_chart(b, &s);
 
 	struct bar ub[2] = {
 		{ "县直单位", row_total(s.units, s.nunits, "county_dept") },
 		{ "镇街", row_total(s.units, s.nunits, "town") },
 	};
 	HTML(b, "<section aria-labelledby=\"unit-h\">\n<h2 id=\"unit-h\">揭榜单位</h2>\n");
-	svg_bars(b, "揭榜单位数（按类型）", ub, 2);
+	bar_chart(b, "unit-h", ub, 2);
 	HTML(b, "</section>\n");
 
 	struct bar cb[2] = {
@@ -130,7 +187,7 @@ void page_stats(struct req *r)
 		{ "股级以下干部", row_total(s.cadres, s.ncadres, "below_section") },
 	};
 	HTML(b, "<section aria-labelledby=\"cadre-h\">\n<h2 id=\"cadre-h\">揭榜干部</h2>\n");
-	svg_bars(b, "揭榜干部人数（按职级）", cb, 2);
+	bar_chart(b, "cadre-h", cb, 2);
 	buf_printf(b, "<p>通过破题，已有 <strong>%lld</strong> 名干部被提拔使用或进一步使用。</p>\n", (long long)s.promotions);
 	HTML(b, "</section>\n");
 	page_end(r);

@@ -31,6 +31,8 @@ void web_store_error(struct req *r);
 
 /* 2022-08-15 in the tenant's time zone (Asia/Shanghai, UTC+8). */
 void fmt_date(buf *b, int64_t epoch);
+/* 2022年8月15日, the same day as fmt_date() writes. */
+void fmt_date_zh(buf *b, int64_t epoch);
 /* A metric value: money in fen as "¥5,000,000" / "1.64亿元"; counts grouped. */
 void fmt_metric(buf *b, const char *kind, const char *uom, int64_t v);
 /* class="state state-claimed" badge with the Chinese label. */
@@ -71,6 +73,7 @@ void page_stats(struct req *r);
 void api_problems(struct req *r);
 void api_problem(struct req *r);
 void api_stats(struct req *r);
+void api_persons(struct req *r);
 void api_healthz(struct req *r);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
@@ -98,6 +101,11 @@ void act_user_link(struct req *r);
 void act_user_reset(struct req *r);
 void page_audit(struct req *r);
 
+/* The statistics of the batch the query string names (batch=, empty: all
+ * batches), read now, for the page and the API; answers 400 (not an id),
+ * 404 (no such batch) or 500 itself and returns -1. */
+struct stats;
+int stats_or_respond(struct req *r, struct stats *s);
 /* Read the board filter from the query string; on bad input answer 400 and
  * return -1. Shared by the page and the API so both accept the same. */
 int board_filter_or_respond(struct req *r, struct problem_filter *f);

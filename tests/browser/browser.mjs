@@ -27,10 +27,12 @@ export async function launch() {
   });
 }
 
-// A new page (its own context: cookies apart) at a viewport, zh-CN.
-export async function open(browser, viewport = DESKTOP) {
+// A new page (its own context: cookies apart) at a viewport, zh-CN;
+// options go to the context ({ javaScriptEnabled: false } for the pages
+// as a browser without scripts sees them).
+export async function open(browser, viewport = DESKTOP, options = {}) {
   // bypassCSP lets axe-core be injected; the pages' own CSP stays as served.
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1, bypassCSP: true });
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1, bypassCSP: true, ...options });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -41,6 +43,15 @@ export async function open(browser, viewport = DESKTOP) {
   });
   page.jsErrors = errors;
   return page;
+}
+
+// Log in through the form as a demo login (password jiebang-demo).
+export async function logIn(page, srv, login) {
+  await page.goto(srv.url + '/login');
+  await page.getByLabel('登录名').fill(login);
+  await page.getByLabel('密码').fill('jiebang-demo');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
 // axe-core on the page as it is now: fails on any WCAG 2.0/2.1 A or AA

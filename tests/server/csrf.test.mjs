@@ -17,9 +17,9 @@ after(async () => { conn.close(); await srv.stop(); });
 const changes = [
   ['/account/tokens', { name: 'x' }],
   ['/admin/users', [['login', 'csrfvictim'], ['role', 'admin']]],
-  ['/admin/users/3/disable', {}],
+  ['/admin/users/3/disable', { confirm: '1' }],
   ['/admin/users/3/roles', [['role', 'admin']]],
-  ['/admin/users/3/reset-password', {}],
+  ['/admin/users/3/reset-password', { confirm: '1' }],
   ['/account/password', { current_password: DEMO_PASSWORD, new_password: 'attacker chosen phrase' }],
   ['/logout', {}],
 ];

@@ -113,14 +113,14 @@ const rows = [
   {
     what: 'revoke an own API token', route: ['POST /account/tokens/:id/revoke', 'DELETE /api/v1/tokens/:id'], allow: anyLoggedIn, ok: [303, 200],
     setup: async (role) => ({ id: await mkToken(role === 'anonymous' ? 'leader' : LOGIN[role]) }),
-    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/account/tokens/${c.id}/revoke`)
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/account/tokens/${c.id}/revoke`, { confirm: '1' })
       : api(srv, s, 'DELETE', `/api/v1/tokens/${c.id}`),
     check: async (c) => assert.notEqual((await conn.query(`SELECT coalesce(revoked_at, 0) FROM api_token WHERE id = ${c.id}`)).trim(), '0'),
   },
   {
     what: "revoke another user's API token", route: ['POST /account/tokens/:id/revoke', 'DELETE /api/v1/tokens/:id'], allow: roles('admin'), ok: [303, 200],
     setup: async () => { const u = await mkUser(OWN_UNIT); return { id: await mkToken(u.login) }; },
-    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/account/tokens/${c.id}/revoke`)
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/account/tokens/${c.id}/revoke`, { confirm: '1' })
       : api(srv, s, 'DELETE', `/api/v1/tokens/${c.id}`),
     check: async (c) => assert.notEqual((await conn.query(`SELECT coalesce(revoked_at, 0) FROM api_token WHERE id = ${c.id}`)).trim(), '0'),
   },
@@ -146,7 +146,7 @@ const rows = [
     {
       what: `disable a user of the ${label} unit`, route: ['POST /admin/users/:id/disable', 'POST /api/v1/users/:id/disable'], allow, ok: [303, 200],
       setup: async () => mkUser(unit),
-      call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/disable`) : api(srv, s, 'POST', `/api/v1/users/${c.id}/disable`, {}),
+      call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/users/${c.id}/disable`, { confirm: '1' }) : api(srv, s, 'POST', `/api/v1/users/${c.id}/disable`, {}),
       check: async (c) => assert.equal((await userRow(c.id)).disabled, 1),
     },
     {
@@ -168,7 +168,7 @@ const rows = [
       setup: async () => ({ ...(await mkUser(unit)), hash: '' }),
       call: async (s, c, surface) => {
         c.hash = await conn.query(`SELECT password_hash FROM app_user WHERE tenant_id = 1 AND id = ${c.id}`);
-        return surface === 'page' ? form(srv, s, `/admin/users/${c.id}/reset-password`) : api(srv, s, 'POST', `/api/v1/users/${c.id}/reset-password`, {});
+        return surface === 'page' ? form(srv, s, `/admin/users/${c.id}/reset-password`, { confirm: '1' }) : api(srv, s, 'POST', `/api/v1/users/${c.id}/reset-password`, {});
       },
       check: async (c, role, r) => {
         assert.notEqual(await conn.query(`SELECT password_hash FROM app_user WHERE tenant_id = 1 AND id = ${c.id}`), c.hash);

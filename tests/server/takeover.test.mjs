@@ -52,10 +52,12 @@ const auditCount = (id, action) => q(`SELECT count(*) FROM audit_event WHERE ten
   ` AND object_id = ${id} AND action = '${action}' AND outcome = 'ok'`).then(Number);
 
 // Each action: how to prepare a target, call it (page or API), and prove an
-// allowed call did what it says.
+// allowed call did what it says. A dangerous one (confirm) asks first on a
+// page: its forms here send confirm=1, as the confirmation page's button
+// does (confirm.test.mjs tests the question).
 const actions = [
   {
-    name: 'reset the password', path: (c) => `/users/${c.id}/reset-password`, body: () => ({}), ok: [200, 200],
+    name: 'reset the password', path: (c) => `/users/${c.id}/reset-password`, body: () => ({}), ok: [200, 200], confirm: true,
     setup: async (c) => ({ hash: await q(`SELECT password_hash FROM app_user WHERE id = ${c.id}`) }),
     check: async (c, r) => {
       assert.notEqual(await q(`SELECT password_hash FROM app_user WHERE id = ${c.id}`), c.hash);
@@ -65,7 +67,7 @@ const actions = [
     },
   },
   {
-    name: 'disable', path: (c) => `/users/${c.id}/disable`, body: () => ({}), ok: [303, 200],
+    name: 'disable', path: (c) => `/users/${c.id}/disable`, body: () => ({}), ok: [303, 200], confirm: true,
     check: async (c) => assert.equal(await q(`SELECT disabled FROM app_user WHERE id = ${c.id}`), '1'),
   },
   {
@@ -84,7 +86,7 @@ const actions = [
   },
   {
     name: 'revoke an API token', page: (c) => `/account/tokens/${c.token}/revoke`, api: (c) => ['DELETE', `/api/v1/tokens/${c.token}`],
-    body: () => ({}), ok: [303, 200],
+    body: () => ({}), ok: [303, 200], confirm: true,
     setup: async (c) => {
       cliToken(srv, c.login);
       return { token: +(await q(`SELECT max(id) FROM api_token WHERE tenant_id = 1 AND user_id = ${c.id}`)) };
@@ -107,7 +109,7 @@ function call(s, action, c, surface) {
     const path = action.page ? action.page(c) : `/admin${action.path(c)}`;
     const body = action.body(c);
     const fields = Object.entries(body).flatMap(([k, v]) => Array.isArray(v) ? v.map((x) => [k, x]) : [[k, String(v)]]);
-    return form(srv, s, path, fields);
+    return form(srv, s, path, action.confirm ? [...fields, ['confirm', '1']] : fields);
   }
   const [method, path] = action.api ? action.api(c) : ['POST', `/api/v1${action.path(c)}`];
   return api(srv, s, method, path, method === 'DELETE' ? undefined : action.body(c));

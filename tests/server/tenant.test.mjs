@@ -150,7 +150,7 @@ test('ASVS 5.0 8.4.1: a tenant under a prefix keeps its prefix in every link, fo
   const made = await form(srv, other, '/account/tokens', { name: 'x' });
   assert.equal(made.status, 201);
   const id = +sql(srv.store, 'SELECT max(id) FROM api_token WHERE tenant_id = 2').trim();
-  const rv = await form(srv, other, `/account/tokens/${id}/revoke`);
+  const rv = await form(srv, other, `/account/tokens/${id}/revoke`, { confirm: '1' });
   assert.equal(rv.status, 303);
   assert.equal(rv.headers.get('location'), `${T2}/account?revoked=1`);
 });

@@ -116,12 +116,22 @@ static void codes_labels_and_flags(void **state)
 			assert_string_not_equal(claim_state_info[i].zh, claim_state_info[j].zh);
 }
 
+/* The statistics' chart of current states relabels public states only. */
+static void the_current_state_labels_name_public_states(void **state)
+{
+	for (const struct label *l = current_state_labels; l->code; l++) {
+		assert_true(problem_state_has(l->code, PS_PUBLIC));
+		assert_non_null(strstr(l->zh, label_of(problem_states, l->code)));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_sql_lists_are_the_flags_of_the_tables),
 		cmocka_unit_test(the_schema_checks_allow_exactly_the_listed_states),
 		cmocka_unit_test(codes_labels_and_flags),
+		cmocka_unit_test(the_current_state_labels_name_public_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,214 @@
+/* widgets.c - one-button forms, the confirmation step and the person
+ * picker (widgets.h). */
+#include "web/widgets.h"
+
+#include <string.h>
+
+#include "domain/problem.h"
+#include "http/assets.h"
+#include "util/text.h"
+
+void html_button_form(struct req *r, const char *path, const char *label, bool danger)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<form class=\"inline\" method=\"post\" action=\"");
+	html_path(b, r, path);
+	HTML(b, "\">");
+	html_csrf(r);
+	HTML(b, "<button type=\"submit\"");
+	if (danger)
+		HTML(b, " class=\"danger\"");
+	HTML(b, ">");
+	buf_html(b, label);
+	HTML(b, "</button></form>");
+}
+
+bool confirmed_or_ask(struct req *r, const struct confirm *q)
+{
+	const char *confirm = req_form(r, "confirm");
+	buf *b = &r->out;
+
+	if (r->is_api || (confirm && !strcmp(confirm, "1")))
+		return true;
+	page_begin(r, q->title, q->nav);
+	HTML(b, "<section class=\"confirm\">\n<h1>");
+	buf_html(b, q->title);
+	HTML(b, "</h1>\n<p class=\"ask\">");
+	buf_html(b, q->ask);
+	HTML(b, " <strong>");
+	buf_html(b, q->subject);
+	HTML(b, "</strong> ");
+	buf_html(b, q->ask_end);
+	HTML(b, "</p>\n");
+	if (q->detail) {
+		HTML(b, "<p>");
+		buf_html(b, q->detail);
+		HTML(b, "</p>\n");
+	}
+	HTML(b, "<form class=\"actions\" method=\"post\" action=\"");
+	html_path(b, r, r->path);
+	HTML(b, "\">");
+	html_csrf(r);
+	HTML(b, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><button type=\"submit\" class=\"danger solid\">");
+	buf_html(b, q->button);
+	HTML(b, "</button> <a class=\"cancel\" href=\"");
+	html_path(b, r, q->back);
+	HTML(b, "\">取消</a></form>\n</section>\n");
+	page_end(r);
+	return false;
+}
+
+int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q)
+{
+	const char *v = req_query(r, qname), *u = req_query(r, unitname);
+	size_t n;
+
+	*q = (struct person_query){ "", 0 };
+	if (v) {
+		v += strspn(v, " ");
+		n = strlen(v);
+		while (n && v[n - 1] == ' ')
+			n--;
+		q->q = arena_strndup(r->a, v, n);
+	}
+	if (utf8_len(q->q) > PERSON_QUERY_MAX) {
+		reply_error(r, 400, "bad_parameter", arena_printf(r->a, "姓名最多 %d 个字", PERSON_QUERY_MAX), qname);
+		return -1;
+	}
+	if (u && *u && parse_int(u, 1, INT64_MAX, &q->unit_id) < 0) {
+		reply_error(r, 400, "bad_parameter", "单位编号必须是正整数", unitname);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the person picker ---- */
+
+int picker_load_or_respond(struct req *r, struct picker *p)
+{
+	const char *qname = arena_printf(r->a, "%s_q", p->field), *uname = arena_printf(r->a, "%s_unit", p->field);
+	struct ctx c;
+	int rc;
+
+	p->hits.n = 0;
+	p->hits.more = false;
+	if (person_query_or_respond(r, qname, uname, &p->query) < 0)
+		return -1;
+	p->searched = req_query(r, qname) || req_query(r, uname);
+	if (!p->searched)
+		return 0;
+	web_ctx(r, &c);
+	if ((rc = person_search(&c, &p->query, &p->hits)) != JB_OK) {
+		outcome_error(r, &c, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* One choice: a radio button with the person's name, unit and title. */
+static void person_choice(buf *b, const char *field, const struct person *x, bool checked, const char *note)
+{
+	HTML(b, "<label class=\"check\"><input type=\"radio\" name=\"");
+	buf_html(b, field);
+	buf_printf(b, "\" value=\"%lld\"%s><span>", (long long)x->id, checked ? " checked" : "");
+	buf_html(b, x->name);
+	HTML(b, " <span class=\"muted\">· ");
+	buf_html(b, x->unit);
+	if (*x->title) {
+		HTML(b, " · ");
+		buf_html(b, x->title);
+	}
+	buf_html(b, note);
+	HTML(b, "</span></span></label>\n");
+}
+
+static void picker_status(buf *b, const struct picker *p)
+{
+	if (!p->searched)
+		HTML(b, "输入姓名或选择单位，再点“查找”。");
+	else if (!p->hits.n)
+		HTML(b, "没有找到符合条件的人员。");
+	else if (p->hits.more)
+		buf_printf(b, "符合条件的人员超过 %d 人，只列出前 %d 人；请输入更完整的姓名或选择单位。",
+			   PERSON_SEARCH_LIMIT, PERSON_SEARCH_LIMIT);
+	else
+		buf_printf(b, "找到 %d 人。", p->hits.n);
+}
+
+static void picker_search(struct req *r, const struct picker *p)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<div class=\"filters\"><label>姓名<input type=\"search\" name=\"");
+	buf_html(b, p->field);
+	HTML(b, "_q\" form=\"");
+	buf_html(b, p->field);
+	buf_printf(b, "-search\" maxlength=\"%d\" autocomplete=\"off\" data-picker-q value=\"", PERSON_QUERY_MAX);
+	buf_html(b, p->query.q);
+	HTML(b, "\"></label>\n<label>所在单位<select name=\"");
+	buf_html(b, p->field);
+	HTML(b, "_unit\" form=\"");
+	buf_html(b, p->field);
+	HTML(b, "-search\" data-picker-unit>");
+	if (p->all_units)
+		HTML(b, "<option value=\"\">全部单位</option>");
+	for (int i = 0; i < p->nunits; i++) {
+		buf_printf(b, "<option value=\"%lld\"%s>", (long long)p->units[i].id,
+			   p->units[i].id == p->query.unit_id ? " selected" : "");
+		buf_html(b, p->units[i].name);
+		HTML(b, "</option>");
+	}
+	HTML(b, "</select></label>\n<button type=\"submit\" form=\"");
+	buf_html(b, p->field);
+	HTML(b, "-search\">查找</button></div>\n");
+}
+
+void html_picker(struct req *r, const struct picker *p)
+{
+	const int64_t current = p->current ? p->current->id : 0;
+	buf *b = &r->out;
+
+	HTML(b, "<fieldset class=\"picker\" id=\"");
+	buf_html(b, p->field);
+	HTML(b, "-picker\" data-picker data-picker-field=\"");
+	buf_html(b, p->field);
+	HTML(b, "\" data-picker-form=\"");
+	buf_html(b, p->field);
+	HTML(b, "-search\" data-picker-src=\"");
+	html_path(b, r, "/api/v1/persons");
+	HTML(b, "\"><legend>");
+	buf_html(b, p->legend);
+	HTML(b, "</legend>\n");
+	picker_search(r, p);
+	HTML(b, "<p class=\"muted\" role=\"status\" data-picker-status>");
+	picker_status(b, p);
+	HTML(b, "</p>\n<div class=\"choices\">\n");
+	if (p->allow_none) {
+		HTML(b, "<label class=\"check\"><input type=\"radio\" name=\"");
+		buf_html(b, p->field);
+		buf_printf(b, "\" value=\"\"%s>不关联人员</label>\n", current ? "" : " checked");
+	}
+	if (p->current)
+		person_choice(b, p->field, p->current, true, "（当前）");
+	HTML(b, "<div data-picker-results>\n");
+	for (int i = 0; i < p->hits.n; i++)
+		if (p->hits.items[i].id != current)
+			person_choice(b, p->field, &p->hits.items[i], false, "");
+	HTML(b, "</div>\n</div>\n</fieldset>\n<script src=\"/static/picker.js?v=");
+	buf_html(b, assets_version("picker.js"));
+	HTML(b, "\" defer></script>\n");
+}
+
+void html_picker_form(struct req *r, const struct picker *p)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<form id=\"");
+	buf_html(b, p->field);
+	HTML(b, "-search\" method=\"get\" action=\"");
+	html_path(b, r, p->page);
+	HTML(b, "#");
+	buf_html(b, p->field);
+	HTML(b, "-picker\"></form>\n");
+}

@@ -1,0 +1,78 @@
+/* widgets.h - HTML pieces that several pages share: one-button forms, the
+ * confirmation step of a dangerous change and the person picker. Untrusted text is escaped
+ * inside; callers pass plain strings. */
+#ifndef JB_WIDGETS_H
+#define JB_WIDGETS_H
+
+#include <stdbool.h>
+
+#include "domain/person.h"
+#include "web/web.h"
+
+struct named;
+
+/* A form of one button posting to the local path (with the CSRF field);
+ * danger marks a change one click should not make (class "danger"). */
+void html_button_form(struct req *r, const char *path, const char *label, bool danger);
+
+/* A change that one click should not make (disabling an account, resetting
+ * a password, revoking a token) asks first: "<ask> <strong>subject</strong>
+ * <ask_end>". */
+struct confirm {
+	const char *title;     /* the page's title and heading: "停用账号" */
+	const char *ask;       /* "确定要停用账号" */
+	const char *subject;   /* "cadre", shown bold */
+	const char *ask_end;   /* "吗？" */
+	const char *detail;    /* what follows from it; NULL: nothing */
+	const char *button;    /* the red button's text: "停用账号" */
+	const char *back;      /* local path the cancel link goes to */
+	enum nav nav;
+};
+
+/* Whether the change may go on: true under /api/ (scripts do not confirm)
+ * and for a form that carries confirm=1. Otherwise answers with a page
+ * asking q, whose red button posts confirm=1 and the CSRF field to the
+ * same path, and returns false: nothing is changed. Call it after the
+ * permission check, so that a refusal is never dressed as a question. */
+bool confirmed_or_ask(struct req *r, const struct confirm *q);
+
+/* The person picker: a form field (radio buttons named field, the value a
+ * person id) chosen by searching people by name and unit, not by typing a
+ * 人员编号. Without scripts the search is a GET form that re-renders the
+ * page (parameters <field>_q and <field>_unit) with the people found; with
+ * web/picker.js it filters as one types, through GET /api/v1/persons. The
+ * search reads what c->who may read (domain/person.h). */
+struct picker {
+	const char *field;            /* the posted field: "person" */
+	const char *legend;           /* "人员（可选）" */
+	const char *page;             /* local path the search re-renders: "/admin/users/7" */
+	const struct person *current; /* the person chosen now, shown checked; NULL: none */
+	bool allow_none;              /* offer "不关联人员" (the value "") */
+	const struct named *units;    /* the units to search in */
+	int nunits;
+	bool all_units;               /* offer "全部单位" (every unit the reader reaches) */
+	/* Set by picker_load_or_respond(): */
+	struct person_query query;
+	bool searched;                /* the page was asked to search */
+	struct person_hits hits;
+};
+
+/* Read p's search from the query string and run it when asked (either
+ * parameter present). 0, or -1 having answered (400 on bad parameters,
+ * 403 when the reader may not read people, 500/503). */
+int picker_load_or_respond(struct req *r, struct picker *p);
+/* The picker's fields, inside the form that posts p->field. */
+void html_picker(struct req *r, const struct picker *p);
+/* The empty GET form the picker's search fields belong to (through their
+ * form attribute): call it outside the form that holds the picker, as HTML
+ * forms do not nest. */
+void html_picker_form(struct req *r, const struct picker *p);
+
+/* A person search from the query string: the name substring from parameter
+ * qname (spaces around it dropped) and the unit id from unitname (empty:
+ * any). Answers 400 and returns -1 on a query longer than PERSON_QUERY_MAX
+ * or a unit that is not a positive integer. Shared by the picker and
+ * GET /api/v1/persons, so both accept the same. */
+int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q);
+
+#endif
