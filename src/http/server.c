@@ -888,6 +888,14 @@ int server_run(const struct server_config *cfg)
 	sigset_t set;
 	int sig, lfd;
 
+	/* Signals go to the main thread only, which waits for them below: block
+	 * them before any thread starts (threads inherit the mask), or a
+	 * second SIGTERM during shutdown reaches a worker and kills us. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&s.lock, NULL);
 	raise_fd_limit(cfg->max_conns);
 	lfd = listen_socket(cfg);
@@ -902,12 +910,6 @@ int server_run(const struct server_config *cfg)
 	 * Keep up to 32 MiB of freed memory per arena instead. */
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 	assets_init();
-	/* Signals go to the main thread only, which waits for them below. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	if (s.guard && s.slow)
 		d = start_daemon(&s, lfd);
 	if (d) {
