@@ -102,16 +102,8 @@ int batch_list(db *d, arena *a, int64_t tenant_id, struct batch **out, int *n)
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, tenant_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct batch *grown = arena_alloc(a, (size_t)cap * sizeof(*grown));
-			if (*n)
-				memcpy(grown, *out, (size_t)*n * sizeof(*grown));
-			*out = grown;
-		}
-		fill(a, st, &(*out)[(*n)++]);
-	}
+	while ((rc = db_step(st)) == DB_ROW)
+		fill(a, st, ARENA_PUSH(a, *out, *n, cap));
 	db_done(st);
 	if (rc == DB_ERROR)
 		return -1;

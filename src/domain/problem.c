@@ -240,13 +240,7 @@ static int fetch_all(db *d, arena *a, const char *sql, int64_t tenant_id, int64_
 	if (id > 0)
 		db_bind_int(st, 2, id);
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			char *grown = arena_alloc(a, (size_t)cap * size);
-			if (n)
-				memcpy(grown, arr, (size_t)n * size);
-			arr = grown;
-		}
+		arr = arena_grow(a, arr, n, &cap, size);
 		fill(a, st, arr + (size_t)n * size);
 		n++;
 	}

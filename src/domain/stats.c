@@ -90,14 +90,7 @@ static int rows(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t bat
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, batch_id);
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct stat_row *grown = arena_alloc(a, (size_t)cap * sizeof(*grown));
-			if (*n)
-				memcpy(grown, *out, (size_t)*n * sizeof(*grown));
-			*out = grown;
-		}
-		struct stat_row *r = &(*out)[(*n)++];
+		struct stat_row *r = ARENA_PUSH(a, *out, *n, cap);
 		r->code = arena_strdup(a, db_col_text(st, 0));
 		r->total = db_col_int(st, 1);
 		if (db_ncols(st) > 2) {

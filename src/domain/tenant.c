@@ -108,14 +108,7 @@ int tenant_list(db *d, arena *a, struct tenant_row **out, int *n)
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct tenant_row *grown = arena_alloc(a, (size_t)cap * sizeof(*grown));
-			if (*n)
-				memcpy(grown, *out, (size_t)*n * sizeof(*grown));
-			*out = grown;
-		}
-		(*out)[(*n)++] = (struct tenant_row){ db_col_int(st, 0), arena_strdup(a, db_col_text(st, 1)),
+		*ARENA_PUSH(a, *out, *n, cap) = (struct tenant_row){ db_col_int(st, 0), arena_strdup(a, db_col_text(st, 1)),
 						      arena_strdup(a, db_col_text(st, 2)),
 						      arena_strdup(a, db_col_text(st, 3)) };
 	}

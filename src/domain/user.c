@@ -578,18 +578,8 @@ int user_units(db *d, arena *a, int64_t tenant_id, int64_t only_unit, struct nam
 		return -1;
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, only_unit);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct named *grown = arena_alloc(a, (size_t)cap * sizeof(*grown));
-			if (*n)
-				memcpy(grown, *out, (size_t)*n * sizeof(*grown));
-			*out = grown;
-		}
-		(*out)[*n].id = db_col_int(st, 0);
-		(*out)[*n].name = arena_strdup(a, db_col_text(st, 1));
-		(*n)++;
-	}
+	while ((rc = db_step(st)) == DB_ROW)
+		*ARENA_PUSH(a, *out, *n, cap) = (struct named){ db_col_int(st, 0), arena_strdup(a, db_col_text(st, 1)) };
 	db_done(st);
 	return rc == DB_ERROR ? -1 : 0;
 }

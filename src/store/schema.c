@@ -337,6 +337,7 @@ static const char m5_batch_phases[] =
 "  PRIMARY KEY (tenant_id, batch_id, phase),\n"
 "  FOREIGN KEY (tenant_id, batch_id) REFERENCES batch(tenant_id, id)\n"
 ");\n"
+"CREATE UNIQUE INDEX batch_name ON batch (tenant_id, name);\n"
 "ALTER TABLE batch ADD COLUMN by_dates INT NOT NULL DEFAULT 0;\n"
 "ALTER TABLE batch ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;\n";
 

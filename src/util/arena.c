@@ -85,6 +85,19 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 	return p;
 }
 
+void *arena_grow(arena *a, void *arr, int n, int *cap, size_t size)
+{
+	void *grown;
+
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 8;
+	grown = arena_alloc(a, (size_t)*cap * size);
+	if (n)
+		memcpy(grown, arr, (size_t)n * size);
+	return grown;
+}
+
 char *arena_strdup(arena *a, const char *s)
 {
 	return arena_strndup(a, s, strlen(s));

@@ -114,3 +114,22 @@ test('only an admin may create or edit a batch; the refusal changes nothing', as
   assert.equal(p.status, 200);
   assert.doesNotMatch(p.text, /新建批次/);
 });
+
+test('two admins creating a batch of the same name at the same moment: exactly one wins, the other gets 409', async () => {
+  const other = await login(srv, 'admin');
+  for (let round = 0; round < 5; round++) {
+    const name = `同时创建${round}`;
+    const body = { name, year: 2027, phase: 'collecting' };
+    const rs = await Promise.all([api(srv, admin, 'POST', '/api/v1/batches', body), api(srv, other, 'POST', '/api/v1/batches', body)]);
+    assert.deepEqual(rs.map((r) => r.status).sort(), [201, 409], rs.map((r) => r.text).join('\n'));
+    assert.equal(await q(`SELECT count(*) FROM batch WHERE name = '${name}'`), '1');
+    assert.equal(await q(`SELECT count(*) FROM audit_event WHERE action = 'batch.create' AND after_json LIKE '%${name}%'`), '1');
+  }
+  // Two renames of different batches to one name at once: one wins.
+  const a = (await api(srv, admin, 'POST', '/api/v1/batches', { name: '甲批次', year: 2027, phase: 'collecting' })).json().batch.id;
+  const b = (await api(srv, admin, 'POST', '/api/v1/batches', { name: '乙批次', year: 2027, phase: 'collecting' })).json().batch.id;
+  const rs = await Promise.all([api(srv, admin, 'PATCH', `/api/v1/batches/${a}`, { name: '丙批次' }),
+    api(srv, other, 'PATCH', `/api/v1/batches/${b}`, { name: '丙批次' })]);
+  assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409]);
+  assert.equal(await q("SELECT count(*) FROM batch WHERE name = '丙批次'"), '1');
+});

@@ -20,14 +20,8 @@ static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
 static int setup(void **state)
 {
 	struct fixture *f = *state;
-	char err[256];
 
-	testdb_make(&f->s, f->s.kind, "action");
-	f->d = testdb_open(f->s.url);
-	if (db_migrate(f->d, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	if (db_exec(f->d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (1, 'a', 'A', 0)") < 0)
-		fail_msg("%s", db_errmsg(f->d));
+	testdb_tenant_store(&f->s, f->s.kind, "action", &f->d);
 	f->a = arena_new();
 	return 0;
 }

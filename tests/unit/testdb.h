@@ -117,6 +117,19 @@ static inline db *testdb_open(const char *url)
 /* For main(), after the SQLite group: true when JIEBANG_TEST_PG asks for
  * the PostgreSQL group. Otherwise says on stderr that prog skips it, or,
  * under JIEBANG_REQUIRE_PG=1, that this is a failure, counted in *failed. */
+/* A migrated store with tenant 1 ('a'), open on *d. */
+static inline void testdb_tenant_store(struct testdb *s, enum db_kind kind, const char *name, db **d)
+{
+	char err[256];
+
+	testdb_make(s, kind, name);
+	*d = testdb_open(s->url);
+	if (db_migrate(*d, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	if (db_exec(*d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (1, 'a', 'A', 0)") < 0)
+		fail_msg("%s", db_errmsg(*d));
+}
+
 static inline bool testdb_pg_wanted(const char *prog, int *failed)
 {
 	const char *pg = getenv("JIEBANG_TEST_PG");
