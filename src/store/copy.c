@@ -62,6 +62,10 @@ static const struct copy_table {
 	{ "progress", { "tenant_id", "id" } },
 	{ "progress_value", { "tenant_id", "progress_id", "metric_id" } },
 	{ "promotion", { "tenant_id", "id" } },
+	{ "publication", { "tenant_id", "id" } },
+	{ "notification", { "tenant_id", "id" } },
+	{ "complaint", { "tenant_id", "id" } },
+	{ "rate_event", { NULL } },
 	{ "audit_event", { "tenant_id", "id" } },
 };
 #define NTABLES (sizeof(copy_tables) / sizeof(copy_tables[0]))

@@ -112,6 +112,50 @@ int db_scalar(db *d, const char *sql, int64_t *out, int n, ...)
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
+static db_stmt *query_va(db *d, const char *sql, const char *fmt, va_list ap)
+{
+	db_stmt *st = db_prepare(d, sql);
+
+	if (!st)
+		return NULL;
+	for (int i = 1; *fmt; fmt++, i++) {
+		switch (*fmt) {
+		case 'i': db_bind_int(st, i, va_arg(ap, int64_t)); break;
+		case 'd': db_bind_id(st, i, va_arg(ap, int64_t)); break;
+		case 's': db_bind_text(st, i, va_arg(ap, const char *)); break;
+		default: abort(); /* a bug in the caller's format */
+		}
+	}
+	return st;
+}
+
+db_stmt *db_query(db *d, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	db_stmt *st;
+
+	va_start(ap, fmt);
+	st = query_va(d, sql, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+int db_run(db *d, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	db_stmt *st;
+	int rc;
+
+	va_start(ap, fmt);
+	st = query_va(d, sql, fmt, ap);
+	va_end(ap);
+	if (!st)
+		return DB_ERROR;
+	rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
 int db_ping(db *d)
 {
 	int64_t one;

@@ -88,6 +88,18 @@ bool db_in_txn(const db *d);
 /* Convenience: run sql bound with up to n int64 arguments and return the
  * first column of the first row in *out; 0 found, 1 no row, -1 error. */
 int db_scalar(db *d, const char *sql, int64_t *out, int n, ...);
+/* Prepare sql and bind its arguments by fmt, one letter each: 'i' an
+ * int64_t, 'd' an optional reference (int64_t, 0 binds NULL), 's' a text
+ * (NULL binds NULL). The caller steps it and calls db_done(). NULL when
+ * the prepare failed.
+ *
+ *     db_stmt *st = db_query(d, "SELECT title FROM problem WHERE tenant_id = $1 AND id = $2", "ii", t, id);
+ */
+db_stmt *db_query(db *d, const char *sql, const char *fmt, ...) __attribute__((warn_unused_result));
+/* The same, stepped once and done: DB_ROW (a row came back: RETURNING, a
+ * SELECT), DB_DONE, or DB_ERROR. A compare-and-set is an UPDATE ... WHERE
+ * state = $n RETURNING id: DB_DONE means no row matched. */
+int db_run(db *d, const char *sql, const char *fmt, ...) __attribute__((warn_unused_result));
 /* 0 when the store answers a query, else -1. */
 int db_ping(db *d);
 /* The same with one text argument ($1). */

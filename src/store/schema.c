@@ -341,6 +341,84 @@ static const char m5_batch_phases[] =
 "ALTER TABLE batch ADD COLUMN by_dates INT NOT NULL DEFAULT 0;\n"
 "ALTER TABLE batch ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;\n";
 
+/* The intake half of a campaign (issue 8): who proposed a problem (an
+ * account, or a resident with an optional name and phone), what it hopes
+ * for, its screening (priority, the reason given when rejected or returned,
+ * the problem it was merged into), the publication round (发榜) that put it
+ * on the board, notifications for users, the complaint and suggestion
+ * channel (投诉建议), and per-address counters for anonymous forms. */
+static const char m6_intake[] =
+"ALTER TABLE problem ADD COLUMN proposer_user_id BIGINT;\n"
+"ALTER TABLE problem ADD COLUMN contact_name TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE problem ADD COLUMN contact_phone TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE problem ADD COLUMN expected_outcome TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE problem ADD COLUMN residents_concern INT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE problem ADD COLUMN priority INT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE problem ADD COLUMN screen_reason TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE problem ADD COLUMN returned_at BIGINT;\n"
+"ALTER TABLE problem ADD COLUMN publication_id BIGINT;\n"
+"ALTER TABLE problem ADD COLUMN carried_from_batch BIGINT;\n"
+"CREATE INDEX problem_proposer ON problem (tenant_id, proposer_user_id, id);\n"
+"CREATE INDEX problem_merged ON problem (tenant_id, merged_into);\n"
+"CREATE TABLE publication (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  batch_id BIGINT NOT NULL,\n"
+"  round INT NOT NULL,\n"
+"  published_at BIGINT NOT NULL,\n"
+"  actor TEXT NOT NULL,\n"
+"  n INT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  UNIQUE (tenant_id, batch_id, round),\n"
+"  FOREIGN KEY (tenant_id, batch_id) REFERENCES batch(tenant_id, id)\n"
+");\n"
+"CREATE TABLE notification (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  user_id BIGINT NOT NULL,\n"
+"  kind TEXT NOT NULL,\n"
+"  object_type TEXT NOT NULL DEFAULT '',\n"
+"  object_id BIGINT,\n"
+"  title TEXT NOT NULL,\n"
+"  body TEXT NOT NULL DEFAULT '',\n"
+"  created_at BIGINT NOT NULL,\n"
+"  read_at BIGINT,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, user_id) REFERENCES app_user(tenant_id, id)\n"
+");\n"
+"CREATE INDEX notification_user ON notification (tenant_id, user_id, id);\n"
+"CREATE INDEX notification_unread ON notification (tenant_id, user_id, read_at);\n"
+"CREATE TABLE complaint (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  ref TEXT NOT NULL,\n"
+"  kind TEXT NOT NULL CHECK (kind IN ('complaint','suggestion')),\n"
+"  user_id BIGINT,\n"
+"  name TEXT NOT NULL DEFAULT '',\n"
+"  contact TEXT NOT NULL DEFAULT '',\n"
+"  subject TEXT NOT NULL,\n"
+"  body TEXT NOT NULL,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  answer TEXT NOT NULL DEFAULT '',\n"
+"  answered_by TEXT NOT NULL DEFAULT '',\n"
+"  answered_at BIGINT,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  UNIQUE (tenant_id, ref),\n"
+"  FOREIGN KEY (tenant_id, user_id) REFERENCES app_user(tenant_id, id)\n"
+");\n"
+"CREATE INDEX complaint_user ON complaint (tenant_id, user_id, id);\n"
+"CREATE INDEX complaint_open ON complaint (tenant_id, answered_at, id);\n"
+/* One row per anonymous submission (a resident's proposal, a complaint),
+ * by kind and client address; rows past their window are deleted as new
+ * ones come (domain/ratelimit.h). */
+"CREATE TABLE rate_event (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  kind TEXT NOT NULL,\n"
+"  subject TEXT NOT NULL,\n"
+"  at BIGINT NOT NULL\n"
+");\n"
+"CREATE INDEX rate_event_subject ON rate_event (tenant_id, kind, subject, at);\n";
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -371,6 +449,7 @@ const struct migration migrations[] = {
 	{ 3, "log-in attempts reserved before the hash, tenant secrets", m3_attempts, NULL, NULL },
 	{ 4, "tenant data version", m4_data_version, NULL, NULL },
 	{ 5, "dated batch phases", m5_batch_phases, NULL, NULL },
+	{ 6, "proposals, screening, publication rounds, notifications, complaints", m6_intake, NULL, NULL },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

@@ -489,6 +489,30 @@ static void test_pg_open_failure_is_one_line_without_the_password(void **state)
 	assert_non_null(strstr(err, "Connection refused"));
 }
 
+static void test_run_binds_by_format_and_compare_and_set_reports_no_match(void **state)
+{
+	struct fixture *f = *state;
+	db_stmt *st;
+
+	migrate_ok(f->d);
+	add_tenant(f->d, 1, "a");
+	assert_int_equal(db_run(f->d, "INSERT INTO unit (tenant_id, id, name, kind, parent_id) VALUES ($1, $2, $3, 'town', $4)",
+				"iisd", (int64_t)1, (int64_t)7, "城关镇", (int64_t)0), DB_DONE);
+	st = db_query(f->d, "SELECT name, parent_id IS NULL FROM unit WHERE tenant_id = $1 AND id = $2", "ii",
+		      (int64_t)1, (int64_t)7);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "城关镇");
+	assert_int_equal(db_col_int(st, 1), 1);
+	db_done(st);
+	/* a compare-and-set: the first matches and returns its row, the second finds none */
+	assert_int_equal(db_run(f->d, "UPDATE unit SET kind = 'village' WHERE tenant_id = $1 AND id = $2 AND kind = $3"
+				" RETURNING id", "iis", (int64_t)1, (int64_t)7, "town"), DB_ROW);
+	assert_int_equal(db_run(f->d, "UPDATE unit SET kind = 'village' WHERE tenant_id = $1 AND id = $2 AND kind = $3"
+				" RETURNING id", "iis", (int64_t)1, (int64_t)7, "town"), DB_DONE);
+	assert_int_equal(db_run(f->d, "SELECT nonsense FROM unit", ""), DB_ERROR);
+}
+
 #define STORE_TEST(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, store_setup, store_teardown, fx)
 #define BOTH(fx) \
 	STORE_TEST(test_migrate_brings_an_empty_store_to_the_latest_version, fx), \
@@ -499,7 +523,8 @@ static void test_pg_open_failure_is_one_line_without_the_password(void **state)
 	STORE_TEST(test_nested_begins_join_the_outer_transaction, fx), \
 	STORE_TEST(test_committed_write_is_visible_from_a_second_connection, fx), \
 	STORE_TEST(test_statement_is_reused_after_done_with_bindings_cleared, fx), \
-	STORE_TEST(test_bad_sql_fails_to_prepare_with_a_message, fx)
+	STORE_TEST(test_bad_sql_fails_to_prepare_with_a_message, fx), \
+	STORE_TEST(test_run_binds_by_format_and_compare_and_set_reports_no_match, fx)
 
 int main(void)
 {
