@@ -46,6 +46,7 @@ const char *ctx_message(const struct ctx *c, int rc)
 	case JB_ENOTFOUND: return "您要找的对象不存在";
 	case JB_ECONFLICT: return "该内容刚被他人修改，请刷新后再试";
 	case JB_EBUSY: return "服务器繁忙，请稍后再试";
+	case JB_ELIMITED: return "提交过于频繁，请稍后再试";
 	default: return "服务器出错了，请稍后再试";
 	}
 }

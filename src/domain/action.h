@@ -34,6 +34,7 @@ enum jb_rc {
 	JB_ENOTFOUND,  /* no such object (in the tenant) */
 	JB_ECONFLICT,  /* the object changed meanwhile, or the value is taken */
 	JB_EBUSY,      /* the store is busy or unreachable: try again */
+	JB_ELIMITED,   /* too many submissions from this address: try again after retry_after */
 	JB_ESTORE,     /* the store failed (db_errmsg has the cause) */
 };
 
@@ -62,6 +63,7 @@ struct ctx {
 	int64_t object_id;
 	bool denial_logged;             /* the refusal is in the audit log */
 	struct audit_gate *gate;        /* anonymous refusals pass it (audit.h); NULL: none */
+	int64_t retry_after;            /* JB_ELIMITED: seconds until a retry may succeed */
 };
 
 /* A context for who acting from addr, now. */

@@ -120,10 +120,10 @@ void web_ctx(struct req *r, struct ctx *c)
 void outcome_error(struct req *r, struct ctx *c, int rc)
 {
 	static const int status[] = { [JB_EINVALID] = 400, [JB_EDENIED] = 403, [JB_ENOTFOUND] = 404,
-				      [JB_ECONFLICT] = 409, [JB_EBUSY] = 503 };
+				      [JB_ECONFLICT] = 409, [JB_EBUSY] = 503, [JB_ELIMITED] = 429 };
 	const struct field_error *e = c->nerrs ? &c->errs[0] : NULL;
 
-	if (rc == JB_ESTORE || rc <= JB_OK || rc > JB_EBUSY) {
+	if (rc == JB_ESTORE || rc <= JB_OK || rc > JB_ELIMITED) {
 		web_store_error(r);
 		return;
 	}
@@ -131,6 +131,8 @@ void outcome_error(struct req *r, struct ctx *c, int rc)
 		ctx_log_denial(c);
 	if (rc == JB_EBUSY)
 		req_header(r, "Retry-After", "5");
+	if (rc == JB_ELIMITED)
+		req_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)(c->retry_after > 0 ? c->retry_after : 60)));
 	if (r->is_api && c->nerrs > 1) {
 		json_t *fields = json_array();
 		for (int i = 0; i < c->nerrs; i++)
