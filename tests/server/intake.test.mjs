@@ -286,6 +286,13 @@ test('publishing in rounds: each round is numbered and dated, the problems becom
     assert.equal(pub.status, 200, 'public now');
     assert.equal(pub.json().state, 'published');
   }
+  // the public timeline tells the way here, in words, without logins
+  const tl = (await page(srv, null, `/api/v1/problems/${ps[2].id}`)).json().timeline;
+  assert.deepEqual(tl.map((e) => e.title), ['提出难题', '遴选入选', '发榜']);
+  assert.match(tl[2].detail, new RegExp(`第${second.round}轮发榜`));
+  assert.ok(!JSON.stringify(tl).includes('"admin"'));
+  const html = (await page(srv, null, `/problems/${ps[2].id}`)).text;
+  assert.match(html, /办理记录/);
   const board = await page(srv, null, `/?batch=${batchId}`);
   for (const p of ps) assert.ok(board.text.includes(p.title), `the board lists ${p.title}`);
   const n = (await page(srv, cadre, '/api/v1/notifications')).json().items;
