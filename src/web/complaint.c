@@ -203,7 +203,7 @@ static void field_textarea(struct req *r, const struct ctx *c, const char *name,
 	HTML(b, "</label>\n");
 }
 
-static void link(struct req *r, const char *path, const char *text)
+static void a_href(struct req *r, const char *path, const char *text)
 {
 	HTML(&r->out, "<a href=\"");
 	html_path(&r->out, r, path);
@@ -223,13 +223,13 @@ static void submit_form(struct req *r, const struct ctx *c)
 	HTML(b, "<p>对本平台或难题破解工作有投诉、意见或建议，请在这里提交，管理员会尽快答复。</p>\n");
 	if (resident) {
 		HTML(b, "<p class=\"muted\">提交后会得到一个查询编号，凭编号可以");
-		link(r, "/feedback/lookup", "查询答复");
+		a_href(r, "/feedback/lookup", "查询答复");
 		HTML(b, "。姓名和联系方式可以不填；填写的联系方式只有管理员能看到。</p>\n");
 	} else {
 		HTML(b, "<p class=\"notice\">您已登录为 <strong>");
 		buf_html(b, r->who->login);
 		HTML(b, "</strong>，提交后可以在");
-		link(r, "/me/feedback", "我的投诉建议");
+		a_href(r, "/me/feedback", "我的投诉建议");
 		HTML(b, "中查看答复。</p>\n");
 	}
 	form_errors(r, c);
@@ -261,13 +261,13 @@ static void sent_page(struct req *r, const struct complaint *x)
 	HTML(b, "</h1>\n<p class=\"notice\" role=\"status\">您的查询编号是：</p>\n<p class=\"secret\"><code>");
 	buf_html(b, x->ref);
 	HTML(b, "</code></p>\n<p><strong>请保存此编号，凭编号查询答复。</strong></p>\n<p class=\"actions\">");
-	link(r, lookup, "查询答复");
+	a_href(r, lookup, "查询答复");
 	if (r->who->user_id) {
 		HTML(b, " ");
-		link(r, "/me/feedback", "我的投诉建议");
+		a_href(r, "/me/feedback", "我的投诉建议");
 	}
 	HTML(b, " ");
-	link(r, "/feedback", "再提交一条");
+	a_href(r, "/feedback", "再提交一条");
 	HTML(b, "</p>\n");
 	page_end(r);
 }
@@ -387,11 +387,11 @@ static void pager(struct req *r, const char *path, int64_t page, bool more)
 		return;
 	HTML(b, "<nav class=\"pager\" aria-label=\"分页\">");
 	if (page > 1)
-		link(r, arena_printf(r->a, "%s%spage=%lld", path, strchr(path, '?') ? "&" : "?", (long long)(page - 1)),
+		a_href(r, arena_printf(r->a, "%s%spage=%lld", path, strchr(path, '?') ? "&" : "?", (long long)(page - 1)),
 		     "上一页");
 	buf_printf(b, "<span>第 %lld 页</span>", (long long)page);
 	if (more)
-		link(r, arena_printf(r->a, "%s%spage=%lld", path, strchr(path, '?') ? "&" : "?", (long long)(page + 1)),
+		a_href(r, arena_printf(r->a, "%s%spage=%lld", path, strchr(path, '?') ? "&" : "?", (long long)(page + 1)),
 		     "下一页");
 	HTML(b, "</nav>\n");
 }
@@ -415,7 +415,7 @@ void page_my_feedback(struct req *r)
 	}
 	page_begin(r, "我的投诉建议", NAV_NONE);
 	HTML(b, "<h1>我的投诉建议</h1>\n<p>");
-	link(r, "/feedback", "提交新的投诉建议");
+	a_href(r, "/feedback", "提交新的投诉建议");
 	HTML(b, "</p>\n");
 	if (!pg.n)
 		HTML(b, "<p class=\"empty\">您还没有提交过投诉建议。</p>\n");
@@ -487,7 +487,7 @@ static void queue_table(struct req *r, const struct complaint_page *pg)
 		HTML(b, "<tr><td>");
 		state_badge(b, x);
 		HTML(b, "</td><td>");
-		link(r, arena_printf(r->a, "/admin/feedback/%lld", (long long)x->id), x->subject);
+		a_href(r, arena_printf(r->a, "/admin/feedback/%lld", (long long)x->id), x->subject);
 		HTML(b, "</td><td>");
 		kind_text(b, x);
 		HTML(b, "</td><td>");
@@ -562,7 +562,7 @@ static void item_page(struct req *r, const struct complaint *x, const struct ctx
 
 	page_begin(r, x->subject, NAV_FEEDBACK);
 	HTML(b, "<p class=\"crumbs\">");
-	link(r, "/admin/feedback", "投诉建议处理");
+	a_href(r, "/admin/feedback", "投诉建议处理");
 	HTML(b, " › 详情</p>\n<h1>");
 	buf_html(b, x->subject);
 	HTML(b, "</h1>\n");
