@@ -14,7 +14,7 @@
 
 struct route;
 
-enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN };
+enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -116,6 +116,14 @@ void act_user_roles(struct req *r);
 void act_user_link(struct req *r);
 void act_user_reset(struct req *r);
 void page_audit(struct req *r);
+/* web/complaint.c: the complaint and suggestion channel (pages and their API). */
+void page_feedback(struct req *r);
+void act_feedback_submit(struct req *r);
+void page_feedback_lookup(struct req *r);
+void page_my_feedback(struct req *r);
+void page_feedback_queue(struct req *r);
+void page_feedback_item(struct req *r);
+void act_feedback_answer(struct req *r);
 
 /* The statistics of the batch the query string names (batch=, empty: all
  * batches), read now, for the page and the API; answers 400 (not an id),
