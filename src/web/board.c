@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/batch.h"
 #include "domain/labels.h"
 #include "domain/state.h"
 
@@ -150,6 +151,24 @@ static void rows_table(buf *b, const char *base, const struct problem_page *pg)
 	HTML(b, "</tbody>\n</table>\n");
 }
 
+/* When the board is filtered to a closed batch: the day its overdue
+ * flags are judged at (the batch's as-of day, as on /stats). */
+static void as_of_line(struct req *r, const struct problem_filter *f)
+{
+	struct batch bt;
+	int64_t at;
+
+	if (!f->batch_id || batch_get(r->db, r->a, r->tenant_id, f->batch_id, &bt) != 0)
+		return;
+	if ((at = batch_as_of(&bt, f->now)) >= f->now)
+		return;
+	HTML(&r->out, "<p class=\"muted\">“");
+	buf_html(&r->out, bt.name);
+	HTML(&r->out, "”已结束，统计截至 ");
+	fmt_date_zh(&r->out, at);
+	HTML(&r->out, "。</p>\n");
+}
+
 void page_board(struct req *r)
 {
 	struct problem_filter f;
@@ -176,6 +195,7 @@ void page_board(struct req *r)
 		HTML(b, "”");
 	}
 	HTML(b, "</p>\n");
+	as_of_line(r, &f);
 	if (pg.n)
 		rows_table(b, r->base, &pg);
 	else
