@@ -20,12 +20,12 @@ enum { HOUR = 3600, DAY = 86400 };
 enum { TENANT = 1 };
 enum { CADRES_SECTION = 209, CADRES_BELOW = 43 };  /* 科级 / 股级以下, per the report */
 /* The day the 2022 batch is as of. The report counts "截至2022年8月" (up to
- * August 2022) without a day, so the demo takes the last day of that month:
- * every event the report tells of (progress to 25 August, promotions to 25
- * August) lies before it, and a node due within August counts as overdue
- * only once August is over. The batch is closed (结束) with its dated
- * phases ending that day, so batch_as_of() and the pages judge overdue as
- * of then, not as of today. */
+ * August 2022) without naming a day, so the demo takes the end of the last
+ * day of that month: the figures then cover the whole of August, and every
+ * event the report tells of (progress and promotions up to 25 August) lies
+ * before it. The batch is closed (结束) with its dated phases ending that
+ * day, so batch_as_of() and the pages judge overdue as of then (a node due
+ * in July and not done is overdue, one due in October is not), not today. */
 enum { NOW_YMD = 20220831 };
 
 enum cat { C_PROJ, C_CITY, C_RURAL, C_LIFE, C_GOV, C_TEAM, C_ECO, C_OTHER };
