@@ -7,6 +7,7 @@
 
 #include "domain/search.h"
 #include "http/router.h"
+#include "web/routes.h"
 #include "util/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

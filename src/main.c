@@ -22,6 +22,7 @@
 #include "util/log.h"
 #include "util/text.h"
 #include "web/app.h"
+#include "web/routes.h"
 #include "web/web.h"
 
 #define VERSION "0.1.0"
@@ -186,6 +187,8 @@ static int cmd_serve(struct opts *o)
 		.listen = o->listen,
 		.port = o->port,
 		.db_url = store_url(o),
+		.routes = routes,
+		.nroutes = routes_count,
 		.max_body = 1 << 20,
 		.render_error = web_render_error,
 		.preconditions = web_preconditions,

@@ -16,7 +16,10 @@ fi
 
 # Layers (README, Architecture): handlers -> domain -> store -> util. A
 # lower layer never includes a higher one, and handlers (web, api, http,
-# cli) hold no SQL: they call the domain.
+# cli) hold no SQL: they call the domain. Among the handlers, the JSON-only
+# ones (api) build on the request layer of the pages (web/web.h), never the
+# other way round: web includes nothing of api, and http nothing of either
+# (the server is handed its route table, server_config.routes).
 layer_check() { # dir allowed-include-dirs...
 	dir=$1; shift
 	allowed=$(printf '%s|' "$@")
@@ -30,6 +33,8 @@ layer_check store store util
 layer_check domain domain store util
 layer_check http http store util
 layer_check cli cli domain store util
+layer_check web web domain http store util
+layer_check api api web domain http store util
 if grep -nE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' src/web/*.c src/api/*.c src/http/*.c src/cli/*.c; then
 	echo "lint: SQL in a handler (move it into src/domain)" >&2
 	failed=1

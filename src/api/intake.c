@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "domain/notify.h"
 #include "domain/proposal.h"
 #include "domain/screen.h"

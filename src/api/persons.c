@@ -1,6 +1,5 @@
 /* persons.c - GET /api/v1/persons?q=&unit=: the person search behind the
  * pickers (domain/person.h), for their script and for API clients. */
-#include "api/api.h"
 #include "domain/person.h"
 #include "web/web.h"
 #include "web/widgets.h"

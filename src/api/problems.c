@@ -1,7 +1,6 @@
 /* problems.c - GET /api/v1/problems and /api/v1/problems/:id. */
 #include <string.h>
 
-#include "api/api.h"
 #include "domain/problem.h"
 #include "domain/state.h"
 #include "domain/timeline.h"

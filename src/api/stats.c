@@ -1,5 +1,4 @@
 /* stats.c - GET /api/v1/stats: the same figures as the statistics page. */
-#include "api/api.h"
 #include "domain/stats.h"
 #include "web/web.h"
 

@@ -23,6 +23,7 @@ struct route;
 struct server;
 struct principal;
 struct app;
+struct json_t;
 
 struct kv {
 	const char *key;
@@ -44,10 +45,12 @@ struct req {
 	bool is_api;            /* path under /api/: errors answer in JSON */
 	struct kv *query;
 	int nquery;
-	struct kv *form;        /* application/x-www-form-urlencoded body; under
-				 * /api/ also a JSON object body: its members as
-				 * text, an array as repeated keys */
+	struct kv *form;        /* an application/x-www-form-urlencoded body, on a
+				 * route that reads forms (BODY_FORM) */
 	int nform;
+	struct json_t *json;    /* an application/json body, always an object, on
+				 * a route that reads JSON (BODY_JSON); else NULL.
+				 * Owned by r: released when r is. */
 	const char *params[REQ_MAX_PARAMS]; /* :name segments of the route, in order */
 	int nparams;
 	buf body;               /* raw request body (capped) */
@@ -88,7 +91,9 @@ struct req {
 	const char *bad_request; /* reason the request is refused before routing */
 	int bad_status;
 	bool started;
-	const struct route *route; /* a ROUTE_SLOW route, for the worker */
+	const struct route *route; /* matched when the head arrived; NULL: none */
+	bool path_known;        /* no route, but the path has one for another method */
+	bool bad_prefix;        /* a "/t/" prefix without a tenant slug */
 	bool suspended;         /* a worker has it (server.c's thread only) */
 };
 
@@ -96,8 +101,8 @@ struct req {
 const char *req_query(struct req *r, const char *name);
 /* Form value by name, or NULL. */
 const char *req_form(struct req *r, const char *name);
-/* Every form value of name (a repeated field or a JSON array), up to max;
- * returns how many there are (may exceed max). */
+/* Every form value of name (a repeated field), up to max; returns how
+ * many there are (may exceed max). */
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 /* Request header by name (case-insensitive), or NULL. */
 const char *req_header_in(struct req *r, const char *name);

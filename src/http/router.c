@@ -49,3 +49,21 @@ const struct route *router_match(const struct route *table, size_t n, const char
 	}
 	return NULL;
 }
+
+unsigned route_body_kinds(const struct route *rt)
+{
+	if (rt->flags & BODY_KINDS)
+		return rt->flags & BODY_KINDS;
+	if (!strcmp(rt->method, "GET") || !strcmp(rt->method, "HEAD") || !strcmp(rt->method, "DELETE"))
+		return BODY_NONE;
+	return strncmp(rt->pattern, "/api/", 5) ? BODY_FORM : BODY_JSON;
+}
+
+size_t route_body_cap(const struct route *rt, size_t dflt)
+{
+	if (!rt)
+		return dflt;
+	if (route_body_kinds(rt) == BODY_NONE)
+		return 0;
+	return rt->flags >> 16 ? (size_t)(rt->flags >> 16) << 10 : dflt;
+}

@@ -2,8 +2,10 @@
  *
  * Patterns are literal segments and ":name" segments that match one
  * non-empty segment, e.g. "/api/v1/problems/:id". Captured segments land in
- * r->params in order. The table is data (web/routes.c); the dispatcher in
- * server.c checks each route's flags once, before the handler runs. */
+ * r->params in order. The table is data that the server is given
+ * (server_config.routes; web/routes.c holds it); the dispatcher in
+ * server.c checks each route's flags and body limits once, before the
+ * handler runs. */
 #ifndef JB_ROUTER_H
 #define JB_ROUTER_H
 
@@ -32,18 +34,36 @@ enum route_flag {
 	 * is suspended meanwhile: it reads the request and answers through
 	 * reply() as any handler does. */
 	ROUTE_SLOW = 1u << 4,
+	/* The bodies the route reads. A body of a kind it does not read (or
+	 * of another media type) is not parsed: the handler sees no fields.
+	 * None of the three: the default, none for GET, HEAD and DELETE,
+	 * otherwise a JSON object under /api/ and a form elsewhere. */
+	BODY_NONE = 1u << 5,    /* no body: one with any bytes is a 413 */
+	BODY_FORM = 1u << 6,    /* application/x-www-form-urlencoded -> r->form */
+	BODY_JSON = 1u << 7,    /* application/json, an object -> r->json */
 };
+
+/* The most body bytes the route takes, in KiB (1 to 65535), as flag bits;
+ * without it, server_config.max_body. A larger body is refused with 413
+ * before any of it is read. */
+#define BODY_MAX_KIB(n) ((unsigned)(n) << 16)
+#define BODY_KINDS (BODY_NONE | BODY_FORM | BODY_JSON)
 
 struct route {
 	const char *method;
 	const char *pattern;
 	handler_fn fn;
-	unsigned flags;
+	unsigned flags;         /* enum route_flag bits, and BODY_MAX_KIB() */
 	const char *action;     /* what it does (a perm action), for the audit of refusals */
 };
 
-extern const struct route routes[];
-extern const size_t routes_count;
+/* The kinds of body rt reads: its BODY_ bits, or the default above (the
+ * pattern says whether it is under /api/). Never 0. */
+unsigned route_body_kinds(const struct route *rt);
+/* The most body bytes a request for rt may send: 0 when it reads none,
+ * else its BODY_MAX_KIB() or dflt. dflt also when rt is NULL (no route
+ * matched: the answer is a 404 or 405, but a body is still read up to it). */
+size_t route_body_cap(const struct route *rt, size_t dflt);
 
 /* The route for method and path, or NULL. *path_known is set when some
  * route matches the path with another method (405 rather than 404). */

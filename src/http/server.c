@@ -23,7 +23,6 @@
 #include "http/router.h"
 #include "http/workers.h"
 #include "util/log.h"
-#include "util/text.h"
 #include "util/xalloc.h"
 
 #define MAX_QUERY 4096      /* bytes of raw query string */
@@ -255,7 +254,6 @@ static bool api_path(const char *p)
 }
 
 #define TARGET_CONTROL "请求地址含有控制字符"
-#define TOO_LARGE "提交内容过大（最多 1 MiB）"
 #define BUSY "服务器繁忙，请稍后再试" /* with Retry-After: 5 */
 
 static bool has_control(const char *s)
@@ -338,9 +336,32 @@ static bool target_has_nul(const struct req *r, const char *version)
 	return version != r->raw_uri + r->raw_uri_len + 1;
 }
 
+/* The body cap of r's route (http/router.h). */
+static size_t body_cap(const struct req *r)
+{
+	return route_body_cap(r->route, r->srv->cfg->max_body);
+}
+
+/* Refuse r's body as too large (413), naming its route's cap. */
+static void body_too_large(struct req *r)
+{
+	size_t cap = body_cap(r);
+
+	r->bad_status = 413;
+	if (!cap)
+		r->bad_request = "该地址不接受请求体";
+	else if (cap % (1u << 20) == 0)
+		r->bad_request = arena_printf(r->a, "提交内容过大（此地址最多 %zu MiB）", cap >> 20);
+	else if (cap % 1024 == 0)
+		r->bad_request = arena_printf(r->a, "提交内容过大（此地址最多 %zu KiB）", cap >> 10);
+	else
+		r->bad_request = arena_printf(r->a, "提交内容过大（此地址最多 %zu 字节）", cap);
+}
+
 /* Refuse what libmicrohttpd 0.9.75 would let through: control bytes in
  * the target, HTTP/1.1 without exactly one Host (RFC 9112 3.2), several or
- * conflicting framing headers (request smuggling), oversize bodies. */
+ * conflicting framing headers (request smuggling), bodies over the
+ * route's cap. */
 static void check_head(struct req *r, const char *version)
 {
 	struct hdr_count c = { 0 };
@@ -361,10 +382,8 @@ static void check_head(struct req *r, const char *version)
 		return;
 	}
 	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && (strlen(cl) > 12 || (size_t)strtoull(cl, NULL, 10) > r->srv->cfg->max_body)) {
-		r->bad_request = TOO_LARGE;
-		r->bad_status = 413;
-	}
+	if (cl && (strlen(cl) > 12 || (size_t)strtoull(cl, NULL, 10) > body_cap(r)))
+		body_too_large(r);
 }
 
 /* ---- the body budget ---- */
@@ -425,9 +444,8 @@ static bool take_upload(struct req *r, const char *data, size_t n)
 
 	if (r->replied || r->bad_request)
 		return true;
-	if (total > r->srv->cfg->max_body) {
-		r->bad_request = TOO_LARGE;
-		r->bad_status = 413;
+	if (total > body_cap(r)) {
+		body_too_large(r);
 		buf_release(&r->body);
 		budget_release(r);
 		return true;
@@ -442,89 +460,35 @@ static bool take_upload(struct req *r, const char *data, size_t n)
 	return true;
 }
 
-/* One JSON member as text into kv; false when it is not a scalar. */
-static bool json_scalar(struct req *r, const char *key, json_t *v, struct kv *kv)
-{
-	const char *s;
-
-	if (json_is_string(v))
-		s = arena_strndup(r->a, json_string_value(v), json_string_length(v));
-	else if (json_is_integer(v))
-		s = arena_printf(r->a, "%lld", (long long)json_integer_value(v));
-	else if (json_is_true(v))
-		s = "true";
-	else if (json_is_false(v))
-		s = "false";
-	else
-		return false;
-	if (!utf8_valid(s, strlen(s)))
-		return false;
-	kv->key = key;
-	kv->val = s;
-	return true;
-}
-
-/* A JSON object body under /api/ becomes form pairs, so one handler reads
- * a form post and an API call alike. Objects and lists of objects are
- * skipped: routes that take them bind the body themselves (domain/bind.h). */
+/* A JSON body: it must be one object (without repeated members), which
+ * the route's handler binds (domain/bind.h). */
 static void parse_json_body(struct req *r)
 {
 	json_error_t err;
-	json_t *root = json_loadb(r->body.s, r->body.len, JSON_REJECT_DUPLICATES, &err), *v;
-	const char *key;
-	int n = 0, cap = 0;
 
-	if (!json_is_object(root)) {
+	r->json = json_loadb(r->body.s, r->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(r->json)) {
 		r->bad_request = "请求体必须是一个 JSON 对象";
-		json_decref(root);
-		return;
+		json_decref(r->json);
+		r->json = NULL;
 	}
-	json_object_foreach(root, key, v) {
-		size_t items = json_is_array(v) ? json_array_size(v) : 1;
-		if (n + (int)items > MAX_PAIRS) {
-			r->bad_request = "参数过多";
-			break;
-		}
-		if (n + (int)items > cap) {
-			struct kv *grown = arena_alloc(r->a, MAX_PAIRS * sizeof(*grown));
-			if (n)
-				memcpy(grown, r->form, (size_t)n * sizeof(*grown));
-			r->form = grown;
-			cap = MAX_PAIRS;
-		}
-		const char *k = arena_strdup(r->a, key);
-		if (!utf8_valid(k, strlen(k))) {
-			r->bad_request = "参数名不是有效的 UTF-8 文本";
-			break;
-		}
-		/* Objects and lists of objects are left to the route's binder
-		 * (domain/bind.h), which reads the body itself. */
-		if (json_is_null(v) || json_is_object(v) || (json_is_array(v) && json_is_object(json_array_get(v, 0))))
-			continue;
-		if (json_is_array(v)) {
-			for (size_t i = 0; i < items && !r->bad_request; i++)
-				if (!json_scalar(r, k, json_array_get(v, i), &r->form[n++]))
-					r->bad_request = "参数值必须是文本、数字或它们的数组";
-		} else if (!json_scalar(r, k, v, &r->form[n++])) {
-			r->bad_request = "参数值必须是文本、数字或它们的数组";
-		}
-		if (r->bad_request)
-			break;
-	}
-	r->nform = r->bad_request ? 0 : n;
-	json_decref(root);
 }
 
+/* Read the body as the route reads bodies (route_body_kinds()); one of
+ * another media type is left unread. */
 static void parse_body(struct req *r)
 {
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+	unsigned kinds = r->route ? route_body_kinds(r->route) : BODY_NONE;
 	const char *why = NULL;
 
-	if (r->body.len && r->is_api && form_media_type_is(ct, "application/json")) {
+	if (!r->body.len)
+		return;
+	if ((kinds & BODY_JSON) && form_media_type_is(ct, "application/json")) {
 		parse_json_body(r);
 		return;
 	}
-	if (!r->body.len || !form_media_type_is(ct, "application/x-www-form-urlencoded"))
+	if (!(kinds & BODY_FORM) || !form_media_type_is(ct, "application/x-www-form-urlencoded"))
 		return;
 	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_PAIRS, &r->form, &why);
 	if (r->nform < 0) {
@@ -590,7 +554,7 @@ static const char *allowed_methods(struct req *r)
 	const char *s;
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (!router_match(routes, routes_count, order[i], r->path, NULL, &dummy))
+		if (!router_match(r->srv->cfg->routes, r->srv->cfg->nroutes, order[i], r->path, NULL, &dummy))
 			continue;
 		if (b.len)
 			buf_puts(&b, ", ");
@@ -601,6 +565,20 @@ static const char *allowed_methods(struct req *r)
 	s = arena_strdup(r->a, b.s);
 	buf_release(&b);
 	return s;
+}
+
+/* Once the head is in: the tenant prefix off the path, then the route,
+ * whose body limits apply from here on. */
+static void route_head(struct req *r)
+{
+	const char *method = !strcmp(r->method, "HEAD") ? "GET" : r->method;
+
+	r->host = request_host(r);
+	if (!strip_tenant_prefix(r)) {
+		r->bad_prefix = true;
+		return;
+	}
+	r->route = router_match(r->srv->cfg->routes, r->srv->cfg->nroutes, method, r->path, r, &r->path_known);
 }
 
 static void run_handler(struct req *r, const struct route *rt)
@@ -622,7 +600,6 @@ static void run_on_worker(struct req *r, const struct route *rt)
 		reply_error(r, 503, "busy", BUSY, NULL);
 		return;
 	}
-	r->route = rt;
 	r->suspended = true;
 	MHD_suspend_connection(r->conn);
 	workers_submit(r->srv->slow, r);
@@ -643,20 +620,23 @@ static void run_job(void *job, void *cls)
 	MHD_resume_connection(r->conn);
 }
 
+/* The error code of a request refused before routing, by its status. */
+static const char *bad_code(int status)
+{
+	return status == 503 ? "busy" : status == 413 ? "too_large" : "bad_request";
+}
+
 static void dispatch(struct req *r)
 {
-	bool known;
 	const char *method = !strcmp(r->method, "HEAD") ? "GET" : r->method;
-	const struct route *rt;
+	const struct route *rt = r->route;
 
-	r->host = request_host(r);
-	if (!strip_tenant_prefix(r)) {
+	if (r->bad_prefix) {
 		reply_error(r, 404, "not_found", "您访问的页面不存在", NULL);
 		return;
 	}
 	if (r->bad_request) {
-		reply_error(r, r->bad_status ? r->bad_status : 400, r->bad_status == 503 ? "busy" : "bad_request",
-			    r->bad_request, NULL);
+		reply_error(r, r->bad_status ? r->bad_status : 400, bad_code(r->bad_status), r->bad_request, NULL);
 		return;
 	}
 	if (!strncmp(r->path, "/static/", 8) && !strcmp(method, "GET")) {
@@ -667,9 +647,8 @@ static void dispatch(struct req *r)
 	 * cache, valid or not (ASVS 8.2.1); assets above are the same for all. */
 	if (req_header_in(r, "Authorization") || req_header_in(r, "Cookie"))
 		r->no_store = true;
-	rt = router_match(routes, routes_count, method, r->path, r, &known);
 	if (!rt) {
-		if (known) {
+		if (r->path_known) {
 			req_header(r, "Allow", allowed_methods(r));
 			reply_error(r, 405, "method_not_allowed", "该地址不支持此请求方法", NULL);
 		} else {
@@ -723,6 +702,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->started = true;
 		r->method = arena_strdup(r->a, method);
 		guard_phase(r->srv->guard, conn, GUARD_BODY);
+		route_head(r);
 		if (!r->bad_request)
 			check_head(r, version);
 		if (!r->bad_request)
@@ -770,6 +750,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	buf_release(&r->out);
 	buf_release(&r->body);
 	budget_release(r);
+	json_decref(r->json);
 	arena_free(r->a);
 	free(r);
 	*ctx = NULL;

@@ -14,7 +14,10 @@ struct server_config {
 	int port;
 	const char *db_url;
 	int threads;            /* 0: one per core */
-	size_t max_body;        /* bytes */
+	/* The routes (http/router.h), in the order they are matched. */
+	const struct route *routes;
+	size_t nroutes;
+	size_t max_body;        /* bytes: the cap of a route that declares none */
 	size_t body_budget;     /* bytes of request bodies held at once, in all */
 	/* Slow and greedy clients (http/guard.h); times in seconds. */
 	unsigned idle_timeout;  /* libmicrohttpd's: no byte for this long */
@@ -32,7 +35,7 @@ struct server_config {
 	void (*render_error)(struct req *r, int status, const char *code, const char *message,
 			     const char *field);
 	/* Checks a route's flags (tenant, login, CSRF ...) before its handler
-	 * runs (web/routes.c); returns 0 to go on, -1 after answering. */
+	 * runs (web/preconditions.c); returns 0 to go on, -1 after answering. */
 	int (*preconditions)(struct req *r, const struct route *rt);
 	/* The handlers' shared state (web/app.h); the server only hands it on. */
 	struct app *app;

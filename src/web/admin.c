@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
 #include "domain/audit.h"
 #include "domain/bind.h"
 #include "domain/labels.h"
@@ -18,6 +17,7 @@
 #include "domain/timeline.h"
 #include "domain/user.h"
 #include "util/text.h"
+#include "web/fields.h"
 #include "web/widgets.h"
 
 #define INITIAL_PW_CHARS 16
@@ -57,54 +57,83 @@ static int user_or_respond(struct req *r, struct user *u)
 	return 0;
 }
 
-/* role fields (repeated, or a JSON array) as bits; 400 on an unknown role. */
-static int roles_or_respond(struct req *r, unsigned *roles)
+/* The role fields (repeated, or a JSON array of codes) as bits into
+ * *roles; an unknown role, or too many, is a field error in c. */
+static int bind_roles(struct req *r, struct ctx *c, unsigned *roles)
 {
 	const char *v[8];
-	int n = req_form_all(r, "role", v, 8);
+	int n = field_values(r, "role", v, 8);
 
 	*roles = 0;
-	if (n > 8) {
-		reply_error(r, 400, "bad_role", "角色过多", "role");
-		return -1;
-	}
+	if (n > 8)
+		return ctx_invalid(c, "role", "bad_role", "角色过多");
 	for (int i = 0; i < n; i++) {
 		unsigned bit = role_bit(v[i]);
-		if (!bit) {
-			reply_error(r, 400, "bad_role", "没有这个角色（admin、unit_admin、cadre、evaluator、leader）", "role");
-			return -1;
-		}
+		if (!bit)
+			n = -1;
 		*roles |= bit;
 	}
-	return 0;
+	if (n < 0)
+		return ctx_invalid(c, "role", "bad_role", "没有这个角色（admin、unit_admin、cadre、evaluator、leader）");
+	return JB_OK;
 }
 
-/* A user's page or JSON after a change. */
-static void changed(struct req *r, int64_t id)
+/* A user's fields: the account's log-in name, its person and unit. */
+struct user_fields {
+	const char *login;
+	int64_t person, unit;
+};
+
+static const struct bind_field new_user_fields[] = {
+	BIND_TEXT(struct user_fields, login, "登录名", BIND_REQUIRED, 0, LOGIN_MAX),
+	BIND_ID(struct user_fields, person, "人员", 0),
+	BIND_ID(struct user_fields, unit, "单位", 0),
+	BIND_END,
+};
+
+static const struct bind_field link_fields[] = {
+	BIND_ID(struct user_fields, person, "人员", 0),
+	BIND_ID(struct user_fields, unit, "单位", 0),
+	BIND_END,
+};
+
+/* The user of id *outcome as it is now; NULL when it cannot be read. */
+static json_t *changed_json(struct req *r, const void *outcome)
 {
 	struct user u;
 
-	if (!r->is_api) {
-		reply_redirect(r, arena_printf(r->a, "/admin/users/%lld", (long long)id));
-		return;
-	}
-	if (user_get(r->db, r->a, r->tenant_id, id, &u) != 0) {
-		web_store_error(r);
-		return;
-	}
-	reply_json(r, 200, json_pack("{s:o}", "user", user_json(&u)));
+	if (user_get(r->db, r->a, r->tenant_id, *(const int64_t *)outcome, &u) != 0)
+		return NULL;
+	return json_pack("{s:o}", "user", user_json(&u));
 }
 
-/* The one-time display of a generated password (new user, reset). */
-static void show_initial(struct req *r, int status, const struct user *u, const char *pw, const char *title)
+/* After a change to user id: its page again, or its JSON. */
+static void changed(struct req *r, int64_t id)
 {
+	present(r, 200, &(struct presentation){ .json = changed_json, .redirect = arena_printf(r->a, "/admin/users/%lld", (long long)id) },
+		&id);
+}
+
+/* A generated password (new user, reset), shown this once. */
+struct initial {
+	const struct user *u;
+	const char *pw, *title;
+};
+
+static json_t *initial_json(struct req *r, const void *outcome)
+{
+	const struct initial *x = outcome;
+
+	return json_pack("{s:o, s:s}", "user", user_json(x->u), "initial_password", x->pw);
+}
+
+static void initial_page(struct req *r, const void *outcome, int status)
+{
+	const struct initial *x = outcome;
+	const struct user *u = x->u;
+	const char *pw = x->pw, *title = x->title;
 	buf *b = &r->out;
 
-	r->no_store = true;
-	if (r->is_api) {
-		reply_json(r, status, json_pack("{s:o, s:s}", "user", user_json(u), "initial_password", pw));
-		return;
-	}
 	page_begin(r, title, NAV_USERS);
 	HTML(b, "<h1>");
 	buf_html(b, title);
@@ -119,6 +148,12 @@ static void show_initial(struct req *r, int status, const struct user *u, const 
 	html_path(b, r, "/admin/users");
 	HTML(b, "\">返回用户列表</a></p>\n");
 	page_finish(r, status);
+}
+
+static void show_initial(struct req *r, int status, const struct user *u, const char *pw, const char *title)
+{
+	r->no_store = true;
+	present(r, status, &(struct presentation){ .json = initial_json, .page = initial_page }, &(struct initial){ u, pw, title });
 }
 
 /* ---- forms ---- */
@@ -207,87 +242,119 @@ static void create_form(struct req *r, const struct picker *pk, int64_t scope_un
 
 /* ---- pages ---- */
 
-void page_users(struct req *r)
-{
-	struct perm_target none = { r->tenant_id, -1, -1, false };
-	int64_t unit, page = 1, total;
+/* A page of the user list, for its page and its JSON. */
+struct user_list {
 	struct user *users;
-	struct picker pk;
-	const char *p = req_query(r, "page");
-	buf *b = &r->out;
-	bool manage = perm_any(r->who, "user.manage") && r->csrf;
 	int n;
+	int64_t total, page, unit;
+};
 
-	if (!perm_unit_scope(r->who, "user.read", &unit)) {
-		perm_or_respond(r, "user.read", "user", 0, &none);
-		return;
+static json_t *users_json(struct req *r, const void *outcome)
+{
+	const struct user_list *l = outcome;
+	json_t *items = json_array();
+
+	for (int i = 0; i < l->n; i++)
+		json_array_append_new(items, user_json(&l->users[i]));
+	return json_pack("{s:o, s:I, s:I, s:i}", "items", items, "total", (json_int_t)l->total, "page",
+			 (json_int_t)l->page, "per_page", USER_PAGE);
+}
+
+static void user_state(buf *b, const struct user *u)
+{
+	if (u->disabled)
+		HTML(b, "<span class=\"state state-off\">已停用</span>");
+	else if (u->must_change)
+		HTML(b, "<span class=\"state\">待改初始密码</span>");
+	else
+		HTML(b, "<span class=\"state state-accepted\">正常</span>");
+}
+
+static void user_table(struct req *r, const struct user_list *l)
+{
+	static const struct table_col cols[] = { { "编号", 0 }, { "登录名", COL_TITLE }, { "人员", 0 }, { "单位", 0 },
+						 { "角色", 0 }, { "状态", 0 }, { NULL, 0 } };
+	struct table t = { .cols = cols };
+	buf *b = &r->out;
+
+	table_open(b, &t);
+	for (int i = 0; i < l->n; i++) {
+		const struct user *u = &l->users[i];
+		table_row(b, &t);
+		table_cell(b, &t);
+		buf_printf(b, "%lld", (long long)u->id);
+		table_cell(b, &t);
+		HTML(b, "<a href=\"");
+		html_path(b, r, arena_printf(r->a, "/admin/users/%lld", (long long)u->id));
+		HTML(b, "\">");
+		buf_html(b, u->login);
+		HTML(b, "</a>");
+		table_cell(b, &t);
+		buf_html(b, *u->person_name ? u->person_name : "—");
+		table_cell(b, &t);
+		buf_html(b, *u->unit_name ? u->unit_name : "—");
+		table_cell(b, &t);
+		html_roles(b, u->roles, "—");
+		table_cell(b, &t);
+		user_state(b, u);
 	}
-	if (p && *p && parse_int(p, 1, 100000, &page) < 0) {
-		reply_error(r, 400, "bad_parameter", "页码必须是 1 到 100000 之间的整数", "page");
-		return;
-	}
-	if (user_list(r->db, r->a, r->tenant_id, unit, page, &users, &n, &total) < 0) {
-		web_store_error(r);
-		return;
-	}
-	if (r->is_api) {
-		json_t *items = json_array();
-		for (int i = 0; i < n; i++)
-			json_array_append_new(items, user_json(&users[i]));
-		reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:i}", "items", items, "total", (json_int_t)total,
-					     "page", (json_int_t)page, "per_page", USER_PAGE));
-		return;
-	}
-	if (manage && user_picker_or_respond(r, &pk, "/admin/users", unit, NULL) < 0)
+	table_close(b, &t);
+}
+
+static void users_page(struct req *r, const void *outcome, int status)
+{
+	const struct user_list *l = outcome;
+	bool manage = perm_any(r->who, "user.manage") && r->csrf;
+	struct picker pk;
+	buf *b = &r->out;
+
+	if (manage && user_picker_or_respond(r, &pk, "/admin/users", l->unit, NULL) < 0)
 		return;
 	page_begin(r, "用户管理", NAV_USERS);
-	buf_printf(b, "<h1>用户管理</h1>\n<p class=\"summary\">共 <strong>%lld</strong> 个用户", (long long)total);
-	if (unit)
+	buf_printf(b, "<h1>用户管理</h1>\n<p class=\"summary\">共 <strong>%lld</strong> 个用户", (long long)l->total);
+	if (l->unit)
 		HTML(b, "（本单位）");
 	HTML(b, "</p>\n");
-	if (n) {
-		HTML(b, "<table>\n<thead><tr><th scope=\"col\">编号</th><th scope=\"col\">登录名</th><th scope=\"col\">人员</th>"
-			"<th scope=\"col\">单位</th><th scope=\"col\">角色</th><th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
-		for (int i = 0; i < n; i++) {
-			const struct user *u = &users[i];
-			buf_printf(b, "<tr><td>%lld</td><td><a href=\"", (long long)u->id);
-			html_path(b, r, arena_printf(r->a, "/admin/users/%lld", (long long)u->id));
-			HTML(b, "\">");
-			buf_html(b, u->login);
-			HTML(b, "</a></td><td>");
-			buf_html(b, *u->person_name ? u->person_name : "—");
-			HTML(b, "</td><td>");
-			buf_html(b, *u->unit_name ? u->unit_name : "—");
-			HTML(b, "</td><td>");
-			html_roles(b, u->roles, "—");
-			HTML(b, "</td><td>");
-			if (u->disabled)
-				HTML(b, "<span class=\"state state-off\">已停用</span>");
-			else if (u->must_change)
-				HTML(b, "<span class=\"state\">待改初始密码</span>");
-			else
-				HTML(b, "<span class=\"state state-accepted\">正常</span>");
-			HTML(b, "</td></tr>\n");
-		}
-		HTML(b, "</tbody>\n</table>\n");
-	}
-	if (total > page * USER_PAGE || page > 1) {
+	if (l->n)
+		user_table(r, l);
+	if (l->total > l->page * USER_PAGE || l->page > 1) {
 		HTML(b, "<nav class=\"pager\" aria-label=\"分页\">");
-		if (page > 1) {
+		if (l->page > 1) {
 			HTML(b, "<a rel=\"prev\" href=\"");
-			html_path(b, r, arena_printf(r->a, "/admin/users?page=%lld", (long long)(page - 1)));
+			html_path(b, r, arena_printf(r->a, "/admin/users?page=%lld", (long long)(l->page - 1)));
 			HTML(b, "\">上一页</a>");
 		}
-		if (total > page * USER_PAGE) {
+		if (l->total > l->page * USER_PAGE) {
 			HTML(b, "<a rel=\"next\" href=\"");
-			html_path(b, r, arena_printf(r->a, "/admin/users?page=%lld", (long long)(page + 1)));
+			html_path(b, r, arena_printf(r->a, "/admin/users?page=%lld", (long long)(l->page + 1)));
 			HTML(b, "\">下一页</a>");
 		}
 		HTML(b, "</nav>\n");
 	}
 	if (manage)
-		create_form(r, &pk, unit);
-	page_end(r);
+		create_form(r, &pk, l->unit);
+	page_finish(r, status);
+}
+
+void page_users(struct req *r)
+{
+	struct perm_target none = { r->tenant_id, -1, -1, false };
+	struct user_list l = { .page = 1 };
+	const char *p = req_query(r, "page");
+
+	if (!perm_unit_scope(r->who, "user.read", &l.unit)) {
+		perm_or_respond(r, "user.read", "user", 0, &none);
+		return;
+	}
+	if (p && *p && parse_int(p, 1, 100000, &l.page) < 0) {
+		reply_error(r, 400, "bad_parameter", "页码必须是 1 到 100000 之间的整数", "page");
+		return;
+	}
+	if (user_list(r->db, r->a, r->tenant_id, l.unit, l.page, &l.users, &l.n, &l.total) < 0) {
+		web_store_error(r);
+		return;
+	}
+	present(r, 200, &(struct presentation){ .json = users_json, .page = users_page }, &l);
 }
 
 static void user_facts(struct req *r, const struct user *u)
@@ -365,50 +432,59 @@ static void token_list(struct req *r, const struct apitoken *toks, int n)
 	HTML(b, "</ul>\n");
 }
 
-void page_user(struct req *r)
+static json_t *user_view_json(struct req *r, const void *outcome)
 {
-	struct user u;
-	struct perm_target t;
+	return user_json(outcome);
+}
+
+/* User *outcome's page: its facts, and the forms and tokens the reader
+ * may manage. */
+static void user_page(struct req *r, const void *outcome, int status)
+{
+	const struct user *u = outcome;
+	struct perm_target t = user_target(r, u);
+	bool manage = user_may_manage(r->who, u) && r->csrf, tokens = perm_check(r->who, "token.manage", &t);
 	struct apitoken *toks;
 	struct person current;
 	struct picker pk;
 	int64_t scope_unit;
 	buf *b = &r->out;
 	int n = 0, rc = 0;
-	bool manage, tokens;
+
+	(void)perm_unit_scope(r->who, "user.read", &scope_unit);
+	if ((tokens && apitoken_list(r->db, r->a, r->tenant_id, u->id, &toks, &n) < 0) ||
+	    (manage && u->person_id && (rc = person_get(r->db, r->a, r->tenant_id, u->person_id, &current)) < 0)) {
+		web_store_error(r);
+		return;
+	}
+	if (manage && user_picker_or_respond(r, &pk, arena_printf(r->a, "/admin/users/%lld", (long long)u->id),
+					     scope_unit, u->person_id && rc == 0 ? &current : NULL) < 0)
+		return;
+	page_begin(r, u->login, NAV_USERS);
+	HTML(b, "<p class=\"crumbs\"><a href=\"");
+	html_path(b, r, "/admin/users");
+	HTML(b, "\">用户管理</a> › 用户</p>\n<h1>");
+	buf_html(b, u->login);
+	HTML(b, "</h1>\n");
+	user_facts(r, u);
+	if (manage)
+		manage_forms(r, u, &pk, scope_unit);
+	if (tokens)
+		token_list(r, toks, n);
+	page_finish(r, status);
+}
+
+void page_user(struct req *r)
+{
+	struct perm_target t;
+	struct user u;
 
 	if (user_or_respond(r, &u) < 0)
 		return;
 	t = user_target(r, &u);
 	if (!perm_or_respond(r, "user.read", "user", u.id, &t))
 		return;
-	if (r->is_api) {
-		reply_json(r, 200, user_json(&u));
-		return;
-	}
-	manage = user_may_manage(r->who, &u) && r->csrf;
-	tokens = perm_check(r->who, "token.manage", &t);
-	(void)perm_unit_scope(r->who, "user.read", &scope_unit);
-	if ((tokens && apitoken_list(r->db, r->a, r->tenant_id, u.id, &toks, &n) < 0) ||
-	    (manage && u.person_id && (rc = person_get(r->db, r->a, r->tenant_id, u.person_id, &current)) < 0)) {
-		web_store_error(r);
-		return;
-	}
-	if (manage && user_picker_or_respond(r, &pk, arena_printf(r->a, "/admin/users/%lld", (long long)u.id),
-					     scope_unit, u.person_id && rc == 0 ? &current : NULL) < 0)
-		return;
-	page_begin(r, u.login, NAV_USERS);
-	HTML(b, "<p class=\"crumbs\"><a href=\"");
-	html_path(b, r, "/admin/users");
-	HTML(b, "\">用户管理</a> › 用户</p>\n<h1>");
-	buf_html(b, u.login);
-	HTML(b, "</h1>\n");
-	user_facts(r, &u);
-	if (manage)
-		manage_forms(r, &u, &pk, scope_unit);
-	if (tokens)
-		token_list(r, toks, n);
-	page_end(r);
+	present(r, 200, &(struct presentation){ .json = user_view_json, .page = user_page }, &u);
 }
 
 /* ---- changes ---- */
@@ -427,23 +503,27 @@ static bool initial_password_or_respond(struct req *r, char pw[INITIAL_PW_CHARS 
 
 void act_user_create(struct req *r)
 {
-	const char *login, *why;
 	char pw[INITIAL_PW_CHARS + 1], hash[PW_HASH_MAX];
 	struct user_new n = { .must_change = true, .hash = hash };
+	struct user_fields f;
+	const char *why;
 	struct user u;
 	struct ctx c;
 	int rc;
 
-	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &login) < 0 ||
-	    roles_or_respond(r, &n.roles) < 0 || id_field_or_respond(r, "person", "人员", &n.person_id) < 0 ||
-	    id_field_or_respond(r, "unit", "单位", &n.unit_id) < 0)
-		return;
-	if ((why = user_login_problem(login))) {
-		reply_error(r, 400, "bad_login", why, "login");
+	web_ctx(r, &c);
+	rc = bind_request(r, &c, new_user_fields, &f, NULL);
+	if (bind_roles(r, &c, &n.roles) != JB_OK && rc == JB_OK)
+		rc = JB_EINVALID;
+	if (rc == JB_OK && (why = user_login_problem(f.login)))
+		rc = ctx_invalid(&c, "login", "bad_login", why);
+	if (rc != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
 	}
-	n.login = user_fold_login(r->a, login);
-	web_ctx(r, &c);
+	n.login = user_fold_login(r->a, f.login);
+	n.person_id = f.person;
+	n.unit_id = f.unit;
 	/* Refuse before the slow hash what the change itself would refuse. */
 	if ((rc = user_create_allowed(&c, &n)) != JB_OK) {
 		outcome_error(r, &c, rc);
@@ -525,9 +605,9 @@ void act_user_roles(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &c, &u) < 0 || roles_or_respond(r, &roles) < 0)
+	if (managed_or_respond(r, &c, &u) < 0)
 		return;
-	if ((rc = user_set_roles(&c, u.id, roles)) != JB_OK) {
+	if ((rc = bind_roles(r, &c, &roles)) != JB_OK || (rc = user_set_roles(&c, u.id, roles)) != JB_OK) {
 		outcome_error(r, &c, rc);
 		return;
 	}
@@ -536,15 +616,15 @@ void act_user_roles(struct req *r)
 
 void act_user_link(struct req *r)
 {
-	int64_t person, unit;
+	struct user_fields f;
 	struct user u;
 	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &c, &u) < 0 || id_field_or_respond(r, "person", "人员", &person) < 0 ||
-	    id_field_or_respond(r, "unit", "单位", &unit) < 0)
+	if (managed_or_respond(r, &c, &u) < 0)
 		return;
-	if ((rc = user_set_link(&c, u.id, person, unit)) != JB_OK) {
+	if ((rc = bind_request(r, &c, link_fields, &f, NULL)) != JB_OK ||
+	    (rc = user_set_link(&c, u.id, f.person, f.unit)) != JB_OK) {
 		outcome_error(r, &c, rc);
 		return;
 	}
@@ -644,28 +724,32 @@ static void filter_select(buf *b, const char *label, const char *name, const cha
 
 /* One entry as a table row: the words first; the stored values folded
  * away under a Chinese label, for whoever needs them. */
-static void audit_row(buf *b, const struct audit_entry *e, const struct audit_text *t)
+static const struct table_col audit_cols[] = { { "时间", 0 }, { "操作人", 0 }, { "操作", COL_TITLE }, { "对象", 0 },
+					       { "结果", 0 }, { "来源地址", 0 }, { "详情", COL_WIDE }, { NULL, 0 } };
+
+static void audit_row(buf *b, struct table *tb, const struct audit_entry *e, const struct audit_text *t)
 {
 	const char *out = label_of(audit_outcomes, e->outcome);
 
-	HTML(b, "<tr><td>"); /* the time: at phone width it heads the entry, no label */
+	table_row(b, tb);
+	table_cell(b, tb);
 	fmt_datetime(b, e->at);
-	HTML(b, "</td><td data-label=\"操作人\">");
+	table_cell(b, tb);
 	buf_html(b, t->actor);
 	if (t->login && strcmp(t->login, t->actor)) {
 		HTML(b, "<br><span class=\"muted\">");
 		buf_html(b, t->login);
 		HTML(b, "</span>");
 	}
-	HTML(b, "</td><td data-label=\"操作\">");
+	table_cell(b, tb);
 	buf_html(b, t->title);
-	HTML(b, "</td><td data-label=\"对象\">");
+	table_cell(b, tb);
 	buf_html(b, *t->object ? t->object : "—");
-	buf_printf(b, "</td><td data-label=\"结果\" class=\"outcome-%s\">", !strcmp(e->outcome, "ok") ? "ok" : "bad");
+	table_cell_class(b, tb, !strcmp(e->outcome, "ok") ? "outcome-ok" : "outcome-bad");
 	buf_html(b, out ? out : "其他");
-	HTML(b, "</td><td data-label=\"来源地址\">");
+	table_cell(b, tb);
 	buf_html(b, *e->client_addr ? e->client_addr : "—");
-	HTML(b, "</td><td data-label=\"详情\">");
+	table_cell(b, tb);
 	buf_html(b, *t->detail ? t->detail : "—");
 	HTML(b, "<details><summary>原始记录</summary><dl class=\"raw\"><dt>操作代码</dt><dd><code>");
 	buf_html(b, e->action);
@@ -673,7 +757,7 @@ static void audit_row(buf *b, const struct audit_entry *e, const struct audit_te
 	buf_html(b, *e->before_json ? e->before_json : "—");
 	HTML(b, "</code></dd><dt>变更后</dt><dd><code>");
 	buf_html(b, *e->after_json ? e->after_json : "—");
-	HTML(b, "</code></dd></dl></details></td></tr>\n");
+	HTML(b, "</code></dd></dl></details>");
 }
 
 /* Query string of the current filters (for the "older" link). */
@@ -761,12 +845,11 @@ void page_audit(struct req *r)
 	if (!n) {
 		HTML(b, "<p class=\"empty\">没有符合条件的记录。</p>\n");
 	} else {
-		HTML(b, "<table class=\"audit\">\n<thead><tr><th scope=\"col\">时间</th><th scope=\"col\">操作人</th>"
-			"<th scope=\"col\">操作</th><th scope=\"col\">对象</th><th scope=\"col\">结果</th>"
-			"<th scope=\"col\">来源地址</th><th scope=\"col\">详情</th></tr></thead>\n<tbody>\n");
+		struct table tb = { .cols = audit_cols, .cls = "audit" };
+		table_open(b, &tb);
 		for (int i = 0; i < n; i++)
-			audit_row(b, &e[i], &tx[i]);
-		HTML(b, "</tbody>\n</table>\n");
+			audit_row(b, &tb, &e[i], &tx[i]);
+		table_close(b, &tb);
 	}
 	if (more && n) {
 		HTML(b, "<nav class=\"pager\" aria-label=\"分页\"><a rel=\"next\" href=\"");

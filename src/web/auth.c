@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
+#include "domain/bind.h"
 #include "domain/device.h"
 #include "domain/password.h"
 #include "domain/perm.h"
@@ -15,6 +15,7 @@
 #include "http/form.h"
 #include "util/text.h"
 #include "web/app.h"
+#include "web/fields.h"
 #include "web/widgets.h"
 
 #define NEXT_MAX 512
@@ -104,6 +105,41 @@ void page_login(struct req *r)
 	page_end(r);
 }
 
+/* What a log-in was sent: the form's fields or the API's members. */
+struct login_in {
+	const char *login, *password, *next;
+};
+
+/* Tabs and line breaks pass: the name is only looked up (a hostile one
+ * is a failed log-in, audited escaped), the password only verified, and
+ * "next" is safe_next()'s to judge. */
+static const struct bind_field login_fields[] = {
+	BIND_TEXT(struct login_in, login, "登录名", BIND_REQUIRED | BIND_MULTILINE, 0, LOGIN_MAX),
+	BIND_TEXT(struct login_in, password, "密码", BIND_REQUIRED | BIND_MULTILINE, 0, PW_MAX_CHARS),
+	BIND_TEXT(struct login_in, next, "登录后前往的地址", BIND_MULTILINE, 0, INT32_MAX),
+	BIND_END,
+};
+
+/* A refused log-in: the form again with what was typed and why. */
+struct login_refusal {
+	const char *login, *next, *message;
+};
+
+static void login_refused_page(struct req *r, const void *outcome, int status)
+{
+	const struct login_refusal *o = outcome;
+
+	login_form(r, o->login, o->next, o->message);
+	page_finish(r, status);
+}
+
+static json_t *login_json(struct req *r, const void *outcome)
+{
+	const struct login_result *res = outcome;
+
+	return json_pack("{s:o, s:s}", "user", principal_json(&res->who, NULL), "csrf_token", res->csrf);
+}
+
 /* The Retry-After header and "<what>，请在 N 分钟后再试" for a refused
  * password check (what: the failures' wording; too many successes have
  * their own). */
@@ -135,13 +171,21 @@ void act_login(struct req *r)
 {
 	struct login_request in = { .tenant_id = r->tenant_id, .addr = req_client_addr(r),
 				    .old_token = r->session_token, .ok_per_addr = req_app(r)->logins_per_addr };
-	const char *next = req_form(r, "next"), *dev_name;
+	struct login_refusal refusal;
 	struct login_result res;
-	const char *msg;
+	struct login_in f;
+	const char *dev_name;
+	struct ctx c;
+	int rc;
 
-	if (text_field_or_respond(r, "login", LOGIN_MAX, true, "登录名", &in.login) < 0 ||
-	    text_field_or_respond(r, "password", PW_MAX_CHARS, true, "密码", &in.password) < 0)
+	web_ctx(r, &c);
+	if ((rc = bind_request(r, &c, login_fields, &f, NULL)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
+	}
+	in.login = f.login;
+	in.password = f.password;
+	refusal = (struct login_refusal){ f.login, f.next, NULL };
 	dev_name = device_name(r, user_fold_login(r->a, in.login));
 	in.device = cookie_get(r->a, req_header_in(r, "Cookie"), dev_name);
 	session_login(r->db, r->a, &in, &res);
@@ -153,31 +197,17 @@ void act_login(struct req *r)
 		r->no_store = true;
 		r->who = &res.who;
 		r->csrf = arena_strdup(r->a, res.csrf);
-		if (r->is_api) {
-			reply_json(r, 200, json_pack("{s:o, s:s}", "user", principal_json(&res.who, NULL),
-						     "csrf_token", res.csrf));
-			return;
-		}
-		reply_redirect(r, res.who.must_change ? "/account/password" : safe_next(r->a, next));
+		present(r, 200, &(struct presentation){ .json = login_json,
+			.redirect = res.who.must_change ? "/account/password" : safe_next(r->a, f.next) }, &res);
 		return;
 	case LOGIN_BAD:
-		msg = "登录名或密码不正确";
-		if (r->is_api) {
-			reply_error(r, 401, "bad_credentials", msg, NULL);
-			return;
-		}
-		login_form(r, in.login, next, msg);
-		page_finish(r, 401);
+		refusal.message = "登录名或密码不正确";
+		present_refusal(r, 401, "bad_credentials", refusal.message, NULL, login_refused_page, &refusal);
 		return;
 	case LOGIN_THROTTLED:
 		deny_login(r, user_fold_login(r->a, in.login), throttle_reason(res.throttle));
-		msg = wait_message(r, res.throttle, res.wait_s, "登录失败次数过多");
-		if (r->is_api) {
-			reply_error(r, 429, "throttled", msg, NULL);
-			return;
-		}
-		login_form(r, in.login, next, msg);
-		page_finish(r, 429);
+		refusal.message = wait_message(r, res.throttle, res.wait_s, "登录失败次数过多");
+		present_refusal(r, 429, "throttled", refusal.message, NULL, login_refused_page, &refusal);
 		return;
 	case LOGIN_BUSY:
 		req_header(r, "Retry-After", "5");
@@ -205,52 +235,45 @@ void act_logout(struct req *r)
 		return;
 	}
 	req_header(r, "Set-Cookie", cookie_clear(r->a, req_cookie_name(r), req_secure_cookies(r)));
-	if (r->is_api) {
-		reply_json(r, 200, json_pack("{s:b}", "ok", 1));
-		return;
-	}
-	reply_redirect(r, "/");
+	present(r, 200, &(struct presentation){ .json = json_ok, .redirect = "/" }, NULL);
 }
 
 /* ---- the account ---- */
 
-static void token_rows(struct req *r, const struct apitoken *t, int n, bool show_owner)
+static void token_rows(struct req *r, const struct apitoken *t, int n)
 {
+	static const struct table_col cols[] = { { "编号", 0 }, { "名称", COL_TITLE }, { "创建", 0 }, { "最近使用", 0 },
+						 { "状态", 0 }, { NULL, 0 } };
+	struct table tb = { .cols = cols };
 	buf *b = &r->out;
 
 	if (!n) {
 		HTML(b, "<p class=\"empty\">还没有 API 令牌。</p>\n");
 		return;
 	}
-	HTML(b, "<table>\n<thead><tr><th scope=\"col\">编号</th><th scope=\"col\">名称</th>");
-	if (show_owner)
-		HTML(b, "<th scope=\"col\">用户</th>");
-	HTML(b, "<th scope=\"col\">创建</th><th scope=\"col\">最近使用</th><th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
+	table_open(b, &tb);
 	for (int i = 0; i < n; i++) {
-		buf_printf(b, "<tr><td>%lld</td><td>", (long long)t[i].id);
+		table_row(b, &tb);
+		table_cell(b, &tb);
+		buf_printf(b, "%lld", (long long)t[i].id);
+		table_cell(b, &tb);
 		buf_html(b, t[i].name);
-		HTML(b, "</td><td>");
-		if (show_owner) {
-			buf_html(b, t[i].login);
-			HTML(b, "</td><td>");
-		}
+		table_cell(b, &tb);
 		fmt_datetime(b, t[i].created_at);
-		HTML(b, "</td><td>");
+		table_cell(b, &tb);
 		if (t[i].used_at)
 			fmt_datetime(b, t[i].used_at);
 		else
 			HTML(b, "—");
-		HTML(b, "</td><td>");
-		if (t[i].revoked_at) {
+		table_cell(b, &tb);
+		if (t[i].revoked_at)
 			HTML(b, "已撤销");
-		} else if (r->csrf) {
+		else if (r->csrf)
 			html_button_form(r, arena_printf(r->a, "/account/tokens/%lld/revoke", (long long)t[i].id), "撤销", true);
-		} else {
+		else
 			HTML(b, "有效");
-		}
-		HTML(b, "</td></tr>\n");
 	}
-	HTML(b, "</tbody>\n</table>\n");
+	table_close(b, &tb);
 }
 
 void page_account(struct req *r)
@@ -289,7 +312,7 @@ void page_account(struct req *r)
 	HTML(b, "\">修改密码</a></p>\n<h2>API 令牌</h2>\n"
 		"<p class=\"muted\">脚本和系统对接使用 <code>Authorization: Bearer &lt;令牌&gt;</code> 调用 /api/v1，"
 		"权限与本账号相同。令牌只在创建时显示一次。</p>\n");
-	token_rows(r, toks, n, false);
+	token_rows(r, toks, n);
 	if (r->csrf) {
 		HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
 		html_path(b, r, "/account/tokens");
@@ -362,34 +385,53 @@ void page_password(struct req *r)
 	page_end(r);
 }
 
-/* Answer a bad password change: the form again (HTML) or a JSON error. */
-static void password_error(struct req *r, int status, const char *code, const char *msg, const char *field)
+/* The form again, with the message outcome says. */
+static void password_refused_page(struct req *r, const void *outcome, int status)
 {
-	if (r->is_api) {
-		reply_error(r, status, code, msg, field);
-		return;
-	}
-	buf_reset(&r->out);
-	password_form(r, msg);
+	password_form(r, outcome);
 	page_finish(r, status);
 }
+
+/* Answer a bad password change: the form again, or a JSON error. */
+static void password_error(struct req *r, int status, const char *code, const char *msg, const char *field)
+{
+	present_refusal(r, status, code, msg, field, password_refused_page, msg);
+}
+
+struct password_in {
+	const char *current_password, *new_password, *new_password2;
+};
+
+/* The new password's length is pw_policy()'s to judge, with its message. */
+static const struct bind_field password_fields[] = {
+	BIND_TEXT(struct password_in, current_password, "当前密码", BIND_REQUIRED | BIND_MULTILINE, 0, PW_MAX_CHARS),
+	BIND_TEXT(struct password_in, new_password, "新密码", BIND_REQUIRED | BIND_MULTILINE, 0, 100000),
+	BIND_TEXT(struct password_in, new_password2, "再输入一次新密码", BIND_MULTILINE, 0, 100000),
+	BIND_END,
+};
 
 void act_password(struct req *r)
 {
 	const struct principal *who = r->who;
 	struct perm_target t = { r->tenant_id, who->unit_id, who->user_id, false };
 	struct actor by = req_actor(r);
-	const char *cur, *pw, *pw2 = req_form(r, "new_password2"), *why;
 	char hash[PW_HASH_MAX], keep[TOKEN_HASH_HEX + 1];
+	const char *cur, *pw, *pw2, *why;
+	struct password_in f;
 	struct ctx c;
 	int64_t wait_s;
 	int rc, verdict;
 
 	if (!perm_or_respond(r, "account.password", "user", who->user_id, &t))
 		return;
-	if (text_field_or_respond(r, "current_password", PW_MAX_CHARS, true, "当前密码", &cur) < 0 ||
-	    text_field_or_respond(r, "new_password", 100000, true, "新密码", &pw) < 0)
+	web_ctx(r, &c);
+	if ((rc = bind_request(r, &c, password_fields, &f, NULL)) != JB_OK) {
+		outcome_error(r, &c, rc);
 		return;
+	}
+	cur = f.current_password;
+	pw = f.new_password;
+	pw2 = f.new_password2;
 	if ((why = pw_policy(pw, who->login))) {
 		password_error(r, 400, "weak_password", why, "new_password");
 		return;
@@ -428,52 +470,73 @@ void act_password(struct req *r)
 	}
 	if (r->session_token)
 		token_hash(r->session_token, keep);
-	web_ctx(r, &c);
 	rc = user_set_password(&c, who->user_id, hash, r->session_token ? keep : NULL);
 	if (rc != JB_OK) {
 		outcome_error(r, &c, rc);
 		return;
 	}
-	if (r->is_api) {
-		reply_json(r, 200, json_pack("{s:b}", "ok", 1));
-		return;
-	}
-	reply_redirect(r, "/account?changed=1");
+	present(r, 200, &(struct presentation){ .json = json_ok, .redirect = "/account?changed=1" }, NULL);
 }
 
 /* ---- API tokens ---- */
+
+/* A token just made, shown this once. */
+struct new_token {
+	const char *name;
+	int64_t id;
+	char token[APITOKEN_CHARS + 1];
+};
+
+static const struct bind_field token_fields[] = {
+	BIND_TEXT(struct new_token, name, "令牌名称", BIND_REQUIRED, 0, APITOKEN_NAME_MAX),
+	BIND_END,
+};
+
+static json_t *new_token_json(struct req *r, const void *outcome)
+{
+	const struct new_token *t = outcome;
+
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t->id, "name", t->name, "token", t->token);
+}
+
+static void new_token_page(struct req *r, const void *outcome, int status)
+{
+	const struct new_token *t = outcome;
+	buf *b = &r->out;
+
+	page_begin(r, "API 令牌已创建", NAV_ACCOUNT);
+	HTML(b, "<h1>API 令牌已创建</h1>\n<p>令牌 “");
+	buf_html(b, t->name);
+	HTML(b, "” 如下。它只显示这一次，请立即保存到安全的地方：</p>\n<p class=\"secret\"><code>");
+	buf_html(b, t->token);
+	HTML(b, "</code></p>\n<p><a href=\"");
+	html_path(b, r, "/account");
+	HTML(b, "\">返回我的账号</a></p>\n");
+	page_finish(r, status);
+}
 
 void act_token_create(struct req *r)
 {
 	const struct principal *who = r->who;
 	struct perm_target t = { r->tenant_id, who->unit_id, who->user_id, false };
 	struct actor by = req_actor(r);
-	char token[APITOKEN_CHARS + 1];
-	const char *name;
-	int64_t id;
-	buf *b = &r->out;
+	struct new_token nt;
+	struct ctx c;
+	int rc;
 
-	if (!perm_or_respond(r, "token.manage", "api_token", 0, &t) ||
-	    text_field_or_respond(r, "name", APITOKEN_NAME_MAX, true, "令牌名称", &name) < 0)
+	if (!perm_or_respond(r, "token.manage", "api_token", 0, &t))
 		return;
-	if (apitoken_create(r->db, &by, who->user_id, name, token, &id) < 0) {
+	web_ctx(r, &c);
+	if ((rc = bind_request(r, &c, token_fields, &nt, NULL)) != JB_OK) {
+		outcome_error(r, &c, rc);
+		return;
+	}
+	if (apitoken_create(r->db, &by, who->user_id, nt.name, nt.token, &nt.id) < 0) {
 		web_store_error(r);
 		return;
 	}
 	r->no_store = true;
-	if (r->is_api) {
-		reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token));
-		return;
-	}
-	page_begin(r, "API 令牌已创建", NAV_ACCOUNT);
-	HTML(b, "<h1>API 令牌已创建</h1>\n<p>令牌 “");
-	buf_html(b, name);
-	HTML(b, "” 如下。它只显示这一次，请立即保存到安全的地方：</p>\n<p class=\"secret\"><code>");
-	buf_html(b, token);
-	HTML(b, "</code></p>\n<p><a href=\"");
-	html_path(b, r, "/account");
-	HTML(b, "\">返回我的账号</a></p>\n");
-	page_finish(r, 201);
+	present(r, 201, &(struct presentation){ .json = new_token_json, .page = new_token_page }, &nt);
 }
 
 /* The question before revoking token t (widgets.h); cancelling goes back
@@ -527,12 +590,6 @@ void act_token_revoke(struct req *r)
 		reply_error(r, 404, "not_found", "没有这个有效的 API 令牌", NULL);
 		return;
 	}
-	if (r->is_api) {
-		reply_json(r, 200, json_pack("{s:b}", "ok", 1));
-		return;
-	}
-	if (tok.user_id == r->who->user_id)
-		reply_redirect(r, "/account?revoked=1");
-	else
-		reply_redirect(r, arena_printf(r->a, "/admin/users/%lld", (long long)tok.user_id));
+	present(r, 200, &(struct presentation){ .json = json_ok, .redirect = tok.user_id == r->who->user_id ? "/account?revoked=1" :
+		arena_printf(r->a, "/admin/users/%lld", (long long)tok.user_id) }, NULL);
 }

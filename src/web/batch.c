@@ -6,10 +6,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
 #include "domain/batch.h"
 #include "domain/perm.h"
 #include "web/fields.h"
+#include "web/widgets.h"
 
 static json_t *batch_json(struct req *r, const struct batch *b, int64_t now)
 {
@@ -135,51 +135,80 @@ static int bind_batch(struct req *r, struct ctx *c, struct batch_in *in, const j
 	return rc;
 }
 
+/* The batches, for the list's page and its JSON. */
+struct batch_list {
+	struct batch *bs;
+	int n;
+	const struct ctx *c;    /* a refused new batch to show again, or NULL */
+};
+
+static json_t *batches_json(struct req *r, const void *outcome)
+{
+	const struct batch_list *l = outcome;
+	json_t *items = json_array();
+
+	for (int i = 0; i < l->n; i++)
+		json_array_append_new(items, batch_json(r, &l->bs[i], (int64_t)time(NULL)));
+	return json_pack("{s:o}", "items", items);
+}
+
+static void batch_table(struct req *r, const struct batch_list *l)
+{
+	static const struct table_col cols[] = { { "批次", COL_TITLE }, { "年度", 0 }, { "当前阶段", 0 }, { "阶段切换", 0 },
+						 { "本阶段日期", 0 }, { NULL, 0 } };
+	struct table t = { .cols = cols };
+	buf *b = &r->out;
+
+	table_open(b, &t);
+	for (int i = 0; i < l->n; i++) {
+		int p = batch_phase_now(&l->bs[i], (int64_t)time(NULL));
+		table_row(b, &t);
+		table_cell(b, &t);
+		HTML(b, "<a href=\"");
+		html_path(b, r, arena_printf(r->a, "/admin/batches/%lld", (long long)l->bs[i].id));
+		HTML(b, "\">");
+		buf_html(b, l->bs[i].name);
+		HTML(b, "</a>");
+		table_cell(b, &t);
+		buf_printf(b, "%lld", (long long)l->bs[i].year);
+		table_cell(b, &t);
+		buf_html(b, batch_phase_info[p].zh);
+		table_cell(b, &t);
+		buf_puts(b, l->bs[i].by_dates ? "按日期" : "手动");
+		table_cell(b, &t);
+		phase_dates(r, &l->bs[i], p);
+	}
+	table_close(b, &t);
+}
+
+static void batches_page(struct req *r, const void *outcome, int status)
+{
+	const struct batch_list *l = outcome;
+	buf *b = &r->out;
+
+	page_begin(r, "批次管理", NAV_BATCHES);
+	HTML(b, "<h1>批次管理</h1>\n");
+	if (!l->n)
+		HTML(b, "<p class=\"empty\">还没有批次。</p>\n");
+	else
+		batch_table(r, l);
+	if (may_manage(r) && r->csrf) {
+		HTML(b, "<h2>新建批次</h2>\n");
+		batch_form(r, NULL, l->c);
+	}
+	page_finish(r, status);
+}
+
+/* The list of batches with status; c: a refused new batch, or NULL. */
 static void list_page(struct req *r, const struct ctx *c, int status)
 {
-	struct batch *bs;
-	buf *b = &r->out;
-	int n;
+	struct batch_list l = { .c = c };
 
-	if (batch_list(r->db, r->a, r->tenant_id, &bs, &n) < 0) {
+	if (batch_list(r->db, r->a, r->tenant_id, &l.bs, &l.n) < 0) {
 		web_store_error(r);
 		return;
 	}
-	if (r->is_api) {
-		json_t *items = json_array();
-		for (int i = 0; i < n; i++)
-			json_array_append_new(items, batch_json(r, &bs[i], (int64_t)time(NULL)));
-		reply_json(r, 200, json_pack("{s:o}", "items", items));
-		return;
-	}
-	page_begin(r, "批次管理", NAV_BATCHES);
-	HTML(b, "<h1>批次管理</h1>\n");
-	if (!n)
-		HTML(b, "<p class=\"empty\">还没有批次。</p>\n");
-	else
-		HTML(b, "<table>\n<thead><tr><th scope=\"col\">批次</th><th scope=\"col\">年度</th>"
-			"<th scope=\"col\">当前阶段</th><th scope=\"col\">阶段切换</th><th scope=\"col\">本阶段日期</th></tr></thead>\n<tbody>\n");
-	for (int i = 0; i < n; i++) {
-		int p = batch_phase_now(&bs[i], (int64_t)time(NULL));
-		HTML(b, "<tr><td><a href=\"");
-		html_path(b, r, arena_printf(r->a, "/admin/batches/%lld", (long long)bs[i].id));
-		HTML(b, "\">");
-		buf_html(b, bs[i].name);
-		buf_printf(b, "</a></td><td>%lld</td><td>", (long long)bs[i].year);
-		buf_html(b, batch_phase_info[p].zh);
-		HTML(b, "</td><td>");
-		buf_puts(b, bs[i].by_dates ? "按日期" : "手动");
-		HTML(b, "</td><td>");
-		phase_dates(r, &bs[i], p);
-		HTML(b, "</td></tr>\n");
-	}
-	if (n)
-		HTML(b, "</tbody>\n</table>\n");
-	if (may_manage(r) && r->csrf) {
-		HTML(b, "<h2>新建批次</h2>\n");
-		batch_form(r, NULL, c);
-	}
-	page_finish(r, status);
+	present(r, status, &(struct presentation){ .json = batches_json, .page = batches_page }, &l);
 }
 
 void page_batches(struct req *r)
@@ -224,33 +253,58 @@ static void edit_page(struct req *r, const struct batch *bt, const struct ctx *c
 	page_finish(r, status);
 }
 
+/* One batch, for its page and its JSON; c: a refused change to show
+ * again in its form, or NULL. */
+struct batch_view {
+	const struct batch *bt;
+	const struct ctx *c;
+};
+
+static json_t *batch_view_json(struct req *r, const void *outcome)
+{
+	const struct batch_view *v = outcome;
+
+	return json_pack("{s:o}", "batch", batch_json(r, v->bt, (int64_t)time(NULL)));
+}
+
+static void batch_view_page(struct req *r, const void *outcome, int status)
+{
+	const struct batch_view *v = outcome;
+
+	edit_page(r, v->bt, v->c, status);
+}
+
 void page_batch(struct req *r)
 {
 	struct batch bt;
 
 	if (batch_or_respond(r, &bt) < 0)
 		return;
-	if (r->is_api) {
-		reply_json(r, 200, json_pack("{s:o}", "batch", batch_json(r, &bt, (int64_t)time(NULL))));
-		return;
-	}
-	edit_page(r, &bt, NULL, 200);
+	present(r, 200, &(struct presentation){ .json = batch_view_json, .page = batch_view_page },
+		&(struct batch_view){ &bt, NULL });
+}
+
+/* The batch of id *outcome as saved; NULL when it cannot be read. */
+static json_t *saved_json(struct req *r, const void *outcome)
+{
+	struct batch bt;
+
+	if (batch_get(r->db, r->a, r->tenant_id, *(const int64_t *)outcome, &bt) != 0)
+		return NULL;
+	return json_pack("{s:o}", "batch", batch_json(r, &bt, (int64_t)time(NULL)));
 }
 
 /* After a change: the batch's page, or its JSON with status. */
 static void saved(struct req *r, int64_t id, int status)
 {
-	struct batch bt;
+	present(r, status, &(struct presentation){ .json = saved_json,
+		.redirect = arena_printf(r->a, "/admin/batches/%lld", (long long)id) }, &id);
+}
 
-	if (!r->is_api) {
-		reply_redirect(r, arena_printf(r->a, "/admin/batches/%lld", (long long)id));
-		return;
-	}
-	if (batch_get(r->db, r->a, r->tenant_id, id, &bt) != 0) {
-		web_store_error(r);
-		return;
-	}
-	reply_json(r, status, json_pack("{s:o}", "batch", batch_json(r, &bt, (int64_t)time(NULL))));
+/* The list again with the refused new batch (the context *outcome). */
+static void create_refused_page(struct req *r, const void *outcome, int status)
+{
+	list_page(r, outcome, status);
 }
 
 void act_batch_create(struct req *r)
@@ -266,10 +320,8 @@ void act_batch_create(struct req *r)
 		rc = batch_create(&c, &in, &id);
 	if (rc == JB_OK)
 		saved(r, id, 201);
-	else if ((rc == JB_EINVALID || rc == JB_ECONFLICT) && !r->is_api)
-		list_page(r, &c, rc == JB_EINVALID ? 400 : 409);
 	else
-		outcome_error(r, &c, rc);
+		present_outcome_error(r, &c, rc, create_refused_page, &c);
 }
 
 /* PATCH: members not sent keep the batch's values. */
@@ -326,8 +378,6 @@ void act_batch_update(struct req *r)
 		rc = batch_update(&c, old.id, &in);
 	if (rc == JB_OK)
 		saved(r, old.id, 200);
-	else if ((rc == JB_EINVALID || rc == JB_ECONFLICT) && !r->is_api)
-		edit_page(r, &old, &c, rc == JB_EINVALID ? 400 : 409);
 	else
-		outcome_error(r, &c, rc);
+		present_outcome_error(r, &c, rc, batch_view_page, &(struct batch_view){ &old, &c });
 }

@@ -7,6 +7,7 @@
 #include "domain/batch.h"
 #include "domain/labels.h"
 #include "domain/state.h"
+#include "web/widgets.h"
 
 static void option(buf *b, const char *value, const char *label, int selected)
 {
@@ -125,30 +126,36 @@ static void pager(buf *b, const char *base, const struct problem_filter *f, int6
 
 static void rows_table(buf *b, const char *base, const struct problem_page *pg)
 {
-	HTML(b, "<table class=\"board\">\n<thead><tr><th scope=\"col\">编号</th><th scope=\"col\">难题</th>"
-		"<th scope=\"col\">类别</th><th scope=\"col\">状态</th><th scope=\"col\">揭榜单位</th>"
-		"<th scope=\"col\">主要负责人</th><th scope=\"col\">更新</th></tr></thead>\n<tbody>\n");
+	static const struct table_col cols[] = { { "编号", 0 }, { "难题", COL_TITLE }, { "类别", 0 }, { "状态", 0 },
+						 { "揭榜单位", 0 }, { "主要负责人", 0 }, { "更新", 0 }, { NULL, 0 } };
+	struct table t = { .cols = cols, .cls = "board" };
+
+	table_open(b, &t);
 	for (int i = 0; i < pg->n; i++) {
 		const struct problem_row *p = &pg->items[i];
-		buf_printf(b, "<tr><td>%lld</td><td><a href=\"", (long long)p->id);
+		table_row(b, &t);
+		table_cell(b, &t);
+		buf_printf(b, "%lld", (long long)p->id);
+		table_cell(b, &t);
+		HTML(b, "<a href=\"");
 		buf_html(b, base);
 		buf_printf(b, "/problems/%lld\">", (long long)p->id);
 		buf_html(b, p->title);
-		HTML(b, "</a></td><td>");
+		HTML(b, "</a>");
+		table_cell(b, &t);
 		buf_html(b, p->category);
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		html_state_badge(b, p->state);
 		if (p->overdue)
 			HTML(b, " <span class=\"overdue\">逾期</span>");
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		buf_html(b, *p->claim_unit ? p->claim_unit : "—");
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		buf_html(b, *p->owner ? p->owner : "—");
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		fmt_date(b, p->updated_at);
-		HTML(b, "</td></tr>\n");
 	}
-	HTML(b, "</tbody>\n</table>\n");
+	table_close(b, &t);
 }
 
 /* Whether the board is filtered to a closed batch (into *bt, its as-of

@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "api/api.h"
 #include "domain/complaint.h"
 #include "domain/perm.h"
 #include "util/text.h"

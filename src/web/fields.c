@@ -5,24 +5,11 @@
 
 #include "web/web.h"
 
-static void json_free(void *p)
-{
-	json_decref(p);
-}
-
 int bind_request(struct req *r, struct ctx *c, const struct bind_field *fields, void *out, const json_t **sent_json)
 {
-	struct bind_src src = { 0 };
-	json_t *root = NULL;
+	struct bind_src src = { .json = r->json };
 
-	if (r->is_api && r->body.len) {
-		json_error_t err;
-		root = json_loadb(r->body.s, r->body.len, JSON_REJECT_DUPLICATES, &err);
-		if (!root)
-			return ctx_invalid(c, NULL, "bad_json", "请求体不是有效的 JSON");
-		arena_defer(r->a, json_free, root);
-		src.json = root;
-	} else {
+	if (!r->json) {
 		struct bind_pair *p = arena_alloc(r->a, (size_t)(r->nform ? r->nform : 1) * sizeof(*p));
 		for (int i = 0; i < r->nform; i++)
 			p[i] = (struct bind_pair){ r->form[i].key, r->form[i].val };
@@ -30,8 +17,30 @@ int bind_request(struct req *r, struct ctx *c, const struct bind_field *fields, 
 		src.npairs = r->nform;
 	}
 	if (sent_json)
-		*sent_json = root;
+		*sent_json = r->json;
 	return bind_input(c, &src, fields, out);
+}
+
+int field_values(struct req *r, const char *name, const char **out, int max)
+{
+	const json_t *v = json_object_get(r->json, name), *item;
+	size_t i;
+	int n = 0;
+
+	if (!r->json)
+		return req_form_all(r, name, out, max);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return json_is_string(v) ? (out[0] = json_string_value(v), 1) : -1;
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item))
+			return -1;
+		if (n < max)
+			out[n] = json_string_value(item);
+		n++;
+	}
+	return n;
 }
 
 const char *field_value(struct req *r, const struct ctx *c, const char *name, const char *fallback)

@@ -14,12 +14,17 @@
 #include "domain/labels.h"
 #include "http/req.h"
 
-/* Bind the request's body (a form, or a JSON object under /api/) by fields
+/* Bind the request's body (a form, or the JSON object r->json) by fields
  * into out: JB_OK, or the field errors in c (domain/bind.h). *sent_json is
- * the JSON body when there is one (owned by r's arena cleanup), for calls
- * that need to know which members were sent; may be NULL. */
+ * the JSON body when there is one (owned by r), for calls that need to
+ * know which members were sent; may be NULL. */
 int bind_request(struct req *r, struct ctx *c, const struct bind_field *fields, void *out,
 		 const json_t **sent_json) __attribute__((warn_unused_result));
+/* Every value of a repeated text field, up to max (owned by r): the form
+ * field's repetitions, or the JSON body's member as a string or an array
+ * of strings. Returns how many there are (may exceed max), or -1 when the
+ * JSON member holds anything but strings. */
+int field_values(struct req *r, const char *name, const char **out, int max);
 
 /* A refused submission (c holds why, or NULL): the value to show in field
  * name is what the request sent, else fallback. */

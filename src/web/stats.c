@@ -9,6 +9,7 @@
 #include "domain/state.h"
 #include "domain/stats.h"
 #include "util/text.h"
+#include "web/widgets.h"
 
 struct bar {
 	const char *label;
@@ -75,19 +76,37 @@ static int64_t row_total(const struct stat_row *rows, int n, const char *code)
 	return r ? r->total : 0;
 }
 
+/* A category's three figures, one cell each. */
+static void category_figures(buf *b, struct table *t, int64_t total, int64_t claimed, int64_t solved)
+{
+	table_cell(b, t);
+	buf_printf(b, "%lld", (long long)total);
+	table_cell(b, t);
+	buf_printf(b, "%lld", (long long)claimed);
+	table_cell(b, t);
+	buf_printf(b, "%lld", (long long)solved);
+}
+
 static void category_table(buf *b, const struct stats *s)
 {
-	HTML(b, "<table>\n<caption>各类别难题数</caption>\n<thead><tr><th scope=\"col\">类别</th>"
-		"<th scope=\"col\">榜单难题</th><th scope=\"col\">累计揭榜</th><th scope=\"col\">累计破题</th></tr></thead>\n<tbody>\n");
+	static const struct table_col cols[] = { { "类别", COL_TITLE }, { "榜单难题", 0 }, { "累计揭榜", 0 },
+						 { "累计破题", 0 }, { NULL, 0 } };
+	struct table t = { .cols = cols, .cls = "figures-table", .caption = "各类别难题数" };
+
+	table_open(b, &t);
 	for (int i = 0; i < s->ncategory; i++) {
 		const struct stat_row *c = &s->by_category[i];
-		HTML(b, "<tr><th scope=\"row\">");
+		table_row(b, &t);
+		table_row_head(b, &t);
 		buf_html(b, c->code);
-		buf_printf(b, "</th><td>%lld</td><td>%lld</td><td>%lld</td></tr>\n",
-			   (long long)c->total, (long long)c->claimed, (long long)c->solved);
+		category_figures(b, &t, c->total, c->claimed, c->solved);
 	}
-	buf_printf(b, "</tbody>\n<tfoot><tr><th scope=\"row\">合计</th><td>%lld</td><td>%lld</td><td>%lld</td></tr></tfoot>\n</table>\n",
-		   (long long)s->problems, (long long)s->claimed, (long long)s->solved);
+	table_foot(b, &t);
+	table_row(b, &t);
+	table_row_head(b, &t);
+	HTML(b, "合计");
+	category_figures(b, &t, s->problems, s->claimed, s->solved);
+	table_close(b, &t);
 }
 
 /* The batch selector (a GET form) and which batch and day the page shows. */

@@ -1,9 +1,14 @@
-/* web.h - page rendering shared by the page handlers: layout, error pages,
- * formatting of dates, money and figures. Untrusted text reaches HTML only
- * through buf_html() and the helpers here, which escape. */
+/* web.h - what the handlers share: the page frame, error pages and
+ * formatting of dates, money and figures (layout.c); the request layer
+ * (request.c, preconditions.c): who acts, a verb's outcome, the one answer
+ * in two presentations (a page or JSON), the tenant and the parameters;
+ * and every route handler. The JSON-only handlers in src/api build on this
+ * header; nothing here includes src/api (tests/lint.sh). Untrusted text
+ * reaches HTML only through buf_html() and the helpers here, which escape. */
 #ifndef JB_WEB_H
 #define JB_WEB_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "domain/action.h"
@@ -48,7 +53,9 @@ void html_csrf(struct req *r);
 void fmt_datetime(buf *b, int64_t epoch);
 
 /* The route table's preconditions (server_config.preconditions): tenant,
- * Origin, authentication, NEED_LOGIN, forced password change, NEED_CSRF. */
+ * Origin, authentication, NEED_LOGIN, forced password change, NEED_CSRF
+ * (the token from the X-CSRF-Token header, the form field or the JSON
+ * body's member "csrf"). */
 int web_preconditions(struct req *r, const struct route *rt);
 /* The request's actor for audit entries. */
 struct actor req_actor(struct req *r);
@@ -66,7 +73,42 @@ void deny(struct req *r, const char *action, const char *object_type, int64_t ob
  * "frequent". */
 void deny_login(struct req *r, const char *login, const char *reason);
 
-/* Route handlers. */
+/* One outcome, two presentations. A handler works out what happened once
+ * and answers through present(), present_refusal() or outcome_error(),
+ * which choose JSON under /api/ and a page elsewhere: handlers do not test
+ * r->is_api themselves. */
+
+/* Send v (stolen) as the JSON body with this status. */
+void reply_json(struct req *r, int status, json_t *v);
+/* A page for outcome: answers r in full, with status. */
+typedef void (*page_fn)(struct req *r, const void *outcome, int status);
+/* The JSON body of outcome (a new reference), or NULL when a store read
+ * for it failed (present() then answers as web_store_error()). */
+typedef json_t *(*json_fn)(struct req *r, const void *outcome);
+/* {"ok": true}, for a change that has nothing else to say. */
+json_t *json_ok(struct req *r, const void *outcome);
+struct presentation {
+	json_fn json;           /* the API's answer */
+	const char *redirect;   /* the page's: a 303 to this local path, or ... */
+	page_fn page;           /* ... when redirect is NULL, this page */
+};
+/* Answer outcome: p->json's value with status under /api/; otherwise the
+ * redirect (status is then 303) or p->page with status. */
+void present(struct req *r, int status, const struct presentation *p, const void *outcome);
+/* A refusal shown in the page's own form again: under /api/ the JSON
+ * error (reply_error()); otherwise what was written so far is dropped and
+ * page(r, outcome, status) answers, outcome carrying the message. */
+void present_refusal(struct req *r, int status, const char *code, const char *message, const char *field,
+		     page_fn page, const void *outcome);
+/* A verb that did not succeed (rc != JB_OK), for a page with a form: its
+ * refused submission (invalid: 400, conflict: 409) shown again by
+ * form(r, outcome, status), which reads the errors from c; any other
+ * result, and every one under /api/, as outcome_error(). */
+void present_outcome_error(struct req *r, struct ctx *c, int rc, page_fn form, const void *outcome);
+
+/* Route handlers (web/routes.c). api_* answer only JSON (api_me and
+ * api_tokens are in auth.c, the others in src/api); the rest serve a page,
+ * or a page and its API route alike. */
 void page_board(struct req *r);
 void page_problem(struct req *r);
 void page_stats(struct req *r);
@@ -133,13 +175,6 @@ int stats_or_respond(struct req *r, struct stats *s);
 /* Read the board filter from the query string; on bad input answer 400 and
  * return -1. Shared by the page and the API so both accept the same. */
 int board_filter_or_respond(struct req *r, struct problem_filter *f);
-/* A text field of the form (or JSON body): *out NULL when absent or empty.
- * Answers 400 and returns -1 when required and missing, or longer than max
- * code points; what names the field in the message ("登录名"). */
-int text_field_or_respond(struct req *r, const char *name, size_t max, bool required, const char *what,
-			  const char **out);
-/* An optional positive id field: 0 when absent or empty; 400 otherwise. */
-int id_field_or_respond(struct req *r, const char *name, const char *what, int64_t *out);
 /* The public problem named by the route's :id, for the page and the API;
  * answers 400, 404 or 500 itself and returns -1 when there is none. */
 int problem_or_respond(struct req *r, struct problem_detail *p);

@@ -1,5 +1,5 @@
-/* widgets.c - one-button forms, the confirmation step and the person
- * picker (widgets.h). */
+/* widgets.c - data tables, one-button forms, the confirmation step and
+ * the person picker (widgets.h). */
 #include "web/widgets.h"
 
 #include <string.h>
@@ -7,6 +7,127 @@
 #include "domain/problem.h"
 #include "http/assets.h"
 #include "util/text.h"
+
+/* ---- data tables ---- */
+
+void table_open(buf *b, struct table *t)
+{
+	HTML(b, "<table class=\"cards");
+	if (t->cls) {
+		buf_putc(b, ' ');
+		buf_html(b, t->cls);
+	}
+	HTML(b, "\">\n");
+	if (t->caption) {
+		HTML(b, "<caption>");
+		buf_html(b, t->caption);
+		HTML(b, "</caption>\n");
+	}
+	HTML(b, "<thead><tr>");
+	for (const struct table_col *c = t->cols; c->label; c++) {
+		HTML(b, "<th scope=\"col\">");
+		buf_html(b, c->label);
+		HTML(b, "</th>");
+	}
+	HTML(b, "</tr></thead>\n<tbody>\n");
+	t->col = 0;
+	t->cell = 0;
+	t->row = t->foot = false;
+}
+
+static void end_cell(buf *b, struct table *t)
+{
+	if (t->cell == 'd')
+		HTML(b, "</td>");
+	else if (t->cell == 'h')
+		HTML(b, "</th>");
+	t->cell = 0;
+}
+
+static void end_row(buf *b, struct table *t)
+{
+	end_cell(b, t);
+	if (t->row)
+		HTML(b, "</tr>\n");
+	t->row = false;
+}
+
+void table_row(buf *b, struct table *t)
+{
+	end_row(b, t);
+	HTML(b, "<tr>");
+	t->row = true;
+	t->col = 0;
+}
+
+/* Open the next column's cell: tag "td", or "th" as a row header. */
+static void open_cell(buf *b, struct table *t, bool head, const char *cls)
+{
+	static const struct table_col extra = { "", 0 }; /* more cells than columns: a bug in the caller */
+	const struct table_col *c = t->cols[t->col].label ? &t->cols[t->col++] : &extra;
+	const char *sep = "";
+
+	end_cell(b, t);
+	if (head)
+		HTML(b, "<th scope=\"row\"");
+	else
+		HTML(b, "<td");
+	HTML(b, " data-label=\"");
+	buf_html(b, c->label);
+	HTML(b, "\"");
+	if (cls || c->flags) {
+		HTML(b, " class=\"");
+		if (c->flags & COL_TITLE) {
+			HTML(b, "card-title");
+			sep = " ";
+		}
+		if (c->flags & COL_WIDE) {
+			buf_puts(b, sep);
+			HTML(b, "card-wide");
+			sep = " ";
+		}
+		if (cls) {
+			buf_puts(b, sep);
+			buf_html(b, cls);
+		}
+		HTML(b, "\"");
+	}
+	HTML(b, ">");
+	t->cell = head ? 'h' : 'd';
+}
+
+void table_cell(buf *b, struct table *t)
+{
+	open_cell(b, t, false, NULL);
+}
+
+void table_cell_class(buf *b, struct table *t, const char *cls)
+{
+	open_cell(b, t, false, cls);
+}
+
+void table_row_head(buf *b, struct table *t)
+{
+	open_cell(b, t, true, NULL);
+}
+
+void table_foot(buf *b, struct table *t)
+{
+	end_row(b, t);
+	HTML(b, "</tbody>\n<tfoot>\n");
+	t->foot = true;
+}
+
+void table_close(buf *b, struct table *t)
+{
+	end_row(b, t);
+	if (t->foot)
+		HTML(b, "</tfoot>\n</table>\n");
+	else
+		HTML(b, "</tbody>\n</table>\n");
+}
+
+/* ---- forms ---- */
 
 void html_button_form(struct req *r, const char *path, const char *label, bool danger)
 {

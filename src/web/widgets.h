@@ -1,6 +1,6 @@
-/* widgets.h - HTML pieces that several pages share: one-button forms, the
- * confirmation step of a dangerous change and the person picker. Untrusted text is escaped
- * inside; callers pass plain strings. */
+/* widgets.h - HTML pieces that several pages share: data tables, one-button
+ * forms, the confirmation step of a dangerous change and the person picker.
+ * Untrusted text is escaped inside; callers pass plain strings. */
 #ifndef JB_WIDGETS_H
 #define JB_WIDGETS_H
 
@@ -10,6 +10,54 @@
 #include "web/web.h"
 
 struct named;
+
+/* A data table whose rows turn into labelled cards at phone width
+ * (web/style.css, table.cards): every cell carries its column's heading
+ * as data-label, which the stylesheet shows with the value once the
+ * header row is hidden, so no column is squeezed to a character a line.
+ *
+ *     static const struct table_col cols[] = { { "编号", 0 }, { "登录名", COL_TITLE }, { NULL, 0 } };
+ *     struct table t = { .cols = cols };
+ *     table_open(b, &t);
+ *     for (...) { table_row(b, &t); table_cell(b, &t); ...; table_cell(b, &t); ...; }
+ *     table_close(b, &t);
+ *
+ * The helpers write the tags; the caller writes each cell's content after
+ * its table_cell(). Cells are taken in column order. */
+enum {
+	COL_TITLE = 1u << 0,    /* the card's heading at phone width: across it, bold, unlabelled */
+	COL_WIDE = 1u << 1,     /* across the card at phone width (long text) */
+};
+
+struct table_col {
+	const char *label;      /* the heading (zh-CN), also each cell's data-label */
+	unsigned flags;
+};
+
+struct table {
+	const struct table_col *cols; /* ended by { NULL } */
+	const char *cls;              /* more classes for the table ("board"), or NULL */
+	const char *caption;          /* or NULL */
+	/* Kept by the helpers: */
+	int col;                      /* the next cell's column */
+	char cell;                    /* the open cell: 'd' (td), 'h' (th) or 0 */
+	bool row, foot;               /* a row is open; rows now go to <tfoot> */
+};
+
+/* <table class="cards ..."> with its caption, header row and <tbody>. */
+void table_open(buf *b, struct table *t);
+/* End the open row, if any, and start the next one. */
+void table_row(buf *b, struct table *t);
+/* End the open cell and open the next column's <td>; with cls (may be
+ * NULL) as its class. */
+void table_cell(buf *b, struct table *t);
+void table_cell_class(buf *b, struct table *t, const char *cls);
+/* The same as a row header: <th scope="row">. */
+void table_row_head(buf *b, struct table *t);
+/* The rows after this one go to <tfoot> (a total). */
+void table_foot(buf *b, struct table *t);
+/* End the open row and the table. */
+void table_close(buf *b, struct table *t);
 
 /* A form of one button posting to the local path (with the CSRF field);
  * danger marks a change one click should not make (class "danger"). */

@@ -75,8 +75,51 @@ export async function shot(page, name) {
 }
 
 // Nothing on the page is wider than the viewport (no sideways scrolling at
-// phone width), and no table cell wraps one character per line.
+// phone width).
 export async function fitsWidth(page, label) {
   const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(over <= 1, `${label}: the page is ${over} px wider than the screen`);
+}
+
+// Text squeezed narrower than it needs: a visible table cell (or chart
+// label) less than 3 characters wide whose text wraps onto more lines than
+// it has, as a name broken one character a line does. Returns the
+// offenders, as "<column or chart> / <text>: <width> px, <n> lines".
+export async function narrowText(page, selector = 'td, th, ul.chart .bar-label, ul.chart .bar-value') {
+  return page.evaluate((sel) => {
+    // The lines the element's text occupies: distinct tops of its text boxes.
+    const lines = (el) => {
+      const tops = [];
+      const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (!n.textContent.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of range.getClientRects())
+          if (r.width > 0 && !tops.some((t) => Math.abs(t - r.top) < r.height / 2)) tops.push(r.top);
+      }
+      return tops.length;
+    };
+    const bad = [];
+    for (const el of document.querySelectorAll(sel)) {
+      const box = el.getBoundingClientRect(), head = el.closest('thead');
+      if (box.width <= 1 || box.height <= 1) continue; // not shown
+      if (head && head.getBoundingClientRect().width <= 1) continue; // a header row kept for screen readers
+      const text = el.innerText.trim();
+      if (!text) continue;
+      const cs = getComputedStyle(el);
+      const width = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const n = lines(el), own = text.split('\n').filter((l) => l.trim()).length;
+      if (width < 3 * parseFloat(cs.fontSize) && n > own)
+        bad.push(`${el.dataset.label || el.closest('ul')?.getAttribute('aria-labelledby') || el.tagName} / ${text}: ${width.toFixed(1)} px, ${n} lines`);
+    }
+    return bad;
+  }, selector);
+}
+
+// fitsWidth(), and no table cell or chart label is squeezed (narrowText()).
+export async function readableAtWidth(page, label) {
+  await fitsWidth(page, label);
+  const bad = await narrowText(page);
+  assert.deepEqual(bad, [], `${label}: text squeezed narrower than 3 characters`);
 }

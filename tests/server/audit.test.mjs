@@ -130,12 +130,12 @@ test('ASVS 7.1.3 / 7.2.2: the audit page lists newest first, filters by actor, a
   const p1 = await page(srv, admin, '/admin/audit');
   assert.equal(p1.status, 200);
   validHtml(p1.text);
-  assert.equal((p1.text.match(/<tr><td>/g) || []).length, 50);
+  assert.equal((p1.text.match(/<tr><td[ >]/g) || []).length, 50);
   const more = p1.text.match(/href="(\/admin\/audit\?before=\d+)"/);
   assert.ok(more, 'a link to older entries');
   const p2 = await page(srv, admin, more[1].replace(/&amp;/g, '&'));
   assert.equal(p2.status, 200);
-  assert.ok((p2.text.match(/<tr><td>/g) || []).length > 0);
+  assert.ok((p2.text.match(/<tr><td[ >]/g) || []).length > 0);
 
   const api1 = (await api(srv, admin, 'GET', '/api/v1/audit?action=token.create')).json();
   assert.equal(api1.items.length, 50);

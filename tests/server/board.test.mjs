@@ -19,7 +19,7 @@ test('the board page lists the published problems, 20 a page, as valid HTML', as
   assert.match(r.headers.get('content-type'), /^text\/html; charset=utf-8/);
   validHtml(r.text);
   assert.match(r.text, /共 <strong>104<\/strong> 项难题/);
-  assert.equal((r.text.match(/<tr><td>\d+<\/td>/g) || []).length, 20);
+  assert.equal((r.text.match(/<tr><td data-label="编号">\d+<\/td>/g) || []).length, 20);
   assert.match(r.text, /rel="next" href="\/\?page=2"/);
 });
 

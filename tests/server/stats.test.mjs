@@ -64,7 +64,7 @@ test('the statistics page shows the same figures with bar charts', async () => {
     assert.ok(r.text.includes(`<span class="num">${n}</span><span class="lbl">${label}</span>`), `figure ${label} ${n}`);
   assert.equal((r.text.match(/<ul class="chart" aria-labelledby="[a-z]+-h">/g) || []).length, 4, 'four charts');
   for (const [name, n] of Object.entries(byCategory)) {
-    assert.match(r.text, new RegExp(`<th scope="row">${name}</th><td>\\d+</td><td>${n}</td>`), name);
+    assert.match(r.text, new RegExp(`<th scope="row" data-label="类别" class="card-title">${name}</th><td data-label="榜单难题">\\d+</td><td data-label="累计揭榜">${n}</td>`), name);
     assert.match(r.text, bar(name, n), `${name} bar`);
   }
   for (const [label, n] of [['县直单位', 62], ['镇街', 17], ['科级干部', 209], ['股级以下干部', 43]])

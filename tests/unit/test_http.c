@@ -11,6 +11,7 @@
 #include "domain/search.h"
 #include "http/form.h"
 #include "http/router.h"
+#include "web/routes.h"
 
 static void form_parsing_decodes_percent_and_plus(void **state)
 {
@@ -164,6 +165,51 @@ static void hashing_routes_are_slow_routes(void **state)
 	assert_int_equal(found, sizeof(slow) / sizeof(slow[0]));
 }
 
+/* A route reads the body it declares up to its cap; without them, none for
+ * GET/HEAD/DELETE, else JSON under /api/ and a form elsewhere, up to the
+ * server's default. No route: the default cap (a 404/405 reads it). */
+static void routes_declare_their_bodies_or_take_the_default(void **state)
+{
+	static const struct route get = { "GET", "/stats", h_a, 0, NULL },
+				  del = { "DELETE", "/api/v1/tokens/:id", h_a, 0, NULL },
+				  page = { "POST", "/login", h_a, 0, NULL },
+				  json = { "POST", "/api/v1/session", h_a, 0, NULL },
+				  both = { "POST", "/api/v1/x", h_a, BODY_FORM | BODY_JSON | BODY_MAX_KIB(4), NULL },
+				  big = { "PUT", "/import", h_a, BODY_FORM | BODY_MAX_KIB(65535), NULL };
+	const size_t dflt = 1u << 20;
+
+	assert_int_equal(route_body_kinds(&get), BODY_NONE);
+	assert_int_equal(route_body_kinds(&del), BODY_NONE);
+	assert_int_equal(route_body_kinds(&page), BODY_FORM);
+	assert_int_equal(route_body_kinds(&json), BODY_JSON);
+	assert_int_equal(route_body_kinds(&both), BODY_FORM | BODY_JSON);
+	assert_int_equal(route_body_cap(&get, dflt), 0);
+	assert_int_equal(route_body_cap(&page, dflt), dflt);
+	assert_int_equal(route_body_cap(&both, dflt), 4096);
+	assert_int_equal(route_body_cap(&big, dflt), (size_t)65535 << 10);
+	assert_int_equal(route_body_cap(NULL, dflt), dflt);
+	/* The cap's bits leave the flags alone. */
+	assert_int_equal(both.flags & (NEED_LOGIN | NEED_CSRF | ALLOW_MUST_CHANGE | NO_TENANT | ROUTE_SLOW), 0);
+}
+
+/* In the real table: every route that reads a body reads one kind (a
+ * page's form or the API's JSON), the kind its path implies, and no cap
+ * exceeds the default. */
+static void the_route_table_reads_forms_on_pages_and_json_under_api(void **state)
+{
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes[i];
+		unsigned k = route_body_kinds(rt);
+		bool api = !strncmp(rt->pattern, "/api/", 5);
+		if (k == BODY_NONE)
+			continue;
+		if (k != (api ? BODY_JSON : BODY_FORM))
+			fail_msg("%s %s reads %#x", rt->method, rt->pattern, k);
+		if (route_body_cap(rt, 1u << 20) > 1u << 20)
+			fail_msg("%s %s takes more than the default", rt->method, rt->pattern);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +221,8 @@ int main(void)
 		cmocka_unit_test(search_pairs_are_distinct_folded_and_bounded),
 		cmocka_unit_test(response_headers_have_no_fixed_cap),
 		cmocka_unit_test(hashing_routes_are_slow_routes),
+		cmocka_unit_test(routes_declare_their_bodies_or_take_the_default),
+		cmocka_unit_test(the_route_table_reads_forms_on_pages_and_json_under_api),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* test_widgets.c - the person picker's HTML: every piece of a person and of
- * the query is escaped, the choices are what the picker's contract says. */
+ * the query is escaped, the choices are what the picker's contract says;
+ * the data table's cells carry their labels. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -89,11 +90,49 @@ static void before_a_search_none_is_checked_and_the_status_says_how(void **state
 	assert_int_equal(count(html, "type=\"radio\""), PERSON_SEARCH_LIMIT + 1);
 }
 
+/* Every cell carries its column's heading (escaped) as data-label, the
+ * title and wide columns their classes, the caller's class after them;
+ * each cell and row is closed, and a foot row lands in <tfoot>. */
+static void a_table_labels_every_cell_with_its_column(void **state)
+{
+	static const struct table_col cols[] = { { HOSTILE, 0 }, { "名称", COL_TITLE }, { "说明", COL_WIDE }, { NULL, 0 } };
+	struct table t = { .cols = cols, .cls = "x&y", .caption = "表<" };
+	buf b = BUF_INIT;
+
+	table_open(&b, &t);
+	for (int i = 0; i < 2; i++) {
+		table_row(&b, &t);
+		table_row_head(&b, &t);
+		buf_puts(&b, "1");
+		table_cell(&b, &t);
+		buf_puts(&b, "a");
+		table_cell_class(&b, &t, "bad");
+		buf_puts(&b, "b");
+	}
+	table_foot(&b, &t);
+	table_row(&b, &t);
+	table_row_head(&b, &t);
+	buf_puts(&b, "合计");
+	table_close(&b, &t);
+	assert_null(strstr(b.s, "<script>x"));
+	assert_non_null(strstr(b.s, "<table class=\"cards x&amp;y\">\n<caption>表&lt;</caption>\n<thead><tr><th scope=\"col\">&quot;"));
+	assert_non_null(strstr(b.s, "<tbody>\n<tr><th scope=\"row\" data-label=\"&quot;&amp;&#39;&lt;&gt;x&lt;/fieldset&gt;&lt;script&gt;\">1</th>"
+				    "<td data-label=\"名称\" class=\"card-title\">a</td>"
+				    "<td data-label=\"说明\" class=\"card-wide bad\">b</td></tr>\n<tr>"));
+	assert_int_equal(count(b.s, "<tr>"), 4);
+	assert_int_equal(count(b.s, "</tr>"), 4);
+	assert_int_equal(count(b.s, "</td>"), 4);
+	assert_non_null(strstr(b.s, "</tbody>\n<tfoot>\n<tr><th scope=\"row\" data-label=\"&quot;"));
+	assert_non_null(strstr(b.s, "合计</th></tr>\n</tfoot>\n</table>\n"));
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_hostile_person_query_and_unit_are_escaped),
 		cmocka_unit_test(before_a_search_none_is_checked_and_the_status_says_how),
+		cmocka_unit_test(a_table_labels_every_cell_with_its_column),
 	};
 	return cmocka_run_group_tests_name("widgets", tests, NULL, NULL);
 }
