@@ -139,3 +139,14 @@ test('every name of every counted claim is found, as the oracle says', async () 
     assert.ok(ids.length > 0, n);
   }
 });
+
+test('odd queries are answered, never a crash: escapes, many terms, blanks only', async () => {
+  for (const q of ['\\', '\\\\ %', '%_ _%', 'a '.repeat(32), 'A a A', '缆 '.repeat(32), '一 二 三 四 五 六 七 八'])
+    assert.equal((await get(srv, '/api/v1/problems?q=' + encodeURIComponent(q))).status, 200, q);
+  await searchIsExact('A a A');
+  await searchIsExact('缆 '.repeat(32));
+  assert.deepEqual(await search('\\'), []);
+  // Blanks only are no search: the whole board.
+  const all = (await get(srv, '/api/v1/problems?q=' + encodeURIComponent('\u3000'.repeat(64)))).json();
+  assert.equal(all.total, 104);
+});
