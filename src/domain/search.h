@@ -77,9 +77,10 @@ struct search_plan {
 
 /* Plan query q (NULL: none) for tenant_id: its first SEARCH_MAX_TERMS
  * terms, and when they have more than one distinct pair, the pairs ranked
- * by the length of their posting lists (one read, counting each up to a
- * cap; ties keep the order typed). Runs in the caller's transaction, if
- * any. 0, or -1 when the store failed. */
+ * by the length of their posting lists (one read counting each up to a
+ * cap, a second counting them in full when all are longer; ties keep the
+ * order typed). Runs in the caller's transaction, if any. 0, or -1 when
+ * the store failed. */
 int search_plan(db *d, arena *a, int64_t tenant_id, const char *q, struct search_plan *out);
 
 #endif
