@@ -42,6 +42,7 @@ curl -s "$url/" > "$work/board.html"
 curl -s "$url/stats" > "$work/stats.html"
 load "board /" "$url/"
 load "board search ?q=缆线" "$url/?q=%E7%BC%86%E7%BA%BF"
+load "board search 2 terms ?q=缆线 整治" "$url/?q=%E7%BC%86%E7%BA%BF%20%E6%95%B4%E6%B2%BB"
 load "problem page /problems/1" "$url/problems/1"
 load "statistics /stats" "$url/stats"
 load "api /api/v1/stats" "$url/api/v1/stats"
@@ -83,6 +84,7 @@ pid=$!; pids="$pids $pid"
 wait_up "$url"
 load "board /" "$url/"
 load "board search ?q=缆线" "$url/?q=%E7%BC%86%E7%BA%BF"
+load "board search 2 terms ?q=缆线 整治" "$url/?q=%E7%BC%86%E7%BA%BF%20%E6%95%B4%E6%B2%BB"
 load "problem page /problems/1" "$url/problems/1"
 load "statistics /stats" "$url/stats"
 load "api /api/v1/stats" "$url/api/v1/stats"
@@ -92,7 +94,7 @@ echo "== $N problems (SQLite)"
 gen="build/rel/bench-gen"
 mkdir -p build/rel
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/gen.c $(ls build/rel/src/*/*.o) build/rel/embedded.o \
-	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq) -lpthread -lm
+	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq) -lunistring -lpthread -lm
 t0=$(date +%s)
 "$gen" "sqlite:$work/demo/jiebang.db" "$N" 2>/dev/null
 echo "generated in $(( $(date +%s) - t0 )) s; store $(du -h "$work/demo/jiebang.db" | cut -f1)"
@@ -103,6 +105,7 @@ load "board page 1" "$url/"
 load "board page 2000 (OFFSET)" "$url/?page=2000"
 load "board search 2 chars ?q=冷链" "$url/?q=%E5%86%B7%E9%93%BE"
 load "board search 4 chars ?q=冷链园区" "$url/?q=%E5%86%B7%E9%93%BE%E5%9B%AD%E5%8C%BA"
+load "board search 2 terms ?q=冷链 园区" "$url/?q=%E5%86%B7%E9%93%BE%20%E5%9B%AD%E5%8C%BA"
 load "board filter category+state" "$url/?category=3&state=published"
 load "statistics /stats" "$url/stats"
 load "problem page" "$url/problems/50000"

@@ -1377,8 +1377,6 @@ static void demo_write_problem(struct demo *x, struct demo_plan *pl)
 		 " proposer_unit_id, state, created_at, updated_at) VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10)",
 		 AI(TENANT), AI(pl->problem_id), AI(p->cat + 1), AT(p->title), AT(p->desc), AT(proposer),
 		 AI(demo_unit_id(x, proposer)), AT(demo_problem_state[p->state]), AI(created), AI(updated));
-	if (!x->failed && search_index_problem(x->d, TENANT, pl->problem_id, p->title, p->desc) < 0)
-		demo_fail(x, "cannot index problem for search", db_errmsg(x->d));
 }
 
 static void demo_member_row(struct demo *x, int64_t claim, int64_t person, const char *unit, const char *role)
@@ -1486,6 +1484,8 @@ static void demo_problems_all(struct demo *x)
 		if (pl.p->state != S_PUB)
 			demo_write_claim(x, &pl);
 		demo_write_rivals(x, &pl);
+		if (!x->failed && search_reindex_problem(x->d, TENANT, pl.problem_id) != 0)
+			demo_fail(x, "cannot index problem for search", db_errmsg(x->d));
 		for (int k = 0; k < LEN(pl.text); k++)
 			buf_release(&pl.text[k]);
 	}

@@ -6,37 +6,46 @@
 #include "domain/asof.h"
 #include "domain/search.h"
 #include "domain/state.h"
-#include "util/text.h"
 
 /* The board's filter. $1 tenant, $2 batch, $3 category, $4 state, $5 claiming
- * unit kind, $6 LIKE pattern; '' or 0 means "no filter". These conditions
- * only filter rows: what drives the scan is the primary key in the order
- * asked for, or, when searching, the posting list of the query's first
- * character pair, checked against up to three more (repeated when the
- * query has fewer pairs). The pairs' placeholders follow the statement's
- * other parameters, as PostgreSQL needs every $n up to the last used. */
-#define BOARD_COND \
+ * unit kind, then one LIKE pattern per search term (search_plan(): $6 and
+ * the four placeholders l2..l5); '' or 0 means "no filter". These
+ * conditions only filter rows: what drives the scan is the primary key in
+ * the order asked for, or, when searching by pairs, the posting list of the
+ * rarest pair, checked against up to three more. The placeholders of the
+ * other terms and of the pairs follow the statement's other parameters, as
+ * PostgreSQL needs every $n up to the last used. */
+#define TERM(n) " AND (" n " = '' OR p.search_text LIKE " n " ESCAPE '\\')"
+#define BOARD_COND(l2, l3, l4, l5) \
 	" p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " STATE_SQL_PUBLIC \
 	" AND ($2 = 0 OR p.batch_id = $2)" \
 	" AND ($3 = 0 OR p.category_id = $3)" \
 	" AND ($4 = '' OR p.state = $4)" \
 	" AND ($5 = '' OR EXISTS (SELECT 1 FROM claim kc JOIN unit ku ON ku.tenant_id = kc.tenant_id AND ku.id = kc.unit_id" \
 	"   WHERE kc.tenant_id = p.tenant_id AND kc.problem_id = p.id AND kc.state IN " STATE_SQL_COUNTED_CLAIMS " AND ku.kind = $5))" \
-	" AND ($6 = '' OR lower(p.title || ' ' || p.description) LIKE $6 ESCAPE '\\')"
+	TERM("$6") TERM(l2) TERM(l3) TERM(l4) TERM(l5)
+_Static_assert(SEARCH_MAX_TERMS == 5 && SEARCH_MAX_PAIRS == 4, "BOARD_COND has 5 terms, PAIRS 4 pairs");
 
-#define FROM_PLAIN " FROM problem p WHERE" BOARD_COND
+/* The page's statement has $7-$9 (PAGE_ROWS), the count's does not. */
+#define ROWS_COND BOARD_COND("$10", "$11", "$12", "$13")
+#define COUNT_COND BOARD_COND("$7", "$8", "$9", "$10")
+static const int rows_like_at[SEARCH_MAX_TERMS] = { 6, 10, 11, 12, 13 };
+static const int count_like_at[SEARCH_MAX_TERMS] = { 6, 7, 8, 9, 10 };
+enum { ROWS_FIRST_PAIR = 14, COUNT_FIRST_PAIR = 11 };
+
+#define FROM_PLAIN(cond) " FROM problem p WHERE" cond
 /* CROSS JOIN keeps SQLite's join order: posting list first. PAIRS<k> are
- * the variants for k distinct pairs, with their placeholders from $n on. */
-#define PAIRS_FROM(g1) \
+ * the variants for k distinct pairs, with their placeholders a..d. */
+#define PAIRS_FROM(cond, g1) \
 	" FROM problem_gram g CROSS JOIN problem p" \
-	" WHERE g.tenant_id = $1 AND g.gram = " g1 " AND p.tenant_id = g.tenant_id AND p.id = g.problem_id AND" BOARD_COND
-#define ALSO(g) " AND p.id IN (SELECT problem_id FROM problem_gram WHERE tenant_id = $1 AND gram = " g ")"
-#define PAIRS1(a, b, c, d) PAIRS_FROM(a)
-#define PAIRS2(a, b, c, d) PAIRS_FROM(a) ALSO(b)
-#define PAIRS3(a, b, c, d) PAIRS_FROM(a) ALSO(b) ALSO(c)
-#define PAIRS4(a, b, c, d) PAIRS_FROM(a) ALSO(b) ALSO(c) ALSO(d)
-#define ROWS_PAIRS(k) PAIRS##k("$10", "$11", "$12", "$13")
-#define COUNT_PAIRS(k) PAIRS##k("$7", "$8", "$9", "$10")
+	" WHERE g.tenant_id = $1 AND g.gram = " g1 " AND p.tenant_id = g.tenant_id AND p.id = g.problem_id AND" cond
+#define ALSO(g) " AND EXISTS (SELECT 1 FROM problem_gram x WHERE x.tenant_id = $1 AND x.gram = " g " AND x.problem_id = g.problem_id)"
+#define PAIRS1(cond, a, b, c, d) PAIRS_FROM(cond, a)
+#define PAIRS2(cond, a, b, c, d) PAIRS_FROM(cond, a) ALSO(b)
+#define PAIRS3(cond, a, b, c, d) PAIRS_FROM(cond, a) ALSO(b) ALSO(c)
+#define PAIRS4(cond, a, b, c, d) PAIRS_FROM(cond, a) ALSO(b) ALSO(c) ALSO(d)
+#define ROWS_PAIRS(k) PAIRS##k(ROWS_COND, "$14", "$15", "$16", "$17")
+#define COUNT_PAIRS(k) PAIRS##k(COUNT_COND, "$11", "$12", "$13", "$14")
 
 #define ORDER_ID " ORDER BY p.id"
 #define ORDER_UPDATED " ORDER BY p.updated_at DESC, p.id DESC"
@@ -66,13 +75,13 @@
 
 /* [distinct pairs searched by, 0-4][enum problem_sort] */
 static const char *const board_rows_sql[5][3] = {
-	ROWS_SORTS(FROM_PLAIN), ROWS_SORTS(ROWS_PAIRS(1)), ROWS_SORTS(ROWS_PAIRS(2)),
+	ROWS_SORTS(FROM_PLAIN(ROWS_COND)), ROWS_SORTS(ROWS_PAIRS(1)), ROWS_SORTS(ROWS_PAIRS(2)),
 	ROWS_SORTS(ROWS_PAIRS(3)), ROWS_SORTS(ROWS_PAIRS(4)),
 };
 /* [distinct pairs]; without a search or a unit kind, the total comes from
  * problem_tally ($1-$4 only). */
 static const char *const board_count_sql[5] = {
-	"SELECT count(*)" FROM_PLAIN,
+	"SELECT count(*)" FROM_PLAIN(COUNT_COND),
 	"SELECT count(*)" COUNT_PAIRS(1),
 	"SELECT count(*)" COUNT_PAIRS(2),
 	"SELECT count(*)" COUNT_PAIRS(3),
@@ -83,30 +92,20 @@ static const char board_tally_sql[] =
 	" WHERE t.tenant_id = $1 AND t.is_public = 1 AND t.state IN " STATE_SQL_PUBLIC
 	" AND ($2 = 0 OR t.batch_id = $2) AND ($3 = 0 OR t.category_id = $3) AND ($4 = '' OR t.state = $4)";
 
-/* Bind $1-$6, and the query's distinct pairs from $first_pair on when
- * first_pair > 0 (a statement must not be given parameters it does not
- * use). A query that is exactly one character pair is answered by the pair
- * index alone; longer ones are confirmed by the LIKE test. */
-static void bind_filter(arena *a, db_stmt *st, int64_t tenant_id, const struct problem_filter *f, int first_pair)
+/* Bind $1-$5, the search's LIKE patterns at like_at[] ('' for a term
+ * slot not used) and its pairs from first_pair on. */
+static void bind_filter(db_stmt *st, int64_t tenant_id, const struct problem_filter *f,
+			const struct search_plan *sp, const int *like_at, int first_pair)
 {
-	const char *q = f->q ? f->q : "", *grams[4];
-	int n = search_grams(a, q, grams, 4);
-
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, f->batch_id);
 	db_bind_int(st, 3, f->category_id);
 	db_bind_text(st, 4, f->state ? f->state : "");
 	db_bind_text(st, 5, f->unit_kind ? f->unit_kind : "");
-	db_bind_text(st, 6, n == 1 && utf8_len(q) == 2 ? "" : search_like(a, q));
-	for (int i = 0; first_pair && i < n; i++)
-		db_bind_text(st, first_pair + i, grams[i]);
-}
-
-/* How many distinct pairs the search uses (0: no search by pairs). */
-static int npairs(arena *a, const struct problem_filter *f)
-{
-	const char *grams[4];
-	return f->q ? search_grams(a, f->q, grams, 4) : 0;
+	for (int i = 0; i < SEARCH_MAX_TERMS; i++)
+		db_bind_text(st, like_at[i], i < sp->nterms ? sp->like[i] : "");
+	for (int i = 0; i < sp->npairs; i++)
+		db_bind_text(st, first_pair + i, sp->pairs[i]);
 }
 
 static const char *col(arena *a, db_stmt *st, int i)
@@ -135,20 +134,24 @@ static int tally_total(db *d, int64_t tenant_id, const struct problem_filter *f,
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out)
 {
-	int pairs = npairs(a, f);
+	struct search_plan sp;
 	db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
-	if (!(f->q && *f->q) && !f->unit_kind) {
+	if (search_plan(d, a, tenant_id, f->q, &sp) < 0)
+		goto fail;
+	if (sp.none)
+		return db_commit(d);
+	if (!sp.nterms && !f->unit_kind) {
 		rc = tally_total(d, tenant_id, f, &out->total);
 	} else {
-		st = db_prepare(d, board_count_sql[pairs]);
+		st = db_prepare(d, board_count_sql[sp.npairs]);
 		if (!st)
 			goto fail;
-		bind_filter(a, st, tenant_id, f, pairs ? 7 : 0);
+		bind_filter(st, tenant_id, f, &sp, count_like_at, COUNT_FIRST_PAIR);
 		rc = db_step(st);
 		out->total = rc == DB_ROW ? db_col_int(st, 0) : 0;
 		db_done(st);
@@ -156,10 +159,10 @@ int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter
 	if (rc != DB_ROW)
 		goto fail;
 
-	st = db_prepare(d, board_rows_sql[pairs][f->sort]);
+	st = db_prepare(d, board_rows_sql[sp.npairs][f->sort]);
 	if (!st)
 		goto fail;
-	bind_filter(a, st, tenant_id, f, pairs ? 10 : 0);
+	bind_filter(st, tenant_id, f, &sp, rows_like_at, ROWS_FIRST_PAIR);
 	db_bind_int(st, 7, f->now);
 	db_bind_int(st, 8, f->per_page);
 	db_bind_int(st, 9, (f->page - 1) * f->per_page);

@@ -419,6 +419,56 @@ static const char m6_intake[] =
 ");\n"
 "CREATE INDEX rate_event_subject ON rate_event (tenant_id, kind, subject, at);\n";
 
+/* Search by names (issue 8): problem.search_text is a problem's searchable
+ * text as domain/search.h defines it (title, description and the names of
+ * its counted claim's unit, lead and owner, one per line, ASCII letters
+ * lowercased), kept by the domain from here on. This fills it for the rows
+ * there are, and adds the pairs of the names to the index, which holds
+ * those of the title and the description already (pairs with an ASCII
+ * blank are left out, as search.c leaves them out). The counted claim
+ * states are spelled as STATE_SQL_COUNTED_CLAIMS has them now: a migration
+ * is a snapshot. ASCII letters are folded by replace() in two halves (the
+ * SQLite parser refuses 26 nested calls), on the rows that have a letter
+ * to fold: lower() changes at least those on both stores, and on
+ * PostgreSQL perhaps others, which replace() leaves as they are. The names
+ * are the text's tail after the title, the description and the line break
+ * between them (length() counts characters on both stores). Search answers
+ * change, so each tenant's data version moves. */
+#define M7_FOLD_A_M \
+	"replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(search_text" \
+	", 'A', 'a'), 'B', 'b'), 'C', 'c'), 'D', 'd'), 'E', 'e')" \
+	", 'F', 'f'), 'G', 'g'), 'H', 'h'), 'I', 'i'), 'J', 'j')" \
+	", 'K', 'k'), 'L', 'l'), 'M', 'm')"
+#define M7_FOLD_N_Z \
+	"replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(search_text" \
+	", 'N', 'n'), 'O', 'o'), 'P', 'p'), 'Q', 'q'), 'R', 'r')" \
+	", 'S', 's'), 'T', 't'), 'U', 'u'), 'V', 'v'), 'W', 'w')" \
+	", 'X', 'x'), 'Y', 'y'), 'Z', 'z')"
+#define M7_BLANKS "(' ', '\t', '\r', '\n')"
+static const char m7_search_names[] =
+"ALTER TABLE problem ADD COLUMN search_text TEXT NOT NULL DEFAULT '';\n"
+"UPDATE problem SET search_text = title || '\n' || description || coalesce((\n"
+"  SELECT '\n' || u.name || '\n' || l.name || '\n' || o.name FROM claim c\n"
+"  JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id\n"
+"  JOIN person l ON l.tenant_id = c.tenant_id AND l.id = c.lead_person_id\n"
+"  JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id\n"
+"  WHERE c.tenant_id = problem.tenant_id AND c.id = (SELECT min(k.id) FROM claim k\n"
+"    WHERE k.tenant_id = problem.tenant_id AND k.problem_id = problem.id\n"
+"    AND k.state IN ('approved','signed','solved','accepted'))), '');\n"
+"UPDATE problem SET search_text = " M7_FOLD_A_M " WHERE search_text <> lower(search_text);\n"
+"UPDATE problem SET search_text = " M7_FOLD_N_Z " WHERE search_text <> lower(search_text);\n"
+"WITH RECURSIVE pos (tenant_id, problem_id, t, n, i) AS (\n"
+"  SELECT tenant_id, id, names, length(names), 1 FROM (SELECT tenant_id, id,\n"
+"    substr(search_text, length(title) + length(description) + 2) AS names FROM problem) x\n"
+"  WHERE length(names) >= 2\n"
+"  UNION ALL SELECT tenant_id, problem_id, t, n, i + 1 FROM pos WHERE i + 1 < n\n"
+")\n"
+"INSERT INTO problem_gram (tenant_id, gram, problem_id)\n"
+"  SELECT tenant_id, substr(t, i, 2), problem_id FROM pos\n"
+"  WHERE substr(t, i, 1) NOT IN " M7_BLANKS " AND substr(t, i + 1, 1) NOT IN " M7_BLANKS "\n"
+"  ON CONFLICT DO NOTHING;\n"
+"UPDATE tenant SET data_version = data_version + 1;\n";
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -450,6 +500,7 @@ const struct migration migrations[] = {
 	{ 4, "tenant data version", m4_data_version, NULL, NULL },
 	{ 5, "dated batch phases", m5_batch_phases, NULL, NULL },
 	{ 6, "proposals, screening, publication rounds, notifications, complaints", m6_intake, NULL, NULL },
+	{ 7, "search by the claiming unit, lead and owner", m7_search_names, NULL, NULL },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));
