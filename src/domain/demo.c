@@ -1556,7 +1556,7 @@ static void demo_propose(struct demo *x, int64_t batch, const struct demo_propos
 		 AT(pr->unit ? pr->unit : pr->contact), AN(pr->unit ? demo_unit_id(x, pr->unit) : 0),
 		 AT(problem_state_info[PROBLEM_PROPOSED].code), AI(at), AT(pr->contact ? pr->contact : ""),
 		 AT(pr->phone ? pr->phone : ""), AT(pr->outcome), AI(pr->login == NULL));
-	if (!x->failed && search_index_problem(x->d, TENANT, id, pr->title, pr->desc) < 0)
+	if (!x->failed && search_reindex_problem(x->d, TENANT, id) < 0)
 		demo_fail(x, "cannot index proposal for search", db_errmsg(x->d));
 	demo_audit(x, at, pr->login ? pr->login : "anonymous", pr->login ? "problem.propose" : "problem.propose_public",
 		   "problem", id, json_pack("{s:s, s:s}", "title", pr->title, "category", demo_categories[pr->cat]));

@@ -157,7 +157,7 @@ static int insert_problem(struct ctx *c, struct new_problem *p)
 		    (int64_t)in->residents_concern, problem_state_info[PROBLEM_PROPOSED].code);
 	if (rc != DB_DONE)
 		return -1;
-	if (search_index_problem(c->d, tenant, p->id, in->title, in->description) < 0)
+	if (search_reindex_problem(c->d, tenant, p->id) < 0)
 		return -1;
 	if (batch_get(c->d, c->a, tenant, p->batch_id, &b) < 0)
 		return -1;
@@ -297,7 +297,7 @@ static int revise_verb(struct ctx *c, void *args)
 		return -1;
 	if (rc == DB_DONE)
 		return ctx_fail(c, JB_ECONFLICT, NULL, "wrong_state", "该难题已进入遴选结果，不能再修改");
-	if (search_index_problem(c->d, tenant, x->id, x->in->title, x->in->description) < 0)
+	if (search_reindex_problem(c->d, tenant, x->id) < 0)
 		return -1;
 	return ctx_audit(c, "problem.revise", "problem", x->id, NULL, json_pack("{s:s}", "title", x->in->title));
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "domain/labels.h"
+#include "domain/search.h"
 #include "domain/state.h"
 #include "domain/tenant.h"
 #include "util/text.h"
@@ -265,6 +266,10 @@ int board_filter_or_respond(struct req *r, struct problem_filter *f)
 			q++;
 		if (utf8_len(q) > PROBLEM_MAX_QUERY) {
 			reply_error(r, 400, "bad_parameter", "搜索词过长，最多 64 个字", "q");
+			return -1;
+		}
+		if (search_terms(r->a, q, NULL, 0) > SEARCH_MAX_TERMS) {
+			reply_error(r, 400, "bad_parameter", "搜索词最多 5 个，请用空格分隔", "q");
 			return -1;
 		}
 		f->q = q;
