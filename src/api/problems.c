@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "domain/problem.h"
+#include "domain/state.h"
 #include "web/web.h"
 
 static json_t *row_json(const struct problem_row *p)
@@ -22,6 +23,13 @@ void api_problems(struct req *r)
 	struct problem_page pg;
 	json_t *items;
 
+	const char *state = req_query(r, "state");
+
+	/* Internal states are the screeners' queue (api/intake.c). */
+	if (state && (!strcmp(state, "screening") || (problem_state_of(state) >= 0 && !problem_state_has(state, PS_PUBLIC)))) {
+		api_screen_list(r);
+		return;
+	}
 	if (tenant_or_respond(r) < 0 || board_filter_or_respond(r, &f) < 0)
 		return;
 	if (problem_list(r->db, r->a, r->tenant_id, &f, &pg) < 0) {

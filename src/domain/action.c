@@ -1,6 +1,7 @@
 /* action.c - the action runner and the context's error helpers. */
 #include "domain/action.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 void ctx_init(struct ctx *c, db *d, arena *a, const struct principal *who, const char *addr)
@@ -49,6 +50,21 @@ const char *ctx_message(const struct ctx *c, int rc)
 	case JB_ELIMITED: return "提交过于频繁，请稍后再试";
 	default: return "服务器出错了，请稍后再试";
 	}
+}
+
+int ctx_audit(struct ctx *c, const char *action, const char *object_type, int64_t object_id, json_t *before,
+	      json_t *after)
+{
+	struct actor by = ctx_actor(c);
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *af = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = audit_record(c->d, by.tenant_id, by.name, action, object_type, object_id, b, af, by.addr);
+
+	free(b);
+	free(af);
+	json_decref(before);
+	json_decref(after);
+	return rc;
 }
 
 int ctx_store_error(struct ctx *c)

@@ -18,6 +18,7 @@
 #ifndef JB_ACTION_H
 #define JB_ACTION_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -94,6 +95,12 @@ int action_run(struct ctx *c, verb_fn verb, void *args) __attribute__((warn_unus
  * runner does it for verbs; a check made before a verb (to spare a slow
  * hash, say) calls this. Outside any transaction. */
 void ctx_log_denial(struct ctx *c);
+
+/* Inside a verb: the audit entry of its change to the object, by the
+ * context's actor, with before and after as JSON objects (either NULL;
+ * the references are taken and released). 0 or -1. */
+int ctx_audit(struct ctx *c, const char *action, const char *object_type, int64_t object_id, json_t *before,
+	      json_t *after) __attribute__((warn_unused_result));
 
 /* Map a store failure inside a verb: JB_EBUSY when the store is
  * unreachable, else JB_ESTORE. */

@@ -213,20 +213,6 @@ static json_t *batch_json(const struct batch_in *in, const struct batch_dates *d
 			 in->phase, "by_dates", in->by_dates, "phases", ph);
 }
 
-static int audit_batch(struct ctx *c, const char *action, int64_t id, json_t *before, json_t *after)
-{
-	struct actor by = ctx_actor(c);
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *af = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = audit_record(c->d, by.tenant_id, by.name, action, "batch", id, b, af, by.addr);
-
-	free(b);
-	free(af);
-	json_decref(before);
-	json_decref(after);
-	return rc;
-}
-
 /* Write the batch row (insert when new) and its phases. */
 static int write_batch(struct ctx *c, int64_t id, bool new, const struct batch_in *in,
 		       const struct batch_dates *dates)
@@ -341,7 +327,7 @@ static int save_verb(struct ctx *c, void *args)
 		json_decref(before);
 		return -1;
 	}
-	return audit_batch(c, before ? "batch.update" : "batch.create", x->id, before, batch_json(x->in, dates, c->a));
+	return ctx_audit(c, before ? "batch.update" : "batch.create", "batch", x->id, before, batch_json(x->in, dates, c->a));
 }
 
 int batch_create(struct ctx *c, struct batch_in *in, int64_t *id)

@@ -93,7 +93,8 @@ struct bind_src {
 	const json_t *json;
 };
 
-/* Bind src into out (zeroed first) by fields. JB_OK, or JB_EINVALID with
+/* Bind src into out by fields (the members the table names are zeroed
+ * first; zero the rest of the struct yourself). JB_OK, or JB_EINVALID with
  * one error per wrong field in c (field: the name as sent, "list.2.title"
  * inside lists). Members or fields not in the table are ignored. */
 int bind_input(struct ctx *c, const struct bind_src *src, const struct bind_field *fields, void *out)

@@ -64,6 +64,8 @@ struct proposal {
 	bool residents_concern, from_resident, is_public;
 };
 extern const struct label priorities[];   /* "0" 一般, "1" 重点, "2" 紧急 */
+/* The label of a priority (一般 for one out of range). */
+const char *priority_label(int priority);
 
 /* 0 found, 1 not found or not visible to who, -1 store error. */
 int proposal_get(db *d, arena *a, const struct principal *who, int64_t id, struct proposal *out)

@@ -20,11 +20,12 @@ enum {
 	PS_WORKING = 1u << 2,  /* being worked on: milestones can fall overdue */
 	PS_SOLVED = 1u << 3,   /* declared solved (破题), accepted or not */
 	PS_CLOSED = 1u << 4,   /* nothing more happens to it */
+	PS_SCREENING = 1u << 5, /* proposed or selected: screeners may still move it before it is public */
 };
 
 #define PROBLEM_STATES(X) \
-	X(PROPOSED, "proposed", "待遴选", 0) \
-	X(SELECTED, "selected", "已遴选", 0) \
+	X(PROPOSED, "proposed", "待遴选", PS_SCREENING) \
+	X(SELECTED, "selected", "已遴选", PS_SCREENING) \
 	X(REJECTED, "rejected", "未入选", PS_CLOSED) \
 	X(MERGED, "merged", "已合并", PS_CLOSED) \
 	X(PUBLISHED, "published", "待揭榜", PS_PUBLIC) \
@@ -74,6 +75,7 @@ enum batch_phase { BATCH_PHASES(STATE_ENUM_B) PHASE_COUNT };
 #define STATE_SQL_CLAIMED "('claimed','in_progress','solved','accepted')"                   /* PS_CLAIMED */
 #define STATE_SQL_WORKING "('claimed','in_progress')"                                       /* PS_WORKING */
 #define STATE_SQL_SOLVED "('solved','accepted')"                                            /* PS_SOLVED */
+#define STATE_SQL_SCREENING "('proposed','selected')"                                    /* PS_SCREENING */
 #define STATE_SQL_COUNTED_CLAIMS "('approved','signed','solved','accepted')"                /* CS_COUNTED */
 
 struct state_info {

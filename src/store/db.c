@@ -112,11 +112,28 @@ int db_scalar(db *d, const char *sql, int64_t *out, int n, ...)
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
+/* The highest $n in sql. */
+static int max_placeholder(const char *sql)
+{
+	int max = 0;
+
+	for (const char *s = sql; (s = strchr(s, '$')) != NULL;) {
+		int n = (int)strtol(++s, NULL, 10);
+		if (n > max)
+			max = n;
+	}
+	return max;
+}
+
 static db_stmt *query_va(db *d, const char *sql, const char *fmt, va_list ap)
 {
-	db_stmt *st = db_prepare(d, sql);
+	db_stmt *st;
 
-	if (!st)
+	if (max_placeholder(sql) != (int)strlen(fmt)) {
+		fprintf(stderr, "db_query: %zu arguments for %d placeholders in: %s\n", strlen(fmt), max_placeholder(sql), sql);
+		abort(); /* a bug in the caller */
+	}
+	if (!(st = db_prepare(d, sql)))
 		return NULL;
 	for (int i = 1; *fmt; fmt++, i++) {
 		switch (*fmt) {

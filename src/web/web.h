@@ -76,6 +76,20 @@ void api_problem(struct req *r);
 void api_stats(struct req *r);
 void api_persons(struct req *r);
 void api_healthz(struct req *r);
+/* api/intake.c: proposing, screening, publishing, my proposals, notifications. */
+void api_proposal_create(struct req *r);
+void api_public_proposal_create(struct req *r);
+void api_proposal(struct req *r);
+void api_screen_update(struct req *r);
+void api_transition(struct req *r);
+void api_transitions(struct req *r);
+void api_screen_list(struct req *r);
+void api_similar(struct req *r);
+void api_my_proposals(struct req *r);
+void api_notifications(struct req *r);
+void api_notification_read(struct req *r);
+void api_notifications_read(struct req *r);
+void api_publications(struct req *r);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
 void act_login(struct req *r);

@@ -36,6 +36,8 @@ static void the_sql_lists_are_the_flags_of_the_tables(void **state)
 	assert_string_equal(s, STATE_SQL_WORKING);
 	sql_list(problem_state_info, PROBLEM_STATE_COUNT, PS_SOLVED, s, sizeof(s));
 	assert_string_equal(s, STATE_SQL_SOLVED);
+	sql_list(problem_state_info, PROBLEM_STATE_COUNT, PS_SCREENING, s, sizeof(s));
+	assert_string_equal(s, STATE_SQL_SCREENING);
 	sql_list(claim_state_info, CLAIM_STATE_COUNT, CS_COUNTED, s, sizeof(s));
 	assert_string_equal(s, STATE_SQL_COUNTED_CLAIMS);
 }
