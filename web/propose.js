@@ -16,11 +16,12 @@
     return e;
   }
 
-  // One similar problem: "#12 标题" (a link when it has a page), its batch
-  // and its state, as the server draws it.
-  function item(p) {
+  // One similar problem: "#12 标题", its batch and its state, as the
+  // server draws it: a link to a public page, and to an open proposal's
+  // page only for readers of proposals (internal).
+  function item(p, internal) {
     var li = el('li'), text = '#' + p.id + ' ' + p.title, name;
-    if (p.url) {
+    if (p.url && (internal || /\/problems\/\d+$/.test(p.url))) {
       name = el('a', '', text);
       name.href = p.url;
     } else {
@@ -40,7 +41,7 @@
     if (form.getAttribute('data-similar-ready')) return;
     form.setAttribute('data-similar-ready', '1');
     var title = form.querySelector('[data-similar-title]'), box = form.querySelector('[data-similar-live]');
-    var src = form.getAttribute('data-similar-src');
+    var src = form.getAttribute('data-similar-src'), internal = form.getAttribute('data-similar-internal') === '1';
     var timer = 0, asked = 0, last = null;
     if (!title || !box || !src) return;
 
@@ -51,7 +52,7 @@
       } else {
         fresh.appendChild(el('p', '', '已有相似的难题，请先看看是否重复：'));
         list = el('ul');
-        items.forEach(function (p) { list.appendChild(item(p)); });
+        items.forEach(function (p) { list.appendChild(item(p, internal)); });
         fresh.appendChild(list);
       }
       box.replaceChildren(fresh);

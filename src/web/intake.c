@@ -24,6 +24,7 @@
 #include "web/fields.h"
 
 #define SCREEN_PER_PAGE 50
+#define PUBLISH_AT_ONCE 100 /* the most screen_list() returns at once (within SCREEN_BULK_MAX) */
 
 /* ---- shared pieces ---- */
 
@@ -43,12 +44,49 @@ static const struct label *named_choices(arena *a, const struct named *v, int n)
 	return l;
 }
 
+/* Whether word is one of the space-separated words of list. */
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p; p += strcspn(p, " "), p += strspn(p, " "))
+		if (strcspn(p, " ") == n && !strncmp(p, word, n))
+			return true;
+	return false;
+}
+
 static const struct field_error *error_of(const struct ctx *c, const char *name)
 {
 	for (int i = 0; c && i < c->nerrs; i++)
 		if (c->errs[i].field && !strcmp(c->errs[i].field, name))
 			return &c->errs[i];
 	return NULL;
+}
+
+/* The summary on top of a refused form, as form_errors() of fields.h
+ * writes it, for a form that shows only the fields named in shown
+ * (space-separated): a message about a field the form does not show (the
+ * batch when only one is open, say) is said in the summary, not lost. */
+static void errors_summary(struct req *r, const struct ctx *c, const char *shown)
+{
+	buf *b = &r->out;
+	int beside = 0;
+
+	if (!c || !c->nerrs)
+		return;
+	for (int i = 0; i < c->nerrs; i++)
+		beside += c->errs[i].field && word_in(shown, c->errs[i].field);
+	HTML(b, "<div class=\"form-errors\" role=\"alert\">");
+	if (beside)
+		buf_printf(b, "<p>提交的内容有 %d 处需要修改，请看下面标出的地方。</p>", beside);
+	for (int i = 0; i < c->nerrs; i++) {
+		if (c->errs[i].field && word_in(shown, c->errs[i].field))
+			continue;
+		HTML(b, "<p>");
+		buf_html(b, c->errs[i].message);
+		HTML(b, "</p>");
+	}
+	HTML(b, "</div>\n");
 }
 
 /* <label>label <textarea>value</textarea></label> with its error, as
@@ -67,8 +105,10 @@ static void field_textarea(struct req *r, const struct ctx *c, const char *name,
 	buf_html(b, label);
 	HTML(b, "<textarea name=\"");
 	buf_html(b, name);
-	HTML(b, "\" rows=\"4\"");
+	HTML(b, "\"");
 	buf_puts(b, extra ? extra : ""); /* literal attributes from this file */
+	if (!extra || !strstr(extra, "rows="))
+		HTML(b, " rows=\"4\"");
 	if (e) {
 		HTML(b, " aria-invalid=\"true\" aria-describedby=\"f-");
 		buf_html(b, name);
@@ -242,23 +282,37 @@ static int collecting_batches(struct req *r, const struct label **out, int *n)
 	return 0;
 }
 
+/* The tenant's categories as choices by name (the binder's "category"
+ * takes a name, so every error about it lands on that one field). */
 static int categories_or_respond(struct req *r, const struct label **out)
 {
 	struct named *cats;
+	struct label *l;
 	int n;
 
 	if (problem_categories(r->db, r->a, r->tenant_id, &cats, &n) < 0) {
 		web_store_error(r);
 		return -1;
 	}
-	*out = named_choices(r->a, cats, n);
+	l = arena_alloc(r->a, (size_t)(n + 1) * sizeof(*l)); /* zeroed: ends with { NULL } */
+	for (int i = 0; i < n; i++)
+		l[i] = (struct label){ cats[i].name, cats[i].name };
+	*out = l;
 	return 0;
+}
+
+/* Whether the reader reads others' proposals (some of them: a unit
+ * admin its unit's), so links to open proposals are worth offering. */
+static bool reads_internal(struct req *r)
+{
+	return perm_any(r->who, "problem.read_internal") || perm_any(r->who, "problem.screen");
 }
 
 /* The similar problems of a title, in the region the script fills as one
  * types (web/propose.js): the same markup either way. asked: a 查重 was
  * asked for, so "none found" is said. Public ones link to their page; open
- * proposals are named only. */
+ * proposals link to theirs for readers of proposals (reads_internal()),
+ * else are named only. */
 static void similar_region(struct req *r, const struct similar *s, int n, bool asked, const char *title)
 {
 	buf *b = &r->out;
@@ -273,8 +327,8 @@ static void similar_region(struct req *r, const struct similar *s, int n, bool a
 	for (int i = 0; i < n; i++) {
 		const char *text = arena_printf(r->a, "#%lld %s", (long long)s[i].id, s[i].title);
 		HTML(b, "<li>");
-		if (s[i].is_public)
-			link_to(b, r, problem_path(r->a, s[i].id, true), text);
+		if (s[i].is_public || reads_internal(r))
+			link_to(b, r, problem_path(r->a, s[i].id, s[i].is_public), text);
 		else
 			buf_html(b, text);
 		if (s[i].batch && *s[i].batch) {
@@ -295,7 +349,7 @@ static void similar_region(struct req *r, const struct similar *s, int n, bool a
  * NULL. data-similar-title: web/propose.js checks it as one types. */
 static void title_field(struct req *r, const struct ctx *c, const struct proposal *v)
 {
-	field_input(r, c, "text", "title", "标题", field_value(r, c, "title", v ? v->title : ""),
+	field_input(r, c, "text", "title", "难题名称", field_value(r, c, "title", v ? v->title : ""),
 		    " required maxlength=\"60\" autocomplete=\"off\" data-similar-title"
 		    " placeholder=\"一句话说清问题，如：老旧小区加装电梯难\"");
 }
@@ -303,17 +357,17 @@ static void title_field(struct req *r, const struct ctx *c, const struct proposa
 /* Description and category, which every proposal has. */
 static void body_fields(struct req *r, const struct ctx *c, const struct label *cats, const struct proposal *v)
 {
-	field_textarea(r, c, "description", "问题描述", field_value(r, c, "description", v ? v->description : ""),
+	field_textarea(r, c, "description", "难题描述", field_value(r, c, "description", v ? v->description : ""),
 		       " required maxlength=\"2000\"");
-	field_select(r, c, "category_id", "类别", cats,
-		     field_value(r, c, "category_id", v ? id_text(r->a, v->category_id) : ""), "请选择类别");
+	field_select(r, c, "category", "难题类别", cats, field_value(r, c, "category", v ? v->category : ""),
+		     "请选择类别");
 }
 
 static void outcome_field(struct req *r, const struct ctx *c, const struct proposal *v)
 {
-	field_textarea(r, c, "expected_outcome", "预期目标（可选）",
+	field_textarea(r, c, "expected_outcome", "预期成效（可选）",
 		       field_value(r, c, "expected_outcome", v ? v->expected_outcome : ""), " maxlength=\"2000\"");
-	field_check(r, c, "residents_concern", "属于群众急难愁盼问题",
+	field_check(r, c, "residents_concern", "属于群众急难愁盼事项",
 		    c ? req_form(r, "residents_concern") != NULL : v && v->residents_concern);
 }
 
@@ -331,6 +385,11 @@ static void post_form(struct req *r, const char *cls, const char *path)
 }
 
 /* ---- 出卷: GET/POST /propose ---- */
+
+/* The fields the forms show, for errors_summary(). */
+#define CORE_SHOWN "title description category expected_outcome"
+#define PROPOSE_SHOWN CORE_SHOWN " batch_id residents_concern"
+#define PUBLIC_SHOWN CORE_SHOWN " contact_name contact_phone"
 
 /* The 出卷 form. c: the refused or checked submission (values from the
  * request), or NULL; sim: the similar problems a 查重 found. */
@@ -362,11 +421,13 @@ static void propose_page(struct req *r, const struct ctx *c, const struct simila
 		page_finish(r, status);
 		return;
 	}
-	form_errors(r, c);
+	errors_summary(r, c, screener && nu ? PROPOSE_SHOWN " unit_id" : PROPOSE_SHOWN);
 	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
 	html_path(b, r, "/propose");
 	HTML(b, "\" data-similar-src=\"");
 	html_path(b, r, "/api/v1/problems/similar");
+	if (reads_internal(r))
+		HTML(b, "\" data-similar-internal=\"1");
 	HTML(b, "\">");
 	html_csrf(r);
 	HTML(b, "\n");
@@ -418,7 +479,7 @@ static void propose_check(struct req *r)
 
 void act_propose(struct req *r)
 {
-	struct proposal_in in;
+	struct proposal_in in = { 0 };
 	struct ctx c;
 	int64_t id = 0;
 	int rc;
@@ -473,18 +534,20 @@ static void public_page(struct req *r, const struct ctx *c, int status)
 		page_finish(r, status);
 		return;
 	}
-	form_errors(r, c);
+	errors_summary(r, c, nb > 1 ? PUBLIC_SHOWN " batch_id" : PUBLIC_SHOWN);
 	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
 	html_path(b, r, "/public/propose");
 	HTML(b, "\">\n");
 	title_field(r, c, NULL);
 	body_fields(r, c, cats, NULL);
+	field_textarea(r, c, "expected_outcome", "期望解决的效果（可选）", field_value(r, c, "expected_outcome", ""),
+		       " maxlength=\"2000\"");
 	if (nb > 1)
 		field_select(r, c, "batch_id", "批次（征集中）", batches, field_value(r, c, "batch_id", ""), "请选择批次");
 	HTML(b, "<fieldset><legend>联系方式（可选）</legend>\n");
-	field_input(r, c, "text", "contact_name", "姓名或称呼", field_value(r, c, "contact_name", ""),
-		    " maxlength=\"32\" autocomplete=\"name\"");
-	field_input(r, c, "tel", "contact_phone", "电话（仅组织部门工作人员可见）", field_value(r, c, "contact_phone", ""),
+	field_input(r, c, "text", "contact_name", "称呼", field_value(r, c, "contact_name", ""),
+		    " maxlength=\"20\" autocomplete=\"name\"");
+	field_input(r, c, "tel", "contact_phone", "联系电话（仅组织部门工作人员可见）", field_value(r, c, "contact_phone", ""),
 		    " maxlength=\"20\" autocomplete=\"tel\"");
 	HTML(b, "<p class=\"muted\">电话只有组织部门负责遴选的工作人员能看到，用于核实情况，不会公开。</p>\n</fieldset>\n"
 		/* The honeypot: people neither see nor reach it; robots that fill every field do. */
@@ -509,7 +572,7 @@ void page_public_propose(struct req *r)
 void act_public_propose(struct req *r)
 {
 	struct principal anon = { .tenant_id = r->tenant_id };
-	struct proposal_in in;
+	struct proposal_in in = { 0 };
 	struct ctx c;
 	int64_t id = 0;
 	int rc;
@@ -638,7 +701,7 @@ static void transition_box(struct req *r, const struct proposal *p, const struct
 	hidden(b, "action", t->action);
 	if (t->needs & TR_REASON)
 		field_textarea(r, c, "reason", arena_printf(r->a, "%s的理由（出卷人会看到）", t->zh),
-			       field_value(r, c, "reason", ""), " required maxlength=\"500\"");
+			       field_value(r, c, "reason", ""), " required maxlength=\"500\" rows=\"2\"");
 	if (t->needs & TR_INTO)
 		field_input(r, c, "number", "into", "合并到（难题编号）", field_value(r, c, "into", ""), " required min=\"1\"");
 	transition_button(r, t, NULL);
@@ -654,7 +717,7 @@ static void screening_form(struct req *r, const struct proposal *p, const struct
 
 	HTML(b, "<div class=\"action-box\"><h3>类别和优先级</h3>\n");
 	post_form(r, "stack", arena_printf(r->a, "/proposals/%lld/screening", (long long)p->id));
-	field_select(r, c, "category_id", "类别", cats, field_value(r, c, "category_id", id_text(r->a, p->category_id)), NULL);
+	field_select(r, c, "category", "难题类别", cats, field_value(r, c, "category", p->category), NULL);
 	field_select(r, c, "priority", "优先级", priorities,
 		     field_value(r, c, "priority", arena_printf(r->a, "%d", p->priority)), NULL);
 	HTML(b, "<button type=\"submit\">保存</button>\n</form>\n</div>\n");
@@ -666,7 +729,7 @@ static void screening_section(struct req *r, const struct proposal *p, const str
 			      const struct label *cats, const struct similar *sim, int nsim)
 {
 	struct perm_target tg = proposal_target(r, p);
-	bool open = p->state == PROBLEM_PROPOSED || p->state == PROBLEM_SELECTED;
+	bool open = !(problem_state_info[p->state].flags & PS_CLOSED);
 	bool any = open && perm_check(r->who, "problem.screen", &tg);
 	buf *b = &r->out;
 
@@ -680,7 +743,7 @@ static void screening_section(struct req *r, const struct proposal *p, const str
 		if (!(t->needs & (TR_REASON | TR_INTO)) && offered(r, p, t))
 			transition_plain(r, p, t);
 	}
-	HTML(b, "</div>\n");
+	HTML(b, "</div>\n<div class=\"boxes\">\n");
 	for (int i = 0; i < problem_transitions_count; i++) {
 		const struct transition *t = &problem_transitions[i];
 		if ((t->needs & (TR_REASON | TR_INTO)) && offered(r, p, t))
@@ -688,7 +751,7 @@ static void screening_section(struct req *r, const struct proposal *p, const str
 	}
 	if (open && perm_check(r->who, "problem.screen", &tg))
 		screening_form(r, p, cats, refused_in(x, "screening"));
-	HTML(b, "</section>\n");
+	HTML(b, "</div>\n</section>\n");
 }
 
 /* The proposer's form for a proposal returned to them. */
@@ -726,10 +789,14 @@ static void proposal_facts(struct req *r, const struct proposal *p)
 	HTML(b, "</dd>\n");
 	fact(b, "批次", p->batch);
 	fact(b, "类别", p->category);
-	fact(b, "出卷单位", p->unit);
-	fact(b, "出卷人", p->proposer_name);
-	if (p->from_resident)
-		fact(b, "联系人", p->contact_name);
+	if (p->from_resident) {
+		fact(b, "出卷人", "群众来件");
+		if (*p->contact_name)
+			fact(b, "称呼", p->contact_name);
+	} else {
+		fact(b, "出卷单位", p->unit);
+		fact(b, "出卷人", p->proposer_name);
+	}
 	if (p->contact_phone && *p->contact_phone)
 		fact(b, "联系电话", p->contact_phone);
 	fact(b, "优先级", prio);
@@ -757,6 +824,16 @@ static void proposal_badges(buf *b, const struct proposal *p)
 	if (p->from_resident)
 		HTML(b, " <span class=\"flag\">群众来件</span>");
 	HTML(b, "</p>\n");
+}
+
+/* The fields each form of the proposal page shows (errors_summary()). */
+static const char *form_shown(const char *form)
+{
+	if (!strcmp(form, "screening"))
+		return "category priority";
+	if (!strcmp(form, "revise"))
+		return CORE_SHOWN " residents_concern";
+	return "reason into"; /* a transition's */
 }
 
 /* The proposal page. x: a refused submission to show again, or NULL. */
@@ -789,16 +866,16 @@ static void proposal_page(struct req *r, const struct proposal *p, const struct 
 	HTML(b, "</h1>\n");
 	proposal_badges(b, p);
 	done_notice(r);
-	form_errors(r, x ? x->c : NULL);
+	errors_summary(r, x ? x->c : NULL, x && x->form ? form_shown(x->form) : "");
 	if (p->is_public) {
 		HTML(b, "<p class=\"notice\">本题已发榜公开。");
 		link_to(b, r, problem_path(r->a, p->id, true), "查看公开页面");
 		HTML(b, "</p>\n");
 	}
-	HTML(b, "<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">问题描述</h2>\n");
+	HTML(b, "<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">难题描述</h2>\n");
 	paragraphs(b, p->description);
 	if (p->expected_outcome && *p->expected_outcome) {
-		HTML(b, "<h3>预期目标</h3>\n");
+		HTML(b, "<h3>预期成效</h3>\n");
 		paragraphs(b, p->expected_outcome);
 	}
 	proposal_facts(r, p);
@@ -875,7 +952,7 @@ static int needs_or_invalid(struct ctx *c, const struct transition *t, const str
 	int rc = JB_OK;
 
 	if (t && (t->needs & TR_REASON) && !(in->reason && *in->reason))
-		rc = ctx_invalid(c, "reason", "missing_field", "请填写理由");
+		rc = ctx_invalid(c, "reason", "missing_field", arena_printf(c->a, "请填写%s的理由", t->zh));
 	if (t && (t->needs & TR_INTO) && !in->into)
 		rc = ctx_invalid(c, "into", "missing_field", "请填写要合并到的难题编号");
 	return rc;
@@ -921,7 +998,7 @@ static bool transition_confirmed(struct req *r, const struct transition *t, cons
 	}
 	if (in->into)
 		buf_printf(b, "<p>合并到：#%lld</p>\n", (long long)in->into);
-	HTML(b, "<p>出卷人会收到通知，这一步不能撤销。</p>\n<form class=\"actions\" method=\"post\" action=\"");
+	HTML(b, "<p>这一步不能撤销。</p>\n<form class=\"actions\" method=\"post\" action=\"");
 	self_path(b, r);
 	HTML(b, "\">");
 	html_csrf(r);
@@ -947,7 +1024,7 @@ static const char *done_args(arena *a, const struct transition_in *in, const str
 void act_proposal_transition(struct req *r)
 {
 	struct proposal p;
-	struct transition_in in;
+	struct transition_in in = { 0 };
 	struct transition_out out = { 0 };
 	const struct transition *t;
 	struct ctx c;
@@ -975,7 +1052,7 @@ void act_proposal_transition(struct req *r)
 void act_proposal_screening(struct req *r)
 {
 	struct proposal p;
-	struct screen_update_in in;
+	struct screen_update_in in = { 0 };
 	struct ctx c;
 	int rc;
 
@@ -994,7 +1071,7 @@ void act_proposal_screening(struct req *r)
 void act_proposal_revise(struct req *r)
 {
 	struct proposal p;
-	struct proposal_in in;
+	struct proposal_in in = { 0 };
 	struct ctx c;
 	int rc;
 
@@ -1096,15 +1173,32 @@ static void screen_link(struct req *r, const char *url)
 	buf_puts(&r->out, url); /* percent-encoded with &amp; separators */
 }
 
-static void screen_filters(struct req *r, const struct screen_filter *f)
+/* A select of named rows by id, "全部" first. */
+static void id_select(buf *b, const char *name, const char *label, const struct named *v, int n, int64_t selected)
 {
-	const struct label *cats;
-	struct named *batches;
-	buf *b = &r->out;
-	int nb;
+	HTML(b, "<label>");
+	buf_html(b, label);
+	HTML(b, "<select name=\"");
+	buf_html(b, name);
+	HTML(b, "\"><option value=\"\">全部</option>");
+	for (int i = 0; i < n; i++) {
+		buf_printf(b, "<option value=\"%lld\"%s>", (long long)v[i].id, v[i].id == selected ? " selected" : "");
+		buf_html(b, v[i].name);
+		HTML(b, "</option>");
+	}
+	HTML(b, "</select></label>\n");
+}
 
-	if (problem_batches(r->db, r->a, r->tenant_id, &batches, &nb) < 0 || categories_or_respond(r, &cats) < 0)
-		return;
+/* The GET form of the queue's filters (the state is the tabs'). 0 or -1. */
+static int screen_filters(struct req *r, const struct screen_filter *f)
+{
+	struct named *batches, *cats;
+	buf *b = &r->out;
+	int nb, nc;
+
+	if (problem_batches(r->db, r->a, r->tenant_id, &batches, &nb) < 0 ||
+	    problem_categories(r->db, r->a, r->tenant_id, &cats, &nc) < 0)
+		return -1;
 	HTML(b, "<form class=\"filters\" method=\"get\" action=\"");
 	html_path(b, r, "/admin/screening");
 	HTML(b, "\" role=\"search\">\n");
@@ -1112,25 +1206,10 @@ static void screen_filters(struct req *r, const struct screen_filter *f)
 		hidden(b, "state", problem_state_info[f->state].code);
 	HTML(b, "<label class=\"grow\">标题<input type=\"search\" name=\"q\" maxlength=\"60\" value=\"");
 	buf_html(b, f->q ? f->q : "");
-	HTML(b, "\"></label>\n<label>批次<select name=\"batch\"><option value=\"\">全部</option>");
-	for (int i = 0; i < nb; i++) {
-		buf_printf(b, "<option value=\"%lld\"%s>", (long long)batches[i].id,
-			   batches[i].id == f->batch_id ? " selected" : "");
-		buf_html(b, batches[i].name);
-		HTML(b, "</option>");
-	}
-	HTML(b, "</select></label>\n<label>类别<select name=\"category\"><option value=\"\">全部</option>");
-	for (const struct label *l = cats; l->code; l++) {
-		HTML(b, "<option value=\"");
-		buf_html(b, l->code);
-		HTML(b, "\"");
-		if (!strcmp(l->code, id_text(r->a, f->category_id)))
-			HTML(b, " selected");
-		HTML(b, ">");
-		buf_html(b, l->zh);
-		HTML(b, "</option>");
-	}
-	HTML(b, "</select></label>\n<label class=\"check\"><input type=\"checkbox\" name=\"returned\" value=\"1\"");
+	HTML(b, "\"></label>\n");
+	id_select(b, "batch", "批次", batches, nb, f->batch_id);
+	id_select(b, "category", "类别", cats, nc, f->category_id);
+	HTML(b, "<label class=\"check\"><input type=\"checkbox\" name=\"returned\" value=\"1\"");
 	if (f->returned)
 		HTML(b, " checked");
 	HTML(b, ">仅退回补充</label>\n<label class=\"check\"><input type=\"checkbox\" name=\"residents\" value=\"1\"");
@@ -1139,6 +1218,7 @@ static void screen_filters(struct req *r, const struct screen_filter *f)
 	HTML(b, ">仅群众来件</label>\n<button type=\"submit\">筛选</button> <a href=\"");
 	html_path(b, r, "/admin/screening");
 	HTML(b, "\">清除</a>\n</form>\n");
+	return 0;
 }
 
 static void state_tab(struct req *r, const struct screen_filter *f, int state, const char *label, int64_t n)
@@ -1217,8 +1297,11 @@ static void screen_row(struct req *r, const struct screen_row *x, bool bulk, con
 	buf_html(b, x->category);
 	HTML(b, "</td>");
 	td(b, "出卷");
-	buf_html(b, x->unit && *x->unit ? x->unit : "—");
-	HTML(b, "<br><span class=\"muted\">");
+	if (x->unit && *x->unit) {
+		buf_html(b, x->unit);
+		HTML(b, "<br>");
+	}
+	HTML(b, "<span class=\"muted\">");
 	buf_html(b, x->proposer_name);
 	HTML(b, "</span></td>");
 	td(b, "状态");
@@ -1317,7 +1400,7 @@ static void screen_pager(struct req *r, const struct screen_filter *f, int64_t t
  * -1 store error. */
 static int publish_batch(struct req *r, const struct screen_filter *f, const struct batch *bt, bool may)
 {
-	struct screen_filter sf = { .batch_id = bt->id, .state = PROBLEM_SELECTED, .page = 1, .per_page = SCREEN_BULK_MAX };
+	struct screen_filter sf = { .batch_id = bt->id, .state = PROBLEM_SELECTED, .page = 1, .per_page = PUBLISH_AT_ONCE };
 	struct screen_page pg;
 	struct publication *rounds;
 	buf *b = &r->out;
@@ -1404,8 +1487,9 @@ static void screening_page(struct req *r, const struct screen_filter *f, const s
 	page_begin(r, "遴选", NAV_SCREENING);
 	HTML(b, "<h1>遴选</h1>\n");
 	done_notice(r);
-	form_errors(r, c);
-	screen_filters(r, f);
+	errors_summary(r, c, "action reason ids");
+	if (screen_filters(r, f) < 0)
+		goto store_error;
 	state_tabs(r, f, &pg);
 	buf_printf(b, "<p class=\"summary\" role=\"status\">共 <strong>%lld</strong> 项</p>\n", (long long)pg.total);
 	if (pg.n)
@@ -1413,12 +1497,13 @@ static void screening_page(struct req *r, const struct screen_filter *f, const s
 	else
 		HTML(b, "<p class=\"empty\">没有符合条件的出卷。</p>\n");
 	screen_pager(r, f, pg.total);
-	if (publish_section(r, f, may) < 0) {
-		buf_reset(b);
-		web_store_error(r);
-		return;
-	}
+	if (publish_section(r, f, may) < 0)
+		goto store_error;
 	page_finish(r, status);
+	return;
+store_error: /* the page so far is dropped for the error page */
+	buf_reset(b);
+	web_store_error(r);
 }
 
 void page_screening(struct req *r)
@@ -1432,7 +1517,7 @@ void page_screening(struct req *r)
 void act_screening_bulk(struct req *r)
 {
 	struct screen_filter f;
-	struct transition_in in;
+	struct transition_in in = { 0 };
 	struct transition_out out = { 0 };
 	const struct transition *t;
 	struct ctx c;
@@ -1443,6 +1528,9 @@ void act_screening_bulk(struct req *r)
 	web_ctx(r, &c);
 	rc = bind_request(r, &c, bulk_transition_fields, &in, NULL);
 	t = transition_of(in.action);
+	/* The binder takes an empty required list of ids (domain/bind.c). */
+	if (rc == JB_OK && !in.ids.n)
+		rc = ctx_invalid(&c, "ids", "missing_field", "请选择难题");
 	if (rc == JB_OK)
 		rc = needs_or_invalid(&c, t, &in);
 	if (rc == JB_OK && t && closes(t) && perm_any(r->who, t->perm) &&
