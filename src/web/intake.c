@@ -28,6 +28,15 @@
 
 /* ---- shared pieces ---- */
 
+/* A state read from the store: its entry, or one with no flags and no
+ * label for a value out of range (the schema's CHECK keeps them in). */
+static const struct state_info *state_of(int s)
+{
+	static const struct state_info none = { "", "", 0 };
+
+	return s >= 0 && s < PROBLEM_STATE_COUNT ? &problem_state_info[s] : &none;
+}
+
 static const char *id_text(arena *a, int64_t id)
 {
 	return id ? arena_printf(a, "%lld", (long long)id) : "";
@@ -238,7 +247,7 @@ static void outcome_words(struct req *r, const struct proposal *p)
 	} else if (p->state == PROBLEM_SELECTED) {
 		HTML(b, "<strong>已入选</strong>，等待发榜");
 	} else if (p->state == PROBLEM_REJECTED || p->state == PROBLEM_WITHDRAWN) {
-		buf_html(b, problem_state_info[p->state].zh);
+		buf_html(b, state_of(p->state)->zh);
 		if (reason) {
 			HTML(b, "：");
 			buf_html(b, reason);
@@ -247,16 +256,16 @@ static void outcome_words(struct req *r, const struct proposal *p)
 		HTML(b, "已合并到 ");
 		link_to(b, r, problem_path(r->a, p->merged_into, false),
 			arena_printf(r->a, "#%lld %s", (long long)p->merged_into, p->merged_title ? p->merged_title : ""));
-	} else if (problem_state_info[p->state].flags & PS_PUBLIC) {
+	} else if (state_of(p->state)->flags & PS_PUBLIC) {
 		if (p->round)
 			buf_printf(b, "<strong>已发榜第 %lld 轮</strong>（", (long long)p->round);
 		else
 			HTML(b, "<strong>已发榜</strong>（");
-		buf_html(b, problem_state_info[p->state].zh);
+		buf_html(b, state_of(p->state)->zh);
 		HTML(b, "） · ");
 		link_to(b, r, problem_path(r->a, p->id, true), "查看公开页面");
 	} else {
-		buf_html(b, problem_state_info[p->state].zh);
+		buf_html(b, state_of(p->state)->zh);
 	}
 }
 
@@ -337,7 +346,7 @@ static void similar_region(struct req *r, const struct similar *s, int n, bool a
 			HTML(b, "</span>");
 		}
 		HTML(b, " ");
-		html_state_badge(b, problem_state_info[s[i].state].code);
+		html_state_badge(b, state_of(s[i].state)->code);
 		HTML(b, "</li>");
 	}
 	if (n)
@@ -371,7 +380,7 @@ static void outcome_field(struct req *r, const struct ctx *c, const struct propo
 		    c ? req_form(r, "residents_concern") != NULL : v && v->residents_concern);
 }
 
-/* <form class="stack" method="post"> to a local path, with the CSRF field. */
+/* <form class="cls" method="post"> to a local path, with the CSRF field. */
 static void post_form(struct req *r, const char *cls, const char *path)
 {
 	buf *b = &r->out;
@@ -665,7 +674,7 @@ static void merge_choices(struct req *r, const struct proposal *p, const struct 
 	int shown = 0;
 
 	for (int i = 0; i < n; i++) {
-		if (problem_state_info[sim[i].state].flags & PS_CLOSED)
+		if (state_of(sim[i].state)->flags & PS_CLOSED)
 			continue;
 		if (!shown++)
 			HTML(b, "<p class=\"muted\">或合并到一项相似的难题：</p>\n<ul class=\"plain choices\">\n");
@@ -680,7 +689,7 @@ static void merge_choices(struct req *r, const struct proposal *p, const struct 
 		else
 			link_to(b, r, problem_path(r->a, sim[i].id, false), sim[i].title);
 		HTML(b, " ");
-		html_state_badge(b, problem_state_info[sim[i].state].code);
+		html_state_badge(b, state_of(sim[i].state)->code);
 		HTML(b, "</li>\n");
 	}
 	if (shown)
@@ -700,7 +709,8 @@ static void transition_box(struct req *r, const struct proposal *p, const struct
 	post_form(r, "stack", transitions_path(r, p->id));
 	hidden(b, "action", t->action);
 	if (t->needs & TR_REASON)
-		field_textarea(r, c, "reason", arena_printf(r->a, "%s的理由（出卷人会看到）", t->zh),
+		field_textarea(r, c, "reason",
+			       arena_printf(r->a, p->from_resident ? "%s的理由" : "%s的理由（出卷人会看到）", t->zh),
 			       field_value(r, c, "reason", ""), " required maxlength=\"500\" rows=\"2\"");
 	if (t->needs & TR_INTO)
 		field_input(r, c, "number", "into", "合并到（难题编号）", field_value(r, c, "into", ""), " required min=\"1\"");
@@ -729,7 +739,7 @@ static void screening_section(struct req *r, const struct proposal *p, const str
 			      const struct label *cats, const struct similar *sim, int nsim)
 {
 	struct perm_target tg = proposal_target(r, p);
-	bool open = !(problem_state_info[p->state].flags & PS_CLOSED);
+	bool open = !(state_of(p->state)->flags & PS_CLOSED);
 	bool any = open && perm_check(r->who, "problem.screen", &tg);
 	buf *b = &r->out;
 
@@ -816,7 +826,7 @@ static void proposal_facts(struct req *r, const struct proposal *p)
 static void proposal_badges(buf *b, const struct proposal *p)
 {
 	HTML(b, "<p class=\"badges\">");
-	html_state_badge(b, problem_state_info[p->state].code);
+	html_state_badge(b, state_of(p->state)->code);
 	if (p->state == PROBLEM_PROPOSED && p->returned_at)
 		HTML(b, " <span class=\"flag\">已退回补充</span>");
 	if (p->residents_concern)
@@ -855,9 +865,9 @@ static void proposal_page(struct req *r, const struct proposal *p, const struct 
 		web_store_error(r);
 		return;
 	}
-	page_begin(r, p->title, screener ? NAV_SCREENING : NAV_PROPOSE);
+	page_begin(r, p->title, screener ? NAV_SCREENING : p->proposer_user_id == r->who->user_id ? NAV_PROPOSE : NAV_NONE);
 	HTML(b, "<p class=\"crumbs\">");
-	if (screener)
+	if (reads_internal(r))
 		link_to(b, r, "/admin/screening", "遴选");
 	else
 		link_to(b, r, "/me/proposals", "我的出卷");
@@ -1254,14 +1264,15 @@ static void state_tabs(struct req *r, const struct screen_filter *f, const struc
 /* Whether the refused bulk request c had id checked. */
 static bool was_checked(struct req *r, const struct ctx *c, int64_t id)
 {
-	const char *v[SCREEN_BULK_MAX];
+	const char *v[SCREEN_BULK_MAX], *s;
 	int n;
 
 	if (!c)
 		return false;
 	n = req_form_all(r, "ids", v, SCREEN_BULK_MAX);
+	s = id_text(r->a, id);
 	for (int i = 0; i < n && i < SCREEN_BULK_MAX; i++)
-		if (!strcmp(v[i], id_text(r->a, id)))
+		if (!strcmp(v[i], s))
 			return true;
 	return false;
 }
@@ -1305,7 +1316,7 @@ static void screen_row(struct req *r, const struct screen_row *x, bool bulk, con
 	buf_html(b, x->proposer_name);
 	HTML(b, "</span></td>");
 	td(b, "状态");
-	html_state_badge(b, problem_state_info[x->state].code);
+	html_state_badge(b, state_of(x->state)->code);
 	if (x->returned)
 		HTML(b, " <span class=\"flag\">已退回补充</span>");
 	if (x->from_resident)
@@ -1589,7 +1600,7 @@ void page_my_proposals(struct req *r)
 		buf_html(b, p->batch);
 		HTML(b, "</td>");
 		td(b, "状态");
-		html_state_badge(b, problem_state_info[p->state].code);
+		html_state_badge(b, state_of(p->state)->code);
 		HTML(b, "</td>");
 		td(b, "结果");
 		outcome_words(r, p);

@@ -306,7 +306,7 @@ test('(d) at phone width: a resident proposes, the admin screens it, every page 
   await page.waitForURL(/done=select/);
   assert.match(await page.locator('.badges').innerText(), /已遴选/);
   // 撤榜 asks first, in red, with the reason carried to the confirmation.
-  await page.getByLabel('撤榜的理由（出卷人会看到）').fill('与其他部门职责重复');
+  await page.getByLabel('撤榜的理由').fill('与其他部门职责重复'); // a resident's: no account to read it
   await page.getByRole('button', { name: '撤榜' }).click();
   await page.waitForSelector('section.confirm');
   assert.match(await page.locator('section.confirm').innerText(), /理由：与其他部门职责重复/);
