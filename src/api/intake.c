@@ -47,7 +47,7 @@ static json_t *proposal_json(const struct proposal *p)
 	json_object_set_new(o, "publication_id", opt_int(p->publication_id));
 	json_object_set_new(o, "round", opt_int(p->round));
 	json_object_set_new(o, "is_public", json_boolean(p->is_public && (problem_state_info[p->state].flags & PS_PUBLIC)));
-	if (p->contact_phone) { /* a screener: the resident's contact */
+	if (p->from_resident && p->contact_phone) { /* a screener: the resident's contact */
 		json_object_set_new(o, "contact_name", json_string(p->contact_name));
 		json_object_set_new(o, "contact_phone", json_string(p->contact_phone));
 	}
@@ -99,6 +99,26 @@ void api_proposal_create(struct req *r)
 void api_public_proposal_create(struct req *r)
 {
 	create(r, true);
+}
+
+/* POST /api/v1/proposals/:id/revise: the proposer's revision after a return. */
+void api_proposal_revise(struct req *r)
+{
+	struct proposal_in in = { 0 };
+	struct ctx c;
+	int64_t id;
+	int rc;
+
+	if (id_param_or_respond(r, 0, &id) < 0)
+		return;
+	web_ctx(r, &c);
+	rc = bind_request(r, &c, proposal_fields, &in, NULL);
+	if (rc == JB_OK)
+		rc = proposal_revise(&c, id, &in);
+	if (rc == JB_OK)
+		reply_proposal(r, id, 200);
+	else
+		outcome_error(r, &c, rc);
 }
 
 /* GET /api/v1/proposals/:id */
@@ -375,6 +395,23 @@ void api_notification_read(struct req *r)
 void api_notifications_read(struct req *r)
 {
 	mark(r, 0);
+}
+
+/* POST /api/v1/problems/carry {"batch_id", "ids": [...]}: into another batch. */
+void api_carry(struct req *r)
+{
+	struct carry_in in = { 0 };
+	struct ctx c;
+	int moved = 0, rc;
+
+	web_ctx(r, &c);
+	rc = bind_request(r, &c, carry_fields, &in, NULL);
+	if (rc == JB_OK)
+		rc = screen_carry(&c, &in, &moved);
+	if (rc == JB_OK)
+		reply_json(r, 200, json_pack("{s:i, s:I}", "moved", moved, "batch_id", (json_int_t)in.batch_id));
+	else
+		outcome_error(r, &c, rc);
 }
 
 /* GET /api/v1/batches/:id/publications */

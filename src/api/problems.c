@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "domain/problem.h"
 #include "domain/state.h"
+#include "domain/timeline.h"
 #include "web/web.h"
 
 static json_t *row_json(const struct problem_row *p)
@@ -78,15 +79,42 @@ static json_t *claim_json(const struct problem_detail *p)
 		"metrics", metrics, "progress", progress, "member_units", p->nmember_units);
 }
 
+/* The problem's 办理记录 (domain/timeline.h): from, to and reason are
+ * null when the entry is not a transition; login only for readers of the
+ * audit log. */
+static json_t *timeline_json(const struct timeline_entry *e, int n)
+{
+	json_t *items = json_array();
+
+	for (int i = 0; i < n; i++) {
+		const struct audit_text *t = &e[i].t;
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "at", (json_int_t)e[i].at,
+				      "actor", t->actor, "action", e[i].action, "title", t->title, "detail", t->detail,
+				      "from", t->from, "to", t->to, "reason", t->reason);
+		if (t->login)
+			json_object_set_new(o, "login", json_string(t->login));
+		json_array_append_new(items, o);
+	}
+	return items;
+}
+
 void api_problem(struct req *r)
 {
 	struct problem_detail p;
+	struct timeline_entry *tl;
+	bool more;
+	int n;
 
 	if (problem_or_respond(r, &p) < 0)
 		return;
-	reply_json(r, 200, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:o}",
+	if (timeline_problem(r->db, r->a, r->tenant_id, p.id, r->who, &tl, &n, &more) < 0) {
+		web_store_error(r);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:o, s:o, s:b}",
 		"id", (json_int_t)p.id, "title", p.title, "description", p.description, "batch", p.batch,
 		"category", p.category, "state", p.state, "proposer", p.proposer, "proposer_unit", p.proposer_unit,
 		"created_at", (json_int_t)p.created_at, "updated_at", (json_int_t)p.updated_at, "overdue", p.overdue,
-		"claim", p.has_claim ? claim_json(&p) : json_null()));
+		"claim", p.has_claim ? claim_json(&p) : json_null(), "timeline", timeline_json(tl, n),
+		"timeline_more", more));
 }

@@ -63,6 +63,9 @@ struct audit_filter {
 	int64_t object_id;        /* 0: any */
 	int64_t from, to;         /* at >= from, at < to; 0: open */
 	int64_t before_id;        /* keyset paging: entries with id < before_id; 0: newest */
+	int64_t after_id;         /* entries with id > after_id (paging oldest first); 0: any */
+	const char *outcome;      /* AUDIT_OK ...; "" or NULL: any */
+	bool oldest_first;        /* order by id ascending (a history), not newest first */
 	int limit;                /* 1..200 */
 };
 
@@ -71,7 +74,8 @@ struct audit_entry {
 	const char *actor, *action, *object_type, *before_json, *after_json, *client_addr, *outcome;
 };
 
-/* Newest first. *more is set when older entries match too. */
+/* Newest first (oldest first with f->oldest_first). *more is set when
+ * further entries match too (older ones; newer ones when oldest first). */
 int audit_list(db *d, arena *a, int64_t tenant_id, const struct audit_filter *f,
 	       struct audit_entry **out, int *n, bool *more);
 

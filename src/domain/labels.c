@@ -21,6 +21,10 @@ const struct label person_ranks[] = {
 	{ NULL, NULL },
 };
 
+/* Every action the audit log records or refuses: the changes, the
+ * permission names of refusals (perm.c) and the route actions (routes.c).
+ * The titles of the problem transitions are the transition table's own
+ * words (transition.c; tests/unit/test_timeline.c pins them together). */
 const struct label audit_actions[] = {
 	{ "session.create", "登录" },
 	{ "session.delete", "退出登录" },
@@ -48,6 +52,85 @@ const struct label audit_actions[] = {
 	{ "batch.manage", "管理批次" },
 	{ "tenant.domain_add", "添加访问域名" },
 	{ "tenant.domain_remove", "移除访问域名" },
+	{ "problem.propose", "提出难题" },
+	{ "problem.propose_public", "群众提出难题" },
+	{ "problem.select", "遴选入选" },
+	{ "problem.reject", "不予入选" },
+	{ "problem.merge", "合并到其他难题" },
+	{ "problem.return", "退回补充" },
+	{ "problem.publish", "发榜" },
+	{ "problem.withdraw", "撤榜" },
+	{ "problem.screen_update", "调整类别或优先级" },
+	{ "problem.revise", "补充修改" },
+	{ "problem.carry", "转入下一批次" },
+	{ "problem.screen", "遴选难题" },
+	{ "problem.read_internal", "查看未公开的难题" },
+	{ "publication.create", "发布榜单" },
+	{ "complaint.create", "提交投诉建议" },
+	{ "complaint.answer", "答复投诉建议" },
+	{ "category.manage", "管理类别" },
+	{ "unit.manage", "管理单位" },
+	{ "person.manage", "管理人员" },
+	{ "claim.apply", "申请揭榜" },
+	{ "claim.approve", "审批揭榜" },
+	{ "claim.sign", "立军令状" },
+	{ "claim.progress", "报告攻坚进展" },
+	{ "claim.solve", "申报破题" },
+	{ "claim.accept", "验收" },
+	{ "evaluation.score", "考评打分" },
+	{ "export.read", "导出数据" },
+	{ "refusal.summary", "被拒绝的请求（汇总）" },
+	{ "demo.create", "创建演示数据" },
+	{ "unknown", "未识别的操作" },
+	{ NULL, NULL },
+};
+
+/* Action prefixes the audit log can be filtered by ("user." matches every
+ * user.* action). */
+const struct label audit_action_groups[] = {
+	{ "session.", "登录和退出（全部）" },
+	{ "user.", "用户管理（全部）" },
+	{ "token.", "API 令牌（全部）" },
+	{ "role.grant.", "授予角色（全部）" },
+	{ "batch.", "批次（全部）" },
+	{ "problem.", "难题办理（全部）" },
+	{ "claim.", "揭榜（全部）" },
+	{ "complaint.", "投诉建议（全部）" },
+	{ "tenant.", "访问域名（全部）" },
+	{ NULL, NULL },
+};
+
+/* audit_event.object_type */
+const struct label audit_objects[] = {
+	{ "user", "用户" },
+	{ "api_token", "API 令牌" },
+	{ "batch", "批次" },
+	{ "problem", "难题" },
+	{ "publication", "发榜" },
+	{ "complaint", "投诉建议" },
+	{ "claim", "揭榜" },
+	{ "person", "人员" },
+	{ "unit", "单位" },
+	{ "category", "类别" },
+	{ "tenant", "租户" },
+	{ "audit_event", "审计日志" },
+	{ "route", "页面" },
+	{ "address", "来源地址" },
+	{ NULL, NULL },
+};
+
+/* Why a log-in failed or an action was refused (the "reason" of the entry). */
+const struct label audit_reasons[] = {
+	{ "permission", "没有权限" },
+	{ "login", "未登录" },
+	{ "csrf", "表单校验失败（页面已过期或来自其他网站）" },
+	{ "origin", "请求来自其他网站" },
+	{ "throttled", "尝试过于频繁，需稍后再试" },
+	{ "locked", "失败次数过多，已暂时锁定" },
+	{ "frequent", "登录过于频繁" },
+	{ "password", "密码错误" },
+	{ "unknown", "登录名不存在" },
+	{ "disabled", "账号已停用" },
 	{ NULL, NULL },
 };
 

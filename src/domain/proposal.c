@@ -237,7 +237,9 @@ static int propose_public_verb(struct ctx *c, void *args)
 		return ctx_invalid(c, "contact_phone", "bad_phone", "请填写正确的电话号码（7至15位数字）");
 	if ((rc = check_common(c, p)) != JB_OK)
 		return rc;
-	if ((rc = rate_hit(c, &public_rule)) != JB_OK)
+	/* Residents without an account are limited per address; a signed-in
+	 * user on this form is accountable by name. */
+	if (!c->who->user_id && (rc = rate_hit(c, &public_rule)) != JB_OK)
 		return rc;
 	p->resident = true;
 	p->proposer_name = in->contact_name && *in->contact_name ? in->contact_name : "群众";
@@ -288,7 +290,7 @@ static int revise_verb(struct ctx *c, void *args)
 	rc = db_run(c->d, "UPDATE problem SET title = $3, description = $4, category_id = $5, expected_outcome = $6,"
 			  " residents_concern = $7, returned_at = NULL, updated_at = $8"
 			  " WHERE tenant_id = $1 AND id = $2 AND state = $9 RETURNING id",
-		    "iississis", tenant, x->id, x->in->title, x->in->description, p.category_id,
+		    "iissisiis", tenant, x->id, x->in->title, x->in->description, p.category_id,
 		    x->in->expected_outcome ? x->in->expected_outcome : "", (int64_t)x->in->residents_concern, c->now,
 		    problem_state_info[PROBLEM_PROPOSED].code);
 	if (rc == DB_ERROR)

@@ -41,7 +41,7 @@ extern const struct bind_field public_proposal_fields[]; /* residents */
  * their own (unit_id may name another unit only for screeners). */
 int proposal_create(struct ctx *c, struct proposal_in *in, int64_t *id) __attribute__((warn_unused_result));
 /* A resident's proposal (anonymous principal): at most PUBLIC_PER_HOUR per
- * client address per hour (JB_ELIMITED); a filled honeypot is refused as
+ * client address per hour (JB_ELIMITED; signed-in users are not counted); a filled honeypot is refused as
  * invalid without saying why. */
 #define PROPOSAL_PUBLIC_PER_HOUR 5
 int proposal_create_public(struct ctx *c, struct proposal_in *in, int64_t *id) __attribute__((warn_unused_result));

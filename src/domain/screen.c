@@ -14,6 +14,7 @@ const struct bind_field transition_fields[] = {
 	BIND_TEXT(struct transition_in, action, "操作", BIND_REQUIRED, 1, 20),
 	BIND_TEXT(struct transition_in, reason, "理由", BIND_MULTILINE, 0, SCREEN_REASON_MAX),
 	BIND_ID(struct transition_in, into, "合并到的难题编号", 0),
+	BIND_CHOICE(struct transition_in, from, "原状态", 0, problem_states),
 	BIND_END,
 };
 
@@ -21,6 +22,7 @@ const struct bind_field bulk_transition_fields[] = {
 	BIND_TEXT(struct transition_in, action, "操作", BIND_REQUIRED, 1, 20),
 	BIND_TEXT(struct transition_in, reason, "理由", BIND_MULTILINE, 0, SCREEN_REASON_MAX),
 	BIND_ID(struct transition_in, into, "合并到的难题编号", 0),
+	BIND_CHOICE(struct transition_in, from, "原状态", 0, problem_states),
 	BIND_IDS(struct transition_in, ids, "难题", BIND_REQUIRED, SCREEN_BULK_MAX),
 	BIND_END,
 };
@@ -195,7 +197,7 @@ static int apply_one(struct ctx *c, const struct transition *tr, int64_t id, con
 	pt = (struct perm_target){ c->who->tenant_id, t.unit_id, 0, false };
 	if (!perm_check(c->who, tr->perm, &pt))
 		return ctx_deny(c, tr->perm, "problem", id);
-	if (!transition_from(tr, t.state))
+	if (!transition_from(tr, t.state) || (in->from && problem_state_of(in->from) != t.state))
 		return wrong_state(c, tr, &t);
 	if (is_return && t.returned)
 		return ctx_fail(c, JB_ECONFLICT, NULL, "already_returned",
@@ -291,6 +293,10 @@ int screen_apply_many(struct ctx *c, struct transition_in *in, struct transition
 {
 	struct apply_args x = { 0, in, out };
 
+	if (in->ids.n == 0) {
+		memset(out, 0, sizeof(*out));
+		return ctx_invalid(c, "ids", "missing_field", "请至少选择一个难题");
+	}
 	/* Each problem once: a repeated id would conflict with itself. */
 	for (int i = 0; i < in->ids.n; i++)
 		for (int j = 0; j < i; j++)
@@ -316,11 +322,15 @@ static int update_verb(struct ctx *c, void *args)
 	int64_t cat;
 	int rc, prio;
 
-	if ((rc = proposal_get(c->d, c->a, c->who, x->id, &p)) != 0)
+	struct target t;
+
+	if ((rc = load_target(c, x->id, &t)) != 0)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个难题");
-	pt = (struct perm_target){ c->who->tenant_id, p.unit_id, 0, false };
+	pt = (struct perm_target){ c->who->tenant_id, t.unit_id, 0, false };
 	if (!perm_check(c->who, "problem.screen", &pt))
 		return ctx_deny(c, "problem.screen", "problem", x->id);
+	if (proposal_get(c->d, c->a, c->who, x->id, &p) != 0)
+		return -1;
 	if (problem_state_info[p.state].flags & PS_CLOSED)
 		return ctx_fail(c, JB_ECONFLICT, NULL, "wrong_state",
 				arena_printf(c->a, "该难题已%s，不能再修改类别和优先级", problem_state_info[p.state].zh));
@@ -356,6 +366,77 @@ int screen_update(struct ctx *c, int64_t id, struct screen_update_in *in)
 	return action_run(c, update_verb, &x);
 }
 
+/* ---- carrying into the next batch ---- */
+
+const struct bind_field carry_fields[] = {
+	BIND_ID(struct carry_in, batch_id, "转入的批次", BIND_REQUIRED),
+	BIND_IDS(struct carry_in, ids, "难题", BIND_REQUIRED, SCREEN_BULK_MAX),
+	BIND_END,
+};
+
+struct carry_args {
+	struct carry_in *in;
+	int *moved;
+};
+
+static int carry_one(struct ctx *c, const struct batch *to, int64_t id)
+{
+	struct target t;
+	int rc;
+
+	if ((rc = load_target(c, id, &t)) != 0)
+		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found",
+					      arena_printf(c->a, "没有编号为 %lld 的难题", (long long)id));
+	if (t.state < 0 || (problem_state_info[t.state].flags & (PS_SOLVED | PS_CLOSED)))
+		return ctx_fail(c, JB_ECONFLICT, NULL, "wrong_state",
+				arena_printf(c->a, "“#%lld %s”现为“%s”，只有未破题的难题才能转入下一批次", (long long)t.id,
+					     t.title, t.state >= 0 ? problem_state_info[t.state].zh : "未知"));
+	if (t.batch_id == to->id)
+		return ctx_invalid(c, "batch_id", "same_batch",
+				   arena_printf(c->a, "“#%lld %s”已在“%s”中", (long long)t.id, t.title, to->name));
+	rc = db_run(c->d, "UPDATE problem SET batch_id = $3, carried_from_batch = $4, updated_at = $5"
+			  " WHERE tenant_id = $1 AND id = $2 AND batch_id = $4 AND state = $6 RETURNING id",
+		    "iiiiis", c->who->tenant_id, id, to->id, t.batch_id, c->now, problem_state_info[t.state].code);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc == DB_DONE)
+		return ctx_fail(c, JB_ECONFLICT, NULL, "changed",
+				arena_printf(c->a, "“#%lld %s”刚被他人处理，请刷新后再试", (long long)t.id, t.title));
+	return ctx_audit(c, "problem.carry", "problem", id, json_pack("{s:I}", "batch_id", (json_int_t)t.batch_id),
+			 json_pack("{s:I, s:s}", "batch_id", (json_int_t)to->id, "batch", to->name));
+}
+
+static int carry_verb(struct ctx *c, void *args)
+{
+	struct carry_args *x = args;
+	struct perm_target pt = { c->who->tenant_id, 0, 0, false };
+	struct batch to;
+	int rc;
+
+	*x->moved = 0;
+	if (!perm_check(c->who, "batch.manage", &pt))
+		return ctx_deny(c, "batch.manage", "batch", x->in->batch_id);
+	if ((rc = batch_get(c->d, c->a, c->who->tenant_id, x->in->batch_id, &to)) != 0)
+		return rc < 0 ? -1 : ctx_invalid(c, "batch_id", "unknown_batch", "没有这个批次");
+	if (batch_phase_now(&to, c->now) == PHASE_CLOSED)
+		return ctx_invalid(c, "batch_id", "batch_closed", arena_printf(c->a, "“%s”已结束，不能再转入难题", to.name));
+	if (x->in->ids.n == 0)
+		return ctx_invalid(c, "ids", "missing_field", "请至少选择一个难题");
+	for (int i = 0; i < x->in->ids.n; i++) {
+		if ((rc = carry_one(c, &to, x->in->ids.v[i])) != JB_OK)
+			return rc;
+		(*x->moved)++;
+	}
+	return JB_OK;
+}
+
+int screen_carry(struct ctx *c, struct carry_in *in, int *moved)
+{
+	struct carry_args x = { in, moved };
+
+	return action_run(c, carry_verb, &x);
+}
+
 /* ---- the queue ---- */
 
 #define QUEUE_COND \
@@ -377,15 +458,21 @@ static const char queue_rows_sql[] =
 static const char queue_total_sql[] = "SELECT count(*) FROM problem p WHERE" QUEUE_COND QUEUE_FILTER;
 static const char queue_states_sql[] = "SELECT p.state, count(*) FROM problem p WHERE" QUEUE_COND " GROUP BY p.state";
 
+/* The queue's statements: $1-$4 the scope (states_sql), $5-$8 the filter
+ * (total_sql), $9-$10 the page (rows_sql). */
 static db_stmt *queue_query(db *d, arena *a, const char *sql, int64_t tenant, int64_t unit,
-			    const struct screen_filter *f, bool filtered)
+			    const struct screen_filter *f, int64_t per, int64_t page)
 {
 	const char *state = f->state >= 0 && f->state < PROBLEM_STATE_COUNT ? problem_state_info[f->state].code : "";
+	const char *like = f->q && *f->q ? search_like(a, f->q) : "";
 
-	if (!filtered)
+	if (sql == queue_states_sql)
 		return db_query(d, sql, "iiii", tenant, f->batch_id, f->category_id, unit);
-	return db_query(d, sql, "iiiisiis", tenant, f->batch_id, f->category_id, unit, state, (int64_t)f->returned,
-			(int64_t)f->residents, f->q && *f->q ? search_like(a, f->q) : "");
+	if (sql == queue_total_sql)
+		return db_query(d, sql, "iiiisiis", tenant, f->batch_id, f->category_id, unit, state,
+				(int64_t)f->returned, (int64_t)f->residents, like);
+	return db_query(d, sql, "iiiisiisii", tenant, f->batch_id, f->category_id, unit, state, (int64_t)f->returned,
+			(int64_t)f->residents, like, per, (page - 1) * per);
 }
 
 int screen_list(db *d, arena *a, const struct principal *who, const struct screen_filter *f, struct screen_page *out)
@@ -399,10 +486,8 @@ int screen_list(db *d, arena *a, const struct principal *who, const struct scree
 		return 1;
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
-	if (!(st = queue_query(d, a, queue_rows_sql, who->tenant_id, unit, f, true)))
+	if (!(st = queue_query(d, a, queue_rows_sql, who->tenant_id, unit, f, per, page)))
 		goto fail;
-	db_bind_int(st, 9, per);
-	db_bind_int(st, 10, (page - 1) * per);
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct screen_row *x = ARENA_PUSH(a, out->items, out->n, cap);
 		x->id = db_col_int(st, 0);
@@ -420,12 +505,12 @@ int screen_list(db *d, arena *a, const struct principal *who, const struct scree
 		x->returned = db_col_int(st, 12) != 0;
 	}
 	db_done(st);
-	if (rc == DB_ERROR || !(st = queue_query(d, a, queue_total_sql, who->tenant_id, unit, f, true)))
+	if (rc == DB_ERROR || !(st = queue_query(d, a, queue_total_sql, who->tenant_id, unit, f, per, page)))
 		goto fail;
 	if ((rc = db_step(st)) == DB_ROW)
 		out->total = db_col_int(st, 0);
 	db_done(st);
-	if (rc != DB_ROW || !(st = queue_query(d, a, queue_states_sql, who->tenant_id, unit, f, false)))
+	if (rc != DB_ROW || !(st = queue_query(d, a, queue_states_sql, who->tenant_id, unit, f, per, page)))
 		goto fail;
 	while ((rc = db_step(st)) == DB_ROW) {
 		int s = problem_state_of(db_col_text(st, 0));

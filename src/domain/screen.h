@@ -36,6 +36,7 @@ struct transition_in {
 	const char *action;        /* transition.h: select, reject, merge, return, publish, withdraw */
 	const char *reason;
 	int64_t into;              /* merge: the problem it goes into */
+	const char *from;          /* optional: the state the actor saw; another one now is a conflict */
 	struct bind_ids ids;       /* bulk only */
 };
 extern const struct bind_field transition_fields[];
@@ -62,6 +63,16 @@ struct screen_update_in {
 };
 extern const struct bind_field screen_update_fields[];
 int screen_update(struct ctx *c, int64_t id, struct screen_update_in *in) __attribute__((warn_unused_result));
+
+/* Carry unsolved problems (not solved, not closed) into another batch that
+ * has not ended, keeping their id, claim and history (batch.manage): all
+ * or nothing, each audited as problem.carry. */
+struct carry_in {
+	int64_t batch_id;          /* the batch they go into */
+	struct bind_ids ids;
+};
+extern const struct bind_field carry_fields[];
+int screen_carry(struct ctx *c, struct carry_in *in, int *moved) __attribute__((warn_unused_result));
 
 /* The screeners' queue (problem.read_internal). state -1: proposed and
  * selected (the open part of intake); else that state. */

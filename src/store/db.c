@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/log.h"
+
 #define DRV(x) (((const struct db_base *)(x))->drv)
 #define BASE(x) ((struct db_base *)(x))
 #define SDRV(x) (((const struct db_stmt_base *)(x))->drv)
@@ -129,9 +131,9 @@ static db_stmt *query_va(db *d, const char *sql, const char *fmt, va_list ap)
 {
 	db_stmt *st;
 
-	if (max_placeholder(sql) != (int)strlen(fmt)) {
-		fprintf(stderr, "db_query: %zu arguments for %d placeholders in: %s\n", strlen(fmt), max_placeholder(sql), sql);
-		abort(); /* a bug in the caller */
+	if (max_placeholder(sql) != (int)strlen(fmt)) { /* a bug in the caller: fail the statement */
+		log_error("db_query: %zu arguments for %d placeholders in: %s", strlen(fmt), max_placeholder(sql), sql);
+		return NULL;
 	}
 	if (!(st = db_prepare(d, sql)))
 		return NULL;

@@ -91,7 +91,8 @@ int db_scalar(db *d, const char *sql, int64_t *out, int n, ...);
 /* Prepare sql and bind its arguments by fmt, one letter each: 'i' an
  * int64_t, 'd' an optional reference (int64_t, 0 binds NULL), 's' a text
  * (NULL binds NULL). The caller steps it and calls db_done(). NULL when
- * the prepare failed.
+ * the prepare failed, or when fmt does not have one letter for each of
+ * $1 ... $n (logged: a bug in the caller, which the tests must catch).
  *
  *     db_stmt *st = db_query(d, "SELECT title FROM problem WHERE tenant_id = $1 AND id = $2", "ii", t, id);
  */

@@ -15,6 +15,7 @@
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/session.h"
+#include "domain/timeline.h"
 #include "domain/user.h"
 #include "util/text.h"
 #include "web/widgets.h"
@@ -609,6 +610,72 @@ static void filter_input(buf *b, const char *label, const char *name, const char
 	HTML(b, "\"></label>\n");
 }
 
+static void option(buf *b, const char *value, const char *text, const char *current)
+{
+	HTML(b, "<option value=\"");
+	buf_html(b, value);
+	HTML(b, "\"");
+	if (current && !strcmp(current, value))
+		HTML(b, " selected");
+	HTML(b, ">");
+	buf_html(b, text);
+	HTML(b, "</option>");
+}
+
+/* A select of the labels of tables (a NULL-terminated list), "any" first;
+ * a current value in none of them (typed into the address) stays selected
+ * as "其他". */
+static void filter_select(buf *b, const char *label, const char *name, const char *value, const char *any,
+			  const struct label *const *tables)
+{
+	bool known = !value || !*value;
+
+	buf_printf(b, "<label>%s<select name=\"%s\">", label, name);
+	option(b, "", any, value ? value : "");
+	for (const struct label *const *t = tables; *t; t++)
+		for (const struct label *l = *t; l->code; l++) {
+			option(b, l->code, l->zh, value);
+			known = known || !strcmp(l->code, value);
+		}
+	if (!known)
+		option(b, value, "其他（地址中的条件）", value);
+	HTML(b, "</select></label>\n");
+}
+
+/* One entry as a table row: the words first; the stored values folded
+ * away under a Chinese label, for whoever needs them. */
+static void audit_row(buf *b, const struct audit_entry *e, const struct audit_text *t)
+{
+	const char *out = label_of(audit_outcomes, e->outcome);
+
+	HTML(b, "<tr><td>"); /* the time: at phone width it heads the entry, no label */
+	fmt_datetime(b, e->at);
+	HTML(b, "</td><td data-label=\"操作人\">");
+	buf_html(b, t->actor);
+	if (t->login && strcmp(t->login, t->actor)) {
+		HTML(b, "<br><span class=\"muted\">");
+		buf_html(b, t->login);
+		HTML(b, "</span>");
+	}
+	HTML(b, "</td><td data-label=\"操作\">");
+	buf_html(b, t->title);
+	HTML(b, "</td><td data-label=\"对象\">");
+	buf_html(b, *t->object ? t->object : "—");
+	buf_printf(b, "</td><td data-label=\"结果\" class=\"outcome-%s\">", !strcmp(e->outcome, "ok") ? "ok" : "bad");
+	buf_html(b, out ? out : "其他");
+	HTML(b, "</td><td data-label=\"来源地址\">");
+	buf_html(b, *e->client_addr ? e->client_addr : "—");
+	HTML(b, "</td><td data-label=\"详情\">");
+	buf_html(b, *t->detail ? t->detail : "—");
+	HTML(b, "<details><summary>原始记录</summary><dl class=\"raw\"><dt>操作代码</dt><dd><code>");
+	buf_html(b, e->action);
+	HTML(b, "</code></dd><dt>变更前</dt><dd><code>");
+	buf_html(b, *e->before_json ? e->before_json : "—");
+	HTML(b, "</code></dd><dt>变更后</dt><dd><code>");
+	buf_html(b, *e->after_json ? e->after_json : "—");
+	HTML(b, "</code></dd></dl></details></td></tr>\n");
+}
+
 /* Query string of the current filters (for the "older" link). */
 static void filter_query(buf *b, struct req *r)
 {
@@ -626,8 +693,11 @@ static void filter_query(buf *b, struct req *r)
 void page_audit(struct req *r)
 {
 	struct perm_target t = { r->tenant_id, 0, 0, false };
+	static const struct label *const actions[] = { audit_action_groups, audit_actions, NULL };
+	static const struct label *const objects[] = { audit_objects, NULL };
 	struct audit_filter f = { .limit = 50 };
 	struct audit_entry *e;
+	struct audit_text *tx;
 	bool more;
 	buf *b = &r->out;
 	int n;
@@ -652,17 +722,23 @@ void page_audit(struct req *r)
 		web_store_error(r);
 		return;
 	}
+	tx = arena_alloc(r->a, (size_t)(n ? n : 1) * sizeof(*tx));
+	if (timeline_describe(r->db, r->a, r->tenant_id, r->who, e, n, tx) < 0) {
+		web_store_error(r);
+		return;
+	}
 	if (r->is_api) {
 		json_t *items = json_array();
 		for (int i = 0; i < n; i++) {
 			json_t *before = *e[i].before_json ? json_loads(e[i].before_json, 0, NULL) : NULL;
 			json_t *after = *e[i].after_json ? json_loads(e[i].after_json, 0, NULL) : NULL;
-			json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+			json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:s}",
 				"id", (json_int_t)e[i].id, "at", (json_int_t)e[i].at, "actor", e[i].actor,
 				"action", e[i].action, "object_type", e[i].object_type,
 				"object_id", e[i].object_id ? json_integer(e[i].object_id) : json_null(),
 				"before", before ? before : json_null(), "after", after ? after : json_null(),
-				"client_addr", e[i].client_addr, "outcome", e[i].outcome));
+				"client_addr", e[i].client_addr, "outcome", e[i].outcome,
+				"title", tx[i].title, "detail", tx[i].detail));
 		}
 		reply_json(r, 200, json_pack("{s:o, s:o}", "items", items,
 					     "next_before", more && n ? json_integer(e[n - 1].id) : json_null()));
@@ -674,8 +750,8 @@ void page_audit(struct req *r)
 	html_path(b, r, "/admin/audit");
 	HTML(b, "\">\n");
 	filter_input(b, "操作人", "actor", req_query(r, "actor"), "text");
-	filter_input(b, "操作", "action", req_query(r, "action"), "text");
-	filter_input(b, "对象类型", "object", req_query(r, "object"), "text");
+	filter_select(b, "操作", "action", req_query(r, "action"), "全部操作", actions);
+	filter_select(b, "对象类型", "object", req_query(r, "object"), "全部对象", objects);
 	filter_input(b, "对象编号", "object_id", req_query(r, "object_id"), "text");
 	filter_input(b, "从", "from", req_query(r, "from"), "date");
 	filter_input(b, "到", "to", req_query(r, "to"), "date");
@@ -687,31 +763,9 @@ void page_audit(struct req *r)
 	} else {
 		HTML(b, "<table class=\"audit\">\n<thead><tr><th scope=\"col\">时间</th><th scope=\"col\">操作人</th>"
 			"<th scope=\"col\">操作</th><th scope=\"col\">对象</th><th scope=\"col\">结果</th>"
-			"<th scope=\"col\">来源地址</th><th scope=\"col\">变更前</th><th scope=\"col\">变更后</th></tr></thead>\n<tbody>\n");
-		for (int i = 0; i < n; i++) {
-			const char *act = label_of(audit_actions, e[i].action), *out = label_of(audit_outcomes, e[i].outcome);
-			HTML(b, "<tr><td>");
-			fmt_datetime(b, e[i].at);
-			HTML(b, "</td><td>");
-			buf_html(b, e[i].actor);
-			HTML(b, "</td><td>");
-			buf_html(b, act ? act : e[i].action);
-			HTML(b, " <code>");
-			buf_html(b, e[i].action);
-			HTML(b, "</code></td><td>");
-			buf_html(b, e[i].object_type);
-			if (e[i].object_id)
-				buf_printf(b, " %lld", (long long)e[i].object_id);
-			buf_printf(b, "</td><td class=\"outcome-%s\">", !strcmp(e[i].outcome, "ok") ? "ok" : "bad");
-			buf_html(b, out ? out : e[i].outcome);
-			HTML(b, "</td><td>");
-			buf_html(b, e[i].client_addr);
-			HTML(b, "</td><td><code>");
-			buf_html(b, e[i].before_json);
-			HTML(b, "</code></td><td><code>");
-			buf_html(b, e[i].after_json);
-			HTML(b, "</code></td></tr>\n");
-		}
+			"<th scope=\"col\">来源地址</th><th scope=\"col\">详情</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < n; i++)
+			audit_row(b, &e[i], &tx[i]);
 		HTML(b, "</tbody>\n</table>\n");
 	}
 	if (more && n) {

@@ -1,5 +1,6 @@
 /* problem.c - one problem: description, claim, task force, pledge,
- * milestones, metric targets against achieved figures, progress timeline. */
+ * milestones, metric targets against achieved figures, progress timeline,
+ * and the record of how it was handled (办理记录, from the audit log). */
 #include "web/web.h"
 
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "domain/labels.h"
 #include "domain/state.h"
+#include "domain/timeline.h"
 
 static void dl_row(buf *b, const char *term, const char *text)
 {
@@ -176,6 +178,43 @@ static void timeline_section(buf *b, const struct problem_detail *p)
 	HTML(b, "</ol>\n</section>\n");
 }
 
+/* 办理记录: the n recorded changes of the problem, oldest first, as the
+ * reader may see them (domain/timeline.h); more: there were more. */
+static void history_section(buf *b, const struct timeline_entry *e, int n, bool more)
+{
+	HTML(b, "<section aria-labelledby=\"hist-h\">\n<h2 id=\"hist-h\">办理记录</h2>\n");
+	if (!n) {
+		HTML(b, "<p class=\"empty\">尚无办理记录。</p>\n</section>\n");
+		return;
+	}
+	HTML(b, "<ol class=\"timeline history\">\n");
+	for (int i = 0; i < n; i++) {
+		const struct audit_text *t = &e[i].t;
+		HTML(b, "<li><time>");
+		fmt_datetime(b, e[i].at);
+		HTML(b, "</time><h3>");
+		buf_html(b, t->title);
+		HTML(b, "</h3>\n");
+		if (*t->detail) {
+			HTML(b, "<p>");
+			buf_html(b, t->detail);
+			HTML(b, "</p>\n");
+		}
+		HTML(b, "<p class=\"muted\">操作人：");
+		buf_html(b, t->actor);
+		if (t->login && strcmp(t->login, t->actor)) {
+			HTML(b, "<span class=\"login\">（登录名 ");
+			buf_html(b, t->login);
+			HTML(b, "）</span>");
+		}
+		HTML(b, "</p></li>\n");
+	}
+	HTML(b, "</ol>\n");
+	if (more)
+		buf_printf(b, "<p class=\"muted\">只列出最早的 %d 条记录。</p>\n", TIMELINE_MAX);
+	HTML(b, "</section>\n");
+}
+
 int problem_or_respond(struct req *r, struct problem_detail *p)
 {
 	int64_t id;
@@ -198,10 +237,17 @@ int problem_or_respond(struct req *r, struct problem_detail *p)
 void page_problem(struct req *r)
 {
 	struct problem_detail p;
+	struct timeline_entry *tl;
 	buf *b = &r->out;
+	bool more;
+	int ntl;
 
 	if (problem_or_respond(r, &p) < 0)
 		return;
+	if (timeline_problem(r->db, r->a, r->tenant_id, p.id, r->who, &tl, &ntl, &more) < 0) {
+		web_store_error(r);
+		return;
+	}
 	page_begin(r, p.title, NAV_BOARD);
 	HTML(b, "<p class=\"crumbs\"><a href=\"");
 	html_path(b, r, "/");
@@ -233,5 +279,6 @@ void page_problem(struct req *r)
 	} else {
 		HTML(b, "<section><h2>揭榜情况</h2><p class=\"empty\">本题尚待揭榜。</p></section>\n");
 	}
+	history_section(b, tl, ntl, more);
 	page_end(r);
 }

@@ -80,6 +80,7 @@ void api_healthz(struct req *r);
 void api_proposal_create(struct req *r);
 void api_public_proposal_create(struct req *r);
 void api_proposal(struct req *r);
+void api_proposal_revise(struct req *r);
 void api_screen_update(struct req *r);
 void api_transition(struct req *r);
 void api_transitions(struct req *r);
@@ -90,6 +91,7 @@ void api_notifications(struct req *r);
 void api_notification_read(struct req *r);
 void api_notifications_read(struct req *r);
 void api_publications(struct req *r);
+void api_carry(struct req *r);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
 void act_login(struct req *r);

@@ -121,6 +121,9 @@ export function openSql(url) {
   const marker = lite ? '.print __jb_end__' : '\\echo __jb_end__';
   let out = '', err = '', waiting = null;
   const END = '__jb_end__\n';
+  // Decode as a stream: a character split across two chunks stays whole.
+  p.stdout.setEncoding('utf8');
+  p.stderr.setEncoding('utf8');
   p.stdout.on('data', (d) => {
     out += d;
     if (waiting && out.endsWith(END)) {

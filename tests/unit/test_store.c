@@ -511,6 +511,8 @@ static void test_run_binds_by_format_and_compare_and_set_reports_no_match(void *
 	assert_int_equal(db_run(f->d, "UPDATE unit SET kind = 'village' WHERE tenant_id = $1 AND id = $2 AND kind = $3"
 				" RETURNING id", "iis", (int64_t)1, (int64_t)7, "town"), DB_DONE);
 	assert_int_equal(db_run(f->d, "SELECT nonsense FROM unit", ""), DB_ERROR);
+	/* one argument short: refused before it reaches the store */
+	assert_null(db_query(f->d, "SELECT name FROM unit WHERE tenant_id = $1 AND id = $2", "i", (int64_t)1));
 }
 
 #define STORE_TEST(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, store_setup, store_teardown, fx)
