@@ -50,6 +50,8 @@ const struct label audit_actions[] = {
 	{ "batch.create", "创建批次" },
 	{ "batch.update", "修改批次" },
 	{ "batch.manage", "管理批次" },
+	{ "complaint.create", "提交投诉建议" },
+	{ "complaint.answer", "答复投诉建议" },
 	{ "tenant.domain_add", "添加访问域名" },
 	{ "tenant.domain_remove", "移除访问域名" },
 	{ "problem.propose", "提出难题" },

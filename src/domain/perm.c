@@ -58,6 +58,7 @@ const struct perm_rule perm_rules[] = {
 	{ "unit_admin", "claim.sign", SCOPE_UNIT },
 	{ "cadre", "claim.solve", SCOPE_OWN },
 	{ "unit_admin", "claim.solve", SCOPE_UNIT },
+	{ "admin", "complaint.answer", SCOPE_TENANT },
 	{ "evaluator", "evaluation.score", SCOPE_OWN },
 	{ "admin", "export.read", SCOPE_TENANT },
 	{ "leader", "export.read", SCOPE_TENANT },

@@ -18,9 +18,7 @@
 #include "domain/transition.h"
 #include "domain/user.h"
 #include "http/assets.h"
-#include "util/log.h"
 #include "util/text.h"
-#include "web/app.h"
 #include "web/fields.h"
 
 #define SCREEN_PER_PAGE 50
@@ -546,7 +544,9 @@ static void public_page(struct req *r, const struct ctx *c, int status)
 	errors_summary(r, c, nb > 1 ? PUBLIC_SHOWN " batch_id" : PUBLIC_SHOWN);
 	HTML(b, "<form class=\"stack\" method=\"post\" action=\"");
 	html_path(b, r, "/public/propose");
-	HTML(b, "\">\n");
+	HTML(b, "\">");
+	html_csrf(r); /* a signed-in visitor's session sends its token (SENDER) */
+	HTML(b, "\n");
 	title_field(r, c, NULL);
 	body_fields(r, c, cats, NULL);
 	field_textarea(r, c, "expected_outcome", "期望解决的效果（可选）", field_value(r, c, "expected_outcome", ""),
@@ -574,20 +574,18 @@ void page_public_propose(struct req *r)
 		public_page(r, NULL, 200);
 }
 
-/* A resident's proposal is the residents' channel whoever sends it: it
- * runs as anonymous, so a session cookie (the form has no CSRF token)
- * never acts for its user here. web_preconditions() refuses an unsafe
- * request from another site's page (Origin, Referer) for every route. */
+/* A resident's proposal (the verb makes it one whoever sends it). The
+ * route is SENDER: anonymous senders need no token, a cookie session sends
+ * its CSRF token as on any change, and every unsafe request from another
+ * site's page is refused by its Origin (web_preconditions()). */
 void act_public_propose(struct req *r)
 {
-	struct principal anon = { .tenant_id = r->tenant_id };
 	struct proposal_in in = { 0 };
 	struct ctx c;
 	int64_t id = 0;
 	int rc;
 
-	ctx_init(&c, r->db, r->a, &anon, req_client_addr(r));
-	c.gate = req_app(r)->gate;
+	web_ctx(r, &c);
 	rc = bind_request(r, &c, public_proposal_fields, &in, NULL);
 	if (rc == JB_OK)
 		rc = proposal_create_public(&c, &in, &id);

@@ -120,6 +120,8 @@ void page_begin(struct req *r, const char *title, enum nav active)
 		nav_link(r, "/admin/users", "用户管理", active == NAV_USERS);
 	if (perm_any(r->who, "audit.read"))
 		nav_link(r, "/admin/audit", "审计日志", active == NAV_AUDIT);
+	if (perm_any(r->who, "complaint.answer"))
+		nav_link(r, "/admin/feedback", "投诉建议处理", active == NAV_FEEDBACK);
 	HTML(b, "</nav>\n");
 	nav_session(r, active);
 	HTML(b, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
@@ -132,8 +134,9 @@ void page_end(struct req *r)
 
 void page_finish(struct req *r, int status)
 {
-	HTML(&r->out, "</main>\n<footer class=\"wrap\"><p>揭榜挂帅 · 难题破解工作平台</p></footer>\n"
-		      "</body>\n</html>\n");
+	HTML(&r->out, "</main>\n<footer class=\"wrap\"><p>揭榜挂帅 · 难题破解工作平台 · <a href=\"");
+	html_path(&r->out, r, "/feedback");
+	HTML(&r->out, "\">投诉建议</a></p></footer>\n</body>\n</html>\n");
 	reply(r, status, "text/html; charset=utf-8");
 }
 

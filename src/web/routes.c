@@ -23,6 +23,10 @@
 #define CHANGE (NEED_LOGIN | NEED_CSRF)
 #define FIRST ALLOW_MUST_CHANGE
 #define SLOW ROUTE_SLOW /* hashes a password */
+/* Open to anonymous senders (no session, so no CSRF token; a browser's
+ * cross-site POST is refused by its Origin, as every unsafe request is),
+ * while a cookie session must send its token as on any change. */
+#define SENDER NEED_CSRF
 
 /* Every route. The state-changing ones name their action; their handlers
  * call perm_check() on the object before changing it. An API route and the
@@ -55,7 +59,7 @@ const struct route routes[] = {
 	{ "GET", "/propose", page_propose, LOGIN, NULL },
 	{ "POST", "/propose", act_propose, CHANGE, "problem.propose" },
 	{ "GET", "/public/propose", page_public_propose, 0, NULL },
-	{ "POST", "/public/propose", act_public_propose, 0, "problem.propose" },
+	{ "POST", "/public/propose", act_public_propose, SENDER, "problem.propose" },
 	{ "GET", "/proposals/:id", page_proposal, LOGIN, NULL },
 	{ "POST", "/proposals/:id/transitions", act_proposal_transition, CHANGE, "problem.screen" },
 	{ "POST", "/proposals/:id/screening", act_proposal_screening, CHANGE, "problem.screen" },
@@ -66,6 +70,13 @@ const struct route routes[] = {
 	{ "GET", "/me/notifications", page_notifications, LOGIN, NULL },
 	{ "POST", "/me/notifications/read", act_notifications_read, CHANGE, "notification.read" },
 	{ "POST", "/me/notifications/:id/read", act_notification_read, CHANGE, "notification.read" },
+	{ "GET", "/feedback", page_feedback, 0, NULL },
+	{ "POST", "/feedback", act_feedback_submit, SENDER, "complaint.create" },
+	{ "GET", "/feedback/lookup", page_feedback_lookup, 0, NULL },
+	{ "GET", "/me/feedback", page_my_feedback, LOGIN, NULL },
+	{ "GET", "/admin/feedback", page_feedback_queue, LOGIN, NULL },
+	{ "GET", "/admin/feedback/:id", page_feedback_item, LOGIN, NULL },
+	{ "POST", "/admin/feedback/:id", act_feedback_answer, CHANGE, "complaint.answer" },
 	{ "GET", "/api/v1/problems", api_problems, 0, NULL },
 	{ "GET", "/api/v1/problems/similar", api_similar, 0, NULL },
 	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },
@@ -104,6 +115,12 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/users/:id/reset-password", act_user_reset, CHANGE | SLOW, "user.manage" },
 	{ "GET", "/api/v1/audit", page_audit, LOGIN, NULL },
 	{ "GET", "/api/v1/persons", api_persons, LOGIN, NULL },
+	{ "POST", "/api/v1/feedback", act_feedback_submit, SENDER, "complaint.create" },
+	{ "GET", "/api/v1/feedback/:ref", page_feedback_lookup, 0, NULL },
+	{ "GET", "/api/v1/me/feedback", page_my_feedback, LOGIN, NULL },
+	{ "GET", "/api/v1/admin/feedback", page_feedback_queue, LOGIN, NULL },
+	{ "GET", "/api/v1/admin/feedback/:id", page_feedback_item, LOGIN, NULL },
+	{ "POST", "/api/v1/feedback/:id/answer", act_feedback_answer, CHANGE, "complaint.answer" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -14,8 +14,8 @@
 
 struct route;
 
-enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_PROPOSE,
-	   NAV_SCREENING, NAV_NOTIFICATIONS };
+enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK,
+	   NAV_PROPOSE, NAV_SCREENING, NAV_NOTIFICATIONS };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -134,6 +134,14 @@ void page_my_proposals(struct req *r);
 void page_notifications(struct req *r);
 void act_notifications_read(struct req *r);
 void act_notification_read(struct req *r);
+/* web/complaint.c: the complaint and suggestion channel (pages and their API). */
+void page_feedback(struct req *r);
+void act_feedback_submit(struct req *r);
+void page_feedback_lookup(struct req *r);
+void page_my_feedback(struct req *r);
+void page_feedback_queue(struct req *r);
+void page_feedback_item(struct req *r);
+void act_feedback_answer(struct req *r);
 
 /* The statistics of the batch the query string names (batch=, empty: all
  * batches), read now, for the page and the API; answers 400 (not an id),

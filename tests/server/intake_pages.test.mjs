@@ -79,9 +79,13 @@ test("the residents' form posted from another site is refused and writes nothing
   assert.equal(await count('1 = 1'), before_);
 });
 
-test("a signed-in visitor's cookie does not act on the residents' form (it has no CSRF token)", async () => {
+test("the residents' form from a signed-in visitor needs the session's CSRF token, and stays a resident's proposal", async () => {
   await q('DELETE FROM rate_event');
-  const r = await residents(resident(3), { Cookie: cadre.cookie });
+  let r = await residents(resident(3), { Cookie: cadre.cookie });
+  assert.equal(r.status, 403);
+  assert.equal(await count(`title = '${resident(3).title}'`), 0);
+  assert.match((await page(srv, cadre, '/public/propose')).text, /<input type="hidden" name="csrf" value="[^"]+">/);
+  r = await residents({ ...resident(3), csrf: cadre.csrf }, { Cookie: cadre.cookie });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/public/propose?sent=1');
   assert.equal(await q(`SELECT coalesce(proposer_user_id, 0) || '|' || proposer_name FROM problem WHERE title = '${resident(3).title}'`), '0|群众');

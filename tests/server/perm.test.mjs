@@ -246,7 +246,7 @@ const rows = [
     // Twelve from one address: over the hourly limit (intake_pages.test.mjs tests it).
     setup: async () => { await conn.query('DELETE FROM rate_event'); return { title: `群众来件${++seq}` }; },
     call: (s, c, surface) => surface === 'page'
-      ? form(srv, s, '/public/propose', { ...PROPOSAL, title: c.title, batch_id: String(batchId) }, { csrf: false })
+      ? form(srv, s, '/public/propose', { ...PROPOSAL, title: c.title, batch_id: String(batchId) })
       : api(srv, s, 'POST', '/api/v1/public/problems', { ...PROPOSAL, title: c.title, batch_id: batchId }),
     check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM problem WHERE title = '${c.title}'`)).trim(), 1),
   },
@@ -318,6 +318,24 @@ const rows = [
     check: async (c, role) => assert.equal(+(await conn.query('SELECT count(*) FROM notification n JOIN app_user u ON u.tenant_id = n.tenant_id' +
       ` AND u.id = n.user_id WHERE u.login = '${LOGIN[role]}' AND n.read_at IS NULL`)).trim(), 0),
   },
+  {
+    what: 'send a complaint or suggestion', route: ['POST /feedback', 'POST /api/v1/feedback'], allow: all, ok: [303, 201],
+    setup: async () => ({ subject: `矩阵建议${++seq}` }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/feedback', { kind: 'suggestion', subject: c.subject, body: '权限矩阵的测试内容' })
+      : api(srv, s, 'POST', '/api/v1/feedback', { kind: 'suggestion', subject: c.subject, body: '权限矩阵的测试内容' }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM complaint WHERE subject = '${c.subject}'`)).trim(), 1),
+  },
+  {
+    what: 'answer a complaint', route: ['POST /admin/feedback/:id', 'POST /api/v1/feedback/:id/answer'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      const r = await api(srv, adminBearer, 'POST', '/api/v1/feedback', { kind: 'complaint', subject: `矩阵投诉${++seq}`, body: '权限矩阵的测试内容' });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().complaint.id, answer: `矩阵答复${seq}` };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/feedback/${c.id}`, { answer: c.answer, answered_at: '0' })
+      : api(srv, s, 'POST', `/api/v1/feedback/${c.id}/answer`, { answer: c.answer }),
+    check: async (c) => assert.equal((await conn.query(`SELECT answer FROM complaint WHERE id = ${c.id}`)).trim(), c.answer),
+  },
 ];
 
 const cells = [];
@@ -363,7 +381,7 @@ test('ASVS 4.1.1 / 4.1.3 / 4.1.5 / 4.2.1: the permission matrix of every role ag
   console.log(`# permission matrix: ${ROLES.length} roles × ${routes.size} state-changing routes = ${distinct.size} role×route pairs; ` +
     `${cells.length} checks with targets in and outside the unit (${allowedCount} allowed, ${cells.length - allowedCount} refused)`);
   const expected = new Set(rows.flatMap((r) => r.route)).size;
-  assert.ok(routes.size >= 34, `${routes.size} routes`);
+  assert.ok(routes.size >= 39, `${routes.size} routes`);
   assert.equal(routes.size, expected);
   assert.equal(distinct.size, ROLES.length * expected);
 });
