@@ -1537,12 +1537,10 @@ void act_screening_bulk(struct req *r)
 	web_ctx(r, &c);
 	rc = bind_request(r, &c, bulk_transition_fields, &in, NULL);
 	t = transition_of(in.action);
-	/* The binder takes an empty required list of ids (domain/bind.c). */
-	if (rc == JB_OK && !in.ids.n)
-		rc = ctx_invalid(&c, "ids", "missing_field", "请选择难题");
 	if (rc == JB_OK)
 		rc = needs_or_invalid(&c, t, &in);
-	if (rc == JB_OK && t && closes(t) && perm_any(r->who, t->perm) &&
+	/* Nothing chosen is refused by the verb, without a question first. */
+	if (rc == JB_OK && t && closes(t) && in.ids.n && perm_any(r->who, t->perm) &&
 	    !transition_confirmed(r, t, &in, arena_printf(r->a, "选中的 %d 项难题", in.ids.n),
 				  screen_url(r, &f, f.state, f.page, "&")))
 		return;

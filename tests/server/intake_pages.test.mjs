@@ -169,6 +169,11 @@ test('bulk: nothing chosen, or one that may not move among them, is refused and 
   let r = await form(srv, admin, `/admin/screening/bulk?batch=${batch}`, { action: 'select', reason: '' });
   assert.equal(r.status, 400);
   assert.match(r.text, /class="field-error" id="f-ids-err"/);
+  // Nothing chosen for a change that asks first: refused, not asked.
+  r = await form(srv, admin, '/admin/screening/bulk', { action: 'reject', reason: '重复' });
+  assert.equal(r.status, 400);
+  assert.doesNotMatch(r.text, /<section class="confirm">/);
+  assert.match(r.text, /请至少选择一个难题/);
   const a = await proposal(cadre), b = await proposal(cadre);
   assert.equal((await form(srv, admin, `/proposals/${b}/transitions`, { action: 'reject', reason: '重复', confirm: '1' })).status, 303);
   r = await form(srv, admin, `/admin/screening/bulk?batch=${batch}`, [['action', 'select'], ['ids', String(a)], ['ids', String(b)]]);
