@@ -1,12 +1,17 @@
 /* demo.c - the 滦南 2022 demo campaign: the report's figures as data tables
- * and one pass that writes them (contract in demo.h). */
+ * and one pass that writes them, then this year's batch open for proposals
+ * (contract in demo.h). */
 #include "domain/demo.h"
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/search.h"
+#include "domain/state.h"
 #include "util/buf.h"
 
 #define LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -14,7 +19,14 @@
 enum { HOUR = 3600, DAY = 86400 };
 enum { TENANT = 1 };
 enum { CADRES_SECTION = 209, CADRES_BELOW = 43 };  /* 科级 / 股级以下, per the report */
-enum { NOW_YMD = 20220831 };                        /* "截至2022年8月" */
+/* The day the 2022 batch is as of. The report counts "截至2022年8月" (up to
+ * August 2022) without naming a day, so the demo takes the end of the last
+ * day of that month: the figures then cover the whole of August, and every
+ * event the report tells of (progress and promotions up to 25 August) lies
+ * before it. The batch is closed (结束) with its dated phases ending that
+ * day, so batch_as_of() and the pages judge overdue as of then (a node due
+ * in July and not done is overdue, one due in October is not), not today. */
+enum { NOW_YMD = 20220831 };
 
 enum cat { C_PROJ, C_CITY, C_RURAL, C_LIFE, C_GOV, C_TEAM, C_ECO, C_OTHER };
 /* Problem state in the demo: published, claimed (approved, no pledge yet),
@@ -82,6 +94,21 @@ static const char *const demo_deputy[][2] = {
 	{ "工会", "副主席" }, { "政法委员会", "副书记" }, { "委员会", "副主任" }, { "委", "副书记" },
 	{ "局", "副局长" }, { "部", "副部长" }, { "院", "副院长" }, { "大队", "副大队长" },
 	{ "馆", "副馆长" }, { "校", "副校长" }, { "", "副主任" },
+};
+
+/* The 2022 batch's dated phases (yyyymmdd, inclusive): proposals in the
+ * first three weeks of December 2021 (the campaign started "去年年底"),
+ * claims from late December (the funds case was claimed "去年底"), the
+ * work up to the as-of day. The year-end evaluation the report announces
+ * lies after it and is not part of the demo. */
+static const struct {
+	const char *phase;
+	int starts, ends;
+} demo_phases[] = {
+	{ "collecting", 20211201, 20211220 },
+	{ "screening", 20211221, 20211226 },
+	{ "claiming", 20211227, 20220131 },
+	{ "working", 20220201, NOW_YMD },
 };
 
 /* ---- people ----------------------------------------------------------- */
@@ -795,6 +822,55 @@ static const char *const demo_ms_titles[] = {
 };
 static const int demo_ms_pick[3][4] = { { 0, 3 }, { 0, 2, 3 }, { 0, 1, 2, 3 } };
 
+/* ---- this year's batch ------------------------------------------------- */
+
+/* Proposals (出卷) waiting for screening in the current batch, so that a
+ * new user can walk the whole workflow: from units, each by the demo login
+ * of that unit (demo_users.h), and one from a resident. The resident's
+ * (加装电梯) is close to a 2022 problem still on the board, for the
+ * duplicate check to find. The phone is the placeholder number Chinese
+ * documentation uses, not a person's. */
+struct demo_proposal {
+	int cat;
+	const char *login;    /* the demo login that proposed it; NULL: a resident */
+	const char *unit;     /* that login's unit; NULL for a resident */
+	const char *contact, *phone;  /* a resident's name and phone; NULL for a unit */
+	const char *title, *desc, *outcome;
+};
+
+static const struct demo_proposal demo_proposals[] = {
+	{ C_TEAM, "admin", "县委组织部", NULL, NULL,
+	  "机关事业单位专业技术人才引进难、留不住",
+	  "近年来我县公开招聘的医疗、教育、工程等专业技术人才中，有相当一部分在服务期满后流向市区和周边县区，"
+	  "部分急需紧缺岗位长期空缺。住房、职称评聘、子女入学等方面的配套政策分散在多个部门，留人合力不足。",
+	  "形成引才留才政策清单，急需紧缺岗位基本补齐，专业技术人才服务期满后的流失率明显下降。" },
+	{ C_OTHER, "unit", "县委宣传部", NULL, NULL,
+	  "新时代文明实践站活动少、群众参与度不高",
+	  "全县新时代文明实践所、站已实现镇村全覆盖，但部分站点活动内容单一、开放时间少，"
+	  "志愿服务项目与群众需求对接不够，存在“建而不用”现象。",
+	  "建立“群众点单、中心派单、志愿者接单”的运行机制，每个实践站每月至少开展两次群众需要的志愿服务活动。" },
+	{ C_CITY, "cadre", "县委宣传部", NULL, NULL,
+	  "城区店招标牌和户外广告设置杂乱",
+	  "城区主次干道部分店招标牌大小不一、色彩杂乱，一些户外广告设施年久失修，大风天气存在脱落风险；"
+	  "设置审批和日常监管分属不同部门，集中整治后容易反弹。",
+	  "制定城区店招标牌设置导则，完成主次干道店招标牌规范提升，消除户外广告设施安全隐患，建立长效监管机制。" },
+	{ C_OTHER, "evaluator", "县委办公室", NULL, NULL,
+	  "基层报表多、重复填报，干部减负难落实",
+	  "镇（街道）和村（社区）反映，各部门要求填报的表格多、口径不一，同一数据多头报送，"
+	  "一些业务系统需要重复录入，挤占了基层干部服务群众的时间。",
+	  "清理规范涉基层报表，建立“一次采集、多方共享”的数据报送机制，基层报表数量压减三成以上。" },
+	{ C_RURAL, "leader", "中共滦南县委", NULL, NULL,
+	  "农村寄递物流“最后一公里”不畅",
+	  "我县多数行政村没有规范的村级寄递物流服务点，快递到镇不到村，村民取件要往返镇区，"
+	  "农产品寄出成本高，制约了农村电商发展。",
+	  "整合邮政、快递和供销网点资源，行政村寄递物流服务站点覆盖率达到九成以上，实现快递进村、农产品出村双向畅通。" },
+	{ C_LIFE, NULL, NULL, "王女士", "13800138000",
+	  "老旧小区加装电梯协调难",
+	  "我家住在倴城街道一个老旧小区，楼有六层，没有电梯，楼里老人多，上下楼很困难。"
+	  "前年就有人提出加装电梯，但低层住户担心采光和噪音不同意，费用怎么分摊也谈不拢，一直没有办成。",
+	  "希望社区牵头组织业主协商，明确费用分摊和对低层住户的补偿办法，简化审批手续，早日为我们楼加装电梯。" },
+};
+
 /* ---- the writer ------------------------------------------------------- */
 
 enum seq { Q_BATCH, Q_CATEGORY, Q_UNIT, Q_PERSON, Q_PROBLEM, Q_CLAIM, Q_MILESTONE, Q_METRIC,
@@ -1003,14 +1079,29 @@ static int64_t demo_person_at(struct demo *x, const char *unit, int rank, const 
 	return id;
 }
 
+/* The 2022 batch: closed by hand, opening and closing with its dated
+ * phases (as batch_update() would store them), so its as-of moment is the
+ * end of NOW_YMD. */
+static void demo_batch_2022(struct demo *x)
+{
+	int last = LEN(demo_phases) - 1;
+
+	x->last[Q_BATCH] = 1;
+	DEMO_SQL(x, "INSERT INTO batch (tenant_id, id, name, year, phase, by_dates, opens_at, closes_at, updated_at)"
+		 " VALUES ($1, 1, '2022年第一批', 2022, $2, 0, $3, $4, $5)",
+		 AI(TENANT), AT(batch_phase_info[PHASE_CLOSED].code), AI(demo_day(demo_phases[0].starts)),
+		 AI(demo_day(demo_phases[last].ends) + DAY - 1), AI(demo_at(NOW_YMD) + 9 * HOUR));
+	for (int i = 0; i <= last; i++)
+		DEMO_SQL(x, "INSERT INTO batch_phase (tenant_id, batch_id, phase, starts_at, ends_at) VALUES ($1, 1, $2, $3, $4)",
+			 AI(TENANT), AT(demo_phases[i].phase), AI(demo_day(demo_phases[i].starts)),
+			 AI(demo_day(demo_phases[i].ends) + DAY - 1));
+}
+
 static void demo_base(struct demo *x)
 {
 	DEMO_SQL(x, "INSERT INTO tenant (id, slug, name, created_at) VALUES ($1, 'luannan', '滦南县', $2)",
 		 AI(TENANT), AI(demo_at(20211201)));
-	x->last[Q_BATCH] = 1;
-	DEMO_SQL(x, "INSERT INTO batch (tenant_id, id, name, year, phase, opens_at, closes_at)"
-		 " VALUES ($1, 1, '2022年第一批', 2022, 'working', $2, $3)",
-		 AI(TENANT), AI(demo_day(20211201)), AI(demo_day(20221231) + DAY - 1));
+	demo_batch_2022(x);
 	for (int i = 0; i < LEN(demo_categories); i++)
 		DEMO_SQL(x, "INSERT INTO category (tenant_id, id, name, position) VALUES ($1, $2, $3, $4)",
 			 AI(TENANT), AI(i + 1), AT(demo_categories[i]), AI(i + 1));
@@ -1277,7 +1368,7 @@ static void demo_write_problem(struct demo *x, struct demo_plan *pl)
 	const struct demo_problem *p = pl->p;
 	int i = pl->index;
 	const char *proposer = p->proposer ? p->proposer : p->unit;
-	int64_t created = demo_at(20211201 + i % 28) + (i % 9) * HOUR;
+	int64_t created = demo_at(demo_phases[0].starts + i % 20) + (i % 9) * HOUR;  /* 1-20 December */
 	int64_t updated = p->state == S_SOL ? pl->solved_at : pl->npe ? pl->pe[pl->npe - 1].at :
 		demo_at(20220106);
 
@@ -1417,23 +1508,115 @@ static void demo_promote(struct demo *x)
 	}
 }
 
+/* An audit entry with after (a JSON object, taken over) as its after_json. */
+static void demo_audit(struct demo *x, int64_t at, const char *actor, const char *action,
+		       const char *type, int64_t id, json_t *after)
+{
+	char *json = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+
+	DEMO_SQL(x, "INSERT INTO audit_event (tenant_id, id, at, actor, action, object_type, object_id, after_json)"
+		 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+		 AI(TENANT), AI(++x->last[Q_AUDIT]), AI(at), AT(actor), AT(action), AT(type), AI(id), AT(json));
+	free(json);
+	json_decref(after);
+}
+
 static void demo_finish(struct demo *x)
 {
 	int64_t at = demo_at(NOW_YMD) + 9 * HOUR;
 
-	DEMO_SQL(x, "INSERT INTO audit_event (tenant_id, id, at, actor, action, object_type, object_id, after_json)"
-		 " VALUES ($1, 1, $2, 'system', 'demo.create', 'tenant', 1,"
-		 " '{\"slug\":\"luannan\",\"name\":\"滦南县\"}')", AI(TENANT), AI(at));
-	DEMO_SQL(x, "INSERT INTO audit_event (tenant_id, id, at, actor, action, object_type, object_id, after_json)"
-		 " VALUES ($1, 2, $2, 'system', 'demo.create', 'batch', 1,"
-		 " '{\"name\":\"2022年第一批\",\"phase\":\"working\"}')", AI(TENANT), AI(at));
-	x->last[Q_AUDIT] = 2;
+	demo_audit(x, at, "system", "demo.create", "tenant", TENANT,
+		   json_pack("{s:s, s:s}", "slug", "luannan", "name", "滦南县"));
+	demo_audit(x, at, "system", "demo.create", "batch", 1,
+		   json_pack("{s:s, s:s}", "name", "2022年第一批", "phase", batch_phase_info[PHASE_CLOSED].code));
+}
+
+/* The year of t in Beijing time. */
+static int demo_year(int64_t t)
+{
+	time_t s = (time_t)(t + 8 * HOUR);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	return tm.tm_year + 1900;
+}
+
+/* One proposal of batch, made at at: not public, waiting for screening,
+ * indexed for search (the duplicate check reads the index), audited as
+ * its proposer made it (never with the phone). */
+static void demo_propose(struct demo *x, int64_t batch, const struct demo_proposal *pr, int64_t at)
+{
+	int64_t id = ++x->last[Q_PROBLEM];
+
+	DEMO_SQL(x, "INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name,"
+		 " proposer_unit_id, state, is_public, created_at, updated_at, contact_name, contact_phone,"
+		 " expected_outcome, residents_concern)"
+		 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10, $11, $12, $13, $14)",
+		 AI(TENANT), AI(id), AI(batch), AI(pr->cat + 1), AT(pr->title), AT(pr->desc),
+		 AT(pr->unit ? pr->unit : pr->contact), AN(pr->unit ? demo_unit_id(x, pr->unit) : 0),
+		 AT(problem_state_info[PROBLEM_PROPOSED].code), AI(at), AT(pr->contact ? pr->contact : ""),
+		 AT(pr->phone ? pr->phone : ""), AT(pr->outcome), AI(pr->login == NULL));
+	if (!x->failed && search_index_problem(x->d, TENANT, id, pr->title, pr->desc) < 0)
+		demo_fail(x, "cannot index proposal for search", db_errmsg(x->d));
+	demo_audit(x, at, pr->login ? pr->login : "anonymous", pr->login ? "problem.propose" : "problem.propose_public",
+		   "problem", id, json_pack("{s:s, s:s}", "title", pr->title, "category", demo_categories[pr->cat]));
+}
+
+/* This year's batch (the year of now in Beijing; 2023 at the earliest, as
+ * 2022 is the demo's past): 征集 by hand, so it stays open whatever the
+ * date, the calendar year as its span, and its proposals made over the
+ * days before now (up to two days apart, all after its opening). */
+static void demo_current(struct demo *x, int64_t now)
+{
+	int n = LEN(demo_proposals), year;
+	int64_t opens, closes, step, batch;
+	char name[32];
+
+	if (now < demo_day(20230101))
+		now = demo_at(20230301);
+	year = demo_year(now);
+	opens = demo_day(year * 10000 + 101);
+	closes = demo_day(year * 10000 + 1231) + DAY - 1;
+	step = (now - opens) / (n + 2);
+	if (step > 2 * DAY + 5 * HOUR)
+		step = 2 * DAY + 5 * HOUR;
+	batch = ++x->last[Q_BATCH];
+	snprintf(name, sizeof(name), "%d年第一批", year);
+	DEMO_SQL(x, "INSERT INTO batch (tenant_id, id, name, year, phase, by_dates, opens_at, closes_at, updated_at)"
+		 " VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)",
+		 AI(TENANT), AI(batch), AT(name), AI(year), AT(batch_phase_info[PHASE_COLLECTING].code), AI(opens),
+		 AI(closes), AI(now - (n + 1) * step));
+	demo_audit(x, now - (n + 1) * step, "system", "demo.create", "batch", batch,
+		   json_pack("{s:s, s:s}", "name", name, "phase", batch_phase_info[PHASE_COLLECTING].code));
+	for (int k = 0; k < n; k++)
+		demo_propose(x, batch, &demo_proposals[k], now - (n - k) * step);
+}
+
+/* id_seq holds the last id used per table, so db_next_id() continues. */
+static void demo_sequences(struct demo *x)
+{
 	for (int i = 0; i < Q_COUNT; i++)
 		DEMO_SQL(x, "INSERT INTO id_seq (tenant_id, name, next_id) VALUES ($1, $2, $3)",
 			 AI(TENANT), AT(demo_seq_names[i]), AI(x->last[i]));
 }
 
+int demo_proposers_link(db *d, int64_t tenant_id)
+{
+	return db_run(d, "UPDATE problem SET proposer_user_id = (SELECT u.id FROM audit_event e"
+			 " JOIN app_user u ON u.tenant_id = e.tenant_id AND u.login = e.actor"
+			 " WHERE e.tenant_id = problem.tenant_id AND e.object_type = 'problem' AND e.object_id = problem.id"
+			 " AND e.action = 'problem.propose' ORDER BY e.id LIMIT 1)"
+			 " WHERE tenant_id = $1 AND proposer_user_id IS NULL AND id IN (SELECT object_id FROM audit_event"
+			 " WHERE tenant_id = $1 AND object_type = 'problem' AND action = 'problem.propose')",
+			 "i", tenant_id) == DB_ERROR ? -1 : 0;
+}
+
 int demo_create(db *d, char *err, size_t errlen)
+{
+	return demo_create_at(d, (int64_t)time(NULL), err, errlen);
+}
+
+int demo_create_at(db *d, int64_t now, char *err, size_t errlen)
 {
 	struct demo x = { .d = d, .err = err, .errlen = errlen, .seed = 20220831 };
 	int64_t tenants = 0;
@@ -1452,6 +1635,8 @@ int demo_create(db *d, char *err, size_t errlen)
 	demo_problems_all(&x);
 	demo_promote(&x);
 	demo_finish(&x);
+	demo_current(&x, now);
+	demo_sequences(&x);
 	if (x.failed) {
 		db_rollback(d);
 		return -1;

@@ -1,12 +1,19 @@
-/* demo.h - the 滦南县 2022 "百名干部破百题" campaign as demo data.
+/* demo.h - the 滦南县 2022 "百名干部破百题" campaign as demo data, and this
+ * year's batch open for proposals.
  *
  * The figures are the report's (shared/seed): 104 problems in 8 categories,
  * 86 claimed (28/9/16/10/10/4/1/8), 33 solved, claims by 62 county
  * departments and 17 towns, task forces with 209 section-level and 43
  * below-section cadres, 6 promotions, and the four named cases with their
- * figures. People's names are synthetic. The content is the same on every
- * run and on both stores: ids are 1..n per table (tenant 1), times are fixed
- * UTC epoch seconds up to 2022-08-31, money is in fen.
+ * figures. People's names are synthetic. The 2022 batch is closed as of
+ * 2022-08-31 (the report's "截至2022年8月"), so its figures and overdue
+ * nodes are those of that day (batch_as_of). Batch 2 is this year's
+ * (2026年第一批 in 2026), in 征集 by hand, with six proposals not yet public
+ * (five from units by the demo logins, one from a resident with a phone);
+ * they are not on the board and not in the figures. The content is the
+ * same on every run and on both stores for the same now: ids are 1..n per
+ * table (tenant 1), the 2022 times are fixed UTC epoch seconds up to
+ * 2022-08-31, the current batch's follow now, money is in fen.
  *
  * Conventions the demo follows (other modules read it the same way):
  * progress_value.value is the cumulative figure as of that progress entry,
@@ -17,6 +24,7 @@
 #define JB_DEMO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -25,5 +33,13 @@
  * a one-line reason in err and the store unchanged (a store that already
  * has a tenant is refused). */
 int demo_create(db *d, char *err, size_t errlen) __attribute__((warn_unused_result));
+/* The same with the current batch as of now (demo_create: the clock). */
+int demo_create_at(db *d, int64_t now, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* The current batch's proposals made by a demo login name it in their
+ * audit entries (the logins are created after the demo): point each one's
+ * proposer_user_id at that login's account, once the accounts exist
+ * (demo_users_create). 0 or -1. */
+int demo_proposers_link(db *d, int64_t tenant_id) __attribute__((warn_unused_result));
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/demo.h"
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/state.h"
@@ -98,5 +99,10 @@ int demo_users_create(db *d, char *err, size_t errlen)
 		}
 	}
 	arena_free(a);
+	/* The proposals the demo credits to these logins become theirs. */
+	if (demo_proposers_link(d, tenant) < 0) {
+		snprintf(err, errlen, "demo users: cannot link the proposals to their logins: %s", db_errmsg(d));
+		return -1;
+	}
 	return 0;
 }

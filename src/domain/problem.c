@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "domain/asof.h"
 #include "domain/search.h"
 #include "domain/state.h"
 #include "util/text.h"
@@ -44,13 +45,15 @@
 
 /* One page: the ids are chosen first ($8 limit, $9 offset), so the joins
  * and subqueries below run for the rows shown, not for the rows skipped.
- * $7 is now, for overdue milestones. */
+ * $7 is now: a problem is overdue when its earliest open milestone was due
+ * before its batch's as-of moment (asof.h: now, or the end of a closed
+ * batch), which is worked out once per row. */
 #define PAGE_ROWS(from, order) \
 	"SELECT p.id, p.title, b.name, cat.name, p.state, coalesce(u.name, ''), coalesce(u.kind, ''),"  \
 	" coalesce((SELECT name FROM person o WHERE o.tenant_id = c.tenant_id AND o.id = c.owner_person_id), ''),"  \
 	" p.updated_at,"  \
-	" CASE WHEN p.state IN " STATE_SQL_WORKING " AND EXISTS (SELECT 1 FROM milestone m"  \
-	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL AND m.due_at < $7)"  \
+	" CASE WHEN p.state IN " STATE_SQL_WORKING " AND (SELECT min(m.due_at) FROM milestone m"  \
+	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL) < " BATCH_AS_OF_SQL("b", "$7")  \
 	"   THEN 1 ELSE 0 END"  \
 	" FROM (SELECT p.id" from order " LIMIT $8 OFFSET $9) pg"  \
 	" JOIN problem p ON p.tenant_id = $1 AND p.id = pg.id"  \
@@ -183,10 +186,11 @@ fail:
 	return -1;
 }
 
+/* $3 is now, for the batch's as-of moment. */
 static const char detail_sql[] =
 	"SELECT p.id, p.title, p.description, b.name, cat.name, p.state, p.proposer_name,"
 	" coalesce((SELECT name FROM unit pu WHERE pu.tenant_id = p.tenant_id AND pu.id = p.proposer_unit_id), ''),"
-	" p.created_at, p.updated_at"
+	" p.created_at, p.updated_at, " BATCH_AS_OF_SQL("b", "$3")
 	" FROM problem p"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"
@@ -319,7 +323,7 @@ static int read_claim(db *d, arena *a, int64_t tenant_id, struct problem_detail 
 	return rc == DB_ERROR ? -1 : 0;
 }
 
-static int read_claim_parts(db *d, arena *a, int64_t tenant_id, int64_t now, struct problem_detail *p)
+static int read_claim_parts(db *d, arena *a, int64_t tenant_id, struct problem_detail *p)
 {
 	int64_t cid = p->claim.id;
 
@@ -340,10 +344,11 @@ static int read_claim_parts(db *d, arena *a, int64_t tenant_id, int64_t now, str
 			seen = !strcmp(p->members[i].unit, p->members[j].unit);
 		p->nmember_units += !seen;
 	}
+	/* Overdue as of the batch's as-of moment, as on the board. */
 	bool open = problem_state_has(p->state, PS_WORKING);
 	for (int i = 0; i < p->nmilestones; i++) {
 		struct milestone *m = &p->milestones[i];
-		m->overdue = open && !m->done_at && m->due_at < now;
+		m->overdue = open && !m->done_at && m->due_at < p->as_of;
 		p->overdue |= m->overdue;
 	}
 	return 0;
@@ -362,6 +367,7 @@ int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, str
 		goto fail;
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, now);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		p->id = db_col_int(st, 0);
@@ -374,6 +380,8 @@ int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, str
 		p->proposer_unit = col(a, st, 7);
 		p->created_at = db_col_int(st, 8);
 		p->updated_at = db_col_int(st, 9);
+		p->as_of = db_col_int(st, 10);
+		p->batch_ended = p->as_of < now;
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
@@ -383,7 +391,7 @@ int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, str
 		return 1;
 	}
 	if (read_claim(d, a, tenant_id, p) < 0 ||
-	    (p->has_claim && read_claim_parts(d, a, tenant_id, now, p) < 0))
+	    (p->has_claim && read_claim_parts(d, a, tenant_id, p) < 0))
 		goto fail;
 	return db_commit(d);
 fail:

@@ -87,7 +87,9 @@ struct problem_detail {
 	int nmetrics;
 	struct progress_entry *progress;
 	int nprogress;
-	bool overdue;
+	bool overdue;            /* a milestone is overdue (judged at as_of) */
+	int64_t as_of;           /* its batch's as-of moment (batch_as_of): now while the batch is open */
+	bool batch_ended;        /* the batch is closed and as_of, its end, has passed */
 };
 
 int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, struct problem_detail *out);

@@ -77,6 +77,8 @@ enum batch_phase { BATCH_PHASES(STATE_ENUM_B) PHASE_COUNT };
 #define STATE_SQL_SOLVED "('solved','accepted')"                                            /* PS_SOLVED */
 #define STATE_SQL_SCREENING "('proposed','selected')"                                    /* PS_SCREENING */
 #define STATE_SQL_COUNTED_CLAIMS "('approved','signed','solved','accepted')"                /* CS_COUNTED */
+/* The batch phase after which nothing changes (asof.h: BATCH_AS_OF_SQL). */
+#define PHASE_SQL_CLOSED "'closed'"                                                         /* PHASE_CLOSED */
 
 struct state_info {
 	const char *code;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "domain/asof.h"
 #include "domain/state.h"
 
 /* Each query takes $1 tenant, $2 batch (0: all) and yields code, total[,
@@ -45,9 +46,10 @@ static const char promotions_sql[] =
 	" LEFT JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 	" WHERE pr.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2)";
 
-/* The batch's name and closing times ($1 tenant, $2 batch, 0: all). */
+/* The batch's name and as-of moment ($1 tenant, $2 batch, 0: all; $3 now):
+ * the same moment the board and the problem page judge overdue at. */
 static const char batch_sql[] =
-	"SELECT name, closes_at FROM batch WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)";
+	"SELECT b.name, " BATCH_AS_OF_SQL("b", "$3") " FROM batch b WHERE b.tenant_id = $1 AND ($2 = 0 OR b.id = $2)";
 
 /* Name and as-of moment of the batch (or all batches) into s; 1 when the
  * batch does not exist. */
@@ -60,9 +62,10 @@ static int batch_scope(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int
 		return -1;
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, batch_id);
+	db_bind_int(st, 3, now);
 	s->as_of = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t closes = db_col_int(st, 1), at = closes < now ? closes : now;
+		int64_t at = db_col_int(st, 1);
 		if (batch_id)
 			s->batch = arena_strdup(a, db_col_text(st, 0));
 		if (at > s->as_of)

@@ -31,10 +31,11 @@ struct stats {
 };
 
 /* Figures for one batch (batch_id > 0) or all, read at now. They are as
- * of the batch's closing time once that has come, else as of now (a batch
- * closed by hand before its date: now, as nothing changes after closing);
- * for every batch, as of the latest of those. 0, 1 when there is no such
- * batch, or -1 on store error. */
+ * of the batch's as-of moment (batch_as_of, asof.h): the end of a closed
+ * batch's last dated phase, else now (a batch closed by hand before its
+ * dates: now, as nothing changes after closing); for every batch, as of
+ * the latest of those. 0, 1 when there is no such batch, or -1 on store
+ * error. */
 int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *out);
 /* The row with this code, or NULL. */
 const struct stat_row *stats_find(const struct stat_row *rows, int n, const char *code);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/batch.h"
 #include "domain/labels.h"
 #include "domain/state.h"
 
@@ -150,18 +151,45 @@ static void rows_table(buf *b, const char *base, const struct problem_page *pg)
 	HTML(b, "</tbody>\n</table>\n");
 }
 
+/* Whether the board is filtered to a closed batch (into *bt, its as-of
+ * moment into *at): 1 yes, 0 no (no filter, no such batch, open), -1. */
+static int closed_batch(struct req *r, const struct problem_filter *f, struct batch *bt, int64_t *at)
+{
+	int rc;
+
+	if (!f->batch_id)
+		return 0;
+	if ((rc = batch_get(r->db, r->a, r->tenant_id, f->batch_id, bt)) != 0)
+		return rc < 0 ? -1 : 0;
+	*at = batch_as_of(bt, f->now);
+	return *at < f->now;
+}
+
+/* The day a closed batch's overdue flags are judged at, as on /stats. */
+static void as_of_line(buf *b, const struct batch *bt, int64_t at)
+{
+	HTML(b, "<p class=\"muted\">“");
+	buf_html(b, bt->name);
+	HTML(b, "”已结束，统计截至 ");
+	fmt_date_zh(b, at);
+	HTML(b, "。</p>\n");
+}
+
 void page_board(struct req *r)
 {
 	struct problem_filter f;
 	struct problem_page pg;
 	struct named *batches, *cats;
-	int nb, nc;
+	struct batch bt;
+	int64_t at = 0;
+	int nb, nc, closed = 0;
 	buf *b = &r->out;
 
 	if (tenant_or_respond(r) < 0 || board_filter_or_respond(r, &f) < 0)
 		return;
 	if (problem_batches(r->db, r->a, r->tenant_id, &batches, &nb) < 0 ||
 	    problem_categories(r->db, r->a, r->tenant_id, &cats, &nc) < 0 ||
+	    (closed = closed_batch(r, &f, &bt, &at)) < 0 ||
 	    problem_list(r->db, r->a, r->tenant_id, &f, &pg) < 0) {
 		web_store_error(r);
 		return;
@@ -176,6 +204,8 @@ void page_board(struct req *r)
 		HTML(b, "”");
 	}
 	HTML(b, "</p>\n");
+	if (closed)
+		as_of_line(b, &bt, at);
 	if (pg.n)
 		rows_table(b, r->base, &pg);
 	else

@@ -128,7 +128,15 @@ static void milestones_section(buf *b, const struct problem_detail *p)
 {
 	if (!p->nmilestones)
 		return;
-	HTML(b, "<section aria-labelledby=\"ms-h\">\n<h2 id=\"ms-h\">节点计划</h2>\n<ol class=\"milestones\">\n");
+	HTML(b, "<section aria-labelledby=\"ms-h\">\n<h2 id=\"ms-h\">节点计划</h2>\n");
+	if (p->batch_ended) { /* overdue is judged at the batch's end */
+		HTML(b, "<p class=\"muted\">“");
+		buf_html(b, p->batch);
+		HTML(b, "”已结束，统计截至 ");
+		fmt_date_zh(b, p->as_of);
+		HTML(b, "。</p>\n");
+	}
+	HTML(b, "<ol class=\"milestones\">\n");
 	for (int i = 0; i < p->nmilestones; i++) {
 		const struct milestone *m = &p->milestones[i];
 		HTML(b, "<li");

@@ -19,7 +19,8 @@ before(async () => {
 after(async () => { conn.close(); await srv.stop(); });
 
 const BATCH = {
-  name: '2027年第一批', year: 2027, phase: 'collecting', by_dates: true,
+  // Not 第一批: the demo has this year's 第一批 (2027's in 2027).
+  name: '2027年第二批', year: 2027, phase: 'collecting', by_dates: true,
   phases: [{ phase: 'collecting', starts: '2027-01-01', ends: '2027-02-28' }, { phase: 'screening', starts: '2027-03-01', ends: '2027-03-31' }],
 };
 
@@ -39,7 +40,7 @@ test('an admin creates a batch with dated phases and reads it back; the list has
   assert.ok(list.json().items.some((x) => x.name === '2022年第一批'));
   // Audited with what was set.
   const a = await q(`SELECT after_json FROM audit_event WHERE action = 'batch.create' AND object_id = ${b.id}`);
-  assert.match(a, /"name":"2027年第一批"/);
+  assert.match(a, /"name":"2027年第二批"/);
 });
 
 test('PATCH changes only what it sends', async () => {

@@ -1,5 +1,7 @@
 // Every figure of the report, on the statistics page and in the API; the
-// batch selector and the day the figures are as of.
+// batch selector and the day the figures are as of. The demo's 2022 batch
+// is closed as of 2022-08-31; this year's batch is open, with proposals
+// that are not public and change no figure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, get, validHtml, sql } from './harness.mjs';
@@ -31,14 +33,19 @@ test('the stats API gives every figure of the report for the demo', async () => 
 });
 
 test('the stats API filtered by the demo batch agrees and names it; an unknown batch is a 404', async () => {
+  const days = [today()];
   const all = (await get(srv, '/api/v1/stats')).json();
   const b1 = (await get(srv, '/api/v1/stats?batch=1')).json();
+  days.push(today());
   assert.deepEqual(all.batch, null);
   assert.deepEqual(b1.batch, { id: 1, name: '2022年第一批' });
-  // The demo batch closed at the end of 2022: its figures are as of then.
-  assert.equal(b1.as_of, '2022-12-31');
-  assert.equal(all.as_of, '2022-12-31', 'every batch has closed: as of the last to close');
-  assert.deepEqual({ ...b1, batch: null }, all);
+  // The demo batch closed with August 2022 ("截至2022年8月"): its figures are as of then.
+  assert.equal(b1.as_of, '2022-08-31');
+  assert.ok(days.some((d) => d.iso === all.as_of), 'this year\'s batch is open: all batches are as of today');
+  assert.deepEqual({ ...b1, batch: null, as_of: all.as_of }, all, 'the figures of every batch are the 2022 batch\'s');
+  const cur = (await get(srv, '/api/v1/stats?batch=2')).json();
+  assert.deepEqual(cur.batch, { id: 2, name: `${days[0].year}年第一批` });
+  assert.deepEqual([cur.problems, cur.claimed, cur.solved, cur.promotions], [0, 0, 0, 0], 'its proposals are not public');
   const none = await get(srv, '/api/v1/stats?batch=999');
   assert.equal(none.status, 404);
   assert.deepEqual([none.json().error.code, none.json().error.field], ['not_found', 'batch']);
@@ -78,41 +85,44 @@ test('the headline "累计揭榜" and the current-state chart cannot be confused
 });
 
 test('the statistics page offers every batch and says which batch and day it shows', async () => {
+  const days = [today()];
   const all = await get(srv, '/stats');
-  assert.match(all.text, /<select name="batch"><option value="">全部批次<\/option><option value="1">2022年第一批<\/option><\/select>/);
-  assert.match(all.text, /<p class="as-of"><strong>全部批次<\/strong> · 统计截至 2022年12月31日<\/p>/);
+  days.push(today());
+  assert.match(all.text, new RegExp('<select name="batch"><option value="">全部批次</option>' +
+    `<option value="2">${days[0].year}年第一批</option><option value="1">2022年第一批</option></select>`));
+  assert.ok(days.some((d) => all.text.includes(`<p class="as-of"><strong>全部批次</strong> · 统计截至 ${d.zh}</p>`)));
   const one = await get(srv, '/stats?batch=1');
   validHtml(one.text);
   assert.match(one.text, /<option value="1" selected>2022年第一批<\/option>/);
-  assert.match(one.text, /<p class="as-of"><strong>2022年第一批<\/strong> · 统计截至 2022年12月31日<\/p>/);
+  assert.match(one.text, /<p class="as-of"><strong>2022年第一批<\/strong> · 统计截至 2022年8月31日<\/p>/);
 });
 
 // Today in Asia/Shanghai, as 2026-12-01 and 2026年12月1日.
 function today() {
   const d = new Date(Date.now() + 8 * 3600 * 1000);
   const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
-  return { iso: `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`, zh: `${y}年${m}月${day}日` };
+  return { year: y, iso: `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`, zh: `${y}年${m}月${day}日` };
 }
 
 test('a batch still open is counted as of today, apart from the closed one; all batches together as of today', async () => {
   const now = Math.floor(Date.now() / 1000);
-  sql(srv.store, `INSERT INTO batch (tenant_id, id, name, year, phase, opens_at, closes_at) VALUES (1, 2, '本年第一批', 2030, 'collecting', ${now - 86400}, ${now + 300 * 86400});` +
+  sql(srv.store, `INSERT INTO batch (tenant_id, id, name, year, phase, opens_at, closes_at) VALUES (1, 3, '本年第一批', 2030, 'collecting', ${now - 86400}, ${now + 300 * 86400});` +
     ` INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name, state, is_public, created_at, updated_at)` +
-    ` VALUES (1, 9001, 2, 2, '老旧小区加装电梯', '居民反映强烈', '居民', 'published', 1, ${now}, ${now})`);
+    ` VALUES (1, 9001, 3, 2, '老旧小区加装电梯', '居民反映强烈', '居民', 'published', 1, ${now}, ${now})`);
   const days = [today()];
-  const b2 = (await get(srv, '/api/v1/stats?batch=2')).json();
-  const page2 = await get(srv, '/stats?batch=2');
+  const b2 = (await get(srv, '/api/v1/stats?batch=3')).json();
+  const page2 = await get(srv, '/stats?batch=3');
   const all = (await get(srv, '/api/v1/stats')).json();
   days.push(today()); // the day may turn during the requests
-  assert.deepEqual(b2.batch, { id: 2, name: '本年第一批' });
+  assert.deepEqual(b2.batch, { id: 3, name: '本年第一批' });
   assert.deepEqual([b2.problems, b2.claimed, b2.problems_by_category['城市建设类']], [1, 0, 1]);
   assert.ok(days.some((d) => d.iso === b2.as_of), `${b2.as_of} is today`);
   assert.ok(days.some((d) => page2.text.includes(`<p class="as-of"><strong>本年第一批</strong> · 统计截至 ${d.zh}</p>`)));
   assert.ok(days.some((d) => d.iso === all.as_of), 'one batch is open: all are as of today');
   assert.equal(all.problems, 105);
   const b1 = (await get(srv, '/api/v1/stats?batch=1')).json();
-  assert.deepEqual([b1.problems, b1.claimed, b1.as_of], [104, 86, '2022-12-31'], 'the closed batch keeps its figures and day');
-  assert.match((await get(srv, '/stats')).text, /<option value="2">本年第一批<\/option><option value="1">2022年第一批<\/option>/, 'newest first');
+  assert.deepEqual([b1.problems, b1.claimed, b1.as_of], [104, 86, '2022-08-31'], 'the closed batch keeps its figures and day');
+  assert.match((await get(srv, '/stats')).text, /<option value="3">本年第一批<\/option><option value="2">\d{4}年第一批<\/option><option value="1">2022年第一批<\/option>/, 'newest first');
 });
 
 test('a bad batch on the statistics page is a 400 naming the parameter', async () => {

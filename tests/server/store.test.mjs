@@ -162,7 +162,7 @@ test('migrate-store copies SQLite to PostgreSQL and back with identical answers'
   ok(['demo', '--db', a]);
   const b = pgStore();
   const out = ok(['migrate-store', '--from', a, '--to', b]);
-  assert.match(out, /^problem +104$/m);
+  assert.match(out, /^problem +110$/m);
   assert.match(out, /^tenant +1$/m);
   assert.match(out, /^copied \d+ rows in \d+ tables$/m);
   const c = sqliteStore(dir, 'c.db');
@@ -311,7 +311,7 @@ test('PostgreSQL connection failures are one line naming the cause, without the 
   assert.ok(!(b.stdout + b.stderr).includes(SECRET));
   const r = run(['restore', file, '--db', dst]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(sql(dst, 'SELECT count(*) FROM problem').trim(), '104');
+  assert.equal(sql(dst, 'SELECT count(*) FROM problem').trim(), '110');
   // A wrong password for a working database fails before pg_dump runs.
   fails(['backup', join(dir, 'pw2.dump'), '--db', src.replace(SECRET, WRONG)], /password authentication failed/, WRONG);
   // pg_restore refuses a database that has tables, and changes nothing.

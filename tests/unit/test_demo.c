@@ -1,4 +1,5 @@
 /* test_demo.c - the 滦南 2022 demo reproduces every figure of the report,
+ * closed as of 2022-08-31, beside this year's batch open for proposals,
  * on SQLite (a temporary file) and, when JIEBANG_TEST_PG holds a base URL
  * such as postgres://postgres@127.0.0.1:55432/ , on PostgreSQL (a fresh
  * database per test, dropped afterwards). With JIEBANG_REQUIRE_PG=1 a
@@ -8,8 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "domain/batch.h"
 #include "domain/demo.h"
+#include "domain/demo_users.h"
+#include "domain/problem.h"
+#include "domain/stats.h"
 #include "store/db.h"
 #include "util/log.h"
 
@@ -62,12 +68,16 @@ static int demo_teardown(void **state)
 	return 0;
 }
 
+/* The moment the tests create the demo at (Beijing time 2027-03-15 10:00),
+ * so that runs compare equal; the current batch is then 2027's. */
+#define DEMO_NOW INT64_C(1805076000)
+
 static void demo_ok(db *d)
 {
 	char err[256] = "";
 
-	if (demo_create(d, err, sizeof(err)) < 0)
-		fail_msg("demo_create: %s", err);
+	if (demo_create_at(d, DEMO_NOW, err, sizeof(err)) < 0)
+		fail_msg("demo_create_at: %s", err);
 }
 
 /* ---- queries (sql must be a literal: statements are cached by address) */
@@ -116,6 +126,8 @@ static int64_t qt(db *d, const char *sql, const char *a, const char *b)
 #define JAN_1_2022 "1640937600"
 #define SEP_1_2022 "1661961600"
 #define JAN_1_2023 "1672502400"
+#define JAN_1_2027 "1798732800"
+#define AS_OF_2022 INT64_C(1661961599)  /* 2022-08-31 23:59:59 */
 
 #define CLAIMED "('claimed','in_progress','solved','accepted')"
 #define COUNTED "('approved','signed','solved','accepted')"
@@ -135,8 +147,17 @@ static void check_batch(db *d)
 	assert_int_equal(q(d, "SELECT count(*) FROM tenant WHERE id = 1 AND slug = 'luannan' AND name = '滦南县'"), 1);
 	assert_int_equal(q(d, "SELECT count(*) FROM tenant"), 1);
 	assert_int_equal(q(d, "SELECT count(*) FROM batch WHERE tenant_id = 1 AND id = 1 AND name = '2022年第一批'"
-			   " AND year = 2022 AND phase = 'working'"), 1);
-	assert_int_equal(q(d, "SELECT count(*) FROM batch"), 1);
+			   " AND year = 2022 AND phase = 'closed' AND by_dates = 0 AND closes_at = " SEP_1_2022 " - 1"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM batch"), 2);
+	/* dated phases from December 2021 to the end of August 2022, the
+	 * proposals within 征集 and the first claim after it */
+	assert_int_equal(q(d, "SELECT count(*) FROM batch_phase WHERE tenant_id = 1 AND batch_id = 1"), 4);
+	assert_int_equal(q(d, "SELECT max(ends_at) FROM batch_phase WHERE batch_id = 1"), AS_OF_2022);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem p JOIN batch_phase ph ON ph.tenant_id = p.tenant_id"
+			   " AND ph.batch_id = p.batch_id AND ph.phase = 'collecting'"
+			   " WHERE p.batch_id = 1 AND p.created_at BETWEEN ph.starts_at AND ph.ends_at"), 104);
+	assert_true(q(d, "SELECT min(c.applied_at) FROM claim c") >
+		    q(d, "SELECT ends_at FROM batch_phase WHERE batch_id = 1 AND phase = 'screening'"));
 	assert_int_equal(q(d, "SELECT count(*) FROM category WHERE tenant_id = 1"), 8);
 	for (int i = 0; i < 8; i++)  /* in this order */
 		assert_int_equal(qt(d, "SELECT count(*) FROM category WHERE tenant_id = 1 AND position <"
@@ -148,8 +169,8 @@ static void check_problems(db *d)
 	static const int64_t by_cat[] = { 28, 9, 16, 10, 10, 4, 1, 8 };
 
 	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE tenant_id = 1 AND batch_id = 1"), 104);
-	assert_int_equal(q(d, "SELECT count(*) FROM problem"), 104);
-	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state IN ('proposed','rejected','merged','withdrawn')"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem"), 110);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 1 AND state IN ('proposed','rejected','merged','withdrawn')"), 0);
 	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state IN " CLAIMED), 86);
 	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state = 'published'"), 18);
 	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE state = 'solved'"), 33);
@@ -163,9 +184,9 @@ static void check_problems(db *d)
 		assert_int_equal(q1(d, "SELECT count(*) FROM problem p JOIN category c"
 				    " ON c.tenant_id = p.tenant_id AND c.id = p.category_id"
 				    " WHERE c.position = $1 AND p.state IN " CLAIMED, i + 1), by_cat[i]);
-	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE proposer_unit_id IS NULL OR proposer_name = ''"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE created_at < " DEC_1_2021
-			   " OR created_at >= " JAN_1_2022 " OR updated_at < created_at"), 0);  /* December 2021 */
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 1 AND (proposer_unit_id IS NULL OR proposer_name = '')"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 1 AND (created_at < " DEC_1_2021
+			   " OR created_at >= " JAN_1_2022 " OR updated_at < created_at)"), 0);  /* December 2021 */
 }
 
 static void check_claims(db *d)
@@ -341,14 +362,125 @@ static void check_search(db *d)
 				    " AND p.id = g.problem_id WHERE g.gram = $1 AND p.title = '城区空中缆线专项整治工作'",
 				    words[i], NULL), 1);
 	}
-	assert_int_equal(q(d, "SELECT count(DISTINCT problem_id) FROM problem_gram"), 104);
+	assert_int_equal(q(d, "SELECT count(DISTINCT problem_id) FROM problem_gram"), 110);
+	/* the resident's proposal shares its pairs with the 2022 problem on the board */
+	assert_int_equal(q(d, "SELECT count(*) FROM problem p WHERE p.title LIKE '%加装电梯%' AND"
+			   " (SELECT count(*) FROM problem_gram g WHERE g.tenant_id = p.tenant_id AND g.problem_id = p.id"
+			   "  AND g.gram IN ('老旧', '加装', '电梯')) = 3"), 2);
+}
+
+/* The 2022 batch is closed: as of the end of August 2022, whenever it is
+ * read; what is overdue is what was overdue then. */
+static void check_as_of(db *d)
+{
+	arena *a = arena_new();
+	struct problem_detail p;
+	struct batch b;
+
+	assert_int_equal(batch_get(d, a, 1, 1, &b), 0);
+	assert_int_equal(batch_phase_now(&b, DEMO_NOW), PHASE_CLOSED);
+	assert_int_equal(batch_as_of(&b, DEMO_NOW), AS_OF_2022);
+	assert_int_equal(batch_as_of(&b, DEMO_NOW + 3650 * INT64_C(86400)), AS_OF_2022);
+	/* the relocation case: its open nodes fall due in October and December */
+	assert_int_equal(problem_get(d, a, 1, qt(d, "SELECT id FROM problem WHERE title = $1", "东张士坎南区征收搬迁", NULL),
+				     DEMO_NOW, &p), 0);
+	assert_true(p.batch_ended);
+	assert_int_equal(p.as_of, AS_OF_2022);
+	assert_false(p.overdue);
+	int open = 0;
+	for (int i = 0; i < p.nmilestones; i++) {
+		open += !p.milestones[i].done_at;
+		assert_false(p.milestones[i].overdue);
+	}
+	assert_int_equal(open, 2);
+	/* the board flags exactly the problems with a node due and open on that day */
+	struct problem_filter f = { .sort = SORT_ID, .page = 1, .per_page = 100, .now = DEMO_NOW };
+	struct problem_page pg;
+	int flagged = 0;
+	assert_int_equal(problem_list(d, a, 1, &f, &pg), 0);
+	for (int i = 0; i < pg.n; i++)
+		flagged += pg.items[i].overdue;
+	f.page = 2;
+	assert_int_equal(problem_list(d, a, 1, &f, &pg), 0);
+	for (int i = 0; i < pg.n; i++)
+		flagged += pg.items[i].overdue;
+	assert_int_equal(flagged, q(d, "SELECT count(DISTINCT c.problem_id) FROM milestone x JOIN claim c ON c.tenant_id = x.tenant_id"
+				       " AND c.id = x.claim_id JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
+				       " WHERE c.state IN " COUNTED " AND p.state IN ('claimed','in_progress') AND x.done_at IS NULL"
+				       " AND x.due_at < " SEP_1_2022 " - 1"));
+	assert_true(flagged >= 3);
+	assert_true(flagged < q(d, "SELECT count(*) FROM problem WHERE state IN ('claimed','in_progress')"));
+	arena_free(a);
+}
+
+/* This year's batch: open for proposals, which are not public and change
+ * none of the report's figures. */
+static void check_current(db *d)
+{
+	arena *a = arena_new();
+	struct stats all, y2022;
+	struct batch b;
+
+	assert_int_equal(q(d, "SELECT count(*) FROM batch WHERE tenant_id = 1 AND id = 2 AND name = '2027年第一批'"
+			   " AND year = 2027 AND phase = 'collecting' AND by_dates = 0 AND opens_at = " JAN_1_2027), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM batch_phase WHERE batch_id = 2"), 0);
+	assert_int_equal(batch_get(d, a, 1, 2, &b), 0);
+	assert_int_equal(batch_phase_now(&b, DEMO_NOW + 3650 * INT64_C(86400)), PHASE_COLLECTING);  /* by hand: stays open */
+	/* six proposals waiting for screening, none public, made this year before now */
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 2"), 6);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 2 AND state = 'proposed' AND is_public = 0"
+			   " AND created_at >= " JAN_1_2027 " AND created_at < 1805076000 AND updated_at = created_at"
+			   " AND description <> '' AND expected_outcome <> ''"), 6);
+	assert_int_equal(q(d, "SELECT count(DISTINCT category_id) FROM problem WHERE batch_id = 2"), 5);
+	/* five from four units, by their logins; one from a resident with a phone */
+	assert_int_equal(q(d, "SELECT count(DISTINCT proposer_unit_id) FROM problem WHERE batch_id = 2"), 4);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem p JOIN unit u ON u.tenant_id = p.tenant_id AND u.id = p.proposer_unit_id"
+			   " WHERE p.batch_id = 2 AND p.proposer_name = u.name AND p.contact_phone = '' AND p.residents_concern = 0"), 5);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 2 AND proposer_unit_id IS NULL"
+			   " AND proposer_user_id IS NULL AND contact_name = '王女士' AND proposer_name = '王女士'"
+			   " AND contact_phone = '13800138000' AND residents_concern = 1 AND title = '老旧小区加装电梯协调难'"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE proposer_user_id IS NOT NULL"), 0);  /* no logins yet */
+	/* audited as their proposers made them, never with the phone */
+	assert_int_equal(q(d, "SELECT count(*) FROM audit_event e JOIN problem p ON p.tenant_id = e.tenant_id AND p.id = e.object_id"
+			   " WHERE e.object_type = 'problem' AND p.batch_id = 2 AND e.at = p.created_at AND ((e.action = 'problem.propose'"
+			   " AND e.actor IN ('admin','unit','cadre','evaluator','leader') AND p.contact_name = '')"
+			   " OR (e.action = 'problem.propose_public' AND e.actor = 'anonymous' AND p.contact_name <> ''))"
+			   " AND e.after_json LIKE '%\"title\":\"' || p.title || '\"%'"), 6);
+	assert_int_equal(q(d, "SELECT count(DISTINCT actor) FROM audit_event WHERE action = 'problem.propose'"), 5);
+	assert_int_equal(q(d, "SELECT count(*) FROM audit_event WHERE after_json LIKE '%13800138000%'"
+			   " OR after_json LIKE '%phone%' OR after_json LIKE '%王女士%'"), 0);
+	/* the figures (all batches, the default) are those of the 2022 batch */
+	assert_int_equal(stats_get(d, a, 1, 0, DEMO_NOW, &all), 0);
+	assert_int_equal(stats_get(d, a, 1, 1, DEMO_NOW, &y2022), 0);
+	assert_int_equal(all.problems, 104);
+	assert_int_equal(all.claimed, 86);
+	assert_int_equal(all.solved, 33);
+	assert_int_equal(all.promotions, 6);
+	assert_int_equal(all.ncategory, y2022.ncategory);
+	for (int i = 0; i < all.ncategory; i++)
+		assert_int_equal(all.by_category[i].claimed, y2022.by_category[i].claimed);
+	assert_int_equal(y2022.as_of, AS_OF_2022);
+	assert_int_equal(all.as_of, DEMO_NOW);  /* one batch is open */
+	/* the board does not list them, in any way it is asked */
+	struct problem_filter f = { .sort = SORT_ID, .page = 1, .per_page = 20, .now = DEMO_NOW, .batch_id = 2 };
+	struct problem_page pg;
+	assert_int_equal(problem_list(d, a, 1, &f, &pg), 0);
+	assert_int_equal(pg.total + pg.n, 0);
+	f = (struct problem_filter){ .sort = SORT_ID, .page = 1, .per_page = 20, .now = DEMO_NOW, .q = "电梯" };
+	assert_int_equal(problem_list(d, a, 1, &f, &pg), 0);
+	assert_int_equal(pg.n, 1);
+	assert_string_equal(pg.items[0].title, "城区老旧小区加装电梯推进难");
+	struct problem_detail p;
+	assert_int_equal(problem_get(d, a, 1, 110, DEMO_NOW, &p), 1);
+	arena_free(a);
 }
 
 /* id_seq continues after the demo's ids. */
 static void check_ids(db *d)
 {
 	assert_int_equal(db_begin(d, DB_WRITE), 0);
-	assert_int_equal(db_next_id(d, 1, "problem"), 105);
+	assert_int_equal(db_next_id(d, 1, "problem"), 111);
+	assert_int_equal(db_next_id(d, 1, "batch"), 3);
 	assert_int_equal(db_next_id(d, 1, "person"), q(d, "SELECT max(id) FROM person") + 1);
 	assert_int_equal(db_next_id(d, 1, "claim"), q(d, "SELECT max(id) FROM claim") + 1);
 	assert_int_equal(db_next_id(d, 1, "unit"), q(d, "SELECT max(id) FROM unit") + 1);
@@ -372,6 +504,11 @@ static const char *const digest_sql[] = {
 	"SELECT coalesce(sum(id * length(name) + coalesce(parent_id, 0)), 0) FROM unit",
 	"SELECT count(*) FROM problem_gram",
 	"SELECT coalesce(sum(next_id * length(name)), 0) FROM id_seq",
+	"SELECT coalesce(sum(id * (length(name) + length(phase)) + year + opens_at + closes_at + updated_at), 0) FROM batch",
+	"SELECT coalesce(sum(batch_id * length(phase) + starts_at + ends_at), 0) FROM batch_phase",
+	"SELECT coalesce(sum(id * (length(actor) + length(action) + length(coalesce(after_json, ''))) + at), 0) FROM audit_event",
+	"SELECT coalesce(sum(id * (length(contact_name) + length(contact_phone) + length(expected_outcome))"
+	" + residents_concern + is_public), 0) FROM problem",
 };
 enum { NDIGEST = sizeof(digest_sql) / sizeof(digest_sql[0]) };
 
@@ -396,6 +533,44 @@ static void test_demo_reproduces_every_figure_of_the_report(void **state)
 	check_cases(f->d);
 	check_search(f->d);
 	check_ids(f->d);
+	check_as_of(f->d);
+	check_current(f->d);
+}
+
+/* The demo logins take over the proposals the demo credits to them, each
+ * a login of the proposing unit; the resident's stays without one. */
+static void test_the_demo_logins_own_the_proposals_of_their_units(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+
+	demo_ok(f->d);
+	if (demo_users_create(f->d, err, sizeof(err)) < 0)
+		fail_msg("demo_users_create: %s", err);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem p JOIN app_user u ON u.tenant_id = p.tenant_id"
+			      " AND u.id = p.proposer_user_id JOIN audit_event e ON e.tenant_id = p.tenant_id"
+			      " AND e.object_type = 'problem' AND e.object_id = p.id AND e.action = 'problem.propose'"
+			      " WHERE p.batch_id = 2 AND u.login = e.actor AND u.unit_id = p.proposer_unit_id"), 5);
+	assert_int_equal(q(f->d, "SELECT count(DISTINCT proposer_user_id) FROM problem"), 5);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem WHERE proposer_user_id IS NULL AND contact_name = '王女士'"), 1);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem WHERE batch_id = 1 AND proposer_user_id IS NOT NULL"), 0);
+}
+
+/* demo_create() names the current batch after the year on the clock. */
+static void test_the_current_batch_is_this_years(void **state)
+{
+	struct fixture *f = *state;
+	time_t t = time(NULL) + 8 * 3600;
+	char err[256] = "", name[32];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(name, sizeof(name), "%d年第一批", tm.tm_year + 1900);
+	if (demo_create(f->d, err, sizeof(err)) < 0)
+		fail_msg("demo_create: %s", err);
+	assert_int_equal(qt(f->d, "SELECT count(*) FROM batch WHERE id = 2 AND name = $1 AND phase = 'collecting'", name, NULL), 1);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem p JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
+			      " WHERE b.id = 2 AND p.created_at >= b.opens_at"), 6);
 }
 
 static void test_demo_refuses_a_non_empty_store_and_changes_nothing(void **state)
@@ -414,7 +589,7 @@ static void test_demo_refuses_a_non_empty_store_and_changes_nothing(void **state
 	/* the connection is usable afterwards */
 	assert_int_equal(db_begin(f->d, DB_WRITE), 0);
 	assert_int_equal(db_commit(f->d), 0);
-	assert_int_equal(q(f->d, "SELECT count(*) FROM problem"), 104);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem"), 110);
 }
 
 static void test_demo_refuses_a_store_that_is_not_migrated(void **state)
@@ -488,6 +663,8 @@ static void test_the_problem_tally_follows_every_change(void **state)
 
 #define BOTH(fx) \
 	DEMO_TEST(test_demo_reproduces_every_figure_of_the_report, fx), \
+	DEMO_TEST(test_the_demo_logins_own_the_proposals_of_their_units, fx), \
+	DEMO_TEST(test_the_current_batch_is_this_years, fx), \
 	DEMO_TEST(test_demo_refuses_a_non_empty_store_and_changes_nothing, fx), \
 	DEMO_TEST(test_demo_is_the_same_on_every_run_and_store, fx), \
 	DEMO_TEST(test_the_problem_tally_follows_every_change, fx), \

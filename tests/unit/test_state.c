@@ -40,6 +40,9 @@ static void the_sql_lists_are_the_flags_of_the_tables(void **state)
 	assert_string_equal(s, STATE_SQL_SCREENING);
 	sql_list(claim_state_info, CLAIM_STATE_COUNT, CS_COUNTED, s, sizeof(s));
 	assert_string_equal(s, STATE_SQL_COUNTED_CLAIMS);
+	snprintf(s, sizeof(s), "'%s'", batch_phase_info[PHASE_CLOSED].code);
+	assert_string_equal(s, PHASE_SQL_CLOSED);
+	assert_int_equal(PHASE_CLOSED, PHASE_COUNT - 1);  /* the last phase: BATCH_AS_OF_SQL relies on it */
 }
 
 /* The list of the CHECK on column col in table's CREATE TABLE, without
