@@ -1306,13 +1306,16 @@ static void screen_row(struct req *r, const struct screen_row *x, bool bulk, con
 	buf_html(b, x->category);
 	HTML(b, "</td>");
 	td(b, "出卷");
-	if (x->unit && *x->unit) {
+	if (x->unit && *x->unit)
 		buf_html(b, x->unit);
-		HTML(b, "<br>");
+	if (!x->unit || strcmp(x->unit, x->proposer_name)) { /* a unit's own proposal names it once */
+		if (x->unit && *x->unit)
+			HTML(b, "<br>");
+		HTML(b, "<span class=\"muted\">");
+		buf_html(b, x->proposer_name);
+		HTML(b, "</span>");
 	}
-	HTML(b, "<span class=\"muted\">");
-	buf_html(b, x->proposer_name);
-	HTML(b, "</span></td>");
+	HTML(b, "</td>");
 	td(b, "状态");
 	html_state_badge(b, state_of(x->state)->code);
 	if (x->returned)
