@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "domain/labels.h"
+#include "domain/notify.h"
 #include "domain/perm.h"
 #include "domain/state.h"
 #include "http/assets.h"
@@ -39,6 +40,26 @@ static void nav_link(struct req *r, const char *path, const char *label, bool cu
 	HTML(b, "</a>");
 }
 
+/* 通知 with the number unread (a store failure only drops the number). */
+static void nav_notifications(struct req *r, enum nav active)
+{
+	buf *b = &r->out;
+	int64_t n = 0;
+
+	if (r->db && notify_unread(r->db, r->tenant_id, r->who->user_id, &n) < 0)
+		log_warn("req=%s unread notifications: %s", r->id, db_errmsg(r->db));
+	HTML(b, "<a class=\"notify\" href=\"");
+	html_path(b, r, "/me/notifications");
+	HTML(b, "\"");
+	if (active == NAV_NOTIFICATIONS)
+		HTML(b, " aria-current=\"page\"");
+	HTML(b, ">通知");
+	if (n > 0)
+		buf_printf(b, "<span class=\"badge\" aria-hidden=\"true\">%lld</span><span class=\"vh\">（%lld条未读）</span>",
+			   (long long)n, (long long)n);
+	HTML(b, "</a>");
+}
+
 /* Right side of the header: who is signed in, account links, log-out. */
 static void nav_session(struct req *r, enum nav active)
 {
@@ -53,6 +74,7 @@ static void nav_session(struct req *r, enum nav active)
 		return;
 	}
 	nav_link(r, "/account", who->login, active == NAV_ACCOUNT);
+	nav_notifications(r, active);
 	if (who->via == VIA_COOKIE && r->csrf) {
 		HTML(b, "<form class=\"logout\" method=\"post\" action=\"");
 		html_path(b, r, "/logout");
@@ -86,6 +108,12 @@ void page_begin(struct req *r, const char *title, enum nav active)
 	HTML(b, "</a>\n<nav aria-label=\"主导航\">");
 	nav_link(r, "/", "榜单", active == NAV_BOARD);
 	nav_link(r, "/stats", "统计", active == NAV_STATS);
+	if (r->who && r->who->user_id && perm_any(r->who, "problem.propose"))
+		nav_link(r, "/propose", "出卷", active == NAV_PROPOSE);
+	else if (r->who && !r->who->user_id)
+		nav_link(r, "/public/propose", "群众出卷", false);
+	if (perm_any(r->who, "problem.screen"))
+		nav_link(r, "/admin/screening", "遴选", active == NAV_SCREENING);
 	if (perm_any(r->who, "batch.manage"))
 		nav_link(r, "/admin/batches", "批次管理", active == NAV_BATCHES);
 	if (perm_any(r->who, "user.read"))

@@ -19,7 +19,8 @@
 
 struct route;
 
-enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK };
+enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK,
+	   NAV_PROPOSE, NAV_SCREENING, NAV_NOTIFICATIONS };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -158,6 +159,23 @@ void act_user_roles(struct req *r);
 void act_user_link(struct req *r);
 void act_user_reset(struct req *r);
 void page_audit(struct req *r);
+/* web/intake.c: proposing (出卷, the residents' form), one proposal with
+ * its screening actions, the screeners' queue and 发榜, 我的出卷 and the
+ * notifications. */
+void page_propose(struct req *r);
+void act_propose(struct req *r);
+void page_public_propose(struct req *r);
+void act_public_propose(struct req *r);
+void page_proposal(struct req *r);
+void act_proposal_transition(struct req *r);
+void act_proposal_screening(struct req *r);
+void act_proposal_revise(struct req *r);
+void page_screening(struct req *r);
+void act_screening_bulk(struct req *r);
+void page_my_proposals(struct req *r);
+void page_notifications(struct req *r);
+void act_notifications_read(struct req *r);
+void act_notification_read(struct req *r);
 /* web/complaint.c: the complaint and suggestion channel (pages and their API). */
 void page_feedback(struct req *r);
 void act_feedback_submit(struct req *r);
