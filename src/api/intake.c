@@ -294,6 +294,7 @@ void api_similar(struct req *r)
 	struct similar *s;
 	int64_t exclude;
 	json_t *items;
+	bool internal;
 	int n;
 
 	if (query_id(r, "exclude", "排除的难题", &exclude) < 0)
@@ -307,13 +308,15 @@ void api_similar(struct req *r)
 		return;
 	}
 	items = json_array();
+	internal = perm_any(r->who, "problem.read_internal") || perm_any(r->who, "problem.screen");
 	for (int i = 0; i < n; i++) {
 		bool pub = s[i].is_public && (problem_state_info[s[i].state].flags & PS_PUBLIC);
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)s[i].id,
+		/* a link only where the reader may follow it */
+		json_t *url = pub || internal ? json_string(arena_printf(r->a, "%s/%s/%lld", r->base, pub ? "problems" : "proposals",
+									(long long)s[i].id)) : json_null();
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)s[i].id,
 						       "title", s[i].title, "batch", s[i].batch, "state",
-						       state_code(s[i].state), "state_label", state_zh(s[i].state), "url",
-						       arena_printf(r->a, "%s/%s/%lld", r->base, pub ? "problems" : "proposals",
-								    (long long)s[i].id)));
+						       state_code(s[i].state), "state_label", state_zh(s[i].state), "url", url));
 	}
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
 }

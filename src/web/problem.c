@@ -9,6 +9,7 @@
 #include "domain/labels.h"
 #include "domain/state.h"
 #include "domain/timeline.h"
+#include "web/widgets.h"
 
 static void dl_row(buf *b, const char *term, const char *text)
 {
@@ -83,45 +84,53 @@ static void claim_section(buf *b, const struct problem_detail *p)
 
 static void team_section(buf *b, const struct problem_detail *p)
 {
+	static const struct table_col cols[] = { { "姓名", COL_TITLE }, { "职务", 0 }, { "单位", 0 }, { "分工", 0 }, { NULL, 0 } };
+	struct table t = { .cols = cols };
+
 	buf_printf(b, "<section aria-labelledby=\"team-h\">\n<h2 id=\"team-h\">破题战队"
 		      "<small>%d 人，来自 %d 个单位</small></h2>\n", p->nmembers, p->nmember_units);
-	HTML(b, "<table>\n<thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">职务</th>"
-		"<th scope=\"col\">单位</th><th scope=\"col\">分工</th></tr></thead>\n<tbody>\n");
+	table_open(b, &t);
 	for (int i = 0; i < p->nmembers; i++) {
 		const struct member *m = &p->members[i];
-		HTML(b, "<tr><td>");
+		table_row(b, &t);
+		table_cell(b, &t);
 		buf_html(b, m->name);
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		buf_html(b, *m->title ? m->title : "—");
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		buf_html(b, m->unit);
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		buf_puts(b, !strcmp(m->role, "lead") ? "挂帅领导" : !strcmp(m->role, "owner") ? "主要负责人" : "成员");
-		HTML(b, "</td></tr>\n");
 	}
-	HTML(b, "</tbody>\n</table>\n</section>\n");
+	table_close(b, &t);
+	HTML(b, "</section>\n");
 }
 
 static void metrics_section(buf *b, const struct problem_detail *p)
 {
+	static const struct table_col cols[] = { { "指标", COL_TITLE }, { "目标", 0 }, { "已完成", 0 }, { "完成率", 0 },
+						 { NULL, 0 } };
+	struct table t = { .cols = cols, .cls = "metrics" };
+
 	if (!p->nmetrics)
 		return;
-	HTML(b, "<section aria-labelledby=\"metric-h\">\n<h2 id=\"metric-h\">目标与完成</h2>\n<table class=\"metrics\">\n"
-		"<thead><tr><th scope=\"col\">指标</th><th scope=\"col\">目标</th><th scope=\"col\">已完成</th>"
-		"<th scope=\"col\">完成率</th></tr></thead>\n<tbody>\n");
+	HTML(b, "<section aria-labelledby=\"metric-h\">\n<h2 id=\"metric-h\">目标与完成</h2>\n");
+	table_open(b, &t);
 	for (int i = 0; i < p->nmetrics; i++) {
 		const struct metric *m = &p->metrics[i];
 		int pct = m->target > 0 ? (int)(m->achieved * 100 / m->target) : 0;
-		HTML(b, "<tr><td>");
+		table_row(b, &t);
+		table_cell(b, &t);
 		buf_html(b, m->name);
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		fmt_metric(b, m->kind, m->uom, m->target);
-		HTML(b, "</td><td>");
+		table_cell(b, &t);
 		fmt_metric(b, m->kind, m->uom, m->achieved);
-		buf_printf(b, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%</td></tr>\n",
-			   pct > 100 ? 100 : pct, pct, pct);
+		table_cell(b, &t);
+		buf_printf(b, "<meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%", pct > 100 ? 100 : pct, pct, pct);
 	}
-	HTML(b, "</tbody>\n</table>\n</section>\n");
+	table_close(b, &t);
+	HTML(b, "</section>\n");
 }
 
 static void milestones_section(buf *b, const struct problem_detail *p)

@@ -75,7 +75,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/problems/similar", api_similar, 0, NULL },
 	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },
 	{ "POST", "/api/v1/problems", api_proposal_create, CHANGE | KIB(16), "problem.propose" },
-	{ "POST", "/api/v1/public/problems", api_public_proposal_create, KIB(16), "problem.propose" },
+	{ "POST", "/api/v1/public/problems", api_public_proposal_create, SENDER | KIB(16), "problem.propose" },
 	{ "POST", "/api/v1/problems/transitions", api_transitions, CHANGE | KIB(8), "problem.screen" },
 	{ "POST", "/api/v1/problems/carry", api_carry, CHANGE | KIB(8), "batch.manage" },
 	{ "POST", "/api/v1/problems/:id/transitions", api_transition, CHANGE | KIB(4), "problem.screen" },

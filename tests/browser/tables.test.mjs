@@ -20,7 +20,7 @@ after(async () => {
 });
 
 const PAGES = [['board', '/'], ['stats', '/stats'], ['users', '/admin/users'], ['batches', '/admin/batches'],
-  ['audit', '/admin/audit'], ['account', '/account']];
+  ['audit', '/admin/audit'], ['account', '/account'], ['problem', '/problems/33'], ['screening', '/admin/screening']];
 
 // How the first data row is laid out: its cells' label text as CSS shows
 // it (::before), and whether the cells sit side by side as a table row.
