@@ -62,23 +62,6 @@ static int page_or_respond(struct req *r, int64_t *page)
 
 /* ---- pieces of the pages ---- */
 
-/* Paragraphs from text with line breaks. */
-static void paragraphs(buf *b, const char *text)
-{
-	for (const char *p = text; *p;) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		if (n) {
-			HTML(b, "<p>");
-			buf_html_n(b, p, n);
-			HTML(b, "</p>\n");
-		}
-		p = e ? e + 1 : p + n;
-	}
-}
-
 static void state_badge(buf *b, const struct complaint *x)
 {
 	if (x->answered_at)
@@ -144,13 +127,13 @@ static void complaint_body(struct req *r, const struct complaint *x, enum view v
 	fmt_datetime(b, x->created_at);
 	HTML(b, "</dd>\n</dl>\n");
 	buf_printf(b, "<h%d>内容</h%d>\n", h, h);
-	paragraphs(b, x->body);
+	html_paragraphs(b, x->body);
 	buf_printf(b, "<h%d>答复</h%d>\n", h, h);
 	if (!x->answered_at) {
 		HTML(b, "<p class=\"empty\">尚未答复，请耐心等待。</p>\n");
 		return;
 	}
-	paragraphs(b, x->answer);
+	html_paragraphs(b, x->answer);
 	HTML(b, "<p class=\"muted\">答复时间：");
 	fmt_datetime(b, x->answered_at);
 	if (v == VIEW_ADMIN) {
@@ -158,48 +141,6 @@ static void complaint_body(struct req *r, const struct complaint *x, enum view v
 		buf_html(b, x->answered_by);
 	}
 	HTML(b, "</p>\n");
-}
-
-static const struct field_error *error_for(const struct ctx *c, const char *name)
-{
-	for (int i = 0; c && i < c->nerrs; i++)
-		if (c->errs[i].field && !strcmp(c->errs[i].field, name))
-			return &c->errs[i];
-	return NULL;
-}
-
-/* A <textarea> with its label and error, as field_input() writes an input. */
-static void field_textarea(struct req *r, const struct ctx *c, const char *name, const char *label,
-			   const char *value, const char *extra)
-{
-	const struct field_error *e = error_for(c, name);
-	buf *b = &r->out;
-
-	HTML(b, "<label");
-	if (e)
-		HTML(b, " class=\"has-error\"");
-	HTML(b, ">");
-	buf_html(b, label);
-	HTML(b, "<textarea name=\"");
-	buf_html(b, name);
-	HTML(b, "\" rows=\"8\"");
-	buf_puts(b, extra); /* literal attributes from the caller's code */
-	if (e) {
-		HTML(b, " aria-invalid=\"true\" aria-describedby=\"f-");
-		buf_html(b, name);
-		HTML(b, "-err\"");
-	}
-	HTML(b, ">");
-	buf_html(b, value ? value : "");
-	HTML(b, "</textarea>");
-	if (e) {
-		HTML(b, "<span class=\"field-error\" id=\"f-");
-		buf_html(b, name);
-		HTML(b, "-err\">");
-		buf_html(b, e->message);
-		HTML(b, "</span>");
-	}
-	HTML(b, "</label>\n");
 }
 
 static void a_href(struct req *r, const char *path, const char *text)
@@ -236,7 +177,7 @@ static void submit_form(struct req *r, const struct ctx *c)
 	field_select(r, c, "kind", "类型", complaint_kinds, field_value(r, c, "kind", ""), "请选择");
 	field_input(r, c, "text", "subject", "主题（2–60 字）", field_value(r, c, "subject", ""),
 		    " required maxlength=\"60\"");
-	field_textarea(r, c, "body", "内容（5–2000 字）", field_value(r, c, "body", ""), " required maxlength=\"2000\"");
+	field_textarea(r, c, "body", "内容（5–2000 字）", field_value(r, c, "body", ""), " rows=\"8\" required maxlength=\"2000\"");
 	if (resident) {
 		field_input(r, c, "text", "name", "姓名（选填）", field_value(r, c, "name", ""),
 			    " maxlength=\"30\" autocomplete=\"name\"");
@@ -575,7 +516,7 @@ static void item_page(struct req *r, const struct complaint *x, const struct ctx
 		form_errors(r, c);
 		form_open(r, arena_printf(r->a, "/admin/feedback/%lld", (long long)x->id));
 		field_textarea(r, c, "answer", "答复内容（2–2000 字）", field_value(r, c, "answer", x->answer),
-			       " required maxlength=\"2000\"");
+			       " rows=\"8\" required maxlength=\"2000\"");
 		buf_printf(b, "<input type=\"hidden\" name=\"answered_at\" value=\"%lld\">\n<button type=\"submit\">",
 			   (long long)x->answered_at);
 		buf_puts(b, x->answered_at ? "保存修改" : "提交答复");

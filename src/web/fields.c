@@ -53,7 +53,7 @@ const char *field_value(struct req *r, const struct ctx *c, const char *name, co
 	return v ? v : "";
 }
 
-static const struct field_error *error_for(const struct ctx *c, const char *name)
+const struct field_error *field_error_of(const struct ctx *c, const char *name)
 {
 	for (int i = 0; c && i < c->nerrs; i++)
 		if (c->errs[i].field && !strcmp(c->errs[i].field, name))
@@ -124,7 +124,7 @@ static void error_text(buf *b, const struct field_error *e, const char *name)
 void field_input(struct req *r, const struct ctx *c, const char *type, const char *name, const char *label,
 		 const char *value, const char *extra)
 {
-	const struct field_error *e = error_for(c, name);
+	const struct field_error *e = field_error_of(c, name);
 	buf *b = &r->out;
 
 	HTML(b, "<label");
@@ -146,10 +146,37 @@ void field_input(struct req *r, const struct ctx *c, const char *type, const cha
 	HTML(b, "</label>\n");
 }
 
+void field_textarea(struct req *r, const struct ctx *c, const char *name, const char *label, const char *value,
+		    const char *extra)
+{
+	const struct field_error *e = field_error_of(c, name);
+	buf *b = &r->out;
+
+	HTML(b, "<label");
+	if (e)
+		HTML(b, " class=\"has-error\"");
+	HTML(b, ">");
+	buf_html(b, label);
+	HTML(b, "<textarea name=\"");
+	buf_html(b, name);
+	HTML(b, "\"");
+	buf_puts(b, extra ? extra : ""); /* literal attributes from the caller's code */
+	if (!extra || !strstr(extra, "rows="))
+		HTML(b, " rows=\"4\"");
+	error_attrs(b, e, name);
+	/* The newline after the tag is dropped by parsers, so a value that
+	 * starts with one keeps it. */
+	HTML(b, ">\n");
+	buf_html(b, value ? value : "");
+	HTML(b, "</textarea>");
+	error_text(b, e, name);
+	HTML(b, "</label>\n");
+}
+
 void field_select(struct req *r, const struct ctx *c, const char *name, const char *label,
 		  const struct label *choices, const char *value, const char *blank)
 {
-	const struct field_error *e = error_for(c, name);
+	const struct field_error *e = field_error_of(c, name);
 	buf *b = &r->out;
 
 	HTML(b, "<label");
@@ -184,7 +211,7 @@ void field_select(struct req *r, const struct ctx *c, const char *name, const ch
 
 void field_check(struct req *r, const struct ctx *c, const char *name, const char *label, bool checked)
 {
-	const struct field_error *e = error_for(c, name);
+	const struct field_error *e = field_error_of(c, name);
 	buf *b = &r->out;
 
 	HTML(b, "<label class=\"check\"><input type=\"checkbox\" name=\"");

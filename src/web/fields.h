@@ -40,6 +40,11 @@ void form_open(struct req *r, const char *action);
  * "number"; extra: literal attributes (" required maxlength=\"64\""). */
 void field_input(struct req *r, const struct ctx *c, const char *type, const char *name, const char *label,
 		 const char *value, const char *extra);
+/* The same with a <textarea> (rows="4" unless extra names rows). */
+void field_textarea(struct req *r, const struct ctx *c, const char *name, const char *label, const char *value,
+		    const char *extra);
+/* The error c holds for field name, or NULL. */
+const struct field_error *field_error_of(const struct ctx *c, const char *name);
 /* A select of choices' codes (with an empty first option when blank). */
 void field_select(struct req *r, const struct ctx *c, const char *name, const char *label,
 		  const struct label *choices, const char *value, const char *blank);

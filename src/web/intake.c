@@ -62,14 +62,6 @@ static bool word_in(const char *list, const char *word)
 	return false;
 }
 
-static const struct field_error *error_of(const struct ctx *c, const char *name)
-{
-	for (int i = 0; c && i < c->nerrs; i++)
-		if (c->errs[i].field && !strcmp(c->errs[i].field, name))
-			return &c->errs[i];
-	return NULL;
-}
-
 /* The summary on top of a refused form, as form_errors() of fields.h
  * writes it, for a form that shows only the fields named in shown
  * (space-separated): a message about a field the form does not show (the
@@ -96,46 +88,6 @@ static void errors_summary(struct req *r, const struct ctx *c, const char *shown
 	HTML(b, "</div>\n");
 }
 
-/* <label>label <textarea>value</textarea></label> with its error, as
- * field_input() of fields.h does for inputs (fields.h has no textarea).
- * extra: literal attributes. */
-static void field_textarea(struct req *r, const struct ctx *c, const char *name, const char *label,
-			   const char *value, const char *extra)
-{
-	const struct field_error *e = error_of(c, name);
-	buf *b = &r->out;
-
-	HTML(b, "<label");
-	if (e)
-		HTML(b, " class=\"has-error\"");
-	HTML(b, ">");
-	buf_html(b, label);
-	HTML(b, "<textarea name=\"");
-	buf_html(b, name);
-	HTML(b, "\"");
-	buf_puts(b, extra ? extra : ""); /* literal attributes from this file */
-	if (!extra || !strstr(extra, "rows="))
-		HTML(b, " rows=\"4\"");
-	if (e) {
-		HTML(b, " aria-invalid=\"true\" aria-describedby=\"f-");
-		buf_html(b, name);
-		HTML(b, "-err\"");
-	}
-	/* The newline after the tag is dropped by parsers, so a value that
-	 * starts with one keeps it. */
-	HTML(b, ">\n");
-	buf_html(b, value ? value : "");
-	HTML(b, "</textarea>");
-	if (e) {
-		HTML(b, "<span class=\"field-error\" id=\"f-");
-		buf_html(b, name);
-		HTML(b, "-err\">");
-		buf_html(b, e->message);
-		HTML(b, "</span>");
-	}
-	HTML(b, "</label>\n");
-}
-
 static void hidden(buf *b, const char *name, const char *value)
 {
 	HTML(b, "<input type=\"hidden\" name=\"");
@@ -143,21 +95,6 @@ static void hidden(buf *b, const char *name, const char *value)
 	HTML(b, "\" value=\"");
 	buf_html(b, value);
 	HTML(b, "\">");
-}
-
-/* Paragraphs of text split at its line breaks. */
-static void paragraphs(buf *b, const char *text)
-{
-	for (const char *p = text; *p;) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (n) {
-			HTML(b, "<p>");
-			buf_html_n(b, p, n);
-			HTML(b, "</p>\n");
-		}
-		p += n + (e ? 1 : 0);
-	}
 }
 
 static int64_t query_int(struct req *r, const char *name)
@@ -881,10 +818,10 @@ static void proposal_page(struct req *r, const struct proposal *p, const struct 
 		HTML(b, "</p>\n");
 	}
 	HTML(b, "<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">难题描述</h2>\n");
-	paragraphs(b, p->description);
+	html_paragraphs(b, p->description);
 	if (p->expected_outcome && *p->expected_outcome) {
 		HTML(b, "<h3>预期成效</h3>\n");
-		paragraphs(b, p->expected_outcome);
+		html_paragraphs(b, p->expected_outcome);
 	}
 	proposal_facts(r, p);
 	HTML(b, "</section>\n");
@@ -1341,7 +1278,7 @@ static void bulk_controls(struct req *r, const struct ctx *c)
 {
 	static const char *const codes[] = { "select", "reject", "publish" };
 	struct label *acts = arena_alloc(r->a, 4 * sizeof(*acts));
-	const struct field_error *e = error_of(c, "ids");
+	const struct field_error *e = field_error_of(c, "ids");
 	buf *b = &r->out;
 
 	for (int i = 0; i < 3; i++)

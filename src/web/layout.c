@@ -258,6 +258,22 @@ void fmt_metric(buf *b, const char *kind, const char *uom, int64_t v)
 	buf_html(b, uom);
 }
 
+void html_paragraphs(buf *b, const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n) {
+			HTML(b, "<p>");
+			buf_html_n(b, p, n);
+			HTML(b, "</p>\n");
+		}
+		p = e ? e + 1 : p + n;
+	}
+}
+
 void html_state_badge(buf *b, const char *state)
 {
 	const char *zh = label_of(problem_states, state);

@@ -31,23 +31,6 @@ static void date_row(buf *b, const char *term, int64_t at)
 	HTML(b, "</dd>\n");
 }
 
-/* Paragraphs from text with blank-line or newline breaks. */
-static void paragraphs(buf *b, const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (n) {
-			HTML(b, "<p>");
-			buf_html_n(b, p, n);
-			HTML(b, "</p>\n");
-		}
-		p += n + (e ? 1 : 0);
-	}
-}
-
 static void claim_section(buf *b, const struct problem_detail *p)
 {
 	HTML(b, "<section aria-labelledby=\"claim-h\">\n<h2 id=\"claim-h\">揭榜情况</h2>\n<dl class=\"facts\">\n");
@@ -76,7 +59,7 @@ static void claim_section(buf *b, const struct problem_detail *p)
 	HTML(b, "</dl>\n");
 	if (*p->claim.pledge) {
 		HTML(b, "<h3>军令状</h3>\n<blockquote class=\"pledge\">");
-		paragraphs(b, p->claim.pledge);
+		html_paragraphs(b, p->claim.pledge);
 		HTML(b, "</blockquote>\n");
 	}
 	HTML(b, "</section>\n");
@@ -187,7 +170,7 @@ static void timeline_section(buf *b, const struct problem_detail *p)
 		HTML(b, "</time><h3>");
 		buf_html(b, e->title);
 		HTML(b, "</h3>\n");
-		paragraphs(b, e->body);
+		html_paragraphs(b, e->body);
 		HTML(b, "<p class=\"muted\">报告人：");
 		buf_html(b, e->author);
 		HTML(b, "</p></li>\n");
@@ -277,7 +260,7 @@ void page_problem(struct req *r)
 	if (p.overdue)
 		HTML(b, " <span class=\"overdue\">有逾期节点</span>");
 	HTML(b, "</p>\n<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">难题描述</h2>\n");
-	paragraphs(b, p.description);
+	html_paragraphs(b, p.description);
 	HTML(b, "<dl class=\"facts\">\n");
 	buf_printf(b, "<dt>编号</dt><dd>%lld</dd>\n", (long long)p.id);
 	dl_row(b, "批次", p.batch);

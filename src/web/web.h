@@ -41,6 +41,8 @@ void fmt_date(buf *b, int64_t epoch);
 void fmt_date_zh(buf *b, int64_t epoch);
 /* A metric value: money in fen as "¥5,000,000" / "1.64亿元"; counts grouped. */
 void fmt_metric(buf *b, const char *kind, const char *uom, int64_t v);
+/* Text as paragraphs, one per line (blank lines dropped), escaped. */
+void html_paragraphs(buf *b, const char *text);
 /* class="state state-claimed" badge with the Chinese label. */
 void html_state_badge(buf *b, const char *state);
 /* The Chinese names of the role bits, separated by "、"; none when there
