@@ -52,16 +52,15 @@ static const struct rate_rule public_rule = { "proposal", PROPOSAL_PUBLIC_PER_HO
 
 /* ---- checking the input ---- */
 
-/* The category named or numbered in in: JB_OK with *id, a field error, or -1. */
-static int resolve_category(struct ctx *c, const struct proposal_in *in, int64_t *id)
+int proposal_category(struct ctx *c, const char *name, int64_t category_id, int64_t *id)
 {
 	db_stmt *st;
 	int rc;
 
-	if (!in->category_id && !(in->category && *in->category))
+	if (!category_id && !(name && *name))
 		return ctx_invalid(c, "category", "missing_field", "请选择难题类别");
 	st = db_query(c->d, "SELECT id FROM category WHERE tenant_id = $1 AND (id = $2 OR ($2 = 0 AND name = $3))", "iis",
-		      c->who->tenant_id, in->category_id, in->category ? in->category : "");
+		      c->who->tenant_id, category_id, name ? name : "");
 	if (!st)
 		return -1;
 	rc = db_step(st);
@@ -71,7 +70,7 @@ static int resolve_category(struct ctx *c, const struct proposal_in *in, int64_t
 	if (rc == DB_ERROR)
 		return -1;
 	if (rc == DB_DONE)
-		return ctx_invalid(c, in->category_id ? "category_id" : "category", "unknown_category",
+		return ctx_invalid(c, category_id ? "category_id" : "category", "unknown_category",
 				   "没有这个难题类别，请从列表中选择");
 	return JB_OK;
 }
@@ -169,7 +168,7 @@ static int check_common(struct ctx *c, struct new_problem *p)
 {
 	int rc = JB_OK, r2;
 
-	if ((r2 = resolve_category(c, p->in, &p->category_id)) != JB_OK)
+	if ((r2 = proposal_category(c, p->in->category, p->in->category_id, &p->category_id)) != JB_OK)
 		rc = r2;
 	if (rc >= 0 && (r2 = resolve_batch(c, p->in, &p->batch_id)) != JB_OK)
 		rc = rc == JB_OK ? r2 : rc;
@@ -284,7 +283,7 @@ static int revise_verb(struct ctx *c, void *args)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个难题");
 	if (!c->who->user_id || owner != c->who->user_id)
 		return ctx_deny(c, "problem.revise", "problem", x->id);
-	if ((rc = resolve_category(c, x->in, &p.category_id)) != JB_OK)
+	if ((rc = proposal_category(c, x->in->category, x->in->category_id, &p.category_id)) != JB_OK)
 		return rc;
 	/* Compare-and-set: only a proposal still waiting to be screened. */
 	rc = db_run(c->d, "UPDATE problem SET title = $3, description = $4, category_id = $5, expected_outcome = $6,"

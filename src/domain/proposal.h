@@ -37,6 +37,12 @@ struct proposal_in {
 extern const struct bind_field proposal_fields[];        /* signed in */
 extern const struct bind_field public_proposal_fields[]; /* residents */
 
+/* Inside a verb: the category named (as on the board) or numbered
+ * (category_id wins): JB_OK with *id, a field error ("category" or
+ * "category_id"), or -1. */
+int proposal_category(struct ctx *c, const char *name, int64_t category_id, int64_t *id)
+	__attribute__((warn_unused_result));
+
 /* Verbs. *id is the new problem's. A signed-in proposer's unit defaults to
  * their own (unit_id may name another unit only for screeners). */
 int proposal_create(struct ctx *c, struct proposal_in *in, int64_t *id) __attribute__((warn_unused_result));

@@ -335,21 +335,9 @@ static int update_verb(struct ctx *c, void *args)
 		return ctx_fail(c, JB_ECONFLICT, NULL, "wrong_state",
 				arena_printf(c->a, "该难题已%s，不能再修改类别和优先级", problem_state_info[p.state].zh));
 	cat = p.category_id;
-	if (x->in->category_id || (x->in->category && *x->in->category)) {
-		db_stmt *st = db_query(c->d, "SELECT id FROM category WHERE tenant_id = $1 AND (id = $2 OR ($2 = 0 AND name = $3))",
-				       "iis", c->who->tenant_id, x->in->category_id, x->in->category ? x->in->category : "");
-		if (!st)
-			return -1;
-		rc = db_step(st);
-		if (rc == DB_ROW)
-			cat = db_col_int(st, 0);
-		db_done(st);
-		if (rc == DB_ERROR)
-			return -1;
-		if (rc == DB_DONE)
-			return ctx_invalid(c, x->in->category_id ? "category_id" : "category", "unknown_category",
-					   "没有这个难题类别，请从列表中选择");
-	}
+	if ((x->in->category_id || (x->in->category && *x->in->category)) &&
+	    (rc = proposal_category(c, x->in->category, x->in->category_id, &cat)) != JB_OK)
+		return rc;
 	prio = x->in->priority ? x->in->priority[0] - '0' : p.priority;
 	if (db_run(c->d, "UPDATE problem SET category_id = $3, priority = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2",
 		   "iiiii", c->who->tenant_id, x->id, cat, (int64_t)prio, c->now) != DB_DONE)

@@ -8,33 +8,8 @@
 #include "domain/perm.h"
 #include "util/log.h"
 
-struct fixture {
-	struct testdb s;
-	db *d;
-	arena *a;
-};
-
-static struct fixture sqlite_fx = { .s.kind = DB_SQLITE };
-static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
-
-static int setup(void **state)
-{
-	struct fixture *f = *state;
-
-	testdb_tenant_store(&f->s, f->s.kind, "action", &f->d);
-	f->a = arena_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_free(f->a);
-	db_close(f->d);
-	testdb_drop(&f->s);
-	return 0;
-}
+static struct tenant_fixture sqlite_fx = { .s.kind = DB_SQLITE, .name = "action" };
+static struct tenant_fixture pg_fx = { .s.kind = DB_POSTGRES, .name = "action" };
 
 static int64_t count(db *d, const char *sql)
 {
@@ -63,7 +38,7 @@ static int add_then(struct ctx *c, void *args)
 
 static void a_failed_verb_leaves_nothing_and_a_refusal_is_audited(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	struct principal who = { .tenant_id = 1, .user_id = 7, .login = "amy", .roles = ROLE_CADRE };
 	const int ends[] = { JB_EINVALID, JB_EDENIED, JB_ECONFLICT, JB_ENOTFOUND, -1 };
 	const int want[] = { JB_EINVALID, JB_EDENIED, JB_ECONFLICT, JB_ENOTFOUND, JB_ESTORE };
@@ -101,7 +76,7 @@ static void a_failed_verb_leaves_nothing_and_a_refusal_is_audited(void **state)
 
 static void a_verb_inside_a_transaction_joins_it(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	struct principal cli = perm_cli(1);
 	struct ctx c;
 	int end = JB_OK;
@@ -115,8 +90,8 @@ static void a_verb_inside_a_transaction_joins_it(void **state)
 }
 
 #define BOTH(fx) \
-	cmocka_unit_test_prestate_setup_teardown(a_failed_verb_leaves_nothing_and_a_refusal_is_audited, setup, teardown, fx), \
-	cmocka_unit_test_prestate_setup_teardown(a_verb_inside_a_transaction_joins_it, setup, teardown, fx)
+	cmocka_unit_test_prestate_setup_teardown(a_failed_verb_leaves_nothing_and_a_refusal_is_audited, tenant_fixture_setup, tenant_fixture_teardown, fx), \
+	cmocka_unit_test_prestate_setup_teardown(a_verb_inside_a_transaction_joins_it, tenant_fixture_setup, tenant_fixture_teardown, fx)
 
 int main(void)
 {

@@ -8,33 +8,8 @@
 #include "domain/problem.h"
 #include "util/log.h"
 
-struct fixture {
-	struct testdb s;
-	db *d;
-	arena *a;
-};
-
-static struct fixture sqlite_fx = { .s.kind = DB_SQLITE };
-static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
-
-static int setup(void **state)
-{
-	struct fixture *f = *state;
-
-	testdb_tenant_store(&f->s, f->s.kind, "asof", &f->d);
-	f->a = arena_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_free(f->a);
-	db_close(f->d);
-	testdb_drop(&f->s);
-	return 0;
-}
+static struct tenant_fixture sqlite_fx = { .s.kind = DB_SQLITE, .name = "asof" };
+static struct tenant_fixture pg_fx = { .s.kind = DB_POSTGRES, .name = "asof" };
 
 #define D(s) bind_parse_date(s)
 #define END(s) (bind_parse_date(s) + 86399)
@@ -113,7 +88,7 @@ static int64_t sql_as_of(db *d, int64_t id, int64_t now)
 
 static void the_sql_as_of_is_batch_as_of_for_every_batch_and_moment(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	const int64_t nows[] = { D("2026-12-31"), D("2027-03-15"), D("2027-06-01"), END("2027-06-30"),
 		D("2027-08-31"), END("2027-08-31") + 1, D("2027-12-01"), D("2029-01-01"), D("2031-06-01") };
 	int closed = 0, past = 0;
@@ -182,7 +157,7 @@ static void board_flags(db *d, arena *a, int64_t now, bool flags[2])
 
 static void overdue_is_judged_at_the_batch_as_of_moment(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	int64_t now = D("2031-06-01");
 	struct problem_detail p;
 	bool flags[2];
@@ -214,7 +189,7 @@ static void overdue_is_judged_at_the_batch_as_of_moment(void **state)
 	assert_int_equal(p.as_of, now);
 }
 
-#define T(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, fx)
+#define T(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, tenant_fixture_setup, tenant_fixture_teardown, fx)
 #define BOTH(fx) \
 	T(the_sql_as_of_is_batch_as_of_for_every_batch_and_moment, fx), \
 	T(overdue_is_judged_at_the_batch_as_of_moment, fx)

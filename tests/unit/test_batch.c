@@ -6,33 +6,8 @@
 #include "domain/batch.h"
 #include "util/log.h"
 
-struct fixture {
-	struct testdb s;
-	db *d;
-	arena *a;
-};
-
-static struct fixture sqlite_fx = { .s.kind = DB_SQLITE };
-static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
-
-static int setup(void **state)
-{
-	struct fixture *f = *state;
-
-	testdb_tenant_store(&f->s, f->s.kind, "batch", &f->d);
-	f->a = arena_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_free(f->a);
-	db_close(f->d);
-	testdb_drop(&f->s);
-	return 0;
-}
+static struct tenant_fixture sqlite_fx = { .s.kind = DB_SQLITE, .name = "batch" };
+static struct tenant_fixture pg_fx = { .s.kind = DB_POSTGRES, .name = "batch" };
 
 #define D(s) bind_parse_date(s)
 
@@ -79,7 +54,7 @@ static struct batch_in input(arena *a, const char *name, const char *phases)
 
 static void batches_are_checked_written_and_audited(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	struct principal admin = { .tenant_id = 1, .user_id = 1, .login = "admin", .roles = ROLE_ADMIN };
 	struct principal cadre = { .tenant_id = 1, .user_id = 2, .login = "cadre", .roles = ROLE_CADRE };
 	struct batch_in in = input(f->a, "2027年第一批", "collecting 2027-01-01 2027-02-28;screening 2027-03-01 2027-03-31");
@@ -137,7 +112,7 @@ static void batches_are_checked_written_and_audited(void **state)
 }
 
 #define BOTH(fx) \
-	cmocka_unit_test_prestate_setup_teardown(batches_are_checked_written_and_audited, setup, teardown, fx)
+	cmocka_unit_test_prestate_setup_teardown(batches_are_checked_written_and_audited, tenant_fixture_setup, tenant_fixture_teardown, fx)
 
 int main(void)
 {

@@ -14,14 +14,8 @@
 #include "store/schema.h"
 #include "util/buf.h"
 
-struct fixture {
-	struct testdb s;
-	db *d;
-	arena *a;
-};
-
-static struct fixture sqlite_fx = { .s.kind = DB_SQLITE };
-static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
+static struct tenant_fixture sqlite_fx = { .s.kind = DB_SQLITE, .name = "search" };
+static struct tenant_fixture pg_fx = { .s.kind = DB_POSTGRES, .name = "search" };
 
 /* ---- terms and text (pure) ---------------------------------------------- */
 
@@ -216,28 +210,9 @@ static void check_answers(db *d, arena *a)
 
 /* ---- the board on a migrated store ---------------------------------------- */
 
-static int setup(void **state)
-{
-	struct fixture *f = *state;
-
-	testdb_tenant_store(&f->s, f->s.kind, "search", &f->d);
-	f->a = arena_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_free(f->a);
-	db_close(f->d);
-	testdb_drop(&f->s);
-	return 0;
-}
-
 static void the_board_finds_every_term_in_the_text_and_the_counted_claims_names(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	db *d = f->d;
 	arena *a = f->a;
 	int64_t n = 0;
@@ -273,7 +248,7 @@ static void the_board_finds_every_term_in_the_text_and_the_counted_claims_names(
 /* ---- migration 7 ---------------------------------------------------------- */
 
 /* A store brought to version 6 only, with tenant 1. */
-static db *store_at_version_6(struct fixture *f)
+static db *store_at_version_6(struct tenant_fixture *f)
 {
 	db *d;
 
@@ -353,7 +328,7 @@ static const char *snapshot(db *d, arena *a)
 
 static void migration_7_leaves_the_store_as_the_domain_would_index_it(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	arena *a = arena_new();
 	char err[256];
 	const char *migrated;
@@ -380,7 +355,7 @@ static void migration_7_leaves_the_store_as_the_domain_would_index_it(void **sta
 
 #define BOTH(fx) \
 	cmocka_unit_test_prestate_setup_teardown(the_board_finds_every_term_in_the_text_and_the_counted_claims_names, \
-						 setup, teardown, fx), \
+						 tenant_fixture_setup, tenant_fixture_teardown, fx), \
 	cmocka_unit_test_prestate(migration_7_leaves_the_store_as_the_domain_would_index_it, fx)
 
 int main(void)

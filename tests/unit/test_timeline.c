@@ -9,14 +9,8 @@
 #include "domain/timeline.h"
 #include "domain/transition.h"
 
-struct fixture {
-	struct testdb s;
-	db *d;
-	arena *a;
-};
-
-static struct fixture sqlite_fx = { .s.kind = DB_SQLITE };
-static struct fixture pg_fx = { .s.kind = DB_POSTGRES };
+static struct tenant_fixture sqlite_fx = { .s.kind = DB_SQLITE, .name = "timeline" };
+static struct tenant_fixture pg_fx = { .s.kind = DB_POSTGRES, .name = "timeline" };
 
 static const struct principal admin = { .tenant_id = 1, .user_id = 2, .login = "admin", .roles = ROLE_ADMIN,
 					.via = VIA_COOKIE };
@@ -34,10 +28,9 @@ static void exec_ok(db *d, const char *sql)
 
 static int setup(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 
-	testdb_tenant_store(&f->s, f->s.kind, "timeline", &f->d);
-	f->a = arena_new();
+	tenant_fixture_setup(state);
 	exec_ok(f->d, "INSERT INTO unit (tenant_id, id, name, kind) VALUES (1, 1, '住建局', 'county_dept'),"
 		      " (1, 2, '县委组织部', 'county_dept')");
 	exec_ok(f->d, "INSERT INTO person (tenant_id, id, name, unit_id, rank) VALUES (1, 1, '张三', 1, 'section'),"
@@ -59,18 +52,8 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_free(f->a);
-	db_close(f->d);
-	testdb_drop(&f->s);
-	return 0;
-}
-
 /* One entry, committed. */
-static void record(struct fixture *f, const char *actor, const char *action, const char *type, int64_t id,
+static void record(struct tenant_fixture *f, const char *actor, const char *action, const char *type, int64_t id,
 		   const char *before, const char *after, const char *outcome)
 {
 	if (db_begin(f->d, DB_WRITE) < 0 ||
@@ -79,13 +62,13 @@ static void record(struct fixture *f, const char *actor, const char *action, con
 		fail_msg("record %s: %s", action, db_errmsg(f->d));
 }
 
-static void problem_entry(struct fixture *f, const char *actor, const char *action, int64_t id, const char *before,
+static void problem_entry(struct tenant_fixture *f, const char *actor, const char *action, int64_t id, const char *before,
 			  const char *after)
 {
 	record(f, actor, action, "problem", id, before, after, AUDIT_OK);
 }
 
-static struct timeline_entry *timeline(struct fixture *f, int64_t id, const struct principal *who, int *n)
+static struct timeline_entry *timeline(struct tenant_fixture *f, int64_t id, const struct principal *who, int *n)
 {
 	struct timeline_entry *e;
 	bool more = true;
@@ -112,7 +95,7 @@ static void assert_clean(const struct audit_text *t)
 
 static void a_problem_history_reads_in_chinese_oldest_first(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	struct timeline_entry *e;
 	int n;
 
@@ -175,7 +158,7 @@ static void a_problem_history_reads_in_chinese_oldest_first(void **state)
 
 static void rejections_merges_returns_and_withdrawals_say_why(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	struct timeline_entry *e;
 	int n;
 
@@ -215,7 +198,7 @@ static void rejections_merges_returns_and_withdrawals_say_why(void **state)
 
 static void a_long_history_is_read_page_after_page(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	struct timeline_entry *e;
 	int n;
 
@@ -235,7 +218,7 @@ static void a_long_history_is_read_page_after_page(void **state)
 	assert_string_equal(e[449].t.detail, "优先级：2");
 }
 
-static const char *detail_of(struct fixture *f, const char *actor, const char *action, const char *type,
+static const char *detail_of(struct tenant_fixture *f, const char *actor, const char *action, const char *type,
 			     int64_t id, const char *before, const char *after, const char *outcome,
 			     struct audit_text *t)
 {
@@ -250,7 +233,7 @@ static const char *detail_of(struct fixture *f, const char *actor, const char *a
 
 static void the_audit_page_has_words_for_every_entry(void **state)
 {
-	struct fixture *f = *state;
+	struct tenant_fixture *f = *state;
 	struct audit_text t;
 
 	assert_string_equal(detail_of(f, "admin", "batch.create", "batch", 1, NULL,
@@ -343,16 +326,16 @@ int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(every_action_has_a_title),
-		cmocka_unit_test_prestate_setup_teardown(a_problem_history_reads_in_chinese_oldest_first, setup, teardown, &sqlite_fx),
-		cmocka_unit_test_prestate_setup_teardown(rejections_merges_returns_and_withdrawals_say_why, setup, teardown, &sqlite_fx),
-		cmocka_unit_test_prestate_setup_teardown(a_long_history_is_read_page_after_page, setup, teardown, &sqlite_fx),
-		cmocka_unit_test_prestate_setup_teardown(the_audit_page_has_words_for_every_entry, setup, teardown, &sqlite_fx),
+		cmocka_unit_test_prestate_setup_teardown(a_problem_history_reads_in_chinese_oldest_first, setup, tenant_fixture_teardown, &sqlite_fx),
+		cmocka_unit_test_prestate_setup_teardown(rejections_merges_returns_and_withdrawals_say_why, setup, tenant_fixture_teardown, &sqlite_fx),
+		cmocka_unit_test_prestate_setup_teardown(a_long_history_is_read_page_after_page, setup, tenant_fixture_teardown, &sqlite_fx),
+		cmocka_unit_test_prestate_setup_teardown(the_audit_page_has_words_for_every_entry, setup, tenant_fixture_teardown, &sqlite_fx),
 	};
 	const struct CMUnitTest pg_tests[] = {
-		cmocka_unit_test_prestate_setup_teardown(a_problem_history_reads_in_chinese_oldest_first, setup, teardown, &pg_fx),
-		cmocka_unit_test_prestate_setup_teardown(rejections_merges_returns_and_withdrawals_say_why, setup, teardown, &pg_fx),
-		cmocka_unit_test_prestate_setup_teardown(a_long_history_is_read_page_after_page, setup, teardown, &pg_fx),
-		cmocka_unit_test_prestate_setup_teardown(the_audit_page_has_words_for_every_entry, setup, teardown, &pg_fx),
+		cmocka_unit_test_prestate_setup_teardown(a_problem_history_reads_in_chinese_oldest_first, setup, tenant_fixture_teardown, &pg_fx),
+		cmocka_unit_test_prestate_setup_teardown(rejections_merges_returns_and_withdrawals_say_why, setup, tenant_fixture_teardown, &pg_fx),
+		cmocka_unit_test_prestate_setup_teardown(a_long_history_is_read_page_after_page, setup, tenant_fixture_teardown, &pg_fx),
+		cmocka_unit_test_prestate_setup_teardown(the_audit_page_has_words_for_every_entry, setup, tenant_fixture_teardown, &pg_fx),
 	};
 	int failed = cmocka_run_group_tests_name("timeline (sqlite)", sqlite_tests, NULL, NULL);
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "util/arena.h"
 
 /* One store, made by testdb_make() and removed by testdb_drop(). */
 struct testdb {
@@ -128,6 +129,36 @@ static inline void testdb_tenant_store(struct testdb *s, enum db_kind kind, cons
 		fail_msg("%s", err);
 	if (db_exec(*d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (1, 'a', 'A', 0)") < 0)
 		fail_msg("%s", db_errmsg(*d));
+}
+
+/* The fixture of tests that run verbs: a migrated store with tenant 1
+ * (named name, of s.kind), its connection and an arena. Set s.kind and
+ * name statically; pass it as the cmocka state of tenant_fixture_setup
+ * and tenant_fixture_teardown. */
+struct tenant_fixture {
+	struct testdb s;
+	const char *name;
+	db *d;
+	arena *a;
+};
+
+static inline int tenant_fixture_setup(void **state)
+{
+	struct tenant_fixture *f = *state;
+
+	testdb_tenant_store(&f->s, f->s.kind, f->name, &f->d);
+	f->a = arena_new();
+	return 0;
+}
+
+static inline int tenant_fixture_teardown(void **state)
+{
+	struct tenant_fixture *f = *state;
+
+	arena_free(f->a);
+	db_close(f->d);
+	testdb_drop(&f->s);
+	return 0;
 }
 
 static inline bool testdb_pg_wanted(const char *prog, int *failed)
