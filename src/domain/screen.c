@@ -358,6 +358,7 @@ int screen_update(struct ctx *c, int64_t id, struct screen_update_in *in)
 
 const struct bind_field carry_fields[] = {
 	BIND_ID(struct carry_in, batch_id, "转入的批次", BIND_REQUIRED),
+	BIND_ID(struct carry_in, from_batch_id, "原批次", 0),
 	BIND_IDS(struct carry_in, ids, "难题", BIND_REQUIRED, SCREEN_BULK_MAX),
 	BIND_END,
 };
@@ -367,7 +368,7 @@ struct carry_args {
 	int *moved;
 };
 
-static int carry_one(struct ctx *c, const struct batch *to, int64_t id)
+static int carry_one(struct ctx *c, const struct batch *to, int64_t from, int64_t id)
 {
 	struct target t;
 	int rc;
@@ -379,6 +380,9 @@ static int carry_one(struct ctx *c, const struct batch *to, int64_t id)
 		return ctx_fail(c, JB_ECONFLICT, NULL, "wrong_state",
 				arena_printf(c->a, "“#%lld %s”现为“%s”，只有未破题的难题才能转入下一批次", (long long)t.id,
 					     t.title, t.state >= 0 ? problem_state_info[t.state].zh : "未知"));
+	if (from && t.batch_id != from)
+		return ctx_fail(c, JB_ECONFLICT, NULL, "changed",
+				arena_printf(c->a, "“#%lld %s”已不在原批次中，请刷新后再试", (long long)t.id, t.title));
 	if (t.batch_id == to->id)
 		return ctx_invalid(c, "batch_id", "same_batch",
 				   arena_printf(c->a, "“#%lld %s”已在“%s”中", (long long)t.id, t.title, to->name));
@@ -411,7 +415,7 @@ static int carry_verb(struct ctx *c, void *args)
 	if (x->in->ids.n == 0)
 		return ctx_invalid(c, "ids", "missing_field", "请至少选择一个难题");
 	for (int i = 0; i < x->in->ids.n; i++) {
-		if ((rc = carry_one(c, &to, x->in->ids.v[i])) != JB_OK)
+		if ((rc = carry_one(c, &to, x->in->from_batch_id, x->in->ids.v[i])) != JB_OK)
 			return rc;
 		(*x->moved)++;
 	}

@@ -69,6 +69,7 @@ int screen_update(struct ctx *c, int64_t id, struct screen_update_in *in) __attr
  * or nothing, each audited as problem.carry. */
 struct carry_in {
 	int64_t batch_id;          /* the batch they go into */
+	int64_t from_batch_id;     /* optional: the batch the actor saw them in; another one now is a conflict */
 	struct bind_ids ids;
 };
 extern const struct bind_field carry_fields[];

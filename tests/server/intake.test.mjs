@@ -393,3 +393,21 @@ test('an unsolved problem is carried into another batch with its history; solved
   r = await api(srv, admin, 'POST', '/api/v1/problems/carry', { batch_id: next, ids: [p.id] });
   assert.equal(r.json().error.code, 'same_batch');
 });
+
+test('two admins carrying one problem into two batches at once: one wins, the other gets 409', async () => {
+  // Each sends the batch it saw the problem in (from_batch_id).
+  const b1 = (await api(srv, admin, 'POST', '/api/v1/batches', { name: '并发转入甲', year: 2028, phase: 'collecting' })).json().batch.id;
+  const b2 = (await api(srv, admin, 'POST', '/api/v1/batches', { name: '并发转入乙', year: 2028, phase: 'collecting' })).json().batch.id;
+  for (let round = 0; round < 3; round++) {
+    const p = await propose(cadre, { title: `并发转入第${round}件` });
+    const rs = await Promise.all([
+      api(srv, admin, 'POST', '/api/v1/problems/carry', { batch_id: b1, from_batch_id: batchId, ids: [p.id] }),
+      api(srv, admin2, 'POST', '/api/v1/problems/carry', { batch_id: b2, from_batch_id: batchId, ids: [p.id] }),
+    ]);
+    const statuses = rs.map((r) => r.status);
+    assert.deepEqual([...statuses].sort(), [200, 409], rs.map((r) => r.text).join(' / '));
+    const won = statuses[0] === 200 ? b1 : b2;
+    assert.equal(+(await q(`SELECT batch_id FROM problem WHERE id = ${p.id}`)), won);
+    assert.equal(await q(`SELECT count(*) FROM audit_event WHERE action = 'problem.carry' AND object_id = ${p.id}`), '1');
+  }
+});
