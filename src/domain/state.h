@@ -39,17 +39,26 @@ enum {
 enum {
 	CS_COUNTED = 1u << 0,  /* the problem's claim: approved and every later state */
 	CS_CLOSED = 1u << 1,   /* nothing more happens to it */
+	CS_PENDING = 1u << 2,  /* an application not yet decided: endorsement, approval or acceptance awaited */
+	CS_WORKING = 1u << 3,  /* approved or signed, not yet solved: lights, reports and 督办 apply */
 };
 
+/* endorsing: recommended by the unit, its liaison has not endorsed it yet;
+ * assigned: named by the 组织部 (组织点将), the owner has not accepted;
+ * approved: the pledge is not yet signed by both; declined: the assigned
+ * owner declined; returned: sent back at evaluation (issue 10). */
 #define CLAIM_STATES(X) \
-	X(APPLIED, "applied", "待审批", 0) \
-	X(APPROVED, "approved", "已批准", CS_COUNTED) \
+	X(ENDORSING, "endorsing", "待单位推荐", CS_PENDING) \
+	X(APPLIED, "applied", "待审批", CS_PENDING) \
+	X(ASSIGNED, "assigned", "待本人接受", CS_PENDING) \
+	X(APPROVED, "approved", "待立军令状", CS_COUNTED | CS_WORKING) \
 	X(REJECTED, "rejected", "未获批", CS_CLOSED) \
-	X(SIGNED, "signed", "已立军令状", CS_COUNTED) \
+	X(DECLINED, "declined", "已婉拒", CS_CLOSED) \
+	X(SIGNED, "signed", "已立军令状", CS_COUNTED | CS_WORKING) \
 	X(SOLVED, "solved", "已破题", CS_COUNTED) \
 	X(ACCEPTED, "accepted", "已验收", CS_COUNTED | CS_CLOSED) \
 	X(RETURNED, "returned", "已退回", 0) \
-	X(WITHDRAWN, "withdrawn", "已撤回", CS_CLOSED)
+	X(WITHDRAWN, "withdrawn", "已退榜", CS_CLOSED)
 
 /* A batch's phases, in the order a campaign goes through them. */
 #define BATCH_PHASES(X) \
@@ -77,6 +86,8 @@ enum batch_phase { BATCH_PHASES(STATE_ENUM_B) PHASE_COUNT };
 #define STATE_SQL_SOLVED "('solved','accepted')"                                            /* PS_SOLVED */
 #define STATE_SQL_SCREENING "('proposed','selected')"                                    /* PS_SCREENING */
 #define STATE_SQL_COUNTED_CLAIMS "('approved','signed','solved','accepted')"                /* CS_COUNTED */
+#define STATE_SQL_PENDING_CLAIMS "('endorsing','applied','assigned')"                       /* CS_PENDING */
+#define STATE_SQL_WORKING_CLAIMS "('approved','signed')"                                    /* CS_WORKING */
 /* The batch phase after which nothing changes (asof.h: BATCH_AS_OF_SQL). */
 #define PHASE_SQL_CLOSED "'closed'"                                                         /* PHASE_CLOSED */
 

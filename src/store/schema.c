@@ -469,6 +469,216 @@ static const char m7_search_names[] =
 "  ON CONFLICT DO NOTHING;\n"
 "UPDATE tenant SET data_version = data_version + 1;\n";
 
+/* The claim half of a campaign (issue 9): claim applications by three
+ * routes (self, recommended by the unit, assigned by the 组织部) with the
+ * states state.h lists, the applicant, plan, goals and pledge clause, the
+ * unit's endorsement, both signatures, the reason of the last decision;
+ * task-force roles liaison and mentor; cooperating units of a joint claim;
+ * percent metrics with a baseline; progress with difficulties, help needed
+ * and next steps; evidence files (stored by SHA-256 under the data
+ * directory); supervision notices (督办单); extension requests; comments;
+ * each batch's 赛马 width, reporting day and warning window; the daily
+ * notification digest.
+ *
+ * SQLite cannot change a CHECK in place: claim, claim_member and metric are
+ * rebuilt (create the new table, copy, drop, rename: the procedure of
+ * sqlite.org/lang_altertable.html, run by migrate.c with foreign keys off
+ * and checked before commit). PostgreSQL replaces the constraints. */
+#define M8_CLAIM_STATES "('endorsing','applied','assigned','approved','rejected','declined','signed','solved',\n" \
+	"    'accepted','returned','withdrawn')"
+#define M8_MEMBER_ROLES "('lead','owner','member','liaison','mentor')"
+#define M8_METRIC_KINDS "('count','money','percent')"
+static const char m8_claims[] =
+"ALTER TABLE claim ADD COLUMN route TEXT NOT NULL DEFAULT 'self';\n"
+"ALTER TABLE claim ADD COLUMN applicant_user_id BIGINT;\n"
+"ALTER TABLE claim ADD COLUMN plan TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE claim ADD COLUMN goals TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE claim ADD COLUMN reward_penalty TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE claim ADD COLUMN endorsed_at BIGINT;\n"
+"ALTER TABLE claim ADD COLUMN owner_signed_at BIGINT;\n"
+"ALTER TABLE claim ADD COLUMN lead_signed_at BIGINT;\n"
+"ALTER TABLE claim ADD COLUMN decided_reason TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE claim ADD COLUMN closed_at BIGINT;\n"
+"ALTER TABLE claim ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE metric ADD COLUMN baseline BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE progress ADD COLUMN difficulties TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE progress ADD COLUMN help_needed TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE progress ADD COLUMN next_steps TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE progress ADD COLUMN kind TEXT NOT NULL DEFAULT 'report';\n"
+"ALTER TABLE batch ADD COLUMN max_parallel INT NOT NULL DEFAULT 1;\n"
+"ALTER TABLE batch ADD COLUMN report_day INT NOT NULL DEFAULT 25;\n"
+"ALTER TABLE batch ADD COLUMN warn_days INT NOT NULL DEFAULT 7;\n"
+"ALTER TABLE notification ADD COLUMN digest_id BIGINT;\n"
+"UPDATE claim SET updated_at = coalesce(solved_at, signed_at, approved_at, applied_at);\n"
+"UPDATE claim SET owner_signed_at = signed_at, lead_signed_at = signed_at WHERE signed_at IS NOT NULL;\n"
+"CREATE INDEX claim_applicant ON claim (tenant_id, applicant_user_id);\n"
+"CREATE TABLE claim_cooperator (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  claim_id BIGINT NOT NULL,\n"
+"  unit_id BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, claim_id, unit_id),\n"
+"  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, unit_id) REFERENCES unit(tenant_id, id)\n"
+");\n"
+"CREATE TABLE evidence (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  id BIGINT NOT NULL,\n"
+"  claim_id BIGINT NOT NULL,\n"
+"  progress_id BIGINT,\n"
+"  sha256 TEXT NOT NULL,\n"
+"  name TEXT NOT NULL,\n"
+"  mime TEXT NOT NULL,\n"
+"  size BIGINT NOT NULL,\n"
+"  user_id BIGINT,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, progress_id) REFERENCES progress(tenant_id, id)\n"
+");\n"
+"CREATE INDEX evidence_claim ON evidence (tenant_id, claim_id, progress_id);\n"
+"CREATE INDEX evidence_sha ON evidence (tenant_id, sha256);\n"
+"CREATE TABLE supervision (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  id BIGINT NOT NULL,\n"
+"  claim_id BIGINT NOT NULL,\n"
+"  reason TEXT NOT NULL,\n"
+"  reply_by BIGINT NOT NULL,\n"
+"  issued_at BIGINT NOT NULL,\n"
+"  issued_by TEXT NOT NULL,\n"
+"  reply TEXT NOT NULL DEFAULT '',\n"
+"  replied_at BIGINT,\n"
+"  replied_by TEXT NOT NULL DEFAULT '',\n"
+"  escalated_at BIGINT,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id)\n"
+");\n"
+"CREATE INDEX supervision_claim ON supervision (tenant_id, claim_id, id);\n"
+"CREATE INDEX supervision_open ON supervision (tenant_id, replied_at, reply_by);\n"
+"CREATE TABLE extension (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  id BIGINT NOT NULL,\n"
+"  claim_id BIGINT NOT NULL,\n"
+"  state TEXT NOT NULL CHECK (state IN ('pending','approved','refused')),\n"
+"  reason TEXT NOT NULL,\n"
+"  old_deadline BIGINT,\n"
+"  new_deadline BIGINT NOT NULL,\n"
+"  requested_at BIGINT NOT NULL,\n"
+"  requested_by TEXT NOT NULL,\n"
+"  decided_at BIGINT,\n"
+"  decided_by TEXT NOT NULL DEFAULT '',\n"
+"  decision_reason TEXT NOT NULL DEFAULT '',\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id)\n"
+");\n"
+"CREATE INDEX extension_claim ON extension (tenant_id, claim_id, id);\n"
+"CREATE TABLE problem_comment (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  id BIGINT NOT NULL,\n"
+"  problem_id BIGINT NOT NULL,\n"
+"  user_id BIGINT NOT NULL,\n"
+"  body TEXT NOT NULL,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  edited_at BIGINT,\n"
+"  removed_at BIGINT,\n"
+"  removed_by TEXT NOT NULL DEFAULT '',\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, problem_id) REFERENCES problem(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, user_id) REFERENCES app_user(tenant_id, id)\n"
+");\n"
+"CREATE INDEX problem_comment_problem ON problem_comment (tenant_id, problem_id, id);\n"
+"CREATE TABLE notification_digest (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  id BIGINT NOT NULL,\n"
+"  user_id BIGINT NOT NULL,\n"
+"  day TEXT NOT NULL,\n"
+"  n INT NOT NULL,\n"
+"  body TEXT NOT NULL,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  UNIQUE (tenant_id, user_id, day),\n"
+"  FOREIGN KEY (tenant_id, user_id) REFERENCES app_user(tenant_id, id)\n"
+");\n";
+
+static const char m8_sqlite[] =
+"CREATE TABLE claim_new (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  problem_id BIGINT NOT NULL,\n"
+"  unit_id BIGINT NOT NULL,\n"
+"  lead_person_id BIGINT NOT NULL,\n"
+"  owner_person_id BIGINT NOT NULL,\n"
+"  state TEXT NOT NULL CHECK (state IN " M8_CLAIM_STATES "),\n"
+"  pledge TEXT NOT NULL DEFAULT '',\n"
+"  deadline BIGINT,\n"
+"  applied_at BIGINT NOT NULL,\n"
+"  approved_at BIGINT,\n"
+"  signed_at BIGINT,\n"
+"  solved_at BIGINT,\n"
+"  accepted_at BIGINT,\n"
+"  route TEXT NOT NULL DEFAULT 'self',\n"
+"  applicant_user_id BIGINT,\n"
+"  plan TEXT NOT NULL DEFAULT '',\n"
+"  goals TEXT NOT NULL DEFAULT '',\n"
+"  reward_penalty TEXT NOT NULL DEFAULT '',\n"
+"  endorsed_at BIGINT,\n"
+"  owner_signed_at BIGINT,\n"
+"  lead_signed_at BIGINT,\n"
+"  decided_reason TEXT NOT NULL DEFAULT '',\n"
+"  closed_at BIGINT,\n"
+"  updated_at BIGINT NOT NULL DEFAULT 0,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, problem_id) REFERENCES problem(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, unit_id) REFERENCES unit(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, lead_person_id) REFERENCES person(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, owner_person_id) REFERENCES person(tenant_id, id)\n"
+");\n"
+"INSERT INTO claim_new SELECT * FROM claim;\n"
+"DROP TABLE claim;\n"
+"ALTER TABLE claim_new RENAME TO claim;\n"
+"CREATE INDEX claim_problem ON claim (tenant_id, problem_id, state);\n"
+"CREATE INDEX claim_unit ON claim (tenant_id, unit_id);\n"
+"CREATE INDEX claim_applicant ON claim (tenant_id, applicant_user_id);\n"
+"CREATE TABLE claim_member_new (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  claim_id BIGINT NOT NULL,\n"
+"  person_id BIGINT NOT NULL,\n"
+"  unit_id BIGINT NOT NULL,\n"
+"  role TEXT NOT NULL CHECK (role IN " M8_MEMBER_ROLES "),\n"
+"  PRIMARY KEY (tenant_id, claim_id, person_id),\n"
+"  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, person_id) REFERENCES person(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, unit_id) REFERENCES unit(tenant_id, id)\n"
+");\n"
+"INSERT INTO claim_member_new SELECT * FROM claim_member;\n"
+"DROP TABLE claim_member;\n"
+"ALTER TABLE claim_member_new RENAME TO claim_member;\n"
+"CREATE INDEX claim_member_person ON claim_member (tenant_id, person_id);\n"
+"CREATE TABLE metric_new (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  id BIGINT NOT NULL,\n"
+"  claim_id BIGINT NOT NULL,\n"
+"  name TEXT NOT NULL,\n"
+"  kind TEXT NOT NULL CHECK (kind IN " M8_METRIC_KINDS "),\n"
+"  uom TEXT NOT NULL,\n"
+"  target BIGINT NOT NULL CHECK (target >= 0),\n"
+"  achieved BIGINT NOT NULL DEFAULT 0 CHECK (achieved >= 0),\n"
+"  baseline BIGINT NOT NULL DEFAULT 0,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id)\n"
+");\n"
+"INSERT INTO metric_new SELECT * FROM metric;\n"
+"DROP TABLE metric;\n"
+"ALTER TABLE metric_new RENAME TO metric;\n"
+"CREATE INDEX metric_claim ON metric (tenant_id, claim_id);\n";
+
+static const char m8_pg[] =
+"ALTER TABLE claim DROP CONSTRAINT claim_state_check;\n"
+"ALTER TABLE claim ADD CONSTRAINT claim_state_check CHECK (state IN " M8_CLAIM_STATES ");\n"
+"ALTER TABLE claim_member DROP CONSTRAINT claim_member_role_check;\n"
+"ALTER TABLE claim_member ADD CONSTRAINT claim_member_role_check CHECK (role IN " M8_MEMBER_ROLES ");\n"
+"ALTER TABLE metric DROP CONSTRAINT metric_kind_check;\n"
+"ALTER TABLE metric ADD CONSTRAINT metric_kind_check CHECK (kind IN " M8_METRIC_KINDS ");\n";
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -494,13 +704,15 @@ static const char m1_pg[] =
 " ON problem FOR EACH ROW EXECUTE FUNCTION problem_tally_change();\n";
 
 const struct migration migrations[] = {
-	{ 1, "core tables", m1_core, m1_sqlite, m1_pg },
-	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL },
-	{ 3, "log-in attempts reserved before the hash, tenant secrets", m3_attempts, NULL, NULL },
-	{ 4, "tenant data version", m4_data_version, NULL, NULL },
-	{ 5, "dated batch phases", m5_batch_phases, NULL, NULL },
-	{ 6, "proposals, screening, publication rounds, notifications, complaints", m6_intake, NULL, NULL },
-	{ 7, "search by the claiming unit, lead and owner", m7_search_names, NULL, NULL },
+	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
+	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
+	{ 3, "log-in attempts reserved before the hash, tenant secrets", m3_attempts, NULL, NULL, false },
+	{ 4, "tenant data version", m4_data_version, NULL, NULL, false },
+	{ 5, "dated batch phases", m5_batch_phases, NULL, NULL, false },
+	{ 6, "proposals, screening, publication rounds, notifications, complaints", m6_intake, NULL, NULL, false },
+	{ 7, "search by the claiming unit, lead and owner", m7_search_names, NULL, NULL, false },
+	{ 8, "claims: routes, pledges, teams, progress, evidence, supervision, extensions, comments",
+	  m8_claims, m8_sqlite, m8_pg, true },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

@@ -7,12 +7,15 @@
 #ifndef JB_SCHEMA_H
 #define JB_SCHEMA_H
 
+#include <stdbool.h>
+
 struct migration {
 	int version;
 	const char *name;
 	const char *sql;
 	const char *sqlite_sql;
 	const char *pg_sql;
+	bool rebuilds;     /* SQLite: rebuilds tables, so runs with foreign keys off (migrate.c) */
 };
 
 extern const struct migration migrations[];

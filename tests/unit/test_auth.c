@@ -64,10 +64,14 @@ static void scopes_limit_unit_admins_and_cadres(void **state)
 	assert_false(perm_check(&cadre, "user.manage", &same));
 	assert_true(perm_check(&cadre, "token.manage", &mine));
 	assert_false(perm_check(&cadre, "token.manage", &same));
-	/* a cadre reports progress only on claims whose task force it is on */
+	/* progress is reported by the task force: a cadre or a unit liaison
+	 * only on claims whose team it is on, even of its own unit */
 	assert_true(perm_check(&cadre, "claim.progress", &claim));
 	assert_false(perm_check(&cadre, "claim.progress", &foreign));
-	assert_true(perm_check(&ua, "claim.progress", &foreign));
+	assert_false(perm_check(&ua, "claim.progress", &foreign));
+	assert_true(perm_check(&ua, "claim.progress", &claim));
+	assert_true(perm_check(&ua, "claim.endorse", &foreign));
+	assert_false(perm_check(&cadre, "claim.endorse", &claim));
 }
 
 /* ASVS 4.1.3 / 4.2.1 (the first hostile test's takeover): an action on

@@ -515,6 +515,70 @@ static void test_run_binds_by_format_and_compare_and_set_reports_no_match(void *
 	assert_null(db_query(f->d, "SELECT name FROM unit WHERE tenant_id = $1 AND id = $2", "i", (int64_t)1));
 }
 
+/* Apply the migrations up to version upto by hand, as an older jiebang did. */
+static void migrate_upto(db *d, int upto)
+{
+	assert_int_equal(db_schema_version(d), 0);
+	assert_int_equal(db_begin(d, DB_WRITE), 0);
+	for (int i = 0; i < migrations_count && migrations[i].version <= upto; i++) {
+		const char *extra = db_kind(d) == DB_SQLITE ? migrations[i].sqlite_sql : migrations[i].pg_sql;
+		assert_int_equal(db_exec(d, migrations[i].sql), 0);
+		if (extra)
+			assert_int_equal(db_exec(d, extra), 0);
+		assert_int_equal(db_run(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 0)",
+					"is", (int64_t)migrations[i].version, migrations[i].name), DB_DONE);
+	}
+	assert_int_equal(db_commit(d), 0);
+}
+
+/* Migration 8 rebuilds claim, claim_member and metric on SQLite (and
+ * replaces their CHECKs on PostgreSQL): a store of version 7 with a claim,
+ * its team, a metric and a progress value keeps every row, the new states
+ * are allowed, and the foreign keys hold afterwards. */
+static void test_migration_8_keeps_claims_and_their_children(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const rows[] = {
+		"INSERT INTO batch (tenant_id, id, name, year, phase, opens_at, closes_at) VALUES (1, 1, 'b', 2022, 'working', 0, 0)",
+		"INSERT INTO category (tenant_id, id, name, position) VALUES (1, 1, 'c', 1)",
+		"INSERT INTO unit (tenant_id, id, name, kind) VALUES (1, 1, 'u', 'town')",
+		"INSERT INTO person (tenant_id, id, name, unit_id, rank) VALUES (1, 1, 'p', 1, 'none')",
+		"INSERT INTO person (tenant_id, id, name, unit_id, rank) VALUES (1, 2, 'q', 1, 'none')",
+		"INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name, state,"
+		" created_at, updated_at) VALUES (1, 1, 1, 1, 't', 'd', 'n', 'in_progress', 0, 0)",
+		"INSERT INTO claim (tenant_id, id, problem_id, unit_id, lead_person_id, owner_person_id, state, applied_at,"
+		" signed_at) VALUES (1, 1, 1, 1, 1, 2, 'signed', 5, 7)",
+		"INSERT INTO claim_member (tenant_id, claim_id, person_id, unit_id, role) VALUES (1, 1, 2, 1, 'owner')",
+		"INSERT INTO metric (tenant_id, id, claim_id, name, kind, uom, target, achieved) VALUES (1, 1, 1, 'm', 'count', 'x', 9, 3)",
+		"INSERT INTO progress (tenant_id, id, claim_id, author_person_id, at, title) VALUES (1, 1, 1, 2, 6, 't')",
+		"INSERT INTO progress_value (tenant_id, progress_id, metric_id, value) VALUES (1, 1, 1, 3)",
+	};
+
+	migrate_upto(f->d, 7);
+	add_tenant(f->d, 1, "t");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (db_exec(f->d, rows[i]) < 0)
+			fail_msg("%s: %s", rows[i], db_errmsg(f->d));
+	migrate_ok(f->d);
+	assert_true(db_schema_version(f->d) >= 8);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM claim WHERE state = 'signed' AND signed_at = 7"
+				      " AND owner_signed_at = 7 AND updated_at = 7 AND route = 'self'"), 1);
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM claim_member WHERE claim_id = 1"), 1);
+	assert_int_equal(scalar(f->d, "SELECT achieved FROM metric WHERE id = 1"), 3);
+	assert_int_equal(scalar(f->d, "SELECT value FROM progress_value WHERE metric_id = 1"), 3);
+	assert_int_equal(db_exec(f->d, "UPDATE claim SET state = 'endorsing'"), 0);
+	assert_int_equal(db_exec(f->d, "INSERT INTO claim_member (tenant_id, claim_id, person_id, unit_id, role)"
+				       " VALUES (1, 1, 1, 1, 'mentor')"), 0);
+	assert_int_equal(db_exec(f->d, "INSERT INTO metric (tenant_id, id, claim_id, name, kind, uom, target)"
+				       " VALUES (1, 2, 1, 'r', 'percent', '%', 5)"), 0);
+	assert_true(db_exec(f->d, "UPDATE claim SET state = 'nonsense'") < 0);
+	/* the keys are on again and bind to the rebuilt tables */
+	assert_true(db_exec(f->d, "INSERT INTO claim_member (tenant_id, claim_id, person_id, unit_id, role)"
+				  " VALUES (1, 99, 1, 1, 'member')") < 0);
+	assert_true(db_exec(f->d, "INSERT INTO progress_value (tenant_id, progress_id, metric_id, value)"
+				  " VALUES (1, 1, 99, 1)") < 0);
+}
+
 #define STORE_TEST(fn, fx) cmocka_unit_test_prestate_setup_teardown(fn, store_setup, store_teardown, fx)
 #define BOTH(fx) \
 	STORE_TEST(test_migrate_brings_an_empty_store_to_the_latest_version, fx), \
@@ -526,7 +590,8 @@ static void test_run_binds_by_format_and_compare_and_set_reports_no_match(void *
 	STORE_TEST(test_committed_write_is_visible_from_a_second_connection, fx), \
 	STORE_TEST(test_statement_is_reused_after_done_with_bindings_cleared, fx), \
 	STORE_TEST(test_bad_sql_fails_to_prepare_with_a_message, fx), \
-	STORE_TEST(test_run_binds_by_format_and_compare_and_set_reports_no_match, fx)
+	STORE_TEST(test_run_binds_by_format_and_compare_and_set_reports_no_match, fx), \
+	STORE_TEST(test_migration_8_keeps_claims_and_their_children, fx)
 
 int main(void)
 {
