@@ -21,6 +21,7 @@
 #include "http/form.h"
 #include "http/guard.h"
 #include "http/router.h"
+#include "http/ticker.h"
 #include "http/workers.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -32,6 +33,7 @@ struct server {
 	const struct server_config *cfg;
 	struct guard *guard;
 	struct workers *slow;  /* runs ROUTE_SLOW handlers */
+	struct ticker *ticker; /* the background task, or NULL */
 	pthread_mutex_t lock;  /* guards conns */
 	db **conns;
 	size_t nconns, cap;
@@ -893,11 +895,14 @@ int server_run(const struct server_config *cfg)
 	assets_init();
 	if (s.guard && s.slow)
 		d = start_daemon(&s, lfd);
+	if (d && cfg->task && cfg->task_period)
+		s.ticker = ticker_start(cfg->db_url, cfg->task_period, cfg->task);
 	if (d) {
 		sigwait(&set, &sig);
 		log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
 		lfd = shut_down(&s, d);
 	}
+	ticker_stop(s.ticker);
 	workers_stop(s.slow);
 	guard_free(s.guard);
 	if (lfd >= 0)

@@ -3,6 +3,7 @@
 #define JB_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/req.h"
 
@@ -37,6 +38,11 @@ struct server_config {
 	/* Checks a route's flags (tenant, login, CSRF ...) before its handler
 	 * runs (web/preconditions.c); returns 0 to go on, -1 after answering. */
 	int (*preconditions)(struct req *r, const struct route *rt);
+	/* The background task (http/ticker.h), run every task_period seconds
+	 * on a store connection of its own while the server runs; NULL or
+	 * period 0: none. */
+	int (*task)(db *d, int64_t now);
+	unsigned task_period;
 	/* The handlers' shared state (web/app.h); the server only hands it on. */
 	struct app *app;
 };
