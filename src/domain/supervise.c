@@ -262,6 +262,26 @@ bool supervise_may_extend(const struct principal *who, const struct claim_brief 
 	return perm_check(who, "claim.extend", &t);
 }
 
+int supervise_may_read(db *d, const struct principal *who, const struct claim_brief *cl, bool *ok)
+{
+	struct perm_target t = { who->tenant_id, cl->unit_id, 0, false };
+	int64_t n = 0;
+
+	*ok = false;
+	if (!who->user_id)
+		return 0;
+	if (perm_check(who, "problem.read_internal", &t) ||
+	    (who->person_id && (who->person_id == cl->owner_person_id || who->person_id == cl->lead_person_id))) {
+		*ok = true;
+		return 0;
+	}
+	if (who->person_id && db_scalar(d, "SELECT count(*) FROM claim_member WHERE tenant_id = $1 AND claim_id = $2"
+					   " AND person_id = $3", &n, 3, who->tenant_id, cl->id, who->person_id) < 0)
+		return -1;
+	*ok = n > 0;
+	return 0;
+}
+
 /* The claim of a verb: 0, or the verb's result (not found, -1). */
 static int load_claim(struct ctx *c, int64_t id, struct claim_brief *cl)
 {

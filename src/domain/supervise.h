@@ -148,5 +148,10 @@ int extension_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct extensi
  * showing forms. */
 bool supervise_may_reply(const struct principal *who, const struct claim_brief *claim);
 bool supervise_may_extend(const struct principal *who, const struct claim_brief *claim);
+/* Whether who may read the notices and requests of claim: admins and
+ * leaders (problem.read_internal for its unit), its owner, lead and task
+ * force. 0 with *ok, or -1. */
+int supervise_may_read(db *d, const struct principal *who, const struct claim_brief *claim, bool *ok)
+	__attribute__((warn_unused_result));
 
 #endif

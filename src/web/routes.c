@@ -3,6 +3,7 @@
  * precondition refuses, and the body the route reads with its cap. */
 #include "web/routes.h"
 
+#include "web/supervise.h"
 #include "web/web.h"
 
 #define LOGIN NEED_LOGIN
@@ -71,6 +72,31 @@ const struct route routes[] = {
 	{ "GET", "/admin/feedback", page_feedback_queue, LOGIN, NULL },
 	{ "GET", "/admin/feedback/:id", page_feedback_item, LOGIN, NULL },
 	{ "POST", "/admin/feedback/:id", act_feedback_answer, CHANGE | FORM | KIB(16), "complaint.answer" },
+	/* 督办, 延期, 意见交流, 我的工作 (web/supervise.h) */
+	{ "GET", "/me/work", page_work, LOGIN, NULL },
+	{ "GET", "/claims/:id/supervisions/new", page_supervise_new, LOGIN, NULL },
+	{ "POST", "/claims/:id/supervisions", act_supervise, CHANGE | FORM | KIB(16), "claim.supervise" },
+	{ "POST", "/supervisions/:id/reply", act_supervision_reply, CHANGE | FORM | KIB(16), "supervision.reply" },
+	{ "GET", "/claims/:id/extend", page_extend_new, LOGIN, NULL },
+	{ "POST", "/claims/:id/extend", act_extend, CHANGE | FORM | KIB(16), "claim.extend" },
+	{ "POST", "/extensions/:id/approve", act_extension_approve, CHANGE | FORM | KIB(16), "extension.decide" },
+	{ "GET", "/extensions/:id/refuse", page_refuse_new, LOGIN, NULL },
+	{ "POST", "/extensions/:id/refuse", act_extension_refuse, CHANGE | FORM | KIB(16), "extension.decide" },
+	{ "POST", "/problems/:id/comments", act_comment_write, CHANGE | FORM | KIB(16), "comment.write" },
+	{ "GET", "/comments/:id/edit", page_comment_edit, LOGIN, NULL },
+	{ "POST", "/comments/:id/edit", act_comment_edit, CHANGE | FORM | KIB(16), "comment.edit" },
+	{ "POST", "/comments/:id/remove", act_comment_remove, CHANGE | FORM | KIB(2), "comment.remove" },
+	{ "GET", "/api/v1/me/work", api_work, LOGIN, NULL },
+	{ "GET", "/api/v1/claims/:id/supervisions", api_supervisions, LOGIN, NULL },
+	{ "POST", "/api/v1/claims/:id/supervisions", act_supervise, CHANGE | JSON | KIB(16), "claim.supervise" },
+	{ "POST", "/api/v1/supervisions/:id/reply", act_supervision_reply, CHANGE | JSON | KIB(16), "supervision.reply" },
+	{ "POST", "/api/v1/claims/:id/extend", act_extend, CHANGE | JSON | KIB(16), "claim.extend" },
+	{ "POST", "/api/v1/extensions/:id/approve", act_extension_approve, CHANGE | JSON | KIB(16), "extension.decide" },
+	{ "POST", "/api/v1/extensions/:id/refuse", act_extension_refuse, CHANGE | JSON | KIB(16), "extension.decide" },
+	{ "GET", "/api/v1/problems/:id/comments", api_comments, 0, NULL },
+	{ "POST", "/api/v1/problems/:id/comments", act_comment_write, CHANGE | JSON | KIB(16), "comment.write" },
+	{ "PATCH", "/api/v1/comments/:id", act_comment_edit, CHANGE | JSON | KIB(16), "comment.edit" },
+	{ "POST", "/api/v1/comments/:id/remove", act_comment_remove, CHANGE | JSON | KIB(2), "comment.remove" },
 	{ "GET", "/api/v1/problems", api_problems, 0, NULL },
 	{ "GET", "/api/v1/problems/similar", api_similar, 0, NULL },
 	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },
