@@ -61,7 +61,7 @@ static void item(struct req *r, const struct work_item *x)
 		HTML(b, " · ");
 		role_words(b, x->role);
 	}
-	if (*x->light) {
+	if (*x->light && strcmp(x->light, "none")) {
 		HTML(b, " · <span class=\"light light-");
 		buf_html(b, x->light);
 		HTML(b, "\">");
@@ -90,14 +90,14 @@ static void item(struct req *r, const struct work_item *x)
 			HTML(b, "<details><summary>答复</summary>\n");
 			html_paragraphs(b, s.reason);
 			form_open(r, arena_printf(r->a, "/supervisions/%lld/reply", (long long)s.id));
-			HTML(b, "<input type=\"hidden\" name=\"back\" value=\"/me/work\">\n");
+			HTML(b, "<input type=\"hidden\" name=\"back\" value=\"/me/work?done=1\">\n");
 			field_textarea(r, NULL, "reply", arena_printf(r->a, "答复 %s", s.number), "", " rows=\"3\" required maxlength=\"2000\"");
 			HTML(b, "<button type=\"submit\">提交答复</button></form></details>\n");
 		}
 		if (!strcmp(x->kind, "decide") && extension_get(r->db, r->a, r->tenant_id, x->object_id, &e) == 0 && r->csrf) {
 			HTML(b, "<div class=\"actions\">");
 			form_open(r, arena_printf(r->a, "/extensions/%lld/approve", (long long)e.id));
-			HTML(b, "<input type=\"hidden\" name=\"back\" value=\"/me/work\"><button type=\"submit\">同意延期</button></form>");
+			HTML(b, "<input type=\"hidden\" name=\"back\" value=\"/me/work?done=1\"><button type=\"submit\">同意延期</button></form>");
 			HTML(b, "<a href=\"");
 			html_path(b, r, arena_printf(r->a, "/extensions/%lld/refuse", (long long)e.id));
 			HTML(b, "\">不同意…</a></div>\n");
