@@ -216,16 +216,12 @@ struct rules {
 
 static int load_rules(struct ctx *c, int64_t batch_id, struct rules *r)
 {
-	int64_t width = 1;
 	int rc;
 
 	if ((rc = batch_get(c->d, c->a, c->who->tenant_id, batch_id, &r->b)) != 0)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个批次");
-	if (db_scalar(c->d, "SELECT max_parallel FROM batch WHERE tenant_id = $1 AND id = $2", &width, 2,
-		      c->who->tenant_id, batch_id) < 0)
-		return -1;
 	r->phase = batch_phase_now(&r->b, c->now);
-	r->max_parallel = width < 1 ? 1 : (int)width;
+	r->max_parallel = r->b.max_parallel < 1 ? 1 : r->b.max_parallel;
 	return JB_OK;
 }
 

@@ -220,7 +220,10 @@ test('competing applications: the admin approves one, the others are turned down
   assert.ok(told.some((n) => n.title.includes('未获批准')));
 
   // 赛马: a batch that allows two teams in parallel
-  await q(`UPDATE batch SET max_parallel = 2 WHERE id = ${batchId}`);
+  let w = await api(srv, admin, 'PATCH', `/api/v1/batches/${batchId}`, { max_parallel: 2 });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.json().batch.max_parallel, 2);
+  assert.equal((await api(srv, admin, 'PATCH', `/api/v1/batches/${batchId}`, { max_parallel: 4 })).status, 400, 'at most three teams');
   const p2 = await published('赛马用难题');
   const ids = [];
   for (const [sess, body] of [[cadre, application({ members: [] })], [member, second],
@@ -232,7 +235,8 @@ test('competing applications: the admin approves one, the others are turned down
   assert.equal((await api(srv, admin, 'POST', `/api/v1/claims/${ids[0]}/approve`, {})).status, 200);
   assert.equal((await api(srv, admin, 'POST', `/api/v1/claims/${ids[1]}/approve`, {})).status, 200);
   assert.equal((await page(srv, admin, `/api/v1/claims/${ids[2]}`)).json().claim.state, 'rejected', 'the width is full');
-  await q(`UPDATE batch SET max_parallel = 1 WHERE id = ${batchId}`);
+  w = await api(srv, admin, 'PATCH', `/api/v1/batches/${batchId}`, { max_parallel: 1 });
+  assert.equal(w.json().batch.max_parallel, 1);
 });
 
 test('two admins approving two competing applications at the same moment: exactly one wins', async () => {
