@@ -167,6 +167,11 @@ test('the journey: apply with a team of 15 from 10 units, approve, sign twice, r
   assert.equal(r.json().claim.state, 'signed');
   assert.equal(r.json().claim.problem_state, 'in_progress');
   assert.equal(r.json().claim.reason, '佐证不足，请补充');
+  // the problem's public history tells the claim's steps, naming the unit
+  const tl = (await page(srv, null, `/api/v1/problems/${pid}`)).json().timeline;
+  assert.deepEqual(tl.map((e) => e.title).slice(-4), ['揭榜获批', '签订军令状，进入攻坚', '申报破题，待验收', '破题申报被退回，继续攻坚']);
+  assert.match(tl.at(-1).detail, /揭榜单位：/);
+  assert.match(tl.at(-1).detail, /佐证不足/);
   const audit = await q(`SELECT action FROM audit_event WHERE object_type = 'claim' AND object_id = ${k.id} AND outcome = 'ok' ORDER BY id`);
   assert.deepEqual(audit.split('\n'), ['claim.apply', 'claim.approve', 'claim.sign', 'claim.sign', 'claim.progress', 'claim.solve', 'claim.return']);
 });

@@ -315,7 +315,7 @@ static void every_cell_through_the_verb(void **state)
 				if (!strcmp(acted[a], "sign") && w == W_OWNER)
 					want = false;
 				make_claim(f->d, ++n, s);
-				audits = scalar(f->d, "SELECT count(*) FROM audit_event WHERE outcome = 'ok'");
+				audits = scalar(f->d, "SELECT count(*) FROM audit_event WHERE outcome = 'ok' AND object_type = 'claim'");
 				ctx_init(&c, f->d, f->a, &p, "");
 				rc = claim_act(&c, n, acted[a], &in, &out);
 				if (want) {
@@ -323,7 +323,7 @@ static void every_cell_through_the_verb(void **state)
 						fail_msg("%s by %s on %s: %d %s", acted[a], who_names[w], claim_state_info[s].code, rc,
 							 ctx_message(&c, rc));
 					assert_int_equal(claim_state_now(f->d, n), expected_to(acted[a], s, w));
-					assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit_event WHERE outcome = 'ok'"),
+					assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit_event WHERE outcome = 'ok' AND object_type = 'claim'"),
 							 audits + 1);
 					ok++;
 				} else {
@@ -331,7 +331,7 @@ static void every_cell_through_the_verb(void **state)
 						fail_msg("%s by %s on %s: %d %s (expected a refusal)", acted[a], who_names[w],
 							 claim_state_info[s].code, rc, ctx_message(&c, rc));
 					assert_int_equal(claim_state_now(f->d, n), s);
-					assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit_event WHERE outcome = 'ok'"), audits);
+					assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit_event WHERE outcome = 'ok' AND object_type = 'claim'"), audits);
 					refused++;
 				}
 			}
