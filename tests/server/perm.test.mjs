@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, sql, run } from './harness.mjs';
 import { DEMO_PASSWORD, ROLES, login, form, api, page, snapshot, snapshotWithDenials, openSql, cliToken } from './accounts.mjs';
-import { mkClaim, day, ymd } from './claims_fixture.mjs';
+import { mkClaim as fixtureClaim, day, ymd } from './claims_fixture.mjs';
 
 let srv, adminBearer, personIn6, conn, batchId;
 const pw = {}, sess = {};
@@ -83,6 +83,54 @@ const problemState = async (id) => (await conn.query(`SELECT state FROM problem 
 // One row per route and target. call(s, ctx, surface) returns the answer;
 // okStatus is what an allowed call answers (page, api); check(ctx, role)
 // proves the change happened.
+// ---- claims: the demo cadre (person 102, unit 6) owns them, the unit
+// liaison (person 4, unit 6) leads them ----
+let claimBatch = 0;
+const bearer = (loginName) => ({ bearer: cliToken(srv, loginName) });
+const inDays = (d) => new Date((Date.now() / 1000 + d * 86400 + 8 * 3600) * 1000).toISOString().slice(0, 10);
+const CLAIM = () => ({ unit_id: OWN_UNIT, owner_person_id: 102, lead_person_id: 4, goals: '矩阵目标', pledge: '矩阵承诺',
+  reward_penalty: '矩阵奖惩', deadline: inDays(100), milestones: [{ title: '矩阵节点', due: inDays(50) }] });
+// A problem on the board of a batch in 发榜揭榜; its id.
+async function mkPublished() {
+  if (!claimBatch) {
+    const b = await api(srv, adminBearer, 'POST', '/api/v1/batches', { name: '权限矩阵揭榜批次', year: 2027, phase: 'claiming' });
+    assert.equal(b.status, 201, b.text);
+    claimBatch = b.json().batch.id;
+  }
+  const id = await mkProposal();
+  for (const action of ['select', 'publish'])
+    assert.equal((await api(srv, adminBearer, 'POST', `/api/v1/problems/${id}/transitions`, { action })).status, 200);
+  await conn.query(`UPDATE problem SET batch_id = ${claimBatch} WHERE id = ${id}`);
+  return id;
+}
+// A claim brought to stage (endorsing, applied, assigned, approved, signed, solved); its id.
+async function mkClaim(stage) {
+  const pid = await mkPublished();
+  const route = stage === 'endorsing' ? 'recommended' : stage === 'assigned' ? 'assigned' : 'self';
+  const r = await api(srv, route === 'assigned' ? adminBearer : bearer('cadre'), 'POST', `/api/v1/problems/${pid}/claims`, { ...CLAIM(), route });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json().claim.id;
+  const step = async (who, action, body = {}) =>
+    assert.equal((await api(srv, who, 'POST', `/api/v1/claims/${id}/${action}`, body)).status, 200, action);
+  if (['approved', 'signed', 'solved'].includes(stage)) await step(adminBearer, 'approve');
+  if (['signed', 'solved'].includes(stage)) {
+    await step(bearer('cadre'), 'sign');
+    await step(bearer('unit'), 'sign');
+  }
+  if (stage === 'solved')
+    assert.equal((await api(srv, bearer('cadre'), 'POST', `/api/v1/claims/${id}/solve`, { text: '矩阵破题' })).status, 201);
+  return id;
+}
+const claimState = async (id) => (await conn.query(`SELECT state FROM claim WHERE id = ${id}`)).trim();
+// A row for POST /api/v1/claims/:id/<action> on a claim at stage.
+const claimRow = (action, stage, allow, to, body = {}) => ({
+  what: `claim: ${action}`, route: [`POST /api/v1/claims/:id/${action}`], surfaces: ['api'], allow, ok: [['progress', 'solve'].includes(action) ? 201 : 200],
+  setup: async () => ({ id: await mkClaim(stage) }),
+  call: (s, c) => api(srv, s, 'POST', `/api/v1/claims/${c.id}/${action}`, body),
+  check: async (c) => assert.equal(await claimState(c.id), to),
+  unchanged: async (c) => assert.equal(await claimState(c.id), stage),
+});
+
 const rows = [
   {
     what: 'log in', route: ['POST /login', 'POST /api/v1/session'], allow: all, ok: [303, 200],
@@ -343,7 +391,7 @@ const rows = [
   // person owns them), written into the store.
   {
     what: 'issue a supervision notice on a red claim', route: ['POST /claims/:id/supervisions', 'POST /api/v1/claims/:id/supervisions'], allow: roles('admin'), ok: [303, 201],
-    setup: async () => mkClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, milestoneDue: day(-2) }),
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, milestoneDue: day(-2) }),
     call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.claim}/supervisions`, { reason: '矩阵督办', reply_by: ymd(day(3)) })
       : api(srv, s, 'POST', `/api/v1/claims/${c.claim}/supervisions`, { reason: '矩阵督办', reply_by: ymd(day(3)) }),
     check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM supervision WHERE claim_id = ${c.claim}`)).trim(), 1),
@@ -352,7 +400,7 @@ const rows = [
   {
     what: 'answer a supervision notice on an own claim', route: ['POST /supervisions/:id/reply', 'POST /api/v1/supervisions/:id/reply'], allow: roles('cadre'), ok: [303, 200],
     setup: async () => {
-      const c = await mkClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, milestoneDue: day(-2) });
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, milestoneDue: day(-2) });
       const r = await api(srv, adminBearer, 'POST', `/api/v1/claims/${c.claim}/supervisions`, { reason: '矩阵督办', reply_by: ymd(day(3)) });
       assert.equal(r.status, 201, r.text);
       return { id: r.json().supervision.id };
@@ -364,7 +412,7 @@ const rows = [
   },
   {
     what: 'ask to extend an own claim', route: ['POST /claims/:id/extend', 'POST /api/v1/claims/:id/extend'], allow: roles('cadre'), ok: [303, 201],
-    setup: async () => mkClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(20) }),
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(20) }),
     call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.claim}/extend`, { reason: '矩阵延期', new_deadline: ymd(day(40)) })
       : api(srv, s, 'POST', `/api/v1/claims/${c.claim}/extend`, { reason: '矩阵延期', new_deadline: ymd(day(40)) }),
     check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM extension WHERE claim_id = ${c.claim}`)).trim(), 1),
@@ -373,7 +421,7 @@ const rows = [
   ...[['approve', 'approved', {}], ['refuse', 'refused', { reason: '矩阵不同意' }]].map(([verb, state, body]) => ({
     what: `${verb} an extension request`, route: [`POST /extensions/:id/${verb}`, `POST /api/v1/extensions/:id/${verb}`], allow: roles('admin'), ok: [303, 200],
     setup: async () => {
-      const c = await mkClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(20) });
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(20) });
       const r = await api(srv, await S('cadre'), 'POST', `/api/v1/claims/${c.claim}/extend`, { reason: '矩阵延期', new_deadline: ymd(day(40)) });
       assert.equal(r.status, 201, r.text);
       return { id: r.json().extension.id };
@@ -384,7 +432,7 @@ const rows = [
   })),
   {
     what: 'comment on a problem of the own team', route: ['POST /problems/:id/comments', 'POST /api/v1/problems/:id/comments'], allow: roles('admin', 'cadre'), ok: [303, 201],
-    setup: async () => mkClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON }),
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON }),
     call: (s, c, surface) => surface === 'page' ? form(srv, s, `/problems/${c.problem}/comments`, { body: '矩阵意见' })
       : api(srv, s, 'POST', `/api/v1/problems/${c.problem}/comments`, { body: '矩阵意见' }),
     check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM problem_comment WHERE problem_id = ${c.problem}`)).trim(), 1),
@@ -394,7 +442,7 @@ const rows = [
     // The author edits its own (the admin and the cadre write theirs; the others try the cadre's).
     what: 'edit an own comment', route: ['POST /comments/:id/edit', 'PATCH /api/v1/comments/:id'], allow: roles('admin', 'cadre'), ok: [303, 200],
     setup: async (role) => {
-      const c = await mkClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON });
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON });
       const author = role === 'admin' ? await S('admin') : await S('cadre');
       const r = await api(srv, author, 'POST', `/api/v1/problems/${c.problem}/comments`, { body: '矩阵原文' });
       assert.equal(r.status, 201, r.text);
@@ -408,7 +456,7 @@ const rows = [
   {
     what: 'remove a comment', route: ['POST /comments/:id/remove', 'POST /api/v1/comments/:id/remove'], allow: roles('admin'), ok: [303, 200],
     setup: async () => {
-      const c = await mkClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON });
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON });
       const r = await api(srv, await S('cadre'), 'POST', `/api/v1/problems/${c.problem}/comments`, { body: '矩阵待删' });
       assert.equal(r.status, 201, r.text);
       return { id: r.json().comment.id };
@@ -417,6 +465,23 @@ const rows = [
     check: async (c) => assert.notEqual((await conn.query(`SELECT coalesce(removed_at, 0) FROM problem_comment WHERE id = ${c.id}`)).trim(), '0'),
     unchanged: async (c) => assert.equal((await conn.query(`SELECT coalesce(removed_at, 0) FROM problem_comment WHERE id = ${c.id}`)).trim(), '0'),
   },
+  {
+    what: 'apply for a claim', route: ['POST /api/v1/problems/:id/claims'], surfaces: ['api'], allow: roles('cadre', 'unit'), ok: [201],
+    setup: async () => ({ id: await mkPublished() }),
+    call: (s, c) => api(srv, s, 'POST', `/api/v1/problems/${c.id}/claims`, CLAIM()),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 0),
+  },
+  claimRow('endorse', 'endorsing', roles('unit'), 'applied'),
+  claimRow('approve', 'applied', roles('admin'), 'approved'),
+  claimRow('reject', 'endorsing', roles('admin', 'unit'), 'rejected', { reason: '矩阵理由' }),
+  claimRow('accept-assignment', 'assigned', roles('cadre'), 'approved'),
+  claimRow('decline-assignment', 'assigned', roles('cadre'), 'declined', { reason: '矩阵理由' }),
+  claimRow('sign', 'approved', roles('cadre', 'unit'), 'approved'),
+  claimRow('withdraw', 'signed', roles('cadre', 'admin'), 'withdrawn', { reason: '矩阵理由' }),
+  claimRow('return', 'solved', roles('admin'), 'signed', { reason: '矩阵理由' }),
+  claimRow('progress', 'signed', roles('cadre', 'unit'), 'signed', { text: '矩阵进展' }),
+  claimRow('solve', 'signed', roles('cadre'), 'solved', { text: '矩阵破题' }),
 ];
 
 const cells = [];
