@@ -10,6 +10,7 @@
 #include "domain/comment.h"
 #include "domain/supervise.h"
 #include "domain/work.h"
+#include "util/clock.h"
 #include "web/fields.h"
 #include "web/web.h"
 
@@ -83,7 +84,7 @@ static json_t *supervision_read(struct req *r, int64_t id)
 {
 	struct supervision s;
 
-	if (supervision_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), &s) != 0)
+	if (supervision_get(r->db, r->a, r->tenant_id, id, clock_now(), &s) != 0)
 		return NULL;
 	return json_pack("{s:o}", "supervision", supervision_json(&s));
 }
@@ -101,7 +102,7 @@ static json_t *comment_read(struct req *r, int64_t id)
 {
 	struct comment k;
 
-	if (comment_get(r->db, r->a, r->who, id, (int64_t)time(NULL), &k) != 0)
+	if (comment_get(r->db, r->a, r->who, id, clock_now(), &k) != 0)
 		return NULL;
 	return json_pack("{s:o}", "comment", comment_json(&k));
 }
@@ -250,7 +251,7 @@ void api_comments(struct req *r)
 
 	if (id_param_or_respond(r, 0, &id) < 0)
 		return;
-	rc = comment_list(r->db, r->a, r->who, id, (int64_t)time(NULL), &ks, &n);
+	rc = comment_list(r->db, r->a, r->who, id, clock_now(), &ks, &n);
 	if (rc < 0) {
 		web_store_error(r);
 		return;
@@ -273,7 +274,7 @@ void api_comments(struct req *r)
 
 void api_supervisions(struct req *r)
 {
-	int64_t id, now = (int64_t)time(NULL);
+	int64_t id, now = clock_now();
 	struct supervision *ss;
 	struct extension *es;
 	struct claim_brief cl;
@@ -329,7 +330,7 @@ void api_work(struct req *r)
 {
 	struct work w;
 
-	if (work_of(r->db, r->a, r->who, (int64_t)time(NULL), &w) < 0) {
+	if (work_of(r->db, r->a, r->who, clock_now(), &w) < 0) {
 		web_store_error(r);
 		return;
 	}

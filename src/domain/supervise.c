@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "domain/asof.h"
+#include "domain/claim.h"
 #include "domain/notify.h"
 #include "domain/perm.h"
 #include "util/text.h"
@@ -85,10 +86,10 @@ static const char *date_text(arena *a, int64_t at)
 int claim_brief_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, struct claim_brief *out)
 {
 	db_stmt *st = db_query(d, "SELECT c.id, c.problem_id, c.unit_id, c.owner_person_id, c.lead_person_id,"
-				  " coalesce(c.deadline, 0), c.state, p.title, CASE WHEN " SUPERVISE_RED_SQL("c", "$3")
-				  " THEN 1 ELSE 0 END FROM claim c JOIN problem p ON p.tenant_id = c.tenant_id"
+				  " coalesce(c.deadline, 0), c.state, p.title FROM claim c JOIN problem p ON p.tenant_id = c.tenant_id"
 				  " AND p.id = c.problem_id WHERE c.tenant_id = $1 AND c.id = $2",
-			       "iii", tenant_id, id, now);
+			       "ii", tenant_id, id);
+	enum light light;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -104,10 +105,14 @@ int claim_brief_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now,
 		out->deadline = db_col_int(st, 5);
 		out->state = claim_state_of(db_col_text(st, 6));
 		out->title = arena_strdup(a, db_col_text(st, 7));
-		out->red = db_col_int(st, 8) != 0;
 	}
 	db_done(st);
-	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 1 : -1;
+	if (claim_light_of(d, tenant_id, id, now, &light) != 0)
+		return -1;
+	out->red = light == LIGHT_RED;
+	return 0;
 }
 
 #define SUP_COLS "SELECT s.id, s.claim_id, s.reason, s.reply_by, s.issued_at, s.issued_by, s.reply," \
@@ -582,35 +587,6 @@ int extension_decide(struct ctx *c, int64_t id, bool approve, const struct decid
 
 /* ---- reminders ---- */
 
-/* The end (next midnight, Asia/Shanghai) of day report_day of the month
- * that is months before the month of at. */
-static int64_t report_day_end(int64_t at, int months_back, int report_day)
-{
-	time_t t = (time_t)(at + TZ_OFFSET);
-	char day[40];
-	struct tm tm;
-	int m;
-
-	gmtime_r(&t, &tm);
-	m = tm.tm_year * 12 + tm.tm_mon - months_back;
-	snprintf(day, sizeof(day), "%04d-%02d-%02d", 1900 + m / 12, m % 12 + 1, report_day);
-	return bind_parse_date(day) + SUPERVISE_DAY;
-}
-
-bool supervise_unreported(int64_t since, int64_t last_report, int report_day, int64_t now, int64_t *period)
-{
-	int64_t latest, previous;
-
-	if (report_day < 1 || report_day > 28)
-		report_day = 25;
-	latest = report_day_end(now, 0, report_day);
-	if (latest > now)
-		latest = report_day_end(now, 1, report_day);
-	previous = report_day_end(latest - SUPERVISE_DAY, 1, report_day);
-	*period = latest;
-	return since < previous && last_report < previous;
-}
-
 /* The working claims of open batches, joined as c (claim), p, b. */
 #define OPEN_WORK " JOIN claim c ON c.tenant_id = m.tenant_id AND c.id = m.claim_id" \
 	" JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id" \
@@ -714,12 +690,11 @@ static int remind_deadlines(struct ctx *c, int *n)
 	return 0;
 }
 
-/* Claims with no report for the last period: once per period. */
+/* Claims unreported (claim_light_of): once per period, which begins at
+ * the end of the latest report day (claim_report_days). */
 static int remind_reports(struct ctx *c, int *n)
 {
-	db_stmt *st = db_query(c->d, "SELECT c.id, coalesce(c.signed_at, c.approved_at, c.applied_at),"
-				     " coalesce((SELECT max(g.at) FROM progress g WHERE g.tenant_id = c.tenant_id"
-				     " AND g.claim_id = c.id), 0), b.report_day, c.owner_person_id, c.lead_person_id, p.title"
+	db_stmt *st = db_query(c->d, "SELECT c.id, b.report_day, c.owner_person_id, c.lead_person_id, p.title"
 				     " FROM claim c JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 				     " JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 				     " WHERE c.tenant_id = $1 AND c.state IN " STATE_SQL_WORKING_CLAIMS
@@ -730,24 +705,27 @@ static int remind_reports(struct ctx *c, int *n)
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t period;
-		if (!supervise_unreported(db_col_int(st, 1), db_col_int(st, 2), (int)db_col_int(st, 3), c->now, &period))
-			continue;
 		struct reminder *x = ARENA_PUSH(c->a, xs, nx, cap);
+		int64_t previous;
 		x->claim_id = x->object_id = db_col_int(st, 0);
-		x->at = period;
-		x->owner = db_col_int(st, 4);
-		x->lead = db_col_int(st, 5);
+		claim_report_days(c->now, (int)db_col_int(st, 1), &x->at, &previous);
+		x->owner = db_col_int(st, 2);
+		x->lead = db_col_int(st, 3);
 		x->object_type = "claim";
 		x->kind = "claim.report_due";
-		x->title = arena_printf(c->a, "请报送攻坚进展：每月 %lld 日为报送日", (long long)db_col_int(st, 3));
-		x->body = arena_printf(c->a, "“%s”上个报送周期没有报送进展。", db_col_text(st, 6));
+		x->title = arena_printf(c->a, "请报送攻坚进展：每月 %lld 日为报送日", (long long)db_col_int(st, 1));
+		x->body = arena_printf(c->a, "“%s”上个报送周期没有报送进展。", db_col_text(st, 4));
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
 		return -1;
 	for (int i = 0; i < nx; i++) {
+		enum light light;
 		int64_t sent;
+		if (claim_light_of(c->d, c->who->tenant_id, xs[i].claim_id, c->now, &light) != 0)
+			return -1;
+		if (light != LIGHT_UNREPORTED)
+			continue;
 		if (db_scalar(c->d, "SELECT count(*) FROM notification WHERE tenant_id = $1 AND kind = 'claim.report_due'"
 				    " AND object_type = 'claim' AND object_id = $2 AND created_at >= $3",
 			      &sent, 3, c->who->tenant_id, xs[i].claim_id, xs[i].at) < 0)

@@ -3,7 +3,7 @@
  *
  * Supervision (督办单): an admin (claim.supervise) issues a notice on a
  * working claim whose light is red, with a reason and a reply-by date
- * after today; it is numbered per tenant and year for display
+ * after today (red: claim_light_of, claim.h); it is numbered per tenant and year for display
  * ("督〔2027〕3号": the year it was issued, and its place among that year's
  * notices of the tenant). The owner and the lead are told. One of them
  * (supervision.reply, own: the replying user's person is the owner or the
@@ -41,15 +41,6 @@
 #define SUPERVISE_TEXT_MAX 2000
 #define SUPERVISE_DAY 86400
 
-/* Whether the claim row aliased c is red at now (an SQL expression such
- * as "$3"): working (approved or signed) and its deadline or a milestone
- * not done is due before now. The same rule as claim_light()'s red
- * (claim.h), kept as SQL for the queries that list red claims. */
-#define SUPERVISE_RED_SQL(c, now) \
-	"(" c ".state IN " STATE_SQL_WORKING_CLAIMS " AND ((" c ".deadline IS NOT NULL AND " c ".deadline < " now ")" \
-	" OR EXISTS (SELECT 1 FROM milestone mr WHERE mr.tenant_id = " c ".tenant_id AND mr.claim_id = " c ".id" \
-	" AND mr.done_at IS NULL AND mr.due_at < " now ")))"
-
 /* Whether supervision row s has no reply and its reply-by day has ended at now. */
 #define SUPERVISE_OVERDUE_SQL(s, now) \
 	"(" s ".replied_at IS NULL AND " s ".reply_by + 86400 <= " now ")"
@@ -59,7 +50,7 @@ struct claim_brief {
 	int64_t id, problem_id, unit_id, owner_person_id, lead_person_id, deadline;  /* deadline 0: none */
 	int state;                 /* enum claim_state */
 	const char *title;         /* the problem's */
-	bool red;                  /* SUPERVISE_RED_SQL at the time read */
+	bool red;                  /* its light (claim_light_of, claim.h) is red at the time read */
 };
 /* Claim id of tenant at now: 0, 1 none, -1. */
 int claim_brief_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, struct claim_brief *out)
@@ -122,15 +113,6 @@ int supervision_escalate_due(struct ctx *c, int *n) __attribute__((warn_unused_r
  * due at c->now (notify.h, notify_digest_run, step 2). *n: how many
  * notifications it wrote. */
 int supervise_remind_due(struct ctx *c, int *n) __attribute__((warn_unused_result));
-
-/* Whether a working claim is unreported (未报送) at now: work began
- * (since) before the previous report day, and no report (last_report,
- * 0: none) since it, though the latest report day has passed. Report
- * days are report_day (1-28) of each month in Asia/Shanghai, passed when
- * the day has ended. *period: the end of the latest report day passed
- * (when the current period's reminder began). The rule of claim_light()'s
- * 未报送 (claim.h). */
-bool supervise_unreported(int64_t since, int64_t last_report, int report_day, int64_t now, int64_t *period);
 
 /* The notices and requests of a claim, oldest first, as of now. 0 or -1. */
 int supervision_list(db *d, arena *a, int64_t tenant_id, int64_t claim_id, int64_t now, struct supervision **out,

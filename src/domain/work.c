@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "domain/asof.h"
+#include "domain/claim.h"
 #include "domain/labels.h"
 #include "domain/state.h"
 #include "domain/supervise.h"
@@ -20,16 +20,6 @@ const struct label work_kinds[] = {
 	{ "reply", "待答复督办" },
 	{ "decide", "待审批延期" },
 	{ "overdue_reply", "督办逾期未复" },
-	{ NULL, NULL },
-};
-
-const struct label work_lights[] = {
-	{ "red", "逾期" },
-	{ "unreported", "未报送" },
-	{ "yellow", "临期" },
-	{ "green", "正常" },
-	{ "awaiting", "待验收" },
-	{ "none", "—" },
 	{ NULL, NULL },
 };
 
@@ -83,65 +73,32 @@ static int proposals(db *d, arena *a, const struct principal *who, struct work *
 				   "iii", who->tenant_id, who->user_id, (int64_t)WORK_MAX), "proposal", &l);
 }
 
-/* The light of a claim row: see work_lights. */
-static const char *light_of(int state, bool red, bool soon, int64_t since, int64_t last, int report_day, int64_t now)
-{
-	int64_t period;
-
-	if (state == CLAIM_SOLVED)
-		return "awaiting";
-	if (state < 0 || !(claim_state_info[state].flags & CS_WORKING))
-		return "none";
-	if (red)
-		return "red";
-	if (supervise_unreported(since, last, report_day, now, &period))
-		return "unreported";
-	return soon ? "yellow" : "green";
-}
-
-/* My claims with their lights; the unreported ones I own or lead are also
- * reports due. */
+/* My claims with their lights (claim_light_of, claim.h: a closed batch's
+ * as of its end); the unreported ones I own or lead are also reports due. */
 static int claims(db *d, arena *a, const struct principal *who, int64_t now, struct work *w)
 {
-	struct list waiting = { &w->waiting, &w->nwaiting, 0 };
-	db_stmt *st = db_query(d, "SELECT c.problem_id, c.id, 0, coalesce(c.deadline, 0), p.title, c.state, " ROLE("c")
-				  ", '', CASE WHEN " SUPERVISE_RED_SQL("c", "$4") " THEN 1 ELSE 0 END,"
-				  " CASE WHEN (c.deadline IS NOT NULL AND c.deadline <= $4 + b.warn_days * 86400)"
-				  " OR EXISTS (SELECT 1 FROM milestone ms WHERE ms.tenant_id = c.tenant_id"
-				  " AND ms.claim_id = c.id AND ms.done_at IS NULL AND ms.due_at <= $4 + b.warn_days * 86400)"
-				  " THEN 1 ELSE 0 END, coalesce(c.signed_at, c.approved_at, c.applied_at),"
-				  " coalesce((SELECT max(g.at) FROM progress g WHERE g.tenant_id = c.tenant_id"
-				  " AND g.claim_id = c.id), 0), b.report_day, CASE WHEN " BATCH_CLOSED_SQL("b", "$4")
-				  " THEN 1 ELSE 0 END FROM claim c" JOIN_PROBLEM("c")
-				  " JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
-				  " WHERE c.tenant_id = $1 AND " MINE("c") " ORDER BY c.id DESC LIMIT $5",
-			       "iiiii", who->tenant_id, who->person_id ? who->person_id : (int64_t)-1, who->user_id, now,
-			       (int64_t)WORK_MAX);
-	int rc, cap = 0;
+	struct list l = { &w->claims, &w->nclaims, 0 };
+	int cap = 0;
 
-	if (!st)
+	if (collect(a, db_query(d, "SELECT c.problem_id, c.id, 0, coalesce(c.deadline, 0), p.title, c.state, " ROLE("c")
+				   ", '' FROM claim c" JOIN_PROBLEM("c") " WHERE c.tenant_id = $1 AND " MINE("c")
+				   " ORDER BY c.id DESC LIMIT $4",
+				"iiii", who->tenant_id, who->person_id ? who->person_id : (int64_t)-1, who->user_id,
+				(int64_t)WORK_MAX), "claim", &l) < 0)
 		return -1;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct work_item *x = ARENA_PUSH(a, w->claims, w->nclaims, cap);
-		x->kind = "claim";
-		x->problem_id = db_col_int(st, 0);
-		x->claim_id = db_col_int(st, 1);
-		x->due = db_col_int(st, 3);
-		x->title = arena_strdup(a, db_col_text(st, 4));
-		x->state = arena_strdup(a, db_col_text(st, 5));
-		x->role = arena_strdup(a, db_col_text(st, 6));
-		x->detail = "";
-		x->light = db_col_int(st, 13) ? "none"
-			: light_of(claim_state_of(x->state), db_col_int(st, 8), db_col_int(st, 9), db_col_int(st, 10),
-				   db_col_int(st, 11), (int)db_col_int(st, 12), now);
-		if (!strcmp(x->light, "unreported") && (!strcmp(x->role, "owner") || !strcmp(x->role, "lead"))) {
-			struct work_item *y = ARENA_PUSH(a, w->waiting, w->nwaiting, waiting.cap);
+	for (int i = 0; i < w->nclaims; i++) {
+		struct work_item *x = &w->claims[i];
+		enum light light;
+		if (claim_light_of(d, who->tenant_id, x->claim_id, now, &light) != 0)
+			return -1;
+		x->light = lights[light].code;
+		if (light == LIGHT_UNREPORTED && (!strcmp(x->role, "owner") || !strcmp(x->role, "lead"))) {
+			struct work_item *y = ARENA_PUSH(a, w->waiting, w->nwaiting, cap);
 			*y = *x;
 			y->kind = "report";
 		}
 	}
-	db_done(st);
-	return rc == DB_ERROR ? -1 : 0;
+	return 0;
 }
 
 static int milestones(db *d, arena *a, const struct principal *who, int64_t now, struct work *w)

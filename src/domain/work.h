@@ -7,7 +7,7 @@
  * unit in state endorsing), to approve (claim.approve: applied), pledges
  * to sign (the owner or the lead has not signed an approved claim),
  * assignments to accept (the owner of an assigned claim), reports due (a
- * working claim I own or lead that is unreported, supervise.h),
+ * claim I own or lead whose light is unreported, claim.h),
  * supervision notices to answer (on claims I own or lead), extension
  * requests to decide (extension.decide) and, for leaders and admins,
  * notices overdue without a reply (逾期未复). Reads only. */
@@ -32,7 +32,7 @@ struct work_item {
 	const char *state;        /* the claim's (the problem's for a proposal) state code */
 	const char *role;         /* lead, owner, member, liaison, mentor, applicant ("" otherwise) */
 	const char *detail;       /* a milestone's title, a notice's number, a request's new date */
-	const char *light;        /* work_lights code of a claim ("" otherwise) */
+	const char *light;        /* a claim's light: lights[] code (claim.h; "" for none and other items) */
 };
 
 struct work {
@@ -42,9 +42,6 @@ struct work {
 
 /* Codes and zh-CN of the kinds of item (the waiting ones say what to do). */
 extern const struct label work_kinds[];
-/* Light codes and zh-CN: red 逾期, unreported 未报送, yellow 临期, green 正常,
- * awaiting 待验收, none —. */
-extern const struct label work_lights[];
 
 int work_of(db *d, arena *a, const struct principal *who, int64_t now, struct work *out)
 	__attribute__((warn_unused_result));

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -30,7 +31,7 @@ static void tick(struct ticker *t)
 		log_error("background task: %s", err);
 		return;
 	}
-	if (t->task(t->d, (int64_t)time(NULL)) < 0 && db_ping(t->d) < 0) {
+	if (t->task(t->d, clock_now()) < 0 && db_ping(t->d) < 0) {
 		db_close(t->d);
 		t->d = NULL;
 	}

@@ -10,6 +10,7 @@
 #include "domain/notify.h"
 #include "domain/perm.h"
 #include "domain/supervise.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "web/fields.h"
 #include "web/web.h"
@@ -165,7 +166,7 @@ static void extension_card(struct req *r, const struct extension *e, bool may_de
 void supervise_section(struct req *r, int64_t claim_id)
 {
 	struct perm_target all = { r->tenant_id, 0, 0, false };
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	struct supervision *ss;
 	struct extension *es;
 	struct claim_brief cl;
@@ -210,7 +211,7 @@ void supervise_section(struct req *r, int64_t claim_id)
 /* The claim named by id for a form page: 0, or answered (404, 500). */
 static int claim_or_respond(struct req *r, int64_t id, struct claim_brief *cl)
 {
-	int rc = claim_brief_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), cl);
+	int rc = claim_brief_get(r->db, r->a, r->tenant_id, id, clock_now(), cl);
 
 	if (rc < 0)
 		web_store_error(r);
@@ -278,7 +279,7 @@ void extend_form_page(struct req *r, int64_t claim_id, const struct ctx *c, int 
 
 void reply_form_page(struct req *r, int64_t id, const struct ctx *c, int status)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	struct supervision s;
 	struct claim_brief cl;
 	int rc = supervision_get(r->db, r->a, r->tenant_id, id, now, &s);
@@ -382,7 +383,7 @@ void comment_section(struct req *r, int64_t problem_id)
 	bool may_write = false;
 	int n, rc;
 
-	rc = comment_list(r->db, r->a, r->who, problem_id, (int64_t)time(NULL), &ks, &n);
+	rc = comment_list(r->db, r->a, r->who, problem_id, clock_now(), &ks, &n);
 	if (rc == JB_EDENIED || rc == JB_ENOTFOUND)
 		return;
 	if (rc == JB_OK && comment_may(r->db, r->who, problem_id, "comment.write", &may_write) < 0)
@@ -419,7 +420,7 @@ void comment_form_page(struct req *r, int64_t problem_id, const struct ctx *c, i
 void comment_edit_page(struct req *r, int64_t id, const struct ctx *c, int status)
 {
 	struct comment k;
-	int rc = comment_get(r->db, r->a, r->who, id, (int64_t)time(NULL), &k);
+	int rc = comment_get(r->db, r->a, r->who, id, clock_now(), &k);
 	bool ok = false;
 
 	if (rc == 0 && comment_may(r->db, r->who, k.problem_id, "comment.read", &ok) < 0)

@@ -9,6 +9,7 @@
 #include "domain/state.h"
 #include "domain/supervise.h"
 #include "domain/work.h"
+#include "util/clock.h"
 #include "web/fields.h"
 #include "web/web.h"
 
@@ -42,7 +43,7 @@ static void role_words(buf *b, const char *role)
  * to decide, the form. */
 static void item(struct req *r, const struct work_item *x)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	buf *b = &r->out;
 
 	HTML(b, "<li><p class=\"n-head\">");
@@ -61,11 +62,11 @@ static void item(struct req *r, const struct work_item *x)
 		HTML(b, " · ");
 		role_words(b, x->role);
 	}
-	if (*x->light && strcmp(x->light, "none")) {
+	if (*x->light) {
 		HTML(b, " · <span class=\"light light-");
 		buf_html(b, x->light);
 		HTML(b, "\">");
-		buf_html(b, label_of(work_lights, x->light));
+		buf_html(b, label_of(lights, x->light));
 		HTML(b, "</span>");
 	}
 	if (*x->detail) {
@@ -131,7 +132,7 @@ void page_work(struct req *r)
 	struct work w;
 	buf *b = &r->out;
 
-	if (work_of(r->db, r->a, r->who, (int64_t)time(NULL), &w) < 0) {
+	if (work_of(r->db, r->a, r->who, clock_now(), &w) < 0) {
 		web_store_error(r);
 		return;
 	}

@@ -7,11 +7,17 @@
 // thread is off (JIEBANG_TASK_PERIOD=0) and `jiebang digest --now` runs it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, run, validHtml } from './harness.mjs';
 import { login, form, api, page, openSql } from './accounts.mjs';
 import { mkClaim, day, ymd, now } from './claims_fixture.mjs';
 
 let srv, conn, batch;
+// The server's calendar (util/clock.h): seconds to move it forward.
+const CLOCK = join(mkdtempSync(join(tmpdir(), 'jb-clock-')), 'offset');
+const moveClock = (seconds) => writeFileSync(CLOCK, String(seconds));
 const S = {};
 const CADRE = 102, OTHER = 103, LEADER_USER_LOGIN = 'leader';
 const HOSTILE = '<script>alert(1)</script>"&\'<img src=x onerror=alert(2)>';
@@ -25,7 +31,8 @@ const count = async (sqlText) => +(await conn.query(sqlText)).trim();
 const userId = async (loginName) => count(`SELECT id FROM app_user WHERE tenant_id = 1 AND login = '${loginName}'`);
 
 before(async () => {
-  srv = await startServer({ env: { JIEBANG_TASK_PERIOD: '0', JIEBANG_LOGINS_PER_ADDR: '1000' } });
+  moveClock(0);
+  srv = await startServer({ env: { JIEBANG_TASK_PERIOD: '0', JIEBANG_LOGINS_PER_ADDR: '1000', JIEBANG_CLOCK_FILE: CLOCK } });
   conn = openSql(srv.store);
   for (const r of ['admin', 'unit', 'cadre', 'evaluator', 'leader']) S[r] = await login(srv, r);
   const b = await api(srv, S.admin, 'POST', '/api/v1/batches', { name: '督办测试批次', year: 2027, phase: 'working' });
@@ -162,7 +169,10 @@ test('comments: the team and admins write, leaders read, the public sees nothing
   r = await api(srv, S.cadre, 'PATCH', `/api/v1/comments/${id}`, { body: '修改后的意见' });
   assert.equal(r.status, 200, r.text);
   assert.ok(r.json().comment.edited_at);
-  await conn.query(`UPDATE problem_comment SET created_at = created_at - 16 * 60 WHERE id = ${id}`);
+  moveClock(14 * 60);
+  r = await api(srv, S.cadre, 'PATCH', `/api/v1/comments/${id}`, { body: '14 分钟后还能改' });
+  assert.equal(r.status, 200, r.text);
+  moveClock(16 * 60);
   r = await api(srv, S.cadre, 'PATCH', `/api/v1/comments/${id}`, { body: '太晚了' });
   assert.equal(r.status, 409);
   assert.match(r.json().error.message, /15 分钟/);
@@ -170,6 +180,7 @@ test('comments: the team and admins write, leaders read, the public sees nothing
   assert.equal(f.status, 409);
   assert.match(f.text, /15 分钟/);
   assert.match(f.text, /页面上太晚了/, 'what was typed is kept');
+  moveClock(0);
   // Removal.
   assert.equal((await api(srv, S.cadre, 'POST', `/api/v1/comments/${id}/remove`, {})).status, 403);
   r = await api(srv, S.admin, 'POST', `/api/v1/comments/${id}/remove`, {});
