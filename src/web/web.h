@@ -136,6 +136,13 @@ void api_notification_read(struct req *r);
 void api_notifications_read(struct req *r);
 void api_publications(struct req *r);
 void api_carry(struct req *r);
+/* web/files.c: evidence files (domain/evidence.h). page_file serves
+ * /files/:sha256 and /api/v1/files/:sha256. web_evidence_files() gives the
+ * request's uploads in form field "file" as the domain takes them (on
+ * r->a; the temporary files go when the request ends); *n of them. */
+struct evidence_file;
+void page_file(struct req *r);
+struct evidence_file *web_evidence_files(struct req *r, int *n);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
 void act_login(struct req *r);
