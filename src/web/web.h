@@ -136,6 +136,13 @@ void api_notification_read(struct req *r);
 void api_notifications_read(struct req *r);
 void api_publications(struct req *r);
 void api_carry(struct req *r);
+/* api/claims.c */
+void api_claim(struct req *r);
+void api_problem_claims(struct req *r);
+void api_claim_apply(struct req *r);
+void api_claim_act(struct req *r);
+void api_claim_progress(struct req *r);
+void api_claim_solve(struct req *r);
 /* web/files.c: evidence files (domain/evidence.h). page_file serves
  * /files/:sha256 and /api/v1/files/:sha256. web_evidence_files() gives the
  * request's uploads in form field "file" as the domain takes them (on
