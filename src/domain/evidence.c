@@ -340,8 +340,10 @@ int evidence_get(struct ctx *c, const char *sha256, struct evidence_blob *out)
 		"SELECT e.name, e.mime, e.size FROM evidence e"
 		" JOIN claim cl ON cl.tenant_id = e.tenant_id AND cl.id = e.claim_id"
 		" JOIN problem p ON p.tenant_id = cl.tenant_id AND p.id = cl.problem_id"
+		" LEFT JOIN progress r ON r.tenant_id = e.tenant_id AND r.id = e.progress_id"
 		" WHERE e.tenant_id = $1 AND e.sha256 = $2"
-		"   AND ((p.state IN " STATE_SQL_PUBLIC " AND p.is_public = 1) OR $3 = 1"
+		"   AND ((p.state IN " STATE_SQL_PUBLIC " AND p.is_public = 1 AND cl.state IN " STATE_SQL_COUNTED_CLAIMS
+		"         AND coalesce(r.is_public, 1) <> 0) OR $3 = 1"
 		"     OR cl.unit_id IN ($4, $5) OR cl.applicant_user_id = $6"
 		"     OR cl.lead_person_id = $7 OR cl.owner_person_id = $7"
 		"     OR EXISTS (SELECT 1 FROM claim_member m WHERE m.tenant_id = cl.tenant_id"

@@ -70,11 +70,13 @@ struct evidence_blob {
 	int64_t size;
 };
 /* The file sha256 (64 lowercase hex digits) if c->who may see a claim it
- * is attached to: the claim's problem is public (a public state and
- * problem.is_public), or the reader is on the claim's team or applied for
- * it, or holds claim.approve or problem.read_internal (tenant-wide, or
- * for the claim's unit). Otherwise, as for an unknown hash, JB_ENOTFOUND.
- * Reads only. */
+ * is attached to, by claim_get()'s rule (claim.h), in one query: the
+ * claim counts (approved, signed, solved, accepted), its problem is
+ * public (a public state and problem.is_public) and the report holding
+ * the file is public; or the reader is on the claim's team or applied
+ * for it, or holds claim.approve or problem.read_internal (tenant-wide,
+ * or for the claim's unit). Otherwise, as for an unknown hash,
+ * JB_ENOTFOUND. Reads only. */
 int evidence_get(struct ctx *c, const char *sha256, struct evidence_blob *out) __attribute__((warn_unused_result));
 
 #endif

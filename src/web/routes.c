@@ -15,6 +15,7 @@
 #define SENDER NEED_CSRF
 #define FORM BODY_FORM
 #define JSON BODY_JSON
+#define MULTIPART BODY_MULTIPART /* files streamed to disk; KIB() caps the other fields */
 #define KIB(n) BODY_MAX_KIB(n)
 
 /* Every route, one a line. The state-changing ones name their action;
@@ -92,8 +93,8 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/claims/:id/sign", api_claim_act, CHANGE | KIB(4), "claim.sign" },
 	{ "POST", "/api/v1/claims/:id/withdraw", api_claim_act, CHANGE | KIB(4), "claim.withdraw" },
 	{ "POST", "/api/v1/claims/:id/return", api_claim_act, CHANGE | KIB(4), "claim.return" },
-	{ "POST", "/api/v1/claims/:id/progress", api_claim_progress, CHANGE | KIB(64), "claim.progress" },
-	{ "POST", "/api/v1/claims/:id/solve", api_claim_solve, CHANGE | KIB(64), "claim.solve" },
+	{ "POST", "/api/v1/claims/:id/progress", api_claim_progress, CHANGE | JSON | MULTIPART | KIB(64), "claim.progress" },
+	{ "POST", "/api/v1/claims/:id/solve", api_claim_solve, CHANGE | JSON | MULTIPART | KIB(64), "claim.solve" },
 	{ "GET", "/api/v1/proposals/:id", api_proposal, LOGIN, NULL },
 	{ "POST", "/api/v1/proposals/:id/revise", api_proposal_revise, CHANGE | KIB(16), "problem.revise" },
 	{ "GET", "/api/v1/me/proposals", api_my_proposals, LOGIN, NULL },

@@ -299,6 +299,12 @@ static void a_file_is_read_by_those_who_may_see_its_claim(void **state)
 	assert_int_equal(evidence_get(&c, pdf.sha256, &b), JB_OK);
 	ctx_init(&c, f->d, f->a, &elsewhere, "");
 	assert_int_equal(evidence_get(&c, pdf.sha256, &b), JB_ENOTFOUND);
+	/* An application not yet approved is not public, as in claim_get(). */
+	assert_int_equal(db_exec(f->d, "UPDATE claim SET state = 'applied'"), 0);
+	ctx_init(&c, f->d, f->a, &anon, "");
+	assert_int_equal(evidence_get(&c, pdf.sha256, &b), JB_ENOTFOUND);
+	ctx_init(&c, f->d, f->a, &member, "");
+	assert_int_equal(evidence_get(&c, pdf.sha256, &b), JB_OK);
 	unlink(pdf.path);
 }
 
