@@ -116,14 +116,24 @@ static const char *name_tail(const char *name)
 	return s;
 }
 
-/* The file name to keep, or NULL when it is not UTF-8 text on one line. */
+/* The file name to keep, or NULL when it is not UTF-8 text on one line.
+ * Browsers send a '"' in it as "%22" (HTML's multipart/form-data encoding
+ * algorithm); it is turned back. */
 static const char *base_name(struct req *r, const char *name)
 {
 	const char *s = name_tail(name);
+	char *out = arena_alloc(r->a, strlen(s) + 1), *o = out;
 
 	if (!utf8_valid(s, strlen(s)) || strpbrk(s, "\t\r\n"))
 		return NULL;
-	return arena_strdup(r->a, s);
+	while (*s)
+		if (!strncmp(s, "%22", 3)) {
+			*o++ = '"';
+			s += 3;
+		} else {
+			*o++ = *s++;
+		}
+	return out;
 }
 
 static int part_begin(struct req *r, const char *key, const char *filename)
