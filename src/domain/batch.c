@@ -25,6 +25,9 @@ const struct bind_field batch_fields[] = {
 	BIND_CHOICE(struct batch_in, phase, "当前阶段", 0, batch_phases),
 	BIND_BOOL(struct batch_in, by_dates, "按日期自动切换阶段"),
 	BIND_LIST(struct batch_in, phases, "阶段日期", 0, PHASE_COUNT, phase_fields, struct batch_phase_in),
+	BIND_INT(struct batch_in, max_parallel, "每道难题最多并行的团队数（赛马）", 0, 1, 3),
+	BIND_INT(struct batch_in, report_day, "每月报送进展的截止日", 0, 1, 28),
+	BIND_INT(struct batch_in, warn_days, "节点临近预警天数", 0, 1, 60),
 	BIND_END,
 };
 
@@ -39,7 +42,8 @@ const char *batch_date(arena *a, int64_t epoch)
 
 /* ---- reading ---- */
 
-#define BATCH_COLS "SELECT id, name, year, phase, by_dates, opens_at, closes_at, updated_at FROM batch"
+#define BATCH_COLS "SELECT id, name, year, phase, by_dates, opens_at, closes_at, updated_at, max_parallel, report_day," \
+	" warn_days FROM batch"
 
 static void fill(arena *a, db_stmt *st, struct batch *b)
 {
@@ -52,6 +56,9 @@ static void fill(arena *a, db_stmt *st, struct batch *b)
 	b->opens_at = db_col_int(st, 5);
 	b->closes_at = db_col_int(st, 6);
 	b->updated_at = db_col_int(st, 7);
+	b->max_parallel = (int)db_col_int(st, 8);
+	b->report_day = (int)db_col_int(st, 9);
+	b->warn_days = (int)db_col_int(st, 10);
 }
 
 /* The dated phases of the n batches in bs. */
@@ -209,8 +216,11 @@ static json_t *batch_json(const struct batch_in *in, const struct batch_dates *d
 		if (dates[p].starts)
 			json_array_append_new(ph, json_pack("{s:s, s:s, s:s}", "phase", batch_phase_info[p].code, "starts",
 							    batch_date(a, dates[p].starts), "ends", batch_date(a, dates[p].ends)));
-	return json_pack("{s:s, s:I, s:s?, s:b, s:o}", "name", in->name, "year", (json_int_t)in->year, "phase",
-			 in->phase, "by_dates", in->by_dates, "phases", ph);
+	return json_pack("{s:s, s:I, s:s?, s:b, s:o, s:I, s:I, s:I}", "name", in->name, "year", (json_int_t)in->year,
+			 "phase", in->phase, "by_dates", in->by_dates, "phases", ph, "max_parallel",
+			 (json_int_t)(in->max_parallel ? in->max_parallel : 1), "report_day",
+			 (json_int_t)(in->report_day ? in->report_day : 25), "warn_days",
+			 (json_int_t)(in->warn_days ? in->warn_days : 7));
 }
 
 /* Write the batch row (insert when new) and its phases. */
@@ -232,9 +242,11 @@ static int write_batch(struct ctx *c, int64_t id, bool new, const struct batch_i
 		closes = bind_parse_date(arena_printf(c->a, "%04lld-12-31", (long long)in->year)) + DAY - 1;
 	}
 	st = db_prepare(c->d, new ? "INSERT INTO batch (tenant_id, id, name, year, phase, by_dates, opens_at, closes_at,"
-				    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+				    " updated_at, max_parallel, report_day, warn_days)"
+				    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 				  : "UPDATE batch SET name = $3, year = $4, phase = $5, by_dates = $6, opens_at = $7,"
-				    " closes_at = $8, updated_at = $9 WHERE tenant_id = $1 AND id = $2");
+				    " closes_at = $8, updated_at = $9, max_parallel = $10, report_day = $11, warn_days = $12"
+				    " WHERE tenant_id = $1 AND id = $2");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, tenant);
@@ -246,6 +258,9 @@ static int write_batch(struct ctx *c, int64_t id, bool new, const struct batch_i
 	db_bind_int(st, 7, opens);
 	db_bind_int(st, 8, closes);
 	db_bind_int(st, 9, c->now);
+	db_bind_int(st, 10, in->max_parallel ? in->max_parallel : 1);
+	db_bind_int(st, 11, in->report_day ? in->report_day : 25);
+	db_bind_int(st, 12, in->warn_days ? in->warn_days : 7);
 	rc = db_step(st);
 	db_done(st);
 	if (rc != DB_DONE)
@@ -318,7 +333,8 @@ static int save_verb(struct ctx *c, void *args)
 	if ((rc = name_taken(c, x->in->name, x->id)) != 0)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ECONFLICT, "name", "name_taken", "已有同名的批次");
 	if (x->id) {
-		struct batch_in was = { old.name, old.year, batch_phase_info[old.phase].code, old.by_dates, { 0 } };
+		struct batch_in was = { old.name, old.year, batch_phase_info[old.phase].code, old.by_dates, { 0 },
+					old.max_parallel, old.report_day, old.warn_days };
 		before = batch_json(&was, old.dates, c->a);
 	} else if ((x->id = db_next_id(c->d, c->who->tenant_id, "batch")) < 0) {
 		return -1;

@@ -31,6 +31,10 @@ struct batch {
 	int phase;                /* enum batch_phase as set by hand */
 	bool by_dates;
 	struct batch_dates dates[PHASE_COUNT];
+	/* the claim half's rules (claim.h) */
+	int max_parallel;         /* teams approved in parallel on one problem (赛马), 1-3 */
+	int report_day;           /* day of the month progress is reported by, 1-28 */
+	int warn_days;            /* a milestone this near turns the light yellow */
 };
 
 /* 0 found, 1 no such batch, -1 store error. */
@@ -61,6 +65,7 @@ struct batch_in {
 	const char *phase;
 	bool by_dates;
 	struct bind_list phases;  /* of struct batch_phase_in */
+	int64_t max_parallel, report_day, warn_days;  /* 0: the default (1, 25, 7) */
 };
 extern const struct bind_field batch_fields[];
 

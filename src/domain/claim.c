@@ -217,16 +217,12 @@ struct rules {
 
 static int load_rules(struct ctx *c, int64_t batch_id, struct rules *r)
 {
-	int64_t width = 1;
 	int rc;
 
 	if ((rc = batch_get(c->d, c->a, c->who->tenant_id, batch_id, &r->b)) != 0)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个批次");
-	if (db_scalar(c->d, "SELECT max_parallel FROM batch WHERE tenant_id = $1 AND id = $2", &width, 2,
-		      c->who->tenant_id, batch_id) < 0)
-		return -1;
 	r->phase = batch_phase_now(&r->b, c->now);
-	r->max_parallel = width < 1 ? 1 : (int)width;
+	r->max_parallel = r->b.max_parallel < 1 ? 1 : r->b.max_parallel;
 	return JB_OK;
 }
 
@@ -266,19 +262,27 @@ static int room_for_claim(struct ctx *c, int64_t problem_id, const char *title, 
 					       title));
 }
 
-/* Move problem id from state `from` to `to` as a compare-and-set. */
-static int move_problem(struct ctx *c, int64_t id, const char *title, int from, int to)
+/* Move k's problem from state `from` to `to` as a compare-and-set, and
+ * write the step into the problem's history (problem.<step>: its
+ * timeline shows it with the claiming unit). */
+static int move_problem(struct ctx *c, const struct cl *k, int from, int to, const char *step, const char *reason)
 {
 	int rc = db_run(c->d, "UPDATE problem SET state = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2"
 			      " AND state = $5 RETURNING id",
-			"iisis", c->who->tenant_id, id, problem_state_info[to].code, c->now, problem_state_info[from].code);
+			"iisis", c->who->tenant_id, k->problem_id, problem_state_info[to].code, c->now,
+			problem_state_info[from].code);
+	json_t *after;
 
 	if (rc == DB_ERROR)
 		return -1;
 	if (rc == DB_DONE)
 		return ctx_fail(c, JB_ECONFLICT, NULL, "changed",
-				arena_printf(c->a, "“#%lld %s”刚被他人处理，请刷新后再试", (long long)id, title));
-	return JB_OK;
+				arena_printf(c->a, "“#%lld %s”刚被他人处理，请刷新后再试", (long long)k->problem_id, k->title));
+	after = json_pack("{s:s, s:s, s:I, s:s}", "from", problem_state_info[from].code, "to", problem_state_info[to].code,
+			  "claim_id", (json_int_t)k->id, "unit", k->unit);
+	if (reason && *reason)
+		json_object_set_new(after, "reason", json_string(reason));
+	return ctx_audit(c, arena_printf(c->a, "problem.%s", step), "problem", k->problem_id, NULL, after) < 0 ? -1 : JB_OK;
 }
 
 /* ---- applying ---- */
@@ -694,7 +698,7 @@ static int count_claim(struct ctx *c, const struct cl *k, const char *reason)
 	    (rc = room_for_claim(c, k->problem_id, k->title, k->problem_state, &r)) != JB_OK)
 		return rc;
 	if (k->problem_state == PROBLEM_PUBLISHED &&
-	    (rc = move_problem(c, k->problem_id, k->title, PROBLEM_PUBLISHED, PROBLEM_CLAIMED)) != JB_OK)
+	    (rc = move_problem(c, k, PROBLEM_PUBLISHED, PROBLEM_CLAIMED, "claimed", NULL)) != JB_OK)
 		return rc;
 	if ((rc = move_claim(c, k, CLAIM_APPROVED, "approved_at = $4")) != JB_OK)
 		return rc;
@@ -725,14 +729,14 @@ static int sign(struct ctx *c, struct cl *k, bool *binding)
 	if ((rc = move_claim(c, k, CLAIM_SIGNED, "signed_at = $4")) != JB_OK)
 		return rc;
 	if (k->problem_state == PROBLEM_CLAIMED &&
-	    (rc = move_problem(c, k->problem_id, k->title, PROBLEM_CLAIMED, PROBLEM_IN_PROGRESS)) != JB_OK)
+	    (rc = move_problem(c, k, PROBLEM_CLAIMED, PROBLEM_IN_PROGRESS, "pledged", NULL)) != JB_OK)
 		return rc;
 	return tell(c, k, T_TEAM | T_ADMINS, "claim.sign", arena_printf(c->a, "“%s”的军令状已签订，进入攻坚", k->title), "");
 }
 
 /* Withdrawing (退榜): the problem returns to the board when no counted
  * claim is left on it. */
-static int withdraw(struct ctx *c, const struct cl *k, bool *moved)
+static int withdraw(struct ctx *c, const struct cl *k, const char *reason, bool *moved)
 {
 	int64_t left;
 	int rc;
@@ -749,7 +753,7 @@ static int withdraw(struct ctx *c, const struct cl *k, bool *moved)
 	if (left || (k->problem_state != PROBLEM_CLAIMED && k->problem_state != PROBLEM_IN_PROGRESS))
 		return JB_OK;
 	*moved = true;
-	return move_problem(c, k->problem_id, k->title, k->problem_state, PROBLEM_PUBLISHED);
+	return move_problem(c, k, k->problem_state, PROBLEM_PUBLISHED, "reopened", reason);
 }
 
 /* Who hears of action, and what. */
@@ -807,10 +811,10 @@ static int act_verb(struct ctx *c, void *args)
 	else if (!strcmp(t->action, "sign"))
 		rc = sign(c, &k, &binding), to = binding ? CLAIM_SIGNED : k.state;
 	else if (!strcmp(t->action, "withdraw"))
-		rc = withdraw(c, &k, &moved);
+		rc = withdraw(c, &k, reason, &moved);
 	else if (!strcmp(t->action, "return")) {
 		if ((rc = move_claim(c, &k, CLAIM_SIGNED, "solved_at = NULL")) == JB_OK && k.problem_state == PROBLEM_SOLVED)
-			rc = move_problem(c, k.problem_id, k.title, PROBLEM_SOLVED, PROBLEM_IN_PROGRESS), moved = true;
+			rc = move_problem(c, &k, PROBLEM_SOLVED, PROBLEM_IN_PROGRESS, "resumed", reason), moved = true;
 	} else
 		rc = move_claim(c, &k, to, !strcmp(t->action, "endorse") ? "endorsed_at = $4" : "closed_at = $4");
 	if (rc != JB_OK)
@@ -946,7 +950,7 @@ static int progress_verb(struct ctx *c, void *args)
 		if ((rc = move_claim(c, &k, CLAIM_SOLVED, "solved_at = $4")) != JB_OK)
 			return rc;
 		if (k.problem_state == PROBLEM_IN_PROGRESS &&
-		    (rc = move_problem(c, k.problem_id, k.title, PROBLEM_IN_PROGRESS, PROBLEM_SOLVED)) != JB_OK)
+		    (rc = move_problem(c, &k, PROBLEM_IN_PROGRESS, PROBLEM_SOLVED, "solved", NULL)) != JB_OK)
 			return rc;
 	} else if (db_run(c->d, "UPDATE claim SET updated_at = $3 WHERE tenant_id = $1 AND id = $2", "iii",
 			  c->who->tenant_id, k.id, c->now) != DB_DONE ||

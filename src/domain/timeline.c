@@ -333,6 +333,17 @@ static void render_transition(struct ev *v)
 		part(v, "理由：%s", t->reason);
 }
 
+/* problem.claimed / pledged / solved / resumed / reopened (claim.c): after
+ * {from, to, claim_id, unit, reason?}. */
+static void render_claim_step(struct ev *v)
+{
+	const char *unit = str(v, v->after, "unit");
+
+	render_transition(v);
+	if (unit && *unit)
+		part(v, "揭榜单位：%s", unit);
+}
+
 /* problem.propose / propose_public: after {title, category, batch, unit ...};
  * a resident's contact fields are never read. */
 static void render_propose(struct ev *v)
@@ -634,6 +645,11 @@ static const struct {
 	{ "problem.revise", render_revise },
 	{ "publication.create", render_publication },
 	{ "problem.carry", render_carry },
+	{ "problem.claimed", render_claim_step },
+	{ "problem.pledged", render_claim_step },
+	{ "problem.solved", render_claim_step },
+	{ "problem.resumed", render_claim_step },
+	{ "problem.reopened", render_claim_step },
 	{ "complaint.create", render_complaint },
 	{ "complaint.answer", render_complaint },
 	{ "session.create", render_session },

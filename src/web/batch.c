@@ -21,10 +21,11 @@ static json_t *batch_json(struct req *r, const struct batch *b, int64_t now)
 			json_array_append_new(ph, json_pack("{s:s, s:s, s:s}", "phase", batch_phase_info[p].code, "starts",
 							    batch_date(r->a, b->dates[p].starts), "ends",
 							    batch_date(r->a, b->dates[p].ends)));
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:b, s:o, s:s}", "id", (json_int_t)b->id, "name", b->name, "year",
-			 (json_int_t)b->year, "phase", batch_phase_info[batch_phase_now(b, now)].code, "phase_set",
-			 batch_phase_info[b->phase < 0 ? PHASE_COLLECTING : b->phase].code, "by_dates", b->by_dates,
-			 "phases", ph, "as_of", batch_date(r->a, batch_as_of(b, now)));
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:i}", "id", (json_int_t)b->id, "name",
+			 b->name, "year", (json_int_t)b->year, "phase", batch_phase_info[batch_phase_now(b, now)].code,
+			 "phase_set", batch_phase_info[b->phase < 0 ? PHASE_COLLECTING : b->phase].code, "by_dates",
+			 b->by_dates, "phases", ph, "as_of", batch_date(r->a, batch_as_of(b, now)), "max_parallel",
+			 b->max_parallel, "report_day", b->report_day, "warn_days", b->warn_days);
 }
 
 static bool may_manage(struct req *r)
@@ -85,7 +86,14 @@ static void batch_form(struct req *r, const struct batch *b, const struct ctx *c
 					b && b->dates[p].ends ? batch_date(r->a, b->dates[p].ends) : ""), NULL);
 		HTML(b_, "</td></tr>\n");
 	}
-	HTML(b_, "</tbody></table></fieldset>\n<button type=\"submit\">");
+	HTML(b_, "</tbody></table></fieldset>\n<fieldset><legend>揭榜攻坚规则</legend>\n");
+	field_input(r, c, "number", "max_parallel", "每道难题最多批准几个团队并行攻坚（赛马，1-3）",
+		    field_value(r, c, "max_parallel", arena_printf(r->a, "%d", b ? b->max_parallel : 1)), " min=\"1\" max=\"3\"");
+	field_input(r, c, "number", "report_day", "每月几日前报送攻坚进展（1-28）",
+		    field_value(r, c, "report_day", arena_printf(r->a, "%d", b ? b->report_day : 25)), " min=\"1\" max=\"28\"");
+	field_input(r, c, "number", "warn_days", "节点或完成时限前几天亮黄灯（1-60）",
+		    field_value(r, c, "warn_days", arena_printf(r->a, "%d", b ? b->warn_days : 7)), " min=\"1\" max=\"60\"");
+	HTML(b_, "</fieldset>\n<button type=\"submit\">");
 	buf_puts(b_, b ? "保存批次" : "创建批次");
 	HTML(b_, "</button>\n</form>\n");
 }
@@ -118,6 +126,9 @@ static const struct bind_field form_fields[] = {
 	BIND_CHOICE(struct batch_in, phase, "当前阶段", 0, batch_phases),
 	BIND_BOOL(struct batch_in, by_dates, "按日期自动切换阶段"),
 	BIND_LIST(struct batch_in, phases, "阶段日期", 0, PHASE_COUNT, phase_row_fields, struct batch_phase_in),
+	BIND_INT(struct batch_in, max_parallel, "每道难题最多并行的团队数（赛马）", 0, 1, 3),
+	BIND_INT(struct batch_in, report_day, "每月报送进展的截止日", 0, 1, 28),
+	BIND_INT(struct batch_in, warn_days, "节点临近预警天数", 0, 1, 60),
 	BIND_END,
 };
 
@@ -338,6 +349,12 @@ static void keep_unsent(const json_t *sent, const struct batch *old, struct batc
 		in->phase = batch_phase_info[old->phase < 0 ? PHASE_COLLECTING : old->phase].code;
 	if (!json_object_get(sent, "by_dates"))
 		in->by_dates = old->by_dates;
+	if (!json_object_get(sent, "max_parallel"))
+		in->max_parallel = old->max_parallel;
+	if (!json_object_get(sent, "report_day"))
+		in->report_day = old->report_day;
+	if (!json_object_get(sent, "warn_days"))
+		in->warn_days = old->warn_days;
 	if (!json_object_get(sent, "phases")) {
 		struct batch_phase_in *ph = arena_alloc(a, PHASE_COUNT * sizeof(*ph));
 		int n = 0;

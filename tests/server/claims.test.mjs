@@ -167,6 +167,11 @@ test('the journey: apply with a team of 15 from 10 units, approve, sign twice, r
   assert.equal(r.json().claim.state, 'signed');
   assert.equal(r.json().claim.problem_state, 'in_progress');
   assert.equal(r.json().claim.reason, '佐证不足，请补充');
+  // the problem's public history tells the claim's steps, naming the unit
+  const tl = (await page(srv, null, `/api/v1/problems/${pid}`)).json().timeline;
+  assert.deepEqual(tl.map((e) => e.title).slice(-4), ['揭榜获批', '签订军令状，进入攻坚', '申报破题，待验收', '破题申报被退回，继续攻坚']);
+  assert.match(tl.at(-1).detail, /揭榜单位：/);
+  assert.match(tl.at(-1).detail, /佐证不足/);
   const audit = await q(`SELECT action FROM audit_event WHERE object_type = 'claim' AND object_id = ${k.id} AND outcome = 'ok' ORDER BY id`);
   assert.deepEqual(audit.split('\n'), ['claim.apply', 'claim.approve', 'claim.sign', 'claim.sign', 'claim.progress', 'claim.solve', 'claim.return']);
 });
@@ -220,7 +225,10 @@ test('competing applications: the admin approves one, the others are turned down
   assert.ok(told.some((n) => n.title.includes('未获批准')));
 
   // 赛马: a batch that allows two teams in parallel
-  await q(`UPDATE batch SET max_parallel = 2 WHERE id = ${batchId}`);
+  let w = await api(srv, admin, 'PATCH', `/api/v1/batches/${batchId}`, { max_parallel: 2 });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.json().batch.max_parallel, 2);
+  assert.equal((await api(srv, admin, 'PATCH', `/api/v1/batches/${batchId}`, { max_parallel: 4 })).status, 400, 'at most three teams');
   const p2 = await published('赛马用难题');
   const ids = [];
   for (const [sess, body] of [[cadre, application({ members: [] })], [member, second],
@@ -232,7 +240,8 @@ test('competing applications: the admin approves one, the others are turned down
   assert.equal((await api(srv, admin, 'POST', `/api/v1/claims/${ids[0]}/approve`, {})).status, 200);
   assert.equal((await api(srv, admin, 'POST', `/api/v1/claims/${ids[1]}/approve`, {})).status, 200);
   assert.equal((await page(srv, admin, `/api/v1/claims/${ids[2]}`)).json().claim.state, 'rejected', 'the width is full');
-  await q(`UPDATE batch SET max_parallel = 1 WHERE id = ${batchId}`);
+  w = await api(srv, admin, 'PATCH', `/api/v1/batches/${batchId}`, { max_parallel: 1 });
+  assert.equal(w.json().batch.max_parallel, 1);
 });
 
 test('two admins approving two competing applications at the same moment: exactly one wins', async () => {

@@ -303,7 +303,10 @@ static void every_action_has_a_title(void **state)
 		"user.link", "user.password", "user.password_reset", "token.create", "token.revoke", "batch.create",
 		"batch.update", "tenant.domain_add", "tenant.domain_remove", "refusal.summary", "demo.create",
 		"problem.propose", "problem.propose_public", "problem.screen_update", "problem.revise",
-		"publication.create", "complaint.create", "complaint.answer", "unknown",
+		"publication.create", "complaint.create", "complaint.answer", "claim.apply", "claim.assign",
+		"claim.endorse", "claim.approve", "claim.reject", "claim.accept_assignment", "claim.decline_assignment",
+		"claim.sign", "claim.progress", "claim.solve", "claim.return", "claim.withdraw", "problem.claimed",
+		"problem.pledged", "problem.solved", "problem.resumed", "problem.reopened", "unknown",
 	};
 	(void)state;
 	for (int i = 0; i < perm_rules_count; i++)
