@@ -194,8 +194,7 @@ static void routes_declare_their_bodies_or_take_the_default(void **state)
 
 /* In the real table: every route that reads a body reads one kind (a
  * page's form or the API's JSON; uploads also multipart), the kind its
- * path implies, and no cap
- * exceeds the default. */
+ * path implies, and no cap exceeds the default. */
 static void the_route_table_reads_forms_on_pages_and_json_under_api(void **state)
 {
 	for (size_t i = 0; i < routes_count; i++) {
