@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "domain/demo.h"
 #include "domain/demo_users.h"
+#include "domain/evidence.h"
 #include "domain/notify.h"
 #include "domain/password.h"
 #include "domain/tenant.h"
@@ -40,6 +41,7 @@ struct opts {
 	const char *from, *to; /* migrate-store */
 	const char *file;      /* the positional FILE of backup and restore */
 	char dburl[4096];
+	char tmpdir[4096];     /* serve: <data>/tmp */
 };
 
 struct cmd {
@@ -161,9 +163,10 @@ static int env_uint(const char *name, unsigned min, unsigned max, unsigned def, 
 /* The server's limits from the environment (README, Configuration). */
 static int serve_limits(struct server_config *cfg)
 {
-	unsigned budget_mib, cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned budget_mib, upload_mib, cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (env_uint("JIEBANG_BODY_BUDGET_MIB", 1, 65536, 64, &budget_mib) < 0 ||
+	    env_uint("JIEBANG_UPLOAD_BUDGET_MIB", 64, 1 << 20, 1024, &upload_mib) < 0 ||
 	    env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
 	    env_uint("JIEBANG_HEAD_TIMEOUT", 1, 3600, 10, &cfg->head_timeout) < 0 ||
 	    env_uint("JIEBANG_REQUEST_TIMEOUT", 1, 3600, 30, &cfg->request_timeout) < 0 ||
@@ -178,6 +181,24 @@ static int serve_limits(struct server_config *cfg)
 		return -1;
 	}
 	cfg->body_budget = (size_t)budget_mib << 20;
+	cfg->upload_budget = (size_t)upload_mib << 20;
+	return 0;
+}
+
+/* Evidence files live under the data directory, also when the store is
+ * elsewhere (--db): <data>/files, uploads in flight in <data>/tmp. */
+static int serve_files(struct opts *o, struct server_config *cfg)
+{
+	if (mkdir(o->data, 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", o->data, strerror(errno));
+		return -1;
+	}
+	if ((size_t)snprintf(o->tmpdir, sizeof(o->tmpdir), "%s/tmp", o->data) >= sizeof(o->tmpdir) ||
+	    evidence_init(o->data) < 0) {
+		fprintf(stderr, "jiebang: cannot use data directory '%s' for files (see the log)\n", o->data);
+		return -1;
+	}
+	cfg->upload_dir = o->tmpdir;
 	return 0;
 }
 
@@ -197,6 +218,9 @@ static int cmd_serve(struct opts *o)
 		.routes = routes,
 		.nroutes = routes_count,
 		.max_body = 1 << 20,
+		.upload_file_max = EVIDENCE_FILE_MAX,
+		.upload_total_max = EVIDENCE_UPDATE_MAX,
+		.upload_files_max = EVIDENCE_FILES_MAX,
 		.render_error = web_render_error,
 		.preconditions = web_preconditions,
 		.secure_cookies = o->secure_cookies || (getenv("JIEBANG_SECURE_COOKIES") &&
@@ -212,6 +236,8 @@ static int cmd_serve(struct opts *o)
 
 	if (serve_limits(&cfg) < 0 || env_uint("JIEBANG_TASK_PERIOD", 0, 86400, 60, &cfg.task_period) < 0)
 		return 2;
+	if (serve_files(o, &cfg) < 0)
+		return 1;
 	d = open_migrated(o);
 	if (!d)
 		return 1;

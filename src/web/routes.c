@@ -16,6 +16,7 @@
 #define SENDER NEED_CSRF
 #define FORM BODY_FORM
 #define JSON BODY_JSON
+#define MULTIPART BODY_MULTIPART /* files streamed to disk; KIB() caps the other fields */
 #define KIB(n) BODY_MAX_KIB(n)
 
 /* Every route, one a line. The state-changing ones name their action;
@@ -30,6 +31,7 @@ const struct route routes[] = {
 	{ "GET", "/", page_board, 0, NULL },
 	{ "GET", "/problems/:id", page_problem, 0, NULL },
 	{ "GET", "/stats", page_stats, 0, NULL },
+	{ "GET", "/files/:sha256", page_file, 0, NULL },
 	{ "GET", "/login", page_login, FIRST, NULL },
 	{ "POST", "/login", act_login, FIRST | SLOW | FORM | KIB(4), "session.create" },
 	{ "POST", "/logout", act_logout, CHANGE | FIRST | FORM | KIB(1), "session.delete" },
@@ -117,8 +119,8 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/claims/:id/sign", api_claim_act, CHANGE | KIB(4), "claim.sign" },
 	{ "POST", "/api/v1/claims/:id/withdraw", api_claim_act, CHANGE | KIB(4), "claim.withdraw" },
 	{ "POST", "/api/v1/claims/:id/return", api_claim_act, CHANGE | KIB(4), "claim.return" },
-	{ "POST", "/api/v1/claims/:id/progress", api_claim_progress, CHANGE | KIB(64), "claim.progress" },
-	{ "POST", "/api/v1/claims/:id/solve", api_claim_solve, CHANGE | KIB(64), "claim.solve" },
+	{ "POST", "/api/v1/claims/:id/progress", api_claim_progress, CHANGE | JSON | MULTIPART | KIB(64), "claim.progress" },
+	{ "POST", "/api/v1/claims/:id/solve", api_claim_solve, CHANGE | JSON | MULTIPART | KIB(64), "claim.solve" },
 	{ "GET", "/api/v1/proposals/:id", api_proposal, LOGIN, NULL },
 	{ "POST", "/api/v1/proposals/:id/revise", api_proposal_revise, CHANGE | KIB(16), "problem.revise" },
 	{ "GET", "/api/v1/me/proposals", api_my_proposals, LOGIN, NULL },
@@ -127,6 +129,7 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/notifications/:id/read", api_notification_read, CHANGE | KIB(1), "notification.read" },
 	{ "GET", "/api/v1/batches/:id/publications", api_publications, LOGIN, NULL },
 	{ "GET", "/api/v1/stats", api_stats, 0, NULL },
+	{ "GET", "/api/v1/files/:sha256", page_file, 0, NULL },
 	{ "POST", "/api/v1/session", act_login, FIRST | SLOW | JSON | KIB(4), "session.create" },
 	{ "DELETE", "/api/v1/session", act_logout, CHANGE | FIRST, "session.delete" },
 	{ "GET", "/api/v1/me", api_me, LOGIN | FIRST, NULL },
