@@ -170,6 +170,7 @@ void supervise_section(struct req *r, int64_t claim_id)
 	struct supervision *ss;
 	struct extension *es;
 	struct claim_brief cl;
+	const char *back;
 	buf *b = &r->out;
 	int ns, ne, rc;
 	bool ok;
@@ -187,6 +188,8 @@ void supervise_section(struct req *r, int64_t claim_id)
 			unread_part(r, "supervision section");
 		return;
 	}
+	/* Its forms come back here, unless this is a form shown again after a POST. */
+	back = strcmp(r->method, "GET") ? "/me/work?done=1" : r->path;
 	HTML(b, "<section class=\"supervise\" aria-labelledby=\"sup-h\">\n<h2 id=\"sup-h\">督办与延期</h2>\n");
 	all.unit_id = cl.unit_id;
 	if (r->csrf && cl.red && perm_check(r->who, "claim.supervise", &all)) {
@@ -202,9 +205,9 @@ void supervise_section(struct req *r, int64_t claim_id)
 	if (!ns && !ne)
 		HTML(b, "<p class=\"empty\">没有督办单和延期申请。</p>\n");
 	for (int i = 0; i < ns; i++)
-		supervision_card(r, &ss[i], supervise_may_reply(r->who, &cl), r->path);
+		supervision_card(r, &ss[i], supervise_may_reply(r->who, &cl), back);
 	for (int i = 0; i < ne; i++)
-		extension_card(r, &es[i], perm_check(r->who, "extension.decide", &all), r->path);
+		extension_card(r, &es[i], perm_check(r->who, "extension.decide", &all), back);
 	HTML(b, "</section>\n");
 }
 
