@@ -1,0 +1,992 @@
+/* claim.c - one claim (揭榜): GET /claims/:id with its state, route,
+ * light, parties, plan, milestones, metrics and progress, and the actions
+ * the claim transition table (claim.h) offers the reader as POST forms to
+ * /claims/:id/<action>; the progress and solve forms. The comparison of
+ * competing applications and the printable pledge are in claim_print.c,
+ * the application form in claim_form.c. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/claim.h"
+#include "domain/state.h"
+#include "util/text.h"
+#include "web/claim_ui.h"
+#include "web/widgets.h"
+
+/* ---- shared with the other claim pages (claim_ui.h) ---- */
+
+void claim_hidden(buf *b, const char *name, const char *value)
+{
+	HTML(b, "<input type=\"hidden\" name=\"");
+	buf_html(b, name);
+	HTML(b, "\" value=\"");
+	buf_html(b, value);
+	HTML(b, "\">");
+}
+
+static bool word_in(const char *words, const char *w, size_t n)
+{
+	for (const char *p = words; *p; p += strcspn(p, " "), p += strspn(p, " "))
+		if (strcspn(p, " ") == n && !strncmp(p, w, n))
+			return true;
+	return false;
+}
+
+/* The row index of key under "list." (its field after it into *field), or
+ * -1 when key is not a well-formed row key of list. */
+static int row_of(const char *key, const char *list, size_t len, const char **field)
+{
+	const char *p = key + len + 1;
+	long n = 0;
+
+	if (strncmp(key, list, len) || key[len] != '.' || !(*p >= '0' && *p <= '9'))
+		return -1;
+	while (*p >= '0' && *p <= '9' && n < 100000)
+		n = n * 10 + (*p++ - '0');
+	if (*p != '.' || n >= 100000)
+		return -1;
+	*field = p + 1;
+	return (int)n;
+}
+
+/* Which rows of list in form are kept (not blank but for defaults): *to
+ * maps each row number to its new one (-1: dropped), *from each kept row
+ * to the one it came from. Returns the highest row number, -1 if none. */
+static int row_map(arena *a, const struct kv *form, int nform, const char *list, const char *defaults, int **to,
+		   int **from, int *kept)
+{
+	size_t len = strlen(list);
+	const char *field;
+	int top = -1, n;
+	bool *content;
+
+	*kept = 0;
+	for (int i = 0; i < nform; i++)
+		if ((n = row_of(form[i].key, list, len, &field)) > top)
+			top = n;
+	if (top < 0)
+		return -1;
+	content = arena_alloc(a, (size_t)(top + 1) * sizeof(*content));
+	*to = arena_alloc(a, (size_t)(top + 1) * sizeof(**to));
+	*from = arena_alloc(a, (size_t)(top + 1) * sizeof(**from));
+	memset(content, 0, (size_t)(top + 1) * sizeof(*content));
+	for (int i = 0; i < nform; i++)
+		if ((n = row_of(form[i].key, list, len, &field)) >= 0 && *form[i].val &&
+		    !word_in(defaults, field, strlen(field)))
+			content[n] = true;
+	for (int i = 0; i <= top; i++) {
+		(*to)[i] = content[i] ? *kept : -1;
+		if (content[i])
+			(*from)[(*kept)++] = i;
+	}
+	return top;
+}
+
+int claim_rows_compact(struct req *r, const char *list, const char *defaults)
+{
+	size_t len = strlen(list);
+	const char *field;
+	int *to, *from, kept, n = 0;
+
+	if (row_map(r->a, r->form, r->nform, list, defaults, &to, &from, &kept) < 0)
+		return 0;
+	for (int i = 0; i < r->nform; i++) {
+		struct kv x = r->form[i];
+		int row = row_of(x.key, list, len, &field);
+		if (row >= 0 && to[row] < 0)
+			continue;
+		if (row >= 0)
+			x.key = arena_printf(r->a, "%s.%d.%s", list, to[row], field);
+		r->form[n++] = x;
+	}
+	r->nform = n;
+	return kept;
+}
+
+struct form_copy claim_form_save(struct req *r)
+{
+	struct form_copy s = { arena_alloc(r->a, (size_t)(r->nform ? r->nform : 1) * sizeof(struct kv)), r->nform };
+
+	if (r->nform)
+		memcpy(s.form, r->form, (size_t)r->nform * sizeof(struct kv));
+	return s;
+}
+
+void claim_form_restore(struct req *r, struct ctx *c, const struct form_copy *saved, const char *lists,
+			const char *defaults[])
+{
+	const char *field;
+	int *to, *from, kept, k = 0;
+
+	memcpy(r->form, saved->form, (size_t)saved->n * sizeof(struct kv));
+	r->nform = saved->n;
+	for (const char *p = lists; *p; p += strcspn(p, " "), p += strspn(p, " "), k++) {
+		const char *list = arena_strndup(r->a, p, strcspn(p, " "));
+		size_t len = strlen(list);
+		if (row_map(r->a, saved->form, saved->n, list, defaults[k], &to, &from, &kept) < 0)
+			continue;
+		for (int i = 0; i < c->nerrs; i++) {
+			int row = c->errs[i].field ? row_of(c->errs[i].field, list, len, &field) : -1;
+			if (row >= 0 && row < kept)
+				c->errs[i].field = arena_printf(r->a, "%s.%d.%s", list, from[row], field);
+		}
+	}
+}
+
+int claim_rows_shown(struct req *r, const char *list, int least, int kept, int max)
+{
+	const char *s = req_form(r, arena_printf(r->a, "%s_rows", list));
+	int64_t posted = 0;
+	int n = least;
+
+	if (s && parse_int(s, 0, max, &posted) == 0 && posted > n)
+		n = (int)posted;
+	if (kept > n)
+		n = kept;
+	return n > max ? max : n;
+}
+
+int claim_or_respond(struct req *r, struct ctx *c, struct claim_detail *d)
+{
+	int64_t id;
+	int rc;
+
+	if (id_param_or_respond(r, 0, &id) < 0)
+		return -1;
+	web_ctx(r, c);
+	if ((rc = claim_get(c, id, d)) != JB_OK) {
+		outcome_error(r, c, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- pieces of the page ---- */
+
+static const char *claim_path(struct req *r, int64_t id, const char *tail)
+{
+	return arena_printf(r->a, "/claims/%lld%s", (long long)id, tail);
+}
+
+static void link_to(buf *b, struct req *r, const char *path, const char *text)
+{
+	HTML(b, "<a href=\"");
+	html_path(b, r, path);
+	HTML(b, "\">");
+	buf_html(b, text);
+	HTML(b, "</a>");
+}
+
+static void claim_state_badge(buf *b, int state)
+{
+	HTML(b, "<span class=\"state cstate-");
+	buf_html(b, claim_state_info[state].code);
+	HTML(b, "\">");
+	buf_html(b, claim_state_info[state].zh);
+	HTML(b, "</span>");
+}
+
+static void fact(buf *b, const char *term, const char *text)
+{
+	HTML(b, "<dt>");
+	buf_html(b, term);
+	HTML(b, "</dt><dd>");
+	buf_html(b, text && *text ? text : "—");
+	HTML(b, "</dd>\n");
+}
+
+static void fact_at(buf *b, const char *term, int64_t at)
+{
+	if (!at)
+		return;
+	HTML(b, "<dt>");
+	buf_html(b, term);
+	HTML(b, "</dt><dd>");
+	fmt_datetime(b, at);
+	HTML(b, "</dd>\n");
+}
+
+/* A figure of a metric with its unit: money as ¥, the rest as
+ * metric_format() writes them. */
+static void metric_value(struct req *r, const char *kind, const char *uom, int64_t v)
+{
+	buf *b = &r->out;
+
+	if (!strcmp(kind, "money")) {
+		fmt_metric(b, kind, uom, v);
+		return;
+	}
+	buf_html(b, metric_format(r->a, kind, v));
+	if (*uom) {
+		buf_putc(b, ' ');
+		buf_html(b, uom);
+	}
+}
+
+static const char *role_zh(const char *role)
+{
+	if (!strcmp(role, "lead"))
+		return "挂帅领导";
+	if (!strcmp(role, "owner"))
+		return "主要负责人";
+	return label_of(member_roles, role) ? label_of(member_roles, role) : role;
+}
+
+/* "王广宁（县委宣传部副部长）". */
+static void person_with_title(buf *b, const char *name, const char *title)
+{
+	buf_html(b, name);
+	if (title && *title) {
+		HTML(b, "（");
+		buf_html(b, title);
+		HTML(b, "）");
+	}
+}
+
+static void facts_section(struct req *r, const struct claim_detail *d)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<dl class=\"facts\">\n");
+	buf_printf(b, "<dt>申请编号</dt><dd>%lld</dd>\n", (long long)d->id);
+	fact(b, "揭榜方式", label_of(claim_routes, d->route));
+	fact(b, "揭榜单位", d->unit);
+	HTML(b, "<dt>配合单位</dt><dd>");
+	for (int i = 0; i < d->ncooperators; i++) {
+		if (i)
+			HTML(b, "、");
+		buf_html(b, d->cooperators[i].name);
+	}
+	if (!d->ncooperators)
+		HTML(b, "—");
+	HTML(b, "</dd>\n<dt>挂帅领导</dt><dd>");
+	person_with_title(b, d->lead, d->lead_title);
+	HTML(b, "</dd>\n<dt>主要负责人</dt><dd>");
+	person_with_title(b, d->owner, d->owner_title);
+	HTML(b, "</dd>\n");
+	fact(b, "批次", d->batch);
+	if (d->deadline) {
+		HTML(b, "<dt>完成时限</dt><dd>");
+		fmt_date(b, d->deadline);
+		HTML(b, "</dd>\n");
+	}
+	fact_at(b, "申请时间", d->applied_at);
+	fact_at(b, "单位推荐", d->endorsed_at);
+	fact_at(b, "批准时间", d->approved_at);
+	fact_at(b, "主要负责人签署", d->owner_signed_at);
+	fact_at(b, "挂帅领导签署", d->lead_signed_at);
+	fact_at(b, "破题时间", d->solved_at);
+	fact_at(b, "办结时间", d->closed_at);
+	if (d->decided_reason && *d->decided_reason)
+		fact(b, "处理理由", d->decided_reason);
+	HTML(b, "</dl>\n");
+}
+
+static void team_section(struct req *r, const struct claim_detail *d)
+{
+	static const struct table_col cols[] = { { "姓名", COL_TITLE }, { "职务", 0 }, { "单位", 0 }, { "分工", 0 },
+						 { NULL, 0 } };
+	struct table t = { .cols = cols };
+	buf *b = &r->out;
+	int units = 0;
+
+	for (int i = 0; i < d->nmembers; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = d->members[j].unit_id == d->members[i].unit_id;
+		units += !seen;
+	}
+	buf_printf(b, "<section aria-labelledby=\"team-h\">\n<h2 id=\"team-h\">破题战队<small>%d 人，来自 %d 个单位</small></h2>\n",
+		   d->nmembers, units);
+	table_open(b, &t);
+	for (int i = 0; i < d->nmembers; i++) {
+		const struct claim_member *m = &d->members[i];
+		table_row(b, &t);
+		table_cell(b, &t);
+		buf_html(b, m->name);
+		table_cell(b, &t);
+		buf_html(b, *m->title ? m->title : "—");
+		table_cell(b, &t);
+		buf_html(b, m->unit);
+		table_cell(b, &t);
+		buf_html(b, role_zh(m->role));
+	}
+	table_close(b, &t);
+	HTML(b, "</section>\n");
+}
+
+static void text_section(buf *b, const char *id, const char *title, const char *text)
+{
+	if (!text || !*text)
+		return;
+	buf_printf(b, "<section aria-labelledby=\"%s\">\n<h2 id=\"%s\">", id, id);
+	buf_html(b, title);
+	HTML(b, "</h2>\n");
+	html_paragraphs(b, text);
+	HTML(b, "</section>\n");
+}
+
+static void milestones_section(struct req *r, const struct claim_detail *d)
+{
+	buf *b = &r->out;
+
+	if (!d->nmilestones)
+		return;
+	HTML(b, "<section aria-labelledby=\"ms-h\">\n<h2 id=\"ms-h\">节点计划</h2>\n<ol class=\"milestones\">\n");
+	for (int i = 0; i < d->nmilestones; i++) {
+		const struct claim_milestone *m = &d->milestones[i];
+		HTML(b, "<li");
+		if (m->overdue)
+			HTML(b, " class=\"is-overdue\"");
+		else if (m->done_at)
+			HTML(b, " class=\"is-done\"");
+		HTML(b, "><span class=\"ms-title\">");
+		buf_html(b, m->title);
+		HTML(b, "</span> <span class=\"muted\">计划 ");
+		fmt_date(b, m->due_at);
+		HTML(b, "</span> ");
+		if (m->done_at) {
+			HTML(b, "<span class=\"done\">已完成 ");
+			fmt_date(b, m->done_at);
+			HTML(b, "</span>");
+		} else if (m->overdue) {
+			HTML(b, "<span class=\"overdue\">逾期未完成</span>");
+		} else {
+			HTML(b, "<span class=\"muted\">未完成</span>");
+		}
+		HTML(b, "</li>\n");
+	}
+	HTML(b, "</ol>\n</section>\n");
+}
+
+static void metrics_section(struct req *r, const struct claim_detail *d)
+{
+	static const struct table_col cols[] = { { "指标", COL_TITLE }, { "基线", 0 }, { "目标", 0 }, { "已完成", 0 },
+						 { "完成率", 0 }, { NULL, 0 } };
+	struct table t = { .cols = cols, .cls = "metrics" };
+	buf *b = &r->out;
+
+	if (!d->nmetrics)
+		return;
+	HTML(b, "<section aria-labelledby=\"metric-h\">\n<h2 id=\"metric-h\">目标与完成</h2>\n");
+	table_open(b, &t);
+	for (int i = 0; i < d->nmetrics; i++) {
+		const struct claim_metric *m = &d->metrics[i];
+		table_row(b, &t);
+		table_cell(b, &t);
+		buf_html(b, m->name);
+		table_cell(b, &t);
+		metric_value(r, m->kind, m->uom, m->baseline);
+		table_cell(b, &t);
+		metric_value(r, m->kind, m->uom, m->target);
+		table_cell(b, &t);
+		metric_value(r, m->kind, m->uom, m->achieved);
+		table_cell(b, &t);
+		html_completion(b, m->completion);
+	}
+	table_close(b, &t);
+	HTML(b, "</section>\n");
+}
+
+static const struct claim_metric *metric_of(const struct claim_detail *d, int64_t id)
+{
+	for (int i = 0; i < d->nmetrics; i++)
+		if (d->metrics[i].id == id)
+			return &d->metrics[i];
+	return NULL;
+}
+
+static void labelled_text(buf *b, const char *label, const char *text)
+{
+	if (!text || !*text)
+		return;
+	HTML(b, "<h4>");
+	buf_html(b, label);
+	HTML(b, "</h4>\n");
+	html_paragraphs(b, text);
+}
+
+static void report_item(struct req *r, const struct claim_detail *d, const struct claim_report *e)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<li><time>");
+	fmt_datetime(b, e->at);
+	HTML(b, "</time><h3>");
+	buf_html(b, !strcmp(e->kind, "solve") ? "破题申报" : "进展报告");
+	HTML(b, "</h3>\n");
+	html_paragraphs(b, e->text ? e->text : "");
+	if (e->nvalues) {
+		HTML(b, "<ul class=\"values\">\n");
+		for (int i = 0; i < e->nvalues; i++) {
+			const struct claim_metric *m = metric_of(d, e->values[i].metric_id);
+			if (!m)
+				continue;
+			HTML(b, "<li>");
+			buf_html(b, m->name);
+			HTML(b, "：");
+			metric_value(r, m->kind, m->uom, e->values[i].value);
+			HTML(b, "</li>\n");
+		}
+		HTML(b, "</ul>\n");
+	}
+	if (e->internal_shown) {
+		labelled_text(b, "遇到的困难", e->difficulties);
+		labelled_text(b, "需协调事项", e->help_needed);
+	}
+	labelled_text(b, "下步打算", e->next_steps);
+	if (e->nfiles) {
+		HTML(b, "<ul class=\"files\">\n");
+		for (int i = 0; i < e->nfiles; i++) {
+			const struct claim_evidence *f = &e->files[i];
+			HTML(b, "<li><a href=\"");
+			html_path(b, r, arena_printf(r->a, "/files/%s", f->sha256));
+			HTML(b, "\">");
+			buf_html(b, *f->name ? f->name : f->sha256);
+			HTML(b, "</a> <span class=\"muted\">");
+			buf_printf(b, "%lld KB", (long long)((f->size + 1023) / 1024));
+			HTML(b, "</span></li>\n");
+		}
+		HTML(b, "</ul>\n");
+	}
+	HTML(b, "<p class=\"muted\">报告人：");
+	buf_html(b, e->author);
+	HTML(b, "</p></li>\n");
+}
+
+/* Milestones done in a report: the report's text says which; the dates
+ * are on the milestones themselves (milestones_section). */
+static void progress_section(struct req *r, const struct claim_detail *d)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<section aria-labelledby=\"tl-h\">\n<h2 id=\"tl-h\">攻坚进展</h2>\n");
+	if (!d->nprogress) {
+		HTML(b, "<p class=\"empty\">尚无进展报告。</p>\n</section>\n");
+		return;
+	}
+	HTML(b, "<ol class=\"timeline\">\n");
+	for (int i = 0; i < d->nprogress; i++)
+		report_item(r, d, &d->progress[i]);
+	HTML(b, "</ol>\n</section>\n");
+}
+
+static void pledge_section(struct req *r, const struct claim_detail *d)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<section aria-labelledby=\"pledge-h\">\n<h2 id=\"pledge-h\">军令状</h2>\n");
+	if (d->pledge && *d->pledge) {
+		HTML(b, "<blockquote class=\"pledge\">");
+		html_paragraphs(b, d->pledge);
+		HTML(b, "</blockquote>\n");
+	}
+	if (d->reward_penalty && *d->reward_penalty) {
+		HTML(b, "<h3>奖惩条款</h3>\n");
+		html_paragraphs(b, d->reward_penalty);
+	}
+	HTML(b, "<p>");
+	link_to(b, r, claim_path(r, d->id, "/pledge"), "查看和打印军令状");
+	HTML(b, "</p>\n</section>\n");
+}
+
+/* ---- the actions ---- */
+
+/* A refused action shown on the page again: its errors in its own box. */
+struct refused {
+	struct ctx *c;
+	const char *action;
+	int rc;
+};
+
+static struct claim_party party_of(struct req *r, const struct claim_detail *d)
+{
+	return (struct claim_party){ r->tenant_id, d->unit_id, d->rel };
+}
+
+/* Whether the table lets the reader apply action to d now. */
+static bool may(struct req *r, const struct claim_detail *d, const char *action)
+{
+	struct claim_party pt = party_of(r, d);
+
+	return r->csrf && claim_transition_allowed(r->who, action, d->state, &pt);
+}
+
+/* Whether action is a refusal or an end that one click should not make. */
+static bool grave(const char *action)
+{
+	return !strcmp(action, "reject") || !strcmp(action, "decline-assignment") || !strcmp(action, "withdraw") ||
+	       !strcmp(action, "return");
+}
+
+static const char *button_label(const struct claim_transition *t)
+{
+	if (!strcmp(t->action, "sign"))
+		return "签订军令状";
+	if (!strcmp(t->action, "accept-assignment"))
+		return "接受点将";
+	if (!strcmp(t->action, "decline-assignment"))
+		return "婉拒点将";
+	if (!strcmp(t->action, "reject"))
+		return "不予批准";
+	if (!strcmp(t->action, "withdraw"))
+		return "退榜";
+	return t->zh;
+}
+
+static void action_form_open(struct req *r, const struct claim_detail *d, const struct claim_transition *t,
+			     const char *cls)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<form class=\"");
+	buf_html(b, cls);
+	HTML(b, "\" method=\"post\" action=\"");
+	html_path(b, r, claim_path(r, d->id, arena_printf(r->a, "/%s", t->action)));
+	HTML(b, "\">");
+	html_csrf(r);
+	claim_hidden(b, "from", claim_state_info[d->state].code);
+}
+
+static void action_button(struct req *r, const struct claim_transition *t)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<button type=\"submit\"");
+	if (grave(t->action))
+		HTML(b, " class=\"danger\"");
+	HTML(b, ">");
+	buf_html(b, button_label(t));
+	HTML(b, "</button>");
+}
+
+/* The reason form of t (c: its refused submission, or NULL). */
+static void reason_box(struct req *r, const struct claim_detail *d, const struct claim_transition *t,
+		       const struct ctx *c)
+{
+	buf *b = &r->out;
+
+	HTML(b, "<div class=\"action-box\"><h3>");
+	buf_html(b, button_label(t));
+	HTML(b, "</h3>\n");
+	action_form_open(r, d, t, "stack");
+	field_textarea(r, c, "reason", arena_printf(r->a, "%s的理由", button_label(t)), field_value(r, c, "reason", ""),
+		       " required maxlength=\"500\" rows=\"2\"");
+	action_button(r, t);
+	HTML(b, "</form>\n</div>\n");
+}
+
+/* The actions the reader may take, each once (the table may hold several
+ * rows of one action), and the reports they may file. */
+static void actions_section(struct req *r, const struct claim_detail *d, const struct refused *x)
+{
+	const char *seen[32];
+	int nseen = 0, plain = 0;
+	bool report = r->csrf && d->state == CLAIM_SIGNED && (d->rel & CR_TEAM) && perm_any(r->who, "claim.progress");
+	bool solve = r->csrf && d->state == CLAIM_SIGNED && (d->rel & CR_OWNER) && perm_any(r->who, "claim.solve");
+	buf *b = &r->out;
+
+	for (int i = 0; i < claim_transitions_count && nseen < 32; i++) {
+		const struct claim_transition *t = &claim_transitions[i];
+		bool dup = false;
+		for (int j = 0; j < nseen && !dup; j++)
+			dup = !strcmp(seen[j], t->action);
+		if (!dup && may(r, d, t->action))
+			seen[nseen++] = t->action;
+	}
+	if (!nseen && !report && !solve)
+		return;
+	HTML(b, "<section aria-labelledby=\"act-h\" class=\"claim-actions\">\n<h2 id=\"act-h\">办理</h2>\n<div class=\"actions\">");
+	for (int i = 0; i < nseen; i++) {
+		const struct claim_transition *t = claim_transition_find(seen[i]);
+		if (t->needs & CT_REASON)
+			continue;
+		action_form_open(r, d, t, "inline");
+		action_button(r, t);
+		HTML(b, "</form>");
+		plain++;
+	}
+	if (report)
+		link_to(b, r, claim_path(r, d->id, "/progress"), "报送进展");
+	if (solve) {
+		HTML(b, " ");
+		link_to(b, r, claim_path(r, d->id, "/solve"), "申报破题");
+	}
+	HTML(b, "</div>\n<div class=\"boxes\">\n");
+	for (int i = 0; i < nseen; i++) {
+		const struct claim_transition *t = claim_transition_find(seen[i]);
+		if (t->needs & CT_REASON)
+			reason_box(r, d, t, x && x->action && !strcmp(x->action, t->action) ? x->c : NULL);
+	}
+	HTML(b, "</div>\n</section>\n");
+	(void)plain;
+}
+
+/* "?done=approve": what just happened, said once. */
+static void done_notice(struct req *r)
+{
+	const char *done = req_query(r, "done");
+	const struct claim_transition *t;
+	buf *b = &r->out;
+
+	if (!done)
+		return;
+	HTML(b, "<p class=\"notice\" role=\"status\">");
+	if (!strcmp(done, "apply"))
+		HTML(b, "揭榜申请已提交。");
+	else if (!strcmp(done, "progress"))
+		HTML(b, "进展已报送。");
+	else if (!strcmp(done, "solve"))
+		HTML(b, "已申报破题，等待验收。");
+	else if ((t = claim_transition_find(done))) {
+		HTML(b, "已");
+		buf_html(b, button_label(t));
+		HTML(b, "。");
+	}
+	HTML(b, "</p>\n");
+}
+
+/* A refused action's message for the whole page: a conflict names the
+ * state the claim is in now. */
+static void refused_notice(struct req *r, const struct claim_detail *d, const struct refused *x)
+{
+	buf *b = &r->out;
+
+	if (!x)
+		return;
+	HTML(b, "<div class=\"form-errors\" role=\"alert\"><p>");
+	if (x->rc == JB_ECONFLICT) {
+		HTML(b, "操作未完成：");
+		buf_html(b, ctx_message(x->c, x->rc));
+		HTML(b, "</p><p>本申请现在的状态是“");
+		buf_html(b, claim_state_info[d->state].zh);
+		HTML(b, "”，请看下面的最新情况。");
+	} else {
+		buf_html(b, ctx_message(x->c, x->rc));
+	}
+	HTML(b, "</p></div>\n");
+}
+
+static void claim_page(struct req *r, const struct claim_detail *d, const struct refused *x, int status)
+{
+	buf *b = &r->out;
+
+	page_begin(r, arena_printf(r->a, "揭榜：%s", d->problem_title), NAV_BOARD);
+	HTML(b, "<p class=\"crumbs\">");
+	link_to(b, r, "/", "榜单");
+	HTML(b, " › ");
+	link_to(b, r, arena_printf(r->a, "/problems/%lld", (long long)d->problem_id), d->problem_title);
+	HTML(b, "</p>\n<h1>揭榜：");
+	buf_html(b, d->problem_title);
+	HTML(b, "</h1>\n<p class=\"badges\">");
+	claim_state_badge(b, d->state);
+	HTML(b, " ");
+	html_light(b, d->light);
+	HTML(b, "</p>\n");
+	done_notice(r);
+	refused_notice(r, d, x);
+	facts_section(r, d);
+	actions_section(r, d, x);
+	team_section(r, d);
+	text_section(b, "plan-h", "工作方案", d->plan);
+	text_section(b, "goals-h", "目标和验收标准", d->goals);
+	milestones_section(r, d);
+	metrics_section(r, d);
+	progress_section(r, d);
+	pledge_section(r, d);
+	page_finish(r, status);
+}
+
+void page_claim(struct req *r)
+{
+	struct claim_detail d;
+	struct ctx c;
+
+	if (claim_or_respond(r, &c, &d) == 0)
+		claim_page(r, &d, NULL, 200);
+}
+
+/* The claim page again after a refused action (read anew: someone may
+ * have moved it meanwhile); other results as error pages. */
+static void action_refused(struct req *r, struct ctx *c, int rc, const char *action)
+{
+	struct refused x = { c, action, rc };
+	struct claim_detail d;
+	struct ctx rc2;
+
+	if (r->is_api || (rc != JB_EINVALID && rc != JB_ECONFLICT)) {
+		outcome_error(r, c, rc);
+		return;
+	}
+	buf_reset(&r->out);
+	if (claim_or_respond(r, &rc2, &d) == 0)
+		claim_page(r, &d, &x, rc == JB_EINVALID ? 400 : 409);
+}
+
+/* What signing means, asked before the signature is recorded. */
+static bool sign_confirmed(struct req *r, const struct claim_detail *d)
+{
+	bool owner = d->rel & CR_OWNER;
+	struct confirm q = {
+		.title = "签订军令状",
+		.ask = owner ? "确定以主要负责人身份签署" : "确定以挂帅领导身份签署",
+		.subject = arena_printf(r->a, "“%s”", d->problem_title),
+		.ask_end = "的军令状吗？",
+		.detail = "签署即承诺按军令状所列的目标、节点和完成时限完成任务，并接受其中的奖惩条款。"
+			  "主要负责人和挂帅领导都签署后军令状生效，本题进入攻坚；此后目标、节点和时限只能经批准的延期变更。",
+		.button = "签署军令状",
+		.back = claim_path(r, d->id, ""),
+		.nav = NAV_BOARD,
+		.carry = true,
+	};
+	return confirmed_or_ask(r, &q);
+}
+
+static bool withdraw_confirmed(struct req *r, const struct claim_detail *d, const char *reason)
+{
+	struct confirm q = {
+		.title = "退榜",
+		.ask = "确定要退出",
+		.subject = arena_printf(r->a, "“%s”", d->problem_title),
+		.ask_end = "的揭榜吗？",
+		.detail = arena_printf(r->a, "理由：%s。退榜后本申请不再有效，这一步不能撤销。", reason),
+		.button = "确认退榜",
+		.back = claim_path(r, d->id, ""),
+		.nav = NAV_BOARD,
+		.carry = true,
+	};
+	return confirmed_or_ask(r, &q);
+}
+
+/* POST /claims/:id/<action>: the action named by the path's last segment,
+ * by the claim transition table. Signing and withdrawing are confirmed
+ * first when the reader may take them. */
+void act_claim_act(struct req *r)
+{
+	const char *action = strrchr(r->path, '/') + 1;
+	const struct claim_transition *t = claim_transition_find(action);
+	struct claim_act_in in = { 0 };
+	struct claim_act_out out = { 0 };
+	struct claim_detail d;
+	struct ctx c;
+	int rc;
+
+	if (!t) {
+		reply_error(r, 404, "not_found", "没有这项操作", NULL);
+		return;
+	}
+	if (claim_or_respond(r, &c, &d) < 0)
+		return;
+	rc = bind_request(r, &c, claim_act_fields, &in, NULL);
+	if (rc == JB_OK && (t->needs & CT_REASON) && !(in.reason && *in.reason))
+		rc = ctx_invalid(&c, "reason", "missing_field", arena_printf(c.a, "请填写%s的理由", button_label(t)));
+	if (rc == JB_OK && may(r, &d, action) &&
+	    ((!strcmp(action, "sign") && !sign_confirmed(r, &d)) || (!strcmp(action, "withdraw") && !withdraw_confirmed(r, &d, in.reason))))
+		return;
+	if (rc == JB_OK)
+		rc = claim_act(&c, d.id, action, &in, &out);
+	if (rc == JB_OK)
+		reply_redirect(r, claim_path(r, d.id, arena_printf(r->a, "?done=%s", action)));
+	else
+		action_refused(r, &c, rc, action);
+}
+
+/* ---- progress and solve ---- */
+
+struct report_view {
+	const struct claim_detail *d;
+	const struct ctx *c;
+	bool solve;
+};
+
+static const char *row_field(struct req *r, const char *list, int i, const char *field)
+{
+	return arena_printf(r->a, "%s.%d.%s", list, i, field);
+}
+
+/* Each metric's figure now: a hidden metric id and the value typed. */
+static void values_fields(struct req *r, const struct report_view *v)
+{
+	buf *b = &r->out;
+
+	if (!v->d->nmetrics)
+		return;
+	HTML(b, "<fieldset class=\"rows\"><legend>");
+	buf_html(b, v->solve ? "各项指标的最终数值" : "各项指标的累计数值（不变的可不填）");
+	HTML(b, "</legend>\n");
+	for (int i = 0; i < v->d->nmetrics; i++) {
+		const struct claim_metric *m = &v->d->metrics[i];
+		const char *name = row_field(r, "values", i, "value");
+		buf label = BUF_INIT;
+		buf_puts(&label, m->name);
+		buf_puts(&label, "（目标 ");
+		buf_puts(&label, metric_format(r->a, m->kind, m->target));
+		buf_puts(&label, *m->uom ? " " : "");
+		buf_puts(&label, m->uom);
+		buf_puts(&label, "，现为 ");
+		buf_puts(&label, metric_format(r->a, m->kind, m->achieved));
+		buf_puts(&label, "）");
+		claim_hidden(b, row_field(r, "values", i, "metric_id"), arena_printf(r->a, "%lld", (long long)m->id));
+		field_input(r, v->c, "text", name, arena_strdup(r->a, label.s), field_value(r, v->c, name, ""),
+			    " inputmode=\"decimal\" maxlength=\"20\"");
+		buf_release(&label);
+	}
+	HTML(b, "</fieldset>\n");
+}
+
+/* The milestones not yet done, each ticked with the day it was done. */
+static void milestones_fields(struct req *r, const struct report_view *v)
+{
+	buf *b = &r->out, day = BUF_INIT;
+	const char *today;
+	int n = 0;
+
+	for (int i = 0; i < v->d->nmilestones; i++)
+		n += !v->d->milestones[i].done_at;
+	if (!n)
+		return;
+	fmt_date(&day, (int64_t)time(NULL));
+	today = arena_strdup(r->a, day.s);
+	buf_release(&day);
+	HTML(b, "<fieldset class=\"rows\"><legend>本次完成的节点</legend>\n");
+	for (int i = 0, k = 0; i < v->d->nmilestones; i++) {
+		const struct claim_milestone *m = &v->d->milestones[i];
+		const char *idf = row_field(r, "milestones_done", k, "milestone_id");
+		const char *done = row_field(r, "milestones_done", k, "done");
+		const char *id = arena_printf(r->a, "%lld", (long long)m->id);
+		const char *was = field_value(r, v->c, idf, "");
+		if (m->done_at)
+			continue;
+		k++;
+		HTML(b, "<div class=\"row-fields\">");
+		buf_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s>", idf, id,
+			   !strcmp(was, id) ? " checked" : "");
+		buf_html(b, m->title);
+		HTML(b, " <span class=\"muted\">计划 ");
+		fmt_date(b, m->due_at);
+		HTML(b, "</span></label>\n");
+		field_input(r, v->c, "date", done, "完成日期", field_value(r, v->c, done, today), NULL);
+		HTML(b, "</div>\n");
+	}
+	HTML(b, "</fieldset>\n");
+}
+
+static void report_page(struct req *r, const struct report_view *v, int status)
+{
+	const struct claim_detail *d = v->d;
+	const char *title = v->solve ? "申报破题" : "报送进展";
+	buf *b = &r->out;
+
+	page_begin(r, title, NAV_BOARD);
+	HTML(b, "<p class=\"crumbs\">");
+	link_to(b, r, arena_printf(r->a, "/problems/%lld", (long long)d->problem_id), d->problem_title);
+	HTML(b, " › ");
+	link_to(b, r, claim_path(r, d->id, ""), "揭榜");
+	HTML(b, "</p>\n<h1>");
+	buf_html(b, title);
+	HTML(b, "：");
+	buf_html(b, d->problem_title);
+	HTML(b, "</h1>\n");
+	form_errors(r, v->c);
+	form_open(r, claim_path(r, d->id, v->solve ? "/solve" : "/progress"));
+	field_textarea(r, v->c, "text", v->solve ? "破题总结（做了什么，取得了什么成效）" : "进展情况",
+		       field_value(r, v->c, "text", ""), " maxlength=\"5000\" rows=\"5\"");
+	values_fields(r, v);
+	if (!v->solve) {
+		milestones_fields(r, v);
+		field_textarea(r, v->c, "difficulties", "遇到的困难（仅战队和管理人员可见）",
+			       field_value(r, v->c, "difficulties", ""), " maxlength=\"5000\" rows=\"3\"");
+		field_textarea(r, v->c, "help_needed", "需协调事项（仅战队和管理人员可见）",
+			       field_value(r, v->c, "help_needed", ""), " maxlength=\"5000\" rows=\"3\"");
+		field_textarea(r, v->c, "next_steps", "下步打算", field_value(r, v->c, "next_steps", ""),
+			       " maxlength=\"5000\" rows=\"3\"");
+	}
+	/* EVIDENCE: the evidence upload (佐证材料, optional) goes here; the
+	 * form becomes enctype="multipart/form-data" with it. */
+	HTML(b, "<div class=\"evidence-slot\" data-evidence></div>\n");
+	buf_printf(b, "<div class=\"actions\"><button type=\"submit\">%s</button> ", v->solve ? "申报破题" : "报送");
+	link_to(b, r, claim_path(r, d->id, ""), "取消");
+	HTML(b, "</div>\n</form>\n");
+	page_finish(r, status);
+}
+
+static void refused_report(struct req *r, const void *outcome, int status)
+{
+	report_page(r, outcome, status);
+}
+
+/* The form's page when the table lets the reader file it; else 403. */
+static bool may_report(struct req *r, const struct claim_detail *d, bool solve)
+{
+	unsigned who = solve ? CR_OWNER : CR_TEAM;
+
+	if (d->state == CLAIM_SIGNED && (d->rel & who) && perm_any(r->who, solve ? "claim.solve" : "claim.progress"))
+		return true;
+	deny(r, solve ? "claim.solve" : "claim.progress", "claim", d->id, "permission");
+	reply_error(r, d->state == CLAIM_SIGNED ? 403 : 409, d->state == CLAIM_SIGNED ? "forbidden" : "conflict",
+		    d->state == CLAIM_SIGNED ? (solve ? "只有主要负责人可以申报破题" : "只有破题战队成员可以报送进展")
+					     : arena_printf(r->a, "本申请现为“%s”，签订军令状后才能报送",
+							    claim_state_info[d->state].zh),
+		    NULL);
+	return false;
+}
+
+static void report_get(struct req *r, bool solve)
+{
+	struct claim_detail d;
+	struct ctx c;
+	struct report_view v = { &d, NULL, solve };
+
+	if (claim_or_respond(r, &c, &d) == 0 && may_report(r, &d, solve))
+		report_page(r, &v, 200);
+}
+
+static void report_post(struct req *r, bool solve)
+{
+	struct progress_in in;
+	struct claim_detail d;
+	struct ctx c;
+	struct report_view v = { &d, &c, solve };
+	int64_t id = 0;
+	int rc;
+
+	static const char *defaults[] = { "metric_id", "done" };
+	struct form_copy saved;
+
+	if (claim_or_respond(r, &c, &d) < 0)
+		return;
+	saved = claim_form_save(r);
+	claim_rows_compact(r, "values", defaults[0]);
+	claim_rows_compact(r, "milestones_done", defaults[1]);
+	memset(&in, 0, sizeof(in));
+	rc = bind_request(r, &c, progress_fields, &in, NULL);
+	if (rc == JB_OK)
+		rc = solve ? claim_solve(&c, d.id, &in, &id) : claim_progress(&c, d.id, &in, &id);
+	if (rc == JB_OK) {
+		reply_redirect(r, claim_path(r, d.id, solve ? "?done=solve" : "?done=progress"));
+		return;
+	}
+	claim_form_restore(r, &c, &saved, "values milestones_done", defaults);
+	present_outcome_error(r, &c, rc, refused_report, &v);
+}
+
+void page_claim_progress(struct req *r)
+{
+	report_get(r, false);
+}
+
+void act_claim_progress(struct req *r)
+{
+	report_post(r, false);
+}
+
+void page_claim_solve(struct req *r)
+{
+	report_get(r, true);
+}
+
+void act_claim_solve(struct req *r)
+{
+	report_post(r, true);
+}
