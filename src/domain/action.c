@@ -1,12 +1,13 @@
 /* action.c - the action runner and the context's error helpers. */
 #include "domain/action.h"
+#include "util/clock.h"
 
 #include <stdlib.h>
 #include <time.h>
 
 void ctx_init(struct ctx *c, db *d, arena *a, const struct principal *who, const char *addr)
 {
-	*c = (struct ctx){ .d = d, .a = a, .who = who, .addr = addr ? addr : "", .now = (int64_t)time(NULL) };
+	*c = (struct ctx){ .d = d, .a = a, .who = who, .addr = addr ? addr : "", .now = clock_now() };
 }
 
 struct actor ctx_actor(const struct ctx *c)

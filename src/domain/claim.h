@@ -128,6 +128,11 @@ struct claim_party {
 const struct claim_transition *claim_transition_find(const char *action);
 bool claim_transition_allowed(const struct principal *who, const char *action, int state,
 			      const struct claim_party *party);
+/* One row: whether it may start from state; whether who holds its
+ * permission over the claim ("own" grants reach only the relations the
+ * row names, so a CR_ANY row needs a unit or tenant grant). */
+bool claim_row_from(const struct claim_transition *t, int state);
+bool claim_row_permits(const struct principal *who, const struct claim_transition *t, const struct claim_party *party);
 
 /* POST /api/v1/claims/:id/{endorse,approve,reject,accept-assignment,
  * decline-assignment,sign,withdraw,return}: the action by the table. */
@@ -204,6 +209,13 @@ struct light_in {
  *   green      working otherwise;
  *   none       any other state. */
 enum light claim_light(const struct light_in *in);
+/* The light of claim_id of tenant_id at now (as of its batch's as-of
+ * moment): 0, 1 when there is no such claim, -1 on a store error. */
+int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
+	__attribute__((warn_unused_result));
+/* The latest report day's end at or before as_of, and the one a month
+ * before it (report_day outside 1-28 counts as 25). */
+void claim_report_days(int64_t as_of, int report_day, int64_t *latest, int64_t *previous);
 
 /* ---- reading ---- */
 

@@ -1,5 +1,6 @@
 /* batch.c - the batch pages (/admin/batches) and /api/v1/batches: list,
  * create and edit batches with their dated phases. */
+#include "util/clock.h"
 #include "web/web.h"
 
 #include <stdio.h>
@@ -148,7 +149,7 @@ static json_t *batches_json(struct req *r, const void *outcome)
 	json_t *items = json_array();
 
 	for (int i = 0; i < l->n; i++)
-		json_array_append_new(items, batch_json(r, &l->bs[i], (int64_t)time(NULL)));
+		json_array_append_new(items, batch_json(r, &l->bs[i], clock_now()));
 	return json_pack("{s:o}", "items", items);
 }
 
@@ -161,7 +162,7 @@ static void batch_table(struct req *r, const struct batch_list *l)
 
 	table_open(b, &t);
 	for (int i = 0; i < l->n; i++) {
-		int p = batch_phase_now(&l->bs[i], (int64_t)time(NULL));
+		int p = batch_phase_now(&l->bs[i], clock_now());
 		table_row(b, &t);
 		table_cell(b, &t);
 		HTML(b, "<a href=\"");
@@ -244,7 +245,7 @@ static void edit_page(struct req *r, const struct batch *bt, const struct ctx *c
 	HTML(b, "\">批次管理</a> › 批次</p>\n<h1>");
 	buf_html(b, bt->name);
 	HTML(b, "</h1>\n<p class=\"summary\">当前阶段：<strong>");
-	buf_html(b, batch_phase_info[batch_phase_now(bt, (int64_t)time(NULL))].zh);
+	buf_html(b, batch_phase_info[batch_phase_now(bt, clock_now())].zh);
 	HTML(b, "</strong>（");
 	buf_puts(b, bt->by_dates ? "按日期自动切换" : "手动设置");
 	HTML(b, "）</p>\n");
@@ -264,7 +265,7 @@ static json_t *batch_view_json(struct req *r, const void *outcome)
 {
 	const struct batch_view *v = outcome;
 
-	return json_pack("{s:o}", "batch", batch_json(r, v->bt, (int64_t)time(NULL)));
+	return json_pack("{s:o}", "batch", batch_json(r, v->bt, clock_now()));
 }
 
 static void batch_view_page(struct req *r, const void *outcome, int status)
@@ -291,7 +292,7 @@ static json_t *saved_json(struct req *r, const void *outcome)
 
 	if (batch_get(r->db, r->a, r->tenant_id, *(const int64_t *)outcome, &bt) != 0)
 		return NULL;
-	return json_pack("{s:o}", "batch", batch_json(r, &bt, (int64_t)time(NULL)));
+	return json_pack("{s:o}", "batch", batch_json(r, &bt, clock_now()));
 }
 
 /* After a change: the batch's page, or its JSON with status. */

@@ -5,6 +5,7 @@
  * notify.h; a refused form is shown again with each error beside its field
  * and what was typed kept; a change that succeeds redirects (POST, then
  * GET) to a page that says what happened (?done=...). */
+#include "util/clock.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -210,7 +211,7 @@ static int collecting_batches(struct req *r, const struct label **out, int *n)
 {
 	struct batch *bs;
 	struct named *open;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	int nb;
 
 	if (batch_list(r->db, r->a, r->tenant_id, &bs, &nb) < 0) {
@@ -847,7 +848,7 @@ static int proposal_or_respond(struct req *r, struct proposal *p, bool public_re
 	if (rc == 0)
 		return 0;
 	if (rc > 0 && public_redirect) {
-		rc = problem_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), &pub);
+		rc = problem_get(r->db, r->a, r->tenant_id, id, clock_now(), &pub);
 		if (rc == 0) {
 			reply_redirect(r, problem_path(r->a, id, true));
 			return -1;

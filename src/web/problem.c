@@ -1,6 +1,7 @@
 /* problem.c - one problem: description, claim, task force, pledge,
  * milestones, metric targets against achieved figures, progress timeline,
  * and the record of how it was handled (办理记录, from the audit log). */
+#include "util/clock.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -269,7 +270,7 @@ int problem_or_respond(struct req *r, struct problem_detail *p)
 
 	if (tenant_or_respond(r) < 0 || id_param_or_respond(r, 0, &id) < 0)
 		return -1;
-	rc = problem_get(r->db, r->a, r->tenant_id, id, (int64_t)time(NULL), p);
+	rc = problem_get(r->db, r->a, r->tenant_id, id, clock_now(), p);
 	if (rc < 0) {
 		web_store_error(r);
 		return -1;

@@ -2,6 +2,7 @@
  * about a request: who acts (the audit actor, a verb's context, refusals),
  * the outcome of a verb, the one answer in two presentations, the tenant,
  * route and query parameters, and JSON answers (web.h). */
+#include "util/clock.h"
 #include "web/web.h"
 
 #include <stdlib.h>
@@ -307,6 +308,6 @@ int board_filter_or_respond(struct req *r, struct problem_filter *f)
 	}
 	f->page = f->page ? f->page : 1;
 	f->per_page = per_page ? per_page : 20;
-	f->now = (int64_t)time(NULL);
+	f->now = clock_now();
 	return 0;
 }

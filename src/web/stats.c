@@ -1,5 +1,6 @@
 /* stats.c - the statistics page (统计): one batch or all, the moment the
  * figures describe, headline figures and bar charts. */
+#include "util/clock.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -28,7 +29,7 @@ int stats_or_respond(struct req *r, struct stats *s)
 		reply_error(r, 400, "bad_parameter", "批次编号必须是正整数", "batch");
 		return -1;
 	}
-	rc = stats_get(r->db, r->a, r->tenant_id, batch, (int64_t)time(NULL), s);
+	rc = stats_get(r->db, r->a, r->tenant_id, batch, clock_now(), s);
 	if (rc < 0)
 		web_store_error(r);
 	else if (rc > 0)

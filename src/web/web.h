@@ -137,6 +137,13 @@ void api_notification_read(struct req *r);
 void api_notifications_read(struct req *r);
 void api_publications(struct req *r);
 void api_carry(struct req *r);
+/* api/claims.c */
+void api_claim(struct req *r);
+void api_problem_claims(struct req *r);
+void api_claim_apply(struct req *r);
+void api_claim_act(struct req *r);
+void api_claim_progress(struct req *r);
+void api_claim_solve(struct req *r);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
 void act_login(struct req *r);

@@ -81,6 +81,54 @@ const problemState = async (id) => (await conn.query(`SELECT state FROM problem 
 // One row per route and target. call(s, ctx, surface) returns the answer;
 // okStatus is what an allowed call answers (page, api); check(ctx, role)
 // proves the change happened.
+// ---- claims: the demo cadre (person 102, unit 6) owns them, the unit
+// liaison (person 4, unit 6) leads them ----
+let claimBatch = 0;
+const bearer = (loginName) => ({ bearer: cliToken(srv, loginName) });
+const inDays = (d) => new Date((Date.now() / 1000 + d * 86400 + 8 * 3600) * 1000).toISOString().slice(0, 10);
+const CLAIM = () => ({ unit_id: OWN_UNIT, owner_person_id: 102, lead_person_id: 4, goals: '矩阵目标', pledge: '矩阵承诺',
+  reward_penalty: '矩阵奖惩', deadline: inDays(100), milestones: [{ title: '矩阵节点', due: inDays(50) }] });
+// A problem on the board of a batch in 发榜揭榜; its id.
+async function mkPublished() {
+  if (!claimBatch) {
+    const b = await api(srv, adminBearer, 'POST', '/api/v1/batches', { name: '权限矩阵揭榜批次', year: 2027, phase: 'claiming' });
+    assert.equal(b.status, 201, b.text);
+    claimBatch = b.json().batch.id;
+  }
+  const id = await mkProposal();
+  for (const action of ['select', 'publish'])
+    assert.equal((await api(srv, adminBearer, 'POST', `/api/v1/problems/${id}/transitions`, { action })).status, 200);
+  await conn.query(`UPDATE problem SET batch_id = ${claimBatch} WHERE id = ${id}`);
+  return id;
+}
+// A claim brought to stage (endorsing, applied, assigned, approved, signed, solved); its id.
+async function mkClaim(stage) {
+  const pid = await mkPublished();
+  const route = stage === 'endorsing' ? 'recommended' : stage === 'assigned' ? 'assigned' : 'self';
+  const r = await api(srv, route === 'assigned' ? adminBearer : bearer('cadre'), 'POST', `/api/v1/problems/${pid}/claims`, { ...CLAIM(), route });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json().claim.id;
+  const step = async (who, action, body = {}) =>
+    assert.equal((await api(srv, who, 'POST', `/api/v1/claims/${id}/${action}`, body)).status, 200, action);
+  if (['approved', 'signed', 'solved'].includes(stage)) await step(adminBearer, 'approve');
+  if (['signed', 'solved'].includes(stage)) {
+    await step(bearer('cadre'), 'sign');
+    await step(bearer('unit'), 'sign');
+  }
+  if (stage === 'solved')
+    assert.equal((await api(srv, bearer('cadre'), 'POST', `/api/v1/claims/${id}/solve`, { text: '矩阵破题' })).status, 201);
+  return id;
+}
+const claimState = async (id) => (await conn.query(`SELECT state FROM claim WHERE id = ${id}`)).trim();
+// A row for POST /api/v1/claims/:id/<action> on a claim at stage.
+const claimRow = (action, stage, allow, to, body = {}) => ({
+  what: `claim: ${action}`, route: [`POST /api/v1/claims/:id/${action}`], surfaces: ['api'], allow, ok: [['progress', 'solve'].includes(action) ? 201 : 200],
+  setup: async () => ({ id: await mkClaim(stage) }),
+  call: (s, c) => api(srv, s, 'POST', `/api/v1/claims/${c.id}/${action}`, body),
+  check: async (c) => assert.equal(await claimState(c.id), to),
+  unchanged: async (c) => assert.equal(await claimState(c.id), stage),
+});
+
 const rows = [
   {
     what: 'log in', route: ['POST /login', 'POST /api/v1/session'], allow: all, ok: [303, 200],
@@ -336,6 +384,23 @@ const rows = [
       : api(srv, s, 'POST', `/api/v1/feedback/${c.id}/answer`, { answer: c.answer }),
     check: async (c) => assert.equal((await conn.query(`SELECT answer FROM complaint WHERE id = ${c.id}`)).trim(), c.answer),
   },
+  {
+    what: 'apply for a claim', route: ['POST /api/v1/problems/:id/claims'], surfaces: ['api'], allow: roles('cadre', 'unit'), ok: [201],
+    setup: async () => ({ id: await mkPublished() }),
+    call: (s, c) => api(srv, s, 'POST', `/api/v1/problems/${c.id}/claims`, CLAIM()),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 0),
+  },
+  claimRow('endorse', 'endorsing', roles('unit'), 'applied'),
+  claimRow('approve', 'applied', roles('admin'), 'approved'),
+  claimRow('reject', 'endorsing', roles('admin', 'unit'), 'rejected', { reason: '矩阵理由' }),
+  claimRow('accept-assignment', 'assigned', roles('cadre'), 'approved'),
+  claimRow('decline-assignment', 'assigned', roles('cadre'), 'declined', { reason: '矩阵理由' }),
+  claimRow('sign', 'approved', roles('cadre', 'unit'), 'approved'),
+  claimRow('withdraw', 'signed', roles('cadre', 'admin'), 'withdrawn', { reason: '矩阵理由' }),
+  claimRow('return', 'solved', roles('admin'), 'signed', { reason: '矩阵理由' }),
+  claimRow('progress', 'signed', roles('cadre', 'unit'), 'signed', { text: '矩阵进展' }),
+  claimRow('solve', 'signed', roles('cadre'), 'solved', { text: '矩阵破题' }),
 ];
 
 const cells = [];

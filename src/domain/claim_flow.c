@@ -1,0 +1,186 @@
+/* claim_flow.c - the claim transition table and the status light
+ * (claim.h): pure functions of their input, no store. */
+#include "domain/claim.h"
+
+#include <string.h>
+
+#include "domain/transition.h"
+
+#define B(s) STATE_BIT(CLAIM_##s)
+#define STAYS (-1)   /* to: the state does not change */
+#define PENDING (B(ENDORSING) | B(APPLIED) | B(ASSIGNED))
+#define WORKING (B(APPROVED) | B(SIGNED))
+
+const struct label claim_routes[] = {
+	{ "self", "自荐" },
+	{ "recommended", "单位推荐" },
+	{ "assigned", "组织点将" },
+	{ NULL, NULL },
+};
+
+const struct label member_roles[] = {
+	{ "member", "成员" },
+	{ "liaison", "联络员" },
+	{ "mentor", "帮带导师" },
+	{ "lead", "挂帅领导" },
+	{ "owner", "主要负责人" },
+	{ NULL, NULL },
+};
+
+const struct label metric_kinds[] = {
+	{ "count", "数量" },
+	{ "money", "金额（元）" },
+	{ "percent", "百分比（%）" },
+	{ NULL, NULL },
+};
+
+const struct label lights[] = {
+	{ "", "" },
+	{ "green", "正常" },
+	{ "yellow", "滞后" },
+	{ "red", "逾期" },
+	{ "unreported", "未报送" },
+	{ "awaiting", "待验收" },
+	{ NULL, NULL },
+};
+
+/* Rows of one action are tried in order; the first the reader may use
+ * decides. CR_ANY rows are the 组织部's (tenant-wide permissions). */
+const struct claim_transition claim_transitions[] = {
+	{ "endorse", "单位推荐", B(ENDORSING), CLAIM_APPLIED, "claim.endorse", CR_ANY, 0 },
+	{ "approve", "批准揭榜", B(APPLIED), CLAIM_APPROVED, "claim.approve", CR_ANY, 0 },
+	{ "reject", "不予批准", B(ENDORSING) | B(APPLIED), CLAIM_REJECTED, "claim.approve", CR_ANY, CT_REASON },
+	{ "reject", "不予推荐", B(ENDORSING), CLAIM_REJECTED, "claim.endorse", CR_ANY, CT_REASON },
+	{ "accept-assignment", "接受点将", B(ASSIGNED), CLAIM_APPROVED, "claim.respond", CR_OWNER, 0 },
+	{ "decline-assignment", "婉拒点将", B(ASSIGNED), CLAIM_DECLINED, "claim.respond", CR_OWNER, CT_REASON },
+	{ "sign", "签订军令状", B(APPROVED), CLAIM_SIGNED, "claim.sign", CR_OWNER | CR_LEAD, 0 },
+	{ "progress", "报送攻坚进展", B(SIGNED), STAYS, "claim.progress", CR_TEAM, 0 },
+	{ "extend", "申请延期", B(SIGNED), STAYS, "claim.extend", CR_OWNER, CT_REASON },
+	{ "supervise", "发出督办单", WORKING, STAYS, "claim.supervise", CR_ANY, CT_REASON },
+	{ "solve", "申报破题", B(SIGNED), CLAIM_SOLVED, "claim.solve", CR_OWNER, 0 },
+	{ "return", "退回破题申报", B(SOLVED), CLAIM_SIGNED, "claim.return", CR_ANY, CT_REASON },
+	{ "withdraw", "撤回申请", B(ENDORSING) | B(APPLIED), CLAIM_WITHDRAWN, "claim.withdraw", CR_APPLICANT | CR_OWNER, 0 },
+	{ "withdraw", "退榜", WORKING, CLAIM_WITHDRAWN, "claim.withdraw", CR_OWNER, CT_REASON },
+	{ "withdraw", "退榜", PENDING | WORKING, CLAIM_WITHDRAWN, "claim.withdraw", CR_ANY, CT_REASON },
+};
+const int claim_transitions_count = (int)(sizeof(claim_transitions) / sizeof(claim_transitions[0]));
+
+const struct claim_transition *claim_transition_find(const char *action)
+{
+	for (int i = 0; action && i < claim_transitions_count; i++)
+		if (!strcmp(claim_transitions[i].action, action))
+			return &claim_transitions[i];
+	return NULL;
+}
+
+/* Whether who holds t's permission over the claim: "own" grants reach
+ * only the relations t names (a CR_ANY row needs a unit or tenant grant). */
+bool claim_row_permits(const struct principal *who, const struct claim_transition *t, const struct claim_party *party)
+{
+	bool rel = t->who == CR_ANY || (party->rel & t->who);
+	struct perm_target pt = { party->tenant_id, party->unit_id, 0, t->who != CR_ANY && rel };
+
+	return rel && perm_check(who, t->perm, &pt);
+}
+
+bool claim_row_from(const struct claim_transition *t, int state)
+{
+	return state >= 0 && state < CLAIM_STATE_COUNT && (t->from & STATE_BIT(state));
+}
+
+bool claim_transition_allowed(const struct principal *who, const char *action, int state,
+			      const struct claim_party *party)
+{
+	for (const struct claim_transition *t = claim_transition_find(action);
+	     t && t < claim_transitions + claim_transitions_count && !strcmp(t->action, action); t++)
+		if (claim_row_from(t, state) && claim_row_permits(who, t, party))
+			return true;
+	return false;
+}
+
+/* ---- the light ---- */
+
+#define DAY 86400
+#define TZ_OFFSET (8 * 3600)  /* Asia/Shanghai: UTC+8, no daylight saving */
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp + (mp < 10 ? 3 : -9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The end (local midnight after it) of report day `day` of month m of y. */
+static int64_t report_due(int64_t y, int64_t m, int day)
+{
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	return (days_from_civil(y, m, day) + 1) * DAY - TZ_OFFSET;
+}
+
+void claim_report_days(int64_t as_of, int report_day, int64_t *latest, int64_t *previous)
+{
+	int64_t y, m, d, due;
+
+	if (report_day < 1 || report_day > 28)
+		report_day = 25;
+	civil_from_days((as_of + TZ_OFFSET) / DAY, &y, &m, &d);
+	due = report_due(y, m, report_day);
+	if (due > as_of) {
+		m--;
+		due = report_due(y, m, report_day);
+	}
+	*latest = due;
+	*previous = report_due(y, m - 1, report_day);
+}
+
+static bool near(int64_t due, int64_t as_of, int warn_days)
+{
+	return due && due >= as_of && due - as_of <= (int64_t)warn_days * DAY;
+}
+
+enum light claim_light(const struct light_in *in)
+{
+	int64_t latest, previous;
+
+	if (in->state == CLAIM_SOLVED)
+		return LIGHT_AWAITING;
+	if (in->state < 0 || in->state >= CLAIM_STATE_COUNT || !(claim_state_info[in->state].flags & CS_WORKING))
+		return LIGHT_NONE;
+	if ((in->deadline && in->deadline < in->as_of) || (in->next_due && in->next_due < in->as_of))
+		return LIGHT_RED;
+	claim_report_days(in->as_of, in->report_day, &latest, &previous);
+	if (in->state == CLAIM_SIGNED && in->since && in->since <= previous && in->last_report <= previous)
+		return LIGHT_UNREPORTED;
+	if (near(in->next_due, in->as_of, in->warn_days) || near(in->deadline, in->as_of, in->warn_days))
+		return LIGHT_YELLOW;
+	if (in->completion >= 0 && in->deadline > in->since && in->since && in->as_of > in->since) {
+		int64_t elapsed = (in->as_of - in->since) * 100 / (in->deadline - in->since);
+		if (elapsed - in->completion > 25)
+			return LIGHT_YELLOW;
+	}
+	return LIGHT_GREEN;
+}
