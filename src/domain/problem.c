@@ -130,67 +130,22 @@ static const char *col(arena *a, db_stmt *st, int i)
 
 /* ---- lights ---- */
 
-/* What claim_light() needs of counted claims, as of each one's batch at
- * $2 (now): state, as-of, deadline, the earliest open milestone, when work
- * began, the latest report, the batch's report day and warning days, and
- * the number and sum of the metrics' completions (each capped at 100; a
- * metric without a target has none). */
-#define LIGHT_COLS \
-	"SELECT c.id, c.problem_id, c.state, " BATCH_AS_OF_SQL("b", "$2") ", coalesce(c.deadline, 0)," \
-	" coalesce((SELECT min(m.due_at) FROM milestone m WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id" \
-	"   AND m.done_at IS NULL), 0)," \
-	" coalesce(c.signed_at, c.approved_at, 0)," \
-	" coalesce((SELECT max(pr.at) FROM progress pr WHERE pr.tenant_id = c.tenant_id AND pr.claim_id = c.id), 0)," \
-	" b.report_day, b.warn_days," \
-	" (SELECT count(*) FROM metric mt WHERE mt.tenant_id = c.tenant_id AND mt.claim_id = c.id AND mt.target > 0)," \
-	" coalesce((SELECT sum(CASE WHEN mt.achieved >= mt.target THEN 100 ELSE mt.achieved * 100 / mt.target END)" \
-	"   FROM metric mt WHERE mt.tenant_id = c.tenant_id AND mt.claim_id = c.id AND mt.target > 0), 0)" \
-	" FROM claim c JOIN batch b ON b.tenant_id = c.tenant_id AND b.id = c.batch_id"
+/* Every public problem's counted claim in batch $2 (0: any). */
+static const char counted_sql[] =
+	"SELECT c.id, c.problem_id FROM problem p JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " FIRST_COUNTED("p")
+	" WHERE p.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND p.is_public = 1";
 
-/* $3: one claim. */
-static const char light_one_sql[] = LIGHT_COLS " WHERE c.tenant_id = $1 AND c.id = $3";
-/* Every public problem's counted claim in batch $3 (0: any). */
-static const char light_all_sql[] = LIGHT_COLS
-	" JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
-	" WHERE c.tenant_id = $1 AND ($3 = 0 OR p.batch_id = $3) AND p.is_public = 1 AND c.id = " FIRST_COUNTED("p")
-	" AND c.state IN " STATE_SQL_COUNTED_CLAIMS;
-
-/* The light and completion of a row of LIGHT_COLS. */
-static void light_of_row(db_stmt *st, int *light, int *completion)
-{
-	int64_t nmetrics = db_col_int(st, 10);
-	struct light_in in = {
-		.state = claim_state_of(db_col_text(st, 2)),
-		.as_of = db_col_int(st, 3),
-		.deadline = db_col_int(st, 4),
-		.next_due = db_col_int(st, 5),
-		.since = db_col_int(st, 6),
-		.last_report = db_col_int(st, 7),
-		.report_day = (int)db_col_int(st, 8),
-		.warn_days = (int)db_col_int(st, 9),
-		.completion = nmetrics ? (int)(db_col_int(st, 11) / nmetrics) : -1,
-	};
-	*light = in.state < 0 ? LIGHT_NONE : (int)claim_light(&in);
-	*completion = in.completion;
-}
-
-/* The light and completion of claim id into *light, *completion; 0 or -1. */
+/* The light (claim.h claim_light_of()) and completion of claim id; 0 or -1. */
 static int claim_light_read(db *d, int64_t tenant_id, int64_t now, int64_t id, int *light, int *completion)
 {
-	db_stmt *st = db_prepare(d, light_one_sql);
-	int rc;
+	enum light l = LIGHT_NONE;
 
 	*light = LIGHT_NONE;
 	*completion = -1;
-	if (!st)
+	if (claim_light_of(d, tenant_id, id, now, &l) < 0 || claim_completion_of(d, tenant_id, id, completion) < 0)
 		return -1;
-	db_bind_int(st, 1, tenant_id);
-	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, id);
-	if ((rc = db_step(st)) == DB_ROW)
-		light_of_row(st, light, completion);
-	db_done(st);
-	return rc == DB_ERROR ? -1 : 0;
+	*light = (int)l;
+	return 0;
 }
 
 /* The light code's enum light, or -1 when code names none of the lights
@@ -207,25 +162,32 @@ static int light_code(const char *code)
  * ("," when there are none, so that the filter still filters) into *out. */
 static int light_ids(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f, const char **out)
 {
-	int want = light_code(f->light), light, completion, rc;
-	db_stmt *st = db_prepare(d, light_all_sql);
+	int want = light_code(f->light), n = 0, cap = 0, rc;
+	db_stmt *st = db_query(d, counted_sql, "ii", tenant_id, f->batch_id);
+	int64_t(*pairs)[2] = NULL;
 	buf ids = BUF_INIT;
+	enum light l;
 
 	if (!st)
 		return -1;
-	buf_putc(&ids, ',');
-	db_bind_int(st, 1, tenant_id);
-	db_bind_int(st, 2, f->now);
-	db_bind_int(st, 3, f->batch_id);
 	while ((rc = db_step(st)) == DB_ROW) {
-		light_of_row(st, &light, &completion);
-		if (light == want)
-			buf_printf(&ids, "%lld,", (long long)db_col_int(st, 1));
+		pairs = arena_grow(a, pairs, n, &cap, sizeof(*pairs));
+		pairs[n][0] = db_col_int(st, 0);
+		pairs[n++][1] = db_col_int(st, 1);
 	}
 	db_done(st);
+	if (rc == DB_ERROR)
+		return -1;
+	buf_putc(&ids, ',');
+	for (int i = 0; i < n && rc != -1; i++) {
+		if ((rc = claim_light_of(d, tenant_id, pairs[i][0], f->now, &l)) < 0)
+			break;
+		if (rc == 0 && (int)l == want)
+			buf_printf(&ids, "%lld,", (long long)pairs[i][1]);
+	}
 	*out = arena_strdup(a, ids.s);
 	buf_release(&ids);
-	return rc == DB_ERROR ? -1 : 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* The board's total from problem_tally; DB_ROW on success. */

@@ -26,7 +26,18 @@
 #include "util/xalloc.h"
 
 #define MAX_QUERY 4096      /* bytes of raw query string */
-#define MAX_PAIRS 64
+#define MAX_PAIRS 64         /* fields of a query string, and of a form by default */
+
+/* The fields a form of rt may have: MAX_PAIRS, or one per 64 bytes of the
+ * body cap a route declares (BODY_MAX_KIB), whichever is more, so that a
+ * large form (an application with its team rows) is not refused while a
+ * small route still takes few. */
+static int form_pairs_max(const struct route *rt)
+{
+	int declared = rt ? (int)(rt->flags >> 16) * 16 : 0;
+
+	return declared > MAX_PAIRS ? declared : MAX_PAIRS;
+}
 
 struct server {
 	const struct server_config *cfg;
@@ -490,7 +501,7 @@ static void parse_body(struct req *r)
 	}
 	if (!(kinds & BODY_FORM) || !form_media_type_is(ct, "application/x-www-form-urlencoded"))
 		return;
-	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_PAIRS, &r->form, &why);
+	r->nform = form_parse(r->a, r->body.s, r->body.len, form_pairs_max(r->route), &r->form, &why);
 	if (r->nform < 0) {
 		r->nform = 0;
 		r->bad_request = why;

@@ -505,12 +505,24 @@ static struct claim_party party_of(struct req *r, const struct claim_detail *d)
 	return (struct claim_party){ r->tenant_id, d->unit_id, d->rel };
 }
 
-/* Whether the table lets the reader apply action to d now. */
-static bool may(struct req *r, const struct claim_detail *d, const char *action)
+/* The state changes the claim page offers, each a POST to
+ * /claims/:id/<action> (routes.c); the table's other rows (progress,
+ * solve, extend, supervise) have forms of their own. */
+static const char *const page_actions[] = { "endorse", "approve", "reject", "accept-assignment",
+					    "decline-assignment", "sign", "withdraw", "return", NULL };
+
+/* The row of action that the reader may take on d now (the table may have
+ * several rows of one action, with different permissions, labels and
+ * needs), or NULL. */
+static const struct claim_transition *row_for(struct req *r, const struct claim_detail *d, const char *action)
 {
 	struct claim_party pt = party_of(r, d);
 
-	return r->csrf && claim_transition_allowed(r->who, action, d->state, &pt);
+	for (const struct claim_transition *t = claim_transition_find(action);
+	     t && t < claim_transitions + claim_transitions_count && !strcmp(t->action, action); t++)
+		if (claim_row_from(t, d->state) && claim_row_permits(r->who, t, &pt))
+			return t;
+	return NULL;
 }
 
 /* Whether action is a refusal or an end that one click should not make. */
@@ -518,21 +530,6 @@ static bool grave(const char *action)
 {
 	return !strcmp(action, "reject") || !strcmp(action, "decline-assignment") || !strcmp(action, "withdraw") ||
 	       !strcmp(action, "return");
-}
-
-static const char *button_label(const struct claim_transition *t)
-{
-	if (!strcmp(t->action, "sign"))
-		return "签订军令状";
-	if (!strcmp(t->action, "accept-assignment"))
-		return "接受点将";
-	if (!strcmp(t->action, "decline-assignment"))
-		return "婉拒点将";
-	if (!strcmp(t->action, "reject"))
-		return "不予批准";
-	if (!strcmp(t->action, "withdraw"))
-		return "退榜";
-	return t->zh;
 }
 
 static void action_form_open(struct req *r, const struct claim_detail *d, const struct claim_transition *t,
@@ -557,7 +554,7 @@ static void action_button(struct req *r, const struct claim_transition *t)
 	if (grave(t->action))
 		HTML(b, " class=\"danger\"");
 	HTML(b, ">");
-	buf_html(b, button_label(t));
+	buf_html(b, t->zh);
 	HTML(b, "</button>");
 }
 
@@ -568,44 +565,35 @@ static void reason_box(struct req *r, const struct claim_detail *d, const struct
 	buf *b = &r->out;
 
 	HTML(b, "<div class=\"action-box\"><h3>");
-	buf_html(b, button_label(t));
+	buf_html(b, t->zh);
 	HTML(b, "</h3>\n");
 	action_form_open(r, d, t, "stack");
-	field_textarea(r, c, "reason", arena_printf(r->a, "%s的理由", button_label(t)), field_value(r, c, "reason", ""),
+	field_textarea(r, c, "reason", arena_printf(r->a, "%s的理由", t->zh), field_value(r, c, "reason", ""),
 		       " required maxlength=\"500\" rows=\"2\"");
 	action_button(r, t);
 	HTML(b, "</form>\n</div>\n");
 }
 
-/* The actions the reader may take, each once (the table may hold several
- * rows of one action), and the reports they may file. */
+/* The actions the reader may take, and the reports they may file. */
 static void actions_section(struct req *r, const struct claim_detail *d, const struct refused *x)
 {
-	const char *seen[32];
-	int nseen = 0, plain = 0;
-	bool report = r->csrf && d->state == CLAIM_SIGNED && (d->rel & CR_TEAM) && perm_any(r->who, "claim.progress");
-	bool solve = r->csrf && d->state == CLAIM_SIGNED && (d->rel & CR_OWNER) && perm_any(r->who, "claim.solve");
+	const struct claim_transition *rows[8];
+	int n = 0;
+	bool report = r->csrf && row_for(r, d, "progress"), solve = r->csrf && row_for(r, d, "solve");
 	buf *b = &r->out;
 
-	for (int i = 0; i < claim_transitions_count && nseen < 32; i++) {
-		const struct claim_transition *t = &claim_transitions[i];
-		bool dup = false;
-		for (int j = 0; j < nseen && !dup; j++)
-			dup = !strcmp(seen[j], t->action);
-		if (!dup && may(r, d, t->action))
-			seen[nseen++] = t->action;
-	}
-	if (!nseen && !report && !solve)
+	for (int i = 0; r->csrf && page_actions[i]; i++)
+		if ((rows[n] = row_for(r, d, page_actions[i])))
+			n++;
+	if (!n && !report && !solve)
 		return;
 	HTML(b, "<section aria-labelledby=\"act-h\" class=\"claim-actions\">\n<h2 id=\"act-h\">办理</h2>\n<div class=\"actions\">");
-	for (int i = 0; i < nseen; i++) {
-		const struct claim_transition *t = claim_transition_find(seen[i]);
-		if (t->needs & CT_REASON)
+	for (int i = 0; i < n; i++) {
+		if (rows[i]->needs & CT_REASON)
 			continue;
-		action_form_open(r, d, t, "inline");
-		action_button(r, t);
+		action_form_open(r, d, rows[i], "inline");
+		action_button(r, rows[i]);
 		HTML(b, "</form>");
-		plain++;
 	}
 	if (report)
 		link_to(b, r, claim_path(r, d->id, "/progress"), "报送进展");
@@ -614,13 +602,10 @@ static void actions_section(struct req *r, const struct claim_detail *d, const s
 		link_to(b, r, claim_path(r, d->id, "/solve"), "申报破题");
 	}
 	HTML(b, "</div>\n<div class=\"boxes\">\n");
-	for (int i = 0; i < nseen; i++) {
-		const struct claim_transition *t = claim_transition_find(seen[i]);
-		if (t->needs & CT_REASON)
-			reason_box(r, d, t, x && x->action && !strcmp(x->action, t->action) ? x->c : NULL);
-	}
+	for (int i = 0; i < n; i++)
+		if (rows[i]->needs & CT_REASON)
+			reason_box(r, d, rows[i], x && x->action && !strcmp(x->action, rows[i]->action) ? x->c : NULL);
 	HTML(b, "</div>\n</section>\n");
-	(void)plain;
 }
 
 /* "?done=approve": what just happened, said once. */
@@ -640,9 +625,9 @@ static void done_notice(struct req *r)
 	else if (!strcmp(done, "solve"))
 		HTML(b, "已申报破题，等待验收。");
 	else if ((t = claim_transition_find(done))) {
-		HTML(b, "已");
-		buf_html(b, button_label(t));
-		HTML(b, "。");
+		HTML(b, "已完成“");
+		buf_html(b, t->zh);
+		HTML(b, "”。");
 	}
 	HTML(b, "</p>\n");
 }
@@ -738,56 +723,73 @@ static bool sign_confirmed(struct req *r, const struct claim_detail *d)
 		.button = "签署军令状",
 		.back = claim_path(r, d->id, ""),
 		.nav = NAV_BOARD,
-		.carry = true,
 	};
-	return confirmed_or_ask(r, &q);
+	return confirmed_or_ask_keeping(r, &q);
 }
 
-static bool withdraw_confirmed(struct req *r, const struct claim_detail *d, const char *reason)
+static bool withdraw_confirmed(struct req *r, const struct claim_detail *d, const struct claim_transition *t,
+			       const char *reason)
 {
 	struct confirm q = {
-		.title = "退榜",
-		.ask = "确定要退出",
+		.title = t->zh,
+		.ask = arena_printf(r->a, "确定要%s", t->zh),
 		.subject = arena_printf(r->a, "“%s”", d->problem_title),
-		.ask_end = "的揭榜吗？",
-		.detail = arena_printf(r->a, "理由：%s。退榜后本申请不再有效，这一步不能撤销。", reason),
-		.button = "确认退榜",
+		.ask_end = "吗？",
+		.detail = reason && *reason ? arena_printf(r->a, "理由：%s。这一步不能撤销。", reason) : "这一步不能撤销。",
+		.button = arena_printf(r->a, "确认%s", t->zh),
 		.back = claim_path(r, d->id, ""),
 		.nav = NAV_BOARD,
-		.carry = true,
 	};
-	return confirmed_or_ask(r, &q);
+	return confirmed_or_ask_keeping(r, &q);
+}
+
+/* Whether the action may go on: signing and withdrawing ask first, once
+ * the table lets the reader take them (a refusal is never dressed as a
+ * question); the question answers r itself. */
+static bool confirmed(struct req *r, const struct claim_detail *d, const char *action, const char *reason)
+{
+	const struct claim_transition *t = row_for(r, d, action);
+
+	if (!t)
+		return true;
+	if (!strcmp(action, "sign"))
+		return sign_confirmed(r, d);
+	if (!strcmp(action, "withdraw"))
+		return withdraw_confirmed(r, d, t, reason);
+	return true;
 }
 
 /* POST /claims/:id/<action>: the action named by the path's last segment,
- * by the claim transition table. Signing and withdrawing are confirmed
- * first when the reader may take them. */
+ * by the claim transition table. A claim the reader may not see goes to
+ * the verb all the same, which refuses it as it refuses the API. */
 void act_claim_act(struct req *r)
 {
 	const char *action = strrchr(r->path, '/') + 1;
-	const struct claim_transition *t = claim_transition_find(action);
+	const struct claim_transition *t = NULL;
 	struct claim_act_in in = { 0 };
 	struct claim_act_out out = { 0 };
 	struct claim_detail d;
 	struct ctx c;
+	int64_t id;
+	bool seen;
 	int rc;
 
-	if (!t) {
-		reply_error(r, 404, "not_found", "没有这项操作", NULL);
+	if (id_param_or_respond(r, 0, &id) < 0)
 		return;
-	}
-	if (claim_or_respond(r, &c, &d) < 0)
-		return;
+	web_ctx(r, &c);
+	seen = claim_get(&c, id, &d) == JB_OK;
+	web_ctx(r, &c);
+	if (seen)
+		t = row_for(r, &d, action);
 	rc = bind_request(r, &c, claim_act_fields, &in, NULL);
-	if (rc == JB_OK && (t->needs & CT_REASON) && !(in.reason && *in.reason))
-		rc = ctx_invalid(&c, "reason", "missing_field", arena_printf(c.a, "请填写%s的理由", button_label(t)));
-	if (rc == JB_OK && may(r, &d, action) &&
-	    ((!strcmp(action, "sign") && !sign_confirmed(r, &d)) || (!strcmp(action, "withdraw") && !withdraw_confirmed(r, &d, in.reason))))
+	if (rc == JB_OK && t && (t->needs & CT_REASON) && !(in.reason && *in.reason))
+		rc = ctx_invalid(&c, "reason", "missing_field", arena_printf(c.a, "请填写%s的理由", t->zh));
+	if (rc == JB_OK && seen && !confirmed(r, &d, action, in.reason))
 		return;
 	if (rc == JB_OK)
-		rc = claim_act(&c, d.id, action, &in, &out);
+		rc = claim_act(&c, id, action, &in, &out);
 	if (rc == JB_OK)
-		reply_redirect(r, claim_path(r, d.id, arena_printf(r->a, "?done=%s", action)));
+		reply_redirect(r, claim_path(r, id, arena_printf(r->a, "?done=%s", action)));
 	else
 		action_refused(r, &c, rc, action);
 }
@@ -916,19 +918,22 @@ static void refused_report(struct req *r, const void *outcome, int status)
 	report_page(r, outcome, status);
 }
 
-/* The form's page when the table lets the reader file it; else 403. */
+/* Whether the table lets the reader file the report now; else answers
+ * 409 (the claim is not signed) or 403, and the refusal is audited. */
 static bool may_report(struct req *r, const struct claim_detail *d, bool solve)
 {
-	unsigned who = solve ? CR_OWNER : CR_TEAM;
+	const char *action = solve ? "solve" : "progress";
+	const struct claim_transition *t = claim_transition_find(action);
 
-	if (d->state == CLAIM_SIGNED && (d->rel & who) && perm_any(r->who, solve ? "claim.solve" : "claim.progress"))
+	if (row_for(r, d, action))
 		return true;
-	deny(r, solve ? "claim.solve" : "claim.progress", "claim", d->id, "permission");
-	reply_error(r, d->state == CLAIM_SIGNED ? 403 : 409, d->state == CLAIM_SIGNED ? "forbidden" : "conflict",
-		    d->state == CLAIM_SIGNED ? (solve ? "只有主要负责人可以申报破题" : "只有破题战队成员可以报送进展")
-					     : arena_printf(r->a, "本申请现为“%s”，签订军令状后才能报送",
-							    claim_state_info[d->state].zh),
-		    NULL);
+	if (!claim_row_from(t, d->state)) {
+		reply_error(r, 409, "conflict",
+			    arena_printf(r->a, "本申请现为“%s”，不能%s", claim_state_info[d->state].zh, t->zh), NULL);
+		return false;
+	}
+	deny(r, t->perm, "claim", d->id, "permission");
+	reply_error(r, 403, "forbidden", solve ? "只有主要负责人可以申报破题" : "只有破题战队成员可以报送进展", NULL);
 	return false;
 }
 
@@ -948,23 +953,31 @@ static void report_post(struct req *r, bool solve)
 	struct claim_detail d;
 	struct ctx c;
 	struct report_view v = { &d, &c, solve };
-	int64_t id = 0;
+	int64_t id, pid = 0;
+	bool seen;
 	int rc;
 
 	static const char *defaults[] = { "metric_id", "done" };
 	struct form_copy saved;
 
-	if (claim_or_respond(r, &c, &d) < 0)
+	if (id_param_or_respond(r, 0, &id) < 0)
 		return;
+	web_ctx(r, &c);
+	seen = claim_get(&c, id, &d) == JB_OK;
+	web_ctx(r, &c);
 	saved = claim_form_save(r);
 	claim_rows_compact(r, "values", defaults[0]);
 	claim_rows_compact(r, "milestones_done", defaults[1]);
 	memset(&in, 0, sizeof(in));
 	rc = bind_request(r, &c, progress_fields, &in, NULL);
 	if (rc == JB_OK)
-		rc = solve ? claim_solve(&c, d.id, &in, &id) : claim_progress(&c, d.id, &in, &id);
+		rc = solve ? claim_solve(&c, id, &in, &pid) : claim_progress(&c, id, &in, &pid);
 	if (rc == JB_OK) {
-		reply_redirect(r, claim_path(r, d.id, solve ? "?done=solve" : "?done=progress"));
+		reply_redirect(r, claim_path(r, id, solve ? "?done=solve" : "?done=progress"));
+		return;
+	}
+	if (!seen) {
+		outcome_error(r, &c, rc);
 		return;
 	}
 	claim_form_restore(r, &c, &saved, "values milestones_done", defaults);

@@ -23,6 +23,24 @@
 
 enum { MEMBER_ROWS = 3, MILESTONE_ROWS = 3, METRIC_ROWS = 2 };
 
+/* The roles of a member row: member_roles but the lead and the owner,
+ * who have pickers of their own. On a. */
+static const struct label *team_roles(arena *a)
+{
+	int n = 0;
+	struct label *out;
+
+	while (member_roles[n].code)
+		n++;
+	out = arena_alloc(a, (size_t)(n + 1) * sizeof(*out));
+	n = 0;
+	for (const struct label *l = member_roles; l->code; l++)
+		if (strcmp(l->code, "lead") && strcmp(l->code, "owner"))
+			out[n++] = *l;
+	out[n] = (struct label){ NULL, NULL };
+	return out;
+}
+
 /* A list of the form: its name, label, the rows shown at least, the fields
  * whose preset does not make a row count, and how one row is drawn. */
 struct claim_view;
@@ -174,7 +192,7 @@ static void member_row(struct req *r, const struct claim_view *v, const char *n)
 	}
 	HTML(b, "<div class=\"row-fields\">\n");
 	unit_select(r, v, sub_name(r, "members", n, "unit_id"), "代表单位", "本人所在单位", 0);
-	field_select(r, v->c, sub_name(r, "members", n, "role"), "分工", member_roles,
+	field_select(r, v->c, sub_name(r, "members", n, "role"), "分工", team_roles(r->a),
 		     kept(r, v, sub_name(r, "members", n, "role"), "member"), NULL);
 	HTML(b, "</div>\n</fieldset>\n");
 }
@@ -185,7 +203,7 @@ static void milestone_row(struct req *r, const struct claim_view *v, const char 
 	buf *b = &r->out;
 
 	HTML(b, "<div class=\"row-fields milestone-row\">\n");
-	field_input(r, v->c, "text", title, "节点内容", kept(r, v, title, ""), " maxlength=\"200\"");
+	field_input(r, v->c, "text", title, "节点内容", kept(r, v, title, ""), " maxlength=\"100\"");
 	field_input(r, v->c, "date", due, "完成时限", kept(r, v, due, ""), NULL);
 	HTML(b, "</div>\n");
 }
@@ -198,7 +216,7 @@ static void metric_row(struct req *r, const struct claim_view *v, const char *n)
 	buf *b = &r->out;
 
 	HTML(b, "<div class=\"row-fields metric-row\">\n");
-	field_input(r, v->c, "text", name, "指标名称", kept(r, v, name, ""), " maxlength=\"100\"");
+	field_input(r, v->c, "text", name, "指标名称", kept(r, v, name, ""), " maxlength=\"60\"");
 	field_select(r, v->c, kind, "类型", metric_kinds, kept(r, v, kind, "count"), NULL);
 	field_input(r, v->c, "text", uom, "单位（如 米、根、%）", kept(r, v, uom, ""), " maxlength=\"20\"");
 	field_input(r, v->c, "text", base, "基线值", kept(r, v, base, ""), " inputmode=\"decimal\" maxlength=\"20\"");
@@ -453,13 +471,17 @@ void act_claim_apply(struct req *r)
 
 	if (view_or_respond(r, &v, &p) < 0)
 		return;
+	/* Shown again for 查找 or 添加一行, the rows stay where they were typed;
+	 * sent, blank rows go (claim_ui.h), and the form shown again after a
+	 * refusal shows the rows as they were bound. */
+	bool again = op && (!strcmp(op, "find") || !strncmp(op, "add:", 4));
 	for (int k = 0; k < 3; k++) {
-		kept_rows[k] = claim_rows_compact(r, lists[k].list, lists[k].defaults);
+		kept_rows[k] = again ? 0 : claim_rows_compact(r, lists[k].list, lists[k].defaults);
 		v.rows[k] = claim_rows_shown(r, lists[k].list, lists[k].least, kept_rows[k], lists[k].max);
 	}
 	web_ctx(r, &c);
 	v.c = &c;
-	if (op && (!strcmp(op, "find") || !strncmp(op, "add:", 4))) {
+	if (again) {
 		for (int k = 0; k < 3; k++)
 			if (!strncmp(op, "add:", 4) && !strcmp(op + 4, lists[k].list) && v.rows[k] < lists[k].max)
 				v.rows[k]++;

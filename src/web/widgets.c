@@ -146,7 +146,7 @@ void html_button_form(struct req *r, const char *path, const char *label, bool d
 	HTML(b, "</button></form>");
 }
 
-bool confirmed_or_ask(struct req *r, const struct confirm *q)
+static bool ask(struct req *r, const struct confirm *q, bool carry)
 {
 	const char *confirm = req_form(r, "confirm");
 	buf *b = &r->out;
@@ -172,7 +172,7 @@ bool confirmed_or_ask(struct req *r, const struct confirm *q)
 	html_path(b, r, r->path);
 	HTML(b, "\">");
 	html_csrf(r);
-	for (int i = 0; q->carry && i < r->nform; i++) {
+	for (int i = 0; carry && i < r->nform; i++) {
 		if (!strcmp(r->form[i].key, "csrf") || !strcmp(r->form[i].key, "confirm"))
 			continue;
 		HTML(b, "<input type=\"hidden\" name=\"");
@@ -214,6 +214,16 @@ static int query_of(struct req *r, const char *v, const char *u, const char *qna
 		return -1;
 	}
 	return 0;
+}
+
+bool confirmed_or_ask(struct req *r, const struct confirm *q)
+{
+	return ask(r, q, false);
+}
+
+bool confirmed_or_ask_keeping(struct req *r, const struct confirm *q)
+{
+	return ask(r, q, true);
 }
 
 int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q)

@@ -75,7 +75,6 @@ struct confirm {
 	const char *button;    /* the red button's text: "停用账号" */
 	const char *back;      /* local path the cancel link goes to */
 	enum nav nav;
-	bool carry;            /* post the request's other form fields again (a reason typed) */
 };
 
 /* Whether the change may go on: true under /api/ (scripts do not confirm)
@@ -84,6 +83,9 @@ struct confirm {
  * same path, and returns false: nothing is changed. Call it after the
  * permission check, so that a refusal is never dressed as a question. */
 bool confirmed_or_ask(struct req *r, const struct confirm *q);
+/* The same, whose red button also posts the request's other form fields
+ * again (a reason typed before the question). */
+bool confirmed_or_ask_keeping(struct req *r, const struct confirm *q);
 
 /* A claim's status light (claim.h lights[]): a coloured badge with its
  * word, as colour is never the only cue; nothing for LIGHT_NONE. */
