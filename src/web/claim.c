@@ -1,9 +1,10 @@
 /* claim.c - one claim (揭榜): GET /claims/:id with its state, route,
  * light, parties, plan, milestones, metrics and progress, and the actions
  * the claim transition table (claim.h) offers the reader as POST forms to
- * /claims/:id/<action>; the progress and solve forms. The comparison of
- * competing applications and the printable pledge are in claim_print.c,
- * the application form in claim_form.c. */
+ * /claims/:id/<action>. The progress and solve forms are in
+ * claim_report.c, the comparison of competing applications and the
+ * printable pledge in claim_print.c, the application form in
+ * claim_form.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -164,14 +165,23 @@ int claim_or_respond(struct req *r, struct ctx *c, struct claim_detail *d)
 
 /* ---- pieces of the page ---- */
 
-static const char *claim_path(struct req *r, int64_t id, const char *tail)
+const char *claim_path(struct req *r, int64_t id, const char *tail)
 {
 	return arena_printf(r->a, "/claims/%lld%s", (long long)id, tail);
 }
 
-static void link_to(buf *b, struct req *r, const char *path, const char *text)
+void claim_link(buf *b, struct req *r, const char *path, const char *text)
 {
 	HTML(b, "<a href=\"");
+	html_path(b, r, path);
+	HTML(b, "\">");
+	buf_html(b, text);
+	HTML(b, "</a>");
+}
+
+static void button_link(buf *b, struct req *r, const char *path, const char *text)
+{
+	HTML(b, "<a class=\"button\" href=\"");
 	html_path(b, r, path);
 	HTML(b, "\">");
 	buf_html(b, text);
@@ -487,7 +497,7 @@ static void pledge_section(struct req *r, const struct claim_detail *d)
 		html_paragraphs(b, d->reward_penalty);
 	}
 	HTML(b, "<p>");
-	link_to(b, r, claim_path(r, d->id, "/pledge"), "查看和打印军令状");
+	claim_link(b, r, claim_path(r, d->id, "/pledge"), "查看和打印军令状");
 	HTML(b, "</p>\n</section>\n");
 }
 
@@ -514,7 +524,7 @@ static const char *const page_actions[] = { "endorse", "approve", "reject", "acc
 /* The row of action that the reader may take on d now (the table may have
  * several rows of one action, with different permissions, labels and
  * needs), or NULL. */
-static const struct claim_transition *row_for(struct req *r, const struct claim_detail *d, const char *action)
+const struct claim_transition *claim_row_for(struct req *r, const struct claim_detail *d, const char *action)
 {
 	struct claim_party pt = party_of(r, d);
 
@@ -579,11 +589,11 @@ static void actions_section(struct req *r, const struct claim_detail *d, const s
 {
 	const struct claim_transition *rows[8];
 	int n = 0;
-	bool report = r->csrf && row_for(r, d, "progress"), solve = r->csrf && row_for(r, d, "solve");
+	bool report = r->csrf && claim_row_for(r, d, "progress"), solve = r->csrf && claim_row_for(r, d, "solve");
 	buf *b = &r->out;
 
 	for (int i = 0; r->csrf && page_actions[i]; i++)
-		if ((rows[n] = row_for(r, d, page_actions[i])))
+		if ((rows[n] = claim_row_for(r, d, page_actions[i])))
 			n++;
 	if (!n && !report && !solve)
 		return;
@@ -596,11 +606,9 @@ static void actions_section(struct req *r, const struct claim_detail *d, const s
 		HTML(b, "</form>");
 	}
 	if (report)
-		link_to(b, r, claim_path(r, d->id, "/progress"), "报送进展");
-	if (solve) {
-		HTML(b, " ");
-		link_to(b, r, claim_path(r, d->id, "/solve"), "申报破题");
-	}
+		button_link(b, r, claim_path(r, d->id, "/progress"), "报送进展");
+	if (solve)
+		button_link(b, r, claim_path(r, d->id, "/solve"), "申报破题");
 	HTML(b, "</div>\n<div class=\"boxes\">\n");
 	for (int i = 0; i < n; i++)
 		if (rows[i]->needs & CT_REASON)
@@ -659,9 +667,9 @@ static void claim_page(struct req *r, const struct claim_detail *d, const struct
 
 	page_begin(r, arena_printf(r->a, "揭榜：%s", d->problem_title), NAV_BOARD);
 	HTML(b, "<p class=\"crumbs\">");
-	link_to(b, r, "/", "榜单");
+	claim_link(b, r, "/", "榜单");
 	HTML(b, " › ");
-	link_to(b, r, arena_printf(r->a, "/problems/%lld", (long long)d->problem_id), d->problem_title);
+	claim_link(b, r, arena_printf(r->a, "/problems/%lld", (long long)d->problem_id), d->problem_title);
 	HTML(b, "</p>\n<h1>揭榜：");
 	buf_html(b, d->problem_title);
 	HTML(b, "</h1>\n<p class=\"badges\">");
@@ -748,7 +756,7 @@ static bool withdraw_confirmed(struct req *r, const struct claim_detail *d, cons
  * question); the question answers r itself. */
 static bool confirmed(struct req *r, const struct claim_detail *d, const char *action, const char *reason)
 {
-	const struct claim_transition *t = row_for(r, d, action);
+	const struct claim_transition *t = claim_row_for(r, d, action);
 
 	if (!t)
 		return true;
@@ -780,7 +788,7 @@ void act_claim_act(struct req *r)
 	seen = claim_get(&c, id, &d) == JB_OK;
 	web_ctx(r, &c);
 	if (seen)
-		t = row_for(r, &d, action);
+		t = claim_row_for(r, &d, action);
 	rc = bind_request(r, &c, claim_act_fields, &in, NULL);
 	if (rc == JB_OK && t && (t->needs & CT_REASON) && !(in.reason && *in.reason))
 		rc = ctx_invalid(&c, "reason", "missing_field", arena_printf(c.a, "请填写%s的理由", t->zh));
@@ -794,212 +802,3 @@ void act_claim_act(struct req *r)
 		action_refused(r, &c, rc, action);
 }
 
-/* ---- progress and solve ---- */
-
-struct report_view {
-	const struct claim_detail *d;
-	const struct ctx *c;
-	bool solve;
-};
-
-static const char *row_field(struct req *r, const char *list, int i, const char *field)
-{
-	return arena_printf(r->a, "%s.%d.%s", list, i, field);
-}
-
-/* Each metric's figure now: a hidden metric id and the value typed. */
-static void values_fields(struct req *r, const struct report_view *v)
-{
-	buf *b = &r->out;
-
-	if (!v->d->nmetrics)
-		return;
-	HTML(b, "<fieldset class=\"rows\"><legend>");
-	buf_html(b, v->solve ? "各项指标的最终数值" : "各项指标的累计数值（不变的可不填）");
-	HTML(b, "</legend>\n");
-	for (int i = 0; i < v->d->nmetrics; i++) {
-		const struct claim_metric *m = &v->d->metrics[i];
-		const char *name = row_field(r, "values", i, "value");
-		buf label = BUF_INIT;
-		buf_puts(&label, m->name);
-		buf_puts(&label, "（目标 ");
-		buf_puts(&label, metric_format(r->a, m->kind, m->target));
-		buf_puts(&label, *m->uom ? " " : "");
-		buf_puts(&label, m->uom);
-		buf_puts(&label, "，现为 ");
-		buf_puts(&label, metric_format(r->a, m->kind, m->achieved));
-		buf_puts(&label, "）");
-		claim_hidden(b, row_field(r, "values", i, "metric_id"), arena_printf(r->a, "%lld", (long long)m->id));
-		field_input(r, v->c, "text", name, arena_strdup(r->a, label.s), field_value(r, v->c, name, ""),
-			    " inputmode=\"decimal\" maxlength=\"20\"");
-		buf_release(&label);
-	}
-	HTML(b, "</fieldset>\n");
-}
-
-/* The milestones not yet done, each ticked with the day it was done. */
-static void milestones_fields(struct req *r, const struct report_view *v)
-{
-	buf *b = &r->out, day = BUF_INIT;
-	const char *today;
-	int n = 0;
-
-	for (int i = 0; i < v->d->nmilestones; i++)
-		n += !v->d->milestones[i].done_at;
-	if (!n)
-		return;
-	fmt_date(&day, (int64_t)time(NULL));
-	today = arena_strdup(r->a, day.s);
-	buf_release(&day);
-	HTML(b, "<fieldset class=\"rows\"><legend>本次完成的节点</legend>\n");
-	for (int i = 0, k = 0; i < v->d->nmilestones; i++) {
-		const struct claim_milestone *m = &v->d->milestones[i];
-		const char *idf = row_field(r, "milestones_done", k, "milestone_id");
-		const char *done = row_field(r, "milestones_done", k, "done");
-		const char *id = arena_printf(r->a, "%lld", (long long)m->id);
-		const char *was = field_value(r, v->c, idf, "");
-		if (m->done_at)
-			continue;
-		k++;
-		HTML(b, "<div class=\"row-fields\">");
-		buf_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s>", idf, id,
-			   !strcmp(was, id) ? " checked" : "");
-		buf_html(b, m->title);
-		HTML(b, " <span class=\"muted\">计划 ");
-		fmt_date(b, m->due_at);
-		HTML(b, "</span></label>\n");
-		field_input(r, v->c, "date", done, "完成日期", field_value(r, v->c, done, today), NULL);
-		HTML(b, "</div>\n");
-	}
-	HTML(b, "</fieldset>\n");
-}
-
-static void report_page(struct req *r, const struct report_view *v, int status)
-{
-	const struct claim_detail *d = v->d;
-	const char *title = v->solve ? "申报破题" : "报送进展";
-	buf *b = &r->out;
-
-	page_begin(r, title, NAV_BOARD);
-	HTML(b, "<p class=\"crumbs\">");
-	link_to(b, r, arena_printf(r->a, "/problems/%lld", (long long)d->problem_id), d->problem_title);
-	HTML(b, " › ");
-	link_to(b, r, claim_path(r, d->id, ""), "揭榜");
-	HTML(b, "</p>\n<h1>");
-	buf_html(b, title);
-	HTML(b, "：");
-	buf_html(b, d->problem_title);
-	HTML(b, "</h1>\n");
-	form_errors(r, v->c);
-	form_open(r, claim_path(r, d->id, v->solve ? "/solve" : "/progress"));
-	field_textarea(r, v->c, "text", v->solve ? "破题总结（做了什么，取得了什么成效）" : "进展情况",
-		       field_value(r, v->c, "text", ""), " maxlength=\"5000\" rows=\"5\"");
-	values_fields(r, v);
-	if (!v->solve) {
-		milestones_fields(r, v);
-		field_textarea(r, v->c, "difficulties", "遇到的困难（仅战队和管理人员可见）",
-			       field_value(r, v->c, "difficulties", ""), " maxlength=\"5000\" rows=\"3\"");
-		field_textarea(r, v->c, "help_needed", "需协调事项（仅战队和管理人员可见）",
-			       field_value(r, v->c, "help_needed", ""), " maxlength=\"5000\" rows=\"3\"");
-		field_textarea(r, v->c, "next_steps", "下步打算", field_value(r, v->c, "next_steps", ""),
-			       " maxlength=\"5000\" rows=\"3\"");
-	}
-	/* EVIDENCE: the evidence upload (佐证材料, optional) goes here; the
-	 * form becomes enctype="multipart/form-data" with it. */
-	HTML(b, "<div class=\"evidence-slot\" data-evidence></div>\n");
-	buf_printf(b, "<div class=\"actions\"><button type=\"submit\">%s</button> ", v->solve ? "申报破题" : "报送");
-	link_to(b, r, claim_path(r, d->id, ""), "取消");
-	HTML(b, "</div>\n</form>\n");
-	page_finish(r, status);
-}
-
-static void refused_report(struct req *r, const void *outcome, int status)
-{
-	report_page(r, outcome, status);
-}
-
-/* Whether the table lets the reader file the report now; else answers
- * 409 (the claim is not signed) or 403, and the refusal is audited. */
-static bool may_report(struct req *r, const struct claim_detail *d, bool solve)
-{
-	const char *action = solve ? "solve" : "progress";
-	const struct claim_transition *t = claim_transition_find(action);
-
-	if (row_for(r, d, action))
-		return true;
-	if (!claim_row_from(t, d->state)) {
-		reply_error(r, 409, "conflict",
-			    arena_printf(r->a, "本申请现为“%s”，不能%s", claim_state_info[d->state].zh, t->zh), NULL);
-		return false;
-	}
-	deny(r, t->perm, "claim", d->id, "permission");
-	reply_error(r, 403, "forbidden", solve ? "只有主要负责人可以申报破题" : "只有破题战队成员可以报送进展", NULL);
-	return false;
-}
-
-static void report_get(struct req *r, bool solve)
-{
-	struct claim_detail d;
-	struct ctx c;
-	struct report_view v = { &d, NULL, solve };
-
-	if (claim_or_respond(r, &c, &d) == 0 && may_report(r, &d, solve))
-		report_page(r, &v, 200);
-}
-
-static void report_post(struct req *r, bool solve)
-{
-	struct progress_in in;
-	struct claim_detail d;
-	struct ctx c;
-	struct report_view v = { &d, &c, solve };
-	int64_t id, pid = 0;
-	bool seen;
-	int rc;
-
-	static const char *defaults[] = { "metric_id", "done" };
-	struct form_copy saved;
-
-	if (id_param_or_respond(r, 0, &id) < 0)
-		return;
-	web_ctx(r, &c);
-	seen = claim_get(&c, id, &d) == JB_OK;
-	web_ctx(r, &c);
-	saved = claim_form_save(r);
-	claim_rows_compact(r, "values", defaults[0]);
-	claim_rows_compact(r, "milestones_done", defaults[1]);
-	memset(&in, 0, sizeof(in));
-	rc = bind_request(r, &c, progress_fields, &in, NULL);
-	if (rc == JB_OK)
-		rc = solve ? claim_solve(&c, id, &in, &pid) : claim_progress(&c, id, &in, &pid);
-	if (rc == JB_OK) {
-		reply_redirect(r, claim_path(r, id, solve ? "?done=solve" : "?done=progress"));
-		return;
-	}
-	if (!seen) {
-		outcome_error(r, &c, rc);
-		return;
-	}
-	claim_form_restore(r, &c, &saved, "values milestones_done", defaults);
-	present_outcome_error(r, &c, rc, refused_report, &v);
-}
-
-void page_claim_progress(struct req *r)
-{
-	report_get(r, false);
-}
-
-void act_claim_progress(struct req *r)
-{
-	report_post(r, false);
-}
-
-void page_claim_solve(struct req *r)
-{
-	report_get(r, true);
-}
-
-void act_claim_solve(struct req *r)
-{
-	report_post(r, true);
-}

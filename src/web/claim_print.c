@@ -11,15 +11,6 @@
 #include "web/claim_ui.h"
 #include "web/widgets.h"
 
-static void link_to(buf *b, struct req *r, const char *path, const char *text)
-{
-	HTML(b, "<a href=\"");
-	html_path(b, r, path);
-	HTML(b, "\">");
-	buf_html(b, text);
-	HTML(b, "</a>");
-}
-
 /* ---- the comparison ---- */
 
 /* The approve and reject forms of one application (from: the state
@@ -69,7 +60,7 @@ static void compare_table(struct req *r, const struct claim_summary *v, int n)
 		const struct claim_summary *s = &v[i];
 		table_row(b, &t);
 		table_cell(b, &t);
-		link_to(b, r, arena_printf(r->a, "/claims/%lld", (long long)s->id), s->unit);
+		claim_link(b, r, arena_printf(r->a, "/claims/%lld", (long long)s->id), s->unit);
 		table_cell(b, &t);
 		buf_html(b, label_of(claim_routes, s->route) ? label_of(claim_routes, s->route) : s->route);
 		table_cell(b, &t);
@@ -123,9 +114,9 @@ void page_problem_claims(struct req *r)
 	}
 	page_begin(r, arena_printf(r->a, "揭榜申请比较：%s", p.title), NAV_BOARD);
 	HTML(b, "<p class=\"crumbs\">");
-	link_to(b, r, "/", "榜单");
+	claim_link(b, r, "/", "榜单");
 	HTML(b, " › ");
-	link_to(b, r, arena_printf(r->a, "/problems/%lld", (long long)p.id), p.title);
+	claim_link(b, r, arena_printf(r->a, "/problems/%lld", (long long)p.id), p.title);
 	HTML(b, "</p>\n<h1>揭榜申请比较</h1>\n<p class=\"lead\">");
 	buf_html(b, p.title);
 	buf_printf(b, "</p>\n<p class=\"summary\">共 %d 份申请。", n);

@@ -41,4 +41,12 @@ int claim_rows_shown(struct req *r, const char *list, int least, int kept, int m
  * -1 having answered (400, 404, 500/503). c is set up for the request. */
 int claim_or_respond(struct req *r, struct ctx *c, struct claim_detail *d);
 
+/* "/claims/<id><tail>" on r's arena. */
+const char *claim_path(struct req *r, int64_t id, const char *tail);
+/* <a href="base+path">text</a>, escaped. */
+void claim_link(buf *b, struct req *r, const char *path, const char *text);
+/* The row of action (the transition table may hold several) the reader
+ * may take on d now, or NULL. */
+const struct claim_transition *claim_row_for(struct req *r, const struct claim_detail *d, const char *action);
+
 #endif

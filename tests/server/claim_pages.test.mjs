@@ -254,7 +254,7 @@ test('progress: a refused report keeps what was typed beside each field; a repor
   assert.equal(await tables(), was);
   r = await form(srv, cadre, `/claims/${claimId}/progress`, base.map(([k, v]) => [k, k === 'values.0.value' ? '3200' : v]));
   assert.equal(r.status, 303, errorsOf(r.text) || r.text.replace(/<option[^>]*>[^<]*<\/option>/g, "").slice(-3000));
-  assert.equal(await q(`SELECT coalesce(done_at, 0) > 0 FROM milestone WHERE id = ${ms[0]}`), '1');
+  assert.equal(await q(`SELECT CASE WHEN coalesce(done_at, 0) > 0 THEN 1 ELSE 0 END FROM milestone WHERE id = ${ms[0]}`), '1');
   assert.equal(await q(`SELECT coalesce(done_at, 0) FROM milestone WHERE id = ${ms[1]}`), '0', 'an unticked milestone stays open');
   const team = await page(srv, cadre, `/claims/${claimId}`);
   escaped(team.text, 'progress (team)');
