@@ -163,11 +163,11 @@ static void rows_table(buf *b, const char *base, const struct problem_page *pg)
 		buf_html(b, p->category);
 		table_cell(b, &t);
 		html_state_badge(b, p->state);
-		if (p->light != LIGHT_NONE) {
+		if (p->overdue)
+			HTML(b, " <span class=\"overdue\">逾期</span>");
+		if (p->light != LIGHT_NONE && !(p->overdue && p->light == LIGHT_RED)) { /* 逾期 once */
 			HTML(b, " ");
 			html_light(b, p->light);
-		} else if (p->overdue) {
-			HTML(b, " <span class=\"overdue\">逾期</span>");
 		}
 		table_cell(b, &t);
 		buf_html(b, *p->claim_unit ? p->claim_unit : "—");
