@@ -311,3 +311,20 @@ test('claims outside 发榜揭榜, on unpublished problems, or twice by one unit
   assert.equal(r.json().error.code, 'already_applied');
   assert.equal((await api(srv, cadre, 'POST', '/api/v1/problems/999999/claims', application())).status, 404);
 });
+
+test('a claim with a team of 60 from many units binds, is stored and read back whole', async () => {
+  const pid = await published('六十人战队用难题');
+  const linked = (await q('SELECT coalesce(person_id, 0) FROM app_user')).split('\n').map(Number);
+  const people = (await q(`SELECT id, unit_id FROM person WHERE tenant_id = 1 AND id NOT IN (${[...linked, cadrePerson, leadUser.person].join(',')}) ORDER BY id LIMIT 58`))
+    .split('\n').map((l) => l.split('|').map(Number));
+  assert.equal(people.length, 58);
+  const r = await api(srv, cadre, 'POST', `/api/v1/problems/${pid}/claims`,
+    application({ members: people.map(([id, u]) => ({ person_id: id, unit_id: u })) }));
+  assert.equal(r.status, 201, r.text.slice(0, 500));
+  const k = r.json().claim;
+  assert.equal(k.members.length, 60);
+  assert.equal(+(await q(`SELECT count(*) FROM claim_member WHERE claim_id = ${k.id}`)), 60);
+  const html = await page(srv, cadre, `/claims/${k.id}`);
+  assert.equal(html.status, 200);
+  assert.match(html.text, /60 人/);
+});
