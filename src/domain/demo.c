@@ -906,7 +906,6 @@ struct demo {
 	struct demo_who *people; /* by person id - 1 */
 	int npeople, cappeople;
 	struct principal admin;  /* the 组织部 (the demo login admin) */
-	int64_t audit_seen;      /* the last audit entry dated (demo_date_audit) */
 	int generic, working;    /* claims planned so far without a case / in progress */
 	int ngeneric, extra_section, extra_below;
 };
@@ -1432,29 +1431,6 @@ static int demo_login_index(const char *login)
 	return i;
 }
 
-/* Dates the audit entries written since the last call at `at`: the log
- * records the wall clock, the demo's steps happened at their moments. */
-static void demo_date_audit(struct demo *x, int64_t at)
-{
-	db_stmt *st;
-	int rc;
-
-	if (x->failed)
-		return;
-	st = db_query(x->d, "UPDATE audit_event SET at = $2 WHERE tenant_id = $1 AND id > $3 RETURNING id", "iii",
-		      (int64_t)TENANT, at, x->audit_seen);
-	if (!st) {
-		demo_fail(x, "cannot date the audit log", db_errmsg(x->d));
-		return;
-	}
-	while ((rc = db_step(st)) == DB_ROW)
-		if (db_col_int(st, 0) > x->audit_seen)
-			x->audit_seen = db_col_int(st, 0);
-	if (rc == DB_ERROR)
-		demo_fail(x, "cannot date the audit log", db_errmsg(x->d));
-	db_done(st);
-}
-
 /* The context of a step taken by who at the moment at: the verbs judge
  * phases, dates and deadlines by c->now. Results live on a. */
 static void demo_ctx(struct demo *x, struct ctx *c, arena *a, const struct principal *who, int64_t at)
@@ -1464,20 +1440,15 @@ static void demo_ctx(struct demo *x, struct ctx *c, arena *a, const struct princ
 }
 
 /* After a verb ran in c: a refusal fails the demo with the verb's own
- * message (and the field it is about); a success has its audit entries
- * dated at the step's moment. */
+ * message (and the field it is about). */
 static void demo_check(struct demo *x, const struct ctx *c, int rc, const char *verb, const char *subject)
 {
 	char what[256], why[512];
 	const char *field = c->nerrs && c->errs[0].field ? c->errs[0].field : NULL;
 	bool store = rc == JB_ESTORE || rc == JB_EBUSY;
 
-	if (x->failed)
+	if (x->failed || rc == JB_OK)
 		return;
-	if (rc == JB_OK) {
-		demo_date_audit(x, c->now);
-		return;
-	}
 	snprintf(what, sizeof(what), "%s '%s' by '%s' was refused", verb, subject,
 		 c->who->login ? c->who->login : "anonymous");
 	snprintf(why, sizeof(why), "%s%s%s%s%s", field ? field : "", field ? ": " : "", ctx_message(c, rc),
@@ -1500,11 +1471,10 @@ static void demo_audit(struct demo *x, int64_t at, const char *action, const cha
 {
 	char *json = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
 
-	if (!x->failed && audit_record(x->d, TENANT, "system", action, type, id, NULL, json, "") < 0)
+	if (!x->failed && audit_record_at(x->d, at, TENANT, "system", action, type, id, NULL, json, "") < 0)
 		demo_fail(x, "cannot write the audit log", db_errmsg(x->d));
 	free(json);
 	json_decref(after);
-	demo_date_audit(x, at);
 }
 
 /* ---- the 2022 campaign, step by step ----------------------------------- */

@@ -290,6 +290,77 @@ static void check_work(db *d)
 	assert_true(q(d, "SELECT count(*) FROM audit_event WHERE action = 'demo.create'") >= 1);
 }
 
+/* The campaign went through the workflow's verbs, each step at its
+ * moment and by the person concerned: what the audit log and the rows
+ * the verbs write say about every problem and claim of 2022. */
+static void check_workflow(db *d)
+{
+	/* 出卷 in 征集, 遴选 in 遴选, 发榜 in one round on the first day of 发榜揭榜 */
+	assert_int_equal(q(d, "SELECT count(*) FROM problem p WHERE p.batch_id = 1 AND p.is_public = 1"
+			   " AND (SELECT count(*) FROM audit_event e WHERE e.tenant_id = p.tenant_id AND e.object_type = 'problem'"
+			   " AND e.object_id = p.id AND e.action IN ('problem.propose','problem.select','problem.publish')) = 3"
+			   " AND (SELECT max(e.at) FROM audit_event e WHERE e.object_id = p.id AND e.action = 'problem.propose')"
+			   " < (SELECT min(e.at) FROM audit_event e WHERE e.object_id = p.id AND e.action = 'problem.select')"
+			   " AND (SELECT e.at FROM audit_event e WHERE e.object_id = p.id AND e.action = 'problem.select') BETWEEN"
+			   " (SELECT starts_at FROM batch_phase WHERE batch_id = 1 AND phase = 'screening') AND"
+			   " (SELECT ends_at FROM batch_phase WHERE batch_id = 1 AND phase = 'screening')"), 104);
+	assert_int_equal(q(d, "SELECT count(*) FROM publication pu JOIN batch_phase ph ON ph.tenant_id = pu.tenant_id"
+			   " AND ph.batch_id = pu.batch_id AND ph.phase = 'claiming' WHERE pu.batch_id = 1 AND pu.round = 1"
+			   " AND pu.n = 104 AND pu.actor = 'admin' AND pu.published_at BETWEEN ph.starts_at AND ph.starts_at + 86399"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 1 AND publication_id IS NULL"), 0);
+	/* self-applied in 发榜揭榜 and approved by the 组织部; the claims
+	 * without a pledge assigned (组织点将) in 攻坚 and accepted by their owner */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c JOIN batch_phase ph ON ph.tenant_id = c.tenant_id AND ph.batch_id = 1"
+			   " AND ph.phase = 'claiming' WHERE c.state <> 'approved' AND c.route = 'self'"
+			   " AND c.applied_at BETWEEN ph.starts_at AND ph.ends_at"),
+			 q(d, "SELECT count(*) FROM claim WHERE state <> 'approved'"));
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c JOIN batch_phase ph ON ph.tenant_id = c.tenant_id AND ph.batch_id = 1"
+			   " AND ph.phase = 'working' WHERE c.state = 'approved' AND c.route = 'assigned'"
+			   " AND c.applied_at BETWEEN ph.starts_at AND ph.ends_at AND EXISTS (SELECT 1 FROM audit_event e"
+			   " WHERE e.object_type = 'claim' AND e.object_id = c.id AND e.action = 'claim.accept_assignment'"
+			   " AND e.at = c.approved_at AND e.actor = (SELECT name FROM person WHERE id = c.owner_person_id))"),
+			 q(d, "SELECT count(*) FROM claim WHERE state = 'approved'"));
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state IN " COUNTED " AND c.route = 'self'"
+			   " AND EXISTS (SELECT 1 FROM audit_event e WHERE e.object_type = 'claim' AND e.object_id = c.id"
+			   " AND e.action = 'claim.apply' AND e.at = c.applied_at"
+			   " AND e.actor = (SELECT name FROM person WHERE id = c.owner_person_id))"
+			   " AND EXISTS (SELECT 1 FROM audit_event e WHERE e.object_type = 'claim' AND e.object_id = c.id"
+			   " AND e.action = 'claim.approve' AND e.at = c.approved_at AND e.actor = 'admin')"),
+			 q(d, "SELECT count(*) FROM claim WHERE state IN ('signed','solved')"));
+	/* the applications not chosen were turned down, with a reason */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state = 'rejected' AND c.decided_reason <> ''"
+			   " AND c.closed_at > c.applied_at AND EXISTS (SELECT 1 FROM audit_event e WHERE e.object_type = 'claim'"
+			   " AND e.object_id = c.id AND e.action = 'claim.reject' AND e.at = c.closed_at)"),
+			 q(d, "SELECT count(*) FROM claim WHERE state = 'rejected'"));
+	/* the pledge signed by the owner, then by the lead (which bound it) */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state IN ('signed','solved') AND c.owner_signed_at > c.approved_at"
+			   " AND c.lead_signed_at > c.owner_signed_at AND c.signed_at = c.lead_signed_at"
+			   " AND (SELECT count(*) FROM audit_event e WHERE e.object_type = 'claim' AND e.object_id = c.id"
+			   " AND e.action = 'claim.sign' AND ((e.at = c.owner_signed_at AND e.after_json LIKE '%\"as\":\"owner\"%'"
+			   " AND e.actor = (SELECT name FROM person WHERE id = c.owner_person_id)) OR (e.at = c.lead_signed_at"
+			   " AND e.after_json LIKE '%\"as\":\"lead\"%' AND e.actor = (SELECT name FROM person WHERE id = c.lead_person_id)))) = 2"),
+			 q(d, "SELECT count(*) FROM claim WHERE state IN ('signed','solved')"));
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state = 'approved' AND (owner_signed_at IS NOT NULL"
+			   " OR lead_signed_at IS NOT NULL)"), 0);
+	/* reports by the owner after signing; a solved claim's latest entry is
+	 * its one solve declaration, made when it was solved */
+	assert_int_equal(q(d, "SELECT count(*) FROM progress pr JOIN claim c ON c.tenant_id = pr.tenant_id AND c.id = pr.claim_id"
+			   " WHERE pr.author_person_id <> c.owner_person_id OR pr.at <= c.signed_at"
+			   " OR (pr.kind = 'solve') <> (c.state = 'solved' AND pr.at = c.solved_at)"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM progress WHERE kind = 'solve'"), q(d, "SELECT count(*) FROM claim WHERE state = 'solved'"));
+	assert_int_equal(q(d, "SELECT count(*) FROM milestone x JOIN claim c ON c.tenant_id = x.tenant_id AND c.id = x.claim_id"
+			   " WHERE x.done_at IS NOT NULL AND (x.done_at <= c.signed_at OR x.done_at > (SELECT max(pr.at) FROM progress pr"
+			   " WHERE pr.tenant_id = c.tenant_id AND pr.claim_id = c.id))"), 0);
+	/* every step dated in its time, none by the clock the demo ran at;
+	 * nobody without an account left a placeholder or was told anything */
+	assert_int_equal(q(d, "SELECT count(*) FROM audit_event WHERE at >= " SEP_1_2022 " AND (object_type IN ('claim','publication')"
+			   " OR (object_type = 'problem' AND object_id <= 104))"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM audit_event WHERE outcome <> 'ok'"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE proposer_user_id < 0"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE applicant_user_id IS NOT NULL"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM notification"), 0);
+}
+
 #define METRIC(col) \
 	"SELECT " col " FROM metric WHERE tenant_id = 1 AND claim_id = " CASE_CLAIM " AND name = $2"
 
@@ -542,6 +613,7 @@ static void test_demo_reproduces_every_figure_of_the_report(void **state)
 	check_claims(f->d);
 	check_people(f->d);
 	check_work(f->d);
+	check_workflow(f->d);
 	check_cases(f->d);
 	check_search(f->d);
 	check_ids(f->d);
