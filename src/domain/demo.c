@@ -1449,7 +1449,7 @@ static void demo_check(struct demo *x, const struct ctx *c, int rc, const char *
 
 	if (x->failed || rc == JB_OK)
 		return;
-	snprintf(what, sizeof(what), "%s '%s' by '%s' was refused", verb, subject,
+	snprintf(what, sizeof(what), "%s '%s' by '%s' failed", verb, subject,
 		 c->who->login ? c->who->login : "anonymous");
 	snprintf(why, sizeof(why), "%s%s%s%s%s", field ? field : "", field ? ": " : "", ctx_message(c, rc),
 		 store ? ": " : "", store ? db_errmsg(x->d) : "");

@@ -603,6 +603,8 @@ static void digest(db *d, int64_t *out)
 
 /* ---- tests ------------------------------------------------------------ */
 
+static void exec_ok(db *d, const char *sql);
+
 static void test_demo_reproduces_every_figure_of_the_report(void **state)
 {
 	struct fixture *f = *state;
@@ -691,6 +693,30 @@ static void test_demo_refuses_a_store_that_is_not_migrated(void **state)
 	store_drop(f, d);
 }
 
+/* A step that fails fails the whole demo, naming the verb, the problem
+ * and the actor, with the verb's message; the store is left empty. The
+ * store refuses every claim here (a trigger), so the first claim_apply
+ * fails after 104 proposals and the screening went through. */
+static void test_a_step_that_fails_fails_the_demo_and_leaves_the_store_empty(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+
+	exec_ok(f->d, f->s.kind == DB_SQLITE
+		? "CREATE TRIGGER no_claims BEFORE INSERT ON claim BEGIN SELECT RAISE(ABORT, 'no claims today'); END"
+		: "CREATE FUNCTION no_claims() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'no claims today'; END $$"
+		  " LANGUAGE plpgsql; CREATE TRIGGER no_claims BEFORE INSERT ON claim FOR EACH ROW EXECUTE FUNCTION no_claims()");
+	assert_int_equal(demo_create_at(f->d, DEMO_NOW, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "claim_apply '东张士坎南区征收搬迁' by '"));
+	assert_non_null(strstr(err, "no claims today"));
+	assert_null(strchr(err, '\n'));
+	assert_false(db_in_txn(f->d));
+	assert_int_equal(q(f->d, "SELECT count(*) FROM tenant"), 0);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem"), 0);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM audit_event"), 0);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM id_seq"), 0);
+}
+
 /* Two runs give the same content; on PostgreSQL, the same as on SQLite. */
 static void test_demo_is_the_same_on_every_run_and_store(void **state)
 {
@@ -754,6 +780,7 @@ static void test_the_problem_tally_follows_every_change(void **state)
 	DEMO_TEST(test_the_current_batch_is_this_years, fx), \
 	DEMO_TEST(test_demo_refuses_a_non_empty_store_and_changes_nothing, fx), \
 	DEMO_TEST(test_demo_is_the_same_on_every_run_and_store, fx), \
+	DEMO_TEST(test_a_step_that_fails_fails_the_demo_and_leaves_the_store_empty, fx), \
 	DEMO_TEST(test_the_problem_tally_follows_every_change, fx), \
 	cmocka_unit_test_prestate(test_demo_refuses_a_store_that_is_not_migrated, fx)
 
