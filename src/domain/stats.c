@@ -1,9 +1,11 @@
 /* stats.c - aggregate queries behind the statistics page and API. */
 #include "domain/stats.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/asof.h"
+#include "domain/claim.h"
 #include "domain/state.h"
 
 /* Each query takes $1 tenant, $2 batch (0: all) and yields code, total[,
@@ -113,6 +115,40 @@ const struct stat_row *stats_find(const struct stat_row *r, int n, const char *c
 	return NULL;
 }
 
+/* The lights of the counted claims (of the batch, 0: of every batch). */
+static int count_lights(db *d, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *s)
+{
+	db_stmt *st = db_query(d, "SELECT k.id FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+				  " WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN "
+				  STATE_SQL_COUNTED_CLAIMS " ORDER BY k.id", "ii", tenant_id, batch_id);
+	int64_t *ids = NULL;
+	int n = 0, cap = 0, rc;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			int64_t *g = realloc(ids, (size_t)(cap = cap ? 2 * cap : 64) * sizeof(*ids));
+			if (!g) {
+				rc = DB_ERROR;
+				break;
+			}
+			ids = g;
+		}
+		ids[n++] = db_col_int(st, 0);
+	}
+	db_done(st);
+	for (int i = 0; rc == DB_DONE && i < n; i++) {
+		enum light l;
+		if (claim_light_of(d, tenant_id, ids[i], now, &l) != 0)
+			rc = DB_ERROR;
+		else
+			s->lights[l]++;
+	}
+	free(ids);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *s)
 {
 	int rc;
@@ -129,7 +165,8 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 	    rows(d, a, by_state_sql, tenant_id, batch_id, &s->by_state, &s->nstate) < 0 ||
 	    rows(d, a, units_sql, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
 	    rows(d, a, cadres_sql, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
-	    db_scalar(d, promotions_sql, &s->promotions, 2, tenant_id, batch_id) < 0) {
+	    db_scalar(d, promotions_sql, &s->promotions, 2, tenant_id, batch_id) < 0 ||
+	    count_lights(d, tenant_id, batch_id, now, s) < 0) {
 		db_rollback(d);
 		return -1;
 	}

@@ -28,6 +28,7 @@ struct stats {
 	struct stat_row *by_state; int nstate;       /* states present */
 	struct stat_row *units; int nunits;          /* distinct claiming units by kind */
 	struct stat_row *cadres; int ncadres;        /* distinct people on claims by rank */
+	int64_t lights[6];  /* counted claims by enum light (claim.h), each as of its batch */
 };
 
 /* Figures for one batch (batch_id > 0) or all, read at now. They are as

@@ -8,6 +8,7 @@
 
 #include "domain/labels.h"
 #include "domain/state.h"
+#include "domain/claim.h"
 #include "domain/stats.h"
 #include "util/text.h"
 #include "web/widgets.h"
@@ -165,6 +166,20 @@ static void state_chart(buf *b, const struct stats *s)
 	HTML(b, "</section>\n");
 }
 
+/* The counted claims by light: what the supervisors look at first. */
+static void light_chart(buf *b, const struct stats *s)
+{
+	static const enum light order[] = { LIGHT_RED, LIGHT_UNREPORTED, LIGHT_YELLOW, LIGHT_GREEN, LIGHT_AWAITING };
+	struct bar lb[5];
+
+	for (int i = 0; i < 5; i++)
+		lb[i] = (struct bar){ lights[order[i]].zh, s->lights[order[i]] };
+	HTML(b, "<section aria-labelledby=\"light-h\">\n<h2 id=\"light-h\">攻坚预警</h2>\n");
+	bar_chart(b, "light-h", lb, 5);
+	HTML(b, "<p class=\"muted\">逾期：节点或完成时限已过仍未完成；未报送：上个报送日以来没有报送进展；"
+		"滞后：节点临近或进度落后于时间；待验收：已申报破题。已结束的批次按其截止日计算。</p>\n</section>\n");
+}
+
 void page_stats(struct req *r)
 {
 	struct stats s;
@@ -193,6 +208,7 @@ void page_stats(struct req *r)
 	HTML(b, "</section>\n");
 
 	state_chart(b, &s);
+	light_chart(b, &s);
 
 	struct bar ub[2] = {
 		{ "县直单位", row_total(s.units, s.nunits, "county_dept") },

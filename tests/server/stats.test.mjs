@@ -62,7 +62,14 @@ test('the statistics page shows the same figures with bar charts', async () => {
   validHtml(r.text);
   for (const [label, n] of [['榜单难题', 104], ['累计揭榜', 86], ['累计破题', 33], ['揭榜单位', 79], ['揭榜干部', 252], ['提拔使用', 6]])
     assert.ok(r.text.includes(`<span class="num">${n}</span><span class="lbl">${label}</span>`), `figure ${label} ${n}`);
-  assert.equal((r.text.match(/<ul class="chart" aria-labelledby="[a-z]+-h">/g) || []).length, 4, 'four charts');
+  assert.equal((r.text.match(/<ul class="chart" aria-labelledby="[a-z]+-h">/g) || []).length, 5, 'five charts');
+  // the lights of the 86 counted claims as of 2022-08-31: the 9 overdue ones red, the 33 solved awaiting evaluation
+  const lights = (await get(srv, '/api/v1/stats')).json().lights;
+  assert.equal(Object.values(lights).reduce((a, b) => a + b, 0), 86);
+  assert.equal(lights.red, 9);
+  assert.equal(lights.awaiting, 33);
+  for (const [label, n] of [['逾期', lights.red], ['未报送', lights.unreported], ['滞后', lights.yellow], ['正常', lights.green], ['待验收', 33]])
+    assert.match(r.text, bar(label, n), label);
   for (const [name, n] of Object.entries(byCategory)) {
     assert.match(r.text, new RegExp(`<th scope="row" data-label="类别" class="card-title">${name}</th><td data-label="榜单难题">\\d+</td><td data-label="累计揭榜">${n}</td>`), name);
     assert.match(r.text, bar(name, n), `${name} bar`);
