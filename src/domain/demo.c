@@ -1,6 +1,7 @@
 /* demo.c - the 滦南 2022 demo campaign: the report's figures as data tables
- * and one pass that writes them, then this year's batch open for proposals
- * (contract in demo.h). */
+ * and the steps that play them through the workflow's verbs at their
+ * historic moments, then this year's batch open for proposals (contract
+ * in demo.h). */
 #include "domain/demo.h"
 
 #include <jansson.h>
@@ -921,14 +922,14 @@ struct demo_entry {
 	int64_t v[2];       /* cumulative metric values (store units); -1: not reported */
 };
 
-/* One problem's claim, worked out before it is written. */
+/* One problem's claim, worked out before its steps are taken. */
 struct demo_plan {
 	const struct demo_problem *p;
 	int index, lead;
 	int64_t problem_id, claim_id, owner;
 	int64_t applied, approved, signed_at, solved_at;
 	int deadline_ymd;
-	int64_t achieved[2], metric_id[2], ms_id[4];
+	int64_t achieved[2];
 	const char *owner_title;
 	struct demo_member team[24];
 	int nteam;
