@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
-libjansson-dev libpq-dev libunistring-dev libcmocka-dev postgresql-15 nginx-light nodejs tidy
+libjansson-dev libpq-dev libmagic-dev libunistring-dev libcmocka-dev postgresql-15 nginx-light nodejs tidy
 sqlite3 iproute2 clang libclang-rt-14-dev wrk chromium fonts-noto-cjk npm"
 
 missing=""

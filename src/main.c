@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "domain/demo.h"
 #include "domain/demo_users.h"
+#include "domain/evidence.h"
+#include "domain/notify.h"
 #include "domain/password.h"
 #include "domain/tenant.h"
 #include "http/server.h"
@@ -39,6 +41,7 @@ struct opts {
 	const char *from, *to; /* migrate-store */
 	const char *file;      /* the positional FILE of backup and restore */
 	char dburl[4096];
+	char tmpdir[4096];     /* serve: <data>/tmp */
 };
 
 struct cmd {
@@ -160,9 +163,10 @@ static int env_uint(const char *name, unsigned min, unsigned max, unsigned def, 
 /* The server's limits from the environment (README, Configuration). */
 static int serve_limits(struct server_config *cfg)
 {
-	unsigned budget_mib, cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned budget_mib, upload_mib, cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (env_uint("JIEBANG_BODY_BUDGET_MIB", 1, 65536, 64, &budget_mib) < 0 ||
+	    env_uint("JIEBANG_UPLOAD_BUDGET_MIB", 64, 1 << 20, 1024, &upload_mib) < 0 ||
 	    env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
 	    env_uint("JIEBANG_HEAD_TIMEOUT", 1, 3600, 10, &cfg->head_timeout) < 0 ||
 	    env_uint("JIEBANG_REQUEST_TIMEOUT", 1, 3600, 30, &cfg->request_timeout) < 0 ||
@@ -177,7 +181,31 @@ static int serve_limits(struct server_config *cfg)
 		return -1;
 	}
 	cfg->body_budget = (size_t)budget_mib << 20;
+	cfg->upload_budget = (size_t)upload_mib << 20;
 	return 0;
+}
+
+/* Evidence files live under the data directory, also when the store is
+ * elsewhere (--db): <data>/files, uploads in flight in <data>/tmp. */
+static int serve_files(struct opts *o, struct server_config *cfg)
+{
+	if (mkdir(o->data, 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", o->data, strerror(errno));
+		return -1;
+	}
+	if ((size_t)snprintf(o->tmpdir, sizeof(o->tmpdir), "%s/tmp", o->data) >= sizeof(o->tmpdir) ||
+	    evidence_init(o->data) < 0) {
+		fprintf(stderr, "jiebang: cannot use data directory '%s' for files (see the log)\n", o->data);
+		return -1;
+	}
+	cfg->upload_dir = o->tmpdir;
+	return 0;
+}
+
+/* The background task: the daily digest and reminders (domain/notify.h). */
+static int run_digest(db *d, int64_t now)
+{
+	return notify_digest_run(d, now) < 0 ? -1 : 0;
 }
 
 static int cmd_serve(struct opts *o)
@@ -190,11 +218,15 @@ static int cmd_serve(struct opts *o)
 		.routes = routes,
 		.nroutes = routes_count,
 		.max_body = 1 << 20,
+		.upload_file_max = EVIDENCE_FILE_MAX,
+		.upload_total_max = EVIDENCE_UPDATE_MAX,
+		.upload_files_max = EVIDENCE_FILES_MAX,
 		.render_error = web_render_error,
 		.preconditions = web_preconditions,
 		.secure_cookies = o->secure_cookies || (getenv("JIEBANG_SECURE_COOKIES") &&
 							!strcmp(getenv("JIEBANG_SECURE_COOKIES"), "1")),
 		.trust_proxy = getenv("JIEBANG_TRUST_PROXY") && !strcmp(getenv("JIEBANG_TRUST_PROXY"), "1"),
+		.task = run_digest,
 		.app = &app,
 	};
 	unsigned long long t, m;
@@ -202,8 +234,10 @@ static int cmd_serve(struct opts *o)
 	int rc;
 	db *d;
 
-	if (serve_limits(&cfg) < 0)
+	if (serve_limits(&cfg) < 0 || env_uint("JIEBANG_TASK_PERIOD", 0, 86400, 60, &cfg.task_period) < 0)
 		return 2;
+	if (serve_files(o, &cfg) < 0)
+		return 1;
 	d = open_migrated(o);
 	if (!d)
 		return 1;
@@ -274,6 +308,46 @@ static int cmd_tenant(struct opts *o)
 	return cli_tenant(o->argc, o->argv);
 }
 
+/* Hidden (tests and operators): jiebang digest [--data DIR] [--db URL]
+ * [--now EPOCH] runs the background task once at EPOCH (default: now)
+ * and prints how many rows it wrote. How tests move the clock. */
+static int cmd_digest(struct opts *o)
+{
+	const char *data = o->data, *url = NULL;
+	int64_t now = (int64_t)time(NULL);
+	db *d;
+	int n;
+
+	for (int i = 1; i < o->argc; i++) {
+		const char *a = o->argv[i], *v = i + 1 < o->argc ? o->argv[i + 1] : NULL;
+		if (!strcmp(a, "--help")) {
+			puts("usage: jiebang digest [--data DIR] [--db URL] [--now EPOCH]\n"
+			     "  run the daily digest and reminders once, as at EPOCH (default: now)");
+			return 0;
+		}
+		if (!v)
+			return usage_error("digest: '%s' needs a value", a);
+		if (!strcmp(a, "--data"))
+			data = v;
+		else if (!strcmp(a, "--db"))
+			url = v;
+		else if (!strcmp(a, "--now")) {
+			if (parse_int(v, 0, INT64_MAX / 2, &now) < 0)
+				return usage_error("digest: --now: '%s' is not an epoch time in seconds", v);
+		} else
+			return usage_error("digest: unknown option '%s'", a);
+		i++;
+	}
+	if (!(d = cli_open_store(data, url)))
+		return 1;
+	n = notify_digest_run(d, now);
+	db_close(d);
+	if (n < 0)
+		return 1;
+	printf("digest: %d row(s) written\n", n);
+	return 0;
+}
+
 static int cmd_version(struct opts *o)
 {
 	printf("jiebang %s (schema %d)\n", VERSION, db_latest_version());
@@ -292,6 +366,7 @@ static const struct cmd cmds[] = {
 	{ "user", cmd_user, "*", NULL, "manage user accounts: add, passwd, disable, list, token (see 'jiebang user --help')" },
 	{ "tenant", cmd_tenant, "*", NULL, "list tenants, map host names to them (see 'jiebang tenant --help')" },
 	{ "version", cmd_version, "", NULL, "print the version" },
+	{ "digest", cmd_digest, "*", NULL, NULL }, /* hidden: not in --help */
 };
 
 static void help(FILE *f, const struct cmd *c)
@@ -302,7 +377,8 @@ static void help(FILE *f, const struct cmd *c)
 	} else {
 		fputs("usage: jiebang <command> [options]\ncommands:\n", f);
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-			fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].help);
+			if (cmds[i].help)
+				fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].help);
 	}
 	static const struct { char flag; const char *text; } options[] = {
 		{ 'd', "  --data DIR     data directory (default ./data)\n" },

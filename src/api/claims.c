@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/claim.h"
+#include "domain/evidence.h"
 #include "web/fields.h"
 #include "web/web.h"
 
@@ -248,17 +249,25 @@ void api_claim_act(struct req *r)
 					  claim_code(out.to), "problem_moved", out.problem_moved));
 }
 
+/* A JSON object, or a multipart form with "file" parts (evidence.h): the
+ * fields and the files' types are checked together, before the verb. */
 static void report(struct req *r, bool solve)
 {
 	struct progress_in in = { 0 };
+	struct evidence_file *files;
 	struct ctx c;
 	int64_t id, pid;
-	int rc;
+	int rc, nfiles;
 
 	if (id_param_or_respond(r, 0, &id) < 0)
 		return;
 	web_ctx(r, &c);
+	files = web_evidence_files(r, &nfiles);
 	rc = bind_request(r, &c, progress_fields, &in, NULL);
+	if (evidence_check(&c, files, nfiles) != JB_OK)
+		rc = JB_EINVALID;
+	in.files = files;
+	in.nfiles = nfiles;
 	if (rc == JB_OK)
 		rc = solve ? claim_solve(&c, id, &in, &pid) : claim_progress(&c, id, &in, &pid);
 	if (rc == JB_OK)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/batch.h"
+#include "domain/evidence.h"
 #include "domain/notify.h"
 #include "domain/person.h"
 #include "domain/search.h"
@@ -941,6 +942,8 @@ static int progress_verb(struct ctx *c, void *args)
 		return -1;
 	if (record_values(c, &k, *x->progress_id, in) < 0 || record_done(c, &k, in) < 0)
 		return -1;
+	if ((rc = evidence_attach(c, k.id, *x->progress_id, in->files, in->nfiles)) != JB_OK)
+		return rc;
 	if (c->nerrs)
 		return JB_EINVALID;
 	if (x->solve) {
@@ -968,18 +971,28 @@ static int progress_verb(struct ctx *c, void *args)
 	return JB_OK;
 }
 
+/* A report, and on any failure the stored files no row names removed
+ * (evidence.h). */
+static int run_report(struct ctx *c, struct progress_args *x)
+{
+	int rc;
+
+	*x->progress_id = 0;
+	if ((rc = action_run(c, progress_verb, x)) != JB_OK)
+		evidence_discard(c, x->in->files, x->in->nfiles);
+	return rc;
+}
+
 int claim_progress(struct ctx *c, int64_t id, struct progress_in *in, int64_t *progress_id)
 {
 	struct progress_args x = { id, in, progress_id, false };
 
-	*progress_id = 0;
-	return action_run(c, progress_verb, &x);
+	return run_report(c, &x);
 }
 
 int claim_solve(struct ctx *c, int64_t id, struct progress_in *in, int64_t *progress_id)
 {
 	struct progress_args x = { id, in, progress_id, true };
 
-	*progress_id = 0;
-	return action_run(c, progress_verb, &x);
+	return run_report(c, &x);
 }

@@ -102,6 +102,7 @@ const struct label audit_actions[] = {
 	{ "comment.write", "发表意见" },
 	{ "comment.edit", "修改意见" },
 	{ "comment.remove", "删除意见" },
+	{ "comment.read", "查看意见" },
 	{ "person.pick", "查找人员" },
 	{ "evaluation.score", "考评打分" },
 	{ "export.read", "导出数据" },

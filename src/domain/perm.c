@@ -78,6 +78,11 @@ const struct perm_rule perm_rules[] = {
 	{ "cadre", "comment.write", SCOPE_OWN },
 	{ "unit_admin", "comment.write", SCOPE_OWN },
 	{ "admin", "comment.remove", SCOPE_TENANT },
+	/* reading the comments of a problem: its team (own), admins, leaders */
+	{ "admin", "comment.read", SCOPE_TENANT },
+	{ "leader", "comment.read", SCOPE_TENANT },
+	{ "cadre", "comment.read", SCOPE_OWN },
+	{ "unit_admin", "comment.read", SCOPE_OWN },
 	/* names, units and titles of people, for the pickers of the claim form */
 	{ "admin", "person.pick", SCOPE_TENANT },
 	{ "unit_admin", "person.pick", SCOPE_TENANT },

@@ -32,6 +32,20 @@ struct kv {
 
 #define REQ_MAX_PARAMS 4
 
+/* A file part of a multipart body (http/upload.h), streamed to a
+ * temporary file that is removed when the request ends: a handler that
+ * keeps it links it elsewhere. */
+struct upload_file {
+	const char *field;      /* the form field it came in */
+	const char *name;       /* the client's file name without any directory:
+				 * valid UTF-8 without controls, maybe ""; shown,
+				 * never used as a path */
+	const char *path;       /* the temporary file (a name of mkstemp's) */
+	int64_t size;
+	char sha256[65];        /* lowercase hex, computed while streaming */
+};
+struct upload;
+
 struct req {
 	arena *a;
 	struct server *srv;
@@ -46,8 +60,13 @@ struct req {
 	struct kv *query;
 	int nquery;
 	struct kv *form;        /* an application/x-www-form-urlencoded body, on a
-				 * route that reads forms (BODY_FORM) */
+				 * route that reads forms (BODY_FORM), or the fields
+				 * of a multipart one (BODY_MULTIPART) */
 	int nform;
+	struct upload_file *files; /* file parts of a multipart body, on a route
+				 * that reads them (BODY_MULTIPART), once the whole
+				 * body has arrived intact and within the caps */
+	int nfiles;
 	struct json_t *json;    /* an application/json body, always an object, on
 				 * a route that reads JSON (BODY_JSON); else NULL.
 				 * Owned by r: released when r is. */
@@ -55,6 +74,10 @@ struct req {
 	int nparams;
 	buf body;               /* raw request body (capped) */
 	size_t body_reserved;   /* bytes of the server's body budget it holds */
+	size_t upload_reserved; /* bytes of the server's upload budget it holds */
+	size_t upload_len;      /* bytes of a multipart body received so far */
+	bool multipart;         /* a multipart body on a BODY_MULTIPART route */
+	struct upload *upload;  /* its parser (http/upload.c) */
 
 	/* The tenant: from the Host header (tenant_domain), else a "/t/<slug>"
 	 * path prefix (stripped from path; base keeps it for links), else the
@@ -124,6 +147,9 @@ struct app *req_app(struct req *r);
 
 /* Send r->out with this status and content type. */
 void reply(struct req *r, int status, const char *content_type);
+/* Send size bytes of the open file fd (from its start) with this status
+ * and content type; the response owns fd and closes it. */
+void reply_fd(struct req *r, int status, const char *content_type, int fd, uint64_t size);
 /* Error answer: an HTML page, or {"error": {...}} under /api/. field may be NULL. */
 void reply_error(struct req *r, int status, const char *code, const char *message,
 		 const char *field);

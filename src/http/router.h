@@ -36,18 +36,23 @@ enum route_flag {
 	ROUTE_SLOW = 1u << 4,
 	/* The bodies the route reads. A body of a kind it does not read (or
 	 * of another media type) is not parsed: the handler sees no fields.
-	 * None of the three: the default, none for GET, HEAD and DELETE,
+	 * None of them: the default, none for GET, HEAD and DELETE,
 	 * otherwise a JSON object under /api/ and a form elsewhere. */
 	BODY_NONE = 1u << 5,    /* no body: one with any bytes is a 413 */
 	BODY_FORM = 1u << 6,    /* application/x-www-form-urlencoded -> r->form */
 	BODY_JSON = 1u << 7,    /* application/json, an object -> r->json */
+	/* multipart/form-data, streamed (http/upload.h): file parts to
+	 * temporary files -> r->files, the other fields -> r->form. The
+	 * route's KIB cap then bounds those fields; the files have the
+	 * server's upload caps (server_config.upload_*). */
+	BODY_MULTIPART = 1u << 8,
 };
 
 /* The most body bytes the route takes, in KiB (1 to 65535), as flag bits;
  * without it, server_config.max_body. A larger body is refused with 413
  * before any of it is read. */
 #define BODY_MAX_KIB(n) ((unsigned)(n) << 16)
-#define BODY_KINDS (BODY_NONE | BODY_FORM | BODY_JSON)
+#define BODY_KINDS (BODY_NONE | BODY_FORM | BODY_JSON | BODY_MULTIPART)
 
 struct route {
 	const char *method;

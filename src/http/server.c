@@ -21,22 +21,38 @@
 #include "http/form.h"
 #include "http/guard.h"
 #include "http/router.h"
+#include "http/ticker.h"
+#include "http/upload.h"
 #include "http/workers.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
 #define MAX_QUERY 4096      /* bytes of raw query string */
-#define MAX_PAIRS 64
+#define MAX_PAIRS 64         /* query parameters */
+/* Fields of a form body: a claim form with a 100-person team sends ~350;
+ * the route's body cap bounds their bytes. */
+#define MAX_FORM_PAIRS 1024
+/* A multipart body may carry this much besides its files and fields:
+ * boundaries and part headers. */
+#define MULTIPART_SLACK (64 * 1024)
+
+/* Bytes that requests being read may hold at once, server-wide. */
+struct budget {
+	atomic_size_t used;
+	size_t cap;
+};
 
 struct server {
 	const struct server_config *cfg;
 	struct guard *guard;
 	struct workers *slow;  /* runs ROUTE_SLOW handlers */
+	struct ticker *ticker; /* the background task, or NULL */
 	pthread_mutex_t lock;  /* guards conns */
 	db **conns;
 	size_t nconns, cap;
 	atomic_int active;     /* requests between start and completion */
-	atomic_size_t body_bytes; /* of cfg->body_budget, held by bodies being read */
+	struct budget mem;     /* cfg->body_budget: bodies held in memory */
+	struct budget disk;    /* cfg->upload_budget: multipart bodies streamed to disk */
 };
 
 static _Thread_local db *thread_db;
@@ -176,15 +192,10 @@ const char *req_client_addr(struct req *r)
 static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 			  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-void reply(struct req *r, int status, const char *content_type)
+/* Send resp (len bytes of body) with the headers every answer has and
+ * r's own. */
+static void reply_with(struct req *r, struct MHD_Response *resp, size_t len, int status, const char *content_type)
 {
-	struct MHD_Response *resp;
-	size_t len = r->out.len;
-
-	if (r->replied)
-		return;
-	r->replied = true;
-	resp = MHD_create_response_from_buffer(len, buf_detach(&r->out, NULL), MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", content_type);
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -222,6 +233,36 @@ void reply(struct req *r, int status, const char *content_type)
 	r->resp = resp; /* queued by on_request(), on the connection's thread */
 	r->status = status;
 	r->sent = len;
+}
+
+void reply(struct req *r, int status, const char *content_type)
+{
+	size_t len = r->out.len;
+
+	if (r->replied)
+		return;
+	r->replied = true;
+	reply_with(r, MHD_create_response_from_buffer(len, buf_detach(&r->out, NULL), MHD_RESPMEM_MUST_FREE), len,
+		   status, content_type);
+}
+
+void reply_fd(struct req *r, int status, const char *content_type, int fd, uint64_t size)
+{
+	struct MHD_Response *resp;
+
+	if (r->replied) {
+		close(fd);
+		return;
+	}
+	resp = MHD_create_response_from_fd64(size, fd);
+	if (!resp) {
+		close(fd);
+		log_error("req=%s cannot answer with a file of %llu bytes", r->id, (unsigned long long)size);
+		reply_error(r, 500, "internal", "服务器内部错误", NULL);
+		return;
+	}
+	r->replied = true;
+	reply_with(r, resp, (size_t)size, status, content_type);
 }
 
 void reply_error(struct req *r, int status, const char *code, const char *message, const char *field)
@@ -336,10 +377,20 @@ static bool target_has_nul(const struct req *r, const char *version)
 	return version != r->raw_uri + r->raw_uri_len + 1;
 }
 
-/* The body cap of r's route (http/router.h). */
-static size_t body_cap(const struct req *r)
+/* The cap of r's route (http/router.h): of its body, or of a multipart
+ * body's fields. */
+static size_t fields_cap(const struct req *r)
 {
 	return route_body_cap(r->route, r->srv->cfg->max_body);
+}
+
+/* The body cap of r: its route's, and for a multipart body the files'
+ * besides. */
+static size_t body_cap(const struct req *r)
+{
+	size_t cap = fields_cap(r);
+
+	return r->multipart ? cap + (size_t)r->srv->cfg->upload_total_max + MULTIPART_SLACK : cap;
 }
 
 /* Refuse r's body as too large (413), naming its route's cap. */
@@ -348,7 +399,10 @@ static void body_too_large(struct req *r)
 	size_t cap = body_cap(r);
 
 	r->bad_status = 413;
-	if (!cap)
+	if (r->multipart)
+		r->bad_request = arena_printf(r->a, "上传内容过大（文件合计最多 %lld MiB）",
+					      (long long)(r->srv->cfg->upload_total_max >> 20));
+	else if (!cap)
 		r->bad_request = "该地址不接受请求体";
 	else if (cap % (1u << 20) == 0)
 		r->bad_request = arena_printf(r->a, "提交内容过大（此地址最多 %zu MiB）", cap >> 20);
@@ -388,31 +442,55 @@ static void check_head(struct req *r, const char *version)
 
 /* ---- the body budget ---- */
 
-/* Take n more bytes of the server-wide body budget for r; false, taking
- * nothing, when that would pass it. on_completed() gives them back. */
-static bool budget_take(struct req *r, size_t n)
+/* Take n more bytes of budget b for a request that holds *held of it;
+ * false, taking nothing, when that would pass it. on_completed() gives
+ * them back. */
+static bool budget_take(struct budget *b, size_t *held, size_t n)
 {
-	struct server *s = r->srv;
-	size_t used = atomic_load(&s->body_bytes);
+	size_t used = atomic_load(&b->used);
 
 	do {
-		if (n > s->cfg->body_budget - used)
+		if (n > b->cap - used)
 			return false;
-	} while (!atomic_compare_exchange_weak(&s->body_bytes, &used, used + n));
-	r->body_reserved += n;
+	} while (!atomic_compare_exchange_weak(&b->used, &used, used + n));
+	*held += n;
 	return true;
 }
 
-static void budget_release(struct req *r)
+static void budget_release(struct budget *b, size_t *held)
 {
-	atomic_fetch_sub(&r->srv->body_bytes, r->body_reserved);
-	r->body_reserved = 0;
+	atomic_fetch_sub(&b->used, *held);
+	*held = 0;
 }
 
-static void budget_refused(struct req *r, const char *what, size_t n)
+static void budget_refused(struct req *r, const struct budget *b, const char *what, size_t n)
 {
-	log_warn("req=%s body budget (%zu MiB) in use: %s a %zu-byte body from %s", r->id,
-		 r->srv->cfg->body_budget >> 20, what, n, req_client_addr(r));
+	log_warn("req=%s %s budget (%zu MiB) in use: %s a %zu-byte body from %s", r->id,
+		 b == &r->srv->disk ? "upload" : "body", b->cap >> 20, what, n, req_client_addr(r));
+}
+
+/* Refuse r, whose body would pass budget b, with 503 before reading it. */
+static void refuse_busy(struct req *r, const struct budget *b, size_t n)
+{
+	budget_refused(r, b, "refused (503)", n);
+	req_header(r, "Retry-After", "5");
+	r->bad_request = BUSY;
+	r->bad_status = 503;
+}
+
+/* A multipart body is streamed to disk (http/upload.h): it takes its
+ * declared length from the upload budget, and from the memory budget only
+ * what its fields may hold; a chunked one takes the upload budget as it
+ * comes. */
+static void reserve_multipart(struct req *r, size_t n)
+{
+	struct server *s = r->srv;
+	size_t fields = n && n < fields_cap(r) ? n : fields_cap(r);
+
+	if (!budget_take(&s->mem, &r->body_reserved, fields))
+		refuse_busy(r, &s->mem, n);
+	else if (n && !budget_take(&s->disk, &r->upload_reserved, n))
+		refuse_busy(r, &s->disk, n);
 }
 
 /* A body with a declared length takes all of it from the budget when its
@@ -422,19 +500,44 @@ static void reserve_declared_body(struct req *r)
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
 	size_t n = cl ? (size_t)strtoull(cl, NULL, 10) : 0;
 
+	if (r->multipart) {
+		reserve_multipart(r, n);
+		return;
+	}
 	if (!n)
 		return;
-	if (!budget_take(r, n)) {
-		budget_refused(r, "refused (503)", n);
-		req_header(r, "Retry-After", "5");
-		r->bad_request = BUSY;
-		r->bad_status = 503;
+	if (!budget_take(&r->srv->mem, &r->body_reserved, n)) {
+		refuse_busy(r, &r->srv->mem, n);
 		return;
 	}
 	buf_grow(&r->body, n);
 }
 
-/* Buffer n bytes of r's body. Past the cap the rest is dropped and the
+/* Stream n bytes of r's multipart body to its parser (http/upload.h);
+ * false when the connection must be closed (take_upload()). */
+static bool take_multipart(struct req *r, const char *data, size_t n)
+{
+	struct budget *disk = &r->srv->disk;
+	size_t total = r->upload_len + n;
+
+	r->upload_len = total;
+	if (total > body_cap(r)) {
+		body_too_large(r);
+		upload_fail(r, 413, r->bad_request);
+		budget_release(disk, &r->upload_reserved);
+		return true;
+	}
+	if (total > r->upload_reserved && !budget_take(disk, &r->upload_reserved, total - r->upload_reserved)) {
+		budget_refused(r, disk, "closed the connection of", total);
+		upload_fail(r, 503, BUSY);
+		budget_release(disk, &r->upload_reserved);
+		return false;
+	}
+	upload_feed(r, data, n);
+	return true;
+}
+
+/* Buffer n bytes of r's body (a multipart one is streamed instead). Past the cap the rest is dropped and the
  * answer is 413. A chunked body takes from the budget as it comes, and
  * past it the connection is closed (libmicrohttpd cannot queue an answer
  * in mid-body): returns false then. */
@@ -444,16 +547,18 @@ static bool take_upload(struct req *r, const char *data, size_t n)
 
 	if (r->replied || r->bad_request)
 		return true;
+	if (r->multipart)
+		return take_multipart(r, data, n);
 	if (total > body_cap(r)) {
 		body_too_large(r);
 		buf_release(&r->body);
-		budget_release(r);
+		budget_release(&r->srv->mem, &r->body_reserved);
 		return true;
 	}
-	if (total > r->body_reserved && !budget_take(r, total - r->body_reserved)) {
-		budget_refused(r, "closed the connection of", total);
+	if (total > r->body_reserved && !budget_take(&r->srv->mem, &r->body_reserved, total - r->body_reserved)) {
+		budget_refused(r, &r->srv->mem, "closed the connection of", total);
 		buf_release(&r->body);
-		budget_release(r);
+		budget_release(&r->srv->mem, &r->body_reserved);
 		return false;
 	}
 	buf_add(&r->body, data, n);
@@ -482,6 +587,10 @@ static void parse_body(struct req *r)
 	unsigned kinds = r->route ? route_body_kinds(r->route) : BODY_NONE;
 	const char *why = NULL;
 
+	if (r->multipart) {
+		upload_end(r);
+		return;
+	}
 	if (!r->body.len)
 		return;
 	if ((kinds & BODY_JSON) && form_media_type_is(ct, "application/json")) {
@@ -490,7 +599,7 @@ static void parse_body(struct req *r)
 	}
 	if (!(kinds & BODY_FORM) || !form_media_type_is(ct, "application/x-www-form-urlencoded"))
 		return;
-	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_PAIRS, &r->form, &why);
+	r->nform = form_parse(r->a, r->body.s, r->body.len, MAX_FORM_PAIRS, &r->form, &why);
 	if (r->nform < 0) {
 		r->nform = 0;
 		r->bad_request = why;
@@ -579,6 +688,25 @@ static void route_head(struct req *r)
 		return;
 	}
 	r->route = router_match(r->srv->cfg->routes, r->srv->cfg->nroutes, method, r->path, r, &r->path_known);
+	r->multipart = r->route && (route_body_kinds(r->route) & BODY_MULTIPART) && r->srv->cfg->upload_dir &&
+		       form_media_type_is(req_header_in(r, "Content-Type"), "multipart/form-data");
+}
+
+/* Parse r's multipart body as it comes, within the server's caps and its
+ * route's cap for the fields. */
+static void start_upload(struct req *r)
+{
+	const struct server_config *cfg = r->srv->cfg;
+	struct upload_limits l = {
+		.dir = cfg->upload_dir,
+		.file_max = cfg->upload_file_max,
+		.total_max = cfg->upload_total_max,
+		.files_max = cfg->upload_files_max,
+		.fields_max = fields_cap(r),
+		.pairs_max = MAX_FORM_PAIRS,
+	};
+
+	upload_begin(r, &l);
 }
 
 static void run_handler(struct req *r, const struct route *rt)
@@ -707,6 +835,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			check_head(r, version);
 		if (!r->bad_request)
 			reserve_declared_body(r);
+		if (!r->bad_request && r->multipart)
+			start_upload(r);
 		if (r->bad_request) {
 			guard_phase(r->srv->guard, conn, GUARD_BUSY);
 			return handle(r); /* answer at once; MHD closes after an unread body */
@@ -749,7 +879,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 		MHD_destroy_response(r->resp);
 	buf_release(&r->out);
 	buf_release(&r->body);
-	budget_release(r);
+	upload_release(r); /* its temporary files go, whatever the handler did */
+	budget_release(&s->mem, &r->body_reserved);
+	budget_release(&s->disk, &r->upload_reserved);
 	json_decref(r->json);
 	arena_free(r->a);
 	free(r);
@@ -864,7 +996,7 @@ static int shut_down(struct server *s, struct MHD_Daemon *d)
 
 int server_run(const struct server_config *cfg)
 {
-	struct server s = { .cfg = cfg };
+	struct server s = { .cfg = cfg, .mem.cap = cfg->body_budget, .disk.cap = cfg->upload_budget };
 	struct MHD_Daemon *d = NULL;
 	sigset_t set;
 	int sig, lfd;
@@ -879,7 +1011,7 @@ int server_run(const struct server_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&s.lock, NULL);
 	raise_fd_limit(cfg->max_conns);
-	lfd = listen_socket(cfg);
+	lfd = cfg->upload_dir && upload_dir_init(cfg->upload_dir) < 0 ? -1 : listen_socket(cfg);
 	if (lfd >= 0) {
 		s.guard = start_guard(cfg);
 		s.slow = workers_start(cfg->slow_workers, cfg->slow_queue, run_job, &s);
@@ -893,11 +1025,14 @@ int server_run(const struct server_config *cfg)
 	assets_init();
 	if (s.guard && s.slow)
 		d = start_daemon(&s, lfd);
+	if (d && cfg->task && cfg->task_period)
+		s.ticker = ticker_start(cfg->db_url, cfg->task_period, cfg->task);
 	if (d) {
 		sigwait(&set, &sig);
 		log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
 		lfd = shut_down(&s, d);
 	}
+	ticker_stop(s.ticker);
 	workers_stop(s.slow);
 	guard_free(s.guard);
 	if (lfd >= 0)

@@ -3,6 +3,7 @@
 #define JB_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/req.h"
 
@@ -29,6 +30,13 @@ struct server_config {
 				 * behind a trusted proxy, which is one address */
 	unsigned slow_workers;  /* threads for ROUTE_SLOW handlers (workers.h) */
 	unsigned slow_queue;    /* ROUTE_SLOW requests waiting at most; then 503 */
+	/* Multipart bodies (http/upload.h) of BODY_MULTIPART routes. */
+	const char *upload_dir; /* their temporary files (<data>/tmp), made 0700 */
+	int64_t upload_file_max;  /* bytes per file */
+	int64_t upload_total_max; /* bytes of files per request */
+	int upload_files_max;     /* files per request */
+	size_t upload_budget;   /* bytes of multipart bodies received at once, in
+				 * all (disk, not memory: see body_budget) */
 	bool secure_cookies;    /* TLS in front: Secure, __Host- cookies, HSTS */
 	bool trust_proxy;       /* client address from X-Forwarded-For */
 	/* Renders an error answer (web/layout.c). */
@@ -37,6 +45,11 @@ struct server_config {
 	/* Checks a route's flags (tenant, login, CSRF ...) before its handler
 	 * runs (web/preconditions.c); returns 0 to go on, -1 after answering. */
 	int (*preconditions)(struct req *r, const struct route *rt);
+	/* The background task (http/ticker.h), run every task_period seconds
+	 * on a store connection of its own while the server runs; NULL or
+	 * period 0: none. */
+	int (*task)(db *d, int64_t now);
+	unsigned task_period;
 	/* The handlers' shared state (web/app.h); the server only hands it on. */
 	struct app *app;
 };

@@ -21,6 +21,7 @@
 #include "http/assets.h"
 #include "util/text.h"
 #include "web/fields.h"
+#include "web/supervise.h"
 
 #define SCREEN_PER_PAGE 50
 #define PUBLISH_AT_ONCE 100 /* the most screen_list() returns at once (within SCREEN_BULK_MAX) */
@@ -1613,6 +1614,7 @@ void page_notifications(struct req *r)
 	HTML(b, "<h1>通知</h1>\n");
 	done_notice(r);
 	buf_printf(b, "<p class=\"summary\">未读 <strong>%lld</strong> 条。</p>\n", (long long)unread);
+	digest_section(r);
 	if (unread && r->csrf) {
 		post_form(r, "inline", "/me/notifications/read");
 		HTML(b, "<button type=\"submit\" class=\"secondary\">全部标为已读</button></form>\n");

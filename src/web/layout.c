@@ -74,6 +74,7 @@ static void nav_session(struct req *r, enum nav active)
 		return;
 	}
 	nav_link(r, "/account", who->login, active == NAV_ACCOUNT);
+	nav_link(r, "/me/work", "我的工作", active == NAV_WORK);
 	nav_notifications(r, active);
 	if (who->via == VIA_COOKIE && r->csrf) {
 		HTML(b, "<form class=\"logout\" method=\"post\" action=\"");

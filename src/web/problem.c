@@ -10,6 +10,7 @@
 #include "domain/labels.h"
 #include "domain/state.h"
 #include "domain/timeline.h"
+#include "web/supervise.h"
 #include "web/widgets.h"
 
 static void dl_row(buf *b, const char *term, const char *text)
@@ -281,5 +282,6 @@ void page_problem(struct req *r)
 		HTML(b, "<section><h2>揭榜情况</h2><p class=\"empty\">本题尚待揭榜。</p></section>\n");
 	}
 	history_section(b, tl, ntl, more);
+	comment_section(r, p.id);
 	page_end(r);
 }

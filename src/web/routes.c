@@ -3,6 +3,7 @@
  * precondition refuses, and the body the route reads with its cap. */
 #include "web/routes.h"
 
+#include "web/supervise.h"
 #include "web/web.h"
 
 #define LOGIN NEED_LOGIN
@@ -15,6 +16,7 @@
 #define SENDER NEED_CSRF
 #define FORM BODY_FORM
 #define JSON BODY_JSON
+#define MULTIPART BODY_MULTIPART /* files streamed to disk; KIB() caps the other fields */
 #define KIB(n) BODY_MAX_KIB(n)
 
 /* Every route, one a line. The state-changing ones name their action;
@@ -29,6 +31,7 @@ const struct route routes[] = {
 	{ "GET", "/", page_board, 0, NULL },
 	{ "GET", "/problems/:id", page_problem, 0, NULL },
 	{ "GET", "/stats", page_stats, 0, NULL },
+	{ "GET", "/files/:sha256", page_file, 0, NULL },
 	{ "GET", "/login", page_login, FIRST, NULL },
 	{ "POST", "/login", act_login, FIRST | SLOW | FORM | KIB(4), "session.create" },
 	{ "POST", "/logout", act_logout, CHANGE | FIRST | FORM | KIB(1), "session.delete" },
@@ -71,6 +74,31 @@ const struct route routes[] = {
 	{ "GET", "/admin/feedback", page_feedback_queue, LOGIN, NULL },
 	{ "GET", "/admin/feedback/:id", page_feedback_item, LOGIN, NULL },
 	{ "POST", "/admin/feedback/:id", act_feedback_answer, CHANGE | FORM | KIB(16), "complaint.answer" },
+	/* 督办, 延期, 意见交流, 我的工作 (web/supervise.h) */
+	{ "GET", "/me/work", page_work, LOGIN, NULL },
+	{ "GET", "/claims/:id/supervisions/new", page_supervise_new, LOGIN, NULL },
+	{ "POST", "/claims/:id/supervisions", act_supervise, CHANGE | FORM | KIB(16), "claim.supervise" },
+	{ "POST", "/supervisions/:id/reply", act_supervision_reply, CHANGE | FORM | KIB(16), "supervision.reply" },
+	{ "GET", "/claims/:id/extend", page_extend_new, LOGIN, NULL },
+	{ "POST", "/claims/:id/extend", act_extend, CHANGE | FORM | KIB(16), "claim.extend" },
+	{ "POST", "/extensions/:id/approve", act_extension_approve, CHANGE | FORM | KIB(16), "extension.decide" },
+	{ "GET", "/extensions/:id/refuse", page_refuse_new, LOGIN, NULL },
+	{ "POST", "/extensions/:id/refuse", act_extension_refuse, CHANGE | FORM | KIB(16), "extension.decide" },
+	{ "POST", "/problems/:id/comments", act_comment_write, CHANGE | FORM | KIB(16), "comment.write" },
+	{ "GET", "/comments/:id/edit", page_comment_edit, LOGIN, NULL },
+	{ "POST", "/comments/:id/edit", act_comment_edit, CHANGE | FORM | KIB(16), "comment.edit" },
+	{ "POST", "/comments/:id/remove", act_comment_remove, CHANGE | FORM | KIB(2), "comment.remove" },
+	{ "GET", "/api/v1/me/work", api_work, LOGIN, NULL },
+	{ "GET", "/api/v1/claims/:id/supervisions", api_supervisions, LOGIN, NULL },
+	{ "POST", "/api/v1/claims/:id/supervisions", act_supervise, CHANGE | JSON | KIB(16), "claim.supervise" },
+	{ "POST", "/api/v1/supervisions/:id/reply", act_supervision_reply, CHANGE | JSON | KIB(16), "supervision.reply" },
+	{ "POST", "/api/v1/claims/:id/extend", act_extend, CHANGE | JSON | KIB(16), "claim.extend" },
+	{ "POST", "/api/v1/extensions/:id/approve", act_extension_approve, CHANGE | JSON | KIB(16), "extension.decide" },
+	{ "POST", "/api/v1/extensions/:id/refuse", act_extension_refuse, CHANGE | JSON | KIB(16), "extension.decide" },
+	{ "GET", "/api/v1/problems/:id/comments", api_comments, 0, NULL },
+	{ "POST", "/api/v1/problems/:id/comments", act_comment_write, CHANGE | JSON | KIB(16), "comment.write" },
+	{ "PATCH", "/api/v1/comments/:id", act_comment_edit, CHANGE | JSON | KIB(16), "comment.edit" },
+	{ "POST", "/api/v1/comments/:id/remove", act_comment_remove, CHANGE | JSON | KIB(2), "comment.remove" },
 	{ "GET", "/api/v1/problems", api_problems, 0, NULL },
 	{ "GET", "/api/v1/problems/similar", api_similar, 0, NULL },
 	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },
@@ -91,8 +119,8 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/claims/:id/sign", api_claim_act, CHANGE | KIB(4), "claim.sign" },
 	{ "POST", "/api/v1/claims/:id/withdraw", api_claim_act, CHANGE | KIB(4), "claim.withdraw" },
 	{ "POST", "/api/v1/claims/:id/return", api_claim_act, CHANGE | KIB(4), "claim.return" },
-	{ "POST", "/api/v1/claims/:id/progress", api_claim_progress, CHANGE | KIB(64), "claim.progress" },
-	{ "POST", "/api/v1/claims/:id/solve", api_claim_solve, CHANGE | KIB(64), "claim.solve" },
+	{ "POST", "/api/v1/claims/:id/progress", api_claim_progress, CHANGE | JSON | MULTIPART | KIB(64), "claim.progress" },
+	{ "POST", "/api/v1/claims/:id/solve", api_claim_solve, CHANGE | JSON | MULTIPART | KIB(64), "claim.solve" },
 	{ "GET", "/api/v1/proposals/:id", api_proposal, LOGIN, NULL },
 	{ "POST", "/api/v1/proposals/:id/revise", api_proposal_revise, CHANGE | KIB(16), "problem.revise" },
 	{ "GET", "/api/v1/me/proposals", api_my_proposals, LOGIN, NULL },
@@ -101,6 +129,7 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/notifications/:id/read", api_notification_read, CHANGE | KIB(1), "notification.read" },
 	{ "GET", "/api/v1/batches/:id/publications", api_publications, LOGIN, NULL },
 	{ "GET", "/api/v1/stats", api_stats, 0, NULL },
+	{ "GET", "/api/v1/files/:sha256", page_file, 0, NULL },
 	{ "POST", "/api/v1/session", act_login, FIRST | SLOW | JSON | KIB(4), "session.create" },
 	{ "DELETE", "/api/v1/session", act_logout, CHANGE | FIRST, "session.delete" },
 	{ "GET", "/api/v1/me", api_me, LOGIN | FIRST, NULL },

@@ -20,7 +20,7 @@
 struct route;
 
 enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK,
-	   NAV_PROPOSE, NAV_SCREENING, NAV_NOTIFICATIONS };
+	   NAV_PROPOSE, NAV_SCREENING, NAV_NOTIFICATIONS, NAV_WORK };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -143,6 +143,13 @@ void api_claim_apply(struct req *r);
 void api_claim_act(struct req *r);
 void api_claim_progress(struct req *r);
 void api_claim_solve(struct req *r);
+/* web/files.c: evidence files (domain/evidence.h). page_file serves
+ * /files/:sha256 and /api/v1/files/:sha256. web_evidence_files() gives the
+ * request's uploads in form field "file" as the domain takes them (on
+ * r->a; the temporary files go when the request ends); *n of them. */
+struct evidence_file;
+void page_file(struct req *r);
+struct evidence_file *web_evidence_files(struct req *r, int *n);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
 void act_login(struct req *r);

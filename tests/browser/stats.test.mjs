@@ -32,7 +32,7 @@ for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     const page = await open(browser, viewport);
     await page.goto(srv.url + '/stats');
     const sizes = await chartFontSizes(page);
-    assert.equal(sizes.length, 2 * (8 + 5 + 2 + 2), 'a label and a value for every bar of the four charts');
+    assert.equal(sizes.length, 2 * (8 + 5 + 5 + 2 + 2), 'a label and a value for every bar of the five charts');
     for (const s of sizes) {
       assert.ok(s.px >= 12, `${size}: "${s.text}" is ${s.px} px`);
       assert.ok(s.w > 0 && s.h >= 12, `${size}: "${s.text}" is drawn ${s.w}×${s.h} px`);

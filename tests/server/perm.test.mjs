@@ -8,11 +8,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, sql, run } from './harness.mjs';
 import { DEMO_PASSWORD, ROLES, login, form, api, page, snapshot, snapshotWithDenials, openSql, cliToken } from './accounts.mjs';
+import { mkClaim as fixtureClaim, day, ymd } from './claims_fixture.mjs';
 
 let srv, adminBearer, personIn6, conn, batchId;
 const pw = {}, sess = {};
 const LOGIN = { admin: 'admin', unit: 'unit', cadre: 'cadre', evaluator: 'evaluator', leader: 'leader' };
 const OWN_UNIT = 6, OTHER_UNIT = 18; // 县委宣传部 (the "unit" login's), 县财政局
+const CADRE_PERSON = 102, OTHER_PERSON = 103; // the "cadre" login's person, and one without an account
 let seq = 0;
 
 before(async () => {
@@ -383,6 +385,85 @@ const rows = [
     call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/feedback/${c.id}`, { answer: c.answer, answered_at: '0' })
       : api(srv, s, 'POST', `/api/v1/feedback/${c.id}/answer`, { answer: c.answer }),
     check: async (c) => assert.equal((await conn.query(`SELECT answer FROM complaint WHERE id = ${c.id}`)).trim(), c.answer),
+  },
+
+  // 督办, 延期, 意见交流 (web/supervise.h): targets are claims of the cadre (its
+  // person owns them), written into the store.
+  {
+    what: 'issue a supervision notice on a red claim', route: ['POST /claims/:id/supervisions', 'POST /api/v1/claims/:id/supervisions'], allow: roles('admin'), ok: [303, 201],
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, milestoneDue: day(-2) }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.claim}/supervisions`, { reason: '矩阵督办', reply_by: ymd(day(3)) })
+      : api(srv, s, 'POST', `/api/v1/claims/${c.claim}/supervisions`, { reason: '矩阵督办', reply_by: ymd(day(3)) }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM supervision WHERE claim_id = ${c.claim}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM supervision WHERE claim_id = ${c.claim}`)).trim(), 0),
+  },
+  {
+    what: 'answer a supervision notice on an own claim', route: ['POST /supervisions/:id/reply', 'POST /api/v1/supervisions/:id/reply'], allow: roles('cadre'), ok: [303, 200],
+    setup: async () => {
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, milestoneDue: day(-2) });
+      const r = await api(srv, adminBearer, 'POST', `/api/v1/claims/${c.claim}/supervisions`, { reason: '矩阵督办', reply_by: ymd(day(3)) });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().supervision.id };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/supervisions/${c.id}/reply`, { reply: '矩阵答复' })
+      : api(srv, s, 'POST', `/api/v1/supervisions/${c.id}/reply`, { reply: '矩阵答复' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT reply FROM supervision WHERE id = ${c.id}`)).trim(), '矩阵答复'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT reply FROM supervision WHERE id = ${c.id}`)).trim(), ''),
+  },
+  {
+    what: 'ask to extend an own claim', route: ['POST /claims/:id/extend', 'POST /api/v1/claims/:id/extend'], allow: roles('cadre'), ok: [303, 201],
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(20) }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.claim}/extend`, { reason: '矩阵延期', new_deadline: ymd(day(40)) })
+      : api(srv, s, 'POST', `/api/v1/claims/${c.claim}/extend`, { reason: '矩阵延期', new_deadline: ymd(day(40)) }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM extension WHERE claim_id = ${c.claim}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM extension WHERE claim_id = ${c.claim}`)).trim(), 0),
+  },
+  ...[['approve', 'approved', {}], ['refuse', 'refused', { reason: '矩阵不同意' }]].map(([verb, state, body]) => ({
+    what: `${verb} an extension request`, route: [`POST /extensions/:id/${verb}`, `POST /api/v1/extensions/:id/${verb}`], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(20) });
+      const r = await api(srv, await S('cadre'), 'POST', `/api/v1/claims/${c.claim}/extend`, { reason: '矩阵延期', new_deadline: ymd(day(40)) });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().extension.id };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/extensions/${c.id}/${verb}`, body) : api(srv, s, 'POST', `/api/v1/extensions/${c.id}/${verb}`, body),
+    check: async (c) => assert.equal((await conn.query(`SELECT state FROM extension WHERE id = ${c.id}`)).trim(), state),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM extension WHERE id = ${c.id}`)).trim(), 'pending'),
+  })),
+  {
+    what: 'comment on a problem of the own team', route: ['POST /problems/:id/comments', 'POST /api/v1/problems/:id/comments'], allow: roles('admin', 'cadre'), ok: [303, 201],
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/problems/${c.problem}/comments`, { body: '矩阵意见' })
+      : api(srv, s, 'POST', `/api/v1/problems/${c.problem}/comments`, { body: '矩阵意见' }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM problem_comment WHERE problem_id = ${c.problem}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM problem_comment WHERE problem_id = ${c.problem}`)).trim(), 0),
+  },
+  {
+    // The author edits its own (the admin and the cadre write theirs; the others try the cadre's).
+    what: 'edit an own comment', route: ['POST /comments/:id/edit', 'PATCH /api/v1/comments/:id'], allow: roles('admin', 'cadre'), ok: [303, 200],
+    setup: async (role) => {
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON });
+      const author = role === 'admin' ? await S('admin') : await S('cadre');
+      const r = await api(srv, author, 'POST', `/api/v1/problems/${c.problem}/comments`, { body: '矩阵原文' });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().comment.id };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/comments/${c.id}/edit`, { body: '矩阵改后' })
+      : api(srv, s, 'PATCH', `/api/v1/comments/${c.id}`, { body: '矩阵改后' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT body FROM problem_comment WHERE id = ${c.id}`)).trim(), '矩阵改后'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT body FROM problem_comment WHERE id = ${c.id}`)).trim(), '矩阵原文'),
+  },
+  {
+    what: 'remove a comment', route: ['POST /comments/:id/remove', 'POST /api/v1/comments/:id/remove'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON });
+      const r = await api(srv, await S('cadre'), 'POST', `/api/v1/problems/${c.problem}/comments`, { body: '矩阵待删' });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().comment.id };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/comments/${c.id}/remove`) : api(srv, s, 'POST', `/api/v1/comments/${c.id}/remove`, {}),
+    check: async (c) => assert.notEqual((await conn.query(`SELECT coalesce(removed_at, 0) FROM problem_comment WHERE id = ${c.id}`)).trim(), '0'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT coalesce(removed_at, 0) FROM problem_comment WHERE id = ${c.id}`)).trim(), '0'),
   },
   {
     what: 'apply for a claim', route: ['POST /api/v1/problems/:id/claims'], surfaces: ['api'], allow: roles('cadre', 'unit'), ok: [201],
