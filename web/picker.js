@@ -2,6 +2,8 @@
 // Without this file the picker's 查找 button re-renders the page with the
 // people found; with it the same search runs through GET /api/v1/persons
 // and only the list of people changes. Safe to load more than once.
+// A picker whose search fields sit in the form it posts (data-picker-find)
+// is searched the same way.
 (function () {
   'use strict';
 
@@ -73,9 +75,22 @@
     });
     unit.addEventListener('change', search);
     if (form) form.addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); search(); });
+    // A picker inside the form it posts (the claim form): its 查找 button
+    // would post the whole form; search here instead, and Enter in the
+    // name searches rather than submitting.
+    var find = box.querySelector('[data-picker-find]');
+    if (find) {
+      find.addEventListener('click', function (e) { e.preventDefault(); clearTimeout(timer); search(); });
+      q.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter') { e.preventDefault(); clearTimeout(timer); search(); }
+      });
+    }
   }
 
+  // Pickers added later (a row added by a script) are started by calling
+  // window.jbPickers().
   function start() { document.querySelectorAll('[data-picker]').forEach(init); }
+  window.jbPickers = start;
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
 })();

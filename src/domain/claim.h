@@ -213,6 +213,10 @@ enum light claim_light(const struct light_in *in);
  * moment): 0, 1 when there is no such claim, -1 on a store error. */
 int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
 	__attribute__((warn_unused_result));
+/* The mean completion of claim_id's metrics in percent (each capped at
+ * 100; light_in.completion), -1 when none has a target: into *out; 0, or
+ * -1 on a store error. */
+int claim_completion_of(db *d, int64_t tenant_id, int64_t claim_id, int *out) __attribute__((warn_unused_result));
 /* The latest report day's end at or before as_of, and the one a month
  * before it (report_day outside 1-28 counts as 25). */
 void claim_report_days(int64_t as_of, int report_day, int64_t *latest, int64_t *previous);

@@ -34,8 +34,7 @@ static int completion_of(int64_t baseline, int64_t target, int64_t achieved)
 	return (int)pct;
 }
 
-/* The mean completion of claim's metrics, -1 when none has a target. */
-static int mean_completion(db *d, int64_t tenant, int64_t claim, int *out)
+int claim_completion_of(db *d, int64_t tenant, int64_t claim, int *out)
 {
 	db_stmt *st = db_query(d, "SELECT baseline, target, achieved FROM metric WHERE tenant_id = $1 AND claim_id = $2",
 			       "ii", tenant, claim);
@@ -77,7 +76,7 @@ int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum
 	db_done(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? 1 : -1;
-	if (mean_completion(d, tenant_id, claim_id, &in.completion) < 0)
+	if (claim_completion_of(d, tenant_id, claim_id, &in.completion) < 0)
 		return -1;
 	*out = claim_light(&in);
 	return 0;

@@ -26,15 +26,15 @@ static void fill(arena *a, db_stmt *st, struct person *p)
 }
 
 /* The unit the search is kept to (0: the tenant), or the refusal. */
-static int search_scope(struct ctx *c, int64_t asked, int64_t *unit)
+static int search_scope(struct ctx *c, const char *action, int64_t asked, int64_t *unit)
 {
 	struct perm_target t = { c->who->tenant_id, asked, 0, false };
 
 	if (asked) {
 		*unit = asked;
-		return perm_check(c->who, "user.read", &t) ? JB_OK : ctx_deny(c, "user.read", "person", 0);
+		return perm_check(c->who, action, &t) ? JB_OK : ctx_deny(c, action, "person", 0);
 	}
-	return perm_unit_scope(c->who, "user.read", unit) ? JB_OK : ctx_deny(c, "user.read", "person", 0);
+	return perm_unit_scope(c->who, action, unit) ? JB_OK : ctx_deny(c, action, "person", 0);
 }
 
 int person_search(struct ctx *c, const struct person_query *q, struct person_hits *out)
@@ -46,7 +46,7 @@ int person_search(struct ctx *c, const struct person_query *q, struct person_hit
 
 	out->n = 0;
 	out->more = false;
-	if ((rc = search_scope(c, q->unit_id, &unit)) != JB_OK)
+	if ((rc = search_scope(c, q->pick ? "person.pick" : "user.read", q->unit_id, &unit)) != JB_OK)
 		return rc;
 	if (!(st = db_prepare(c->d, search_sql)))
 		return ctx_store_error(c);
@@ -59,7 +59,10 @@ int person_search(struct ctx *c, const struct person_query *q, struct person_hit
 			out->more = true;
 			continue;
 		}
-		fill(c->a, st, &out->items[out->n++]);
+		fill(c->a, st, &out->items[out->n]);
+		if (q->pick)
+			out->items[out->n].rank = "";
+		out->n++;
 	}
 	db_done(st);
 	return rc == DB_ERROR ? ctx_store_error(c) : JB_OK;
@@ -79,4 +82,19 @@ int person_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct person *ou
 		fill(a, st, out);
 	db_done(st);
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
+int person_pick_get(struct ctx *c, int64_t id, struct person *out)
+{
+	struct perm_target t = { c->who->tenant_id, 0, 0, false };
+	int rc;
+
+	if (!perm_check(c->who, "person.pick", &t))
+		return ctx_deny(c, "person.pick", "person", id);
+	if ((rc = person_get(c->d, c->a, c->who->tenant_id, id, out)) < 0)
+		return ctx_store_error(c);
+	if (rc > 0)
+		return ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个人员");
+	out->rank = "";
+	return JB_OK;
 }

@@ -4,34 +4,40 @@
 #include <string.h>
 
 #include "domain/asof.h"
+#include "domain/batch.h"
+#include "domain/claim.h"
 #include "domain/search.h"
 #include "domain/state.h"
+#include "util/buf.h"
 
 /* The board's filter. $1 tenant, $2 batch, $3 category, $4 state, $5 claiming
  * unit kind, then one LIKE pattern per search term (search_plan(): $6 and
- * the four placeholders l2..l5); '' or 0 means "no filter". These
+ * the four placeholders l2..l5), and the problems of a light as ",3,17,"
+ * (lid: lights are worked out in C, light_ids()); '' or 0 means "no
+ * filter". These
  * conditions only filter rows: what drives the scan is the primary key in
  * the order asked for, or, when searching by pairs, the posting list of the
  * rarest pair, checked against up to three more. The placeholders of the
  * other terms and of the pairs follow the statement's other parameters, as
  * PostgreSQL needs every $n up to the last used. */
 #define TERM(n) " AND (" n " = '' OR p.search_text LIKE " n " ESCAPE '\\')"
-#define BOARD_COND(l2, l3, l4, l5) \
+#define BOARD_COND(l2, l3, l4, l5, lid) \
 	" p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " STATE_SQL_PUBLIC \
 	" AND ($2 = 0 OR p.batch_id = $2)" \
 	" AND ($3 = 0 OR p.category_id = $3)" \
 	" AND ($4 = '' OR p.state = $4)" \
 	" AND ($5 = '' OR EXISTS (SELECT 1 FROM claim kc JOIN unit ku ON ku.tenant_id = kc.tenant_id AND ku.id = kc.unit_id" \
 	"   WHERE kc.tenant_id = p.tenant_id AND kc.problem_id = p.id AND kc.state IN " STATE_SQL_COUNTED_CLAIMS " AND ku.kind = $5))" \
-	TERM("$6") TERM(l2) TERM(l3) TERM(l4) TERM(l5)
+	TERM("$6") TERM(l2) TERM(l3) TERM(l4) TERM(l5) \
+	" AND (" lid " = '' OR " lid " LIKE '%,' || p.id || ',%')"
 _Static_assert(SEARCH_MAX_TERMS == 5 && SEARCH_MAX_PAIRS == 4, "BOARD_COND has 5 terms, PAIRS 4 pairs");
 
 /* The page's statement has $7-$9 (PAGE_ROWS), the count's does not. */
-#define ROWS_COND BOARD_COND("$10", "$11", "$12", "$13")
-#define COUNT_COND BOARD_COND("$7", "$8", "$9", "$10")
+#define ROWS_COND BOARD_COND("$10", "$11", "$12", "$13", "$14")
+#define COUNT_COND BOARD_COND("$7", "$8", "$9", "$10", "$11")
 static const int rows_like_at[SEARCH_MAX_TERMS] = { 6, 10, 11, 12, 13 };
 static const int count_like_at[SEARCH_MAX_TERMS] = { 6, 7, 8, 9, 10 };
-enum { ROWS_FIRST_PAIR = 14, COUNT_FIRST_PAIR = 11 };
+enum { ROWS_LIGHT_IDS = 14, COUNT_LIGHT_IDS = 11, ROWS_FIRST_PAIR = 15, COUNT_FIRST_PAIR = 12 };
 
 #define FROM_PLAIN(cond) " FROM problem p WHERE" cond
 /* CROSS JOIN keeps SQLite's join order: posting list first. PAIRS<k> are
@@ -44,13 +50,19 @@ enum { ROWS_FIRST_PAIR = 14, COUNT_FIRST_PAIR = 11 };
 #define PAIRS2(cond, a, b, c, d) PAIRS_FROM(cond, a) ALSO(b)
 #define PAIRS3(cond, a, b, c, d) PAIRS_FROM(cond, a) ALSO(b) ALSO(c)
 #define PAIRS4(cond, a, b, c, d) PAIRS_FROM(cond, a) ALSO(b) ALSO(c) ALSO(d)
-#define ROWS_PAIRS(k) PAIRS##k(ROWS_COND, "$14", "$15", "$16", "$17")
-#define COUNT_PAIRS(k) PAIRS##k(COUNT_COND, "$11", "$12", "$13", "$14")
+#define ROWS_PAIRS(k) PAIRS##k(ROWS_COND, "$15", "$16", "$17", "$18")
+#define COUNT_PAIRS(k) PAIRS##k(COUNT_COND, "$12", "$13", "$14", "$15")
 
 #define ORDER_ID " ORDER BY p.id"
 #define ORDER_UPDATED " ORDER BY p.updated_at DESC, p.id DESC"
 #define ORDER_CATEGORY \
 	" ORDER BY (SELECT position FROM category pc WHERE pc.tenant_id = p.tenant_id AND pc.id = p.category_id), p.id"
+
+/* The problem's counted claim: the first approved, when a batch lets
+ * several run at once (赛马), so that a problem is one row. */
+#define FIRST_COUNTED(p) \
+	"(SELECT min(k.id) FROM claim k WHERE k.tenant_id = " p ".tenant_id AND k.problem_id = " p ".id" \
+	" AND k.state IN " STATE_SQL_COUNTED_CLAIMS ")"
 
 /* One page: the ids are chosen first ($8 limit, $9 offset), so the joins
  * and subqueries below run for the rows shown, not for the rows skipped.
@@ -63,12 +75,12 @@ enum { ROWS_FIRST_PAIR = 14, COUNT_FIRST_PAIR = 11 };
 	" p.updated_at,"  \
 	" CASE WHEN p.state IN " STATE_SQL_WORKING " AND (SELECT min(m.due_at) FROM milestone m"  \
 	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL) < " BATCH_AS_OF_SQL("b", "$7")  \
-	"   THEN 1 ELSE 0 END"  \
+	"   THEN 1 ELSE 0 END, coalesce(c.id, 0)"  \
 	" FROM (SELECT p.id" from order " LIMIT $8 OFFSET $9) pg"  \
 	" JOIN problem p ON p.tenant_id = $1 AND p.id = pg.id"  \
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"  \
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"  \
-	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.problem_id = p.id AND c.state IN " STATE_SQL_COUNTED_CLAIMS  \
+	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " FIRST_COUNTED("p")  \
 	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id" order
 
 #define ROWS_SORTS(from) { PAGE_ROWS(from, ORDER_ID), PAGE_ROWS(from, ORDER_UPDATED), PAGE_ROWS(from, ORDER_CATEGORY) }
@@ -93,9 +105,11 @@ static const char board_tally_sql[] =
 	" AND ($2 = 0 OR t.batch_id = $2) AND ($3 = 0 OR t.category_id = $3) AND ($4 = '' OR t.state = $4)";
 
 /* Bind $1-$5, the search's LIKE patterns at like_at[] ('' for a term
- * slot not used) and its pairs from first_pair on. */
+ * slot not used), the light's problem ids at light_at, and the search's
+ * pairs from first_pair on. */
 static void bind_filter(db_stmt *st, int64_t tenant_id, const struct problem_filter *f,
-			const struct search_plan *sp, const int *like_at, int first_pair)
+			const struct search_plan *sp, const int *like_at, int light_at, const char *light_ids,
+			int first_pair)
 {
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, f->batch_id);
@@ -104,6 +118,7 @@ static void bind_filter(db_stmt *st, int64_t tenant_id, const struct problem_fil
 	db_bind_text(st, 5, f->unit_kind ? f->unit_kind : "");
 	for (int i = 0; i < SEARCH_MAX_TERMS; i++)
 		db_bind_text(st, like_at[i], i < sp->nterms ? sp->like[i] : "");
+	db_bind_text(st, light_at, light_ids ? light_ids : "");
 	for (int i = 0; i < sp->npairs; i++)
 		db_bind_text(st, first_pair + i, sp->pairs[i]);
 }
@@ -111,6 +126,68 @@ static void bind_filter(db_stmt *st, int64_t tenant_id, const struct problem_fil
 static const char *col(arena *a, db_stmt *st, int i)
 {
 	return arena_strdup(a, db_col_text(st, i));
+}
+
+/* ---- lights ---- */
+
+/* Every public problem's counted claim in batch $2 (0: any). */
+static const char counted_sql[] =
+	"SELECT c.id, c.problem_id FROM problem p JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " FIRST_COUNTED("p")
+	" WHERE p.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND p.is_public = 1";
+
+/* The light (claim.h claim_light_of()) and completion of claim id; 0 or -1. */
+static int claim_light_read(db *d, int64_t tenant_id, int64_t now, int64_t id, int *light, int *completion)
+{
+	enum light l = LIGHT_NONE;
+
+	*light = LIGHT_NONE;
+	*completion = -1;
+	if (claim_light_of(d, tenant_id, id, now, &l) < 0 || claim_completion_of(d, tenant_id, id, completion) < 0)
+		return -1;
+	*light = (int)l;
+	return 0;
+}
+
+/* The light code's enum light, or -1 when code names none of the lights
+ * a claim can show. */
+static int light_code(const char *code)
+{
+	for (int i = LIGHT_GREEN; i <= LIGHT_AWAITING; i++)
+		if (!strcmp(lights[i].code, code))
+			return i;
+	return -1;
+}
+
+/* The problems whose counted claim shows light f->light, as ",3,17,"
+ * ("," when there are none, so that the filter still filters) into *out. */
+static int light_ids(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f, const char **out)
+{
+	int want = light_code(f->light), n = 0, cap = 0, rc;
+	db_stmt *st = db_query(d, counted_sql, "ii", tenant_id, f->batch_id);
+	int64_t(*pairs)[2] = NULL;
+	buf ids = BUF_INIT;
+	enum light l;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		pairs = arena_grow(a, pairs, n, &cap, sizeof(*pairs));
+		pairs[n][0] = db_col_int(st, 0);
+		pairs[n++][1] = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc == DB_ERROR)
+		return -1;
+	buf_putc(&ids, ',');
+	for (int i = 0; i < n && rc != -1; i++) {
+		if ((rc = claim_light_of(d, tenant_id, pairs[i][0], f->now, &l)) < 0)
+			break;
+		if (rc == 0 && (int)l == want)
+			buf_printf(&ids, "%lld,", (long long)pairs[i][1]);
+	}
+	*out = arena_strdup(a, ids.s);
+	buf_release(&ids);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The board's total from problem_tally; DB_ROW on success. */
@@ -134,6 +211,7 @@ static int tally_total(db *d, int64_t tenant_id, const struct problem_filter *f,
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out)
 {
+	const char *light_ids_text = NULL;
 	struct search_plan sp;
 	db_stmt *st;
 	int rc;
@@ -145,13 +223,15 @@ int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter
 		goto fail;
 	if (sp.none)
 		return db_commit(d);
-	if (!sp.nterms && !f->unit_kind) {
+	if (f->light && light_ids(d, a, tenant_id, f, &light_ids_text) < 0)
+		goto fail;
+	if (!sp.nterms && !f->unit_kind && !f->light) {
 		rc = tally_total(d, tenant_id, f, &out->total);
 	} else {
 		st = db_prepare(d, board_count_sql[sp.npairs]);
 		if (!st)
 			goto fail;
-		bind_filter(st, tenant_id, f, &sp, count_like_at, COUNT_FIRST_PAIR);
+		bind_filter(st, tenant_id, f, &sp, count_like_at, COUNT_LIGHT_IDS, light_ids_text, COUNT_FIRST_PAIR);
 		rc = db_step(st);
 		out->total = rc == DB_ROW ? db_col_int(st, 0) : 0;
 		db_done(st);
@@ -162,7 +242,7 @@ int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter
 	st = db_prepare(d, board_rows_sql[sp.npairs][f->sort]);
 	if (!st)
 		goto fail;
-	bind_filter(st, tenant_id, f, &sp, rows_like_at, ROWS_FIRST_PAIR);
+	bind_filter(st, tenant_id, f, &sp, rows_like_at, ROWS_LIGHT_IDS, light_ids_text, ROWS_FIRST_PAIR);
 	db_bind_int(st, 7, f->now);
 	db_bind_int(st, 8, f->per_page);
 	db_bind_int(st, 9, (f->page - 1) * f->per_page);
@@ -179,10 +259,18 @@ int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter
 		p->owner = col(a, st, 7);
 		p->updated_at = db_col_int(st, 8);
 		p->overdue = db_col_int(st, 9) != 0;
+		p->claim_id = db_col_int(st, 10);
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
 		goto fail;
+	for (int i = 0; i < out->n; i++) {
+		struct problem_row *p = &out->items[i];
+		p->light = LIGHT_NONE;
+		p->completion = -1;
+		if (p->claim_id && claim_light_read(d, tenant_id, f->now, p->claim_id, &p->light, &p->completion) < 0)
+			goto fail;
+	}
 	return db_commit(d);
 fail:
 	db_rollback(d);
@@ -193,7 +281,10 @@ fail:
 static const char detail_sql[] =
 	"SELECT p.id, p.title, p.description, b.name, cat.name, p.state, p.proposer_name,"
 	" coalesce((SELECT name FROM unit pu WHERE pu.tenant_id = p.tenant_id AND pu.id = p.proposer_unit_id), ''),"
-	" p.created_at, p.updated_at, " BATCH_AS_OF_SQL("b", "$3")
+	" p.created_at, p.updated_at, " BATCH_AS_OF_SQL("b", "$3") ", b.id, b.max_parallel,"
+	" (SELECT count(*) FROM claim k WHERE k.tenant_id = p.tenant_id AND k.problem_id = p.id"
+	"   AND k.state IN " STATE_SQL_COUNTED_CLAIMS "),"
+	" (SELECT count(*) FROM claim k WHERE k.tenant_id = p.tenant_id AND k.problem_id = p.id)"
 	" FROM problem p"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"
@@ -207,7 +298,7 @@ static const char claim_sql[] =
 	" JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
 	" JOIN person l ON l.tenant_id = c.tenant_id AND l.id = c.lead_person_id"
 	" JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id"
-	" WHERE c.tenant_id = $1 AND c.problem_id = $2 AND c.state IN " STATE_SQL_COUNTED_CLAIMS;
+	" WHERE c.tenant_id = $1 AND c.problem_id = $2 AND c.state IN " STATE_SQL_COUNTED_CLAIMS " ORDER BY c.id";
 
 static const char members_sql[] =
 	"SELECT pe.name, pe.title, pe.rank, u.name, u.kind, m.role"
@@ -359,6 +450,7 @@ static int read_claim_parts(db *d, arena *a, int64_t tenant_id, struct problem_d
 
 int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, struct problem_detail *p)
 {
+	struct batch bt;
 	db_stmt *st;
 	int rc;
 
@@ -385,6 +477,10 @@ int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, str
 		p->updated_at = db_col_int(st, 9);
 		p->as_of = db_col_int(st, 10);
 		p->batch_ended = p->as_of < now;
+		p->batch_id = db_col_int(st, 11);
+		p->max_parallel = (int)db_col_int(st, 12);
+		p->ncounted = (int)db_col_int(st, 13);
+		p->napplications = (int)db_col_int(st, 14);
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
@@ -393,8 +489,14 @@ int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, str
 		db_rollback(d);
 		return 1;
 	}
+	p->light = LIGHT_NONE;
+	p->completion = -1;
+	if (batch_get(d, a, tenant_id, p->batch_id, &bt) != 0)
+		goto fail;
+	p->batch_phase = batch_phase_now(&bt, now);
 	if (read_claim(d, a, tenant_id, p) < 0 ||
-	    (p->has_claim && read_claim_parts(d, a, tenant_id, p) < 0))
+	    (p->has_claim && read_claim_parts(d, a, tenant_id, p) < 0) ||
+	    (p->has_claim && claim_light_read(d, tenant_id, now, p->claim.id, &p->light, &p->completion) < 0))
 		goto fail;
 	return db_commit(d);
 fail:

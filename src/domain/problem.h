@@ -25,6 +25,7 @@ struct problem_filter {
 	const char *state;       /* NULL: any public state */
 	const char *unit_kind;   /* kind of the claiming unit; NULL: any */
 	const char *q;           /* substring; NULL or "": none */
+	const char *light;       /* the light of the problem's claim (claim.h lights[] code but "none"); NULL: any */
 	enum problem_sort sort;
 	int64_t page;            /* from 1 */
 	int64_t per_page;
@@ -42,6 +43,9 @@ struct problem_row {
 	const char *owner;
 	int64_t updated_at;
 	bool overdue;
+	int64_t claim_id;             /* the counted claim (the first one approved), 0: none */
+	int light;                    /* its light (enum light), LIGHT_NONE without one */
+	int completion;               /* its metrics' mean completion in percent, -1: none */
 };
 
 struct problem_page {
@@ -50,6 +54,10 @@ struct problem_page {
 	int64_t total;
 };
 
+/* The board page of f. Rows are problems, each with its counted claim
+ * (the first approved one, when a batch allows several) and that claim's
+ * light and completion, judged as of its batch's as-of moment (claim.h
+ * claim_light()). */
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out);
 
@@ -90,6 +98,13 @@ struct problem_detail {
 	bool overdue;            /* a milestone is overdue (judged at as_of) */
 	int64_t as_of;           /* its batch's as-of moment (batch_as_of): now while the batch is open */
 	bool batch_ended;        /* the batch is closed and as_of, its end, has passed */
+	int64_t batch_id;
+	int batch_phase;         /* enum batch_phase at now */
+	int max_parallel;        /* claims the batch lets one problem hold at once (赛马) */
+	int ncounted;            /* claims of it approved or later */
+	int napplications;       /* claims of it in any state */
+	int light;               /* the counted claim's light (enum light) */
+	int completion;          /* its metrics' mean completion in percent, -1: none */
 };
 
 int problem_get(db *d, arena *a, int64_t tenant_id, int64_t id, int64_t now, struct problem_detail *out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/batch.h"
+#include "domain/claim.h"
 #include "domain/labels.h"
 #include "domain/state.h"
 #include "web/widgets.h"
@@ -42,6 +43,16 @@ static void label_select(buf *b, const char *name, const char *title, const stru
 }
 
 
+/* The lights a claim shows (claim.h lights[] but none). */
+static void light_select(buf *b, const char *selected)
+{
+	HTML(b, "<label>灯色<select name=\"light\">");
+	option(b, "", "全部", !selected);
+	for (int i = LIGHT_GREEN; i <= LIGHT_AWAITING; i++)
+		option(b, lights[i].code, lights[i].zh, selected && !strcmp(selected, lights[i].code));
+	HTML(b, "</select></label>\n");
+}
+
 static void filter_form(struct req *r, const struct problem_filter *f, struct named *batches, int nb,
 			struct named *cats, int nc)
 {
@@ -64,6 +75,7 @@ static void filter_form(struct req *r, const struct problem_filter *f, struct na
 	problem_states_with(PS_PUBLIC, public_states);
 	label_select(b, "state", "状态", problem_states, public_states, f->state);
 	label_select(b, "unit_kind", "揭榜单位类型", unit_kinds, NULL, f->unit_kind);
+	light_select(b, f->light);
 	HTML(b, "<label>排序<select name=\"sort\">");
 	option(b, "id", "按编号", f->sort == SORT_ID);
 	option(b, "updated", "最近更新", f->sort == SORT_UPDATED);
@@ -94,6 +106,10 @@ static void page_link(buf *b, const char *base, const struct problem_filter *f, 
 	if (f->unit_kind) {
 		HTML(b, "&amp;unit_kind=");
 		buf_url(b, f->unit_kind);
+	}
+	if (f->light) {
+		HTML(b, "&amp;light=");
+		buf_url(b, f->light);
 	}
 	if (f->sort == SORT_UPDATED)
 		HTML(b, "&amp;sort=updated");
@@ -127,7 +143,8 @@ static void pager(buf *b, const char *base, const struct problem_filter *f, int6
 static void rows_table(buf *b, const char *base, const struct problem_page *pg)
 {
 	static const struct table_col cols[] = { { "编号", 0 }, { "难题", COL_TITLE }, { "类别", 0 }, { "状态", 0 },
-						 { "揭榜单位", 0 }, { "主要负责人", 0 }, { "更新", 0 }, { NULL, 0 } };
+						 { "揭榜单位", 0 }, { "主要负责人", 0 }, { "完成", 0 }, { "更新", 0 },
+						 { NULL, 0 } };
 	struct table t = { .cols = cols, .cls = "board" };
 
 	table_open(b, &t);
@@ -148,10 +165,16 @@ static void rows_table(buf *b, const char *base, const struct problem_page *pg)
 		html_state_badge(b, p->state);
 		if (p->overdue)
 			HTML(b, " <span class=\"overdue\">逾期</span>");
+		if (p->light != LIGHT_NONE && !(p->overdue && p->light == LIGHT_RED)) { /* 逾期 once */
+			HTML(b, " ");
+			html_light(b, p->light);
+		}
 		table_cell(b, &t);
 		buf_html(b, *p->claim_unit ? p->claim_unit : "—");
 		table_cell(b, &t);
 		buf_html(b, *p->owner ? p->owner : "—");
+		table_cell(b, &t);
+		html_completion(b, p->claim_id ? p->completion : -1);
 		table_cell(b, &t);
 		fmt_date(b, p->updated_at);
 	}

@@ -83,13 +83,27 @@ void form_errors(struct req *r, const struct ctx *c)
 	HTML(b, "</div>\n");
 }
 
-void form_open(struct req *r, const char *action)
+static void form_open_as(struct req *r, const char *action, const char *enctype)
 {
 	HTML(&r->out, "<form class=\"stack\" method=\"post\" action=\"");
 	html_path(&r->out, r, action);
+	if (enctype) {
+		HTML(&r->out, "\" enctype=\"");
+		buf_html(&r->out, enctype);
+	}
 	HTML(&r->out, "\">");
 	html_csrf(r);
 	HTML(&r->out, "\n");
+}
+
+void form_open(struct req *r, const char *action)
+{
+	form_open_as(r, action, NULL);
+}
+
+void form_open_upload(struct req *r, const char *action)
+{
+	form_open_as(r, action, "multipart/form-data");
 }
 
 /* id="f-name" (dots kept: ids may hold them) for a field and its error. */

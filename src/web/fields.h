@@ -35,6 +35,8 @@ const char *field_value(struct req *r, const struct ctx *c, const char *name, co
 void form_errors(struct req *r, const struct ctx *c);
 /* <form method="post" action="base+action"> with the CSRF field. */
 void form_open(struct req *r, const char *action);
+/* The same for a form with file inputs (a MULTIPART route). */
+void form_open_upload(struct req *r, const char *action);
 
 /* <label>label <input ...></label> and its error. type: "text", "date",
  * "number"; extra: literal attributes (" required maxlength=\"64\""). */

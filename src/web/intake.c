@@ -1560,7 +1560,11 @@ static const char *notification_path(struct req *r, const struct notification *n
 	struct proposal p;
 	int rc;
 
-	if (strcmp(n->object_type, "problem") || !n->object_id)
+	if (!n->object_id)
+		return NULL;
+	if (!strcmp(n->object_type, "claim"))
+		return arena_printf(r->a, "/claims/%lld", (long long)n->object_id);
+	if (strcmp(n->object_type, "problem"))
 		return NULL;
 	rc = proposal_get(r->db, r->a, r->who, n->object_id, &p);
 	return problem_path(r->a, n->object_id, rc != 0 || p.is_public);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/claim.h"
 #include "domain/labels.h"
 #include "domain/state.h"
 #include "domain/timeline.h"
@@ -33,8 +34,10 @@ static void date_row(buf *b, const char *term, int64_t at)
 	HTML(b, "</dd>\n");
 }
 
-static void claim_section(buf *b, const struct problem_detail *p)
+static void claim_section(struct req *r, const struct problem_detail *p)
 {
+	buf *b = &r->out;
+
 	HTML(b, "<section aria-labelledby=\"claim-h\">\n<h2 id=\"claim-h\">揭榜情况</h2>\n<dl class=\"facts\">\n");
 	dl_row(b, "揭榜单位", p->claim.unit);
 	HTML(b, "<dt>挂帅领导</dt><dd>");
@@ -58,7 +61,19 @@ static void claim_section(buf *b, const struct problem_detail *p)
 	date_row(b, "立军令状", p->claim.signed_at);
 	date_row(b, "完成时限", p->claim.deadline);
 	date_row(b, "破题时间", p->claim.solved_at);
-	HTML(b, "</dl>\n");
+	if (p->light != LIGHT_NONE) {
+		HTML(b, "<dt>灯色</dt><dd>");
+		html_light(b, p->light);
+		HTML(b, "</dd>\n");
+	}
+	if (p->completion >= 0) {
+		HTML(b, "<dt>指标完成</dt><dd>");
+		html_completion(b, p->completion);
+		HTML(b, "</dd>\n");
+	}
+	HTML(b, "</dl>\n<p><a href=\"");
+	html_path(b, r, arena_printf(r->a, "/claims/%lld", (long long)p->claim.id));
+	HTML(b, "\">查看揭榜详情和军令状</a></p>\n");
 	if (*p->claim.pledge) {
 		HTML(b, "<h3>军令状</h3>\n<blockquote class=\"pledge\">");
 		html_paragraphs(b, p->claim.pledge);
@@ -217,6 +232,38 @@ static void history_section(buf *b, const struct timeline_entry *e, int n, bool 
 	HTML(b, "</section>\n");
 }
 
+/* 我要揭榜 (claim.apply) or 组织点将 (claim.assign) while the problem
+ * takes claims: published, or claimed while its batch lets more run at
+ * once (赛马), in 发榜揭榜 (an assignment also in 攻坚); the comparison of
+ * its applications for those who approve them. The verbs decide again. */
+static void claim_links(struct req *r, const struct problem_detail *p)
+{
+	int state = problem_state_of(p->state);
+	bool open = state == PROBLEM_PUBLISHED || (state == PROBLEM_CLAIMED && p->ncounted < p->max_parallel);
+	bool apply = open && p->batch_phase == PHASE_CLAIMING && perm_any(r->who, "claim.apply");
+	bool assign = open && (p->batch_phase == PHASE_CLAIMING || p->batch_phase == PHASE_WORKING) &&
+		      perm_any(r->who, "claim.assign");
+	bool compare = p->napplications && perm_any(r->who, "claim.approve");
+	buf *b = &r->out;
+
+	if (!r->who->user_id || (!apply && !assign && !compare))
+		return;
+	HTML(b, "<p class=\"actions claim-links\">");
+	if (apply || assign) {
+		HTML(b, "<a class=\"button\" href=\"");
+		html_path(b, r, arena_printf(r->a, "/problems/%lld/claim", (long long)p->id));
+		HTML(b, "\">");
+		buf_puts(b, apply ? "我要揭榜" : "组织点将");
+		HTML(b, "</a>");
+	}
+	if (compare) {
+		HTML(b, " <a href=\"");
+		html_path(b, r, arena_printf(r->a, "/problems/%lld/claims", (long long)p->id));
+		buf_printf(b, "\">揭榜申请比较（%d 份）</a>", p->napplications);
+	}
+	HTML(b, "</p>\n");
+}
+
 int problem_or_respond(struct req *r, struct problem_detail *p)
 {
 	int64_t id;
@@ -259,6 +306,10 @@ void page_problem(struct req *r)
 	buf_html(b, p.title);
 	HTML(b, "</h1>\n<p class=\"badges\">");
 	html_state_badge(b, p.state);
+	if (p.light != LIGHT_NONE) {
+		HTML(b, " ");
+		html_light(b, p.light);
+	}
 	if (p.overdue)
 		HTML(b, " <span class=\"overdue\">有逾期节点</span>");
 	HTML(b, "</p>\n<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">难题描述</h2>\n");
@@ -272,8 +323,9 @@ void page_problem(struct req *r)
 	date_row(b, "提出时间", p.created_at);
 	date_row(b, "最近更新", p.updated_at);
 	HTML(b, "</dl>\n</section>\n");
+	claim_links(r, &p);
 	if (p.has_claim) {
-		claim_section(b, &p);
+		claim_section(r, &p);
 		team_section(b, &p);
 		metrics_section(b, &p);
 		milestones_section(b, &p);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/claim.h"
 #include "domain/labels.h"
 #include "domain/search.h"
 #include "domain/state.h"
@@ -245,6 +246,24 @@ static int code_arg(struct req *r, const char *name, const struct label *table, 
 	return 0;
 }
 
+/* light=<code>: one of the lights a claim shows (claim.h lights[]). */
+static int light_arg(struct req *r, const char **out)
+{
+	const char *v = req_query(r, "light");
+
+	*out = NULL;
+	if (!v || !*v)
+		return 0;
+	for (int i = LIGHT_GREEN; i <= LIGHT_AWAITING; i++)
+		if (!strcmp(lights[i].code, v))
+			*out = lights[i].code;
+	if (!*out) {
+		reply_error(r, 400, "bad_parameter", "没有这个灯色", "light");
+		return -1;
+	}
+	return 0;
+}
+
 int board_filter_or_respond(struct req *r, struct problem_filter *f)
 {
 	const char *q = req_query(r, "q"), *sort = req_query(r, "sort");
@@ -255,6 +274,7 @@ int board_filter_or_respond(struct req *r, struct problem_filter *f)
 	    category_arg(r, &f->category_id) < 0 ||
 	    code_arg(r, "state", problem_states, &f->state, "没有这个状态") < 0 ||
 	    code_arg(r, "unit_kind", unit_kinds, &f->unit_kind, "没有这个单位类型") < 0 ||
+	    light_arg(r, &f->light) < 0 ||
 	    int_arg(r, "page", 1000000, &f->page, "页码必须是 1 到 1000000 之间的整数") < 0 ||
 	    int_arg(r, "per_page", PROBLEM_MAX_PER_PAGE, &per_page, "每页条数必须是 1 到 100 之间的整数") < 0)
 		return -1;

@@ -119,6 +119,7 @@ void api_problems(struct req *r);
 void api_problem(struct req *r);
 void api_stats(struct req *r);
 void api_persons(struct req *r);
+void api_people(struct req *r);
 void api_healthz(struct req *r);
 /* api/intake.c: proposing, screening, publishing, my proposals, notifications. */
 void api_proposal_create(struct req *r);
@@ -192,6 +193,19 @@ void page_my_proposals(struct req *r);
 void page_notifications(struct req *r);
 void act_notifications_read(struct req *r);
 void act_notification_read(struct req *r);
+/* web/claim.c, claim_form.c, claim_print.c: applying (揭榜), one claim
+ * and its actions, progress and solve, the comparison of competing
+ * applications, the printable pledge. */
+void page_claim_form(struct req *r);
+void act_claim_apply(struct req *r);
+void page_problem_claims(struct req *r);
+void page_claim(struct req *r);
+void act_claim_act(struct req *r);
+void page_claim_progress(struct req *r);
+void act_claim_progress(struct req *r);
+void page_claim_solve(struct req *r);
+void act_claim_solve(struct req *r);
+void page_claim_pledge(struct req *r);
 /* web/complaint.c: the complaint and suggestion channel (pages and their API). */
 void page_feedback(struct req *r);
 void act_feedback_submit(struct req *r);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "domain/claim.h"
 #include "domain/problem.h"
 #include "http/assets.h"
 #include "util/text.h"
@@ -145,7 +146,7 @@ void html_button_form(struct req *r, const char *path, const char *label, bool d
 	HTML(b, "</button></form>");
 }
 
-bool confirmed_or_ask(struct req *r, const struct confirm *q)
+static bool ask(struct req *r, const struct confirm *q, bool carry)
 {
 	const char *confirm = req_form(r, "confirm");
 	buf *b = &r->out;
@@ -171,6 +172,15 @@ bool confirmed_or_ask(struct req *r, const struct confirm *q)
 	html_path(b, r, r->path);
 	HTML(b, "\">");
 	html_csrf(r);
+	for (int i = 0; carry && i < r->nform; i++) {
+		if (!strcmp(r->form[i].key, "csrf") || !strcmp(r->form[i].key, "confirm"))
+			continue;
+		HTML(b, "<input type=\"hidden\" name=\"");
+		buf_html(b, r->form[i].key);
+		HTML(b, "\" value=\"");
+		buf_html(b, r->form[i].val);
+		HTML(b, "\">");
+	}
 	HTML(b, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><button type=\"submit\" class=\"danger solid\">");
 	buf_html(b, q->button);
 	HTML(b, "</button> <a class=\"cancel\" href=\"");
@@ -180,12 +190,14 @@ bool confirmed_or_ask(struct req *r, const struct confirm *q)
 	return false;
 }
 
-int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q)
+/* The search of v (name) and u (unit id text), either NULL, into q; the
+ * parameters' names for the message. */
+static int query_of(struct req *r, const char *v, const char *u, const char *qname, const char *unitname,
+		    struct person_query *q)
 {
-	const char *v = req_query(r, qname), *u = req_query(r, unitname);
 	size_t n;
 
-	*q = (struct person_query){ "", 0 };
+	*q = (struct person_query){ "", 0, false };
 	if (v) {
 		v += strspn(v, " ");
 		n = strlen(v);
@@ -204,6 +216,46 @@ int person_query_or_respond(struct req *r, const char *qname, const char *unitna
 	return 0;
 }
 
+bool confirmed_or_ask(struct req *r, const struct confirm *q)
+{
+	return ask(r, q, false);
+}
+
+bool confirmed_or_ask_keeping(struct req *r, const struct confirm *q)
+{
+	return ask(r, q, true);
+}
+
+int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q)
+{
+	return query_of(r, req_query(r, qname), req_query(r, unitname), qname, unitname, q);
+}
+
+/* ---- claims ---- */
+
+void html_light(buf *b, int light)
+{
+	if (light <= LIGHT_NONE || light > LIGHT_AWAITING)
+		return;
+	HTML(b, "<span class=\"light light-");
+	buf_html(b, lights[light].code);
+	HTML(b, "\"><span class=\"dot\" aria-hidden=\"true\"></span>");
+	buf_html(b, lights[light].zh);
+	HTML(b, "</span>");
+}
+
+void html_completion(buf *b, int pct)
+{
+	if (pct < 0) {
+		HTML(b, "—");
+		return;
+	}
+	if (pct > 100)
+		pct = 100;
+	buf_printf(b, "<span class=\"completion\"><meter min=\"0\" max=\"100\" value=\"%d\" aria-label=\"完成率\">%d%%</meter>"
+		      " %d%%</span>", pct, pct, pct);
+}
+
 /* ---- the person picker ---- */
 
 int picker_load_or_respond(struct req *r, struct picker *p)
@@ -212,11 +264,15 @@ int picker_load_or_respond(struct req *r, struct picker *p)
 	struct ctx c;
 	int rc;
 
+	const char *v = p->in_form ? req_form(r, qname) : req_query(r, qname);
+	const char *u = p->in_form ? req_form(r, uname) : req_query(r, uname);
+
 	p->hits.n = 0;
 	p->hits.more = false;
-	if (person_query_or_respond(r, qname, uname, &p->query) < 0)
+	if (query_of(r, v, u, qname, uname, &p->query) < 0)
 		return -1;
-	p->searched = req_query(r, qname) || req_query(r, uname);
+	p->query.pick = p->pick;
+	p->searched = p->in_form ? (*p->query.q || p->query.unit_id) : (v || u);
 	if (!p->searched)
 		return 0;
 	web_ctx(r, &c);
@@ -257,21 +313,31 @@ static void picker_status(buf *b, const struct picker *p)
 		buf_printf(b, "找到 %d 人。", p->hits.n);
 }
 
+/* form="<field>-search" for a search field of a picker outside its form. */
+static void search_form_attr(buf *b, const struct picker *p)
+{
+	if (p->in_form)
+		return;
+	HTML(b, "\" form=\"");
+	buf_html(b, p->field);
+	HTML(b, "-search");
+}
+
 static void picker_search(struct req *r, const struct picker *p)
 {
 	buf *b = &r->out;
 
 	HTML(b, "<div class=\"filters\"><label>姓名<input type=\"search\" name=\"");
 	buf_html(b, p->field);
-	HTML(b, "_q\" form=\"");
-	buf_html(b, p->field);
-	buf_printf(b, "-search\" maxlength=\"%d\" autocomplete=\"off\" data-picker-q value=\"", PERSON_QUERY_MAX);
+	HTML(b, "_q");
+	search_form_attr(b, p);
+	buf_printf(b, "\" maxlength=\"%d\" autocomplete=\"off\" data-picker-q value=\"", PERSON_QUERY_MAX);
 	buf_html(b, p->query.q);
 	HTML(b, "\"></label>\n<label>所在单位<select name=\"");
 	buf_html(b, p->field);
-	HTML(b, "_unit\" form=\"");
-	buf_html(b, p->field);
-	HTML(b, "-search\" data-picker-unit>");
+	HTML(b, "_unit");
+	search_form_attr(b, p);
+	HTML(b, "\" data-picker-unit>");
 	if (p->all_units)
 		HTML(b, "<option value=\"\">全部单位</option>");
 	for (int i = 0; i < p->nunits; i++) {
@@ -280,9 +346,21 @@ static void picker_search(struct req *r, const struct picker *p)
 		buf_html(b, p->units[i].name);
 		HTML(b, "</option>");
 	}
+	if (p->in_form) {
+		HTML(b, "</select></label>\n<button type=\"submit\" class=\"secondary\" name=\"op\" value=\"find\""
+			" data-picker-find>查找</button></div>\n");
+		return;
+	}
 	HTML(b, "</select></label>\n<button type=\"submit\" form=\"");
 	buf_html(b, p->field);
 	HTML(b, "-search\">查找</button></div>\n");
+}
+
+void html_picker_script(struct req *r)
+{
+	HTML(&r->out, "<script src=\"/static/picker.js?v=");
+	buf_html(&r->out, assets_version("picker.js"));
+	HTML(&r->out, "\" defer></script>\n");
 }
 
 void html_picker(struct req *r, const struct picker *p)
@@ -290,17 +368,36 @@ void html_picker(struct req *r, const struct picker *p)
 	const int64_t current = p->current ? p->current->id : 0;
 	buf *b = &r->out;
 
-	HTML(b, "<fieldset class=\"picker\" id=\"");
+	HTML(b, "<fieldset class=\"picker");
+	if (p->error)
+		HTML(b, " has-error");
+	HTML(b, "\" id=\"");
 	buf_html(b, p->field);
 	HTML(b, "-picker\" data-picker data-picker-field=\"");
 	buf_html(b, p->field);
-	HTML(b, "\" data-picker-form=\"");
-	buf_html(b, p->field);
-	HTML(b, "-search\" data-picker-src=\"");
-	html_path(b, r, "/api/v1/persons");
-	HTML(b, "\"><legend>");
+	if (!p->in_form) {
+		HTML(b, "\" data-picker-form=\"");
+		buf_html(b, p->field);
+		HTML(b, "-search");
+	}
+	HTML(b, "\" data-picker-src=\"");
+	html_path(b, r, p->pick ? "/api/v1/people" : "/api/v1/persons");
+	HTML(b, "\"");
+	if (p->error) {
+		HTML(b, " aria-describedby=\"f-");
+		buf_html(b, p->field);
+		HTML(b, "-err\"");
+	}
+	HTML(b, "><legend>");
 	buf_html(b, p->legend);
 	HTML(b, "</legend>\n");
+	if (p->error) {
+		HTML(b, "<span class=\"field-error\" id=\"f-");
+		buf_html(b, p->field);
+		HTML(b, "-err\">");
+		buf_html(b, p->error);
+		HTML(b, "</span>\n");
+	}
 	picker_search(r, p);
 	HTML(b, "<p class=\"muted\" role=\"status\" data-picker-status>");
 	picker_status(b, p);
@@ -308,17 +405,17 @@ void html_picker(struct req *r, const struct picker *p)
 	if (p->allow_none) {
 		HTML(b, "<label class=\"check\"><input type=\"radio\" name=\"");
 		buf_html(b, p->field);
-		buf_printf(b, "\" value=\"\"%s>不关联人员</label>\n", current ? "" : " checked");
+		buf_printf(b, "\" value=\"\"%s>%s</label>\n", current ? "" : " checked", p->in_form ? "不选" : "不关联人员");
 	}
 	if (p->current)
-		person_choice(b, p->field, p->current, true, "（当前）");
+		person_choice(b, p->field, p->current, true, p->in_form ? "（已选）" : "（当前）");
 	HTML(b, "<div data-picker-results>\n");
 	for (int i = 0; i < p->hits.n; i++)
 		if (p->hits.items[i].id != current)
 			person_choice(b, p->field, &p->hits.items[i], false, "");
-	HTML(b, "</div>\n</div>\n</fieldset>\n<script src=\"/static/picker.js?v=");
-	buf_html(b, assets_version("picker.js"));
-	HTML(b, "\" defer></script>\n");
+	HTML(b, "</div>\n</div>\n</fieldset>\n");
+	if (!p->in_form)
+		html_picker_script(r);
 }
 
 void html_picker_form(struct req *r, const struct picker *p)

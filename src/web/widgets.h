@@ -83,6 +83,15 @@ struct confirm {
  * same path, and returns false: nothing is changed. Call it after the
  * permission check, so that a refusal is never dressed as a question. */
 bool confirmed_or_ask(struct req *r, const struct confirm *q);
+/* The same, whose red button also posts the request's other form fields
+ * again (a reason typed before the question). */
+bool confirmed_or_ask_keeping(struct req *r, const struct confirm *q);
+
+/* A claim's status light (claim.h lights[]): a coloured badge with its
+ * word, as colour is never the only cue; nothing for LIGHT_NONE. */
+void html_light(buf *b, int light);
+/* A completion in percent as a bar with the number ("—" when pct < 0). */
+void html_completion(buf *b, int pct);
 
 /* The person picker: a form field (radio buttons named field, the value a
  * person id) chosen by searching people by name and unit, not by typing a
@@ -99,18 +108,32 @@ struct picker {
 	const struct named *units;    /* the units to search in */
 	int nunits;
 	bool all_units;               /* offer "全部单位" (every unit the reader reaches) */
+	/* Pick mode (person.pick: the claim form): searches through
+	 * GET /api/v1/people, names, units and titles only. */
+	bool pick;
+	/* The search fields belong to the form that posts field (no
+	 * html_picker_form()): 查找 is a submit button name="op" value="find"
+	 * that posts everything typed, and the handler shows the form again
+	 * with the people found (picker_load_or_respond() reads the search
+	 * from the posted form). For a form with many pickers. */
+	bool in_form;
+	const char *error;            /* the message beside the picker, or NULL */
 	/* Set by picker_load_or_respond(): */
 	struct person_query query;
 	bool searched;                /* the page was asked to search */
 	struct person_hits hits;
 };
 
-/* Read p's search from the query string and run it when asked (either
- * parameter present). 0, or -1 having answered (400 on bad parameters,
+/* Read p's search from the query string (in_form: the posted form) and
+ * run it when asked (either parameter present; in_form: either not
+ * empty). 0, or -1 having answered (400 on bad parameters,
  * 403 when the reader may not read people, 500/503). */
 int picker_load_or_respond(struct req *r, struct picker *p);
 /* The picker's fields, inside the form that posts p->field. */
 void html_picker(struct req *r, const struct picker *p);
+/* The picker's script, once for a page of in_form pickers (html_picker()
+ * writes it itself for the others). */
+void html_picker_script(struct req *r);
 /* The empty GET form the picker's search fields belong to (through their
  * form attribute): call it outside the form that holds the picker, as HTML
  * forms do not nest. */

@@ -90,6 +90,9 @@ const bearer = (loginName) => ({ bearer: cliToken(srv, loginName) });
 const inDays = (d) => new Date((Date.now() / 1000 + d * 86400 + 8 * 3600) * 1000).toISOString().slice(0, 10);
 const CLAIM = () => ({ unit_id: OWN_UNIT, owner_person_id: 102, lead_person_id: 4, goals: '矩阵目标', pledge: '矩阵承诺',
   reward_penalty: '矩阵奖惩', deadline: inDays(100), milestones: [{ title: '矩阵节点', due: inDays(50) }] });
+// An application as the page's form posts it ("milestones.0.title").
+const claimForm = (o) => Object.entries(o).flatMap(([k, v]) => Array.isArray(v)
+  ? v.flatMap((item, i) => Object.entries(item).map(([f, x]) => [`${k}.${i}.${f}`, String(x)])) : [[k, String(v)]]);
 // A problem on the board of a batch in 发榜揭榜; its id.
 async function mkPublished() {
   if (!claimBatch) {
@@ -122,11 +125,14 @@ async function mkClaim(stage) {
   return id;
 }
 const claimState = async (id) => (await conn.query(`SELECT state FROM claim WHERE id = ${id}`)).trim();
-// A row for POST /api/v1/claims/:id/<action> on a claim at stage.
+// A row for POST /claims/:id/<action> (the page's form, confirmed where
+// the page asks first) and POST /api/v1/claims/:id/<action> on a claim at stage.
 const claimRow = (action, stage, allow, to, body = {}) => ({
-  what: `claim: ${action}`, route: [`POST /api/v1/claims/:id/${action}`], surfaces: ['api'], allow, ok: [['progress', 'solve'].includes(action) ? 201 : 200],
+  what: `claim: ${action}`, route: [`POST /claims/:id/${action}`, `POST /api/v1/claims/:id/${action}`], surfaces: ['page', 'api'], allow,
+  ok: [303, ['progress', 'solve'].includes(action) ? 201 : 200],
   setup: async () => ({ id: await mkClaim(stage) }),
-  call: (s, c) => api(srv, s, 'POST', `/api/v1/claims/${c.id}/${action}`, body),
+  call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.id}/${action}`, { ...body, confirm: '1' })
+    : api(srv, s, 'POST', `/api/v1/claims/${c.id}/${action}`, body),
   check: async (c) => assert.equal(await claimState(c.id), to),
   unchanged: async (c) => assert.equal(await claimState(c.id), stage),
 });
@@ -466,9 +472,11 @@ const rows = [
     unchanged: async (c) => assert.equal((await conn.query(`SELECT coalesce(removed_at, 0) FROM problem_comment WHERE id = ${c.id}`)).trim(), '0'),
   },
   {
-    what: 'apply for a claim', route: ['POST /api/v1/problems/:id/claims'], surfaces: ['api'], allow: roles('cadre', 'unit'), ok: [201],
+    what: 'apply for a claim', route: ['POST /problems/:id/claim', 'POST /api/v1/problems/:id/claims'], surfaces: ['page', 'api'],
+    allow: roles('cadre', 'unit'), ok: [303, 201],
     setup: async () => ({ id: await mkPublished() }),
-    call: (s, c) => api(srv, s, 'POST', `/api/v1/problems/${c.id}/claims`, CLAIM()),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/problems/${c.id}/claim`, claimForm(CLAIM()))
+      : api(srv, s, 'POST', `/api/v1/problems/${c.id}/claims`, CLAIM()),
     check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 1),
     unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 0),
   },

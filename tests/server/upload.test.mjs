@@ -259,3 +259,32 @@ test('a solve declaration carries its files too; a refused one leaves none', asy
   assert.equal(res.status, 200);
   assert.deepEqual(Buffer.from(await res.arrayBuffer()), xlsx);
 });
+
+test('the progress page sends files too: a multipart form with the page token, redirected to the claim page that links them', async () => {
+  const cur = (await page(srv, cadre, `/api/v1/claims/${claim.id}`)).json().claim;
+  if (cur.state === 'solved')
+    assert.equal((await api(srv, admin, 'POST', `/api/v1/claims/${claim.id}/return`, { reason: '继续攻坚' })).status, 200);
+  const form = await page(srv, cadre, `/claims/${claim.id}/progress`);
+  assert.equal(form.status, 200, form.text);
+  assert.match(form.text, /enctype="multipart\/form-data"/);
+  assert.match(form.text, /<input type="file" id="f-file" name="file" multiple/);
+  const pdf = readFileSync(FIX + 'report.pdf');
+  const before = await state();
+  let r = await send(cadre, `/claims/${claim.id}/progress`, { text: '页面报送的进展' }, [{ name: '阶段小结.pdf', bytes: pdf }],
+    { csrfField: true });
+  assert.equal(r.status, 303, r.text);
+  const html = (await page(srv, cadre, `/claims/${claim.id}`)).text;
+  assert.ok(html.includes(`/files/${sha(pdf)}`), 'the claim page links the file');
+  assert.ok(html.includes('阶段小结.pdf'));
+  // a lying file on the page: the form again, the message beside the field, nothing kept
+  const now_ = await state();
+  assert.notDeepEqual(now_, before);
+  r = await send(cadre, `/claims/${claim.id}/progress`, { text: '再报一次' },
+    [{ name: '假的.pdf', bytes: Buffer.from('<html><body>not a pdf</body></html>') }], { csrfField: true });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /id="f-file-error"/);
+  assert.match(r.text, /请重新选择文件/);
+  assert.ok(r.text.includes('再报一次'), 'what was typed is kept');
+  await settled();
+  await unchanged(now_, 'a refused page report');
+});
