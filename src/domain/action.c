@@ -59,7 +59,7 @@ int ctx_audit(struct ctx *c, const char *action, const char *object_type, int64_
 	struct actor by = ctx_actor(c);
 	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	char *af = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc = audit_record(c->d, by.tenant_id, by.name, action, object_type, object_id, b, af, by.addr);
+	int rc = audit_record_at(c->d, c->now, by.tenant_id, by.name, action, object_type, object_id, b, af, by.addr);
 
 	free(b);
 	free(af);

@@ -97,8 +97,9 @@ int action_run(struct ctx *c, verb_fn verb, void *args) __attribute__((warn_unus
 void ctx_log_denial(struct ctx *c);
 
 /* Inside a verb: the audit entry of its change to the object, by the
- * context's actor, with before and after as JSON objects (either NULL;
- * the references are taken and released). 0 or -1. */
+ * context's actor, at the context's moment (c->now), with before and
+ * after as JSON objects (either NULL; the references are taken and
+ * released). 0 or -1. */
 int ctx_audit(struct ctx *c, const char *action, const char *object_type, int64_t object_id, json_t *before,
 	      json_t *after) __attribute__((warn_unused_result));
 

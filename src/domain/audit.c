@@ -8,9 +8,9 @@
 
 #include "util/log.h"
 
-int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char *action,
-			 const char *object_type, int64_t object_id, const char *before_json,
-			 const char *after_json, const char *client_addr, const char *outcome)
+static int insert_entry(db *d, int64_t at, int64_t tenant_id, const char *actor, const char *action,
+			const char *object_type, int64_t object_id, const char *before_json,
+			const char *after_json, const char *client_addr, const char *outcome)
 {
 	int64_t id = db_next_id(d, tenant_id, "audit_event");
 	db_stmt *st;
@@ -24,7 +24,7 @@ int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char
 		return -1;
 	db_bind_int(st, 1, tenant_id);
 	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, (int64_t)time(NULL));
+	db_bind_int(st, 3, at);
 	db_bind_text(st, 4, actor && *actor ? actor : "anonymous");
 	db_bind_text(st, 5, action);
 	db_bind_text(st, 6, object_type);
@@ -36,6 +36,22 @@ int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char
 	rc = db_step(st);
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;
+}
+
+int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char *action,
+			 const char *object_type, int64_t object_id, const char *before_json,
+			 const char *after_json, const char *client_addr, const char *outcome)
+{
+	return insert_entry(d, (int64_t)time(NULL), tenant_id, actor, action, object_type, object_id, before_json,
+			    after_json, client_addr, outcome);
+}
+
+int audit_record_at(db *d, int64_t at, int64_t tenant_id, const char *actor, const char *action,
+		    const char *object_type, int64_t object_id, const char *before_json,
+		    const char *after_json, const char *client_addr)
+{
+	return insert_entry(d, at, tenant_id, actor, action, object_type, object_id, before_json, after_json,
+			    client_addr, AUDIT_OK);
 }
 
 int audit_record(db *d, int64_t tenant_id, const char *actor, const char *action,

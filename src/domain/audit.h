@@ -42,6 +42,14 @@ int audit_record_outcome(db *d, int64_t tenant_id, const char *actor, const char
 			 const char *object_type, int64_t object_id, const char *before_json,
 			 const char *after_json, const char *client_addr,
 			 const char *outcome) __attribute__((warn_unused_result));
+/* An entry (outcome ok) dated at `at` rather than the wall clock: a
+ * verb's change, dated at its context's moment (action.h: ctx.now is the
+ * clock, moved only by JIEBANG_CLOCK_FILE in tests, or the historic
+ * moment of a step the demo replays), so that the entry and the rows the
+ * change wrote agree. */
+int audit_record_at(db *d, int64_t at, int64_t tenant_id, const char *actor, const char *action,
+		    const char *object_type, int64_t object_id, const char *before_json,
+		    const char *after_json, const char *client_addr) __attribute__((warn_unused_result));
 /* A refused action, in its own write transaction (call it outside any
  * transaction). reason is a short code: "permission", "csrf", "origin",
  * "login" (not signed in), "throttled", "locked", "frequent"; login (or

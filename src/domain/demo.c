@@ -1,6 +1,7 @@
 /* demo.c - the 滦南 2022 demo campaign: the report's figures as data tables
- * and one pass that writes them, then this year's batch open for proposals
- * (contract in demo.h). */
+ * and the steps that play them through the workflow's verbs at their
+ * historic moments, then this year's batch open for proposals (contract
+ * in demo.h). */
 #include "domain/demo.h"
 
 #include <jansson.h>
@@ -10,7 +11,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/search.h"
+#include "domain/action.h"
+#include "domain/audit.h"
+#include "domain/claim.h"
+#include "domain/demo_users.h"
+#include "domain/perm.h"
+#include "domain/proposal.h"
+#include "domain/screen.h"
 #include "domain/state.h"
 #include "util/buf.h"
 
@@ -38,8 +45,6 @@ static const char *const demo_categories[] = {
 	"项目建设类", "城市建设类", "乡村振兴类", "民生发展类",
 	"社会治理类", "队伍建设类", "生态环保类", "其他",
 };
-static const char *const demo_problem_state[] = { "published", "claimed", "in_progress", "solved" };
-static const char *const demo_claim_state[] = { "rejected", "approved", "signed", "solved" };
 static const char *const demo_rank_code[] = { "county", "section", "below_section", "village", "none" };
 
 /* ---- units ------------------------------------------------------------ */
@@ -873,20 +878,35 @@ static const struct demo_proposal demo_proposals[] = {
 
 /* ---- the writer ------------------------------------------------------- */
 
-enum seq { Q_BATCH, Q_CATEGORY, Q_UNIT, Q_PERSON, Q_PROBLEM, Q_CLAIM, Q_MILESTONE, Q_METRIC,
-	   Q_PROGRESS, Q_PROMOTION, Q_AUDIT, Q_COUNT };
-static const char *const demo_seq_names[] = { "batch", "category", "unit", "person", "problem", "claim",
-	"milestone", "metric", "progress", "promotion", "audit_event" };
+/* The tables the demo writes itself; the verbs number the rest (problems,
+ * claims, their parts, progress, publications, the audit log) through
+ * id_seq as they would on a live server. */
+enum seq { Q_BATCH, Q_CATEGORY, Q_UNIT, Q_PERSON, Q_PROMOTION, Q_COUNT };
+static const char *const demo_seq_names[] = { "batch", "category", "unit", "person", "promotion" };
+
+/* The placeholder account ids of the demo's actors (demo.h): below zero,
+ * so that none is ever an account's, and cleared once their step is done. */
+#define DEMO_NO_ACCOUNT_UNIT INT64_C(100000)
+#define DEMO_NO_ACCOUNT_LOGIN INT64_C(200000)
+
+struct demo_who {
+	const char *name;
+	int64_t unit;
+};
 
 struct demo {
 	db *d;
+	arena *a;                /* for the whole run: names, logins */
 	char *err;
 	size_t errlen;
 	int failed;              /* sticky: the first failure's reason is in err */
 	uint64_t seed;           /* LCG state for names */
-	int64_t last[Q_COUNT];   /* last id used per table */
+	int64_t last[Q_COUNT];   /* last id used per table the demo writes */
 	int64_t leader[LEN(demo_leaders)];
 	int64_t claim_of[NPROBLEMS], owner_of[NPROBLEMS];
+	struct demo_who *people; /* by person id - 1 */
+	int npeople, cappeople;
+	struct principal admin;  /* the 组织部 (the demo login admin) */
 	int generic, working;    /* claims planned so far without a case / in progress */
 	int ngeneric, extra_section, extra_below;
 };
@@ -902,14 +922,14 @@ struct demo_entry {
 	int64_t v[2];       /* cumulative metric values (store units); -1: not reported */
 };
 
-/* One problem's claim, worked out before it is written. */
+/* One problem's claim, worked out before its steps are taken. */
 struct demo_plan {
 	const struct demo_problem *p;
 	int index, lead;
 	int64_t problem_id, claim_id, owner;
 	int64_t applied, approved, signed_at, solved_at;
 	int deadline_ymd;
-	int64_t achieved[2], metric_id[2];
+	int64_t achieved[2];
 	const char *owner_title;
 	struct demo_member team[24];
 	int nteam;
@@ -1051,7 +1071,7 @@ static const char *demo_member_title(struct demo *x, const char *unit, int rank)
 /* Inserts a person with a synthetic name; returns the id. */
 static int64_t demo_person(struct demo *x, const char *unit, int rank, const char *title)
 {
-	int64_t id = ++x->last[Q_PERSON];
+	int64_t id = ++x->last[Q_PERSON], unit_id = demo_unit_id(x, unit);
 	int ns = LEN(demo_surnames), ng = LEN(demo_given);
 	uint32_t a = demo_rand(x) % (uint32_t)ns, b = demo_rand(x) % (uint32_t)ns;
 	buf name = BUF_INIT;
@@ -1061,7 +1081,8 @@ static int64_t demo_person(struct demo *x, const char *unit, int rank, const cha
 	if (demo_rand(x) % 10 < 7)
 		buf_puts(&name, demo_given[demo_rand(x) % (uint32_t)ng]);
 	DEMO_SQL(x, "INSERT INTO person (tenant_id, id, name, unit_id, rank, title) VALUES ($1, $2, $3, $4, $5, $6)",
-		 AI(TENANT), AI(id), AT(name.s), AI(demo_unit_id(x, unit)), AT(demo_rank_code[rank]), AT(title));
+		 AI(TENANT), AI(id), AT(name.s), AI(unit_id), AT(demo_rank_code[rank]), AT(title));
+	*ARENA_PUSH(x->a, x->people, x->npeople, x->cappeople) = (struct demo_who){ arena_strdup(x->a, name.s), unit_id };
 	buf_release(&name);
 	return id;
 }
@@ -1079,17 +1100,18 @@ static int64_t demo_person_at(struct demo *x, const char *unit, int rank, const 
 	return id;
 }
 
-/* The 2022 batch: closed by hand, opening and closing with its dated
- * phases (as batch_update() would store them), so its as-of moment is the
- * end of NOW_YMD. */
+/* The 2022 batch, opening and closing with its dated phases (as
+ * batch_update() would store them) and following them while the campaign
+ * runs, so that each verb sees the phase of its moment; demo_close_2022()
+ * closes it by hand, so its as-of moment is the end of NOW_YMD. */
 static void demo_batch_2022(struct demo *x)
 {
 	int last = LEN(demo_phases) - 1;
 
 	x->last[Q_BATCH] = 1;
 	DEMO_SQL(x, "INSERT INTO batch (tenant_id, id, name, year, phase, by_dates, opens_at, closes_at, updated_at)"
-		 " VALUES ($1, 1, '2022年第一批', 2022, $2, 0, $3, $4, $5)",
-		 AI(TENANT), AT(batch_phase_info[PHASE_CLOSED].code), AI(demo_day(demo_phases[0].starts)),
+		 " VALUES ($1, 1, '2022年第一批', 2022, $2, 1, $3, $4, $5)",
+		 AI(TENANT), AT(batch_phase_info[PHASE_COLLECTING].code), AI(demo_day(demo_phases[0].starts)),
 		 AI(demo_day(demo_phases[last].ends) + DAY - 1), AI(demo_at(NOW_YMD) + 9 * HOUR));
 	for (int i = 0; i <= last; i++)
 		DEMO_SQL(x, "INSERT INTO batch_phase (tenant_id, batch_id, phase, starts_at, ends_at) VALUES ($1, 1, $2, $3, $4)",
@@ -1233,6 +1255,8 @@ static void demo_plan_case(struct demo_plan *pl)
 		for (int j = 0; j < 2; j++)
 			pl->pe[k].v[j] = c->pe[k].v[j] < 0 ? -1 : demo_store_value(&pl->p->m[j], c->pe[k].v[j]);
 	}
+	if (pl->solved_at && pl->npe)  /* the last entry is the solve declaration, made that day */
+		pl->pe[pl->npe - 1].at = pl->solved_at;
 }
 
 static void demo_plan_dates(struct demo_plan *pl, int g)
@@ -1298,12 +1322,8 @@ static void demo_plan_entries(struct demo_plan *pl, int g, int64_t now)
 	int64_t a = pl->signed_at + 20 * DAY, b = state == S_SOL ? pl->solved_at : now - 8 * DAY;
 	int first = n >= 3;  /* the first of three or more entries reports no figures */
 
-	if (state == S_CLM) {
-		pl->npe = 1;
-		pl->pe[0] = (struct demo_entry){ pl->approved + 10 * DAY, "揭榜获批，启动调研摸底",
-			"揭榜申请已获批准，专班正在开展调研摸底，起草攻坚方案，准备签订军令状。", { -1, -1 } };
+	if (state == S_CLM)  /* no pledge yet: a team reports only once it has signed */
 		return;
-	}
 	pl->npe = n;
 	for (int k = 0; k < n; k++) {
 		buf *t = &pl->text[2 * k], *body = &pl->text[2 * k + 1];
@@ -1363,109 +1383,336 @@ static void demo_plan_generic(struct demo *x, struct demo_plan *pl, int64_t now)
 	x->working += p->state == S_WRK;
 }
 
-static void demo_write_problem(struct demo *x, struct demo_plan *pl)
+
+/* ---- acting ------------------------------------------------------------ */
+
+static const char demo_reward[] =
+	"按期完成破题任务的，作为干部考核评优、提拔使用的重要依据；完不成任务的，"
+	"主动向县委说明情况，接受组织处理。";
+
+/* A person of the demo, acting without an account (demo.h): a cadre, by
+ * name, under a placeholder account id. */
+static struct principal demo_as(struct demo *x, int64_t person)
+{
+	const struct demo_who *w = &x->people[person - 1];
+
+	return (struct principal){ .tenant_id = TENANT, .user_id = -person, .login = w->name, .roles = ROLE_CADRE,
+				   .person_id = person, .unit_id = w->unit };
+}
+
+/* A unit proposing (出卷) through its unit administrator, by the unit's
+ * name, so that the proposal bears the unit's name as the 2022 report's do. */
+static struct principal demo_as_unit(int64_t unit, const char *name)
+{
+	return (struct principal){ .tenant_id = TENANT, .user_id = -(DEMO_NO_ACCOUNT_UNIT + unit), .login = name,
+				   .roles = ROLE_UNIT_ADMIN, .unit_id = unit };
+}
+
+/* Demo login i (demo_users.h) before its account exists: its name, role,
+ * the person and unit its account will be linked to. */
+static struct principal demo_as_login(struct demo *x, int i)
+{
+	int64_t person = demo_login_person(x->d, TENANT, i);
+
+	if (person <= 0 || person > x->npeople) {
+		demo_fail(x, "no person for the demo login", demo_logins[i][0]);
+		person = 0;
+	}
+	return (struct principal){ .tenant_id = TENANT, .user_id = -(DEMO_NO_ACCOUNT_LOGIN + i),
+				   .login = demo_logins[i][0], .roles = role_bit(demo_logins[i][1]), .person_id = person,
+				   .unit_id = person ? x->people[person - 1].unit : 0 };
+}
+
+static int demo_login_index(const char *login)
+{
+	int i = 0;
+
+	while (i < LEN(demo_logins) - 1 && strcmp(demo_logins[i][0], login))
+		i++;
+	return i;
+}
+
+/* The context of a step taken by who at the moment at: the verbs judge
+ * phases, dates and deadlines by c->now. Results live on a. */
+static void demo_ctx(struct demo *x, struct ctx *c, arena *a, const struct principal *who, int64_t at)
+{
+	ctx_init(c, x->d, a, who, "");
+	c->now = at;
+}
+
+/* After a verb ran in c: a refusal fails the demo with the verb's own
+ * message (and the field it is about). */
+static void demo_check(struct demo *x, const struct ctx *c, int rc, const char *verb, const char *subject)
+{
+	char what[256], why[512];
+	const char *field = c->nerrs && c->errs[0].field ? c->errs[0].field : NULL;
+	bool store = rc == JB_ESTORE || rc == JB_EBUSY;
+
+	if (x->failed || rc == JB_OK)
+		return;
+	snprintf(what, sizeof(what), "%s '%s' by '%s' failed", verb, subject,
+		 c->who->login ? c->who->login : "anonymous");
+	snprintf(why, sizeof(why), "%s%s%s%s%s", field ? field : "", field ? ": " : "", ctx_message(c, rc),
+		 store ? ": " : "", store ? db_errmsg(x->d) : "");
+	demo_fail(x, what, why);
+}
+
+/* The placeholder accounts of the steps taken are no one's: what the
+ * demo's people proposed or applied for has no account, as in a store
+ * whose people have none (demo_proposers_link gives the current batch's
+ * proposals their logins' once those exist). */
+static void demo_no_accounts(struct demo *x)
+{
+	DEMO_SQL(x, "UPDATE problem SET proposer_user_id = NULL WHERE tenant_id = $1 AND proposer_user_id < 0", AI(TENANT));
+	DEMO_SQL(x, "UPDATE claim SET applicant_user_id = NULL WHERE tenant_id = $1 AND applicant_user_id < 0", AI(TENANT));
+}
+
+/* An audit entry of the demo itself, by "system", at at. */
+static void demo_audit(struct demo *x, int64_t at, const char *action, const char *type, int64_t id, json_t *after)
+{
+	char *json = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+
+	if (!x->failed && audit_record_at(x->d, at, TENANT, "system", action, type, id, NULL, json, "") < 0)
+		demo_fail(x, "cannot write the audit log", db_errmsg(x->d));
+	free(json);
+	json_decref(after);
+}
+
+/* ---- the 2022 campaign, step by step ----------------------------------- */
+
+/* 出卷: each problem proposed by its unit in 征集, in table order (ids
+ * 1..n), on a day of the first three weeks of December 2021. */
+static void demo_propose_2022(struct demo *x, arena *a)
+{
+	for (int i = 0; i < NPROBLEMS && !x->failed; i++) {
+		const struct demo_problem *p = &demo_problems[i];
+		const char *unit = p->proposer ? p->proposer : p->unit;
+		struct principal who = demo_as_unit(demo_unit_id(x, unit), unit);
+		struct proposal_in in = { .title = p->title, .description = p->desc, .category_id = p->cat + 1,
+					  .batch_id = 1 };
+		struct ctx c;
+		int64_t id = 0;
+
+		demo_ctx(x, &c, a, &who, demo_at(demo_phases[0].starts + i % 20) + (i % 9) * HOUR);
+		demo_check(x, &c, proposal_create(&c, &in, &id), "proposal_create", p->title);
+		if (!x->failed && id != i + 1)
+			demo_fail(x, "the proposal did not get its place in the table", p->title);
+	}
+	demo_no_accounts(x);
+}
+
+/* 遴选 and 发榜: the 组织部 selects them all in 遴选 and publishes them in
+ * one round on the first day of 发榜揭榜. */
+static void demo_screen_2022(struct demo *x, arena *a)
+{
+	static const char *const steps[] = { "select", "publish" };
+	int64_t ids[NPROBLEMS], at[] = { demo_at(demo_phases[1].starts) + DAY, demo_at(demo_phases[2].starts) };
+
+	for (int i = 0; i < NPROBLEMS; i++)
+		ids[i] = i + 1;
+	for (int k = 0; k < LEN(steps) && !x->failed; k++) {
+		struct transition_in in = { .action = steps[k], .ids = { ids, NPROBLEMS } };
+		struct transition_out out;
+		struct ctx c;
+
+		demo_ctx(x, &c, a, &x->admin, at[k]);
+		demo_check(x, &c, screen_apply_many(&c, &in, &out), arena_printf(a, "screen_apply_many %s", steps[k]),
+			   "2022年第一批");
+	}
+}
+
+/* A metric figure as the verbs take it (claim.h): times 100 of a count,
+ * money in fen. */
+static int64_t demo_x100(const struct demo_metric *m, int64_t store)
+{
+	return strcmp(m->uom, "元") ? store * 100 : store;
+}
+
+/* The lists of one application. */
+struct demo_form {
+	struct claim_in in;
+	struct member_in members[LEN(((struct demo_plan *)0)->team)];
+	struct milestone_in ms[4];
+	struct metric_in metrics[2];
+};
+
+/* The application for pl's problem as its planned task force makes it
+ * (team: the people of pl->team). */
+static void demo_claim_form(struct demo *x, arena *a, const struct demo_plan *pl, const int64_t *team,
+			    struct demo_form *f)
 {
 	const struct demo_problem *p = pl->p;
-	int i = pl->index;
-	const char *proposer = p->proposer ? p->proposer : p->unit;
-	int64_t created = demo_at(demo_phases[0].starts + i % 20) + (i % 9) * HOUR;  /* 1-20 December */
-	int64_t updated = p->state == S_SOL ? pl->solved_at : pl->npe ? pl->pe[pl->npe - 1].at :
-		demo_at(20220106);
+	int64_t targets[2] = { 0, 0 };
+	buf goals = BUF_INIT;
+	int nm = 0;
 
-	pl->problem_id = ++x->last[Q_PROBLEM];
-	DEMO_SQL(x, "INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name,"
-		 " proposer_unit_id, state, created_at, updated_at) VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10)",
-		 AI(TENANT), AI(pl->problem_id), AI(p->cat + 1), AT(p->title), AT(p->desc), AT(proposer),
-		 AI(demo_unit_id(x, proposer)), AT(demo_problem_state[p->state]), AI(created), AI(updated));
-}
-
-static void demo_member_row(struct demo *x, int64_t claim, int64_t person, const char *unit, const char *role)
-{
-	DEMO_SQL(x, "INSERT INTO claim_member (tenant_id, claim_id, person_id, unit_id, role) VALUES ($1, $2, $3, $4, $5)",
-		 AI(TENANT), AI(claim), AI(person), AI(demo_unit_id(x, unit)), AT(role));
-}
-
-/* A claim row with its lead and owner; state indexes demo_claim_state. */
-static int64_t demo_claim_row(struct demo *x, struct demo_plan *pl, const char *unit, int state,
-			      int64_t owner, int lead)
-{
-	int64_t id = ++x->last[Q_CLAIM];
-	int live = state != 0;
-
-	DEMO_SQL(x, "INSERT INTO claim (tenant_id, id, problem_id, unit_id, lead_person_id, owner_person_id, state,"
-		 " pledge, deadline, applied_at, approved_at, signed_at, solved_at)"
-		 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-		 AI(TENANT), AI(id), AI(pl->problem_id), AI(demo_unit_id(x, unit)), AI(x->leader[lead]),
-		 AI(owner), AT(demo_claim_state[state]), AT(live ? pl->pledge : ""),
-		 AN(live ? demo_day(pl->deadline_ymd) + DAY - 1 : 0),
-		 AI(live ? pl->applied : pl->applied - 2 * DAY), AN(live ? pl->approved : 0),
-		 AN(live ? pl->signed_at : 0), AN(live ? pl->solved_at : 0));
-	demo_member_row(x, id, x->leader[lead], demo_leaders[lead].unit, "lead");
-	demo_member_row(x, id, owner, unit, "owner");
-	return id;
-}
-
-static void demo_write_work(struct demo *x, struct demo_plan *pl)
-{
-	const struct demo_problem *p = pl->p;
-
+	for (int k = 0; k < pl->nteam; k++)
+		f->members[k] = (struct member_in){ team[k], 0, "member" };
 	for (int k = 0; k < pl->nms; k++)
-		DEMO_SQL(x, "INSERT INTO milestone (tenant_id, id, claim_id, title, due_at, done_at)"
-			 " VALUES ($1, $2, $3, $4, $5, $6)",
-			 AI(TENANT), AI(++x->last[Q_MILESTONE]), AI(pl->claim_id), AT(pl->ms[k].title),
-			 AI(pl->ms[k].due), AN(pl->ms[k].done));
-	for (int k = 0; k < 2 && p->m[k].name; k++) {
-		pl->metric_id[k] = ++x->last[Q_METRIC];
-		DEMO_SQL(x, "INSERT INTO metric (tenant_id, id, claim_id, name, kind, uom, target, achieved)"
-			 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-			 AI(TENANT), AI(pl->metric_id[k]), AI(pl->claim_id), AT(p->m[k].name),
-			 AT(strcmp(p->m[k].uom, "元") ? "count" : "money"), AT(p->m[k].uom),
-			 AI(demo_store_value(&p->m[k], p->m[k].target)), AI(pl->achieved[k]));
+		f->ms[k] = (struct milestone_in){ pl->ms[k].title, pl->ms[k].due };
+	for (; nm < 2 && p->m[nm].name; nm++) {
+		const struct demo_metric *m = &p->m[nm];
+		targets[nm] = demo_store_value(m, m->target);
+		f->metrics[nm] = (struct metric_in){ m->name, strcmp(m->uom, "元") ? "count" : "money", m->uom, 0,
+						     demo_x100(m, targets[nm]) };
 	}
-	for (int k = 0; k < pl->npe; k++) {
-		int64_t id = ++x->last[Q_PROGRESS];
-		DEMO_SQL(x, "INSERT INTO progress (tenant_id, id, claim_id, author_person_id, at, title, body)"
-			 " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			 AI(TENANT), AI(id), AI(pl->claim_id), AI(pl->owner), AI(pl->pe[k].at),
-			 AT(pl->pe[k].title), AT(pl->pe[k].body));
+	buf_puts(&goals, "破题目标：");
+	demo_goals(&goals, p, targets);
+	buf_puts(&goals, "。");
+	f->in = (struct claim_in){
+		.unit_id = demo_unit_id(x, p->unit), .route = p->state == S_CLM ? "assigned" : "self",
+		.lead_person_id = x->leader[pl->lead], .owner_person_id = pl->owner,
+		.members = { f->members, pl->nteam }, .plan = "", .goals = arena_strdup(a, goals.s), .pledge = pl->pledge,
+		.reward_penalty = demo_reward, .deadline = demo_day(pl->deadline_ymd) + DAY - 1,
+		.milestones = { f->ms, pl->nms }, .metrics = { f->metrics, nm },
+	};
+	buf_release(&goals);
+}
+
+static void demo_apply(struct demo *x, arena *a, const struct demo_plan *pl, const struct principal *who,
+		       struct claim_in *in, int64_t at, int64_t *id)
+{
+	struct ctx c;
+
+	if (x->failed)
+		return;
+	demo_ctx(x, &c, a, who, at);
+	demo_check(x, &c, claim_apply(&c, pl->problem_id, in, id), "claim_apply", pl->p->title);
+}
+
+static void demo_act(struct demo *x, arena *a, const struct demo_plan *pl, int64_t claim,
+		     const struct principal *who, const char *action, const char *reason, int64_t at)
+{
+	struct claim_act_in in = { .reason = reason };
+	struct claim_act_out out;
+	struct ctx c;
+
+	if (x->failed)
+		return;
+	demo_ctx(x, &c, a, who, at);
+	demo_check(x, &c, claim_act(&c, claim, action, &in, &out), arena_printf(a, "claim_act %s", action),
+		   pl->p->title);
+}
+
+/* The ids of a claim's metrics or milestones (sql, a literal), in order. */
+static void demo_ids(struct demo *x, const char *sql, int64_t claim, int64_t *ids, int max)
+{
+	db_stmt *st = x->failed ? NULL : db_query(x->d, sql, "ii", (int64_t)TENANT, claim);
+	int n = 0, rc;
+
+	if (!st) {
+		demo_fail(x, "cannot read the claim's parts", db_errmsg(x->d));
+		return;
+	}
+	while ((rc = db_step(st)) == DB_ROW)
+		if (n < max)
+			ids[n++] = db_col_int(st, 0);
+	if (rc == DB_ERROR)
+		demo_fail(x, "cannot read the claim's parts", db_errmsg(x->d));
+	db_done(st);
+}
+
+/* 攻坚 and 破题: the owner reports each planned entry (pl->pe) with the
+ * metrics' cumulative figures and the milestones done by then (one done
+ * after the last report is reported done that day); a solved claim's
+ * last entry is its solve declaration. */
+static void demo_report(struct demo *x, arena *a, const struct demo_plan *pl, const struct principal *owner)
+{
+	const struct demo_problem *p = pl->p;
+	int64_t metric[2] = { 0, 0 }, ms[4] = { 0, 0, 0, 0 };
+	bool ticked[4] = { false, false, false, false };
+
+	demo_ids(x, "SELECT id FROM metric WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id", pl->claim_id, metric, 2);
+	demo_ids(x, "SELECT id FROM milestone WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id", pl->claim_id, ms, 4);
+	for (int k = 0; k < pl->npe && !x->failed; k++) {
+		const struct demo_entry *e = &pl->pe[k];
+		bool last = k == pl->npe - 1, solve = last && p->state == S_SOL;
+		struct value_in v[2];
+		struct done_in done[4];
+		int nv = 0, nd = 0;
+		int64_t id;
+		struct ctx c;
+
 		for (int j = 0; j < 2; j++)
-			if (pl->pe[k].v[j] >= 0 && p->m[j].name)
-				DEMO_SQL(x, "INSERT INTO progress_value (tenant_id, progress_id, metric_id, value)"
-					 " VALUES ($1, $2, $3, $4)",
-					 AI(TENANT), AI(id), AI(pl->metric_id[j]), AI(pl->pe[k].v[j]));
+			if (p->m[j].name && e->v[j] >= 0)
+				v[nv++] = (struct value_in){ metric[j], demo_x100(&p->m[j], e->v[j]) };
+		for (int m = 0; m < pl->nms; m++)
+			if (pl->ms[m].done && !ticked[m] && (pl->ms[m].done <= e->at || last)) {
+				done[nd++] = (struct done_in){ ms[m], pl->ms[m].done < e->at ? pl->ms[m].done : e->at };
+				ticked[m] = true;
+			}
+		struct progress_in in = { .text = arena_printf(a, "%s\n%s", e->title, e->body), .values = { v, nv },
+					  .milestones_done = { done, nd } };
+		demo_ctx(x, &c, a, owner, e->at);
+		demo_check(x, &c, solve ? claim_solve(&c, pl->claim_id, &in, &id) : claim_progress(&c, pl->claim_id, &in, &id),
+			   solve ? "claim_solve" : "claim_progress", p->title);
 	}
 }
 
-static void demo_write_claim(struct demo *x, struct demo_plan *pl)
+/* The applications for pl's problem that were not chosen (demo_rivals),
+ * made at at, each by its unit's deputy head; on a problem still on the
+ * board the 组织部 turns it down, else approving the chosen one does. */
+static void demo_rivals_apply(struct demo *x, arena *a, const struct demo_plan *pl, int64_t at)
 {
 	const struct demo_problem *p = pl->p;
-	const char *otitle = pl->owner_title;
 
-	pl->owner = otitle ? demo_person(x, p->unit, R_SECTION, otitle) :
+	for (int i = 0; i < LEN(demo_rivals) && !x->failed; i++) {
+		const char *unit = demo_rivals[i].unit;
+		if (strcmp(demo_rivals[i].problem, p->title))
+			continue;
+		int64_t owner = demo_person_at(x, unit, R_SECTION, demo_deputy_of(unit)), id = 0;
+		struct principal who = demo_as(x, owner);
+		buf pledge = BUF_INIT;
+
+		buf_printf(&pledge, "%s申请揭榜", unit);
+		demo_quoted(&pledge, p->title);
+		buf_puts(&pledge, "，年内完成破题任务。");
+		struct claim_in in = { .unit_id = demo_unit_id(x, unit), .route = "self",
+				       .lead_person_id = x->leader[demo_cat_leads[p->cat][1]], .owner_person_id = owner,
+				       .plan = "", .goals = arena_strdup(a, pledge.s), .pledge = arena_strdup(a, pledge.s),
+				       .reward_penalty = demo_reward, .deadline = demo_day(20221231) + DAY - 1 };
+		buf_release(&pledge);
+		demo_apply(x, a, pl, &who, &in, at, &id);
+		if (p->state == S_PUB)
+			demo_act(x, a, pl, id, &x->admin, "reject", "攻坚方案对难题症结把握不准，措施不够具体", at + 6 * DAY);
+	}
+}
+
+/* 揭榜 to 破题 for one claimed problem: its task force is created (people
+ * are data, not a workflow step), then it applies as its owner (in
+ * 发榜揭榜), the 组织部 approves, the owner and the lead sign the pledge
+ * a day apart, and the owner reports; a problem claimed late without a
+ * pledge is 组织点将: assigned by the 组织部 in 攻坚 (self-applying is
+ * closed then), accepted by its owner. */
+static void demo_claim_2022(struct demo *x, arena *a, struct demo_plan *pl)
+{
+	const struct demo_problem *p = pl->p;
+	struct demo_form *f = arena_alloc(a, sizeof(*f));
+	int64_t team[LEN(pl->team)];
+
+	pl->owner = pl->owner_title ? demo_person(x, p->unit, R_SECTION, pl->owner_title) :
 		demo_person_at(x, p->unit, R_SECTION, demo_deputy_of(p->unit));
-	pl->claim_id = demo_claim_row(x, pl, p->unit, p->state, pl->owner, pl->lead);
-	x->claim_of[pl->index] = pl->claim_id;
-	x->owner_of[pl->index] = pl->owner;
 	for (int k = 0; k < pl->nteam; k++) {
 		const struct demo_member *m = &pl->team[k];
-		const char *suffix = m->title ? m->title : demo_member_title(x, m->unit, m->rank);
-		demo_member_row(x, pl->claim_id, demo_person_at(x, m->unit, m->rank, suffix), m->unit, "member");
+		team[k] = demo_person_at(x, m->unit, m->rank, m->title ? m->title : demo_member_title(x, m->unit, m->rank));
 	}
-	demo_write_work(x, pl);
-}
-
-/* Applications for this problem that were not chosen. */
-static void demo_write_rivals(struct demo *x, struct demo_plan *pl)
-{
-	for (int i = 0; i < LEN(demo_rivals); i++) {
-		const char *unit = demo_rivals[i].unit;
-		if (strcmp(demo_rivals[i].problem, pl->p->title))
-			continue;
-		if (!pl->applied)
-			pl->applied = demo_at(20220112);
-		int64_t owner = demo_person_at(x, unit, R_SECTION, demo_deputy_of(unit));
-		demo_claim_row(x, pl, unit, 0, owner, demo_cat_leads[pl->p->cat][1]);
+	if (x->failed)
+		return;
+	struct principal owner = demo_as(x, pl->owner), lead = demo_as(x, x->leader[pl->lead]);
+	demo_claim_form(x, a, pl, team, f);
+	if (p->state == S_CLM) {
+		demo_apply(x, a, pl, &x->admin, &f->in, pl->applied, &pl->claim_id);
+		demo_act(x, a, pl, pl->claim_id, &owner, "accept-assignment", NULL, pl->approved);
+	} else {
+		demo_apply(x, a, pl, &owner, &f->in, pl->applied, &pl->claim_id);
+		demo_rivals_apply(x, a, pl, pl->applied + DAY);
+		demo_act(x, a, pl, pl->claim_id, &x->admin, "approve", NULL, pl->approved);
+		demo_act(x, a, pl, pl->claim_id, &owner, "sign", NULL, pl->signed_at - DAY);
+		demo_act(x, a, pl, pl->claim_id, &lead, "sign", NULL, pl->signed_at);
+		demo_report(x, a, pl, &owner);
 	}
+	x->claim_of[pl->index] = pl->claim_id;
+	x->owner_of[pl->index] = pl->owner;
 }
 
 static void demo_problems_all(struct demo *x)
@@ -1473,24 +1720,27 @@ static void demo_problems_all(struct demo *x)
 	int64_t now = demo_at(NOW_YMD) + 9 * HOUR;
 
 	for (int i = 0; i < NPROBLEMS && !x->failed; i++) {
-		struct demo_plan pl = { .p = &demo_problems[i], .index = i };
+		struct demo_plan pl = { .p = &demo_problems[i], .index = i, .problem_id = i + 1 };
+		arena *a = arena_new();
+
 		for (int k = 0; k < LEN(pl.text); k++)
 			buf_init(&pl.text[k]);
 		if (pl.p->cx)
 			demo_plan_case(&pl);
 		else if (pl.p->state != S_PUB)
 			demo_plan_generic(x, &pl, now);
-		demo_write_problem(x, &pl);
 		if (pl.p->state != S_PUB)
-			demo_write_claim(x, &pl);
-		demo_write_rivals(x, &pl);
-		if (!x->failed && search_reindex_problem(x->d, TENANT, pl.problem_id) != 0)
-			demo_fail(x, "cannot index problem for search", db_errmsg(x->d));
+			demo_claim_2022(x, a, &pl);
+		else
+			demo_rivals_apply(x, a, &pl, demo_at(20220112));
 		for (int k = 0; k < LEN(pl.text); k++)
 			buf_release(&pl.text[k]);
+		arena_free(a);
 	}
+	demo_no_accounts(x);
 }
 
+/* Promotions (提拔使用) have no verb: the demo records them. */
 static void demo_promote(struct demo *x)
 {
 	for (int i = 0; i < LEN(demo_promotions); i++) {
@@ -1508,28 +1758,19 @@ static void demo_promote(struct demo *x)
 	}
 }
 
-/* An audit entry with after (a JSON object, taken over) as its after_json. */
-static void demo_audit(struct demo *x, int64_t at, const char *actor, const char *action,
-		       const char *type, int64_t id, json_t *after)
-{
-	char *json = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-
-	DEMO_SQL(x, "INSERT INTO audit_event (tenant_id, id, at, actor, action, object_type, object_id, after_json)"
-		 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-		 AI(TENANT), AI(++x->last[Q_AUDIT]), AI(at), AT(actor), AT(action), AT(type), AI(id), AT(json));
-	free(json);
-	json_decref(after);
-}
-
-static void demo_finish(struct demo *x)
+/* The 2022 batch closed by hand as of its last day (demo_batch_2022). */
+static void demo_close_2022(struct demo *x)
 {
 	int64_t at = demo_at(NOW_YMD) + 9 * HOUR;
 
-	demo_audit(x, at, "system", "demo.create", "tenant", TENANT,
-		   json_pack("{s:s, s:s}", "slug", "luannan", "name", "滦南县"));
-	demo_audit(x, at, "system", "demo.create", "batch", 1,
+	DEMO_SQL(x, "UPDATE batch SET phase = $2, by_dates = 0, updated_at = $3 WHERE tenant_id = $1 AND id = 1",
+		 AI(TENANT), AT(batch_phase_info[PHASE_CLOSED].code), AI(at));
+	demo_audit(x, at, "demo.create", "tenant", TENANT, json_pack("{s:s, s:s}", "slug", "luannan", "name", "滦南县"));
+	demo_audit(x, at, "demo.create", "batch", 1,
 		   json_pack("{s:s, s:s}", "name", "2022年第一批", "phase", batch_phase_info[PHASE_CLOSED].code));
 }
+
+/* ---- this year's batch ------------------------------------------------- */
 
 /* The year of t in Beijing time. */
 static int demo_year(int64_t t)
@@ -1541,25 +1782,28 @@ static int demo_year(int64_t t)
 	return tm.tm_year + 1900;
 }
 
-/* One proposal of batch, made at at: not public, waiting for screening,
- * indexed for search (the duplicate check reads the index), audited as
- * its proposer made it (never with the phone). */
-static void demo_propose(struct demo *x, int64_t batch, const struct demo_proposal *pr, int64_t at)
+/* One proposal of batch, made at at: by a demo login (before its account
+ * exists, as demo_as_login) for its unit, or by a resident on the public
+ * form; the verb keeps it from the board, indexes it, audits it (never
+ * with the phone). */
+static void demo_propose(struct demo *x, arena *a, int64_t batch, const struct demo_proposal *pr, int64_t at)
 {
-	int64_t id = ++x->last[Q_PROBLEM];
+	struct principal who = { .tenant_id = TENANT };  /* a resident: anonymous */
+	struct proposal_in in = { .title = pr->title, .description = pr->desc, .category_id = pr->cat + 1,
+				  .batch_id = batch, .expected_outcome = pr->outcome, .residents_concern = !pr->login,
+				  .contact_name = pr->contact, .contact_phone = pr->phone };
+	struct ctx c;
+	int64_t id = 0;
 
-	DEMO_SQL(x, "INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name,"
-		 " proposer_unit_id, state, is_public, created_at, updated_at, contact_name, contact_phone,"
-		 " expected_outcome, residents_concern)"
-		 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10, $11, $12, $13, $14)",
-		 AI(TENANT), AI(id), AI(batch), AI(pr->cat + 1), AT(pr->title), AT(pr->desc),
-		 AT(pr->unit ? pr->unit : pr->contact), AN(pr->unit ? demo_unit_id(x, pr->unit) : 0),
-		 AT(problem_state_info[PROBLEM_PROPOSED].code), AI(at), AT(pr->contact ? pr->contact : ""),
-		 AT(pr->phone ? pr->phone : ""), AT(pr->outcome), AI(pr->login == NULL));
-	if (!x->failed && search_reindex_problem(x->d, TENANT, id) < 0)
-		demo_fail(x, "cannot index proposal for search", db_errmsg(x->d));
-	demo_audit(x, at, pr->login ? pr->login : "anonymous", pr->login ? "problem.propose" : "problem.propose_public",
-		   "problem", id, json_pack("{s:s, s:s}", "title", pr->title, "category", demo_categories[pr->cat]));
+	if (x->failed)
+		return;
+	if (pr->login) {
+		who = demo_as_login(x, demo_login_index(pr->login));
+		in.unit_id = demo_unit_id(x, pr->unit);
+	}
+	demo_ctx(x, &c, a, &who, at);
+	demo_check(x, &c, pr->login ? proposal_create(&c, &in, &id) : proposal_create_public(&c, &in, &id),
+		   pr->login ? "proposal_create" : "proposal_create_public", pr->title);
 }
 
 /* This year's batch (the year of now in Beijing; 2023 at the earliest, as
@@ -1570,6 +1814,7 @@ static void demo_current(struct demo *x, int64_t now)
 {
 	int n = LEN(demo_proposals), year;
 	int64_t opens, closes, step, batch;
+	arena *a = arena_new();
 	char name[32];
 
 	if (now < demo_day(20230101))
@@ -1586,13 +1831,16 @@ static void demo_current(struct demo *x, int64_t now)
 		 " VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)",
 		 AI(TENANT), AI(batch), AT(name), AI(year), AT(batch_phase_info[PHASE_COLLECTING].code), AI(opens),
 		 AI(closes), AI(now - (n + 1) * step));
-	demo_audit(x, now - (n + 1) * step, "system", "demo.create", "batch", batch,
+	demo_audit(x, now - (n + 1) * step, "demo.create", "batch", batch,
 		   json_pack("{s:s, s:s}", "name", name, "phase", batch_phase_info[PHASE_COLLECTING].code));
 	for (int k = 0; k < n; k++)
-		demo_propose(x, batch, &demo_proposals[k], now - (n - k) * step);
+		demo_propose(x, a, batch, &demo_proposals[k], now - (n - k) * step);
+	demo_no_accounts(x);
+	arena_free(a);
 }
 
-/* id_seq holds the last id used per table, so db_next_id() continues. */
+/* id_seq holds the last id used of the tables the demo writes itself, so
+ * db_next_id() continues (the verbs keep the other rows up to date). */
 static void demo_sequences(struct demo *x)
 {
 	for (int i = 0; i < Q_COUNT; i++)
@@ -1618,11 +1866,13 @@ int demo_create(db *d, char *err, size_t errlen)
 
 int demo_create_at(db *d, int64_t now, char *err, size_t errlen)
 {
-	struct demo x = { .d = d, .err = err, .errlen = errlen, .seed = 20220831 };
+	struct demo x = { .d = d, .a = arena_new(), .err = err, .errlen = errlen, .seed = 20220831 };
 	int64_t tenants = 0;
+	arena *a;
 
 	if (db_begin(d, DB_WRITE) < 0) {
 		snprintf(err, errlen, "demo: cannot begin a write transaction: %s", db_errmsg(d));
+		arena_free(x.a);
 		return -1;
 	}
 	if (db_scalar(d, "SELECT count(*) FROM tenant", &tenants, 0) < 0)
@@ -1632,11 +1882,18 @@ int demo_create_at(db *d, int64_t now, char *err, size_t errlen)
 	demo_budget(&x);
 	if (!x.failed)
 		demo_base(&x);
+	if (!x.failed)
+		x.admin = demo_as_login(&x, 0);
+	a = arena_new();
+	demo_propose_2022(&x, a);
+	demo_screen_2022(&x, a);
+	arena_free(a);
 	demo_problems_all(&x);
 	demo_promote(&x);
-	demo_finish(&x);
+	demo_close_2022(&x);
 	demo_current(&x, now);
 	demo_sequences(&x);
+	arena_free(x.a);
 	if (x.failed) {
 		db_rollback(d);
 		return -1;

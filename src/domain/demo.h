@@ -15,6 +15,31 @@
  * table (tenant 1), the 2022 times are fixed UTC epoch seconds up to
  * 2022-08-31, the current batch's follow now, money is in fen.
  *
+ * The campaign is played through the workflow's verbs, each step at its
+ * moment (ctx.now) and only where the rules allow it then, so the demo is
+ * also a test of the workflow: every problem is proposed by its unit in
+ * 征集 (proposal_create), selected in 遴选 and published in one round on
+ * the first day of 发榜揭榜 by the 组织部 (screen_apply_many); a claim is
+ * applied for by its owner in 发榜揭榜 (claim_apply, 自荐), approved by the
+ * 组织部 (which turns the competing applications down), signed by the
+ * owner and a day later by the lead (claim_act), reported on by the owner
+ * (claim_progress, cumulative figures and milestones done) and declared
+ * solved by the owner (claim_solve: a solved claim's last entry). The few
+ * claimed late without a pledge are 组织点将: assigned by the 组织部 in
+ * 攻坚 (self-applying is closed then) and accepted by their owner; they
+ * have no progress yet (a team reports once it has signed). Only the
+ * tables no verb writes are written directly: tenant, batches and phases,
+ * categories, units, people and promotions (提拔使用 has no verb).
+ *
+ * Who acts: the demo's people have no accounts. Each acts as a cadre
+ * under a placeholder account id below zero (never an account's) whose
+ * login is the person's name, so the audit log names the person; a unit
+ * proposes as its unit administrator by the unit's name; the 组织部's
+ * steps and this year's proposals are by the demo logins (admin ...)
+ * before their accounts exist. The placeholders are cleared after each
+ * stage: what they proposed or applied for has no account
+ * (proposer_user_id, applicant_user_id NULL), and nobody is notified.
+ *
  * Conventions the demo follows (other modules read it the same way):
  * progress_value.value is the cumulative figure as of that progress entry,
  * so a metric's achieved equals its latest value; the claim that took a
@@ -29,9 +54,11 @@
 #include "store/db.h"
 
 /* Creates the 滦南 2022 demo campaign in an empty, migrated store, in one
- * write transaction (it also fills the search index). Returns 0, or -1 with
- * a one-line reason in err and the store unchanged (a store that already
- * has a tenant is refused). */
+ * write transaction that the verbs join (they also fill the search
+ * index). Returns 0, or -1 with a one-line reason in err and the store
+ * unchanged: a store that already has a tenant is refused, and a step a
+ * verb refuses fails the whole demo with the verb, the problem, the actor
+ * and the verb's own message. */
 int demo_create(db *d, char *err, size_t errlen) __attribute__((warn_unused_result));
 /* The same with the current batch as of now (demo_create: the clock). */
 int demo_create_at(db *d, int64_t now, char *err, size_t errlen) __attribute__((warn_unused_result));

@@ -53,6 +53,26 @@ static int64_t claim_owner(db *d, int64_t tenant, const char *title)
 	return id;
 }
 
+int64_t demo_login_person(db *d, int64_t tenant, int i)
+{
+	int64_t p;
+
+	switch (i) {
+	case 0:
+		return person_in(d, tenant, "县委组织部", NULL);
+	case 1:
+		p = person_in(d, tenant, "县委宣传部", "一级科员");
+		return p ? p : person_in(d, tenant, "县委宣传部", NULL);
+	case 2:
+		return claim_owner(d, tenant, "城区空中缆线专项整治工作");
+	case 3:
+		return person_in(d, tenant, "县委办公室", NULL);
+	case 4:
+		return person_in(d, tenant, "中共滦南县委", "县委副书记");
+	}
+	return 0;
+}
+
 int demo_users_create(db *d, char *err, size_t errlen)
 {
 	const char *name;
@@ -69,13 +89,8 @@ int demo_users_create(db *d, char *err, size_t errlen)
 	}
 	struct principal cli = perm_cli(tenant);
 
-	person[0] = person_in(d, tenant, "县委组织部", NULL);
-	person[1] = person_in(d, tenant, "县委宣传部", "一级科员");
-	if (!person[1])
-		person[1] = person_in(d, tenant, "县委宣传部", NULL);
-	person[2] = claim_owner(d, tenant, "城区空中缆线专项整治工作");
-	person[3] = person_in(d, tenant, "县委办公室", NULL);
-	person[4] = person_in(d, tenant, "中共滦南县委", "县委副书记");
+	for (int i = 0; i < 5; i++)
+		person[i] = demo_login_person(d, tenant, i);
 	for (int i = 0; i < 5; i++) {
 		int64_t u = 0;
 		if (person[i] && user_resolve_link(d, tenant, person[i], &u) == 0)

@@ -7,12 +7,19 @@
 #define JB_DEMO_USERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
 /* Adds the five logins to the demo tenant (the first one). Returns 0, or
  * -1 with a one-line reason in err. */
 int demo_users_create(db *d, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* The person login i (an index of demo_logins) is linked to: the first
+ * person of its unit (the cadre: the owner of the cable case's claim); 0
+ * when there is none (yet). The demo acts as these people before their
+ * accounts exist (demo.h). */
+int64_t demo_login_person(db *d, int64_t tenant, int i);
 
 /* The logins and their role codes, for messages and docs. */
 extern const char *const demo_logins[5][2];

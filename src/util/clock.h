@@ -5,7 +5,9 @@
  * is set: tests move the server's calendar forward (a milestone falls due,
  * a reply is late) without sleeping. The file is read on every call; an
  * unset variable, a missing or unreadable file is no offset. Sessions,
- * throttling and logs keep the real time. */
+ * throttling, the server's log and the audit log's log-ins and refusals
+ * keep the real time; a verb's audit entry carries its context's moment
+ * (action.h), which is this clock. */
 #ifndef JB_CLOCK_H
 #define JB_CLOCK_H
 

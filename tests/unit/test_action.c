@@ -4,6 +4,9 @@
  * On SQLite and, when JIEBANG_TEST_PG is set, on PostgreSQL. */
 #include "testdb.h"
 
+#include <jansson.h>
+#include <time.h>
+
 #include "domain/action.h"
 #include "domain/perm.h"
 #include "util/log.h"
@@ -89,7 +92,35 @@ static void a_verb_inside_a_transaction_joins_it(void **state)
 	assert_int_equal(count(f->d, "SELECT count(*) FROM tenant_domain"), 0);
 }
 
+/* A verb that records its change in the audit log. */
+static int audited(struct ctx *c, void *args)
+{
+	return ctx_audit(c, "tenant.update", "tenant", 1, NULL, json_pack("{s:s}", "name", "x")) < 0 ? -1 : JB_OK;
+}
+
+/* A verb's entry carries the verb's moment (c->now, which the rows it
+ * writes carry too), not the wall clock; a refusal keeps the wall clock. */
+static void a_verbs_audit_entry_is_dated_at_its_moment(void **state)
+{
+	struct tenant_fixture *f = *state;
+	struct principal who = { .tenant_id = 1, .user_id = 7, .login = "amy", .roles = ROLE_CADRE };
+	int64_t before = (int64_t)time(NULL);
+	struct ctx c;
+	int end = JB_EDENIED;
+
+	ctx_init(&c, f->d, f->a, &who, "");
+	assert_true(c.now >= before);
+	c.now = INT64_C(1640000000);
+	assert_int_equal(action_run(&c, audited, NULL), JB_OK);
+	assert_int_equal(count(f->d, "SELECT count(*) FROM audit_event WHERE action = 'tenant.update' AND at = 1640000000"), 1);
+	ctx_init(&c, f->d, f->a, &who, "");
+	c.now = INT64_C(1640000000);
+	assert_int_equal(action_run(&c, add_then, &end), JB_EDENIED);
+	assert_int_equal(count(f->d, "SELECT count(*) FROM audit_event WHERE outcome = 'denied' AND at < 1640000001"), 0);
+}
+
 #define BOTH(fx) \
+	cmocka_unit_test_prestate_setup_teardown(a_verbs_audit_entry_is_dated_at_its_moment, tenant_fixture_setup, tenant_fixture_teardown, fx), \
 	cmocka_unit_test_prestate_setup_teardown(a_failed_verb_leaves_nothing_and_a_refusal_is_audited, tenant_fixture_setup, tenant_fixture_teardown, fx), \
 	cmocka_unit_test_prestate_setup_teardown(a_verb_inside_a_transaction_joins_it, tenant_fixture_setup, tenant_fixture_teardown, fx)
 

@@ -256,11 +256,14 @@ static void check_people(db *d)
 
 static void check_work(db *d)
 {
-	/* every live claim has 2-4 milestones, 1-2 metrics and 1-4 progress entries */
+	/* every live claim has 2-4 milestones, 1-2 metrics and, once its
+	 * pledge is signed, 1-4 progress entries (a team reports only then:
+	 * the approved ones have none) */
 	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state IN " COUNTED " AND ("
 			   "(SELECT count(*) FROM milestone x WHERE x.tenant_id = c.tenant_id AND x.claim_id = c.id) NOT BETWEEN 2 AND 4"
 			   " OR (SELECT count(*) FROM metric x WHERE x.tenant_id = c.tenant_id AND x.claim_id = c.id) NOT BETWEEN 1 AND 2"
-			   " OR (SELECT count(*) FROM progress x WHERE x.tenant_id = c.tenant_id AND x.claim_id = c.id) NOT BETWEEN 1 AND 4)"),
+			   " OR (SELECT count(*) FROM progress x WHERE x.tenant_id = c.tenant_id AND x.claim_id = c.id)"
+			   " NOT BETWEEN (CASE WHEN c.state = 'approved' THEN 0 ELSE 1 END) AND (CASE WHEN c.state = 'approved' THEN 0 ELSE 4 END))"),
 			 0);
 	/* milestones fall in 2022; solved claims have all done */
 	assert_int_equal(q(d, "SELECT count(*) FROM milestone WHERE due_at < " JAN_1_2022 " OR due_at >= " JAN_1_2023), 0);
@@ -285,6 +288,77 @@ static void check_work(db *d)
 	assert_int_equal(q(d, "SELECT count(*) FROM metric WHERE kind NOT IN ('count','money')"
 			   " OR (kind = 'money') <> (uom = '元')"), 0);
 	assert_true(q(d, "SELECT count(*) FROM audit_event WHERE action = 'demo.create'") >= 1);
+}
+
+/* The campaign went through the workflow's verbs, each step at its
+ * moment and by the person concerned: what the audit log and the rows
+ * the verbs write say about every problem and claim of 2022. */
+static void check_workflow(db *d)
+{
+	/* 出卷 in 征集, 遴选 in 遴选, 发榜 in one round on the first day of 发榜揭榜 */
+	assert_int_equal(q(d, "SELECT count(*) FROM problem p WHERE p.batch_id = 1 AND p.is_public = 1"
+			   " AND (SELECT count(*) FROM audit_event e WHERE e.tenant_id = p.tenant_id AND e.object_type = 'problem'"
+			   " AND e.object_id = p.id AND e.action IN ('problem.propose','problem.select','problem.publish')) = 3"
+			   " AND (SELECT max(e.at) FROM audit_event e WHERE e.object_id = p.id AND e.action = 'problem.propose')"
+			   " < (SELECT min(e.at) FROM audit_event e WHERE e.object_id = p.id AND e.action = 'problem.select')"
+			   " AND (SELECT e.at FROM audit_event e WHERE e.object_id = p.id AND e.action = 'problem.select') BETWEEN"
+			   " (SELECT starts_at FROM batch_phase WHERE batch_id = 1 AND phase = 'screening') AND"
+			   " (SELECT ends_at FROM batch_phase WHERE batch_id = 1 AND phase = 'screening')"), 104);
+	assert_int_equal(q(d, "SELECT count(*) FROM publication pu JOIN batch_phase ph ON ph.tenant_id = pu.tenant_id"
+			   " AND ph.batch_id = pu.batch_id AND ph.phase = 'claiming' WHERE pu.batch_id = 1 AND pu.round = 1"
+			   " AND pu.n = 104 AND pu.actor = 'admin' AND pu.published_at BETWEEN ph.starts_at AND ph.starts_at + 86399"), 1);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 1 AND publication_id IS NULL"), 0);
+	/* self-applied in 发榜揭榜 and approved by the 组织部; the claims
+	 * without a pledge assigned (组织点将) in 攻坚 and accepted by their owner */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c JOIN batch_phase ph ON ph.tenant_id = c.tenant_id AND ph.batch_id = 1"
+			   " AND ph.phase = 'claiming' WHERE c.state <> 'approved' AND c.route = 'self'"
+			   " AND c.applied_at BETWEEN ph.starts_at AND ph.ends_at"),
+			 q(d, "SELECT count(*) FROM claim WHERE state <> 'approved'"));
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c JOIN batch_phase ph ON ph.tenant_id = c.tenant_id AND ph.batch_id = 1"
+			   " AND ph.phase = 'working' WHERE c.state = 'approved' AND c.route = 'assigned'"
+			   " AND c.applied_at BETWEEN ph.starts_at AND ph.ends_at AND EXISTS (SELECT 1 FROM audit_event e"
+			   " WHERE e.object_type = 'claim' AND e.object_id = c.id AND e.action = 'claim.accept_assignment'"
+			   " AND e.at = c.approved_at AND e.actor = (SELECT name FROM person WHERE id = c.owner_person_id))"),
+			 q(d, "SELECT count(*) FROM claim WHERE state = 'approved'"));
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state IN " COUNTED " AND c.route = 'self'"
+			   " AND EXISTS (SELECT 1 FROM audit_event e WHERE e.object_type = 'claim' AND e.object_id = c.id"
+			   " AND e.action = 'claim.apply' AND e.at = c.applied_at"
+			   " AND e.actor = (SELECT name FROM person WHERE id = c.owner_person_id))"
+			   " AND EXISTS (SELECT 1 FROM audit_event e WHERE e.object_type = 'claim' AND e.object_id = c.id"
+			   " AND e.action = 'claim.approve' AND e.at = c.approved_at AND e.actor = 'admin')"),
+			 q(d, "SELECT count(*) FROM claim WHERE state IN ('signed','solved')"));
+	/* the applications not chosen were turned down, with a reason */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state = 'rejected' AND c.decided_reason <> ''"
+			   " AND c.closed_at > c.applied_at AND EXISTS (SELECT 1 FROM audit_event e WHERE e.object_type = 'claim'"
+			   " AND e.object_id = c.id AND e.action = 'claim.reject' AND e.at = c.closed_at)"),
+			 q(d, "SELECT count(*) FROM claim WHERE state = 'rejected'"));
+	/* the pledge signed by the owner, then by the lead (which bound it) */
+	assert_int_equal(q(d, "SELECT count(*) FROM claim c WHERE c.state IN ('signed','solved') AND c.owner_signed_at > c.approved_at"
+			   " AND c.lead_signed_at > c.owner_signed_at AND c.signed_at = c.lead_signed_at"
+			   " AND (SELECT count(*) FROM audit_event e WHERE e.object_type = 'claim' AND e.object_id = c.id"
+			   " AND e.action = 'claim.sign' AND ((e.at = c.owner_signed_at AND e.after_json LIKE '%\"as\":\"owner\"%'"
+			   " AND e.actor = (SELECT name FROM person WHERE id = c.owner_person_id)) OR (e.at = c.lead_signed_at"
+			   " AND e.after_json LIKE '%\"as\":\"lead\"%' AND e.actor = (SELECT name FROM person WHERE id = c.lead_person_id)))) = 2"),
+			 q(d, "SELECT count(*) FROM claim WHERE state IN ('signed','solved')"));
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE state = 'approved' AND (owner_signed_at IS NOT NULL"
+			   " OR lead_signed_at IS NOT NULL)"), 0);
+	/* reports by the owner after signing; a solved claim's latest entry is
+	 * its one solve declaration, made when it was solved */
+	assert_int_equal(q(d, "SELECT count(*) FROM progress pr JOIN claim c ON c.tenant_id = pr.tenant_id AND c.id = pr.claim_id"
+			   " WHERE pr.author_person_id <> c.owner_person_id OR pr.at <= c.signed_at"
+			   " OR (pr.kind = 'solve') <> (c.state = 'solved' AND pr.at = c.solved_at)"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM progress WHERE kind = 'solve'"), q(d, "SELECT count(*) FROM claim WHERE state = 'solved'"));
+	assert_int_equal(q(d, "SELECT count(*) FROM milestone x JOIN claim c ON c.tenant_id = x.tenant_id AND c.id = x.claim_id"
+			   " WHERE x.done_at IS NOT NULL AND (x.done_at <= c.signed_at OR x.done_at > (SELECT max(pr.at) FROM progress pr"
+			   " WHERE pr.tenant_id = c.tenant_id AND pr.claim_id = c.id))"), 0);
+	/* every step dated in its time, none by the clock the demo ran at;
+	 * nobody without an account left a placeholder or was told anything */
+	assert_int_equal(q(d, "SELECT count(*) FROM audit_event WHERE at >= " SEP_1_2022 " AND (object_type IN ('claim','publication')"
+			   " OR (object_type = 'problem' AND object_id <= 104))"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM audit_event WHERE outcome <> 'ok'"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE proposer_user_id < 0"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM claim WHERE applicant_user_id IS NOT NULL"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM notification"), 0);
 }
 
 #define METRIC(col) \
@@ -432,10 +506,13 @@ static void check_current(db *d)
 			   " AND created_at >= " JAN_1_2027 " AND created_at < 1805076000 AND updated_at = created_at"
 			   " AND description <> '' AND expected_outcome <> ''"), 6);
 	assert_int_equal(q(d, "SELECT count(DISTINCT category_id) FROM problem WHERE batch_id = 2"), 5);
-	/* five from four units, by their logins; one from a resident with a phone */
+	/* five from four units, by their logins, each named after the person
+	 * of that unit its login will be linked to (proposal_create names the
+	 * proposer's person); one from a resident with a phone */
 	assert_int_equal(q(d, "SELECT count(DISTINCT proposer_unit_id) FROM problem WHERE batch_id = 2"), 4);
 	assert_int_equal(q(d, "SELECT count(*) FROM problem p JOIN unit u ON u.tenant_id = p.tenant_id AND u.id = p.proposer_unit_id"
-			   " WHERE p.batch_id = 2 AND p.proposer_name = u.name AND p.contact_phone = '' AND p.residents_concern = 0"), 5);
+			   " WHERE p.batch_id = 2 AND p.contact_phone = '' AND p.residents_concern = 0 AND EXISTS (SELECT 1 FROM person pe"
+			   " WHERE pe.tenant_id = p.tenant_id AND pe.unit_id = u.id AND pe.name = p.proposer_name)"), 5);
 	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 2 AND proposer_unit_id IS NULL"
 			   " AND proposer_user_id IS NULL AND contact_name = '王女士' AND proposer_name = '王女士'"
 			   " AND contact_phone = '13800138000' AND residents_concern = 1 AND title = '老旧小区加装电梯协调难'"), 1);
@@ -446,7 +523,13 @@ static void check_current(db *d)
 			   " AND e.actor IN ('admin','unit','cadre','evaluator','leader') AND p.contact_name = '')"
 			   " OR (e.action = 'problem.propose_public' AND e.actor = 'anonymous' AND p.contact_name <> ''))"
 			   " AND e.after_json LIKE '%\"title\":\"' || p.title || '\"%'"), 6);
-	assert_int_equal(q(d, "SELECT count(DISTINCT actor) FROM audit_event WHERE action = 'problem.propose'"), 5);
+	assert_int_equal(q(d, "SELECT count(DISTINCT e.actor) FROM audit_event e JOIN problem p ON p.tenant_id = e.tenant_id"
+			   " AND p.id = e.object_id WHERE e.action = 'problem.propose' AND p.batch_id = 2"), 5);
+	/* the 2022 problems were proposed in 征集 by their units, by name */
+	assert_int_equal(q(d, "SELECT count(*) FROM audit_event e JOIN problem p ON p.tenant_id = e.tenant_id AND p.id = e.object_id"
+			   " JOIN unit u ON u.tenant_id = p.tenant_id AND u.id = p.proposer_unit_id WHERE e.object_type = 'problem'"
+			   " AND e.action = 'problem.propose' AND p.batch_id = 1 AND e.actor = u.name AND p.proposer_name = u.name"
+			   " AND e.at = p.created_at"), 104);
 	assert_int_equal(q(d, "SELECT count(*) FROM audit_event WHERE after_json LIKE '%13800138000%'"
 			   " OR after_json LIKE '%phone%' OR after_json LIKE '%王女士%'"), 0);
 	/* the figures (all batches, the default) are those of the 2022 batch */
@@ -520,6 +603,8 @@ static void digest(db *d, int64_t *out)
 
 /* ---- tests ------------------------------------------------------------ */
 
+static void exec_ok(db *d, const char *sql);
+
 static void test_demo_reproduces_every_figure_of_the_report(void **state)
 {
 	struct fixture *f = *state;
@@ -530,6 +615,7 @@ static void test_demo_reproduces_every_figure_of_the_report(void **state)
 	check_claims(f->d);
 	check_people(f->d);
 	check_work(f->d);
+	check_workflow(f->d);
 	check_cases(f->d);
 	check_search(f->d);
 	check_ids(f->d);
@@ -551,6 +637,9 @@ static void test_the_demo_logins_own_the_proposals_of_their_units(void **state)
 			      " AND u.id = p.proposer_user_id JOIN audit_event e ON e.tenant_id = p.tenant_id"
 			      " AND e.object_type = 'problem' AND e.object_id = p.id AND e.action = 'problem.propose'"
 			      " WHERE p.batch_id = 2 AND u.login = e.actor AND u.unit_id = p.proposer_unit_id"), 5);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem p JOIN app_user u ON u.tenant_id = p.tenant_id"
+			      " AND u.id = p.proposer_user_id JOIN person pe ON pe.tenant_id = u.tenant_id AND pe.id = u.person_id"
+			      " WHERE pe.name = p.proposer_name"), 5);
 	assert_int_equal(q(f->d, "SELECT count(DISTINCT proposer_user_id) FROM problem"), 5);
 	assert_int_equal(q(f->d, "SELECT count(*) FROM problem WHERE proposer_user_id IS NULL AND contact_name = '王女士'"), 1);
 	assert_int_equal(q(f->d, "SELECT count(*) FROM problem WHERE batch_id = 1 AND proposer_user_id IS NOT NULL"), 0);
@@ -602,6 +691,30 @@ static void test_demo_refuses_a_store_that_is_not_migrated(void **state)
 	assert_non_null(strstr(err, "not migrated"));
 	assert_null(strchr(err, '\n'));
 	store_drop(f, d);
+}
+
+/* A step that fails fails the whole demo, naming the verb, the problem
+ * and the actor, with the verb's message; the store is left empty. The
+ * store refuses every claim here (a trigger), so the first claim_apply
+ * fails after 104 proposals and the screening went through. */
+static void test_a_step_that_fails_fails_the_demo_and_leaves_the_store_empty(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+
+	exec_ok(f->d, f->s.kind == DB_SQLITE
+		? "CREATE TRIGGER no_claims BEFORE INSERT ON claim BEGIN SELECT RAISE(ABORT, 'no claims today'); END"
+		: "CREATE FUNCTION no_claims() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'no claims today'; END $$"
+		  " LANGUAGE plpgsql; CREATE TRIGGER no_claims BEFORE INSERT ON claim FOR EACH ROW EXECUTE FUNCTION no_claims()");
+	assert_int_equal(demo_create_at(f->d, DEMO_NOW, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "claim_apply '东张士坎南区征收搬迁' by '"));
+	assert_non_null(strstr(err, "no claims today"));
+	assert_null(strchr(err, '\n'));
+	assert_false(db_in_txn(f->d));
+	assert_int_equal(q(f->d, "SELECT count(*) FROM tenant"), 0);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM problem"), 0);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM audit_event"), 0);
+	assert_int_equal(q(f->d, "SELECT count(*) FROM id_seq"), 0);
 }
 
 /* Two runs give the same content; on PostgreSQL, the same as on SQLite. */
@@ -667,6 +780,7 @@ static void test_the_problem_tally_follows_every_change(void **state)
 	DEMO_TEST(test_the_current_batch_is_this_years, fx), \
 	DEMO_TEST(test_demo_refuses_a_non_empty_store_and_changes_nothing, fx), \
 	DEMO_TEST(test_demo_is_the_same_on_every_run_and_store, fx), \
+	DEMO_TEST(test_a_step_that_fails_fails_the_demo_and_leaves_the_store_empty, fx), \
 	DEMO_TEST(test_the_problem_tally_follows_every_change, fx), \
 	cmocka_unit_test_prestate(test_demo_refuses_a_store_that_is_not_migrated, fx)
 
