@@ -347,26 +347,7 @@ static void milestones_section(struct req *r, const struct claim_detail *d)
 	HTML(b, "<section aria-labelledby=\"ms-h\">\n<h2 id=\"ms-h\">节点计划</h2>\n<ol class=\"milestones\">\n");
 	for (int i = 0; i < d->nmilestones; i++) {
 		const struct claim_milestone *m = &d->milestones[i];
-		HTML(b, "<li");
-		if (m->overdue)
-			HTML(b, " class=\"is-overdue\"");
-		else if (m->done_at)
-			HTML(b, " class=\"is-done\"");
-		HTML(b, "><span class=\"ms-title\">");
-		buf_html(b, m->title);
-		HTML(b, "</span> <span class=\"muted\">计划 ");
-		fmt_date(b, m->due_at);
-		HTML(b, "</span> ");
-		if (m->done_at) {
-			HTML(b, "<span class=\"done\">已完成 ");
-			fmt_date(b, m->done_at);
-			HTML(b, "</span>");
-		} else if (m->overdue) {
-			HTML(b, "<span class=\"overdue\">逾期未完成</span>");
-		} else {
-			HTML(b, "<span class=\"muted\">未完成</span>");
-		}
-		HTML(b, "</li>\n");
+		html_milestone(b, m->title, m->due_at, m->done_at, m->overdue, "未完成");
 	}
 	HTML(b, "</ol>\n</section>\n");
 }

@@ -275,6 +275,32 @@ void html_paragraphs(buf *b, const char *text)
 	}
 }
 
+void html_milestone(buf *b, const char *title, int64_t due, int64_t done, bool overdue, const char *open_word)
+{
+	HTML(b, "<li");
+	if (overdue)
+		HTML(b, " class=\"is-overdue\"");
+	else if (done)
+		HTML(b, " class=\"is-done\"");
+	HTML(b, "><span class=\"ms-title\">");
+	buf_html(b, title);
+	HTML(b, "</span> <span class=\"muted\">计划 ");
+	fmt_date(b, due);
+	HTML(b, "</span> ");
+	if (done) {
+		HTML(b, "<span class=\"done\">已完成 ");
+		fmt_date(b, done);
+		HTML(b, "</span>");
+	} else if (overdue) {
+		HTML(b, "<span class=\"overdue\">逾期未完成</span>");
+	} else {
+		HTML(b, "<span class=\"muted\">");
+		buf_html(b, open_word);
+		HTML(b, "</span>");
+	}
+	HTML(b, "</li>\n");
+}
+
 void html_state_badge(buf *b, const char *state)
 {
 	const char *zh = label_of(problem_states, state);

@@ -148,26 +148,7 @@ static void milestones_section(buf *b, const struct problem_detail *p)
 	HTML(b, "<ol class=\"milestones\">\n");
 	for (int i = 0; i < p->nmilestones; i++) {
 		const struct milestone *m = &p->milestones[i];
-		HTML(b, "<li");
-		if (m->overdue)
-			HTML(b, " class=\"is-overdue\"");
-		else if (m->done_at)
-			HTML(b, " class=\"is-done\"");
-		HTML(b, "><span class=\"ms-title\">");
-		buf_html(b, m->title);
-		HTML(b, "</span> <span class=\"muted\">计划 ");
-		fmt_date(b, m->due_at);
-		HTML(b, "</span> ");
-		if (m->done_at) {
-			HTML(b, "<span class=\"done\">已完成 ");
-			fmt_date(b, m->done_at);
-			HTML(b, "</span>");
-		} else if (m->overdue) {
-			HTML(b, "<span class=\"overdue\">逾期未完成</span>");
-		} else {
-			HTML(b, "<span class=\"muted\">进行中</span>");
-		}
-		HTML(b, "</li>\n");
+		html_milestone(b, m->title, m->due_at, m->done_at, m->overdue, "进行中");
 	}
 	HTML(b, "</ol>\n</section>\n");
 }

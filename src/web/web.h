@@ -45,6 +45,9 @@ void fmt_metric(buf *b, const char *kind, const char *uom, int64_t v);
 void html_paragraphs(buf *b, const char *text);
 /* class="state state-claimed" badge with the Chinese label. */
 void html_state_badge(buf *b, const char *state);
+/* One <li> of a milestone list: title, due date, and done (its date),
+ * overdue, or open (open_word: 进行中, 未完成). All escaped. */
+void html_milestone(buf *b, const char *title, int64_t due, int64_t done, bool overdue, const char *open_word);
 /* The Chinese names of the role bits, separated by "、"; none when there
  * are none. All escaped. */
 void html_roles(buf *b, unsigned roles, const char *none);
