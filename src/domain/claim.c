@@ -192,20 +192,8 @@ static int tell(struct ctx *c, const struct cl *k, unsigned to, const char *kind
 		"iiiiiiiiiiiii", c->who->tenant_id, c->who->user_id, (int64_t)(to & T_OWNER), k->owner,
 		(int64_t)(to & T_LEAD), k->lead, (int64_t)(to & T_TEAM), k->id, (int64_t)(to & T_APPLICANT), k->applicant,
 		(int64_t)(to & T_ADMINS), (int64_t)(to & T_LIAISONS), k->unit_id);
-	int64_t *ids = NULL;
-	int n = 0, cap = 0, rc;
 
-	if (!st)
-		return -1;
-	while ((rc = db_step(st)) == DB_ROW)
-		*ARENA_PUSH(c->a, ids, n, cap) = db_col_int(st, 0);
-	db_done(st);
-	if (rc != DB_DONE)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (notify(c, ids[i], kind, "claim", k->id, title, body) < 0)
-			return -1;
-	return 0;
+	return notify_users(c, st, kind, "claim", k->id, title, body) < 0 ? -1 : 0;
 }
 
 /* ---- the batch's rules ---- */

@@ -94,14 +94,19 @@ int notify_mark_read(struct ctx *c, int64_t id)
 int notify_person(struct ctx *c, int64_t person_id, const char *kind, const char *object_type, int64_t object_id,
 		  const char *title, const char *body)
 {
-	db_stmt *st;
+	if (!person_id)
+		return 0;
+	return notify_users(c, db_query(c->d, "SELECT id FROM app_user WHERE tenant_id = $1 AND person_id = $2"
+						" AND disabled = 0 ORDER BY id", "ii", c->who->tenant_id, person_id),
+			    kind, object_type, object_id, title, body);
+}
+
+int notify_users(struct ctx *c, db_stmt *st, const char *kind, const char *object_type, int64_t object_id,
+		 const char *title, const char *body)
+{
 	int64_t *users = NULL;
 	int rc, n = 0, cap = 0;
 
-	if (!person_id)
-		return 0;
-	st = db_query(c->d, "SELECT id FROM app_user WHERE tenant_id = $1 AND person_id = $2 AND disabled = 0 ORDER BY id",
-		      "ii", c->who->tenant_id, person_id);
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW)

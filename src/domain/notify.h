@@ -43,6 +43,11 @@ int notify_mark_read(struct ctx *c, int64_t id) __attribute__((warn_unused_resul
  * many accounts were told, or -1. */
 int notify_person(struct ctx *c, int64_t person_id, const char *kind, const char *object_type, int64_t object_id,
 		  const char *title, const char *body) __attribute__((warn_unused_result));
+/* Inside a verb: tell each user id that st (a statement from db_query,
+ * NULL: a store error) yields; st is finished here. How many were told,
+ * or -1. */
+int notify_users(struct ctx *c, db_stmt *st, const char *kind, const char *object_type, int64_t object_id,
+		 const char *title, const char *body) __attribute__((warn_unused_result));
 
 /* ---- the daily digest and the reminders (the background task) ---- */
 

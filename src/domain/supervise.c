@@ -418,20 +418,8 @@ static int tell_leaders(struct ctx *c, const char *kind, const char *type, int64
 	db_stmt *st = db_query(c->d, "SELECT DISTINCT u.id FROM app_user u JOIN user_role r ON r.tenant_id = u.tenant_id"
 				     " AND r.user_id = u.id WHERE u.tenant_id = $1 AND u.disabled = 0"
 				     " AND r.role IN ('admin', 'leader') ORDER BY u.id", "i", c->who->tenant_id);
-	int64_t *users = NULL;
-	int rc, n = 0, cap = 0;
 
-	if (!st)
-		return -1;
-	while ((rc = db_step(st)) == DB_ROW)
-		*ARENA_PUSH(c->a, users, n, cap) = db_col_int(st, 0);
-	db_done(st);
-	if (rc == DB_ERROR)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (notify(c, users[i], kind, type, id, title, body) < 0)
-			return -1;
-	return 0;
+	return notify_users(c, st, kind, type, id, title, body) < 0 ? -1 : 0;
 }
 
 int supervision_escalate_due(struct ctx *c, int *n)
