@@ -89,7 +89,45 @@ const struct perm_rule perm_rules[] = {
 	{ "cadre", "person.pick", SCOPE_TENANT },
 	{ "leader", "person.pick", SCOPE_TENANT },
 	{ "admin", "complaint.answer", SCOPE_TENANT },
+	/* the year's close (issue 10): panels, rubric, assignments, reopening
+	 * a submission, marking a claim at risk at the mid-term review */
+	{ "admin", "evaluation.manage", SCOPE_TENANT },
+	/* scoring the claims assigned to one's panel ("own": a member of it) */
 	{ "evaluator", "evaluation.score", SCOPE_OWN },
+	/* every evaluator's scores of a claim (members see them after their own) */
+	{ "admin", "evaluation.read", SCOPE_TENANT },
+	{ "leader", "evaluation.read", SCOPE_TENANT },
+	{ "admin", "notice.manage", SCOPE_TENANT },
+	{ "admin", "calendar.manage", SCOPE_TENANT },
+	/* objections to a public notice: anyone, by real name */
+	{ "anonymous", "objection.lodge", SCOPE_TENANT },
+	{ "admin", "objection.lodge", SCOPE_TENANT },
+	{ "unit_admin", "objection.lodge", SCOPE_TENANT },
+	{ "cadre", "objection.lodge", SCOPE_TENANT },
+	{ "evaluator", "objection.lodge", SCOPE_TENANT },
+	{ "leader", "objection.lodge", SCOPE_TENANT },
+	{ "admin", "objection.answer", SCOPE_TENANT },
+	/* practices: an admin, or the owner of an accepted claim ("own") */
+	{ "admin", "practice.write", SCOPE_TENANT },
+	{ "cadre", "practice.write", SCOPE_OWN },
+	{ "unit_admin", "practice.write", SCOPE_OWN },
+	{ "admin", "practice.recommend", SCOPE_TENANT },
+	{ "evaluator", "practice.recommend", SCOPE_TENANT },
+	{ "admin", "practice.adopt", SCOPE_TENANT },
+	{ "admin", "promotion.manage", SCOPE_TENANT },
+	{ "admin", "promotion.read", SCOPE_TENANT },
+	{ "leader", "promotion.read", SCOPE_TENANT },
+	/* fault tolerance: the owner applies for a failed claim, an admin decides */
+	{ "admin", "tolerance.apply", SCOPE_TENANT },
+	{ "cadre", "tolerance.apply", SCOPE_OWN },
+	{ "unit_admin", "tolerance.apply", SCOPE_OWN },
+	{ "admin", "tolerance.decide", SCOPE_TENANT },
+	/* the cadre's record (干部实绩档案): admins, leaders, the person */
+	{ "admin", "record.read", SCOPE_TENANT },
+	{ "leader", "record.read", SCOPE_TENANT },
+	{ "unit_admin", "record.read", SCOPE_OWN },
+	{ "cadre", "record.read", SCOPE_OWN },
+	{ "evaluator", "record.read", SCOPE_OWN },
 	{ "admin", "export.read", SCOPE_TENANT },
 	{ "leader", "export.read", SCOPE_TENANT },
 	{ "admin", "person.manage", SCOPE_TENANT },
