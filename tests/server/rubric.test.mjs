@@ -178,3 +178,20 @@ test('once a score of the stage exists the rubric is fixed: 409 in Chinese, noth
   // The mid-term rubric has no scores: still editable.
   assert.equal((await api(srv, admin, 'PUT', `/api/v1/batches/${demoBatch}/rubric`, { ...RUBRIC, stage: 'midterm' })).status, 200);
 });
+
+test('no rubric body crashes the server: malformed shapes are 400 and change nothing', async () => {
+  const was = await rows();
+  const many = Array.from({ length: 13 }, (_, i) => ({ name: `项${i}`, weight: 1, max: 1 }));
+  const nine = Array.from({ length: 9 }, (_, i) => ({ label: `档${i}`, score: 9 - i }));
+  for (const body of [{ criteria: [null] }, { criteria: [{ name: '甲', weight: 100, max: 100, bands: 'x' }] },
+    { criteria: [{ name: '甲', weight: 100, max: 100, bands: [{ label: '甲', score: '1e9' }, null] }] },
+    { criteria: many }, { criteria: [{ name: '甲', weight: 100, max: 100, bands: nine }] },
+    { criteria: [{ name: '甲', weight: 100, max: 100, bands_text: '=\n=\n＝' }] },
+    { criteria: [{ name: '甲', weight: 100, max: 100, bands_text: '甲=1\n'.repeat(300) }] },
+    { criteria: [{ name: '甲\u0000', weight: 100, max: 100 }] }, { criteria: [{ name: { a: 1 }, weight: [1], max: -1 }] }]) {
+    const r = await api(srv, admin, 'PUT', `/api/v1/batches/${batch}/rubric`, body);
+    assert.equal(r.status, 400, `${JSON.stringify(body).slice(0, 80)}: ${r.text}`);
+    assert.ok(/[\u4e00-\u9fa5]/.test(r.json().error.message));
+  }
+  assert.equal(await rows(), was);
+});
