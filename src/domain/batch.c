@@ -8,6 +8,7 @@
 
 #include "domain/audit.h"
 #include "domain/perm.h"
+#include "domain/rubric.h"
 
 #define DAY 86400
 #define TZ_OFFSET (8 * 3600) /* Asia/Shanghai, no daylight saving */
@@ -28,6 +29,7 @@ const struct bind_field batch_fields[] = {
 	BIND_INT(struct batch_in, max_parallel, "每道难题最多并行的团队数（赛马）", 0, 1, 3),
 	BIND_INT(struct batch_in, report_day, "每月报送进展的截止日", 0, 1, 28),
 	BIND_INT(struct batch_in, warn_days, "节点临近预警天数", 0, 1, 60),
+	BATCH_GRADING_FIELDS,
 	BIND_END,
 };
 
@@ -43,7 +45,8 @@ const char *batch_date(arena *a, int64_t epoch)
 /* ---- reading ---- */
 
 #define BATCH_COLS "SELECT id, name, year, phase, by_dates, opens_at, closes_at, updated_at, max_parallel, report_day," \
-	" warn_days FROM batch"
+	" warn_days, grade_excellent, grade_good, grade_pass, excellent_cap, notice_days, coalesce(midterm_on, 0)" \
+	" FROM batch"
 
 static void fill(arena *a, db_stmt *st, struct batch *b)
 {
@@ -59,6 +62,12 @@ static void fill(arena *a, db_stmt *st, struct batch *b)
 	b->max_parallel = (int)db_col_int(st, 8);
 	b->report_day = (int)db_col_int(st, 9);
 	b->warn_days = (int)db_col_int(st, 10);
+	b->grade_excellent = db_col_int(st, 11);
+	b->grade_good = db_col_int(st, 12);
+	b->grade_pass = db_col_int(st, 13);
+	b->excellent_cap = (int)db_col_int(st, 14);
+	b->notice_days = (int)db_col_int(st, 15);
+	b->midterm_on = db_col_int(st, 16);
 }
 
 /* The dated phases of the n batches in bs. */
@@ -169,6 +178,33 @@ const char *batch_phase_refusal(arena *a, const struct batch *b, int phase, int6
 
 /* ---- changes ---- */
 
+/* The grade settings' defaults for what is 0 (batch_in). */
+static void grading_defaults(struct batch_in *in)
+{
+	const struct grading g = GRADING_DEFAULT;
+
+	if (!in->grade_excellent)
+		in->grade_excellent = g.excellent;
+	if (!in->grade_good)
+		in->grade_good = g.good;
+	if (!in->grade_pass)
+		in->grade_pass = g.pass;
+	if (!in->notice_days)
+		in->notice_days = 5;
+}
+
+/* grading_check() on in's settings: rc, or JB_EINVALID with the error. */
+static int check_grading(struct ctx *c, const struct batch_in *in, int rc)
+{
+	struct grading g = { in->grade_excellent, in->grade_good, in->grade_pass, (int)in->excellent_cap };
+	const char *why = grading_check(&g);
+
+	if (!why)
+		return rc;
+	return ctx_invalid(c, in->excellent_cap < 0 || in->excellent_cap > 100 ? "excellent_cap" : "grade_excellent",
+			   "bad_grading", why);
+}
+
 /* The rules a batch's input must keep; JB_OK or the field errors. Fills
  * dates from in (ends as the last second of its day). */
 static int check_input(struct ctx *c, const struct batch_in *in, struct batch_dates dates[PHASE_COUNT])
@@ -201,6 +237,7 @@ static int check_input(struct ctx *c, const struct batch_in *in, struct batch_da
 						      batch_phase_info[prev].zh));
 		prev = p;
 	}
+	rc = check_grading(c, in, rc);
 	if (in->by_dates && !in->phases.n)
 		rc = ctx_invalid(c, "phases", "no_dates", "按日期切换阶段时，请至少填写一个阶段的日期");
 	if (!in->by_dates && !in->phase)
@@ -216,11 +253,18 @@ static json_t *batch_json(const struct batch_in *in, const struct batch_dates *d
 		if (dates[p].starts)
 			json_array_append_new(ph, json_pack("{s:s, s:s, s:s}", "phase", batch_phase_info[p].code, "starts",
 							    batch_date(a, dates[p].starts), "ends", batch_date(a, dates[p].ends)));
-	return json_pack("{s:s, s:I, s:s?, s:b, s:o, s:I, s:I, s:I}", "name", in->name, "year", (json_int_t)in->year,
-			 "phase", in->phase, "by_dates", in->by_dates, "phases", ph, "max_parallel",
-			 (json_int_t)(in->max_parallel ? in->max_parallel : 1), "report_day",
+	char ex[24], good[24], pass[24];
+
+	return json_pack("{s:s, s:I, s:s?, s:b, s:o, s:I, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:s?}", "name", in->name,
+			 "year", (json_int_t)in->year, "phase", in->phase, "by_dates", in->by_dates, "phases", ph,
+			 "max_parallel", (json_int_t)(in->max_parallel ? in->max_parallel : 1), "report_day",
 			 (json_int_t)(in->report_day ? in->report_day : 25), "warn_days",
-			 (json_int_t)(in->warn_days ? in->warn_days : 7));
+			 (json_int_t)(in->warn_days ? in->warn_days : 7), "grade_excellent",
+			 score_format(in->grade_excellent, ex, sizeof(ex)), "grade_good",
+			 score_format(in->grade_good, good, sizeof(good)), "grade_pass",
+			 score_format(in->grade_pass, pass, sizeof(pass)), "excellent_cap", (json_int_t)in->excellent_cap,
+			 "notice_days", (json_int_t)in->notice_days, "midterm_on",
+			 in->midterm_on ? batch_date(a, in->midterm_on) : NULL);
 }
 
 /* Write the batch row (insert when new) and its phases. */
@@ -242,11 +286,13 @@ static int write_batch(struct ctx *c, int64_t id, bool new, const struct batch_i
 		closes = bind_parse_date(arena_printf(c->a, "%04lld-12-31", (long long)in->year)) + DAY - 1;
 	}
 	st = db_prepare(c->d, new ? "INSERT INTO batch (tenant_id, id, name, year, phase, by_dates, opens_at, closes_at,"
-				    " updated_at, max_parallel, report_day, warn_days)"
-				    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+				    " updated_at, max_parallel, report_day, warn_days, grade_excellent, grade_good,"
+				    " grade_pass, excellent_cap, notice_days, midterm_on)"
+				    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
 				  : "UPDATE batch SET name = $3, year = $4, phase = $5, by_dates = $6, opens_at = $7,"
-				    " closes_at = $8, updated_at = $9, max_parallel = $10, report_day = $11, warn_days = $12"
-				    " WHERE tenant_id = $1 AND id = $2");
+				    " closes_at = $8, updated_at = $9, max_parallel = $10, report_day = $11, warn_days = $12,"
+				    " grade_excellent = $13, grade_good = $14, grade_pass = $15, excellent_cap = $16,"
+				    " notice_days = $17, midterm_on = $18 WHERE tenant_id = $1 AND id = $2");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, tenant);
@@ -261,6 +307,12 @@ static int write_batch(struct ctx *c, int64_t id, bool new, const struct batch_i
 	db_bind_int(st, 10, in->max_parallel ? in->max_parallel : 1);
 	db_bind_int(st, 11, in->report_day ? in->report_day : 25);
 	db_bind_int(st, 12, in->warn_days ? in->warn_days : 7);
+	db_bind_int(st, 13, in->grade_excellent);
+	db_bind_int(st, 14, in->grade_good);
+	db_bind_int(st, 15, in->grade_pass);
+	db_bind_int(st, 16, in->excellent_cap);
+	db_bind_int(st, 17, in->notice_days);
+	db_bind_id(st, 18, in->midterm_on);
 	rc = db_step(st);
 	db_done(st);
 	if (rc != DB_DONE)
@@ -328,13 +380,16 @@ static int save_verb(struct ctx *c, void *args)
 		if (rc)
 			return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个批次");
 	}
+	grading_defaults(x->in);
 	if ((rc = check_input(c, x->in, dates)) != JB_OK)
 		return rc;
 	if ((rc = name_taken(c, x->in->name, x->id)) != 0)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ECONFLICT, "name", "name_taken", "已有同名的批次");
 	if (x->id) {
 		struct batch_in was = { old.name, old.year, batch_phase_info[old.phase].code, old.by_dates, { 0 },
-					old.max_parallel, old.report_day, old.warn_days };
+					old.max_parallel, old.report_day, old.warn_days, old.grade_excellent,
+					old.grade_good, old.grade_pass, old.excellent_cap, old.notice_days,
+					old.midterm_on };
 		before = batch_json(&was, old.dates, c->a);
 	} else if ((x->id = db_next_id(c->d, c->who->tenant_id, "batch")) < 0) {
 		return -1;

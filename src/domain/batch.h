@@ -35,6 +35,11 @@ struct batch {
 	int max_parallel;         /* teams approved in parallel on one problem (赛马), 1-3 */
 	int report_day;           /* day of the month progress is reported by, 1-28 */
 	int warn_days;            /* a milestone this near turns the light yellow */
+	/* the evaluation half's rules (rubric.h) */
+	int64_t grade_excellent, grade_good, grade_pass;  /* thresholds, hundredths */
+	int excellent_cap;        /* percent of graded claims that may be 优秀; 0: no cap */
+	int notice_days;          /* 公示 length in working days, 1-30 */
+	int64_t midterm_on;       /* the mid-term review's date (midnight), 0: none */
 };
 
 /* 0 found, 1 no such batch, -1 store error. */
@@ -66,12 +71,26 @@ struct batch_in {
 	bool by_dates;
 	struct bind_list phases;  /* of struct batch_phase_in */
 	int64_t max_parallel, report_day, warn_days;  /* 0: the default (1, 25, 7) */
+	/* Thresholds in hundredths (bound from points), 0: the default (90,
+	 * 80, 60); the cap in percent, taken as it is (0: no cap; the API's
+	 * create sends 30 when it is not given); notice_days 0: 5;
+	 * midterm_on 0: none. Checked by grading_check(). */
+	int64_t grade_excellent, grade_good, grade_pass, excellent_cap, notice_days, midterm_on;
 };
 extern const struct bind_field batch_fields[];
+/* The grade settings' fields, shared by the API's table and the form's. */
+#define BATCH_GRADING_FIELDS \
+	BIND_DECIMAL(struct batch_in, grade_excellent, "优秀分数线", 0, 2, 1, 10000), \
+	BIND_DECIMAL(struct batch_in, grade_good, "良好分数线", 0, 2, 1, 10000), \
+	BIND_DECIMAL(struct batch_in, grade_pass, "合格分数线", 0, 2, 1, 10000), \
+	BIND_INT(struct batch_in, excellent_cap, "优秀比例上限", 0, 0, 100), \
+	BIND_INT(struct batch_in, notice_days, "公示天数", 0, 1, 30), \
+	BIND_DATE(struct batch_in, midterm_on, "中期评估日期", 0)
 
 /* Verbs (batch.manage): check the rules (a name unique in the tenant, each
  * phase dated at most once, every start before its end, the phases in
- * campaign order without overlap, a phase by hand or dates to follow),
+ * campaign order without overlap, a phase by hand or dates to follow, the
+ * grade thresholds in order: grading_check()),
  * write the batch and its phases, audit. *id is the new batch's. */
 int batch_create(struct ctx *c, struct batch_in *in, int64_t *id) __attribute__((warn_unused_result));
 int batch_update(struct ctx *c, int64_t id, struct batch_in *in) __attribute__((warn_unused_result));

@@ -185,6 +185,10 @@ enum light { LIGHT_NONE, LIGHT_GREEN, LIGHT_YELLOW, LIGHT_RED, LIGHT_UNREPORTED,
 /* Indexed by enum light: code ("green", ...) and zh-CN (正常 滞后 逾期 未报送 待验收). */
 extern const struct label lights[];
 
+/* The mid-term review's risk mark on a working claim (claim.risk: "",
+ * "yellow", "red"). */
+enum risk { RISK_NONE, RISK_YELLOW, RISK_RED };
+
 /* What the light of one claim is computed from. */
 struct light_in {
 	int state;                /* enum claim_state */
@@ -196,6 +200,7 @@ struct light_in {
 	int report_day;           /* the batch's monthly report day (1-28) */
 	int warn_days;            /* yellow when a milestone or the deadline is this near */
 	int completion;           /* mean completion of the metrics in percent (capped at 100); -1: no metric */
+	int risk;                 /* enum risk marked at the mid-term review */
 };
 /* The light of a claim:
  *   awaiting   solved, waiting for evaluation;
@@ -207,7 +212,12 @@ struct light_in {
  *              warn_days, or the metrics lag the time elapsed between
  *              since and the deadline by more than 25 points;
  *   green      working otherwise;
- *   none       any other state. */
+ *   none       any other state.
+ * A working claim marked at risk (中期评估) shows at least its risk: a red
+ * mark makes it red whatever the dates say (red is worse than unreported,
+ * as a passed deadline is), a yellow mark turns green into yellow and
+ * leaves unreported, yellow and red as they are. The mark does not touch
+ * awaiting or none: a solved claim is judged by its evaluation. */
 enum light claim_light(const struct light_in *in);
 /* The light of claim_id of tenant_id at now (as of its batch's as-of
  * moment): 0, 1 when there is no such claim, -1 on a store error. */
@@ -300,5 +310,42 @@ int64_t metric_store_value(const char *kind, int64_t x100);
 /* A store value for display, without its unit: "12" for a count, "12.50"
  * (元) for money, "37.5" for a percent. On a. */
 const char *metric_format(arena *a, const char *kind, int64_t v);
+
+/* Who reads a claim's internals (pending applications, difficulties,
+ * files of a non-public problem, the risk note): the team, the applicant,
+ * the 组织部, leaders and the liaisons of the claiming unit. k from
+ * claim_get() (its rel set). */
+bool claim_reads_internal(const struct principal *who, const struct claim_detail *k);
+
+/* ---- the mid-term risk (claim_risk.c) ---- */
+
+#define CLAIM_RISK_NOTE_MAX 500
+/* Indexed by enum risk from RISK_YELLOW: yellow 黄灯（有风险）, red 红灯（风险较大）. */
+extern const struct label claim_risks[];
+/* enum risk of claim.risk's code; RISK_NONE for "" and anything unknown. */
+int claim_risk_of(const char *code);
+
+struct risk_in {
+	const char *level;        /* "yellow", "red"; "" or NULL clears the mark */
+	const char *note;         /* why: required when marking */
+};
+extern const struct bind_field risk_fields[];
+/* Verb (evaluation.manage): mark working claim id at risk or clear its
+ * mark: claim.risk, risk_note, risk_at (cleared: "", "", NULL), audited as
+ * claim.risk with the mark before and after, the team told (its owner,
+ * lead and members' accounts, not the actor). JB_ECONFLICT when the claim
+ * is not working (approved or signed), JB_ENOTFOUND without it. */
+int claim_risk_mark(struct ctx *c, int64_t id, const struct risk_in *in) __attribute__((warn_unused_result));
+
+struct claim_risk {
+	int risk;                 /* enum risk; RISK_NONE when the claim is not working */
+	const char *note;         /* "" unless the reader reads internals */
+	int64_t at;               /* when marked, 0: never */
+	int64_t midterm_on;       /* the batch's mid-term date, 0: none */
+};
+/* The risk of claim d (as claim_get() read it for c->who) into out. 0 or
+ * -1 on a store error. */
+int claim_risk_get(struct ctx *c, const struct claim_detail *d, struct claim_risk *out)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -162,7 +162,8 @@ static bool near(int64_t due, int64_t as_of, int warn_days)
 	return due && due >= as_of && due - as_of <= (int64_t)warn_days * DAY;
 }
 
-enum light claim_light(const struct light_in *in)
+/* The light from the dates, the reports and the metrics alone. */
+static enum light computed_light(const struct light_in *in)
 {
 	int64_t latest, previous;
 
@@ -183,4 +184,17 @@ enum light claim_light(const struct light_in *in)
 			return LIGHT_YELLOW;
 	}
 	return LIGHT_GREEN;
+}
+
+enum light claim_light(const struct light_in *in)
+{
+	enum light l = computed_light(in);
+
+	if (l == LIGHT_NONE || l == LIGHT_AWAITING)
+		return l;
+	if (in->risk == RISK_RED)
+		return LIGHT_RED;
+	if (in->risk == RISK_YELLOW && l == LIGHT_GREEN)
+		return LIGHT_YELLOW;
+	return l;
 }

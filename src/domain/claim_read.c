@@ -15,7 +15,7 @@ static const char light_sql[] =
 	"   AND m.done_at IS NULL), 0),"
 	" coalesce(k.signed_at, k.approved_at, 0),"
 	" coalesce((SELECT max(r.at) FROM progress r WHERE r.tenant_id = k.tenant_id AND r.claim_id = k.id), 0),"
-	" b.report_day, b.warn_days, " BATCH_AS_OF_SQL("b", "$3")
+	" b.report_day, b.warn_days, " BATCH_AS_OF_SQL("b", "$3") ", k.risk"
 	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" WHERE k.tenant_id = $1 AND k.id = $2";
@@ -72,6 +72,7 @@ int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum
 		in.report_day = (int)db_col_int(st, 5);
 		in.warn_days = (int)db_col_int(st, 6);
 		in.as_of = db_col_int(st, 7);
+		in.risk = claim_risk_of(db_col_text(st, 8));
 	}
 	db_done(st);
 	if (rc != DB_ROW)
@@ -155,10 +156,7 @@ static unsigned relation_of(const struct principal *who, const struct claim_deta
 	return rel;
 }
 
-/* Who reads internals (pending applications, difficulties, files of a
- * non-public problem): the team, the applicant, the 组织部, leaders and
- * the liaisons of the claiming unit. */
-static bool reads_internal(const struct principal *who, const struct claim_detail *k)
+bool claim_reads_internal(const struct principal *who, const struct claim_detail *k)
 {
 	struct perm_target unit = { who->tenant_id, k->unit_id, 0, false };
 
@@ -307,7 +305,7 @@ int claim_get(struct ctx *c, int64_t id, struct claim_detail *out)
 	if (load_members(c->d, c->a, tenant, out) < 0)
 		return read_fail(c);
 	out->rel = relation_of(c->who, out);
-	internal = reads_internal(c->who, out);
+	internal = claim_reads_internal(c->who, out);
 	if (!internal && !(public && out->state >= 0 && (claim_state_info[out->state].flags & CS_COUNTED)))
 		return ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这项揭榜");
 	if (load_cooperators(c->d, c->a, tenant, out) < 0 || load_plan(c->d, c->a, tenant, out) < 0 ||

@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/action.h"
+#include "domain/bind.h"
 #include "domain/labels.h"
 #include "store/db.h"
 #include "util/arena.h"
@@ -110,5 +112,48 @@ int rubric_load(db *d, arena *a, int64_t tenant_id, int64_t batch_id, const char
 /* The batch's thresholds and cap; 0, 1 when there is no such batch, -1 on
  * a store error. */
 int grading_load(db *d, int64_t tenant_id, int64_t batch_id, struct grading *g);
+
+/* ---- editing (rubric_edit.c) ---- */
+
+#define RUBRIC_BANDS_TEXT_MAX 1000   /* characters of the form's bands, "名称=分数" a line */
+
+/* A rubric as sent: by the API (bands as a list, highest first) or by the
+ * form (bands_text: one band a line, "名称=分数", which wins when not
+ * empty). Scores and maxima in hundredths (bound from points, "92.5"). */
+struct band_in {
+	const char *label;
+	int64_t score;
+};
+struct criterion_in {
+	const char *name, *description, *bands_text;
+	int64_t weight, max;
+	struct bind_list bands;           /* of struct band_in */
+};
+struct rubric_in {
+	const char *stage;                /* "final" (NULL) or "midterm" */
+	struct bind_list criteria;        /* of struct criterion_in */
+};
+extern const struct bind_field rubric_fields[];
+
+/* Parse text's "名称=分数" lines (blank lines skipped; = or ＝; the score
+ * in points with at most two decimals) into out (RUBRIC_BANDS_MAX), on a.
+ * 0; -1 with *line the first bad line (1-based), -2 when there are too
+ * many bands. */
+int rubric_bands_parse(arena *a, const char *text, struct band *out, int *n, int *line);
+/* in as a rubric checked by rubric_check(): JB_OK, or JB_EINVALID with an
+ * error on "criteria.N.bands_text" (a bad band line), "criteria.N" (the
+ * criterion at fault, named in the message) or "criteria" (the weights'
+ * sum). Strings stay in in's arena. */
+int rubric_from_input(struct ctx *c, const struct rubric_in *in, struct rubric *r)
+	__attribute__((warn_unused_result));
+/* Whether any evaluation of the batch's stage exists (then its rubric is
+ * fixed). 0 or -1. */
+int rubric_locked(db *d, int64_t tenant_id, int64_t batch_id, const char *stage, bool *locked)
+	__attribute__((warn_unused_result));
+/* Verb (evaluation.manage): replace the rubric of the batch's stage with
+ * in (its criteria and bands, in order), audited as rubric.update on the
+ * batch with a summary before and after. JB_ENOTFOUND without the batch;
+ * JB_ECONFLICT (已有评分，不能修改评分标准) once the stage has scores. */
+int rubric_save(struct ctx *c, int64_t batch_id, const struct rubric_in *in) __attribute__((warn_unused_result));
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "domain/batch.h"
 #include "domain/perm.h"
+#include "domain/rubric.h"
 #include "web/fields.h"
 #include "web/widgets.h"
 
@@ -21,11 +22,15 @@ static json_t *batch_json(struct req *r, const struct batch *b, int64_t now)
 			json_array_append_new(ph, json_pack("{s:s, s:s, s:s}", "phase", batch_phase_info[p].code, "starts",
 							    batch_date(r->a, b->dates[p].starts), "ends",
 							    batch_date(r->a, b->dates[p].ends)));
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:i}", "id", (json_int_t)b->id, "name",
-			 b->name, "year", (json_int_t)b->year, "phase", batch_phase_info[batch_phase_now(b, now)].code,
-			 "phase_set", batch_phase_info[b->phase < 0 ? PHASE_COLLECTING : b->phase].code, "by_dates",
-			 b->by_dates, "phases", ph, "as_of", batch_date(r->a, batch_as_of(b, now)), "max_parallel",
-			 b->max_parallel, "report_day", b->report_day, "warn_days", b->warn_days);
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:i, s:f, s:f, s:f, s:i, s:i, s:s?}", "id",
+			 (json_int_t)b->id, "name", b->name, "year", (json_int_t)b->year, "phase",
+			 batch_phase_info[batch_phase_now(b, now)].code, "phase_set",
+			 batch_phase_info[b->phase < 0 ? PHASE_COLLECTING : b->phase].code, "by_dates", b->by_dates, "phases",
+			 ph, "as_of", batch_date(r->a, batch_as_of(b, now)), "max_parallel", b->max_parallel, "report_day",
+			 b->report_day, "warn_days", b->warn_days, "grade_excellent", (double)b->grade_excellent / 100,
+			 "grade_good", (double)b->grade_good / 100, "grade_pass", (double)b->grade_pass / 100,
+			 "excellent_cap", b->excellent_cap, "notice_days", b->notice_days, "midterm_on",
+			 b->midterm_on ? batch_date(r->a, b->midterm_on) : NULL);
 }
 
 static bool may_manage(struct req *r)
@@ -45,6 +50,45 @@ static void phase_dates(struct req *r, const struct batch *b, int p)
 	buf_html(&r->out, batch_date(r->a, b->dates[p].starts));
 	HTML(&r->out, " 至 ");
 	buf_html(&r->out, batch_date(r->a, b->dates[p].ends));
+}
+
+/* hundredths as points for a form field: "90", "92.5". */
+static const char *points_text(struct req *r, int64_t v)
+{
+	if (v % 100 == 0)
+		return arena_printf(r->a, "%lld", (long long)(v / 100));
+	if (v % 10 == 0)
+		return arena_printf(r->a, "%lld.%lld", (long long)(v / 100), (long long)(v % 100 / 10));
+	return arena_printf(r->a, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
+}
+
+/* The evaluation's settings of the form: thresholds in points, the 优秀
+ * cap, the notice's working days, the mid-term date. */
+static void grading_fieldset(struct req *r, const struct batch *b, const struct ctx *c)
+{
+	const struct grading g = GRADING_DEFAULT;
+	buf *o = &r->out;
+
+	HTML(o, "<fieldset><legend>考评验收规则</legend>\n<p class=\"hint\">等次分数线按百分制填写（可带两位小数），"
+		"须满足 合格 ≤ 良好 ≤ 优秀；得分达到分数线即为该等次。</p>\n");
+	field_input(r, c, "text", "grade_excellent", "优秀分数线（分）",
+		    field_value(r, c, "grade_excellent", points_text(r, b ? b->grade_excellent : g.excellent)),
+		    " inputmode=\"decimal\" size=\"6\"");
+	field_input(r, c, "text", "grade_good", "良好分数线（分）",
+		    field_value(r, c, "grade_good", points_text(r, b ? b->grade_good : g.good)),
+		    " inputmode=\"decimal\" size=\"6\"");
+	field_input(r, c, "text", "grade_pass", "合格分数线（分，低于此为不合格）",
+		    field_value(r, c, "grade_pass", points_text(r, b ? b->grade_pass : g.pass)),
+		    " inputmode=\"decimal\" size=\"6\"");
+	field_input(r, c, "number", "excellent_cap", "优秀比例上限（%，0 表示不限；超出时提示，不自动降等）",
+		    field_value(r, c, "excellent_cap", arena_printf(r->a, "%d", b ? b->excellent_cap : g.cap)),
+		    " min=\"0\" max=\"100\"");
+	field_input(r, c, "number", "notice_days", "公示天数（工作日，1-30）",
+		    field_value(r, c, "notice_days", arena_printf(r->a, "%d", b ? b->notice_days : 5)),
+		    " min=\"1\" max=\"30\"");
+	field_input(r, c, "date", "midterm_on", "中期评估日期（可选）",
+		    field_value(r, c, "midterm_on", b && b->midterm_on ? batch_date(r->a, b->midterm_on) : ""), NULL);
+	HTML(o, "</fieldset>\n");
 }
 
 /* The create or edit form; b NULL for a new batch. c: the refused
@@ -93,7 +137,9 @@ static void batch_form(struct req *r, const struct batch *b, const struct ctx *c
 		    field_value(r, c, "report_day", arena_printf(r->a, "%d", b ? b->report_day : 25)), " min=\"1\" max=\"28\"");
 	field_input(r, c, "number", "warn_days", "节点或完成时限前几天亮黄灯（1-60）",
 		    field_value(r, c, "warn_days", arena_printf(r->a, "%d", b ? b->warn_days : 7)), " min=\"1\" max=\"60\"");
-	HTML(b_, "</fieldset>\n<button type=\"submit\">");
+	HTML(b_, "</fieldset>\n");
+	grading_fieldset(r, b, c);
+	HTML(b_, "<button type=\"submit\">");
 	buf_puts(b_, b ? "保存批次" : "创建批次");
 	HTML(b_, "</button>\n</form>\n");
 }
@@ -129,6 +175,7 @@ static const struct bind_field form_fields[] = {
 	BIND_INT(struct batch_in, max_parallel, "每道难题最多并行的团队数（赛马）", 0, 1, 3),
 	BIND_INT(struct batch_in, report_day, "每月报送进展的截止日", 0, 1, 28),
 	BIND_INT(struct batch_in, warn_days, "节点临近预警天数", 0, 1, 60),
+	BATCH_GRADING_FIELDS,
 	BIND_END,
 };
 
@@ -246,6 +293,28 @@ static int batch_or_respond(struct req *r, struct batch *out)
 	return -1;
 }
 
+/* The batch's evaluation rules in a sentence, and its rubrics' links. */
+static void grading_summary(struct req *r, const struct batch *bt)
+{
+	buf *b = &r->out;
+	char ex[24], good[24], pass[24];
+
+	buf_printf(b, "<p class=\"summary\">考评验收：优秀 ≥ %s 分，良好 ≥ %s 分，合格 ≥ %s 分；",
+		   score_format(bt->grade_excellent, ex, sizeof(ex)), score_format(bt->grade_good, good, sizeof(good)),
+		   score_format(bt->grade_pass, pass, sizeof(pass)));
+	if (bt->excellent_cap)
+		buf_printf(b, "优秀比例上限 %d%%；", bt->excellent_cap);
+	else
+		HTML(b, "优秀比例不限；");
+	buf_printf(b, "结果公示 %d 个工作日；中期评估：", bt->notice_days);
+	buf_html(b, bt->midterm_on ? batch_date(r->a, bt->midterm_on) : "未定");
+	HTML(b, "。</p>\n<p>评分标准：<a href=\"");
+	html_path(b, r, arena_printf(r->a, "/batches/%lld/rubric", (long long)bt->id));
+	HTML(b, "\">考评验收</a> · <a href=\"");
+	html_path(b, r, arena_printf(r->a, "/batches/%lld/rubric?stage=midterm", (long long)bt->id));
+	HTML(b, "\">中期评估</a></p>\n");
+}
+
 static void edit_page(struct req *r, const struct batch *bt, const struct ctx *c, int status)
 {
 	buf *b = &r->out;
@@ -260,6 +329,7 @@ static void edit_page(struct req *r, const struct batch *bt, const struct ctx *c
 	HTML(b, "</strong>（");
 	buf_puts(b, bt->by_dates ? "按日期自动切换" : "手动设置");
 	HTML(b, "）</p>\n");
+	grading_summary(r, bt);
 	if (may_manage(r) && r->csrf)
 		batch_form(r, bt, c);
 	page_finish(r, status);
@@ -326,8 +396,12 @@ void act_batch_create(struct req *r)
 	int64_t id;
 	int rc;
 
+	const json_t *sent = NULL;
+
 	web_ctx(r, &c);
-	rc = bind_batch(r, &c, &in, NULL);
+	rc = bind_batch(r, &c, &in, &sent);
+	if (sent && !json_object_get(sent, "excellent_cap"))
+		in.excellent_cap = GRADING_DEFAULT.cap;   /* 0 would mean no cap */
 	if (rc == JB_OK)
 		rc = batch_create(&c, &in, &id);
 	if (rc == JB_OK)
@@ -355,6 +429,18 @@ static void keep_unsent(const json_t *sent, const struct batch *old, struct batc
 		in->report_day = old->report_day;
 	if (!json_object_get(sent, "warn_days"))
 		in->warn_days = old->warn_days;
+	if (!json_object_get(sent, "grade_excellent"))
+		in->grade_excellent = old->grade_excellent;
+	if (!json_object_get(sent, "grade_good"))
+		in->grade_good = old->grade_good;
+	if (!json_object_get(sent, "grade_pass"))
+		in->grade_pass = old->grade_pass;
+	if (!json_object_get(sent, "excellent_cap"))
+		in->excellent_cap = old->excellent_cap;
+	if (!json_object_get(sent, "notice_days"))
+		in->notice_days = old->notice_days;
+	if (!json_object_get(sent, "midterm_on"))
+		in->midterm_on = old->midterm_on;
 	if (!json_object_get(sent, "phases")) {
 		struct batch_phase_in *ph = arena_alloc(a, PHASE_COUNT * sizeof(*ph));
 		int n = 0;

@@ -614,6 +614,8 @@ static void done_notice(struct req *r)
 		HTML(b, "进展已报送。");
 	else if (!strcmp(done, "solve"))
 		HTML(b, "已申报破题，等待验收。");
+	else if (!strcmp(done, "risk"))
+		HTML(b, "中期评估风险标记已保存。");
 	else if ((t = claim_transition_find(done))) {
 		HTML(b, "已完成“");
 		buf_html(b, t->zh);
@@ -662,7 +664,9 @@ static void claim_page(struct req *r, const struct claim_detail *d, const struct
 	done_notice(r);
 	refused_notice(r, d, x);
 	facts_section(r, d);
+	claim_certificate_link(r, d);
 	actions_section(r, d, x);
+	claim_risk_section(r, d);
 	team_section(r, d);
 	text_section(b, "plan-h", "工作方案", d->plan);
 	text_section(b, "goals-h", "目标和验收标准", d->goals);

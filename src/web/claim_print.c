@@ -139,7 +139,7 @@ static int year_of(int64_t at)
 	return tm.tm_year + 1900;
 }
 
-static void party(buf *b, const char *role, const char *name, const char *title)
+void claim_party_fact(buf *b, const char *role, const char *name, const char *title)
 {
 	HTML(b, "<dt>");
 	buf_html(b, role);
@@ -169,7 +169,7 @@ static void signature(buf *b, const char *role, const char *name, int64_t at)
 	HTML(b, "</p></div>\n");
 }
 
-static void pledge_team(buf *b, const struct claim_detail *d)
+void claim_team_fact(buf *b, const struct claim_detail *d)
 {
 	int shown = 0;
 
@@ -253,9 +253,9 @@ void page_claim_pledge(struct req *r)
 	if (d.ncooperators)
 		HTML(b, "）");
 	HTML(b, "</dd>\n");
-	party(b, "挂帅领导", d.lead, d.lead_title);
-	party(b, "主要负责人", d.owner, d.owner_title);
-	pledge_team(b, &d);
+	claim_party_fact(b, "挂帅领导", d.lead, d.lead_title);
+	claim_party_fact(b, "主要负责人", d.owner, d.owner_title);
+	claim_team_fact(b, &d);
 	HTML(b, "<dt>完成时限</dt><dd>");
 	if (d.deadline)
 		fmt_date_zh(b, d.deadline);

@@ -5,6 +5,7 @@
 #ifndef JB_CLAIM_UI_H
 #define JB_CLAIM_UI_H
 
+#include "domain/certificate.h"
 #include "domain/claim.h"
 #include "web/fields.h"
 #include "web/web.h"
@@ -48,5 +49,23 @@ void claim_link(buf *b, struct req *r, const char *path, const char *text);
 /* The row of action (the transition table may hold several) the reader
  * may take on d now, or NULL. */
 const struct claim_transition *claim_row_for(struct req *r, const struct claim_detail *d, const char *action);
+
+/* The mid-term review's section of the claim page (web/claim_risk.c): the
+ * risk mark, its note and the mid-term date for the claim's internal
+ * readers, the admins' form; nothing for anyone else or a claim not
+ * working. */
+void claim_risk_section(struct req *r, const struct claim_detail *d);
+/* The risk form on its own page; refused: the refused mark's context
+ * (errors), or NULL. */
+void claim_risk_form_page(struct req *r, const struct ctx *refused, int status);
+/* For the printable pages (claim_print.c): <dt>role</dt><dd>name（title）</dd>,
+ * and <dt>破题战队</dt> with the members other than the lead and owner. */
+void claim_party_fact(buf *b, const char *role, const char *name, const char *title);
+void claim_team_fact(buf *b, const struct claim_detail *d);
+/* The certificate's document (web/certificate.c), without the page. */
+void certificate_html(buf *b, const struct claim_detail *d, const struct certificate *k);
+/* The link to the printable acceptance certificate of an accepted claim
+ * (web/certificate.c); nothing otherwise. */
+void claim_certificate_link(struct req *r, const struct claim_detail *d);
 
 #endif

@@ -168,6 +168,14 @@ void api_tokens(struct req *r);
 /* web/admin.c: users and the audit log (pages and their API). */
 void page_batches(struct req *r);
 void page_batch(struct req *r);
+/* web/rubric.c: a batch's rubric (GET page and JSON; POST form, PUT JSON). */
+void page_rubric(struct req *r);
+void act_rubric_save(struct req *r);
+/* web/claim_risk.c, api/evaluation_setup.c: the mid-term risk mark. */
+void page_claim_risk(struct req *r);
+void act_claim_risk(struct req *r);
+/* web/certificate.c: the printable acceptance certificate. */
+void page_claim_certificate(struct req *r);
 void act_batch_create(struct req *r);
 void act_batch_update(struct req *r);
 void page_users(struct req *r);

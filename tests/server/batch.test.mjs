@@ -134,3 +134,58 @@ test('two admins creating a batch of the same name at the same moment: exactly o
   assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409]);
   assert.equal(await q("SELECT count(*) FROM batch WHERE name = '丙批次'"), '1');
 });
+
+test('grade settings: thresholds in points (kept in hundredths), the 优秀 cap, notice days, the mid-term date', async () => {
+  // Not given: the defaults (90, 80, 60; cap 30 %; 5 working days; no date).
+  const d = await api(srv, admin, 'POST', '/api/v1/batches', { name: '等次默认批', year: 2027, phase: 'collecting' });
+  assert.equal(d.status, 201, d.text);
+  const dv = d.json().batch;
+  assert.deepEqual([dv.grade_excellent, dv.grade_good, dv.grade_pass, dv.excellent_cap, dv.notice_days, dv.midterm_on],
+    [90, 80, 60, 30, 5, null]);
+  const r = await api(srv, admin, 'POST', '/api/v1/batches', {
+    name: '等次批', year: 2027, phase: 'collecting', grade_excellent: 92.5, grade_good: '85', grade_pass: 60.25,
+    excellent_cap: 0, notice_days: 7, midterm_on: '2027-06-30',
+  });
+  assert.equal(r.status, 201, r.text);
+  const b = r.json().batch;
+  assert.deepEqual([b.grade_excellent, b.grade_good, b.grade_pass, b.excellent_cap, b.notice_days, b.midterm_on],
+    [92.5, 85, 60.25, 0, 7, '2027-06-30']);
+  assert.equal(await q(`SELECT grade_excellent || ' ' || grade_good || ' ' || grade_pass FROM batch WHERE id = ${b.id}`), '9250 8500 6025');
+  const a = await q(`SELECT after_json FROM audit_event WHERE action = 'batch.create' AND object_id = ${b.id}`);
+  assert.match(a, /"grade_excellent":"92.50"/);
+  // PATCH keeps what it does not send; out of order is refused, nothing changed.
+  const p = await api(srv, admin, 'PATCH', `/api/v1/batches/${b.id}`, { notice_days: 10 });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json().batch.grade_excellent, 92.5);
+  assert.equal(p.json().batch.midterm_on, '2027-06-30');
+  const bad = await api(srv, admin, 'PATCH', `/api/v1/batches/${b.id}`, { grade_good: 95 });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json().error.field, 'grade_excellent');
+  assert.match(bad.json().error.message, /合格 ≤ 良好 ≤ 优秀/);
+  const range = await api(srv, admin, 'PATCH', `/api/v1/batches/${b.id}`, { notice_days: 31, excellent_cap: 101, grade_pass: 'x', midterm_on: '2027-02-30' });
+  assert.equal(range.status, 400);
+  assert.deepEqual(range.json().error.fields.map((f) => f.field).sort(), ['excellent_cap', 'grade_pass', 'midterm_on', 'notice_days']);
+  assert.ok(range.json().error.fields.every((f) => /[\u4e00-\u9fa5]/.test(f.message)));
+  assert.equal(await q(`SELECT grade_good || ' ' || notice_days || ' ' || excellent_cap FROM batch WHERE id = ${b.id}`), '8500 10 0');
+  // The page shows them in points, and the form keeps a refused value beside its field.
+  const page_ = await page(srv, admin, `/admin/batches/${b.id}`);
+  validHtml(page_.text);
+  assert.match(page_.text, /优秀 ≥ 92.50 分，良好 ≥ 85.00 分，合格 ≥ 60.25 分；优秀比例不限；结果公示 10 个工作日；中期评估：2027-06-30/);
+  assert.match(page_.text, /name="grade_excellent" value="92.5"/);
+  assert.match(page_.text, new RegExp(`href="/batches/${b.id}/rubric"`));
+  const f = await form(srv, admin, `/admin/batches/${b.id}`, {
+    name: '等次批', year: '2027', phase: 'collecting', grade_excellent: '90', grade_good: '9o', grade_pass: '60',
+    excellent_cap: '30', notice_days: '5', midterm_on: '',
+  });
+  assert.equal(f.status, 400);
+  validHtml(f.text);
+  assert.match(f.text, /name="grade_good" value="9o"[^>]*aria-invalid="true"/);
+  assert.match(f.text, /良好分数线必须是数字/);
+  assert.equal(await q(`SELECT grade_good FROM batch WHERE id = ${b.id}`), '8500');
+  const ok = await form(srv, admin, `/admin/batches/${b.id}`, {
+    name: '等次批', year: '2027', phase: 'collecting', grade_excellent: '90', grade_good: '80', grade_pass: '60',
+    excellent_cap: '30', notice_days: '5', midterm_on: '',
+  });
+  assert.equal(ok.status, 303, ok.text);
+  assert.equal(await q(`SELECT grade_good || ' ' || coalesce(midterm_on, 0) FROM batch WHERE id = ${b.id}`), '8000 0');
+});

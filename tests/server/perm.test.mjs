@@ -288,6 +288,28 @@ const rows = [
       : api(srv, s, 'PATCH', `/api/v1/batches/${c.id}`, { name: c.name }),
     check: async (c) => assert.equal((await conn.query(`SELECT name FROM batch WHERE id = ${c.id}`)).trim(), c.name),
   },
+  // Setting up the evaluation (web/rubric.c, api/evaluation_setup.c).
+  {
+    what: "replace a batch's rubric", route: ['POST /batches/:id/rubric', 'PUT /api/v1/batches/:id/rubric'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      const r = await api(srv, adminBearer, 'POST', '/api/v1/batches', { name: `评分批次${++seq}`, year: 2027, phase: 'evaluating' });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().batch.id };
+    },
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, `/batches/${c.id}/rubric`, { stage: 'final', 'criteria.0.name': '总体', 'criteria.0.weight': '100', 'criteria.0.max': '100' })
+      : api(srv, s, 'PUT', `/api/v1/batches/${c.id}/rubric`, { criteria: [{ name: '总体', weight: 100, max: 100 }] }),
+    check: async (c) => assert.equal((await conn.query(`SELECT name FROM rubric_criterion WHERE batch_id = ${c.id}`)).trim(), '总体'),
+    unchanged: async (c, label) => assert.equal((await conn.query(`SELECT count(*) FROM rubric_criterion WHERE batch_id = ${c.id}`)).trim(), '0', label),
+  },
+  {
+    what: 'mark a working claim at risk (中期评估)', route: ['POST /claims/:id/risk', 'POST /api/v1/claims/:id/risk'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => ({ id: await mkClaim('signed') }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.id}/risk`, { level: 'red', note: '矩阵风险' })
+      : api(srv, s, 'POST', `/api/v1/claims/${c.id}/risk`, { level: 'red', note: '矩阵风险' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT risk FROM claim WHERE id = ${c.id}`)).trim(), 'red'),
+    unchanged: async (c, label) => assert.equal((await conn.query(`SELECT risk FROM claim WHERE id = ${c.id}`)).trim(), '', label),
+  },
   // The intake verbs: each page form and its API call (web/intake.c, api/intake.c).
   // Page targets are the role's own proposals: a proposal one may not see is 404.
   {

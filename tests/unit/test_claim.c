@@ -197,6 +197,53 @@ static void the_light_follows_dates_reports_and_figures(void **state)
 	assert_int_equal(previous, latest - 30 * DAY);
 }
 
+/* A mid-term risk shows at least its own light on a working claim: red
+ * over everything the dates say, yellow over green only; solved and
+ * other states are not touched. */
+static void a_risk_mark_shows_at_least_its_light(void **state)
+{
+	struct light_in in = working();
+	int64_t latest, previous;
+
+	(void)state;
+	claim_report_days(MAY20, 25, &latest, &previous);
+	in.risk = RISK_YELLOW;
+	assert_int_equal(claim_light(&in), LIGHT_YELLOW);       /* green -> yellow */
+	in.risk = RISK_RED;
+	assert_int_equal(claim_light(&in), LIGHT_RED);          /* green -> red */
+	in = working();
+	in.next_due = MAY20 + 6 * DAY;
+	in.risk = RISK_YELLOW;
+	assert_int_equal(claim_light(&in), LIGHT_YELLOW);       /* yellow stays yellow */
+	in.risk = RISK_RED;
+	assert_int_equal(claim_light(&in), LIGHT_RED);          /* yellow -> red */
+	in = working();
+	in.deadline = MAY20 - DAY;
+	in.risk = RISK_YELLOW;
+	assert_int_equal(claim_light(&in), LIGHT_RED);          /* a yellow mark never lightens red */
+	in = working();
+	in.since = previous - DAY;
+	in.risk = RISK_YELLOW;
+	assert_int_equal(claim_light(&in), LIGHT_UNREPORTED);   /* unreported keeps its precedence over yellow */
+	in.risk = RISK_RED;
+	assert_int_equal(claim_light(&in), LIGHT_RED);          /* red is worse than unreported */
+	in = working();
+	in.state = CLAIM_APPROVED;
+	in.risk = RISK_RED;
+	assert_int_equal(claim_light(&in), LIGHT_RED);
+	in.state = CLAIM_SOLVED;
+	assert_int_equal(claim_light(&in), LIGHT_AWAITING);     /* solved: judged by its evaluation */
+	in.state = CLAIM_ACCEPTED;
+	assert_int_equal(claim_light(&in), LIGHT_NONE);
+	in.state = CLAIM_WITHDRAWN;
+	assert_int_equal(claim_light(&in), LIGHT_NONE);
+	assert_int_equal(claim_risk_of("red"), RISK_RED);
+	assert_int_equal(claim_risk_of("yellow"), RISK_YELLOW);
+	assert_int_equal(claim_risk_of(""), RISK_NONE);
+	assert_int_equal(claim_risk_of("Red"), RISK_NONE);
+	assert_int_equal(claim_risk_of(NULL), RISK_NONE);
+}
+
 /* ---- the verbs, on a store ---- */
 
 static struct tenant_fixture sqlite_fx = { .s.kind = DB_SQLITE, .name = "claim" };
@@ -350,6 +397,7 @@ int main(void)
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(every_action_state_and_principal),
 		cmocka_unit_test(the_light_follows_dates_reports_and_figures),
+		cmocka_unit_test(a_risk_mark_shows_at_least_its_light),
 		STORE_TEST(every_cell_through_the_verb, &sqlite_fx),
 	};
 	const struct CMUnitTest pg[] = {
