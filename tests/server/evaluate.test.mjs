@@ -261,7 +261,7 @@ test('不合格 is refused at acceptance, returned with a rectification, and its
   assert.equal(await q(`SELECT state || '|' || eval_round FROM claim WHERE id = ${C.fail.claim}`), 'solved|1', 'nothing changed');
   r = await api(srv, S.admin, 'POST', `/api/v1/claims/${C.fail.claim}/return`, { reason: '未达到目标', rectify_plan: '一个月内补齐缺口', rectify_due: ymd(day(60)) });
   assert.equal(r.status, 200, r.text);
-  assert.equal(await q(`SELECT state || '|' || eval_round || '|' || rectify_plan || '|' || (deadline >= rectify_due) FROM claim WHERE id = ${C.fail.claim}`),
+  assert.equal(await q(`SELECT state || '|' || eval_round || '|' || rectify_plan || '|' || (CASE WHEN deadline >= rectify_due THEN 1 ELSE 0 END) FROM claim WHERE id = ${C.fail.claim}`),
     'signed|2|一个月内补齐缺口|1');
   const v = (await page(srv, S.admin, `/api/v1/claims/${C.fail.claim}/scores`)).json();
   assert.equal(v.round, 2);
