@@ -123,7 +123,7 @@ static void criterion_field(struct req *r, const struct ctx *c, const struct eva
 	hidden(b, arena_printf(r->a, "scores.%d.criterion", i), k->name);
 	for (int j = 0; j < k->nbands; j++) {
 		char s[24];
-		HTML(b, "<label class=\"choice\"><input type=\"radio\" name=\"");
+		HTML(b, "<label class=\"check\"><input type=\"radio\" name=\"");
 		buf_html(b, name);
 		HTML(b, "\" value=\"");
 		buf_html(b, score_format(k->bands[j].score, s, sizeof(s)));
@@ -429,7 +429,7 @@ static void assign_forms(struct req *r, const struct batch_eval *be, const struc
 		const struct eval_view *v = &be->claims[i];
 		if (v->claim_state != CLAIM_SOLVED)
 			continue;
-		buf_printf(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"claim_ids\" value=\"%lld\"> ",
+		buf_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"claim_ids\" value=\"%lld\"> ",
 			   (long long)v->claim_id);
 		buf_html(b, v->problem);
 		HTML(b, "（");
@@ -482,7 +482,7 @@ static void panel_form(struct req *r, const struct batch_eval *be, const struct 
 		snprintf(id, sizeof(id), "%lld", (long long)e->id);
 		for (int k = 0; k < nids; k++)
 			on = on || !strcmp(ids[k], id);
-		HTML(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"user_ids\" value=\"");
+		HTML(b, "<label class=\"check\"><input type=\"checkbox\" name=\"user_ids\" value=\"");
 		buf_html(b, id);
 		HTML(b, "\"");
 		if (on)
