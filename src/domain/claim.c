@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/batch.h"
+#include "domain/evaluate.h"
 #include "domain/evidence.h"
 #include "domain/notify.h"
 #include "domain/person.h"
@@ -54,6 +55,8 @@ const struct bind_field claim_fields[] = {
 const struct bind_field claim_act_fields[] = {
 	BIND_TEXT(struct claim_act_in, reason, "理由", BIND_MULTILINE, 0, CLAIM_REASON_MAX),
 	BIND_CHOICE(struct claim_act_in, from, "原状态", 0, claim_states),
+	BIND_TEXT(struct claim_act_in, rectify_plan, "整改要求", BIND_MULTILINE, 0, CLAIM_TEXT_MAX),
+	BIND_DATE(struct claim_act_in, rectify_due, "整改期限", 0),
 	BIND_END,
 };
 
@@ -803,6 +806,8 @@ static int act_verb(struct ctx *c, void *args)
 	else if (!strcmp(t->action, "return")) {
 		if ((rc = move_claim(c, &k, CLAIM_SIGNED, "solved_at = NULL")) == JB_OK && k.problem_state == PROBLEM_SOLVED)
 			rc = move_problem(c, &k, PROBLEM_SOLVED, PROBLEM_IN_PROGRESS, "resumed", reason), moved = true;
+		if (rc == JB_OK)
+			rc = evaluation_on_return(c, k.id, x->in->rectify_plan, x->in->rectify_due);
 	} else
 		rc = move_claim(c, &k, to, !strcmp(t->action, "endorse") ? "endorsed_at = $4" : "closed_at = $4");
 	if (rc != JB_OK)
@@ -812,6 +817,10 @@ static int act_verb(struct ctx *c, void *args)
 	after = json_pack("{s:s, s:s}", "from", claim_state_info[k.state].code, "to", claim_state_info[to].code);
 	if (*reason)
 		json_object_set_new(after, "reason", json_string(reason));
+	if (!strcmp(t->action, "return") && x->in->rectify_plan && *x->in->rectify_plan)
+		json_object_set_new(after, "rectify_plan", json_string(x->in->rectify_plan));
+	if (!strcmp(t->action, "return") && x->in->rectify_due)
+		json_object_set_new(after, "rectify_due", json_integer(x->in->rectify_due));
 	if (!strcmp(t->action, "sign"))
 		json_object_set_new(after, "as", json_string(k.party.rel & CR_OWNER ? "owner" : "lead"));
 	if (ctx_audit(c, arena_printf(c->a, "claim.%s", !strcmp(t->action, "accept-assignment") ? "accept_assignment"

@@ -139,6 +139,10 @@ bool claim_row_permits(const struct principal *who, const struct claim_transitio
 struct claim_act_in {
 	const char *reason;
 	const char *from;         /* optional: the state the actor saw; another one now is a conflict */
+	/* "return" at evaluation: the rectification (整改) a 不合格 round needs
+	 * (evaluate.h: evaluation_on_return) */
+	const char *rectify_plan;
+	int64_t rectify_due;      /* BF_DATE, 0: none */
 };
 extern const struct bind_field claim_act_fields[];
 struct claim_act_out {

@@ -15,10 +15,12 @@
 #include "domain/audit.h"
 #include "domain/claim.h"
 #include "domain/demo_users.h"
+#include "domain/evaluate.h"
 #include "domain/perm.h"
 #include "domain/proposal.h"
 #include "domain/screen.h"
 #include "domain/state.h"
+#include "domain/user.h"
 #include "util/buf.h"
 
 #define LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -1857,6 +1859,40 @@ int demo_proposers_link(db *d, int64_t tenant_id)
 			 " WHERE tenant_id = $1 AND proposer_user_id IS NULL AND id IN (SELECT object_id FROM audit_event"
 			 " WHERE tenant_id = $1 AND object_type = 'problem' AND action = 'problem.propose')",
 			 "i", tenant_id) == DB_ERROR ? -1 : 0;
+}
+
+int demo_panel_create(db *d, int64_t tenant_id, char *err, size_t errlen)
+{
+	arena *a = arena_new();
+	int64_t ids[DEMO_EVALUATORS + 1];
+	struct panel_in in = { .name = "2022年度考评组", .user_ids = { ids, 0 } };
+	struct assign_in as = { .all = true, .stage = "final" };
+	struct principal admin;
+	struct user u;
+	struct ctx c;
+	int64_t panel = 0;
+	int rc, n = 0;
+
+	for (int i = -1; i < DEMO_EVALUATORS; i++)
+		if (user_by_login(d, a, tenant_id, i < 0 ? "evaluator" : demo_evaluators[i][0], &u) == 0)
+			ids[in.user_ids.n++] = u.id;
+	if (user_by_login(d, a, tenant_id, demo_logins[0][0], &u) != 0 || in.user_ids.n != DEMO_EVALUATORS + 1) {
+		snprintf(err, errlen, "demo panel: the admin or an evaluator login is missing");
+		arena_free(a);
+		return -1;
+	}
+	admin = (struct principal){ .tenant_id = tenant_id, .user_id = u.id, .login = u.login, .roles = u.roles,
+				    .person_id = u.person_id, .unit_id = u.unit_id, .via = VIA_CLI };
+	ctx_init(&c, d, a, &admin, "");
+	rc = panel_create(&c, 1, &in, &panel);
+	if (rc == JB_OK) {
+		ctx_init(&c, d, a, &admin, "");
+		rc = panel_assign(&c, panel, &as, &n);
+	}
+	if (rc != JB_OK)
+		snprintf(err, errlen, "demo panel: %s", ctx_message(&c, rc));
+	arena_free(a);
+	return rc == JB_OK ? 0 : -1;
 }
 
 int demo_create(db *d, char *err, size_t errlen)

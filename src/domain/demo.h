@@ -69,4 +69,12 @@ int demo_create_at(db *d, int64_t now, char *err, size_t errlen) __attribute__((
  * (demo_users_create). 0 or -1. */
 int demo_proposers_link(db *d, int64_t tenant_id) __attribute__((warn_unused_result));
 
+/* The 2022 batch's panel 「2022年度考评组」 (evaluate.h), formed by the admin
+ * login through the verbs once the accounts exist (demo_users_create): the
+ * evaluator logins (evaluator, evaluator2..5) with every solved claim of
+ * the batch assigned to it for the final stage, nothing scored or
+ * accepted, so that a new user can score and accept. 0, or -1 with a
+ * one-line reason in err. */
+int demo_panel_create(db *d, int64_t tenant_id, char *err, size_t errlen) __attribute__((warn_unused_result));
+
 #endif

@@ -16,6 +16,11 @@ const char *const demo_logins[5][2] = {
 	{ "evaluator", "evaluator" }, { "leader", "leader" },
 };
 
+const char *const demo_evaluators[DEMO_EVALUATORS][2] = {
+	{ "evaluator2", "县直机关工委" }, { "evaluator3", "县卫生健康局" },
+	{ "evaluator4", "县审计局" }, { "evaluator5", "县统计局" },
+};
+
 /* First person of a unit named unit (title containing title when not
  * NULL); 0 when none. */
 static int64_t person_in(db *d, int64_t tenant, const char *unit, const char *title)
@@ -113,11 +118,27 @@ int demo_users_create(db *d, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	for (int i = 0; i < DEMO_EVALUATORS; i++) {
+		int64_t p = person_in(d, tenant, demo_evaluators[i][1], NULL), u = 0;
+		if (!p || user_resolve_link(d, tenant, p, &u) != 0 || pw_hash(PW_DEMO, hash) != PW_OK) {
+			snprintf(err, errlen, "demo users: no person or hash for '%s'", demo_evaluators[i][0]);
+			arena_free(a);
+			return -1;
+		}
+		struct user_new n = { .login = demo_evaluators[i][0], .roles = ROLE_EVALUATOR, .person_id = p,
+				      .unit_id = u, .hash = hash };
+		ctx_init(&c, d, a, &cli, "");
+		if (user_create(&c, &n) != JB_OK) {
+			snprintf(err, errlen, "demo users: cannot create '%s': %s", demo_evaluators[i][0], db_errmsg(d));
+			arena_free(a);
+			return -1;
+		}
+	}
 	arena_free(a);
 	/* The proposals the demo credits to these logins become theirs. */
 	if (demo_proposers_link(d, tenant) < 0) {
 		snprintf(err, errlen, "demo users: cannot link the proposals to their logins: %s", db_errmsg(d));
 		return -1;
 	}
-	return 0;
+	return demo_panel_create(d, tenant, err, errlen);
 }

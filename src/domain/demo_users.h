@@ -24,4 +24,10 @@ int64_t demo_login_person(db *d, int64_t tenant, int i);
 /* The logins and their role codes, for messages and docs. */
 extern const char *const demo_logins[5][2];
 
+/* Four more evaluator logins (evaluator2..5, the same password), people
+ * of units with no part in the 2022 solved claims, so that the demo's
+ * panel (demo_panel_create) has five members and trims. */
+#define DEMO_EVALUATORS 4
+extern const char *const demo_evaluators[DEMO_EVALUATORS][2];   /* login, unit */
+
 #endif

@@ -649,6 +649,7 @@ static const struct {
 	{ "problem.pledged", render_claim_step },
 	{ "problem.solved", render_claim_step },
 	{ "problem.resumed", render_claim_step },
+	{ "problem.accepted", render_claim_step },
 	{ "problem.reopened", render_claim_step },
 	{ "complaint.create", render_complaint },
 	{ "complaint.answer", render_complaint },

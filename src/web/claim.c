@@ -13,6 +13,7 @@
 #include "domain/state.h"
 #include "util/text.h"
 #include "web/claim_ui.h"
+#include "web/evaluate.h"
 #include "web/supervise.h"
 #include "web/widgets.h"
 
@@ -562,6 +563,11 @@ static void reason_box(struct req *r, const struct claim_detail *d, const struct
 	action_form_open(r, d, t, "stack");
 	field_textarea(r, c, "reason", arena_printf(r->a, "%s的理由", t->zh), field_value(r, c, "reason", ""),
 		       " required maxlength=\"500\" rows=\"2\"");
+	if (!strcmp(t->action, "return")) {   /* 整改: required when the round is graded 不合格 */
+		field_textarea(r, c, "rectify_plan", "整改要求（考评不合格时必填）", field_value(r, c, "rectify_plan", ""),
+			       " maxlength=\"5000\" rows=\"2\"");
+		field_input(r, c, "date", "rectify_due", "整改期限（考评不合格时必填）", field_value(r, c, "rectify_due", ""), "");
+	}
 	action_button(r, t);
 	HTML(b, "</form>\n</div>\n");
 }
@@ -674,6 +680,7 @@ static void claim_page(struct req *r, const struct claim_detail *d, const struct
 	metrics_section(r, d);
 	progress_section(r, d);
 	supervise_section(r, d->id);
+	evaluation_section(r, d);
 	pledge_section(r, d);
 	page_finish(r, status);
 }

@@ -99,7 +99,7 @@ bool perm_or_respond(struct req *r, const char *action, const char *object_type,
 
 void reply_json(struct req *r, int status, json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT);
+	char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
 
 	json_decref(v);
 	if (!s) { /* only when a string was not UTF-8: a bug upstream */

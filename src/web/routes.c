@@ -3,6 +3,7 @@
  * precondition refuses, and the body the route reads with its cap. */
 #include "web/routes.h"
 
+#include "web/evaluate.h"
 #include "web/supervise.h"
 #include "web/web.h"
 
@@ -96,6 +97,24 @@ const struct route routes[] = {
 	{ "GET", "/admin/feedback", page_feedback_queue, LOGIN, NULL },
 	{ "GET", "/admin/feedback/:id", page_feedback_item, LOGIN, NULL },
 	{ "POST", "/admin/feedback/:id", act_feedback_answer, CHANGE | FORM | KIB(16), "complaint.answer" },
+	/* 考评验收 (web/evaluate.h) */
+	{ "GET", "/batches/:id/evaluation", page_batch_evaluation, LOGIN, NULL },
+	{ "POST", "/batches/:id/panels", act_panel_create, CHANGE | SLOW | FORM | KIB(16), "evaluation.manage" },
+	{ "POST", "/panels/:id", act_panel_update, CHANGE | SLOW | FORM | KIB(16), "evaluation.manage" },
+	{ "POST", "/panels/:id/assignments", act_panel_assign, CHANGE | FORM | KIB(16), "evaluation.manage" },
+	{ "GET", "/me/evaluations", page_my_evaluations, LOGIN, NULL },
+	{ "GET", "/claims/:id/score", page_claim_score, LOGIN, NULL },
+	{ "POST", "/claims/:id/score", act_score_submit, CHANGE | FORM | KIB(16), "evaluation.score" },
+	{ "POST", "/claims/:id/accept", act_claim_accept, CHANGE | FORM | KIB(2), "claim.accept" },
+	{ "POST", "/evaluations/:id/reopen", act_evaluation_reopen, CHANGE | FORM | KIB(4), "evaluation.manage" },
+	{ "GET", "/api/v1/me/evaluations", api_my_evaluations, LOGIN, NULL },
+	{ "GET", "/api/v1/claims/:id/scores", api_claim_scores, LOGIN, NULL },
+	{ "POST", "/api/v1/batches/:id/panels", act_panel_create, CHANGE | SLOW | JSON | KIB(16), "evaluation.manage" },
+	{ "PATCH", "/api/v1/panels/:id", act_panel_update, CHANGE | SLOW | JSON | KIB(16), "evaluation.manage" },
+	{ "POST", "/api/v1/panels/:id/assignments", act_panel_assign, CHANGE | JSON | KIB(16), "evaluation.manage" },
+	{ "POST", "/api/v1/claims/:id/scores", act_score_submit, CHANGE | JSON | KIB(16), "evaluation.score" },
+	{ "POST", "/api/v1/claims/:id/accept", act_claim_accept, CHANGE | KIB(2), "claim.accept" },
+	{ "POST", "/api/v1/evaluations/:id/reopen", act_evaluation_reopen, CHANGE | JSON | KIB(4), "evaluation.manage" },
 	/* 督办, 延期, 意见交流, 我的工作 (web/supervise.h) */
 	{ "GET", "/me/work", page_work, LOGIN, NULL },
 	{ "GET", "/claims/:id/supervisions/new", page_supervise_new, LOGIN, NULL },

@@ -116,7 +116,7 @@ export async function auditOn(conn, where = '1 = 1') {
 // text as harness.mjs sql() gives.
 export function openSql(url) {
   const lite = url.startsWith('sqlite:');
-  const p = lite ? spawn('sqlite3', ['-batch', url.slice(7)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const p = lite ? spawn('sqlite3', ['-batch', '-cmd', '.timeout 5000', url.slice(7)], { stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn('psql', [url, '-qAtX'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const marker = lite ? '.print __jb_end__' : '\\echo __jb_end__';
   let out = '', err = '', waiting = null;

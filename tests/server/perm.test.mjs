@@ -137,6 +137,32 @@ const claimRow = (action, stage, allow, to, body = {}) => ({
   unchanged: async (c) => assert.equal(await claimState(c.id), stage),
 });
 
+// 考评验收 (web/evaluate.h): a solved claim of the cadre assigned to a new
+// panel of the demo evaluator (its unit takes no part in the claim), scored
+// by it when asked.
+async function evalTarget({ assign = true, scored = false } = {}) {
+  const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, state: 'solved', problemState: 'solved' });
+  const ev = +(await conn.query("SELECT id FROM app_user WHERE tenant_id = 1 AND login = 'evaluator'")).trim();
+  let r = await api(srv, adminBearer, 'POST', `/api/v1/batches/${batchId}/panels`, { name: `矩阵考评组${++seq}`, user_ids: [ev] });
+  assert.equal(r.status, 201, r.text);
+  const panel = r.json().panel.id;
+  if (assign) {
+    r = await api(srv, adminBearer, 'POST', `/api/v1/panels/${panel}/assignments`, { claim_ids: [c.claim] });
+    assert.equal(r.status, 200, r.text);
+  }
+  let evaluation = 0;
+  if (scored) {
+    r = await api(srv, await S('evaluator'), 'POST', `/api/v1/claims/${c.claim}/scores`, EVAL_SCORES);
+    assert.equal(r.status, 201, r.text);
+    evaluation = r.json().mine.id;
+  }
+  return { ...c, panel, evaluation };
+}
+const EVAL_SCORES = { scores: [{ criterion: '完成情况', score: 90 }, { criterion: '工作成效', score: 85 },
+  { criterion: '创新性', score: 80 }, { criterion: '可复制推广', score: 80 }] };
+const evalForm = () => [['stage', 'final'], ...EVAL_SCORES.scores.flatMap((x, i) => [[`scores.${i}.criterion`, x.criterion], [`scores.${i}.score`, String(x.score)]])];
+const evalCount = async (c) => +(await conn.query(`SELECT count(*) FROM evaluation WHERE claim_id = ${c.claim}`)).trim();
+
 const rows = [
   {
     what: 'log in', route: ['POST /login', 'POST /api/v1/session'], allow: all, ok: [303, 200],
@@ -512,6 +538,53 @@ const rows = [
   claimRow('return', 'solved', roles('admin'), 'signed', { reason: '矩阵理由' }),
   claimRow('progress', 'signed', roles('cadre', 'unit'), 'signed', { text: '矩阵进展' }),
   claimRow('solve', 'signed', roles('cadre'), 'solved', { text: '矩阵破题' }),
+  {
+    what: 'form an evaluation panel', route: ['POST /batches/:id/panels', 'POST /api/v1/batches/:id/panels'], allow: roles('admin'), ok: [303, 201],
+    setup: async () => ({ name: `矩阵新考评组${++seq}`, ev: +(await conn.query("SELECT id FROM app_user WHERE tenant_id = 1 AND login = 'evaluator'")).trim() }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/batches/${batchId}/panels`, { name: c.name, user_ids: String(c.ev) })
+      : api(srv, s, 'POST', `/api/v1/batches/${batchId}/panels`, { name: c.name, user_ids: [c.ev] }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM panel WHERE name = '${c.name}'`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM panel WHERE name = '${c.name}'`)).trim(), 0),
+  },
+  {
+    what: 'rename an evaluation panel', route: ['POST /panels/:id', 'PATCH /api/v1/panels/:id'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => evalTarget({ assign: false }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/panels/${c.panel}`, { name: `矩阵改名${c.panel}` })
+      : api(srv, s, 'PATCH', `/api/v1/panels/${c.panel}`, { name: `矩阵改名${c.panel}` }),
+    check: async (c) => assert.equal((await conn.query(`SELECT name FROM panel WHERE id = ${c.panel}`)).trim(), `矩阵改名${c.panel}`),
+    unchanged: async (c) => assert.match((await conn.query(`SELECT name FROM panel WHERE id = ${c.panel}`)).trim(), /^矩阵考评组/),
+  },
+  {
+    what: 'assign a solved claim to a panel', route: ['POST /panels/:id/assignments', 'POST /api/v1/panels/:id/assignments'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => evalTarget({ assign: false }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/panels/${c.panel}/assignments`, { claim_ids: String(c.claim) })
+      : api(srv, s, 'POST', `/api/v1/panels/${c.panel}/assignments`, { claim_ids: [c.claim] }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM panel_claim WHERE claim_id = ${c.claim}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM panel_claim WHERE claim_id = ${c.claim}`)).trim(), 0),
+  },
+  {
+    what: 'score a claim assigned to the own panel', route: ['POST /claims/:id/score', 'POST /api/v1/claims/:id/scores'], allow: roles('evaluator'), ok: [303, 201],
+    setup: async () => evalTarget(),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.claim}/score`, evalForm())
+      : api(srv, s, 'POST', `/api/v1/claims/${c.claim}/scores`, EVAL_SCORES),
+    check: async (c) => assert.equal(await evalCount(c), 1),
+    unchanged: async (c) => assert.equal(await evalCount(c), 0),
+  },
+  {
+    what: 'reopen a submitted score', route: ['POST /evaluations/:id/reopen', 'POST /api/v1/evaluations/:id/reopen'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => evalTarget({ scored: true }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/evaluations/${c.evaluation}/reopen`, { reason: '矩阵退回' })
+      : api(srv, s, 'POST', `/api/v1/evaluations/${c.evaluation}/reopen`, { reason: '矩阵退回' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT state FROM evaluation WHERE id = ${c.evaluation}`)).trim(), 'reopened'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM evaluation WHERE id = ${c.evaluation}`)).trim(), 'submitted'),
+  },
+  {
+    what: 'accept a claim whose panel has scored it', route: ['POST /claims/:id/accept', 'POST /api/v1/claims/:id/accept'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => evalTarget({ scored: true }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.claim}/accept`) : api(srv, s, 'POST', `/api/v1/claims/${c.claim}/accept`, {}),
+    check: async (c) => assert.equal((await conn.query(`SELECT state FROM claim WHERE id = ${c.claim}`)).trim(), 'accepted'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM claim WHERE id = ${c.claim}`)).trim(), 'solved'),
+  },
 ];
 
 const cells = [];
