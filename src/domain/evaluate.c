@@ -167,11 +167,12 @@ static int member_count(struct ctx *c, int64_t panel_id, int64_t user_id, int64_
 			 n, 3, c->who->tenant_id, panel_id, user_id) < 0 ? -1 : 0;
 }
 
-static int insert_member(struct ctx *c, int64_t panel_id, int64_t user_id, const char *organisation)
+/* name and organisation: an external member's ("" for an account of the county's). */
+static int insert_member(struct ctx *c, int64_t panel_id, int64_t user_id, const char *name, const char *organisation)
 {
-	return db_run(c->d, "INSERT INTO panel_member (tenant_id, panel_id, user_id, organisation, added_at)"
-			    " VALUES ($1, $2, $3, $4, $5)",
-		      "iiisi", c->who->tenant_id, panel_id, user_id, organisation, c->now) == DB_DONE ? 0 : -1;
+	return db_run(c->d, "INSERT INTO panel_member (tenant_id, panel_id, user_id, name, organisation, added_at)"
+			    " VALUES ($1, $2, $3, $4, $5, $6)",
+		      "iiissi", c->who->tenant_id, panel_id, user_id, name, organisation, c->now) == DB_DONE ? 0 : -1;
 }
 
 /* Check the accounts to add (ids, field names its errors), none twice
@@ -248,7 +249,7 @@ static int add_externals(struct ctx *c, int64_t panel_id, const struct bind_list
 		int rc = user_create(c, &n);
 		if (rc != JB_OK)
 			return rc;
-		if (insert_member(c, panel_id, n.id, arena_printf(c->a, "%s\n%s", x[i].name, x[i].organisation)) < 0)
+		if (insert_member(c, panel_id, n.id, x[i].name, x[i].organisation) < 0)
 			return -1;
 		json_array_append_new(log, json_pack("{s:I, s:s, s:s, s:s}", "user_id", (json_int_t)n.id, "login", n.login,
 						     "name", x[i].name, "organisation", x[i].organisation));
@@ -316,7 +317,7 @@ static int create_verb(struct ctx *c, void *args)
 		   "iiisi", c->who->tenant_id, *x->id, x->batch_id, in->name, c->now) != DB_DONE)
 		return -1;
 	for (int i = 0; i < in->user_ids.n; i++)
-		if (insert_member(c, *x->id, in->user_ids.v[i], "") < 0)
+		if (insert_member(c, *x->id, in->user_ids.v[i], "", "") < 0)
 			return -1;
 	ext = json_array();
 	if ((rc = add_externals(c, *x->id, &in->externals, ext)) != JB_OK) {
@@ -385,7 +386,7 @@ static int update_verb(struct ctx *c, void *args)
 		if ((rc = remove_member(c, &p, in->remove_user_ids.v[i])) != JB_OK)
 			return rc;
 	for (int i = 0; i < in->add_user_ids.n; i++)
-		if (insert_member(c, p.id, in->add_user_ids.v[i], "") < 0)
+		if (insert_member(c, p.id, in->add_user_ids.v[i], "", "") < 0)
 			return -1;
 	if (in->name && db_run(c->d, "UPDATE panel SET name = $3 WHERE tenant_id = $1 AND id = $2", "iis",
 			       c->who->tenant_id, p.id, in->name) != DB_DONE)

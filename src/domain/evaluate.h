@@ -44,9 +44,9 @@
  *              rounds stay as history), and a complete round graded
  *              不合格 needs a rectification plan and a due date after
  *              today (整改); the deadline moves to the due date if later.
- * Every verb runs through action_run() and is audited. Externals' names
- * are kept in panel_member.organisation as "name\norganisation" until the
- * table has a column of its own (panel_member_split() reads it). */
+ * Every verb runs through action_run() and is audited. An external
+ * member's name and organisation are panel_member's own columns (the
+ * account has no person). */
 #ifndef JB_EVALUATE_H
 #define JB_EVALUATE_H
 
@@ -270,9 +270,5 @@ int evaluation_result(db *d, arena *a, int64_t tenant_id, int64_t claim_id, stru
 	__attribute__((warn_unused_result));
 /* The enum grade of a grades[] code, -1 when none. */
 int grade_index(const char *code);
-
-/* An external member's stored organisation split into name and
- * organisation (see above); an internal member's is returned as is. */
-void panel_member_split(arena *a, const char *stored, const char **name, const char **organisation);
 
 #endif

@@ -24,14 +24,6 @@ enum recusal recusal_of(const struct recusal_in *in)
 	return RECUSE_NONE;
 }
 
-void panel_member_split(arena *a, const char *stored, const char **name, const char **organisation)
-{
-	const char *nl = stored ? strchr(stored, '\n') : NULL;
-
-	*name = nl ? arena_strndup(a, stored, (size_t)(nl - stored)) : "";
-	*organisation = nl ? arena_strdup(a, nl + 1) : arena_strdup(a, stored ? stored : "");
-}
-
 int grade_index(const char *code)
 {
 	for (int i = 0; code && i < GRADE_COUNT; i++)
@@ -136,7 +128,7 @@ static int load_members(struct ctx *c, int64_t panel_id, const struct ek *k, str
 		"SELECT m.user_id, u.login, coalesce(p.name, ''), m.organisation, coalesce(un.name, ''),"
 		" coalesce(u.unit_id, 0), coalesce(p.unit_id, 0),"
 		" CASE WHEN EXISTS (SELECT 1 FROM claim_member cm WHERE cm.tenant_id = m.tenant_id AND cm.claim_id = $3"
-		"   AND cm.person_id = u.person_id) THEN 1 ELSE 0 END"
+		"   AND cm.person_id = u.person_id) THEN 1 ELSE 0 END, m.name"
 		" FROM panel_member m JOIN app_user u ON u.tenant_id = m.tenant_id AND u.id = m.user_id"
 		" LEFT JOIN person p ON p.tenant_id = u.tenant_id AND p.id = u.person_id"
 		" LEFT JOIN unit un ON un.tenant_id = u.tenant_id AND un.id = coalesce(u.unit_id, p.unit_id)"
@@ -153,13 +145,13 @@ static int load_members(struct ctx *c, int64_t panel_id, const struct ek *k, str
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct eval_member *m = ARENA_PUSH(c->a, *out, *n, cap);
-		const char *name = db_col_text(st, 2), *xname;
+		const char *name = db_col_text(st, 2), *xname = arena_strdup(c->a, db_col_text(st, 8));
 		struct recusal_in ri = { db_col_int(st, 7) != 0, { db_col_int(st, 5), db_col_int(st, 6) },
 					 k ? k->unit_id : 0, coops, ncoops };
 		memset(m, 0, sizeof(*m));
 		m->user_id = db_col_int(st, 0);
 		m->login = arena_strdup(c->a, db_col_text(st, 1));
-		panel_member_split(c->a, db_col_text(st, 3), &xname, &m->organisation);
+		m->organisation = arena_strdup(c->a, db_col_text(st, 3));
 		m->external = *xname != 0;
 		m->name = *name ? arena_strdup(c->a, name) : *xname ? xname : m->login;
 		m->unit = arena_strdup(c->a, db_col_text(st, 4));

@@ -680,7 +680,7 @@ static const char m8_pg[] =
 "ALTER TABLE metric ADD CONSTRAINT metric_kind_check CHECK (kind IN " M8_METRIC_KINDS ");\n";
 
 /* The year's close (issue 10): evaluation panels (考评组) and their
- * members (accounts; an external member's organisation), the claims
+ * members (accounts; an external member's name and organisation), the claims
  * assigned to a panel for the final or the mid-term review, each batch's
  * rubric (criteria with weight, maximum and optional score bands; no rows:
  * the default of domain/rubric.c), each evaluator's scores per round (a
@@ -747,6 +747,7 @@ static const char m9_evaluation[] =
 "  tenant_id BIGINT NOT NULL,\n"
 "  panel_id BIGINT NOT NULL,\n"
 "  user_id BIGINT NOT NULL,\n"
+"  name TEXT NOT NULL DEFAULT '',\n"
 "  organisation TEXT NOT NULL DEFAULT '',\n"
 "  added_at BIGINT NOT NULL,\n"
 "  PRIMARY KEY (tenant_id, panel_id, user_id),\n"

@@ -80,7 +80,7 @@ test('panels are formed, one with an external member who gets an evaluator accou
   assert.equal(r.status, 201, r.text);
   P2 = r.json().panel.id;
   assert.equal(await q("SELECT u.login || '|' || r.role || '|' || u.must_change FROM app_user u JOIN user_role r ON r.user_id = u.id WHERE u.login = 'ext-zhang'"), 'ext-zhang|evaluator|1');
-  assert.equal(await q(`SELECT m.organisation FROM panel_member m JOIN app_user u ON u.id = m.user_id WHERE m.panel_id = ${P2} AND u.login = 'ext-zhang'`), '张教授\n河北大学');
+  assert.equal(await q(`SELECT m.name || '|' || m.organisation FROM panel_member m JOIN app_user u ON u.id = m.user_id WHERE m.panel_id = ${P2} AND u.login = 'ext-zhang'`), '张教授|河北大学');
   const html = (await page(srv, S.admin, `/batches/${batch}/evaluation`)).text;
   assert.match(html, /张教授（河北大学）/);
   assert.match(html, /外部成员/);

@@ -44,30 +44,12 @@ static void a_cooperating_unit_is_recused_and_others_are_not(void **state)
 	assert_string_equal(recusal_codes[RECUSE_NONE], "");
 }
 
-static void an_external_members_name_is_split_from_the_organisation(void **state)
-{
-	arena *a = arena_new();
-	const char *name, *org;
-
-	panel_member_split(a, "张教授\n河北大学", &name, &org);
-	assert_string_equal(name, "张教授");
-	assert_string_equal(org, "河北大学");
-	panel_member_split(a, "", &name, &org);
-	assert_string_equal(name, "");
-	assert_string_equal(org, "");
-	panel_member_split(a, "县委党校", &name, &org);
-	assert_string_equal(name, "");
-	assert_string_equal(org, "县委党校");
-	arena_free(a);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_member_of_the_task_force_is_recused_first),
 		cmocka_unit_test(the_account_or_its_person_in_the_claiming_unit_is_recused),
 		cmocka_unit_test(a_cooperating_unit_is_recused_and_others_are_not),
-		cmocka_unit_test(an_external_members_name_is_split_from_the_organisation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
