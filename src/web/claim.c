@@ -13,6 +13,7 @@
 #include "domain/state.h"
 #include "util/text.h"
 #include "web/claim_ui.h"
+#include "web/people.h"
 #include "web/supervise.h"
 #include "web/widgets.h"
 
@@ -670,6 +671,7 @@ static void claim_page(struct req *r, const struct claim_detail *d, const struct
 	metrics_section(r, d);
 	progress_section(r, d);
 	supervise_section(r, d->id);
+	tolerance_section(r, d->id, NULL);
 	pledge_section(r, d);
 	page_finish(r, status);
 }
