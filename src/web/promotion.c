@@ -194,7 +194,7 @@ static void record_form(struct req *r, const struct ctx *c, struct picker *pk, c
 		claim_checks(r, c, x);
 	else
 		HTML(b, "<p class=\"muted\">选定人员后，点“列出揭榜”可勾选此人参加过的揭榜。</p>\n");
-	HTML(b, "<p><button type=\"submit\" class=\"secondary\" name=\"op\" value=\"claims\">列出揭榜</button></p>\n"
+	HTML(b, "<p><button type=\"submit\" class=\"secondary\" name=\"op\" value=\"claims\" formnovalidate>列出揭榜</button></p>\n"
 		"<div class=\"row-fields\">\n");
 	field_input(r, c, "date", "at", "日期（不晚于今天）", field_value(r, c, "at", ""), " required");
 	field_select(r, c, "kind", "类别", promotion_kinds, field_value(r, c, "kind", ""), "请选择");
