@@ -85,7 +85,7 @@ static void list_table(struct req *r, const struct promotion *v, int n)
 	static const struct table_col cols[] = { { "人员", COL_TITLE }, { "日期", 0 }, { "单位", 0 }, { "类别", 0 },
 						 { "原任职务", 0 }, { "新任职务", 0 }, { "文号", 0 },
 						 { "关联揭榜", COL_WIDE }, { "记录人", 0 }, { NULL, 0 } };
-	struct table t = { .cols = cols, .caption = "按日期排列，最近的在前" };
+	struct table t = { .cols = cols, .cls = "promotions", .caption = "按日期排列，最近的在前" };
 	buf *b = &r->out;
 
 	table_open(b, &t);
