@@ -29,6 +29,10 @@ void tolerance_section(struct req *r, int64_t claim_id, const struct ctx *c);
 /* The claim's 容错 form again after a refused submission, with status. */
 void tolerance_form_page(struct req *r, int64_t claim_id, const struct ctx *c, int status);
 
+/* name (escaped; "—" when empty) as a link to person_id's record when
+ * the reader may read it, else as text: for pages that list people. */
+void html_record_link(struct req *r, int64_t person_id, const char *name);
+
 /* The promotions page; c: a refused submission's errors (NULL: a fresh
  * form; the posted values are kept), with status. */
 void promotions_page(struct req *r, const struct ctx *c, int status);

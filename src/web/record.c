@@ -334,6 +334,18 @@ void page_record_print(struct req *r)
 	page_end(r);
 }
 
+void html_record_link(struct req *r, int64_t person_id, const char *name)
+{
+	if (!name || !*name) {
+		HTML(&r->out, "—");
+		return;
+	}
+	if (person_id && record_may_read(r->who, person_id, 0))
+		a_href(r, arena_printf(r->a, "/people/%lld/record", (long long)person_id), name);
+	else
+		buf_html(&r->out, name);
+}
+
 void page_my_record(struct req *r)
 {
 	if (!r->who->person_id) {

@@ -74,6 +74,10 @@ test('a person reads their own record only; others get 403, anonymous 401, an un
   assert.equal((await api(srv, null, 'GET', `/api/v1/people/${CADRE}/record`)).status, 401);
   assert.equal((await api(srv, S.admin, 'GET', '/api/v1/people/999999/record')).status, 404);
   assert.equal((await api(srv, S.admin, 'GET', '/api/v1/people/abc/record')).status, 400);
+  const users = await page(srv, S.admin, '/admin/users');
+  assert.match(users.text, new RegExp(`<a href="/people/${CADRE}/record">王广宁</a>`), 'the users list links to the records');
+  const unitUsers = await page(srv, S.unit, '/admin/users');
+  assert.doesNotMatch(unitUsers.text, new RegExp(`/people/${CADRE}/record`), 'a unit admin sees no link to records it may not read');
   const me = await page(srv, S.cadre, '/me/record');
   assert.equal(me.status, 303);
   assert.match(me.headers.get('location'), new RegExp(`/people/${CADRE}/record$`));
