@@ -17,6 +17,7 @@
 #include "domain/demo_users.h"
 #include "domain/evaluate.h"
 #include "domain/perm.h"
+#include "domain/promotion.h"
 #include "domain/proposal.h"
 #include "domain/screen.h"
 #include "domain/state.h"
@@ -811,15 +812,15 @@ static const struct {
 
 /* The 6 cadres promoted or given further use (提拔使用或进一步使用). */
 static const struct {
-	const char *problem, *kind, *note;
+	const char *problem, *kind, *to_post, *note;
 	int on;
 } demo_promotions[] = {
-	{ "数智滦南“4+1”项目资金", "promoted", "破题成效突出，提拔担任正科级领导职务", 20220720 },
-	{ "破解相关领域资金短缺问题", "promoted", "主动服务企业争取资金成效明显，提拔担任副科级领导职务", 20220805 },
-	{ "城区空中缆线专项整治工作", "further_use", "统筹协调14家单位破题，进一步使用，交流到重要岗位任职", 20220815 },
-	{ "工业项目“拿地即开工”审批模式落地难", "further_use", "审批改革破题见效，进一步使用，交流到重点项目一线", 20220728 },
-	{ "经济开发区供水管网配套滞后", "promoted", "攻坚项目配套成效突出，提拔担任开发区管委会领导职务", 20220810 },
-	{ "背街小巷路面破损、夜间照明不足", "further_use", "为民办实事成效明显，进一步使用，担任街道重点工作专班负责人", 20220825 },
+	{ "数智滦南“4+1”项目资金", "promoted", "正科级领导职务", "破题成效突出，提拔担任正科级领导职务", 20220720 },
+	{ "破解相关领域资金短缺问题", "promoted", "副科级领导职务", "主动服务企业争取资金成效明显，提拔担任副科级领导职务", 20220805 },
+	{ "城区空中缆线专项整治工作", "further_use", "重要岗位", "统筹协调14家单位破题，进一步使用，交流到重要岗位任职", 20220815 },
+	{ "工业项目“拿地即开工”审批模式落地难", "further_use", "重点项目一线岗位", "审批改革破题见效，进一步使用，交流到重点项目一线", 20220728 },
+	{ "经济开发区供水管网配套滞后", "promoted", "开发区管委会领导职务", "攻坚项目配套成效突出，提拔担任开发区管委会领导职务", 20220810 },
+	{ "背街小巷路面破损、夜间照明不足", "further_use", "街道重点工作专班负责人", "为民办实事成效明显，进一步使用，担任街道重点工作专班负责人", 20220825 },
 };
 
 /* Generic milestones: for n of them, rows [n - 2] of this table. */
@@ -883,8 +884,8 @@ static const struct demo_proposal demo_proposals[] = {
 /* The tables the demo writes itself; the verbs number the rest (problems,
  * claims, their parts, progress, publications, the audit log) through
  * id_seq as they would on a live server. */
-enum seq { Q_BATCH, Q_CATEGORY, Q_UNIT, Q_PERSON, Q_PROMOTION, Q_COUNT };
-static const char *const demo_seq_names[] = { "batch", "category", "unit", "person", "promotion" };
+enum seq { Q_BATCH, Q_CATEGORY, Q_UNIT, Q_PERSON, Q_COUNT };
+static const char *const demo_seq_names[] = { "batch", "category", "unit", "person" };
 
 /* The placeholder account ids of the demo's actors (demo.h): below zero,
  * so that none is ever an account's, and cleared once their step is done. */
@@ -1742,10 +1743,16 @@ static void demo_problems_all(struct demo *x)
 	demo_no_accounts(x);
 }
 
-/* Promotions (提拔使用) have no verb: the demo records them. */
+/* Promotions (提拔使用): the 组织部 (the admin) records each through the
+ * verb on its day, linked to the claim its cadre owned. */
 static void demo_promote(struct demo *x)
 {
-	for (int i = 0; i < LEN(demo_promotions); i++) {
+	for (int i = 0; i < LEN(demo_promotions) && !x->failed; i++) {
+		int64_t claim, id = 0, at = demo_at(demo_promotions[i].on);
+		struct promotion_in in = { .at = at, .kind = demo_promotions[i].kind, .to_post = demo_promotions[i].to_post,
+					   .note = demo_promotions[i].note, .claim_ids = { &claim, 1 } };
+		arena *a;
+		struct ctx c;
 		int p = 0;
 		while (p < NPROBLEMS && strcmp(demo_problems[p].title, demo_promotions[i].problem))
 			p++;
@@ -1753,10 +1760,12 @@ static void demo_promote(struct demo *x)
 			demo_fail(x, "no claim for promotion", demo_promotions[i].problem);
 			return;
 		}
-		DEMO_SQL(x, "INSERT INTO promotion (tenant_id, id, person_id, claim_id, kind, note, at)"
-			 " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			 AI(TENANT), AI(++x->last[Q_PROMOTION]), AI(x->owner_of[p]), AI(x->claim_of[p]),
-			 AT(demo_promotions[i].kind), AT(demo_promotions[i].note), AI(demo_at(demo_promotions[i].on)));
+		claim = x->claim_of[p];
+		in.person_id = x->owner_of[p];
+		a = arena_new();
+		demo_ctx(x, &c, a, &x->admin, at + 9 * HOUR);
+		demo_check(x, &c, promotion_record(&c, &in, &id), "promotion_record", demo_promotions[i].problem);
+		arena_free(a);
 	}
 }
 

@@ -29,7 +29,7 @@
  * 攻坚 (self-applying is closed then) and accepted by their owner; they
  * have no progress yet (a team reports once it has signed). Only the
  * tables no verb writes are written directly: tenant, batches and phases,
- * categories, units, people and promotions (提拔使用 has no verb).
+ * categories, units and people (promotions go through their verb).
  *
  * Who acts: the demo's people have no accounts. Each acts as a cadre
  * under a placeholder account id below zero (never an account's) whose

@@ -18,6 +18,7 @@
 #include "domain/user.h"
 #include "util/text.h"
 #include "web/fields.h"
+#include "web/people.h"
 #include "web/widgets.h"
 
 #define INITIAL_PW_CHARS 16
@@ -290,7 +291,7 @@ static void user_table(struct req *r, const struct user_list *l)
 		buf_html(b, u->login);
 		HTML(b, "</a>");
 		table_cell(b, &t);
-		buf_html(b, *u->person_name ? u->person_name : "—");
+		html_record_link(r, u->person_id, u->person_name);
 		table_cell(b, &t);
 		buf_html(b, *u->unit_name ? u->unit_name : "—");
 		table_cell(b, &t);
@@ -364,7 +365,7 @@ static void user_facts(struct req *r, const struct user *u)
 	HTML(b, "<dl class=\"facts\">\n<dt>角色</dt><dd>");
 	html_roles(b, u->roles, "—");
 	HTML(b, "</dd>\n<dt>人员</dt><dd>");
-	buf_html(b, *u->person_name ? u->person_name : "—");
+	html_record_link(r, u->person_id, u->person_name);
 	HTML(b, "</dd>\n<dt>单位</dt><dd>");
 	buf_html(b, *u->unit_name ? u->unit_name : "—");
 	HTML(b, "</dd>\n<dt>状态</dt><dd>");

@@ -14,6 +14,7 @@
 #include "util/text.h"
 #include "web/claim_ui.h"
 #include "web/evaluate.h"
+#include "web/people.h"
 #include "web/supervise.h"
 #include "web/widgets.h"
 
@@ -681,6 +682,7 @@ static void claim_page(struct req *r, const struct claim_detail *d, const struct
 	progress_section(r, d);
 	supervise_section(r, d->id);
 	evaluation_section(r, d);
+	tolerance_section(r, d->id, NULL);
 	pledge_section(r, d);
 	page_finish(r, status);
 }

@@ -4,6 +4,7 @@
 #include "web/routes.h"
 
 #include "web/evaluate.h"
+#include "web/people.h"
 #include "web/supervise.h"
 #include "web/web.h"
 
@@ -140,6 +141,19 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/problems/:id/comments", act_comment_write, CHANGE | JSON | KIB(16), "comment.write" },
 	{ "PATCH", "/api/v1/comments/:id", act_comment_edit, CHANGE | JSON | KIB(16), "comment.edit" },
 	{ "POST", "/api/v1/comments/:id/remove", act_comment_remove, CHANGE | JSON | KIB(2), "comment.remove" },
+	/* 提拔使用, 容错纠错, 干部实绩档案 (web/people.h) */
+	{ "GET", "/promotions", page_promotions, LOGIN, NULL },
+	{ "POST", "/promotions", act_promotion_create, CHANGE | FORM | KIB(16), "promotion.manage" },
+	{ "GET", "/people/:id/record", page_record, LOGIN, NULL },
+	{ "GET", "/people/:id/record/print", page_record_print, LOGIN, NULL },
+	{ "GET", "/me/record", page_my_record, LOGIN, NULL },
+	{ "POST", "/claims/:id/tolerance", act_tolerance_apply, CHANGE | FORM | KIB(16), "tolerance.apply" },
+	{ "POST", "/tolerances/:id/decide", act_tolerance_decide, CHANGE | FORM | KIB(16), "tolerance.decide" },
+	{ "GET", "/api/v1/promotions", api_promotions, LOGIN, NULL },
+	{ "POST", "/api/v1/promotions", act_promotion_create, CHANGE | JSON | KIB(16), "promotion.manage" },
+	{ "GET", "/api/v1/people/:id/record", api_record, LOGIN, NULL },
+	{ "POST", "/api/v1/claims/:id/tolerance", act_tolerance_apply, CHANGE | JSON | KIB(16), "tolerance.apply" },
+	{ "POST", "/api/v1/tolerances/:id/decide", act_tolerance_decide, CHANGE | JSON | KIB(16), "tolerance.decide" },
 	{ "GET", "/api/v1/problems", api_problems, 0, NULL },
 	{ "GET", "/api/v1/problems/similar", api_similar, 0, NULL },
 	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },

@@ -484,6 +484,38 @@ const rows = [
     check: async (c) => assert.equal((await conn.query(`SELECT state FROM extension WHERE id = ${c.id}`)).trim(), state),
     unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM extension WHERE id = ${c.id}`)).trim(), 'pending'),
   })),
+  // 提拔使用, 容错纠错 (web/people.h): promotions of the cadre's person; tolerance on its overdue claims.
+  {
+    what: 'record a promotion', route: ['POST /promotions', 'POST /api/v1/promotions'], allow: roles('admin'), ok: [303, 201],
+    setup: async () => ({ doc: `矩阵文号${++seq}` }),
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, '/promotions', { op: 'submit', person_id: String(CADRE_PERSON), at: ymd(day(-1)), kind: 'commended', doc_no: c.doc })
+      : api(srv, s, 'POST', '/api/v1/promotions', { person_id: CADRE_PERSON, at: ymd(day(-1)), kind: 'commended', doc_no: c.doc }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM promotion WHERE doc_no = '${c.doc}'`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM promotion WHERE doc_no = '${c.doc}'`)).trim(), 0),
+  },
+  {
+    what: 'apply for fault tolerance on an own failed claim', route: ['POST /claims/:id/tolerance', 'POST /api/v1/claims/:id/tolerance'],
+    allow: roles('admin', 'cadre'), ok: [303, 201],
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(-3) }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/claims/${c.claim}/tolerance`, { reason: '矩阵容错', tried: '矩阵措施' })
+      : api(srv, s, 'POST', `/api/v1/claims/${c.claim}/tolerance`, { reason: '矩阵容错', tried: '矩阵措施' }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM tolerance WHERE claim_id = ${c.claim}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM tolerance WHERE claim_id = ${c.claim}`)).trim(), 0),
+  },
+  {
+    what: 'decide a fault-tolerance request', route: ['POST /tolerances/:id/decide', 'POST /api/v1/tolerances/:id/decide'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      const c = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, deadline: day(-3) });
+      const r = await api(srv, await S('cadre'), 'POST', `/api/v1/claims/${c.claim}/tolerance`, { reason: '矩阵容错', tried: '矩阵措施' });
+      assert.equal(r.status, 201, r.text);
+      return { id: r.json().tolerance.id };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/tolerances/${c.id}/decide`, { decision: 'granted', basis: '矩阵依据' })
+      : api(srv, s, 'POST', `/api/v1/tolerances/${c.id}/decide`, { decision: 'granted', basis: '矩阵依据' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT state FROM tolerance WHERE id = ${c.id}`)).trim(), 'granted'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM tolerance WHERE id = ${c.id}`)).trim(), 'pending'),
+  },
   {
     what: 'comment on a problem of the own team', route: ['POST /problems/:id/comments', 'POST /api/v1/problems/:id/comments'], allow: roles('admin', 'cadre'), ok: [303, 201],
     setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON }),
