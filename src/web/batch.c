@@ -299,7 +299,7 @@ static void grading_summary(struct req *r, const struct batch *bt)
 	buf *b = &r->out;
 	char ex[24], good[24], pass[24];
 
-	buf_printf(b, "<p class=\"summary\">考评验收：优秀 ≥ %s 分，良好 ≥ %s 分，合格 ≥ %s 分；",
+	buf_printf(b, "<p class=\"muted\">考评验收：优秀 ≥ %s 分，良好 ≥ %s 分，合格 ≥ %s 分；",
 		   score_format(bt->grade_excellent, ex, sizeof(ex)), score_format(bt->grade_good, good, sizeof(good)),
 		   score_format(bt->grade_pass, pass, sizeof(pass)));
 	if (bt->excellent_cap)
