@@ -316,7 +316,7 @@ void page_my_evaluations(struct req *r)
 		outcome_error(r, &c, rc);
 		return;
 	}
-	page_begin(r, "我的考评", NAV_NONE);
+	page_begin(r, "我的考评", NAV_EVALUATIONS);
 	HTML(b, "<h1>我的考评</h1>\n");
 	if (!n) {
 		HTML(b, "<p>您所在的考评组还没有分配考评任务。</p>\n");

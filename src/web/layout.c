@@ -75,6 +75,10 @@ static void nav_session(struct req *r, enum nav active)
 	}
 	nav_link(r, "/account", who->login, active == NAV_ACCOUNT);
 	nav_link(r, "/me/work", "我的工作", active == NAV_WORK);
+	if (perm_any(who, "evaluation.score"))
+		nav_link(r, "/me/evaluations", "我的考评", active == NAV_EVALUATIONS);
+	if (who->person_id)
+		nav_link(r, "/me/record", "我的档案", active == NAV_RECORD);
 	nav_notifications(r, active);
 	if (who->via == VIA_COOKIE && r->csrf) {
 		HTML(b, "<form class=\"logout\" method=\"post\" action=\"");
@@ -117,6 +121,8 @@ void page_begin(struct req *r, const char *title, enum nav active)
 		nav_link(r, "/admin/screening", "遴选", active == NAV_SCREENING);
 	if (perm_any(r->who, "batch.manage"))
 		nav_link(r, "/admin/batches", "批次管理", active == NAV_BATCHES);
+	if (perm_any(r->who, "promotion.read"))
+		nav_link(r, "/promotions", "提拔使用", active == NAV_PROMOTIONS);
 	if (perm_any(r->who, "user.read"))
 		nav_link(r, "/admin/users", "用户管理", active == NAV_USERS);
 	if (perm_any(r->who, "audit.read"))

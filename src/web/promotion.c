@@ -268,7 +268,7 @@ void promotions_page(struct req *r, const struct ctx *c, int status)
 		web_store_error(r);
 		return;
 	}
-	page_begin(r, "提拔使用", NAV_NONE);
+	page_begin(r, "提拔使用", NAV_PROMOTIONS);
 	HTML(b, "<h1>提拔使用</h1>\n");
 	if (req_query(r, "done"))
 		HTML(b, "<p class=\"notice\" role=\"status\">已记录。</p>\n");

@@ -293,7 +293,8 @@ void page_record(struct req *r)
 	if (record_or_respond(r, &x) < 0)
 		return;
 	base = arena_printf(r->a, "/people/%lld/record", (long long)x.person.id);
-	page_begin(r, arena_printf(r->a, "干部实绩档案：%s", x.person.name), NAV_NONE);
+	page_begin(r, arena_printf(r->a, "干部实绩档案：%s", x.person.name),
+		   r->who->person_id == x.person.id ? NAV_RECORD : NAV_NONE);
 	if (perm_any(r->who, "promotion.read")) {
 		HTML(b, "<p class=\"crumbs\">");
 		a_href(r, "/promotions", "提拔使用");
