@@ -13,6 +13,7 @@
 #include "domain/state.h"
 #include "util/text.h"
 #include "web/claim_ui.h"
+#include "web/practice.h"
 #include "web/supervise.h"
 #include "web/widgets.h"
 
@@ -671,6 +672,7 @@ static void claim_page(struct req *r, const struct claim_detail *d, const struct
 	progress_section(r, d);
 	supervise_section(r, d->id);
 	pledge_section(r, d);
+	practice_claim_section(r, d);
 	page_finish(r, status);
 }
 
