@@ -127,7 +127,7 @@ void api_practice_update(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (practice_or_respond(r, &p) < 0)
+	if (practice_writable_or_respond(r, &p) < 0)
 		return;
 	web_ctx(r, &c);
 	if (!json_is_object(r->json)) {

@@ -113,6 +113,11 @@ static bool may_write(const struct principal *who, int64_t author_user_id, const
 
 static bool author_or_admin(const struct principal *who, const struct practice *p);
 
+bool practice_may_write(const struct principal *who, const struct practice *p)
+{
+	return author_or_admin(who, p);
+}
+
 bool practice_may_edit(const struct principal *who, const struct practice *p)
 {
 	return p->state == PRACTICE_DRAFT && author_or_admin(who, p);
@@ -227,6 +232,19 @@ static int read_practice(db *d, arena *a, int64_t tenant_id, int64_t id, struct 
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? 1 : -1;
 	return claims_of(d, a, tenant_id, id, out);
+}
+
+int practice_read(db *d, arena *a, int64_t tenant_id, int64_t id, struct practice *out)
+{
+	int rc;
+
+	if (db_begin(d, DB_READ) < 0)
+		return -1;
+	if ((rc = read_practice(d, a, tenant_id, id, out)) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return db_commit(d) < 0 ? -1 : rc;
 }
 
 int practice_get(db *d, arena *a, const struct principal *who, int64_t id, struct practice *out)

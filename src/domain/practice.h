@@ -124,6 +124,9 @@ int practice_recommend(struct ctx *c, int64_t id) __attribute__((warn_unused_res
 int practice_adopt(struct ctx *c, int64_t id, const struct practice_adopt_in *in)
 	__attribute__((warn_unused_result));
 
+/* Whether who may write p: its author (practice.write, own) or an admin,
+ * whatever its state. */
+bool practice_may_write(const struct principal *who, const struct practice *p);
 /* Whether who sees drafts other than its own (those who recommend). */
 bool practice_sees_drafts(const struct principal *who);
 /* Whether who may edit p now (draft; its author or an admin), recommend
@@ -138,6 +141,12 @@ bool practice_may_write_for(const struct principal *who, int64_t owner_person_id
 /* Practice id with its claims, as who may see it: 0, 1 none (or a draft
  * not visible to who), -1 store error. */
 int practice_get(db *d, arena *a, const struct principal *who, int64_t id, struct practice *out)
+	__attribute__((warn_unused_result));
+
+/* Practice id with its claims whatever its state and reader, for the
+ * handlers of an edit, which refuse those who may not write it
+ * (practice_may_write()) before showing anything of it. 0, 1, -1. */
+int practice_read(db *d, arena *a, int64_t tenant_id, int64_t id, struct practice *out)
 	__attribute__((warn_unused_result));
 
 struct practice_filter {

@@ -679,19 +679,37 @@ void act_practice_create(struct req *r)
 	}
 }
 
-/* The practice to edit, when the reader may: 403 or 409 otherwise. */
+int practice_writable_or_respond(struct req *r, struct practice *p)
+{
+	int64_t id;
+	int rc;
+
+	if (id_param_or_respond(r, 0, &id) < 0)
+		return -1;
+	if ((rc = practice_read(r->db, r->a, r->tenant_id, id, p)) < 0) {
+		web_store_error(r);
+		return -1;
+	}
+	if (rc) {
+		reply_error(r, 404, "not_found", "没有这条经验做法", NULL);
+		return -1;
+	}
+	if (!practice_may_write(r->who, p)) {
+		deny(r, "practice.write", "practice", p->id, "permission");
+		reply_error(r, 403, "forbidden", "您没有权限修改这条经验做法：只有撰写人和管理员可以修改", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* The practice to edit: 404, 403 or 409 (no longer a draft) otherwise. */
 static int editable_or_respond(struct req *r, struct practice *p)
 {
-	if (practice_or_respond(r, p) < 0)
+	if (practice_writable_or_respond(r, p) < 0)
 		return -1;
 	if (p->state != PRACTICE_DRAFT) {
 		reply_error(r, 409, "wrong_state",
 			    arena_printf(r->a, "这条经验做法现为“%s”，只有草稿才能修改", practice_states[p->state].zh), NULL);
-		return -1;
-	}
-	if (!practice_may_edit(r->who, p)) {
-		deny(r, "practice.write", "practice", p->id, "permission");
-		reply_error(r, 403, "forbidden", "只有撰写人和管理员可以修改这条经验做法", NULL);
 		return -1;
 	}
 	return 0;
@@ -714,7 +732,7 @@ void act_practice_update(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (practice_or_respond(r, &p) < 0)
+	if (practice_writable_or_respond(r, &p) < 0)
 		return;
 	web_ctx(r, &c);
 	rc = bind_request(r, &c, practice_fields, &in, NULL);

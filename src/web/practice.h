@@ -37,6 +37,11 @@ int practice_filter_or_respond(struct req *r, struct practice_filter *f);
  * 400, 404 or 500 itself and returns -1 when there is none. */
 int practice_or_respond(struct req *r, struct practice *p);
 
+/* The practice of route parameter 0 for an edit: 404 when there is
+ * none, 403 (audited) when the reader may not write it (its author or an
+ * admin), whatever the reader could otherwise see. */
+int practice_writable_or_respond(struct req *r, struct practice *p);
+
 /* On the claim page (web/claim.c): the claim's practices the reader sees
  * and, for a claim declared solved, the link 总结经验做法 for those who
  * may write one. Writes nothing when there is neither. */

@@ -201,7 +201,7 @@ test('a draft is edited by its author or an admin only; PATCH keeps what it does
   assert.equal(r.json().practice.summary, p.summary);
   assert.equal(await count(`SELECT count(*) FROM practice_gram WHERE practice_id = ${p.id} AND gram = '修改'`), 1, 'reindexed');
   r = await api(srv, S.unit, 'PATCH', `/api/v1/practices/${p.id}`, { title: '他人修改' });
-  assert.equal(r.status, 404, 'a draft the reader does not see');
+  assert.equal(r.status, 403, 'not the author');
   r = await api(srv, S.evaluator, 'PATCH', `/api/v1/practices/${p.id}`, { title: '他人修改' });
   assert.equal(r.status, 403, 'an evaluator sees drafts but writes none');
   r = await api(srv, S.cadre, 'PATCH', `/api/v1/practices/${p.id}`, { claim_ids: [OTHERS[0]] });
@@ -216,7 +216,7 @@ test('a draft is edited by its author or an admin only; PATCH keeps what it does
   validHtml(edit.text);
   assert.match(edit.text, new RegExp(`name="claim_ids" value="${OTHERS[0]}" checked`));
   assert.equal((await page(srv, S.evaluator, `/practices/${p.id}/edit`)).status, 403);
-  assert.equal((await page(srv, S.unit, `/practices/${p.id}/edit`)).status, 404);
+  assert.equal((await page(srv, S.unit, `/practices/${p.id}/edit`)).status, 403);
   r = await form(srv, S.cadre, `/practices/${p.id}/edit`, [['title', '表单修改'], ['summary', '概述'], ['claim_ids', String(OWN)]]);
   assert.equal(r.status, 303, r.text);
   assert.equal((await api(srv, S.cadre, 'GET', `/api/v1/practices/${p.id}`)).json().practice.title, '表单修改');
