@@ -38,16 +38,23 @@ static json_t *claims_json(const struct practice *p)
 	return a;
 }
 
-static json_t *practice_json(const struct practice *p)
+/* p as JSON; the logins of its author and recommender only for internal
+ * readers (those who see drafts, and the author). */
+static json_t *practice_json(struct req *r, const struct practice *p)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:o, s:o}",
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:s, s:s, s:o, s:o}",
 			 "id", (json_int_t)p->id, "title", p->title, "summary", p->summary, "steps", p->steps,
 			 "conditions", p->conditions, "state", practice_states[p->state].code,
 			 "state_label", practice_states[p->state].zh, "author", p->author,
 			 "created_at", (json_int_t)p->created_at, "updated_at", (json_int_t)p->updated_at,
 			 "recommended_at", p->recommended_at ? json_integer(p->recommended_at) : json_null(),
-			 "recommended_by", p->recommended_by, "doc_no", p->doc_no, "issuer", p->issuer,
+			 "doc_no", p->doc_no, "issuer", p->issuer,
 			 "adopted_on", date_json(p->adopted_on), "claims", claims_json(p));
+
+	if (practice_sees_drafts(r->who) || (r->who->user_id && r->who->user_id == p->author_user_id))
+		json_object_update_new(j, json_pack("{s:s, s:s}", "author_login", p->author_login, "recommended_by",
+						    p->recommended_by));
+	return j;
 }
 
 /* Answer practice id as the reader now sees it, with status. */
@@ -59,7 +66,7 @@ static void reply_practice(struct req *r, int64_t id, int status)
 		web_store_error(r);
 		return;
 	}
-	reply_json(r, status, json_pack("{s:o}", "practice", practice_json(&p)));
+	reply_json(r, status, json_pack("{s:o}", "practice", practice_json(r, &p)));
 }
 
 void api_practices(struct req *r)
@@ -76,7 +83,7 @@ void api_practices(struct req *r)
 	}
 	items = json_array();
 	for (int i = 0; i < pg.n; i++)
-		json_array_append_new(items, practice_json(&pg.items[i]));
+		json_array_append_new(items, practice_json(r, &pg.items[i]));
 	reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)pg.total, "page",
 				     (json_int_t)f.page, "per_page", (json_int_t)f.per_page));
 }
@@ -86,7 +93,7 @@ void api_practice(struct req *r)
 	struct practice p;
 
 	if (practice_or_respond(r, &p) == 0)
-		reply_json(r, 200, json_pack("{s:o}", "practice", practice_json(&p)));
+		reply_json(r, 200, json_pack("{s:o}", "practice", practice_json(r, &p)));
 }
 
 void api_practice_create(struct req *r)

@@ -194,7 +194,8 @@ static int claims_of(db *d, arena *a, int64_t tenant_id, int64_t id, struct prac
 	"SELECT p.id, p.title, p.summary, p.steps, p.conditions, p.state, coalesce(p.author_user_id, 0)," \
 	" p.created_at, p.updated_at, coalesce(p.recommended_at, 0), p.recommended_by, p.doc_no, p.issuer," \
 	" coalesce(p.adopted_on, 0), coalesce((SELECT w.login FROM app_user w WHERE w.tenant_id = p.tenant_id" \
-	"   AND w.id = p.author_user_id), '')"
+	"   AND w.id = p.author_user_id), ''), coalesce((SELECT n.name FROM app_user w JOIN person n" \
+	"   ON n.tenant_id = w.tenant_id AND n.id = w.person_id WHERE w.tenant_id = p.tenant_id AND w.id = p.author_user_id), '')"
 
 static void fill(arena *a, db_stmt *st, struct practice *p)
 {
@@ -213,7 +214,8 @@ static void fill(arena *a, db_stmt *st, struct practice *p)
 	p->doc_no = col(a, st, 11);
 	p->issuer = col(a, st, 12);
 	p->adopted_on = db_col_int(st, 13);
-	p->author = col(a, st, 14);
+	p->author_login = col(a, st, 14);
+	p->author = col(a, st, 15);
 }
 
 /* Practice id whatever its state: 0, 1 none, -1. */

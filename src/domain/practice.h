@@ -87,7 +87,9 @@ struct practice {
 	int64_t id, author_user_id, created_at, updated_at, recommended_at, adopted_on;
 	int state;                     /* enum practice_state */
 	const char *title, *summary, *steps, *conditions;
-	const char *author, *recommended_by, *doc_no, *issuer;   /* "" when none */
+	const char *author;            /* the author's person name ("" when not linked): public */
+	const char *author_login, *recommended_by;  /* logins: for internal readers only (practice_sees_drafts) */
+	const char *doc_no, *issuer;   /* "" until adopted */
 	struct practice_claim *claims;
 	int nclaims;
 };

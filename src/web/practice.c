@@ -287,23 +287,28 @@ static void text_section(buf *b, const char *id, const char *heading, const char
 	HTML(b, "</section>\n");
 }
 
+/* The facts; logins only for internal readers (those who see drafts). */
 static void facts(struct req *r, const struct practice *p)
 {
+	bool internal = practice_sees_drafts(r->who);
 	buf *b = &r->out;
 
 	HTML(b, "<dl class=\"facts\">\n<dt>状态</dt><dd>");
 	state_badge(b, p->state);
 	HTML(b, "</dd>\n<dt>撰写人</dt><dd>");
-	buf_html(b, *p->author ? p->author : "—");
+	buf_html(b, *p->author ? p->author : internal && *p->author_login ? p->author_login : "—");
 	HTML(b, "</dd>\n<dt>撰写时间</dt><dd>");
 	fmt_date(b, p->created_at);
 	HTML(b, "</dd>\n");
 	if (p->recommended_at) {
-		HTML(b, "<dt>推荐</dt><dd>");
+		HTML(b, "<dt>考评组推荐</dt><dd>");
 		fmt_date(b, p->recommended_at);
-		HTML(b, "（");
-		buf_html(b, p->recommended_by);
-		HTML(b, "）</dd>\n");
+		if (internal) {
+			HTML(b, "（");
+			buf_html(b, p->recommended_by);
+			HTML(b, "）");
+		}
+		HTML(b, "</dd>\n");
 	}
 	if (p->state == PRACTICE_ADOPTED)
 		adoption_facts(b, p);

@@ -51,7 +51,9 @@ test('the owner of a solved claim writes a draft; an admin writes one linking ot
   const p = r.json().practice;
   assert.equal(p.state, 'draft');
   assert.equal(p.state_label, '草稿');
-  assert.equal(p.author, 'cadre');
+  assert.equal(p.author_login, 'cadre');
+  const person = (await conn.query("SELECT p.name FROM person p JOIN app_user u ON u.person_id = p.id AND u.tenant_id = p.tenant_id WHERE u.login = 'cadre'")).trim();
+  assert.equal(p.author, person, "the author's name, not the login");
   assert.deepEqual(p.claims.map((k) => k.claim_id), [OWN]);
   assert.equal(p.claims[0].problem_title, OWN_TITLE);
   assert.ok(await count(`SELECT count(*) FROM practice_gram WHERE practice_id = ${p.id} AND gram = '调解'`) === 1);
@@ -190,7 +192,10 @@ test('an evaluator recommends a draft (once); the author is told; a cadre may no
   // Editing is for drafts only.
   r = await api(srv, S.cadre, 'PATCH', `/api/v1/practices/${p.id}`, { title: '改不了' });
   assert.equal(r.status, 409);
-  assert.equal((await api(srv, null, 'GET', `/api/v1/practices/${p.id}`)).status, 200, 'now public');
+  const pub = await api(srv, null, 'GET', `/api/v1/practices/${p.id}`);
+  assert.equal(pub.status, 200, 'now public');
+  assert.equal(pub.json().practice.recommended_by, undefined, 'no logins for the public');
+  assert.equal(pub.json().practice.author_login, undefined);
 });
 
 test('a draft is edited by its author or an admin only; PATCH keeps what it does not send', async () => {
