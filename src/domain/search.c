@@ -158,28 +158,49 @@ static const char reindex_read_sql[] =
 	" LEFT JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id"
 	" WHERE p.tenant_id = $1 AND p.id = $2";
 
-/* GRAM_BATCH rows ($1 tenant, $2 problem, pairs from $3); a batch that is
- * not full repeats its last pair, which ON CONFLICT skips, as it skips
- * pairs that occur twice in a text. */
+/* GRAM_BATCH rows ($1 tenant, $2 object, pairs from $3) of table's
+ * column col; a batch that is not full repeats its last pair, which ON
+ * CONFLICT skips, as it skips pairs that occur twice in a text. */
 #define GR(n) ", ($1, $" #n ", $2)"
-static const char gram_insert_sql[] =
-	"INSERT INTO problem_gram (tenant_id, gram, problem_id) VALUES ($1, $3, $2)"
-	GR(4) GR(5) GR(6) GR(7) GR(8) GR(9) GR(10) GR(11) GR(12) GR(13) GR(14) GR(15) GR(16) GR(17)
-	GR(18) GR(19) GR(20) GR(21) GR(22) GR(23) GR(24) GR(25) GR(26) GR(27) GR(28) GR(29) GR(30)
-	GR(31) GR(32) GR(33) GR(34)
-	" ON CONFLICT DO NOTHING";
+#define GRAM_INSERT(table, col) \
+	"INSERT INTO " table " (tenant_id, gram, " col ") VALUES ($1, $3, $2)" \
+	GR(4) GR(5) GR(6) GR(7) GR(8) GR(9) GR(10) GR(11) GR(12) GR(13) GR(14) GR(15) GR(16) GR(17) \
+	GR(18) GR(19) GR(20) GR(21) GR(22) GR(23) GR(24) GR(25) GR(26) GR(27) GR(28) GR(29) GR(30) \
+	GR(31) GR(32) GR(33) GR(34) \
+	" ON CONFLICT DO NOTHING"
+#define GRAM_DELETE(table, col) "DELETE FROM " table " WHERE tenant_id = $1 AND " col " = $2"
+
+/* How many objects hold each of up to PROBE_MAX pairs ($2...; '' for a
+ * slot not used, which no object holds), each counted up to $10. Counting
+ * index entries costs about a hundredth of checking a candidate, so
+ * knowing which list is shortest pays for itself. */
+#define PROBE(table, g) "(SELECT count(*) FROM (SELECT 1 FROM " table " WHERE tenant_id = $1 AND gram = " g " LIMIT $10) x)"
+#define PROBE_SQL(t) \
+	"SELECT " PROBE(t, "$2") ", " PROBE(t, "$3") ", " PROBE(t, "$4") ", " PROBE(t, "$5") ", " \
+	PROBE(t, "$6") ", " PROBE(t, "$7") ", " PROBE(t, "$8") ", " PROBE(t, "$9")
+_Static_assert(PROBE_MAX == 8, "PROBE_SQL has 8 slots");
+
+/* One index: its table's statements, each a static text of its own (the
+ * store caches statements by the address of their text). */
+struct search_index {
+	const char *insert_sql, *delete_sql, *probe_sql;
+};
+#define SEARCH_INDEX(table, col) { GRAM_INSERT(table, col), GRAM_DELETE(table, col), PROBE_SQL(table) }
+const struct search_index search_problems = SEARCH_INDEX("problem_gram", "problem_id");
+const struct search_index search_practices = SEARCH_INDEX("practice_gram", "practice_id");
 #undef GR
 
 /* Insert the k pairs g[0..k), 1 <= k <= GRAM_BATCH, in one statement. */
-static int insert_batch(db *d, int64_t tenant_id, int64_t problem_id, const char *const *g, int k)
+static int insert_batch(db *d, const struct search_index *idx, int64_t tenant_id, int64_t id, const char *const *g,
+			int k)
 {
-	db_stmt *st = db_prepare(d, gram_insert_sql);
+	db_stmt *st = db_prepare(d, idx->insert_sql);
 	int rc;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, tenant_id);
-	db_bind_int(st, 2, problem_id);
+	db_bind_int(st, 2, id);
 	for (int j = 0; j < GRAM_BATCH; j++)
 		db_bind_text(st, 3 + j, g[j < k ? j : k - 1]);
 	rc = db_step(st);
@@ -187,22 +208,30 @@ static int insert_batch(db *d, int64_t tenant_id, int64_t problem_id, const char
 	return rc == DB_DONE ? 0 : -1;
 }
 
-/* Write the index entries of text for problem_id: its non-blank pairs. */
-static int write_grams(db *d, arena *a, int64_t tenant_id, int64_t problem_id, const char *text)
+int search_index_write(db *d, const struct search_index *idx, int64_t tenant_id, int64_t id, const char *text)
 {
-	size_t n, *off = cp_offsets(a, text, &n);
-	const char **pairs = arena_alloc(a, (n + 1) * sizeof(*pairs));
-	int k = 0;
+	arena *a = arena_new();
+	size_t n, *off;
+	const char **pairs;
+	int k = 0, rc = -1;
 
+	text = search_fold(a, text);
+	off = cp_offsets(a, text, &n);
+	pairs = arena_alloc(a, (n + 1) * sizeof(*pairs));
 	for (size_t i = 0; i + 1 < n; i++) {
 		const char *g = arena_strndup(a, text + off[i], off[i + 2] - off[i]);
 		if (!is_blank_pair(g))
 			pairs[k++] = g;
 	}
+	if (db_run(d, idx->delete_sql, "ii", tenant_id, id) != DB_DONE)
+		goto out;
 	for (int i = 0; i < k; i += GRAM_BATCH)
-		if (insert_batch(d, tenant_id, problem_id, pairs + i, k - i < GRAM_BATCH ? k - i : GRAM_BATCH) < 0)
-			return -1;
-	return 0;
+		if (insert_batch(d, idx, tenant_id, id, pairs + i, k - i < GRAM_BATCH ? k - i : GRAM_BATCH) < 0)
+			goto out;
+	rc = 0;
+out:
+	arena_free(a);
+	return rc;
 }
 
 int search_reindex_problem(db *d, int64_t tenant_id, int64_t problem_id)
@@ -226,9 +255,7 @@ int search_reindex_problem(db *d, int64_t tenant_id, int64_t problem_id)
 	rc = -1;
 	if (db_run(d, "UPDATE problem SET search_text = $3 WHERE tenant_id = $1 AND id = $2", "iis",
 		   tenant_id, problem_id, text) != DB_DONE ||
-	    db_run(d, "DELETE FROM problem_gram WHERE tenant_id = $1 AND problem_id = $2", "ii",
-		   tenant_id, problem_id) != DB_DONE ||
-	    write_grams(d, a, tenant_id, problem_id, text) < 0)
+	    search_index_write(d, &search_problems, tenant_id, problem_id, text) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -238,20 +265,10 @@ out:
 
 /* ---- planning a query ---- */
 
-/* How many problems hold each of up to PROBE_MAX pairs ($2...; '' for a
- * slot not used, which no problem holds), each counted up to $10. Counting
- * index entries costs about a hundredth of checking a candidate problem,
- * so knowing which list is shortest pays for itself. */
-#define PROBE(g) "(SELECT count(*) FROM (SELECT 1 FROM problem_gram WHERE tenant_id = $1 AND gram = " g " LIMIT $10) x)"
-static const char probe_sql[] =
-	"SELECT " PROBE("$2") ", " PROBE("$3") ", " PROBE("$4") ", " PROBE("$5") ", "
-	PROBE("$6") ", " PROBE("$7") ", " PROBE("$8") ", " PROBE("$9");
-#undef PROBE
-_Static_assert(PROBE_MAX == 8, "probe_sql has 8 slots");
-
-static int probe(db *d, int64_t tenant_id, const char *const *pairs, int n, int64_t cap, int64_t *count)
+static int probe(db *d, const struct search_index *idx, int64_t tenant_id, const char *const *pairs, int n,
+		 int64_t cap, int64_t *count)
 {
-	db_stmt *st = db_prepare(d, probe_sql);
+	db_stmt *st = db_prepare(d, idx->probe_sql);
 	int rc;
 
 	if (!st)
@@ -271,15 +288,16 @@ static int probe(db *d, int64_t tenant_id, const char *const *pairs, int n, int6
  * PROBE_CAP, which tells a short list from the others at a bounded cost;
  * when every list is longer than that, counted in full (the query will
  * read one of them in full anyway, a hundred times more slowly). */
-static int posting_lengths(db *d, int64_t tenant_id, const char *const *pairs, int n, int64_t *count)
+static int posting_lengths(db *d, const struct search_index *idx, int64_t tenant_id, const char *const *pairs, int n,
+			   int64_t *count)
 {
 	int64_t least = PROBE_CAP;
 
-	if (probe(d, tenant_id, pairs, n, PROBE_CAP, count) < 0)
+	if (probe(d, idx, tenant_id, pairs, n, PROBE_CAP, count) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
 		least = count[i] < least ? count[i] : least;
-	return least < PROBE_CAP ? 0 : probe(d, tenant_id, pairs, n, INT64_MAX, count);
+	return least < PROBE_CAP ? 0 : probe(d, idx, tenant_id, pairs, n, INT64_MAX, count);
 }
 
 /* The candidate pairs of terms t[0..n): each term's spread pairs, taken in
@@ -312,7 +330,8 @@ static bool has_pair(const struct search_plan *p, const char *g)
 	return false;
 }
 
-int search_plan(db *d, arena *a, int64_t tenant_id, const char *q, struct search_plan *out)
+int search_plan_in(db *d, arena *a, const struct search_index *idx, int64_t tenant_id, const char *q,
+		   struct search_plan *out)
 {
 	const char *terms[SEARCH_MAX_TERMS], *cand[PROBE_MAX];
 	int64_t count[PROBE_MAX];
@@ -325,7 +344,7 @@ int search_plan(db *d, arena *a, int64_t tenant_id, const char *q, struct search
 	out->nterms = n < SEARCH_MAX_TERMS ? n : SEARCH_MAX_TERMS;
 	n = candidates(a, terms, out->nterms, cand, PROBE_MAX);
 	if (n > 1) {
-		if (posting_lengths(d, tenant_id, cand, n, count) < 0)
+		if (posting_lengths(d, idx, tenant_id, cand, n, count) < 0)
 			return -1;
 		/* Rarest first; a stable insertion sort keeps ties in order. */
 		for (int i = 1; i < n; i++) {
@@ -340,7 +359,22 @@ int search_plan(db *d, arena *a, int64_t tenant_id, const char *q, struct search
 	}
 	out->npairs = n < SEARCH_MAX_PAIRS ? n : SEARCH_MAX_PAIRS;
 	memcpy(out->pairs, cand, (size_t)out->npairs * sizeof(*cand));
-	for (int i = 0; i < out->nterms; i++)
+	for (int i = 0; i < out->nterms; i++) {
+		out->terms[i] = terms[i];
 		out->like[i] = utf8_len(terms[i]) == 2 && has_pair(out, terms[i]) ? "" : search_like(a, terms[i]);
+	}
 	return 0;
+}
+
+int search_plan(db *d, arena *a, int64_t tenant_id, const char *q, struct search_plan *out)
+{
+	return search_plan_in(d, a, &search_problems, tenant_id, q, out);
+}
+
+bool search_plan_matches(const struct search_plan *p, const char *folded)
+{
+	for (int i = 0; i < p->nterms; i++)
+		if (*p->like[i] && !strstr(folded, p->terms[i]))
+			return false;
+	return true;
 }

@@ -1,4 +1,5 @@
-/* search.h - Chinese substring search over problems.
+/* search.h - Chinese substring search over problems (and, by the same
+ * index code, over practices: domain/practice.h).
  *
  * A problem's searchable text (problem.search_text) is its title, its
  * description and, when it has a counted claim (STATE_SQL_COUNTED_CLAIMS;
@@ -36,6 +37,19 @@
 #define SEARCH_MAX_TERMS 5   /* terms of one query that are searched */
 #define SEARCH_MAX_PAIRS 4   /* posting lists one query intersects */
 
+/* A character-pair index: a table (tenant_id, gram, <object>_id) and its
+ * statements. The board's is problem_gram; practices keep practice_gram
+ * the same way (domain/practice.h). */
+struct search_index;
+extern const struct search_index search_problems;
+extern const struct search_index search_practices;
+
+/* Replace object id's entries in idx by the non-blank adjacent pairs of
+ * text (folded here), inside the caller's write transaction. 0 or -1
+ * (db_errmsg tells why). */
+int search_index_write(db *d, const struct search_index *idx, int64_t tenant_id, int64_t id, const char *text)
+	__attribute__((warn_unused_result));
+
 /* Rebuild problem problem_id's searchable text and its index entries from
  * the store (its title and description, its counted claim's names), inside
  * the caller's write transaction. 0; 1 when there is no such problem; -1
@@ -69,6 +83,7 @@ int search_grams(arena *a, const char *q, const char **out, int max);
 /* How the board runs one query (problem.c binds it). */
 struct search_plan {
 	int nterms;                          /* 0: no search */
+	const char *terms[SEARCH_MAX_TERMS]; /* the terms, folded */
 	const char *like[SEARCH_MAX_TERMS];  /* per term: its LIKE pattern, "" when the pairs decide it */
 	const char *pairs[SEARCH_MAX_PAIRS]; /* posting lists to intersect, the rarest first */
 	int npairs;
@@ -82,5 +97,14 @@ struct search_plan {
  * order typed). Runs in the caller's transaction, if any. 0, or -1 when
  * the store failed. */
 int search_plan(db *d, arena *a, int64_t tenant_id, const char *q, struct search_plan *out);
+/* The same against any index (search_plan() is it for search_problems). */
+int search_plan_in(db *d, arena *a, const struct search_index *idx, int64_t tenant_id, const char *q,
+		   struct search_plan *out);
+
+/* Whether a candidate the plan's pairs found matches: its folded text
+ * holds every term the pairs do not decide (like[i] not ""), as the LIKE
+ * check would say, but in C, for searches that confirm candidates
+ * outside SQL. */
+bool search_plan_matches(const struct search_plan *p, const char *folded);
 
 #endif

@@ -15,6 +15,7 @@
 #include "web/claim_ui.h"
 #include "web/evaluate.h"
 #include "web/people.h"
+#include "web/practice.h"
 #include "web/supervise.h"
 #include "web/widgets.h"
 
@@ -682,6 +683,7 @@ static void claim_page(struct req *r, const struct claim_detail *d, const struct
 	progress_section(r, d);
 	supervise_section(r, d->id);
 	evaluation_section(r, d);
+	practice_claim_section(r, d);
 	tolerance_section(r, d->id, NULL);
 	pledge_section(r, d);
 	page_finish(r, status);

@@ -5,6 +5,7 @@
 
 #include "web/evaluate.h"
 #include "web/people.h"
+#include "web/practice.h"
 #include "web/supervise.h"
 #include "web/web.h"
 
@@ -116,6 +117,16 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/claims/:id/scores", act_score_submit, CHANGE | JSON | KIB(16), "evaluation.score" },
 	{ "POST", "/api/v1/claims/:id/accept", act_claim_accept, CHANGE | KIB(2), "claim.accept" },
 	{ "POST", "/api/v1/evaluations/:id/reopen", act_evaluation_reopen, CHANGE | JSON | KIB(4), "evaluation.manage" },
+	/* practices: /new before /:id, which would take "new" for an id */
+	{ "GET", "/practices", page_practices, 0, NULL },
+	{ "GET", "/practices/new", page_practice_new, LOGIN, NULL },
+	{ "POST", "/practices", act_practice_create, CHANGE | FORM | KIB(256), "practice.write" },
+	{ "GET", "/practices/:id", page_practice, 0, NULL },
+	{ "GET", "/practices/:id/print", page_practice_print, 0, NULL },
+	{ "GET", "/practices/:id/edit", page_practice_edit, LOGIN, NULL },
+	{ "POST", "/practices/:id/edit", act_practice_update, CHANGE | FORM | KIB(256), "practice.write" },
+	{ "POST", "/practices/:id/recommend", act_practice_recommend, CHANGE | FORM | KIB(1), "practice.recommend" },
+	{ "POST", "/practices/:id/adopt", act_practice_adopt, CHANGE | FORM | KIB(4), "practice.adopt" },
 	/* 督办, 延期, 意见交流, 我的工作 (web/supervise.h) */
 	{ "GET", "/me/work", page_work, LOGIN, NULL },
 	{ "GET", "/claims/:id/supervisions/new", page_supervise_new, LOGIN, NULL },
@@ -216,6 +227,12 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/admin/feedback", page_feedback_queue, LOGIN, NULL },
 	{ "GET", "/api/v1/admin/feedback/:id", page_feedback_item, LOGIN, NULL },
 	{ "POST", "/api/v1/feedback/:id/answer", act_feedback_answer, CHANGE | JSON | KIB(16), "complaint.answer" },
+	{ "GET", "/api/v1/practices", api_practices, 0, NULL },
+	{ "POST", "/api/v1/practices", api_practice_create, CHANGE | JSON | KIB(96), "practice.write" },
+	{ "GET", "/api/v1/practices/:id", api_practice, 0, NULL },
+	{ "PATCH", "/api/v1/practices/:id", api_practice_update, CHANGE | JSON | KIB(96), "practice.write" },
+	{ "POST", "/api/v1/practices/:id/recommend", api_practice_recommend, CHANGE | KIB(1), "practice.recommend" },
+	{ "POST", "/api/v1/practices/:id/adopt", api_practice_adopt, CHANGE | JSON | KIB(4), "practice.adopt" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

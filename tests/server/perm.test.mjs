@@ -560,6 +560,43 @@ const rows = [
     check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 1),
     unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM claim WHERE problem_id = ${c.id}`)).trim(), 0),
   },
+  // Practices (经验做法): written by an admin or the owner of a solved claim
+  // (the cadre owns this one, the unit admin does not), edited by the author
+  // or an admin, recommended by evaluators and admins, adopted by admins.
+  {
+    what: 'write a practice on an own solved claim', route: ['POST /practices', 'POST /api/v1/practices'], allow: roles('admin', 'cadre'), ok: [303, 201],
+    setup: async () => fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, state: 'solved', problemState: 'solved' }),
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, '/practices', [['title', '矩阵做法'], ['summary', '矩阵概述'], ['claim_ids', String(c.claim)]])
+      : api(srv, s, 'POST', '/api/v1/practices', { title: '矩阵做法', summary: '矩阵概述', claim_ids: [c.claim] }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM practice_claim WHERE claim_id = ${c.claim}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM practice_claim WHERE claim_id = ${c.claim}`)).trim(), 0),
+  },
+  ...[['edit a draft practice (its author or an admin)', 'draft', roles('admin', 'cadre'), 'edit', 'PATCH', '', [303, 200]],
+    ['recommend a practice', 'draft', roles('admin', 'evaluator'), 'recommend', 'POST', '/recommend', [303, 200]],
+    ['adopt a practice as policy', 'recommended', roles('admin'), 'adopt', 'POST', '/adopt', [303, 200]]].map(([what, stage, allow, verb, method, tail, ok]) => ({
+    what, route: [`POST /practices/:id/${verb}`, `${method} /api/v1/practices/:id${tail}`], allow, ok,
+    setup: async () => {
+      const k = await fixtureClaim(conn, { batch: batchId, owner: CADRE_PERSON, lead: OTHER_PERSON, state: 'solved', problemState: 'solved' });
+      let r = await api(srv, await S('cadre'), 'POST', '/api/v1/practices', { title: '矩阵做法', summary: '矩阵概述', claim_ids: [k.claim] });
+      assert.equal(r.status, 201, r.text);
+      const id = r.json().practice.id;
+      if (stage === 'recommended') {
+        r = await api(srv, adminBearer, 'POST', `/api/v1/practices/${id}/recommend`);
+        assert.equal(r.status, 200, r.text);
+      }
+      return { id, claim: k.claim };
+    },
+    call: (s, c, surface) => {
+      const body = verb === 'edit' ? { title: '矩阵改后', summary: '矩阵概述', claim_ids: [c.claim] }
+        : verb === 'adopt' ? { doc_no: '矩阵〔2027〕1号', issuer: '矩阵县政府', adopted_on: ymd(day(0)) } : {};
+      if (surface === 'api') return api(srv, s, method, `/api/v1/practices/${c.id}${tail}`, body);
+      return form(srv, s, `/practices/${c.id}/${verb}`, Object.entries(body).flatMap(([k, v]) => Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, v]]));
+    },
+    check: async (c) => assert.equal((await conn.query(`SELECT state || title FROM practice WHERE id = ${c.id}`)).trim(),
+      { edit: 'draft矩阵改后', recommend: 'recommended矩阵做法', adopt: 'adopted矩阵做法' }[verb]),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT state || title FROM practice WHERE id = ${c.id}`)).trim(), `${stage}矩阵做法`),
+  })),
   claimRow('endorse', 'endorsing', roles('unit'), 'applied'),
   claimRow('approve', 'applied', roles('admin'), 'approved'),
   claimRow('reject', 'endorsing', roles('admin', 'unit'), 'rejected', { reason: '矩阵理由' }),
