@@ -56,11 +56,12 @@ const struct bind_field notice_fields[] = {
 };
 
 const struct bind_field objection_fields[] = {
-	BIND_ID(struct objection_in, notice_id, "公示", BIND_REQUIRED),
+	BIND_ID(struct objection_in, notice_id, "公示", 0), /* the page's route names it */
 	BIND_INT(struct objection_in, position, "异议针对的事项", 0, 0, NOTICE_ITEMS_MAX),
-	BIND_TEXT(struct objection_in, name, "真实姓名", BIND_REQUIRED, 2, 30),
-	BIND_TEXT(struct objection_in, contact, "联系方式", BIND_REQUIRED, 5, 60),
-	BIND_TEXT(struct objection_in, body, "异议内容", BIND_REQUIRED | BIND_MULTILINE, OBJECTION_MIN, OBJECTION_MAX),
+	/* Lengths beyond the required are the verb's, so one answer names every problem. */
+	BIND_TEXT(struct objection_in, name, "真实姓名", BIND_REQUIRED, 1, 30),
+	BIND_TEXT(struct objection_in, contact, "联系方式", BIND_REQUIRED, 1, 60),
+	BIND_TEXT(struct objection_in, body, "异议内容", BIND_REQUIRED | BIND_MULTILINE, 1, OBJECTION_MAX),
 	BIND_TEXT(struct objection_in, website, "网站", BIND_MULTILINE, 0, INT32_MAX),
 	BIND_END,
 };
@@ -606,7 +607,7 @@ static int lodge_verb(struct ctx *c, void *args)
 							   : arena_printf(c->a, "公示期已于 %s 结束，不再受理异议", n.ends_on));
 	}
 	rc = JB_OK;
-	if (blank(in->name) || vague_name(in->name))
+	if (blank(in->name) || utf8_len(in->name) < 2 || vague_name(in->name))
 		rc = ctx_invalid(c, "name", "anonymous",
 				 "异议须实名提出：请填写您的真实姓名（匿名或不署真实姓名的异议不予受理）");
 	if (!contact_ok(in->contact))

@@ -567,6 +567,11 @@ void notice_new_page(struct req *r, int64_t batch_id, const char *kind, const st
 	HTML(b, "<fieldset><legend>");
 	buf_puts(b, results ? "公示的验收结果（都不选：本批次尚未公示过的全部已验收结果）" : "公示的提拔使用记录");
 	HTML(b, "</legend>\n");
+	if (field_error_of(c, field)) {
+		HTML(b, "<span class=\"field-error\" role=\"alert\">");
+		buf_html(b, field_error_of(c, field)->message);
+		HTML(b, "</span>\n");
+	}
 	if (!n)
 		buf_puts(b, results ? "<p class=\"empty\">本批次还没有已验收、尚未确定的结果。</p>\n" : "<p class=\"empty\">还没有提拔使用记录。</p>\n");
 	for (int i = 0; i < n; i++) {
