@@ -91,6 +91,8 @@ static void month_grid(buf *b, const struct calendar *cal, int year, int month)
 	HTML(b, "</tr>\n</tbody>\n</table>\n");
 }
 
+/* The special days as ranges: consecutive days of one kind and name are
+ * one line ("2025-10-01 至 2025-10-08 放假（国庆节、中秋节）"). */
 static void special_list(buf *b, const struct calendar *cal)
 {
 	if (!cal->n) {
@@ -98,9 +100,18 @@ static void special_list(buf *b, const struct calendar *cal)
 		return;
 	}
 	HTML(b, "<ul class=\"cal-days\">\n");
-	for (int i = 0; i < cal->n; i++) {
+	for (int i = 0, j; i < cal->n; i = j) {
+		int64_t z, next;
+		for (j = i + 1; j < cal->n; j++)
+			if (!civil_parse(cal->days[j - 1].day, &z) || !civil_parse(cal->days[j].day, &next) || next != z + 1 ||
+			    strcmp(cal->days[j].kind, cal->days[i].kind) || strcmp(cal->days[j].name, cal->days[i].name))
+				break;
 		HTML(b, "<li>");
 		buf_html(b, cal->days[i].day);
+		if (j - 1 > i) {
+			HTML(b, " 至 ");
+			buf_html(b, cal->days[j - 1].day);
+		}
 		HTML(b, " ");
 		buf_puts(b, strcmp(cal->days[i].kind, "work") ? "放假" : "调休上班");
 		if (*cal->days[i].name) {

@@ -566,7 +566,7 @@ void notice_new_page(struct req *r, int64_t batch_id, const char *kind, const st
 		    " min=\"1\" max=\"60\" required");
 	HTML(b, "<fieldset><legend>");
 	buf_puts(b, results ? "公示的验收结果（都不选：本批次尚未公示过的全部已验收结果）" : "公示的提拔使用记录");
-	HTML(b, "</legend>\n");
+	HTML(b, "</legend>\n<div class=\"choices\">\n");
 	if (field_error_of(c, field)) {
 		HTML(b, "<span class=\"field-error\" role=\"alert\">");
 		buf_html(b, field_error_of(c, field)->message);
@@ -575,13 +575,14 @@ void notice_new_page(struct req *r, int64_t batch_id, const char *kind, const st
 	if (!n)
 		buf_puts(b, results ? "<p class=\"empty\">本批次还没有已验收、尚未确定的结果。</p>\n" : "<p class=\"empty\">还没有提拔使用记录。</p>\n");
 	for (int i = 0; i < n; i++) {
-		buf_printf(b, "<label><input type=\"checkbox\" name=\"%s\" value=\"%lld\"> ", field, (long long)list[i].id);
+		buf_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"%s\" value=\"%lld\">", field,
+			   (long long)list[i].id);
 		buf_html(b, list[i].text);
 		if (list[i].noticed)
 			HTML(b, "（已公示过）");
-		HTML(b, "</label><br>\n");
+		HTML(b, "</label>\n");
 	}
-	HTML(b, "</fieldset>\n<button type=\"submit\">发布公示</button>\n</form>\n");
+	HTML(b, "</div>\n</fieldset>\n<button type=\"submit\">发布公示</button>\n</form>\n");
 	page_finish(r, status);
 }
 
