@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "domain/notice.h"
-#include "domain/rubric.h"
 #include "util/text.h"
 #include "web/fields.h"
 #include "web/web.h"
@@ -16,62 +15,6 @@
 static json_t *str_or_null(const char *s)
 {
 	return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *item_json(const struct notice *n, const struct notice_item *x)
-{
-	char sc[24];
-
-	if (strcmp(n->kind, "results"))
-		return json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "position", x->position, "promotion_id",
-				 (json_int_t)x->promotion_id, "person", x->person, "unit", x->person_unit, "from_post",
-				 x->from_post, "to_post", x->to_post, "kind", x->promotion_kind, "upheld", x->upheld);
-	return json_pack("{s:i, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:b, s:b}", "position", x->position, "claim_id",
-			 (json_int_t)x->claim_id, "problem_id", (json_int_t)x->problem_id, "problem", x->problem_title,
-			 "unit", x->unit, "lead", x->lead, "owner", x->owner,
-			 "score", x->score >= 0 ? json_string(score_format(x->score, sc, sizeof(sc))) : json_null(),
-			 "grade", str_or_null(x->grade), "final", x->final_at != 0, "upheld", x->upheld);
-}
-
-/* The notice as anyone may see it: no objection's name, contact or text. */
-static json_t *notice_fields_json(const struct notice *n)
-{
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:I, s:o, s:I, s:I, s:I}", "id",
-			 (json_int_t)n->id, "batch_id", (json_int_t)n->batch_id, "batch", n->batch_name, "kind", n->kind,
-			 "title", n->title, "body", n->body, "starts_on", n->starts_on, "ends_on", n->ends_on,
-			 "working_days", n->working_days, "state", n->state, "outcome", str_or_null(n->outcome),
-			 "created_at", (json_int_t)n->created_at, "closed_at",
-			 n->closed_at ? json_integer(n->closed_at) : json_null(), "objections", (json_int_t)n->objections,
-			 "answered", (json_int_t)n->answered, "upheld", (json_int_t)n->upheld);
-}
-
-json_t *notice_json(struct req *r, int64_t id)
-{
-	struct notice_item *items;
-	struct notice n;
-	json_t *j, *arr;
-	int count;
-
-	if (notice_get(r->db, r->a, r->tenant_id, id, &n) != 0 ||
-	    notice_items(r->db, r->a, r->tenant_id, &n, &items, &count) < 0)
-		return NULL;
-	j = notice_fields_json(&n);
-	arr = json_array();
-	for (int i = 0; i < count; i++)
-		json_array_append_new(arr, item_json(&n, &items[i]));
-	json_object_set_new(j, "items", arr);
-	return json_pack("{s:o}", "notice", j);
-}
-
-/* GET /notices and /api/v1/notices share page_notices (web/notice.c). */
-json_t *notices_json(const struct notice *list, int n);
-json_t *notices_json(const struct notice *list, int n)
-{
-	json_t *arr = json_array();
-
-	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, notice_fields_json(&list[i]));
-	return json_pack("{s:o}", "notices", arr);
 }
 
 static json_t *objection_json(const struct objection *o)

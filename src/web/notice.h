@@ -35,7 +35,9 @@ void act_notice_close(struct req *r);      /* POST /admin/notices/:id/close, /ap
 void api_notice_objections(struct req *r); /* GET /api/v1/notices/:id/objections */
 void api_notice_candidates(struct req *r); /* GET /api/v1/batches/:id/notice-candidates?kind= */
 
-/* JSON of a notice with its items (src/api/notice.c); NULL on a store error. */
+/* {"notice": ...} with its items, as anyone may see it (no objection's
+ * name, contact or text) (web/notice.c); NULL on a store error or no
+ * such notice. */
 json_t *notice_json(struct req *r, int64_t id);
 
 #endif
