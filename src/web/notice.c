@@ -520,8 +520,6 @@ static void close_section(struct req *r, const struct notice *n, const struct ct
 	}
 	HTML(b, "<h2>结束公示</h2>\n<p>公示期满且每条异议都已答复后，可以结束公示；结束时，没有异议成立的验收结果成为最终结果。"
 		"期满后系统也会自动结束没有待答复异议的公示。</p>\n");
-	if (c && c->nerrs && !req_form(r, "notice"))
-		form_errors(r, c);
 	if (r->csrf && tenant_may(r, "notice.manage"))
 		html_button_form(r, arena_printf(r->a, "/admin/notices/%lld/close", (long long)n->id), "结束公示", false);
 }
@@ -561,6 +559,7 @@ void notice_admin_page(struct req *r, int64_t id, const struct ctx *c, int statu
 		}
 		HTML(b, "</p>\n");
 	}
+	form_errors(r, c); /* a refused answer or close: why, on top */
 	HTML(b, "<p>");
 	a_href(r, arena_printf(r->a, "/notices/%lld", (long long)n.id), "查看公示页面");
 	HTML(b, "</p>\n");

@@ -210,6 +210,10 @@ test('objections: by real name with a contact, within the period; not public; an
   const early = await api(srv, admin, 'POST', `/api/v1/notices/${id}/close`, {});
   assert.equal(early.status, 409);
   assert.match(early.json().error.message, /公示期未满/);
+  const earlyPage = await form(srv, admin, `/admin/notices/${id}/close`, {});
+  assert.equal(earlyPage.status, 409);
+  validHtml(earlyPage.text);
+  assert.match(earlyPage.text, /公示期未满/);
   setClockTo(tenAm(n.ends_on) + DAY);
   try {
     const late = await anonApi('POST', '/api/v1/public/objections', { notice_id: id, ...OBJ }, freshAddr());
@@ -225,6 +229,10 @@ test('objections: by real name with a contact, within the period; not public; an
     const again = await api(srv, admin, 'POST', `/api/v1/objections/${oid}/answer`, { answer: '再答一次', kind: 'upheld' });
     assert.equal(again.status, 409);
     assert.equal(await q(`SELECT answer_kind FROM objection WHERE id = ${oid}`), 'dismissed');
+    const againPage = await form(srv, admin, `/admin/objections/${oid}/answer`, { notice: String(id), kind: 'upheld', answer: '再答一次' });
+    assert.equal(againPage.status, 409);
+    validHtml(againPage.text);
+    assert.match(againPage.text, /这条异议已经答复过/);
     // The page's answer form, and its close button.
     const other = list[1].id;
     const pf = await form(srv, admin, `/admin/objections/${other}/answer`, { notice: String(id), kind: 'dismissed', answer: '已核实，不影响公示结果。' });
