@@ -15,6 +15,7 @@
 #include "domain/demo.h"
 #include "domain/demo_users.h"
 #include "domain/evidence.h"
+#include "domain/notice.h"
 #include "domain/notify.h"
 #include "domain/password.h"
 #include "domain/tenant.h"
@@ -202,10 +203,14 @@ static int serve_files(struct opts *o, struct server_config *cfg)
 	return 0;
 }
 
-/* The background task: the daily digest and reminders (domain/notify.h). */
+/* The background task: the daily digest and reminders (domain/notify.h),
+ * and closing the public notices whose period is over (domain/notice.h).
+ * Returns the rows written and notices closed, or -1. */
 static int run_digest(db *d, int64_t now)
 {
-	return notify_digest_run(d, now) < 0 ? -1 : 0;
+	int n = notify_digest_run(d, now), closed = notice_close_due(d, now);
+
+	return n < 0 || closed < 0 ? -1 : n + closed;
 }
 
 static int cmd_serve(struct opts *o)
@@ -322,7 +327,7 @@ static int cmd_digest(struct opts *o)
 		const char *a = o->argv[i], *v = i + 1 < o->argc ? o->argv[i + 1] : NULL;
 		if (!strcmp(a, "--help")) {
 			puts("usage: jiebang digest [--data DIR] [--db URL] [--now EPOCH]\n"
-			     "  run the daily digest and reminders once, as at EPOCH (default: now)");
+			     "  run the daily digest, reminders and notice closing once, as at EPOCH (default: now)");
 			return 0;
 		}
 		if (!v)
@@ -340,7 +345,7 @@ static int cmd_digest(struct opts *o)
 	}
 	if (!(d = cli_open_store(data, url)))
 		return 1;
-	n = notify_digest_run(d, now);
+	n = run_digest(d, now);
 	db_close(d);
 	if (n < 0)
 		return 1;

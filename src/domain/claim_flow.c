@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/transition.h"
+#include "util/civil.h"
 
 #define B(s) STATE_BIT(CLAIM_##s)
 #define STAYS (-1)   /* to: the state does not change */
@@ -103,34 +104,6 @@ bool claim_transition_allowed(const struct principal *who, const char *action, i
 #define DAY 86400
 #define TZ_OFFSET (8 * 3600)  /* Asia/Shanghai: UTC+8, no daylight saving */
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* The end (local midnight after it) of report day `day` of month m of y. */
 static int64_t report_due(int64_t y, int64_t m, int day)
 {
@@ -138,7 +111,7 @@ static int64_t report_due(int64_t y, int64_t m, int day)
 		m += 12;
 		y--;
 	}
-	return (days_from_civil(y, m, day) + 1) * DAY - TZ_OFFSET;
+	return (civil_days(y, m, day) + 1) * DAY - TZ_OFFSET;
 }
 
 void claim_report_days(int64_t as_of, int report_day, int64_t *latest, int64_t *previous)

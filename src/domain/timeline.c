@@ -344,6 +344,22 @@ static void render_claim_step(struct ev *v)
 		part(v, "揭榜单位：%s", unit);
 }
 
+/* problem.noticed / finalized (notice.c): after {notice_id, claim_id, unit,
+ * starts_on?, ends_on, working_days?}. */
+static void render_notice_step(struct ev *v)
+{
+	const char *starts = str(v, v->after, "starts_on"), *ends = str(v, v->after, "ends_on");
+	const char *unit = str(v, v->after, "unit");
+	int64_t days = 0;
+
+	if (starts && ends && num(v->after, "working_days", &days))
+		part(v, "公示期：%s 至 %s（%lld 个工作日）", starts, ends, (long long)days);
+	else if (ends)
+		part(v, "公示期至 %s 届满", ends);
+	if (unit && *unit)
+		part(v, "揭榜单位：%s", unit);
+}
+
 /* problem.propose / propose_public: after {title, category, batch, unit ...};
  * a resident's contact fields are never read. */
 static void render_propose(struct ev *v)
@@ -651,6 +667,8 @@ static const struct {
 	{ "problem.resumed", render_claim_step },
 	{ "problem.accepted", render_claim_step },
 	{ "problem.reopened", render_claim_step },
+	{ "problem.noticed", render_notice_step },
+	{ "problem.finalized", render_notice_step },
 	{ "complaint.create", render_complaint },
 	{ "complaint.answer", render_complaint },
 	{ "session.create", render_session },

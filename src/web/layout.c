@@ -113,6 +113,7 @@ void page_begin(struct req *r, const char *title, enum nav active)
 	HTML(b, "</a>\n<nav aria-label=\"主导航\">");
 	nav_link(r, "/", "榜单", active == NAV_BOARD);
 	nav_link(r, "/stats", "统计", active == NAV_STATS);
+	nav_link(r, perm_any(r->who, "notice.manage") ? "/admin/notices" : "/notices", "公示", active == NAV_NOTICES);
 	nav_link(r, "/practices", "经验做法", active == NAV_PRACTICES);
 	if (r->who && r->who->user_id && perm_any(r->who, "problem.propose"))
 		nav_link(r, "/propose", "出卷", active == NAV_PROPOSE);

@@ -6,6 +6,7 @@
 #include "web/evaluate.h"
 #include "web/people.h"
 #include "web/practice.h"
+#include "web/notice.h"
 #include "web/supervise.h"
 #include "web/web.h"
 
@@ -127,6 +128,28 @@ const struct route routes[] = {
 	{ "POST", "/practices/:id/edit", act_practice_update, CHANGE | FORM | KIB(256), "practice.write" },
 	{ "POST", "/practices/:id/recommend", act_practice_recommend, CHANGE | FORM | KIB(1), "practice.recommend" },
 	{ "POST", "/practices/:id/adopt", act_practice_adopt, CHANGE | FORM | KIB(4), "practice.adopt" },
+	/* 公示, 异议, 工作日历 (web/notice.h) */
+	{ "GET", "/notices", page_notices, 0, NULL },
+	{ "GET", "/notices/:id", page_notice, 0, NULL },
+	{ "POST", "/notices/:id/objections", act_objection_lodge, SENDER | FORM | KIB(16), "objection.lodge" },
+	{ "GET", "/admin/notices", page_admin_notices, LOGIN, NULL },
+	{ "GET", "/admin/notices/new", page_notice_new, LOGIN, NULL },
+	{ "GET", "/admin/notices/:id", page_admin_notice, LOGIN, NULL },
+	{ "POST", "/admin/batches/:id/notices", act_notice_create, CHANGE | FORM | KIB(64), "notice.manage" },
+	{ "POST", "/admin/objections/:id/answer", act_objection_answer, CHANGE | FORM | KIB(16), "objection.answer" },
+	{ "POST", "/admin/notices/:id/close", act_notice_close, CHANGE | FORM | KIB(1), "notice.manage" },
+	{ "GET", "/calendar/:year", page_calendar, LOGIN, NULL },
+	{ "POST", "/calendar/:year", act_calendar_set, CHANGE | FORM | KIB(16), "calendar.manage" },
+	{ "GET", "/api/v1/notices", page_notices, 0, NULL },
+	{ "GET", "/api/v1/notices/:id", page_notice, 0, NULL },
+	{ "GET", "/api/v1/notices/:id/objections", api_notice_objections, LOGIN, NULL },
+	{ "GET", "/api/v1/batches/:id/notice-candidates", api_notice_candidates, LOGIN, NULL },
+	{ "POST", "/api/v1/batches/:id/notices", act_notice_create, CHANGE | JSON | KIB(64), "notice.manage" },
+	{ "POST", "/api/v1/public/objections", act_objection_lodge, SENDER | JSON | KIB(16), "objection.lodge" },
+	{ "POST", "/api/v1/objections/:id/answer", act_objection_answer, CHANGE | JSON | KIB(16), "objection.answer" },
+	{ "POST", "/api/v1/notices/:id/close", act_notice_close, CHANGE | KIB(1), "notice.manage" },
+	{ "GET", "/api/v1/calendar/:year", page_calendar, LOGIN, NULL },
+	{ "PUT", "/api/v1/calendar/:year", act_calendar_set, CHANGE | JSON | KIB(16), "calendar.manage" },
 	/* 督办, 延期, 意见交流, 我的工作 (web/supervise.h) */
 	{ "GET", "/me/work", page_work, LOGIN, NULL },
 	{ "GET", "/claims/:id/supervisions/new", page_supervise_new, LOGIN, NULL },

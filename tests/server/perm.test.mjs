@@ -162,6 +162,16 @@ const EVAL_SCORES = { scores: [{ criterion: '完成情况', score: 90 }, { crite
   { criterion: '创新性', score: 80 }, { criterion: '可复制推广', score: 80 }] };
 const evalForm = () => [['stage', 'final'], ...EVAL_SCORES.scores.flatMap((x, i) => [[`scores.${i}.criterion`, x.criterion], [`scores.${i}.score`, String(x.score)]])];
 const evalCount = async (c) => +(await conn.query(`SELECT count(*) FROM evaluation WHERE claim_id = ${c.claim}`)).trim();
+// The open promotions notice objections are lodged to (promotion 2), made once.
+let lodgeNotice = 0;
+async function openNotice() {
+  if (!lodgeNotice) {
+    const r = await api(srv, adminBearer, 'POST', '/api/v1/batches/1/notices', { kind: 'promotions', promotion_ids: [2], title: '矩阵异议公示' });
+    assert.equal(r.status, 201, r.text);
+    lodgeNotice = r.json().notice.id;
+  }
+  return lodgeNotice;
+}
 
 const rows = [
   {
@@ -439,6 +449,65 @@ const rows = [
     call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/feedback/${c.id}`, { answer: c.answer, answered_at: '0' })
       : api(srv, s, 'POST', `/api/v1/feedback/${c.id}/answer`, { answer: c.answer }),
     check: async (c) => assert.equal((await conn.query(`SELECT answer FROM complaint WHERE id = ${c.id}`)).trim(), c.answer),
+  },
+
+  // 公示, 异议, 工作日历 (web/notice.h): promotions notices of the demo's
+  // 2022 batch (the demo has no accepted claims for a results notice yet).
+  {
+    what: 'publish a public notice', route: ['POST /admin/batches/:id/notices', 'POST /api/v1/batches/:id/notices'], allow: roles('admin'), ok: [303, 201],
+    setup: async () => ({ title: `矩阵公示${++seq}` }),
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, '/admin/batches/1/notices', [['kind', 'promotions'], ['title', c.title], ['working_days', '5'], ['promotion_ids', '1']])
+      : api(srv, s, 'POST', '/api/v1/batches/1/notices', { kind: 'promotions', promotion_ids: [1], title: c.title }),
+    check: async (c) => {
+      assert.equal(+(await conn.query(`SELECT count(*) FROM notice WHERE title = '${c.title}'`)).trim(), 1);
+      await conn.query(`UPDATE notice SET state = 'closed' WHERE title = '${c.title}'`); // promotion 1 is free again
+    },
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM notice WHERE title = '${c.title}'`)).trim(), 0),
+  },
+  {
+    what: 'lodge an objection to an open notice', route: ['POST /notices/:id/objections', 'POST /api/v1/public/objections'], allow: all, ok: [303, 201],
+    setup: async () => ({ notice: await openNotice(), body: `矩阵异议：公示的材料与实际情况不符，请核实${++seq}` }),
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, `/notices/${c.notice}/objections`, { name: '王小明', contact: '13812345678', body: c.body })
+      : api(srv, s, 'POST', '/api/v1/public/objections', { notice_id: c.notice, name: '王小明', contact: '13812345678', body: c.body }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM objection WHERE body = '${c.body}'`)).trim(), 1),
+  },
+  {
+    what: 'answer an objection', route: ['POST /admin/objections/:id/answer', 'POST /api/v1/objections/:id/answer'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      const notice = await openNotice();
+      const r = await api(srv, adminBearer, 'POST', '/api/v1/public/objections', { notice_id: notice, name: '王小明', contact: '13812345678', body: `矩阵异议，请组织部核实${++seq}` });
+      assert.equal(r.status, 201, r.text);
+      return { notice, id: r.json().objection.id };
+    },
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, `/admin/objections/${c.id}/answer`, { notice: String(c.notice), kind: 'dismissed', answer: '矩阵答复' })
+      : api(srv, s, 'POST', `/api/v1/objections/${c.id}/answer`, { kind: 'dismissed', answer: '矩阵答复' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT answer_kind FROM objection WHERE id = ${c.id}`)).trim(), 'dismissed'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT answer_kind FROM objection WHERE id = ${c.id}`)).trim(), ''),
+  },
+  {
+    what: 'close a notice whose period is over', route: ['POST /admin/notices/:id/close', 'POST /api/v1/notices/:id/close'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => {
+      await conn.query("UPDATE notice SET state = 'closed' WHERE state = 'open' AND id IN (SELECT notice_id FROM notice_item WHERE promotion_id = 3)");
+      const r = await api(srv, adminBearer, 'POST', '/api/v1/batches/1/notices', { kind: 'promotions', promotion_ids: [3], title: `矩阵期满公示${++seq}` });
+      assert.equal(r.status, 201, r.text);
+      const id = r.json().notice.id;
+      await conn.query(`UPDATE notice SET starts_on = '2020-01-02', ends_on = '2020-01-08' WHERE id = ${id}`); // the period is over
+      return { id };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, `/admin/notices/${c.id}/close`) : api(srv, s, 'POST', `/api/v1/notices/${c.id}/close`, {}),
+    check: async (c) => assert.equal((await conn.query(`SELECT state FROM notice WHERE id = ${c.id}`)).trim(), 'closed'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM notice WHERE id = ${c.id}`)).trim(), 'open'),
+  },
+  {
+    what: 'save a year of the working-day calendar', route: ['POST /calendar/:year', 'PUT /api/v1/calendar/:year'], allow: roles('admin'), ok: [303, 200],
+    setup: async () => ({ name: `矩阵假日${++seq}` }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/calendar/2030', { lines: `2030-01-01 放假 ${c.name}` })
+      : api(srv, s, 'PUT', '/api/v1/calendar/2030', { days: [{ day: '2030-01-01', kind: 'off', name: c.name }] }),
+    check: async (c) => assert.equal((await conn.query("SELECT name FROM calendar_day WHERE day = '2030-01-01'")).trim(), c.name),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM calendar_day WHERE name = '${c.name}'`)).trim(), 0),
   },
 
   // 督办, 延期, 意见交流 (web/supervise.h): targets are claims of the cadre (its
