@@ -76,6 +76,36 @@ test('the demo panel scores a solved claim blind, and the admin accepts it with 
   assert.match((await page(srv, null, `/problems/${problem}`)).text, /通过验收/);
 });
 
+test('the acceptance goes on a public notice; an objection by real name holds it until answered; closing makes it final', async () => {
+  let r = await api(srv, S.admin, 'POST', '/api/v1/batches/1/notices', { kind: 'results', title: '2022年度揭榜挂帅验收结果公示' });
+  assert.equal(r.status, 201, r.text);
+  const n = r.json().notice;
+  const pub = await page(srv, null, `/notices/${n.id}`);
+  assert.equal(pub.status, 200);
+  assert.match(pub.text, /优秀/);
+  const body = { notice_id: n.id, name: '王小明', contact: '13812345678', body: '该项目的群众满意度调查样本偏少，请核实。' };
+  assert.equal((await api(srv, null, 'POST', '/api/v1/public/objections', { ...body, name: '' })).status, 400, 'anonymous objections are refused');
+  r = await api(srv, null, 'POST', '/api/v1/public/objections', body);
+  assert.equal(r.status, 201, r.text);
+  const oid = r.json().objection.id;
+  r = await api(srv, S.admin, 'POST', `/api/v1/notices/${n.id}/close`, {});
+  assert.equal(r.status, 409);
+  assert.match(r.json().error.message, /公示期未满/);
+  writeFileSync(CLOCK, String(12 * DAY));   // past five working days
+  r = await api(srv, S.admin, 'POST', `/api/v1/notices/${n.id}/close`, {});
+  assert.equal(r.status, 409);
+  assert.match(r.json().error.message, /未答复/);
+  r = await api(srv, S.admin, 'POST', `/api/v1/objections/${oid}/answer`, { answer: '经核实，调查样本符合要求，异议不成立。', kind: 'dismissed' });
+  assert.equal(r.status, 200, r.text);
+  r = await api(srv, S.admin, 'POST', `/api/v1/notices/${n.id}/close`, {});
+  assert.equal(r.status, 200, r.text);
+  assert.notEqual(await q(`SELECT coalesce(final_at, 0) FROM claim WHERE id = ${claim}`), '0');
+  const timeline = (await page(srv, null, `/problems/${problem}`)).text;
+  assert.match(timeline, /公示期/);
+  assert.match(timeline, /结果确定/);
+  writeFileSync(CLOCK, '0');
+});
+
 test('the owner writes a practice from the accepted claim, an evaluator recommends it, the admin adopts it', async () => {
   const author = ownerLogin ? await login(srv, ownerLogin) : S.admin;
   let r = await api(srv, author, 'POST', '/api/v1/practices', { title: '“揭榜挂帅”破解难题工作法', summary: '以问题为导向，组建跨部门攻坚队伍，按节点推进。',
