@@ -13,10 +13,6 @@
 #include "web/fields.h"
 #include "web/web.h"
 
-static json_t *points(int64_t hundredths)
-{
-	return json_real((double)hundredths / 100.0);
-}
 
 static json_t *rubric_json(const struct rubric *rb)
 {
@@ -27,9 +23,9 @@ static json_t *rubric_json(const struct rubric *rb)
 		json_t *bands = json_array();
 		for (int j = 0; j < k->nbands; j++)
 			json_array_append_new(bands, json_pack("{s:s, s:o}", "label", k->bands[j].label, "score",
-							       points(k->bands[j].score)));
+							       json_points(k->bands[j].score)));
 		json_array_append_new(a, json_pack("{s:s, s:i, s:o, s:s, s:o}", "name", k->name, "weight", k->weight, "max",
-						   points(k->max), "description", k->description ? k->description : "",
+						   json_points(k->max), "description", k->description ? k->description : "",
 						   "bands", bands));
 	}
 	return a;
@@ -41,11 +37,11 @@ static json_t *entry_json(const struct eval_entry *e)
 
 	for (int i = 0; i < e->nscores; i++)
 		json_array_append_new(scores, json_pack("{s:s, s:o, s:o}", "criterion", e->scores[i].criterion, "score",
-							points(e->scores[i].score), "band",
+							json_points(e->scores[i].score), "band",
 							e->scores[i].band >= 0 ? json_integer(e->scores[i].band) : json_null()));
 	return json_pack("{s:I, s:I, s:s, s:i, s:s, s:o, s:s, s:I, s:o, s:s, s:s}", "id", (json_int_t)e->id, "user_id",
 			 (json_int_t)e->user_id, "evaluator", e->evaluator, "round", e->round, "state", e->state, "total",
-			 points(e->total), "comment", e->comment, "submitted_at", (json_int_t)e->submitted_at, "scores",
+			 json_points(e->total), "comment", e->comment, "submitted_at", (json_int_t)e->submitted_at, "scores",
 			 scores, "reopened_by", e->reopened_by, "reopen_reason", e->reopen_reason);
 }
 
@@ -54,7 +50,7 @@ static json_t *round_json(const struct eval_round *w, bool with_score)
 	bool shown = with_score && w->agg.n > 0 && w->grade >= 0;
 
 	return json_pack("{s:i, s:i, s:b, s:b, s:o, s:o, s:o}", "round", w->round, "submitted", w->submitted, "complete",
-			 w->complete, "trimmed", w->agg.trimmed, "score", shown ? points(w->agg.score) : json_null(),
+			 w->complete, "trimmed", w->agg.trimmed, "score", shown ? json_points(w->agg.score) : json_null(),
 			 "grade", shown ? json_string(grades[w->grade].zh) : json_null(), "grade_code",
 			 shown ? json_string(grades[w->grade].code) : json_null());
 }
@@ -97,13 +93,13 @@ static json_t *view_json(struct req *r, const void *outcome)
 	for (int i = 0; i < v->nentries; i++) {
 		json_array_append_new(evals, entry_json(&v->entries[i]));
 		if (v->entries[i].round == v->round && !strcmp(v->entries[i].state, "submitted"))
-			json_array_append_new(totals, points(v->entries[i].total));
+			json_array_append_new(totals, json_points(v->entries[i].total));
 	}
 	for (int i = 0; i < v->nhistory; i++)
 		json_array_append_new(hist, round_json(&v->history[i], true));
 	json_object_update_new(j, json_pack("{s:i, s:i, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "evaluators",
 					    v->expected, "submitted", v->now.submitted, "complete", done, "trimmed",
-					    done && v->now.agg.trimmed, "score", done ? points(v->now.agg.score) : json_null(),
+					    done && v->now.agg.trimmed, "score", done ? json_points(v->now.agg.score) : json_null(),
 					    "grade", done ? json_string(grades[v->now.grade].zh) : json_null(), "grade_code",
 					    done ? json_string(grades[v->now.grade].code) : json_null(), "totals", totals,
 					    "members", members_json(v), "evaluations", evals, "history", hist));
@@ -343,7 +339,7 @@ void act_claim_accept(struct req *r)
 	back = back_or(r, claim_path(r, id, ""));
 	answer(r, &c, rc, 200,
 	       rc == JB_OK ? json_pack("{s:I, s:s, s:o, s:s, s:s, s:b, s:o}", "claim_id", (json_int_t)id, "state",
-				       "accepted", "score", points(out.score), "grade", grades[out.grade].zh, "grade_code",
+				       "accepted", "score", json_points(out.score), "grade", grades[out.grade].zh, "grade_code",
 				       grades[out.grade].code, "over_cap", out.over_cap,
 				       "warning", warning ? json_string(warning) : json_null())
 			   : NULL,

@@ -145,13 +145,11 @@ void act_promotion_create(struct req *r)
 
 static json_t *record_claim_json(const struct record_claim *k)
 {
-	char score[32];
-
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:b}", "claim_id",
 			 (json_int_t)k->id, "problem_id", (json_int_t)k->problem_id, "title", k->title, "unit", k->unit,
 			 "role", k->role, "state", claim_state_info[k->state].code, "state_zh", claim_state_info[k->state].zh,
 			 "light", lights[k->light].code, "light_zh", lights[k->light].zh, "score",
-			 k->score >= 0 ? json_string(score_format(k->score, score, sizeof(score))) : json_null(), "grade",
+			 json_points(k->score), "grade",
 			 k->grade, "failure", failures[k->failure].code, "failed", k->failure != FAILURE_NONE, "tolerated",
 			 k->tolerated && k->failure != FAILURE_NONE);
 }

@@ -6,6 +6,7 @@
 
 #include "domain/calendar.h"
 #include "domain/perm.h"
+#include "domain/promotion.h"
 #include "domain/ratelimit.h"
 #include "domain/rubric.h"
 #include "domain/state.h"
@@ -29,14 +30,6 @@ const struct label notice_states[] = {
 const struct label objection_findings[] = {
 	{ "upheld", "成立" },
 	{ "dismissed", "不成立" },
-	{ NULL, NULL },
-};
-
-const struct label notice_promotion_kinds[] = {
-	{ "promoted", "提拔" },
-	{ "further_use", "进一步使用" },
-	{ "rank_up", "晋升职级" },
-	{ "commended", "表彰" },
 	{ NULL, NULL },
 };
 
@@ -312,7 +305,7 @@ int notice_candidates(db *d, arena *a, int64_t tenant_id, int64_t batch_id, cons
 					       score >= 0 ? " · " : "", score >= 0 ? score_format(score, sc, sizeof(sc)) : "",
 					       grade_zh(db_col_text(st, 4)));
 		} else {
-			const char *k = label_of(notice_promotion_kinds, db_col_text(st, 3));
+			const char *k = label_of(promotion_kinds, db_col_text(st, 3));
 			x->text = arena_printf(a, "%s（%s）· %s%s%s", db_col_text(st, 1), *db_col_text(st, 2) ? db_col_text(st, 2) : "—",
 					       k ? k : db_col_text(st, 3), *db_col_text(st, 4) ? " · " : "", db_col_text(st, 4));
 		}

@@ -56,8 +56,6 @@ extern const struct label notice_kinds[];
 extern const struct label notice_states[];
 /* upheld 成立, dismissed 不成立 (objection.answer_kind). */
 extern const struct label objection_findings[];
-/* promoted 提拔 ... (promotion.kind), as the notice names them. */
-extern const struct label notice_promotion_kinds[];
 
 struct notice {
 	int64_t id, batch_id;

@@ -12,6 +12,7 @@
 
 #include "domain/batch.h"
 #include "domain/notice.h"
+#include "domain/promotion.h"
 #include "domain/rubric.h"
 #include "util/civil.h"
 #include "util/clock.h"
@@ -29,8 +30,6 @@ static json_t *str_or_null(const char *s)
 
 static json_t *item_json(const struct notice *n, const struct notice_item *x)
 {
-	char sc[24];
-
 	if (strcmp(n->kind, "results"))
 		return json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "position", x->position, "promotion_id",
 				 (json_int_t)x->promotion_id, "person", x->person, "unit", x->person_unit, "from_post",
@@ -38,7 +37,7 @@ static json_t *item_json(const struct notice *n, const struct notice_item *x)
 	return json_pack("{s:i, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:b, s:b}", "position", x->position, "claim_id",
 			 (json_int_t)x->claim_id, "problem_id", (json_int_t)x->problem_id, "problem", x->problem_title,
 			 "unit", x->unit, "lead", x->lead, "owner", x->owner,
-			 "score", x->score >= 0 ? json_string(score_format(x->score, sc, sizeof(sc))) : json_null(),
+			 "score", json_points(x->score),
 			 "grade", str_or_null(x->grade), "final", x->final_at != 0, "upheld", x->upheld);
 }
 
@@ -211,7 +210,7 @@ static void items_table(struct req *r, const struct notice *n, const struct noti
 			table_cell(b, &t);
 			buf_html(b, *x->to_post ? x->to_post : "—");
 			table_cell(b, &t);
-			buf_html(b, zh(notice_promotion_kinds, x->promotion_kind));
+			buf_html(b, zh(promotion_kinds, x->promotion_kind));
 		}
 		table_cell(b, &t);
 		if (x->final_at)

@@ -97,6 +97,11 @@ bool perm_or_respond(struct req *r, const char *action, const char *object_type,
 
 /* ---- one outcome, two presentations ---- */
 
+json_t *json_points(int64_t hundredths)
+{
+	return hundredths < 0 ? json_null() : json_real((double)hundredths / 100.0);
+}
+
 void reply_json(struct req *r, int status, json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));

@@ -87,6 +87,10 @@ void deny_login(struct req *r, const char *login, const char *reason);
 
 /* Send v (stolen) as the JSON body with this status. */
 void reply_json(struct req *r, int status, json_t *v);
+/* A score in hundredths as a JSON number with its two decimals (92.5 for
+ * 9250; reply_json prints 15 significant digits), null when negative (none):
+ * every score the API answers goes through here. */
+json_t *json_points(int64_t hundredths);
 /* A page for outcome: answers r in full, with status. */
 typedef void (*page_fn)(struct req *r, const void *outcome, int status);
 /* The JSON body of outcome (a new reference), or NULL when a store read
