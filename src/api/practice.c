@@ -11,19 +11,6 @@
 #include "web/fields.h"
 #include "web/practice.h"
 
-static json_t *date_json(int64_t epoch)
-{
-	buf b = BUF_INIT;
-	json_t *j;
-
-	if (!epoch)
-		return json_null();
-	fmt_date(&b, epoch);
-	j = json_string(b.s);
-	buf_release(&b);
-	return j;
-}
-
 static json_t *claims_json(const struct practice *p)
 {
 	json_t *a = json_array();
@@ -49,7 +36,7 @@ static json_t *practice_json(struct req *r, const struct practice *p)
 			 "created_at", (json_int_t)p->created_at, "updated_at", (json_int_t)p->updated_at,
 			 "recommended_at", p->recommended_at ? json_integer(p->recommended_at) : json_null(),
 			 "doc_no", p->doc_no, "issuer", p->issuer,
-			 "adopted_on", date_json(p->adopted_on), "claims", claims_json(p));
+			 "adopted_on", json_date(p->adopted_on), "claims", claims_json(p));
 
 	if (practice_sees_drafts(r->who) || (r->who->user_id && r->who->user_id == p->author_user_id))
 		json_object_update_new(j, json_pack("{s:s, s:s}", "author_login", p->author_login, "recommended_by",

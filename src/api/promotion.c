@@ -16,24 +16,6 @@
 #include "web/fields.h"
 #include "web/web.h"
 
-static json_t *date_json(int64_t at)
-{
-	buf b = BUF_INIT;
-	json_t *j;
-
-	if (!at)
-		return json_null();
-	fmt_date(&b, at);
-	j = json_string(b.s);
-	buf_release(&b);
-	return j;
-}
-
-static json_t *at_json(int64_t at)
-{
-	return at ? json_integer(at) : json_null();
-}
-
 static const char *zh(const struct label *table, const char *code)
 {
 	const char *s = label_of(table, code);
@@ -50,7 +32,7 @@ static json_t *promotion_json(const struct promotion *p)
 							p->claims[k].title));
 	return json_pack("{s:I, s:I, s:s, s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "id",
 			 (json_int_t)p->id, "person_id", (json_int_t)p->person_id, "person", p->person, "unit_id",
-			 (json_int_t)p->unit_id, "unit", p->unit, "at", date_json(p->at), "kind", p->kind, "kind_zh",
+			 (json_int_t)p->unit_id, "unit", p->unit, "at", json_date(p->at), "kind", p->kind, "kind_zh",
 			 zh(promotion_kinds, p->kind), "from_post", p->from_post, "to_post", p->to_post, "doc_no", p->doc_no,
 			 "note", p->note, "recorded_by", p->recorded_by, "created_at", (json_int_t)p->created_at, "claims",
 			 claims);
@@ -61,7 +43,7 @@ static json_t *tolerance_json(const struct tolerance *t)
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:s, s:s, s:s}", "id", (json_int_t)t->id,
 			 "claim_id", (json_int_t)t->claim_id, "title", t->title, "state", t->state, "state_zh",
 			 zh(tolerance_states, t->state), "reason", t->reason, "applied_at", (json_int_t)t->applied_at,
-			 "applied_by", t->applied_by, "decided_at", at_json(t->decided_at), "decided_by", t->decided_by,
+			 "applied_by", t->applied_by, "decided_at", json_at(t->decided_at), "decided_by", t->decided_by,
 			 "basis", t->basis, "tried", t->tried);
 }
 
@@ -167,7 +149,7 @@ static json_t *record_json(struct req *r, const struct record *x)
 		json_array_append_new(sups, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:b}", "id", (json_int_t)v->id,
 						      "claim_id", (json_int_t)v->claim_id, "number", v->number, "title",
 						      x->supervisions[i].title, "reason", v->reason, "issued_at",
-						      (json_int_t)v->issued_at, "replied_at", at_json(v->replied_at),
+						      (json_int_t)v->issued_at, "replied_at", json_at(v->replied_at),
 						      "overdue", v->overdue));
 	}
 	for (int i = 0; i < x->npractices; i++)

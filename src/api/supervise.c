@@ -14,31 +14,13 @@
 #include "web/fields.h"
 #include "web/web.h"
 
-static json_t *date_json(int64_t at)
-{
-	buf b = BUF_INIT;
-	json_t *j;
-
-	if (!at)
-		return json_null();
-	fmt_date(&b, at);
-	j = json_string(b.s);
-	buf_release(&b);
-	return j;
-}
-
-static json_t *at_json(int64_t at)
-{
-	return at ? json_integer(at) : json_null();
-}
-
 static json_t *supervision_json(const struct supervision *s)
 {
 	return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:s, s:s, s:o, s:s, s:o, s:b, s:s}", "id", (json_int_t)s->id,
 			 "number", s->number, "claim_id", (json_int_t)s->claim_id, "reason", s->reason, "reply_by",
-			 date_json(s->reply_by), "issued_at", (json_int_t)s->issued_at, "issued_by", s->issued_by, "reply",
-			 s->reply, "replied_at", at_json(s->replied_at), "replied_by", s->replied_by, "escalated_at",
-			 at_json(s->escalated_at), "overdue", s->overdue, "state",
+			 json_date(s->reply_by), "issued_at", (json_int_t)s->issued_at, "issued_by", s->issued_by, "reply",
+			 s->reply, "replied_at", json_at(s->replied_at), "replied_by", s->replied_by, "escalated_at",
+			 json_at(s->escalated_at), "overdue", s->overdue, "state",
 			 s->replied_at ? "replied" : s->overdue ? "overdue" : "open");
 }
 
@@ -46,8 +28,8 @@ static json_t *extension_json(const struct extension *e)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)e->id, "claim_id",
 			 (json_int_t)e->claim_id, "state", e->state, "reason", e->reason, "old_deadline",
-			 date_json(e->old_deadline), "new_deadline", date_json(e->new_deadline), "requested_at",
-			 (json_int_t)e->requested_at, "requested_by", e->requested_by, "decided_at", at_json(e->decided_at),
+			 json_date(e->old_deadline), "new_deadline", json_date(e->new_deadline), "requested_at",
+			 (json_int_t)e->requested_at, "requested_by", e->requested_by, "decided_at", json_at(e->decided_at),
 			 "decided_by", e->decided_by, "decision_reason", e->decision_reason);
 }
 
@@ -55,7 +37,7 @@ static json_t *comment_json(const struct comment *k)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:o, s:o, s:b, s:b}", "id", (json_int_t)k->id, "problem_id",
 			 (json_int_t)k->problem_id, "author", k->author, "body", k->body, "created_at",
-			 (json_int_t)k->created_at, "edited_at", at_json(k->edited_at), "removed_at", at_json(k->removed_at),
+			 (json_int_t)k->created_at, "edited_at", json_at(k->edited_at), "removed_at", json_at(k->removed_at),
 			 "removed", k->removed_at != 0, "editable", k->editable);
 }
 
@@ -306,7 +288,7 @@ void api_supervisions(struct req *r)
 		json_array_append_new(ej, extension_json(&es[i]));
 	r->no_store = true;
 	reply_json(r, 200, json_pack("{s:o, s:o, s:b, s:o}", "supervisions", sj, "extensions", ej, "red", cl.red,
-				     "deadline", date_json(cl.deadline)));
+				     "deadline", json_date(cl.deadline)));
 }
 
 static json_t *items_json(struct req *r, const struct work_item *xs, int n)
@@ -320,7 +302,7 @@ static json_t *items_json(struct req *r, const struct work_item *xs, int n)
 						   (json_int_t)x->problem_id, "claim_id",
 						   x->claim_id ? json_integer(x->claim_id) : json_null(), "object_id",
 						   x->object_id ? json_integer(x->object_id) : json_null(), "due",
-						   date_json(x->due), "title", x->title, "state", x->state, "role", x->role,
+						   json_date(x->due), "title", x->title, "state", x->state, "role", x->role,
 						   "detail", x->detail, "light", x->light));
 	}
 	return a;

@@ -102,6 +102,24 @@ json_t *json_points(int64_t hundredths)
 	return hundredths < 0 ? json_null() : json_real((double)hundredths / 100.0);
 }
 
+json_t *json_date(int64_t epoch)
+{
+	buf b = BUF_INIT;
+	json_t *j;
+
+	if (!epoch)
+		return json_null();
+	fmt_date(&b, epoch);
+	j = json_string(b.s);
+	buf_release(&b);
+	return j;
+}
+
+json_t *json_at(int64_t epoch)
+{
+	return epoch ? json_integer(epoch) : json_null();
+}
+
 void reply_json(struct req *r, int status, json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));

@@ -91,6 +91,10 @@ void reply_json(struct req *r, int status, json_t *v);
  * 9250; reply_json prints 15 significant digits), null when negative (none):
  * every score the API answers goes through here. */
 json_t *json_points(int64_t hundredths);
+/* A day as "2022-08-15" (fmt_date), a moment as its epoch seconds; null
+ * for 0 (none). */
+json_t *json_date(int64_t epoch);
+json_t *json_at(int64_t epoch);
 /* A page for outcome: answers r in full, with status. */
 typedef void (*page_fn)(struct req *r, const void *outcome, int status);
 /* The JSON body of outcome (a new reference), or NULL when a store read
