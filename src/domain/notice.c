@@ -379,19 +379,12 @@ static int check_promotions(struct ctx *c, const struct bind_ids *ids)
 	if (!ids->n)
 		return ctx_invalid(c, "promotion_ids", "missing_field", "请选择要公示的提拔使用记录");
 	for (int i = 0; i < ids->n; i++) {
-		int64_t ok = 0;
-		db_stmt *st = db_query(c->d, "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM notice_item i JOIN notice n"
-					     " ON n.tenant_id = i.tenant_id AND n.id = i.notice_id WHERE i.tenant_id = pr.tenant_id"
-					     " AND i.promotion_id = pr.id AND n.state = 'open') THEN 1 ELSE 2 END"
-					     " FROM promotion pr WHERE pr.tenant_id = $1 AND pr.id = $2",
-				       "ii", c->who->tenant_id, ids->v[i]);
-		int rc;
-		if (!st)
-			return -1;
-		rc = db_step(st);
-		ok = rc == DB_ROW ? db_col_int(st, 0) : 0;
-		db_done(st);
-		if (rc == DB_ERROR)
+		int64_t ok = 0;   /* 0: no such record (no row), 1: free, 2: on an open notice */
+		if (db_scalar(c->d, "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM notice_item i JOIN notice n"
+				    " ON n.tenant_id = i.tenant_id AND n.id = i.notice_id WHERE i.tenant_id = pr.tenant_id"
+				    " AND i.promotion_id = pr.id AND n.state = 'open') THEN 1 ELSE 2 END"
+				    " FROM promotion pr WHERE pr.tenant_id = $1 AND pr.id = $2",
+			      &ok, 2, c->who->tenant_id, ids->v[i]) < 0)
 			return -1;
 		for (int j = 0; j < i; j++)
 			ok = ids->v[j] == ids->v[i] ? 3 : ok;
