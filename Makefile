@@ -2,7 +2,7 @@
 # test; `make SANITIZE=address,undefined test` runs them under ASan+UBSan.
 
 CC ?= cc
-LIBS_PKG := libmicrohttpd sqlite3 libsodium jansson libpq libmagic
+LIBS_PKG := libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat
 TEST_PKG := cmocka
 
 ifdef SANITIZE
@@ -15,7 +15,7 @@ OPT := -O2 -g
 endif
 
 # Install missing Debian packages before pkg-config is asked anything.
-DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && test -e /usr/include/uninorm.h && for c in node npm tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && test -e /usr/include/uninorm.h -a -e /usr/include/csv.h -a -d /usr/lib/python3/dist-packages/openpyxl -a -d /usr/lib/python3/dist-packages/docx && for c in node npm tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info installing missing packages (scripts/install-deps.sh) ...)
 DEPS_RC := $(shell ./scripts/install-deps.sh >&2; echo $$?)
@@ -30,8 +30,9 @@ HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -Isrc -I$(BUILD) \
 	$(shell pkg-config --cflags $(LIBS_PKG))
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
-# libunistring (NFKC for the common-password list) has no .pc file on Debian 12.
-LDLIBS := $(shell pkg-config --libs $(LIBS_PKG)) -lunistring -lpthread -lm
+# libunistring (NFKC for the common-password list) and libcsv (imports)
+# have no .pc file on Debian 12.
+LDLIBS := $(shell pkg-config --libs $(LIBS_PKG)) -lcsv -lunistring -lpthread -lm
 
 SRC := $(wildcard src/*.c src/*/*.c)
 OBJ := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/embedded.o

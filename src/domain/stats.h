@@ -15,6 +15,42 @@ struct stat_row {
 	int64_t solved;     /* categories only */
 };
 
+/* A unit's line of the unit table: an internal working view for admins
+ * and leaders (stats.units), never a public ranking. */
+struct stat_unit {
+	int64_t unit_id;
+	const char *name;
+	const char *kind;       /* unit.kind */
+	int64_t claimed;        /* counted claims (STATE_SQL_COUNTED_CLAIMS) */
+	int64_t solved;         /* of those: solved or accepted */
+	int64_t accepted;
+	int64_t overdue;        /* of those: red light now */
+	int64_t scored;         /* of those: with a final score */
+	int64_t score_sum;      /* hundredths; average = score_sum / scored */
+};
+
+/* Claims made, solved and accepted in one calendar month (tenant's zone). */
+struct stat_month {
+	const char *month;      /* "YYYY-MM" */
+	int64_t claimed, solved, accepted;
+};
+
+/* One red (逾期) claim of the overdue list, most days over first. */
+struct stat_overdue {
+	int64_t claim_id, problem_id;
+	const char *title;      /* the problem's */
+	const char *unit;       /* the claiming unit's name */
+	int64_t deadline;       /* unix seconds */
+	int64_t days_over;      /* whole days past the deadline at as_of */
+};
+
+/* Evaluation results of one category: claims with a final score. */
+struct stat_grades {
+	const char *category;
+	int64_t scored, score_sum;  /* hundredths */
+	int64_t grade[4];           /* excellent, good, pass, fail (rubric.h grades[]) */
+};
+
 struct stats {
 	int64_t batch_id;   /* 0: every batch */
 	const char *batch;  /* the batch's name; NULL: every batch */
@@ -29,6 +65,16 @@ struct stats {
 	struct stat_row *units; int nunits;          /* distinct claiming units by kind */
 	struct stat_row *cadres; int ncadres;        /* distinct people on claims by rank */
 	int64_t lights[6];  /* counted claims by enum light (claim.h), each as of its batch */
+	/* The dashboard (issue 11); a bulletin freezes the same fields. */
+	int64_t in_progress;        /* counted claims not yet solved */
+	int64_t practices_adopted;  /* practices in state adopted */
+	int64_t scored, score_sum;  /* claims with a final score; hundredths */
+	int64_t grade[4];           /* of those, by grade */
+	struct stat_row *by_batch; int nbatch;       /* problems by batch name (every batch) */
+	struct stat_unit *unit_table; int nunit_table; /* claiming units, most claims first */
+	struct stat_month *months; int nmonths;      /* oldest first, months with any */
+	struct stat_overdue *overdue; int noverdue;  /* every red claim */
+	struct stat_grades *grades; int ngrades;     /* in category order */
 };
 
 /* Figures for one batch (batch_id > 0) or all, read at now. They are as

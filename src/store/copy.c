@@ -84,6 +84,8 @@ static const struct copy_table {
 	{ "practice_claim", { "tenant_id", "practice_id", "claim_id" } },
 	{ "practice_gram", { "tenant_id", "gram", "practice_id" } },
 	{ "tolerance", { "tenant_id", "id" } },
+	{ "bulletin", { "tenant_id", "n" } },
+	{ "bulletin_item", { "tenant_id", "bulletin_n", "position" } },
 	{ "publication", { "tenant_id", "id" } },
 	{ "notification", { "tenant_id", "id" } },
 	{ "notification_digest", { "tenant_id", "id" } },

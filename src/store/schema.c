@@ -968,6 +968,41 @@ static const char m9_pg[] =
 "ALTER TABLE promotion DROP CONSTRAINT promotion_kind_check;\n"
 "ALTER TABLE promotion ADD CONSTRAINT promotion_kind_check CHECK (kind IN " M9_PROMOTION_KINDS ");\n";
 
+/* Reporting (issue 11). A bulletin (简报) is a numbered document: its
+ * figures are frozen when it is issued (figures, the stats as JSON), so a
+ * printed 第 N 期 never changes afterwards; its highlights are the admin's
+ * picks, a claim or a line of text each. The big screen (大屏) is shown
+ * without a log-in only when the tenant's admin enables it. */
+static const char m10_reporting[] =
+"CREATE TABLE bulletin (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  n BIGINT NOT NULL,\n"
+"  batch_id BIGINT,\n"
+"  period_from TEXT NOT NULL,\n"
+"  period_to TEXT NOT NULL,\n"
+"  issued_on TEXT NOT NULL,\n"
+"  office TEXT NOT NULL,\n"
+"  figures TEXT NOT NULL,\n"
+"  created_by BIGINT NOT NULL,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, n),\n"
+"  FOREIGN KEY (tenant_id, batch_id) REFERENCES batch(tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, created_by) REFERENCES app_user(tenant_id, id)\n"
+");\n"
+"CREATE TABLE bulletin_item (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  bulletin_n BIGINT NOT NULL,\n"
+"  position INT NOT NULL,\n"
+"  claim_id BIGINT,\n"
+"  text TEXT NOT NULL DEFAULT '',\n"
+"  PRIMARY KEY (tenant_id, bulletin_n, position),\n"
+"  FOREIGN KEY (tenant_id, bulletin_n) REFERENCES bulletin(tenant_id, n),\n"
+"  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id)\n"
+");\n"
+"ALTER TABLE tenant ADD COLUMN bigscreen INT NOT NULL DEFAULT 0;\n"
+/* the dashboard's indexes and counters (issue 11 §1) go below */
+;
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -1004,6 +1039,7 @@ const struct migration migrations[] = {
 	  m8_claims, m8_sqlite, m8_pg, true },
 	{ 9, "the year's close: panels, rubrics, scores, results, notices, objections, calendar, practices, promotions, fault tolerance",
 	  m9_evaluation, m9_sqlite, m9_pg, true },
+	{ 10, "reporting: bulletins, the big screen", m10_reporting, NULL, NULL, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));
