@@ -94,7 +94,7 @@ echo "== $N problems (SQLite)"
 gen="build/rel/bench-gen"
 mkdir -p build/rel
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/gen.c $(ls build/rel/src/*/*.o) build/rel/embedded.o \
-	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq) -lunistring -lpthread -lm
+	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat) -lcsv -lunistring -lpthread -lm
 t0=$(date +%s)
 "$gen" "sqlite:$work/demo/jiebang.db" "$N" 2>/dev/null
 echo "generated in $(( $(date +%s) - t0 )) s; store $(du -h "$work/demo/jiebang.db" | cut -f1)"
