@@ -27,7 +27,7 @@ const struct bind_field bulletin_fields[] = {
 	BIND_DATE(struct bulletin_in, issued_on, "印发日期", 0),
 	BIND_TEXT(struct bulletin_in, office, "发文单位", 0, 1, BULLETIN_OFFICE_MAX),
 	BIND_ID(struct bulletin_in, batch, "批次", 0),
-	BIND_LIST(struct bulletin_in, highlights, "工作亮点", 0, BULLETIN_MAX_ITEMS, item_fields, struct bulletin_item_in),
+	BIND_LIST(struct bulletin_in, highlights, "工作亮点", 0, BULLETIN_FORM_ROWS, item_fields, struct bulletin_item_in),
 	BIND_END,
 };
 
@@ -190,8 +190,9 @@ static int claim_line(struct ctx *c, const struct bulletin_in *in, int i, const 
 	if (rc == DB_ERROR)
 		return ctx_store_error(c);
 	if (rc != DB_ROW)
-		return ctx_invalid(c, arena_printf(c->a, "highlights.%d.claim", i), "not_found",
-				   in->batch ? "没有这个揭榜项目，或它不属于所选批次" : "没有这个揭榜项目");
+		return ctx_invalid(c, "highlights", "not_found",
+				   arena_printf(c->a, in->batch ? "没有编号为 %lld 的揭榜项目，或它不属于所选批次"
+								: "没有编号为 %lld 的揭榜项目", (long long)id));
 	return JB_OK;
 }
 
@@ -203,9 +204,11 @@ static int check_input(struct ctx *c, const struct bulletin_in *in)
 		ctx_invalid(c, "period_to", "before_start", "统计截止日期不能早于起始日期");
 	if (in->issued_on && in->issued_on < in->period_from)
 		ctx_invalid(c, "issued_on", "before_start", "印发日期不能早于统计起始日期");
+	if (in->highlights.n > BULLETIN_MAX_ITEMS)
+		ctx_invalid(c, "highlights", "too_many", "工作亮点最多 30 项");
 	for (int i = 0; i < in->highlights.n; i++)
 		if (!it[i].claim && !it[i].text)
-			ctx_invalid(c, arena_printf(c->a, "highlights.%d.text", i), "required", "请选择揭榜项目或填写亮点内容");
+			ctx_invalid(c, "highlights", "required", "每一项亮点要选择揭榜项目或填写内容");
 	return c->nerrs ? JB_EINVALID : JB_OK;
 }
 

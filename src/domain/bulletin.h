@@ -35,6 +35,11 @@
 #include "domain/bind.h"
 
 #define BULLETIN_MAX_ITEMS 30
+/* A form lists at most BULLETIN_PICK_MAX claims to pick from and three
+ * lines of text, so it may send that many rows (the verb takes at most
+ * BULLETIN_MAX_ITEMS of them filled). */
+#define BULLETIN_PICK_MAX 150
+#define BULLETIN_FORM_ROWS (BULLETIN_PICK_MAX + 3)
 #define BULLETIN_TOP_UNITS 5
 #define BULLETIN_TEXT_MAX 500
 #define BULLETIN_OFFICE_MAX 60

@@ -313,6 +313,13 @@ static void grading_summary(struct req *r, const struct batch *bt)
 	HTML(b, "\">考评验收</a> · <a href=\"");
 	html_path(b, r, arena_printf(r->a, "/batches/%lld/rubric?stage=midterm", (long long)bt->id));
 	HTML(b, "\">中期评估</a></p>\n");
+	if (perm_any(r->who, "export.read")) {
+		HTML(b, "<p>年度汇报材料：<a href=\"");
+		html_path(b, r, arena_printf(r->a, "/batches/%lld/report", (long long)bt->id));
+		HTML(b, "\">打印版</a> · <a href=\"");
+		html_path(b, r, arena_printf(r->a, "/batches/%lld/report.docx", (long long)bt->id));
+		HTML(b, "\" download>.docx</a></p>\n");
+	}
 }
 
 static void edit_page(struct req *r, const struct batch *bt, const struct ctx *c, int status)

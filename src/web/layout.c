@@ -125,6 +125,8 @@ void page_begin(struct req *r, const char *title, enum nav active)
 		nav_link(r, "/admin/batches", "批次管理", active == NAV_BATCHES);
 	if (perm_any(r->who, "promotion.read"))
 		nav_link(r, "/promotions", "提拔使用", active == NAV_PROMOTIONS);
+	if (perm_any(r->who, "bulletin.read"))
+		nav_link(r, "/bulletins", "简报", active == NAV_BULLETINS);
 	if (perm_any(r->who, "user.read"))
 		nav_link(r, "/admin/users", "用户管理", active == NAV_USERS);
 	if (perm_any(r->who, "audit.read"))

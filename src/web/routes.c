@@ -3,6 +3,7 @@
  * precondition refuses, and the body the route reads with its cap. */
 #include "web/routes.h"
 
+#include "web/bulletin.h"
 #include "web/evaluate.h"
 #include "web/people.h"
 #include "web/practice.h"
@@ -188,6 +189,17 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/people/:id/record", api_record, LOGIN, NULL },
 	{ "POST", "/api/v1/claims/:id/tolerance", act_tolerance_apply, CHANGE | JSON | KIB(16), "tolerance.apply" },
 	{ "POST", "/api/v1/tolerances/:id/decide", act_tolerance_decide, CHANGE | JSON | KIB(16), "tolerance.decide" },
+	/* 简报, 年度汇报材料 (web/bulletin.h): /new before /:n; :n is "3" or "3.docx" */
+	{ "GET", "/bulletins", page_bulletins, LOGIN, NULL },
+	{ "GET", "/bulletins/new", page_bulletin_new, LOGIN, NULL },
+	{ "POST", "/bulletins", act_bulletin_issue, CHANGE | FORM | KIB(32), "bulletin.manage" },
+	{ "GET", "/bulletins/:n", page_bulletin, LOGIN, NULL },
+	{ "GET", "/batches/:id/report", page_batch_report, LOGIN, NULL },
+	{ "GET", "/batches/:id/report.docx", page_batch_report_docx, LOGIN, NULL },
+	{ "GET", "/api/v1/bulletins", api_bulletins, LOGIN, NULL },
+	{ "POST", "/api/v1/bulletins", api_bulletin_issue, CHANGE | JSON | KIB(32), "bulletin.manage" },
+	{ "GET", "/api/v1/bulletins/:n", api_bulletin, LOGIN, NULL },
+	{ "GET", "/api/v1/batches/:id/report.docx", page_batch_report_docx, LOGIN, NULL },
 	{ "GET", "/api/v1/problems", api_problems, 0, NULL },
 	{ "GET", "/api/v1/problems/similar", api_similar, 0, NULL },
 	{ "GET", "/api/v1/problems/:id", api_problem, 0, NULL },

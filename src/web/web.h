@@ -21,7 +21,7 @@ struct route;
 
 enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK,
 	   NAV_PROPOSE, NAV_SCREENING, NAV_NOTIFICATIONS, NAV_WORK, NAV_PROMOTIONS, NAV_EVALUATIONS,
-	   NAV_RECORD, NAV_NOTICES, NAV_PRACTICES };
+	   NAV_RECORD, NAV_NOTICES, NAV_PRACTICES, NAV_BULLETINS };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -162,6 +162,9 @@ void api_claim_solve(struct req *r);
  * r->a; the temporary files go when the request ends); *n of them. */
 struct evidence_file;
 void page_file(struct req *r);
+/* Content-Disposition: attachment for a download named name (UTF-8):
+ * an ASCII fallback and filename*=UTF-8'' (RFC 6266, RFC 8187); on r->a. */
+const char *web_disposition(struct req *r, const char *name);
 struct evidence_file *web_evidence_files(struct req *r, int *n);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
