@@ -666,6 +666,16 @@ const rows = [
       { edit: 'draft矩阵改后', recommend: 'recommended矩阵做法', adopt: 'adopted矩阵做法' }[verb]),
     unchanged: async (c) => assert.equal((await conn.query(`SELECT state || title FROM practice WHERE id = ${c.id}`)).trim(), `${stage}矩阵做法`),
   })),
+  // 简报: issued by admins only (leaders read it; tests/server/bulletin.test.mjs).
+  {
+    what: 'issue a bulletin', route: ['POST /bulletins', 'POST /api/v1/bulletins'], allow: roles('admin'), ok: [303, 201],
+    setup: async () => ({ office: `矩阵简报${++seq}` }),
+    call: (s, c, surface) => surface === 'page'
+      ? form(srv, s, '/bulletins', { period_from: '2022-07-01', period_to: '2022-08-31', office: c.office })
+      : api(srv, s, 'POST', '/api/v1/bulletins', { period_from: '2022-07-01', period_to: '2022-08-31', office: c.office }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM bulletin WHERE office = '${c.office}'`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM bulletin WHERE office = '${c.office}'`)).trim(), 0),
+  },
   claimRow('endorse', 'endorsing', roles('unit'), 'applied'),
   claimRow('approve', 'applied', roles('admin'), 'approved'),
   claimRow('reject', 'endorsing', roles('admin', 'unit'), 'rejected', { reason: '矩阵理由' }),
