@@ -343,7 +343,7 @@ void act_bulletin_issue(struct req *r)
 static void figures_table(struct req *r, const struct bulletin *bl)
 {
 	static const struct table_col cols[] = { { "项目", COL_TITLE }, { "数量", 0 }, { "比上期", 0 }, { NULL, 0 } };
-	struct table t = { .cols = cols, .cls = "figures", .caption = "主要数字（签发时冻结）" };
+	struct table t = { .cols = cols, .cls = "doc-figures", .caption = "主要数字（签发时冻结）" };
 	buf *b = &r->out;
 
 	table_open(b, &t);

@@ -62,7 +62,7 @@ static void s_table(struct sink *o, const char *caption, const char *const *head
 	struct table_col *cols = arena_alloc(o->r->a, sizeof(*cols) * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
 		cols[i] = (struct table_col){ heads[i], i == 0 ? COL_TITLE : 0 };
-	o->t = (struct table){ .cols = cols, .cls = "figures", .caption = caption };
+	o->t = (struct table){ .cols = cols, .cls = "doc-figures", .caption = caption };
 	table_open(&o->r->out, &o->t);
 }
 
