@@ -30,7 +30,7 @@ struct evidence_file *web_evidence_files(struct req *r, int *n)
 /* Content-Disposition for a download named name (UTF-8 without
  * controls): an ASCII fallback with '_' for every other character, and
  * the name itself percent-encoded (RFC 6266, RFC 8187). */
-static const char *disposition(struct req *r, const char *name)
+const char *web_disposition(struct req *r, const char *name)
 {
 	buf b = BUF_INIT;
 	const char *s;
@@ -69,7 +69,7 @@ void page_file(struct req *r)
 		reply_error(r, 404, "not_found", "文件不存在", NULL);
 		return;
 	}
-	req_header(r, "Content-Disposition", disposition(r, blob.name));
+	req_header(r, "Content-Disposition", web_disposition(r, blob.name));
 	/* Never kept by a shared cache; a signed-in reader's copy is not kept
 	 * at all (the server's no-store rule, spelled with private here). */
 	req_header(r, "Cache-Control", r->no_store ? "private, no-store" : "private, max-age=3600");

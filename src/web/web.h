@@ -162,6 +162,9 @@ void api_claim_solve(struct req *r);
  * r->a; the temporary files go when the request ends); *n of them. */
 struct evidence_file;
 void page_file(struct req *r);
+/* Content-Disposition: attachment for a download named name (UTF-8):
+ * an ASCII fallback and the RFC 8187 filename*, on r's arena. */
+const char *web_disposition(struct req *r, const char *name);
 struct evidence_file *web_evidence_files(struct req *r, int *n);
 /* web/auth.c: logging in and out, the account, passwords, API tokens. */
 void page_login(struct req *r);
