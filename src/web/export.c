@@ -344,9 +344,30 @@ void api_export(struct req *r)
 
 /* ---- links and the page ---- */
 
-void export_links(struct req *r, const char *list, const char *query)
+/* The request's query again (URL-encoded, without '?'), less the paging. */
+static const char *filter_query(struct req *r)
+{
+	buf b = BUF_INIT;
+	const char *s;
+
+	for (int i = 0; i < r->nquery; i++) {
+		if (!strcmp(r->query[i].key, "page") || !strcmp(r->query[i].key, "per_page") || !*r->query[i].val)
+			continue;
+		if (b.len)
+			buf_putc(&b, '&');
+		buf_url(&b, r->query[i].key);
+		buf_putc(&b, '=');
+		buf_url(&b, r->query[i].val);
+	}
+	s = arena_strdup(r->a, b.s);
+	buf_release(&b);
+	return s;
+}
+
+void export_links(struct req *r, const char *list, bool keep_filters)
 {
 	const struct export_list *l = export_find(list);
+	const char *query = keep_filters ? filter_query(r) : "";
 	buf *b = &r->out;
 
 	if (!l || !export_visible(r, l))
@@ -357,8 +378,7 @@ void export_links(struct req *r, const char *list, const char *query)
 		if (i)
 			HTML(b, " · ");
 		HTML(b, "<a href=\"");
-		buf_html(b, arena_printf(r->a, "%s/export/%s.%s%s%s", r->base, list, ext, query && *query ? "?" : "",
-					 query ? query : ""));
+		buf_html(b, arena_printf(r->a, "%s/export/%s.%s%s%s", r->base, list, ext, *query ? "?" : "", query));
 		HTML(b, "\" download>");
 		buf_puts(b, i ? "CSV" : "Excel");
 		HTML(b, "<span class=\"vh\">（");

@@ -15,10 +15,10 @@ struct export_list;
 void api_export(struct req *r);
 /* GET /exports: every list the reader may export, in both formats. */
 void page_exports(struct req *r);
-/* The Excel and CSV links of list (its name, e.g. "problems") with query
- * (already URL-encoded, without '?'; NULL or "": none) into r->out,
- * or nothing when the reader may not export it. */
-void export_links(struct req *r, const char *list, const char *query);
+/* The Excel and CSV links of list (its name, e.g. "problems") into
+ * r->out, carrying the request's query (less page and per_page) when
+ * keep_filters; nothing when the reader may not export it. */
+void export_links(struct req *r, const char *list, bool keep_filters);
 /* Whether r's reader may export l. */
 bool export_visible(struct req *r, const struct export_list *l);
 
