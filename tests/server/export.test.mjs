@@ -11,7 +11,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { startServer, sql } from './harness.mjs';
+import { startServer, sql, validHtml } from './harness.mjs';
 import { login, page } from './accounts.mjs';
 
 const LISTS = ['problems', 'ledger', 'screening', 'claims', 'progress', 'supervisions', 'scores', 'promotions',
@@ -209,6 +209,13 @@ test('unknown lists and formats are 404 in Chinese; the page route and /exports 
   assert.equal(pg.status, 200);
   assert.match(pg.text, /export\/ledger\.xlsx/);
   assert.doesNotMatch(pg.text, /export\/audit\.csv/, 'a leader is not offered the audit log');
+  validHtml(pg.text);
+  // the board's links keep its filters (not its page)
+  const board = await page(srv, S.leader, '/?state=in_progress&page=2');
+  validHtml(board.text);
+  assert.match(board.text, /href="\/export\/problems\.xlsx\?state=in_progress"/);
+  assert.match(board.text, /href="\/export\/problems\.csv\?state=in_progress"/);
+  assert.match((await page(srv, S.admin, '/admin/audit')).text, /href="\/export\/audit\.xlsx"/);
   assert.equal((await page(srv, S.cadre, '/exports')).status, 403);
 });
 
