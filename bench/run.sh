@@ -110,3 +110,6 @@ load "board filter category+state" "$url/?category=3&state=published"
 load "statistics /stats" "$url/stats"
 load "problem page" "$url/problems/50000"
 echo "resident memory: $(rss $pid)"
+
+# the exports at 1,000,000 problems (BENCH_EXPORT_ROWS)
+./bench/export.sh

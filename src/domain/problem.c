@@ -69,14 +69,15 @@ enum { ROWS_LIGHT_IDS = 14, COUNT_LIGHT_IDS = 11, ROWS_FIRST_PAIR = 15, COUNT_FI
  * $7 is now: a problem is overdue when its earliest open milestone was due
  * before its batch's as-of moment (asof.h: now, or the end of a closed
  * batch), which is worked out once per row. */
-#define PAGE_ROWS(from, order) \
+#define PAGE_ROWS(from, order) PAGE_ROWS_AT(from, order, " LIMIT $8 OFFSET $9")
+#define PAGE_ROWS_AT(from, order, limit) \
 	"SELECT p.id, p.title, b.name, cat.name, p.state, coalesce(u.name, ''), coalesce(u.kind, ''),"  \
 	" coalesce((SELECT name FROM person o WHERE o.tenant_id = c.tenant_id AND o.id = c.owner_person_id), ''),"  \
 	" p.updated_at,"  \
 	" CASE WHEN p.state IN " STATE_SQL_WORKING " AND (SELECT min(m.due_at) FROM milestone m"  \
 	"   WHERE m.tenant_id = c.tenant_id AND m.claim_id = c.id AND m.done_at IS NULL) < " BATCH_AS_OF_SQL("b", "$7")  \
 	"   THEN 1 ELSE 0 END, coalesce(c.id, 0)"  \
-	" FROM (SELECT p.id" from order " LIMIT $8 OFFSET $9) pg"  \
+	" FROM (SELECT p.id" from order limit ") pg"  \
 	" JOIN problem p ON p.tenant_id = $1 AND p.id = pg.id"  \
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"  \
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"  \
@@ -89,6 +90,17 @@ enum { ROWS_LIGHT_IDS = 14, COUNT_LIGHT_IDS = 11, ROWS_FIRST_PAIR = 15, COUNT_FI
 static const char *const board_rows_sql[5][3] = {
 	ROWS_SORTS(FROM_PLAIN(ROWS_COND)), ROWS_SORTS(ROWS_PAIRS(1)), ROWS_SORTS(ROWS_PAIRS(2)),
 	ROWS_SORTS(ROWS_PAIRS(3)), ROWS_SORTS(ROWS_PAIRS(4)),
+};
+/* The export's keyset pages (problem_list_after()): $9 is the last id
+ * already read instead of an offset, in id order only. */
+#define KEY_COND ROWS_COND " AND p.id > $9"
+#define KEY_ROWS(from) PAGE_ROWS_AT(from, ORDER_ID, " LIMIT $8")
+static const char *const board_key_sql[5] = {
+	KEY_ROWS(FROM_PLAIN(KEY_COND)),
+	KEY_ROWS(PAIRS1(KEY_COND, "$15", "$16", "$17", "$18")),
+	KEY_ROWS(PAIRS2(KEY_COND, "$15", "$16", "$17", "$18")),
+	KEY_ROWS(PAIRS3(KEY_COND, "$15", "$16", "$17", "$18")),
+	KEY_ROWS(PAIRS4(KEY_COND, "$15", "$16", "$17", "$18")),
 };
 /* [distinct pairs]; without a search or a unit kind, the total comes from
  * problem_tally ($1-$4 only). */
@@ -208,6 +220,9 @@ static int tally_total(db *d, int64_t tenant_id, const struct problem_filter *f,
 	return rc;
 }
 
+static int read_rows(db *d, arena *a, int64_t tenant_id, int64_t now, db_stmt *st, int64_t max,
+		     struct problem_page *out);
+
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out)
 {
@@ -246,8 +261,23 @@ int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter
 	db_bind_int(st, 7, f->now);
 	db_bind_int(st, 8, f->per_page);
 	db_bind_int(st, 9, (f->page - 1) * f->per_page);
-	out->items = arena_alloc(a, (size_t)f->per_page * sizeof(*out->items));
-	while ((rc = db_step(st)) == DB_ROW && out->n < f->per_page) {
+	if (read_rows(d, a, tenant_id, f->now, st, f->per_page, out) < 0)
+		goto fail;
+	return db_commit(d);
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+/* Up to max rows of st (a PAGE_ROWS statement, bound) into out, with
+ * their lights; st is done after. 0 or -1. */
+static int read_rows(db *d, arena *a, int64_t tenant_id, int64_t now, db_stmt *st, int64_t max,
+		     struct problem_page *out)
+{
+	int rc;
+
+	out->items = arena_alloc(a, (size_t)max * sizeof(*out->items));
+	while ((rc = db_step(st)) == DB_ROW && out->n < max) {
 		struct problem_row *p = &out->items[out->n++];
 		p->id = db_col_int(st, 0);
 		p->title = col(a, st, 1);
@@ -263,14 +293,42 @@ int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter
 	}
 	db_done(st);
 	if (rc == DB_ERROR)
-		goto fail;
+		return -1;
 	for (int i = 0; i < out->n; i++) {
 		struct problem_row *p = &out->items[i];
 		p->light = LIGHT_NONE;
 		p->completion = -1;
-		if (p->claim_id && claim_light_read(d, tenant_id, f->now, p->claim_id, &p->light, &p->completion) < 0)
-			goto fail;
+		if (p->claim_id && claim_light_read(d, tenant_id, now, p->claim_id, &p->light, &p->completion) < 0)
+			return -1;
 	}
+	return 0;
+}
+
+int problem_list_after(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f, int64_t after,
+		       int64_t max, struct problem_page *out)
+{
+	const char *light_ids_text = NULL;
+	struct search_plan sp;
+	db_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	if (db_begin(d, DB_READ) < 0)
+		return -1;
+	if (search_plan(d, a, tenant_id, f->q, &sp) < 0)
+		goto fail;
+	if (sp.none)
+		return db_commit(d);
+	if (f->light && light_ids(d, a, tenant_id, f, &light_ids_text) < 0)
+		goto fail;
+	st = db_prepare(d, board_key_sql[sp.npairs]);
+	if (!st)
+		goto fail;
+	bind_filter(st, tenant_id, f, &sp, rows_like_at, ROWS_LIGHT_IDS, light_ids_text, ROWS_FIRST_PAIR);
+	db_bind_int(st, 7, f->now);
+	db_bind_int(st, 8, max);
+	db_bind_int(st, 9, after);
+	if (read_rows(d, a, tenant_id, f->now, st, max, out) < 0)
+		goto fail;
 	return db_commit(d);
 fail:
 	db_rollback(d);

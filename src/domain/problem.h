@@ -61,6 +61,13 @@ struct problem_page {
 int problem_list(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f,
 		 struct problem_page *out);
 
+/* The export's pages of f (domain/export.c): up to max rows with ids
+ * above after, in id order whatever f->sort says (keyset, so that a
+ * million rows cost no more per page than ten); f->page, f->per_page and
+ * out->total are not used. One read transaction per call. */
+int problem_list_after(db *d, arena *a, int64_t tenant_id, const struct problem_filter *f, int64_t after,
+		       int64_t max, struct problem_page *out);
+
 struct member {
 	const char *name, *title, *rank, *unit, *unit_kind, *role;
 };

@@ -150,6 +150,26 @@ void reply(struct req *r, int status, const char *content_type);
 /* Send size bytes of the open file fd (from its start) with this status
  * and content type; the response owns fd and closes it. */
 void reply_fd(struct req *r, int status, const char *content_type, int fd, uint64_t size);
+/* A body produced while it is sent (reply_stream()). next() is called on
+ * the connection's thread each time libmicrohttpd wants more bytes, with
+ * that thread's store connection (NULL when the store cannot be reached):
+ * it appends the next chunk to out and returns 0 to go on, 1 when that was
+ * the last chunk, -1 on an error (logged by it; the response then ends
+ * with an error, which the client sees as a cut connection). It must not
+ * leave a transaction open between calls, and must not touch the req
+ * (which ends with the request): what it needs lives in its own
+ * allocation, which release() frees once the response is done with it,
+ * sent in full or not. */
+struct stream {
+	int (*next)(struct stream *s, db *d, buf *out);
+	void (*release)(struct stream *s);
+	const char *what;       /* for log lines, e.g. "export problems.csv" */
+};
+/* Send s with this status and content type, chunked (no Content-Length);
+ * the response owns s from here, whatever happens. */
+void reply_stream(struct req *r, int status, const char *content_type, struct stream *s);
+/* The server's directory for temporary files (<data>/tmp, 0700). */
+const char *req_tmpdir(struct req *r);
 /* Error answer: an HTML page, or {"error": {...}} under /api/. field may be NULL. */
 void reply_error(struct req *r, int status, const char *code, const char *message,
 		 const char *field);

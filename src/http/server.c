@@ -265,6 +265,82 @@ void reply_fd(struct req *r, int status, const char *content_type, int fd, uint6
 	reply_with(r, resp, (size_t)size, status, content_type);
 }
 
+/* A stream in flight: the producer's bytes not yet taken by libmicrohttpd. */
+struct stream_state {
+	struct server *srv;
+	struct stream *s;
+	buf pending;
+	size_t off;             /* bytes of pending already handed out */
+	bool ended;             /* next() said the last chunk is in pending */
+	char id[17];            /* the request id, for the log */
+};
+
+/* libmicrohttpd's content reader: hand out pending bytes, asking the
+ * producer for the next chunk when none are left. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream_state *st = cls;
+	(void)pos;
+
+	while (st->off == st->pending.len) {
+		if (st->ended)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_reset(&st->pending);
+		st->off = 0;
+		int rc = st->s->next(st->s, server_db(st->srv), &st->pending);
+		if (rc < 0) {
+			log_error("req=%s %s: ended with an error after the answer had begun", st->id, st->s->what);
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+		st->ended = rc > 0;
+	}
+	size_t n = st->pending.len - st->off;
+	if (n > max)
+		n = max;
+	memcpy(out, st->pending.s + st->off, n);
+	st->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream_state *st = cls;
+
+	st->s->release(st->s);
+	buf_release(&st->pending);
+	free(st);
+}
+
+void reply_stream(struct req *r, int status, const char *content_type, struct stream *s)
+{
+	struct stream_state *st;
+	struct MHD_Response *resp;
+
+	if (r->replied) {
+		s->release(s);
+		return;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->srv = r->srv;
+	st->s = s;
+	buf_init(&st->pending);
+	memcpy(st->id, r->id, sizeof(st->id));
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st, stream_free);
+	if (!resp) {
+		stream_free(st);
+		log_error("req=%s cannot start the streamed answer %s", r->id, s->what);
+		reply_error(r, 500, "internal", "服务器内部错误", NULL);
+		return;
+	}
+	r->replied = true;
+	reply_with(r, resp, 0, status, content_type);
+}
+
+const char *req_tmpdir(struct req *r)
+{
+	return r->srv->cfg->upload_dir;
+}
+
 void reply_error(struct req *r, int status, const char *code, const char *message, const char *field)
 {
 	buf_reset(&r->out);

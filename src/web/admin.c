@@ -2,6 +2,7 @@
  * reading the audit log: the pages and the /api/v1 calls that do the same.
  * Every change calls perm_check() on the user it touches; a unit_admin
  * reaches only the users of its own unit and may only make cadres. */
+#include "web/export.h"
 #include "web/web.h"
 
 #include <stdio.h>
@@ -830,7 +831,9 @@ void page_audit(struct req *r)
 		return;
 	}
 	page_begin(r, "审计日志", NAV_AUDIT);
-	HTML(b, "<h1>审计日志</h1>\n<p class=\"muted\">所有变更、登录、退出、登录失败和被拒绝的操作都记录在此；记录不能修改或删除。</p>\n"
+	HTML(b, "<h1>审计日志</h1>\n");
+	export_links(r, "audit", false);
+	HTML(b, "<p class=\"muted\">所有变更、登录、退出、登录失败和被拒绝的操作都记录在此；记录不能修改或删除。</p>\n"
 		"<form class=\"filters\" method=\"get\" action=\"");
 	html_path(b, r, "/admin/audit");
 	HTML(b, "\">\n");

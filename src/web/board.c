@@ -1,4 +1,5 @@
 /* board.c - the board (榜单): filters, search, sort and pages. */
+#include "web/export.h"
 #include "web/web.h"
 
 #include <stdio.h>
@@ -226,6 +227,7 @@ void page_board(struct req *r)
 	}
 	page_begin(r, "难题榜单", NAV_BOARD);
 	HTML(b, "<h1>难题榜单</h1>\n");
+	export_links(r, "problems", true);
 	filter_form(r, &f, batches, nb, cats, nc);
 	buf_printf(b, "<p class=\"summary\" role=\"status\">共 <strong>%lld</strong> 项难题", (long long)pg.total);
 	if (f.q && *f.q) {

@@ -6,6 +6,7 @@
  * and what was typed kept; a change that succeeds redirects (POST, then
  * GET) to a page that says what happened (?done=...). */
 #include "util/clock.h"
+#include "web/export.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -1437,6 +1438,7 @@ static void screening_page(struct req *r, const struct screen_filter *f, const s
 	}
 	page_begin(r, "遴选", NAV_SCREENING);
 	HTML(b, "<h1>遴选</h1>\n");
+	export_links(r, "screening", false);
 	done_notice(r);
 	errors_summary(r, c, "action reason ids");
 	if (screen_filters(r, f) < 0)

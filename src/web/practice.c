@@ -4,6 +4,7 @@
  * (/practices/:id/print: A4, the site's header hidden in print by the
  * stylesheet, as the pledge), the writing form (/practices/new?claim=ID,
  * /practices/:id/edit) and the claim page's section. */
+#include "web/export.h"
 #include "web/practice.h"
 
 #include <stdio.h>
@@ -260,6 +261,7 @@ void page_practices(struct req *r)
 	}
 	page_begin(r, "经验做法", NAV_PRACTICES);
 	HTML(b, "<h1>经验做法</h1>\n<p class=\"lead\">破题攻坚中总结的经验做法：经考评组推荐的，和已转化为制度文件的。</p>\n");
+	export_links(r, "practices", false);
 	filter_form(r, &f);
 	buf_printf(b, "<p class=\"summary\" role=\"status\">共 <strong>%lld</strong> 条经验做法", (long long)pg.total);
 	if (f.q) {

@@ -1,6 +1,7 @@
 /* promotion.c - the promotions page (提拔使用, web/people.h): the list
  * with its filters for admins and leaders, and the admins' form with the
  * person picker and the chosen person's claims to link. */
+#include "web/export.h"
 #include "web/people.h"
 
 #include <string.h>
@@ -270,6 +271,7 @@ void promotions_page(struct req *r, const struct ctx *c, int status)
 	}
 	page_begin(r, "提拔使用", NAV_PROMOTIONS);
 	HTML(b, "<h1>提拔使用</h1>\n");
+	export_links(r, "promotions", false);
 	if (req_query(r, "done"))
 		HTML(b, "<p class=\"notice\" role=\"status\">已记录。</p>\n");
 	HTML(b, "<p class=\"lead\">揭榜挂帅中表现突出、被提拔或进一步使用、晋升职级和受到表彰的干部。只有管理员和县领导可以查看。</p>\n");
