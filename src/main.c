@@ -174,7 +174,9 @@ static int serve_limits(struct server_config *cfg)
 	    env_uint("JIEBANG_MAX_CONNECTIONS", 8, 65536, 1024, &cfg->max_conns) < 0 ||
 	    env_uint("JIEBANG_CONNECTIONS_PER_ADDR", 1, cfg->max_conns, cfg->max_conns / 8, &cfg->per_addr) < 0 ||
 	    env_uint("JIEBANG_SLOW_WORKERS", 1, 64, cores / 2 ? cores / 2 : 1, &cfg->slow_workers) < 0 ||
-	    env_uint("JIEBANG_SLOW_QUEUE", 1, 4096, 32, &cfg->slow_queue) < 0)
+	    env_uint("JIEBANG_SLOW_QUEUE", 1, 4096, 32, &cfg->slow_queue) < 0 ||
+	    env_uint("JIEBANG_BULK_WORKERS", 1, 64, 1, &cfg->bulk_workers) < 0 ||
+	    env_uint("JIEBANG_BULK_QUEUE", 1, 4096, 8, &cfg->bulk_queue) < 0)
 		return -1;
 	if (cfg->head_timeout > cfg->request_timeout) {
 		usage_error("JIEBANG_HEAD_TIMEOUT (%u s) must not exceed JIEBANG_REQUEST_TIMEOUT (%u s)",

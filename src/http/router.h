@@ -46,6 +46,10 @@ enum route_flag {
 	 * route's KIB cap then bounds those fields; the files have the
 	 * server's upload caps (server_config.upload_*). */
 	BODY_MULTIPART = 1u << 8,
+	/* The handler builds a large answer (an XLSX of a whole list, a .docx,
+	 * an import): it runs like ROUTE_SLOW, on a pool of its own
+	 * (server_config.bulk_workers), so it never holds up a log-in. */
+	ROUTE_BULK = 1u << 9,
 };
 
 /* The most body bytes the route takes, in KiB (1 to 65535), as flag bits;

@@ -46,6 +46,7 @@ struct server {
 	const struct server_config *cfg;
 	struct guard *guard;
 	struct workers *slow;  /* runs ROUTE_SLOW handlers */
+	struct workers *bulk;  /* runs ROUTE_BULK handlers */
 	struct ticker *ticker; /* the background task, or NULL */
 	pthread_mutex_t lock;  /* guards conns */
 	db **conns;
@@ -794,19 +795,19 @@ static void run_handler(struct req *r, const struct route *rt)
 	}
 }
 
-/* A slow route's handler on a worker (workers.h): the connection is
- * suspended while it runs, so this request thread serves others. A full
- * queue is a 503 at once. */
-static void run_on_worker(struct req *r, const struct route *rt)
+/* A slow or bulk route's handler on a worker of pool w (workers.h): the
+ * connection is suspended while it runs, so this request thread serves
+ * others. A full queue is a 503 at once. */
+static void run_on_worker(struct req *r, struct workers *w)
 {
-	if (workers_reserve(r->srv->slow) < 0) {
+	if (workers_reserve(w) < 0) {
 		req_header(r, "Retry-After", "5");
 		reply_error(r, 503, "busy", BUSY, NULL);
 		return;
 	}
 	r->suspended = true;
 	MHD_suspend_connection(r->conn);
-	workers_submit(r->srv->slow, r);
+	workers_submit(w, r);
 }
 
 /* The workers' run function: the handler, with the worker's own store
@@ -871,7 +872,9 @@ static void dispatch(struct req *r)
 		return;
 	}
 	if (rt->flags & ROUTE_SLOW)
-		run_on_worker(r, rt);
+		run_on_worker(r, r->srv->slow);
+	else if (rt->flags & ROUTE_BULK)
+		run_on_worker(r, r->srv->bulk);
 	else
 		run_handler(r, rt);
 }
@@ -1065,7 +1068,8 @@ static int shut_down(struct server *s, struct MHD_Daemon *d)
 	for (int i = 0; i < 1000 && atomic_load(&s->active) > 0; i++)
 		usleep(10000);
 	workers_stop(s->slow);
-	s->slow = NULL;
+	workers_stop(s->bulk);
+	s->slow = s->bulk = NULL;
 	MHD_stop_daemon(d);
 	return lfd;
 }
@@ -1091,6 +1095,7 @@ int server_run(const struct server_config *cfg)
 	if (lfd >= 0) {
 		s.guard = start_guard(cfg);
 		s.slow = workers_start(cfg->slow_workers, cfg->slow_queue, run_job, &s);
+		s.bulk = workers_start(cfg->bulk_workers, cfg->bulk_queue, run_job, &s);
 	}
 	/* SQLite gives each statement's temporary b-trees a page cache of its
 	 * own and frees it when the statement ends; glibc then returns that

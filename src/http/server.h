@@ -30,6 +30,8 @@ struct server_config {
 				 * behind a trusted proxy, which is one address */
 	unsigned slow_workers;  /* threads for ROUTE_SLOW handlers (workers.h) */
 	unsigned slow_queue;    /* ROUTE_SLOW requests waiting at most; then 503 */
+	unsigned bulk_workers;  /* threads for ROUTE_BULK handlers */
+	unsigned bulk_queue;    /* ROUTE_BULK requests waiting at most; then 503 */
 	/* Multipart bodies (http/upload.h) of BODY_MULTIPART routes. */
 	const char *upload_dir; /* their temporary files (<data>/tmp), made 0700 */
 	int64_t upload_file_max;  /* bytes per file */

@@ -6,7 +6,7 @@
  * next chunk of rows is read in a read transaction of its own on that
  * thread's store connection, so nothing is held open while the client
  * reads. XLSX cannot stream (libxlsxwriter seeks back to write the zip):
- * the route is ROUTE_SLOW, so it is built on a worker into a temporary
+ * the route is ROUTE_BULK, so it is built on a worker into a temporary
  * file in <data>/tmp in constant-memory mode, chunk by chunk in the same
  * short transactions, and sent with reply_fd(). */
 #include <errno.h>

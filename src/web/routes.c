@@ -270,12 +270,12 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/practices/:id/recommend", api_practice_recommend, CHANGE | KIB(1), "practice.recommend" },
 	{ "POST", "/api/v1/practices/:id/adopt", api_practice_adopt, CHANGE | JSON | KIB(4), "practice.adopt" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
-	/* exports (台账), issue 11 §2 (web/export.h): ROUTE_SLOW because the
+	/* exports (台账), issue 11 §2 (web/export.h): ROUTE_BULK because the
 	 * XLSX is built on a worker; the CSV is streamed from the connection's
 	 * thread once the worker has handed it over. :list is "NAME.csv" or
 	 * "NAME.xlsx". */
 	{ "GET", "/exports", page_exports, LOGIN, NULL },
-	{ "GET", "/export/:list", api_export, ROUTE_SLOW, NULL },
-	{ "GET", "/api/v1/export/:list", api_export, ROUTE_SLOW, NULL },
+	{ "GET", "/export/:list", api_export, ROUTE_BULK, NULL },
+	{ "GET", "/api/v1/export/:list", api_export, ROUTE_BULK, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
