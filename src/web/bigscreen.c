@@ -1,6 +1,6 @@
 /* bigscreen.c - the big screen (大屏, GET /bigscreen) for the office's wall
  * display: dark, laid out for 1920×1080, reloading itself every 60 s by
- * <meta http-equiv="refresh"> (no script). Only public figures: no unit
+ * <meta http-equiv="refresh"> (no script; ?refresh=off stops it, WCAG 2.2.1). Only public figures: no unit
  * table, no unit of an overdue claim. Open to anyone when the tenant's
  * admin enables it (tenant.bigscreen, settings.h); otherwise a log-in with
  * stats.units (admins, leaders). And the settings page (GET/POST
@@ -110,12 +110,20 @@ void page_bigscreen(struct req *r)
 	struct stats s;
 	buf *b = &r->out;
 
+	const char *v = req_query(r, "refresh");
+	bool still = v && !strcmp(v, "off");
+
 	if (bigscreen_or_respond(r) < 0 || stats_or_respond(r, &s, NULL) < 0)
 		return;
 	HTML(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=1920\">\n<meta http-equiv=\"refresh\" content=\"60\">\n<title>大屏 · 揭榜挂帅</title>\n"
-		"<link rel=\"stylesheet\" href=\"/static/style.css?v=");
+		"<meta name=\"viewport\" content=\"width=1920\">\n");
+	/* WCAG 2.2.1: the reload can be turned off (?refresh=off) */
+	if (!still)
+		HTML(b, "<meta http-equiv=\"refresh\" content=\"60\">\n");
+	HTML(b, "<title>大屏 · 揭榜挂帅</title>\n<link rel=\"stylesheet\" href=\"/static/style.css?v=");
 	buf_html(b, assets_version("style.css"));
+	HTML(b, "\">\n<link rel=\"icon\" type=\"image/svg+xml\" href=\"/static/favicon.svg?v=");
+	buf_html(b, assets_version("favicon.svg"));
 	HTML(b, "\">\n</head>\n<body class=\"bigscreen\">\n<main>\n<header class=\"bs-head\"><h1>");
 	buf_html(b, r->tenant_name ? r->tenant_name : "");
 	HTML(b, " 揭榜挂帅·难题破解</h1><p class=\"as-of\"><strong>");
@@ -124,7 +132,16 @@ void page_bigscreen(struct req *r)
 	fmt_date_zh(b, s.as_of);
 	HTML(b, " · 更新于 ");
 	fmt_datetime(b, clock_now());
-	HTML(b, "（每分钟自动刷新）</p></header>\n<div class=\"bs-figures\">\n");
+	if (still) {
+		HTML(b, "（已停止自动刷新，<a href=\"");
+		html_path(b, r, "/bigscreen");
+		HTML(b, "\">恢复</a>）");
+	} else {
+		HTML(b, "（每分钟自动刷新，<a href=\"");
+		html_path(b, r, "/bigscreen?refresh=off");
+		HTML(b, "\">停止刷新</a>）");
+	}
+	HTML(b, "</p></header>\n<div class=\"bs-figures\">\n");
 	big_figure(b, "榜单难题", s.problems, NULL);
 	big_figure(b, "累计揭榜", s.claimed, NULL);
 	big_figure(b, "攻坚中", s.in_progress, NULL);
