@@ -8,30 +8,37 @@
 
 /* ---- the light's inputs ---- */
 
-/* The light's inputs of claim k (problem p, batch b), at $3 now. */
-#define LIGHT_COLS \
+/* The light's inputs of claim k (problem p, batch b), the batch's as-of
+ * moment given as the SQL expression as_of. */
+#define LIGHT_COLS(as_of) \
 	"k.state, coalesce(k.deadline, 0)," \
 	" coalesce((SELECT min(m.due_at) FROM milestone m WHERE m.tenant_id = k.tenant_id AND m.claim_id = k.id" \
 	"   AND m.done_at IS NULL), 0)," \
 	" coalesce(k.signed_at, k.approved_at, 0)," \
 	" coalesce((SELECT max(r.at) FROM progress r WHERE r.tenant_id = k.tenant_id AND r.claim_id = k.id), 0)," \
-	" b.report_day, b.warn_days, " BATCH_AS_OF_SQL("b", "$3") ", k.risk"
+	" b.report_day, b.warn_days, " as_of ", k.risk"
 
 /* $1 tenant, $2 claim, $3 now. */
 static const char light_sql[] =
-	"SELECT " LIGHT_COLS
+	"SELECT " LIGHT_COLS(BATCH_AS_OF_SQL("b", "$3"))
 	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" WHERE k.tenant_id = $1 AND k.id = $2";
 
 /* The light's inputs of the counted claims of batch $2 (0: every batch)
- * of tenant $1 at $3, in id order, then their id, problem and unit. */
+ * of tenant $1, in id order, then their id, problem, unit and batch; the
+ * as-of moment (0 here) is the batch's from lights_asof_sql, worked out
+ * once a batch rather than once a claim. */
 static const char lights_sql[] =
-	"SELECT " LIGHT_COLS ", k.id, k.problem_id, k.unit_id"
+	"SELECT " LIGHT_COLS("0") ", k.id, k.problem_id, k.unit_id, p.batch_id"
 	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " STATE_SQL_COUNTED_CLAIMS
 	" ORDER BY k.id";
+
+/* Every batch's as-of moment at $2 ($1 tenant). */
+static const char lights_asof_sql[] =
+	"SELECT b.id, " BATCH_AS_OF_SQL("b", "$2") " FROM batch b WHERE b.tenant_id = $1 ORDER BY b.id";
 
 /* The metrics of the same claims, in claim order. */
 static const char lights_metrics_sql[] =
@@ -137,14 +144,35 @@ static int lights_completion(db *d, int64_t tenant_id, int64_t batch_id, struct 
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int claim_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct claim_lit **out, int *n)
+/* The batches' as-of moments at now, in id order, into *out. */
+static int lights_asof(db *d, arena *a, int64_t tenant_id, int64_t now, int64_t (**out)[2], int *n)
 {
-	db_stmt *st = db_query(d, lights_sql, "iii", tenant_id, batch_id, now);
+	db_stmt *st = db_query(d, lights_asof_sql, "ii", tenant_id, now);
 	int rc, cap = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t(*b)[2] = ARENA_PUSH(a, *out, *n, cap);
+		(*b)[0] = db_col_int(st, 0);
+		(*b)[1] = db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int claim_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct claim_lit **out, int *n)
+{
+	int64_t(*asof)[2];
+	int rc, cap = 0, nb, at = 0;
+	db_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (lights_asof(d, a, tenant_id, now, &asof, &nb) < 0 ||
+	    !(st = db_query(d, lights_sql, "ii", tenant_id, batch_id)))
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct claim_lit *k = ARENA_PUSH(a, *out, *n, cap);
@@ -154,6 +182,11 @@ int claim_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t n
 		k->claim_id = db_col_int(st, 9);
 		k->problem_id = db_col_int(st, 10);
 		k->unit_id = db_col_int(st, 11);
+		int64_t batch = db_col_int(st, 12);
+		if (at >= nb || asof[at][0] != batch)
+			for (at = 0; at < nb && asof[at][0] != batch; at++)
+				;
+		k->in.as_of = at < nb ? asof[at][1] : now;
 	}
 	db_done(st);
 	if (rc != DB_DONE || lights_completion(d, tenant_id, batch_id, *out, *n) < 0)
