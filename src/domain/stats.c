@@ -67,12 +67,9 @@ static const char practices_sql[] =
 	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
 	" WHERE pc.tenant_id = x.tenant_id AND pc.practice_id = x.id AND p.batch_id = $2))";
 
-/* Claims solved, whether accepted since or not. */
-#define STATE_SQL_SOLVED_CLAIMS "('solved','accepted')"
-
 /* A claim's score counts once its result is final (claim.final_at: after
  * its public notice), as the cadre record shows it. */
-#define FINAL_SQL(k) k ".final_at IS NOT NULL AND " k ".score IS NOT NULL AND " k ".state = 'accepted'"
+#define FINAL_SQL(k) k ".final_at IS NOT NULL AND " k ".score IS NOT NULL AND " k ".state = " STATE_SQL_ACCEPTED_CLAIM
 #define GRADE_SUM(g) " sum(CASE WHEN k.grade = '" g "' THEN 1 ELSE 0 END)"
 
 /* Final scores by category ($1 tenant, $2 batch), in category order:
@@ -92,7 +89,7 @@ static const char grades_sql[] =
 static const char unit_table_sql[] =
 	"SELECT u.id, u.name, u.kind, count(*),"
 	" sum(CASE WHEN k.state IN " STATE_SQL_SOLVED_CLAIMS " THEN 1 ELSE 0 END),"
-	" sum(CASE WHEN k.state = 'accepted' THEN 1 ELSE 0 END),"
+	" sum(CASE WHEN k.state = " STATE_SQL_ACCEPTED_CLAIM " THEN 1 ELSE 0 END),"
 	" sum(CASE WHEN " FINAL_SQL("k") " THEN 1 ELSE 0 END),"
 	" coalesce(sum(CASE WHEN " FINAL_SQL("k") " THEN k.score ELSE 0 END), 0)"
 	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
@@ -111,7 +108,7 @@ static const char unit_table_sql[] =
 static const char months_sql[] =
 	EVENTS_SQL("0", "approved_at", STATE_SQL_COUNTED_CLAIMS)
 	" UNION ALL " EVENTS_SQL("1", "solved_at", STATE_SQL_SOLVED_CLAIMS)
-	" UNION ALL " EVENTS_SQL("2", "accepted_at", "('accepted')")
+	" UNION ALL " EVENTS_SQL("2", "accepted_at", "(" STATE_SQL_ACCEPTED_CLAIM ")")
 	" ORDER BY 1, 2";
 
 /* The batch's name and as-of moment ($1 tenant, $2 batch, 0: all; $3 now):
