@@ -57,21 +57,23 @@ static int copy_rows(db *d, const char *table, const char *const *repl, const ch
 	return rc < 0 ? -1 : 0;
 }
 
-/* The claims of the problems copied in this run ($1: the demo's problem
- * count, $2: a new claim's id less its problem's, $3: the last problem
- * before this run) and their children. */
+/* The claims of the problems copied in this run and their children ($1:
+ * the demo's problem count, $2: a new claim's id less its problem's, $3:
+ * the last problem before this run). CROSS JOIN keeps SQLite's order: the
+ * new rows first, each template found by index. */
 static int copy_claims(db *d, int64_t have, int64_t base, int64_t from)
 {
 	static const char *const claim_repl[] = { "id", "$2 + p.id", "problem_id", "p.id", NULL };
 	static const char claim_from[] =
-		"FROM problem p JOIN claim t ON t.tenant_id = p.tenant_id AND t.problem_id = (p.id % $1) + 1"
+		"FROM problem p CROSS JOIN claim t WHERE t.tenant_id = p.tenant_id AND t.problem_id = (p.id % $1) + 1"
 		" AND t.state IN " STATE_SQL_COUNTED_CLAIMS
-		" WHERE p.tenant_id = 1 AND p.id > $3 AND p.state IN " STATE_SQL_CLAIMED;
+		" AND p.tenant_id = 1 AND p.id > $3 AND p.state IN " STATE_SQL_CLAIMED;
 	/* n: a new claim, k: its template, t: the template's child row */
 #define CHILD_FROM(table) \
-	"FROM claim n JOIN claim k ON k.tenant_id = n.tenant_id AND k.problem_id = (n.problem_id % $1) + 1" \
-	" AND k.state IN " STATE_SQL_COUNTED_CLAIMS " JOIN " table " t ON t.tenant_id = k.tenant_id AND t.claim_id = k.id" \
-	" WHERE n.tenant_id = 1 AND n.id > $2 + $3"
+	"FROM claim n CROSS JOIN claim k CROSS JOIN " table " t" \
+	" WHERE k.tenant_id = n.tenant_id AND k.problem_id = (n.problem_id % $1) + 1" \
+	" AND k.state IN " STATE_SQL_COUNTED_CLAIMS " AND t.tenant_id = k.tenant_id AND t.claim_id = k.id" \
+	" AND n.tenant_id = 1 AND n.id > $2 + $3"
 	static const char *const member_repl[] = { "claim_id", "n.id", NULL };
 	/* a child's id: its template's (below CHILD_IDS) plus the new claim's times CHILD_IDS */
 	static const char *const child_repl[] = { "claim_id", "n.id", "id", "t.id + n.id * 1000", NULL };

@@ -112,6 +112,6 @@ load "problem page" "$url/problems/50000"
 echo "resident memory: $(rss $pid)"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
-# The dashboard as the store grows: demo, 10k and 1M problems (SQLite),
+# The dashboard as the store grows: demo, 10k, 100k and 1M problems (SQLite),
 # 10k (PostgreSQL).
 JIEBANG_BIN="$BIN" ./bench/stats.sh

@@ -7,7 +7,7 @@
 # metrics and progress) to each of BENCH_STATS_SIZES problems on SQLite,
 # and to BENCH_PG_SIZE on PostgreSQL. Called by run.sh; on its own:
 #
-#   bench/stats.sh                         10000 and 1000000 on SQLite, 10000 on PostgreSQL
+#   bench/stats.sh                         10000, 100000 and 1000000 on SQLite, 10000 on PostgreSQL
 #   BENCH_STATS_SIZES="10000" BENCH_PG=0 bench/stats.sh
 #   BENCH_RUNS=N (7), BENCH_PG_SIZE=N (10000)
 # Loopback only.
@@ -15,7 +15,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BIN=${JIEBANG_BIN:-./jiebang}
-SIZES=${BENCH_STATS_SIZES:-"10000 1000000"}
+SIZES=${BENCH_STATS_SIZES:-"10000 100000 1000000"}
 RUNS=${BENCH_RUNS:-7}
 PG=${BENCH_PG:-1}
 PG_SIZE=${BENCH_PG_SIZE:-10000}
