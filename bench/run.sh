@@ -113,3 +113,8 @@ echo "resident memory: $(rss $pid)"
 
 # the exports at 1,000,000 problems (BENCH_EXPORT_ROWS)
 ./bench/export.sh
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
+# The dashboard as the store grows: demo, 10k, 100k and 1M problems (SQLite),
+# 10k (PostgreSQL).
+JIEBANG_BIN="$BIN" ./bench/stats.sh

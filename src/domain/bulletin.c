@@ -131,21 +131,12 @@ static int period_practices(struct ctx *c, int64_t batch_id, int64_t from, int64
 static int freeze(struct ctx *c, const struct bulletin_in *in, json_t **out)
 {
 	struct stats s;
-	int64_t in_progress;
 	json_t *f, *practices;
 	int rc;
 
 	*out = NULL;
-	if ((rc = stats_get(c->d, c->a, c->who->tenant_id, in->batch, c->now, &s)) != 0)
+	if ((rc = stats_get(c->d, c->a, c->who->tenant_id, in->batch, c->now, 0, STATS_UNITS, &s)) != 0)
 		return rc;
-	/* in_progress is stats'; until it is filled, the problems being worked on */
-	in_progress = s.in_progress;
-	if (!in_progress)
-		for (int i = 0; i < s.nstate; i++) {
-			int st = problem_state_of(s.by_state[i].code);
-			if (st >= 0 && (problem_state_info[st].flags & PS_WORKING))
-				in_progress += s.by_state[i].total;
-		}
 	practices = json_array();
 	if (period_practices(c, in->batch, in->period_from, in->period_to + 86400, practices) < 0) {
 		json_decref(practices);
@@ -154,7 +145,7 @@ static int freeze(struct ctx *c, const struct bulletin_in *in, json_t **out)
 	f = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
 		      "as_of", day_text(c->a, s.as_of), "batch", s.batch ? json_string(s.batch) : json_null(),
 		      "problems", (json_int_t)s.problems, "claimed", (json_int_t)s.claimed,
-		      "in_progress", (json_int_t)in_progress, "solved", (json_int_t)s.solved,
+		      "in_progress", (json_int_t)s.in_progress, "solved", (json_int_t)s.solved,
 		      "accepted", (json_int_t)s.accepted, "overdue", (json_int_t)s.lights[LIGHT_RED],
 		      "unreported", (json_int_t)s.lights[LIGHT_UNREPORTED], "promotions", (json_int_t)s.promotions,
 		      "practices_adopted", (json_int_t)s.practices_adopted, "by_category", by_category(&s),

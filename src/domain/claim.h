@@ -227,6 +227,18 @@ enum light claim_light(const struct light_in *in);
  * moment): 0, 1 when there is no such claim, -1 on a store error. */
 int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
 	__attribute__((warn_unused_result));
+/* One counted claim's light, with what it was computed from. */
+struct claim_lit {
+	int64_t claim_id, problem_id, unit_id;
+	struct light_in in;
+	enum light light;
+};
+/* The lights of every counted claim of batch_id (0: every batch) of
+ * tenant_id at now, each as of its batch's as-of moment, exactly as
+ * claim_light_of() judges each one, but in three queries whatever their
+ * number (the statistics): into *out (arena a), in id order; 0 or -1. */
+int claim_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct claim_lit **out, int *n)
+	__attribute__((warn_unused_result));
 /* The mean completion of claim_id's metrics in percent (each capped at
  * 100; light_in.completion), -1 when none has a target: into *out; 0, or
  * -1 on a store error. */

@@ -8,17 +8,58 @@
 
 /* ---- the light's inputs ---- */
 
+/* The light's inputs of claim k (problem p, batch b), the batch's as-of
+ * moment given as the SQL expression as_of. */
+#define LIGHT_COLS(as_of) \
+	"k.state, coalesce(k.deadline, 0)," \
+	" coalesce((SELECT min(m.due_at) FROM milestone m WHERE m.tenant_id = k.tenant_id AND m.claim_id = k.id" \
+	"   AND m.done_at IS NULL), 0)," \
+	" coalesce(k.signed_at, k.approved_at, 0)," \
+	" coalesce((SELECT max(r.at) FROM progress r WHERE r.tenant_id = k.tenant_id AND r.claim_id = k.id), 0)," \
+	" b.report_day, b.warn_days, " as_of ", k.risk"
+
 /* $1 tenant, $2 claim, $3 now. */
 static const char light_sql[] =
-	"SELECT k.state, coalesce(k.deadline, 0),"
-	" coalesce((SELECT min(m.due_at) FROM milestone m WHERE m.tenant_id = k.tenant_id AND m.claim_id = k.id"
-	"   AND m.done_at IS NULL), 0),"
-	" coalesce(k.signed_at, k.approved_at, 0),"
-	" coalesce((SELECT max(r.at) FROM progress r WHERE r.tenant_id = k.tenant_id AND r.claim_id = k.id), 0),"
-	" b.report_day, b.warn_days, " BATCH_AS_OF_SQL("b", "$3") ", k.risk"
+	"SELECT " LIGHT_COLS(BATCH_AS_OF_SQL("b", "$3"))
 	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" WHERE k.tenant_id = $1 AND k.id = $2";
+
+/* The light's inputs of the counted claims of batch $2 (0: every batch)
+ * of tenant $1, in id order, then their id, problem, unit and batch; the
+ * as-of moment (0 here) is the batch's from lights_asof_sql, worked out
+ * once a batch rather than once a claim. */
+static const char lights_sql[] =
+	"SELECT " LIGHT_COLS("0") ", k.id, k.problem_id, k.unit_id, p.batch_id"
+	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
+	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " STATE_SQL_COUNTED_CLAIMS
+	" ORDER BY k.id";
+
+/* Every batch's as-of moment at $2 ($1 tenant). */
+static const char lights_asof_sql[] =
+	"SELECT b.id, " BATCH_AS_OF_SQL("b", "$2") " FROM batch b WHERE b.tenant_id = $1 ORDER BY b.id";
+
+/* The metrics of the same claims, in claim order. */
+static const char lights_metrics_sql[] =
+	"SELECT x.claim_id, x.baseline, x.target, x.achieved FROM metric x"
+	" JOIN claim k ON k.tenant_id = x.tenant_id AND k.id = x.claim_id"
+	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+	" WHERE x.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " STATE_SQL_COUNTED_CLAIMS
+	" ORDER BY x.claim_id";
+
+static void light_row(db_stmt *st, struct light_in *in)
+{
+	in->state = claim_state_of(db_col_text(st, 0));
+	in->deadline = db_col_int(st, 1);
+	in->next_due = db_col_int(st, 2);
+	in->since = db_col_int(st, 3);
+	in->last_report = db_col_int(st, 4);
+	in->report_day = (int)db_col_int(st, 5);
+	in->warn_days = (int)db_col_int(st, 6);
+	in->as_of = db_col_int(st, 7);
+	in->risk = claim_risk_of(db_col_text(st, 8));
+}
 
 static int completion_of(int64_t baseline, int64_t target, int64_t achieved)
 {
@@ -63,23 +104,95 @@ int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum
 	*out = LIGHT_NONE;
 	if (!st)
 		return -1;
-	if ((rc = db_step(st)) == DB_ROW) {
-		in.state = claim_state_of(db_col_text(st, 0));
-		in.deadline = db_col_int(st, 1);
-		in.next_due = db_col_int(st, 2);
-		in.since = db_col_int(st, 3);
-		in.last_report = db_col_int(st, 4);
-		in.report_day = (int)db_col_int(st, 5);
-		in.warn_days = (int)db_col_int(st, 6);
-		in.as_of = db_col_int(st, 7);
-		in.risk = claim_risk_of(db_col_text(st, 8));
-	}
+	if ((rc = db_step(st)) == DB_ROW)
+		light_row(st, &in);
 	db_done(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? 1 : -1;
 	if (claim_completion_of(d, tenant_id, claim_id, &in.completion) < 0)
 		return -1;
 	*out = claim_light(&in);
+	return 0;
+}
+
+/* The completion of each claim of lights_metrics_sql into the claims'
+ * inputs (both lists in claim order); claims without a metric keep -1. */
+static int lights_completion(db *d, int64_t tenant_id, int64_t batch_id, struct claim_lit *k, int n)
+{
+	db_stmt *st = db_query(d, lights_metrics_sql, "ii", tenant_id, batch_id);
+	int rc, i = 0, sum = 0, cnt = 0;
+	int64_t at = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		int pct = completion_of(db_col_int(st, 1), db_col_int(st, 2), db_col_int(st, 3));
+		if (id != at) {
+			while (i < n && k[i].claim_id < id)
+				i++;
+			at = id;
+			sum = cnt = 0;
+		}
+		if (pct >= 0 && i < n && k[i].claim_id == id) {
+			sum += pct;
+			cnt++;
+			k[i].in.completion = sum / cnt;
+		}
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The batches' as-of moments at now, in id order, into *out. */
+static int lights_asof(db *d, arena *a, int64_t tenant_id, int64_t now, int64_t (**out)[2], int *n)
+{
+	db_stmt *st = db_query(d, lights_asof_sql, "ii", tenant_id, now);
+	int rc, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t(*b)[2] = ARENA_PUSH(a, *out, *n, cap);
+		(*b)[0] = db_col_int(st, 0);
+		(*b)[1] = db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int claim_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct claim_lit **out, int *n)
+{
+	int64_t(*asof)[2];
+	int rc, cap = 0, nb, at = 0;
+	db_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (lights_asof(d, a, tenant_id, now, &asof, &nb) < 0 ||
+	    !(st = db_query(d, lights_sql, "ii", tenant_id, batch_id)))
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct claim_lit *k = ARENA_PUSH(a, *out, *n, cap);
+		memset(k, 0, sizeof(*k));
+		light_row(st, &k->in);
+		k->in.completion = -1;
+		k->claim_id = db_col_int(st, 9);
+		k->problem_id = db_col_int(st, 10);
+		k->unit_id = db_col_int(st, 11);
+		int64_t batch = db_col_int(st, 12);
+		if (at >= nb || asof[at][0] != batch)
+			for (at = 0; at < nb && asof[at][0] != batch; at++)
+				;
+		k->in.as_of = at < nb ? asof[at][1] : now;
+	}
+	db_done(st);
+	if (rc != DB_DONE || lights_completion(d, tenant_id, batch_id, *out, *n) < 0)
+		return -1;
+	for (int i = 0; i < *n; i++)
+		(*out)[i].light = claim_light(&(*out)[i].in);
 	return 0;
 }
 

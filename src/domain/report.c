@@ -201,7 +201,7 @@ static int read_all(struct ctx *c, struct report *r)
 	db_done(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? 1 : -1;
-	if ((rc = stats_get(c->d, c->a, c->who->tenant_id, r->batch_id, c->now, &r->s)) != 0)
+	if ((rc = stats_get(c->d, c->a, c->who->tenant_id, r->batch_id, c->now, 0, 0, &r->s)) != 0)
 		return rc;
 	if (intake(c, r) < 0 || cases(c, r) < 0 || practices(c, r) < 0 ||
 	    promotion_list_of(c->d, c->a, c->who->tenant_id, &f, &r->promotions, &r->npromotions) < 0)

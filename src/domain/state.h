@@ -88,6 +88,9 @@ enum batch_phase { BATCH_PHASES(STATE_ENUM_B) PHASE_COUNT };
 #define STATE_SQL_COUNTED_CLAIMS "('approved','signed','solved','accepted')"                /* CS_COUNTED */
 #define STATE_SQL_PENDING_CLAIMS "('endorsing','applied','assigned')"                       /* CS_PENDING */
 #define STATE_SQL_WORKING_CLAIMS "('approved','signed')"                                    /* CS_WORKING */
+/* The statistics (stats.c): claims solved (accepted since or not), and accepted. */
+#define STATE_SQL_SOLVED_CLAIMS "('solved','accepted')"                                     /* CLAIM_SOLVED, CLAIM_ACCEPTED */
+#define STATE_SQL_ACCEPTED_CLAIM "'accepted'"                                               /* CLAIM_ACCEPTED */
 /* The batch phase after which nothing changes (asof.h: BATCH_AS_OF_SQL). */
 #define PHASE_SQL_CLOSED "'closed'"                                                         /* PHASE_CLOSED */
 

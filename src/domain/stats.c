@@ -7,6 +7,7 @@
 #include "domain/asof.h"
 #include "domain/claim.h"
 #include "domain/state.h"
+#include "util/civil.h"
 
 /* Each query takes $1 tenant, $2 batch (0: all) and yields code, total[,
  * claimed, solved]. */
@@ -48,6 +49,68 @@ static const char promotions_sql[] =
 	" LEFT JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 	" WHERE pr.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2)";
 
+/* Problems on the board by batch, every batch, newest first ($1 tenant). */
+static const char by_batch_sql[] =
+	"SELECT b.name, coalesce(sum(t.n), 0),"
+	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_CLAIMED " THEN t.n ELSE 0 END), 0),"
+	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_SOLVED " THEN t.n ELSE 0 END), 0)"
+	" FROM batch b"
+	" LEFT JOIN problem_tally t ON t.tenant_id = b.tenant_id AND t.batch_id = b.id"
+	"   AND t.is_public = 1 AND t.state IN " STATE_SQL_PUBLIC
+	" WHERE b.tenant_id = $1 GROUP BY b.id, b.name ORDER BY b.id DESC";
+
+/* Adopted practices ($1 tenant, $2 batch, 0: all): of a batch, those
+ * drawn from one of its claims. */
+static const char practices_sql[] =
+	"SELECT count(*) FROM practice x WHERE x.tenant_id = $1 AND x.state = 'adopted' AND ($2 = 0 OR EXISTS ("
+	" SELECT 1 FROM practice_claim pc JOIN claim k ON k.tenant_id = pc.tenant_id AND k.id = pc.claim_id"
+	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+	" WHERE pc.tenant_id = x.tenant_id AND pc.practice_id = x.id AND p.batch_id = $2))";
+
+/* A claim's score counts once its result is final (claim.final_at: after
+ * its public notice), as the cadre record shows it. */
+#define FINAL_SQL(k) k ".final_at IS NOT NULL AND " k ".score IS NOT NULL AND " k ".state = " STATE_SQL_ACCEPTED_CLAIM
+#define GRADE_SUM(g) " sum(CASE WHEN k.grade = '" g "' THEN 1 ELSE 0 END)"
+
+/* Final scores by category ($1 tenant, $2 batch), in category order:
+ * name, scored, score sum, then the four grades (rubric.h grades[]). */
+static const char grades_sql[] =
+	"SELECT cat.name, coalesce(g.n, 0), coalesce(g.s, 0), coalesce(g.e, 0), coalesce(g.o, 0), coalesce(g.p, 0),"
+	" coalesce(g.f, 0) FROM category cat LEFT JOIN ("
+	" SELECT p.category_id AS cid, count(*) AS n, sum(k.score) AS s," GRADE_SUM("excellent") " AS e,"
+	GRADE_SUM("good") " AS o," GRADE_SUM("pass") " AS p," GRADE_SUM("fail") " AS f"
+	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND " FINAL_SQL("k")
+	" GROUP BY p.category_id) g ON g.cid = cat.id"
+	" WHERE cat.tenant_id = $1 ORDER BY cat.position, cat.id";
+
+/* The unit table ($1 tenant, $2 batch): counted claims by claiming unit,
+ * most first. */
+static const char unit_table_sql[] =
+	"SELECT u.id, u.name, u.kind, count(*),"
+	" sum(CASE WHEN k.state IN " STATE_SQL_SOLVED_CLAIMS " THEN 1 ELSE 0 END),"
+	" sum(CASE WHEN k.state = " STATE_SQL_ACCEPTED_CLAIM " THEN 1 ELSE 0 END),"
+	" sum(CASE WHEN " FINAL_SQL("k") " THEN 1 ELSE 0 END),"
+	" coalesce(sum(CASE WHEN " FINAL_SQL("k") " THEN k.score ELSE 0 END), 0)"
+	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+	" JOIN unit u ON u.tenant_id = k.tenant_id AND u.id = k.unit_id"
+	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " STATE_SQL_COUNTED_CLAIMS
+	" GROUP BY u.id, u.name, u.kind ORDER BY count(*) DESC, u.id";
+
+/* Claims approved, solved, accepted by local day (civil.h, UTC+8) up to
+ * $3 ($1 tenant, $2 batch): kind (0, 1, 2), day number, count. */
+#define DAY_SQL(col) "(k." col " + 28800) / 86400"
+#define EVENTS_SQL(kind, col, states) \
+	"SELECT " kind ", " DAY_SQL(col) ", count(*) FROM claim k" \
+	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id" \
+	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " states \
+	" AND k." col " IS NOT NULL AND k." col " <= $3 GROUP BY " DAY_SQL(col)
+static const char months_sql[] =
+	EVENTS_SQL("0", "approved_at", STATE_SQL_COUNTED_CLAIMS)
+	" UNION ALL " EVENTS_SQL("1", "solved_at", STATE_SQL_SOLVED_CLAIMS)
+	" UNION ALL " EVENTS_SQL("2", "accepted_at", "(" STATE_SQL_ACCEPTED_CLAIM ")")
+	" ORDER BY 1, 2";
+
 /* The batch's name and as-of moment ($1 tenant, $2 batch, 0: all; $3 now):
  * the same moment the board and the problem page judge overdue at. */
 static const char batch_sql[] =
@@ -82,7 +145,9 @@ static int batch_scope(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int
 	return batch_id && !n ? 1 : 0;
 }
 
-static int rows(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t batch_id,
+/* Rows of code, total[, claimed, solved]; sql takes $1 tenant and, with
+ * nargs 2, $2 batch. */
+static int rows(db *d, arena *a, const char *sql, int nargs, int64_t tenant_id, int64_t batch_id,
 		struct stat_row **out, int *n)
 {
 	db_stmt *st = db_prepare(d, sql);
@@ -93,7 +158,8 @@ static int rows(db *d, arena *a, const char *sql, int64_t tenant_id, int64_t bat
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, tenant_id);
-	db_bind_int(st, 2, batch_id);
+	if (nargs > 1)
+		db_bind_int(st, 2, batch_id);
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct stat_row *r = ARENA_PUSH(a, *out, *n, cap);
 		r->code = arena_strdup(a, db_col_text(st, 0));
@@ -115,58 +181,208 @@ const struct stat_row *stats_find(const struct stat_row *r, int n, const char *c
 	return NULL;
 }
 
-/* The lights of the counted claims (of the batch, 0: of every batch). */
-static int count_lights(db *d, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *s)
+/* The unit table's line of unit_id, or NULL (the table is small: units). */
+static struct stat_unit *unit_line(struct stats *s, int64_t unit_id)
 {
-	db_stmt *st = db_query(d, "SELECT k.id FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
-				  " WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN "
-				  STATE_SQL_COUNTED_CLAIMS " ORDER BY k.id", "ii", tenant_id, batch_id);
-	int64_t *ids = NULL;
-	int n = 0, cap = 0, rc;
+	for (int i = 0; i < s->nunit_table; i++)
+		if (s->unit_table[i].unit_id == unit_id)
+			return &s->unit_table[i];
+	return NULL;
+}
+
+static int unit_table(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+{
+	db_stmt *st = db_query(d, unit_table_sql, "ii", tenant_id, batch_id);
+	int rc, cap = 0;
 
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			int64_t *g = realloc(ids, (size_t)(cap = cap ? 2 * cap : 64) * sizeof(*ids));
-			if (!g) {
-				rc = DB_ERROR;
-				break;
-			}
-			ids = g;
-		}
-		ids[n++] = db_col_int(st, 0);
+		struct stat_unit *u = ARENA_PUSH(a, s->unit_table, s->nunit_table, cap);
+		memset(u, 0, sizeof(*u));
+		u->unit_id = db_col_int(st, 0);
+		u->name = arena_strdup(a, db_col_text(st, 1));
+		u->kind = arena_strdup(a, db_col_text(st, 2));
+		u->claimed = db_col_int(st, 3);
+		u->solved = db_col_int(st, 4);
+		u->accepted = db_col_int(st, 5);
+		u->scored = db_col_int(st, 6);
+		u->score_sum = db_col_int(st, 7);
 	}
 	db_done(st);
-	for (int i = 0; rc == DB_DONE && i < n; i++) {
-		enum light l;
-		if (claim_light_of(d, tenant_id, ids[i], now, &l) != 0)
-			rc = DB_ERROR;
-		else
-			s->lights[l]++;
-	}
-	free(ids);
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *s)
+/* Whole days a red claim is past the earliest date it missed at its
+ * batch's as-of moment (0: red by a risk mark alone). */
+static int64_t days_over(const struct light_in *in)
 {
+	int64_t missed = 0;
+
+	if (in->deadline && in->deadline < in->as_of)
+		missed = in->deadline;
+	if (in->next_due && in->next_due < in->as_of && (!missed || in->next_due < missed))
+		missed = in->next_due;
+	return missed ? (in->as_of - missed) / 86400 : 0;
+}
+
+static int by_days_over(const void *x, const void *y)
+{
+	const struct stat_overdue *a = x, *b = y;
+
+	if (a->days_over != b->days_over)
+		return a->days_over > b->days_over ? -1 : 1;
+	return a->claim_id < b->claim_id ? -1 : a->claim_id > b->claim_id;
+}
+
+/* The title and unit of the listed overdue claims. */
+static int overdue_names(db *d, arena *a, int64_t tenant_id, struct stats *s)
+{
+	for (int i = 0; i < s->noverdue; i++) {
+		struct stat_overdue *o = &s->overdue[i];
+		db_stmt *st = db_query(d, "SELECT p.title, u.name FROM claim k"
+					  " JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+					  " JOIN unit u ON u.tenant_id = k.tenant_id AND u.id = k.unit_id"
+					  " WHERE k.tenant_id = $1 AND k.id = $2", "ii", tenant_id, o->claim_id);
+		int rc;
+		if (!st)
+			return -1;
+		if ((rc = db_step(st)) == DB_ROW) {
+			o->title = arena_strdup(a, db_col_text(st, 0));
+			o->unit = arena_strdup(a, db_col_text(st, 1));
+		}
+		db_done(st);
+		if (rc == DB_ERROR)
+			return -1;
+	}
+	return 0;
+}
+
+/* The lights of the counted claims (of the batch, 0: of every batch) at
+ * `at`, with in_progress, the overdue list and the unit table's overdue. */
+static int count_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t at, struct stats *s)
+{
+	struct claim_lit *lit;
+	struct stat_overdue *red;
+	int n, nred = 0;
+
+	if (claim_lights(d, a, tenant_id, batch_id, at, &lit, &n) < 0)
+		return -1;
+	red = arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*red));
+	for (int i = 0; i < n; i++) {
+		const struct claim_lit *k = &lit[i];
+		s->lights[k->light]++;
+		if (k->in.state >= 0 && (claim_state_info[k->in.state].flags & CS_WORKING))
+			s->in_progress++;
+		if (k->light != LIGHT_RED)
+			continue;
+		struct stat_unit *u = unit_line(s, k->unit_id);
+		if (u)
+			u->overdue++;
+		red[nred++] = (struct stat_overdue){ .claim_id = k->claim_id, .problem_id = k->problem_id,
+						     .deadline = k->in.deadline, .days_over = days_over(&k->in) };
+	}
+	qsort(red, (size_t)nred, sizeof(*red), by_days_over);
+	s->overdue = red;
+	s->noverdue = nred < STATS_OVERDUE_MAX ? nred : STATS_OVERDUE_MAX;
+	return overdue_names(d, a, tenant_id, s);
+}
+
+/* The month ("YYYY-MM") of local day z. */
+static const char *month_of(arena *a, int64_t z)
+{
+	int64_t y, m, day;
+
+	civil_from_days(z, &y, &m, &day);
+	return arena_printf(a, "%04lld-%02lld", (long long)y, (long long)m);
+}
+
+/* Claims approved, solved and accepted by month, up to s->as_of. */
+static int months(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+{
+	db_stmt *st = db_query(d, months_sql, "iii", tenant_id, batch_id, s->as_of);
+	int rc, cap = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int kind = (int)db_col_int(st, 0);
+		const char *month = month_of(a, db_col_int(st, 1));
+		struct stat_month *m = NULL;
+		/* few months: find it, else insert it in order */
+		for (int i = 0; i < s->nmonths; i++)
+			if (!strcmp(s->months[i].month, month))
+				m = &s->months[i];
+		if (!m) {
+			int at = s->nmonths;
+			ARENA_PUSH(a, s->months, s->nmonths, cap);
+			while (at > 0 && strcmp(s->months[at - 1].month, month) > 0) {
+				s->months[at] = s->months[at - 1];
+				at--;
+			}
+			m = &s->months[at];
+			*m = (struct stat_month){ .month = month };
+		}
+		int64_t v = db_col_int(st, 2);
+		if (kind == 0)
+			m->claimed += v;
+		else if (kind == 1)
+			m->solved += v;
+		else
+			m->accepted += v;
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static int grades(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+{
+	db_stmt *st = db_query(d, grades_sql, "ii", tenant_id, batch_id);
+	int rc, cap = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct stat_grades *g = ARENA_PUSH(a, s->grades, s->ngrades, cap);
+		g->category = arena_strdup(a, db_col_text(st, 0));
+		g->scored = db_col_int(st, 1);
+		g->score_sum = db_col_int(st, 2);
+		s->scored += g->scored;
+		s->score_sum += g->score_sum;
+		for (int i = 0; i < 4; i++) {
+			g->grade[i] = db_col_int(st, 3 + i);
+			s->grade[i] += g->grade[i];
+		}
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, int64_t as_of, unsigned flags,
+	      struct stats *s)
+{
+	int64_t at = as_of > 0 && as_of < now ? as_of : now;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->batch_id = batch_id;
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
-	if ((rc = batch_scope(d, a, tenant_id, batch_id, now, s)) != 0) {
+	if ((rc = batch_scope(d, a, tenant_id, batch_id, at, s)) != 0) {
 		db_rollback(d);
 		return rc;
 	}
-	if (rows(d, a, by_category_sql, tenant_id, batch_id, &s->by_category, &s->ncategory) < 0 ||
-	    rows(d, a, by_state_sql, tenant_id, batch_id, &s->by_state, &s->nstate) < 0 ||
-	    rows(d, a, units_sql, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
-	    rows(d, a, cadres_sql, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
+	if (rows(d, a, by_category_sql, 2, tenant_id, batch_id, &s->by_category, &s->ncategory) < 0 ||
+	    rows(d, a, by_state_sql, 2, tenant_id, batch_id, &s->by_state, &s->nstate) < 0 ||
+	    rows(d, a, units_sql, 2, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
+	    rows(d, a, cadres_sql, 2, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
+	    rows(d, a, by_batch_sql, 1, tenant_id, 0, &s->by_batch, &s->nbatch) < 0 ||
 	    db_scalar(d, promotions_sql, &s->promotions, 2, tenant_id, batch_id) < 0 ||
-	    count_lights(d, tenant_id, batch_id, now, s) < 0) {
+	    db_scalar(d, practices_sql, &s->practices_adopted, 2, tenant_id, batch_id) < 0 ||
+	    ((flags & STATS_UNITS) && unit_table(d, a, tenant_id, batch_id, s) < 0) ||
+	    count_lights(d, a, tenant_id, batch_id, at, s) < 0 ||
+	    months(d, a, tenant_id, batch_id, s) < 0 ||
+	    grades(d, a, tenant_id, batch_id, s) < 0) {
 		db_rollback(d);
 		return -1;
 	}
@@ -178,4 +394,9 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 	const struct stat_row *acc = stats_find(s->by_state, s->nstate, problem_state_info[PROBLEM_ACCEPTED].code);
 	s->accepted = acc ? acc->total : 0;
 	return db_commit(d);
+}
+
+int64_t stats_average(int64_t score_sum, int64_t scored)
+{
+	return scored > 0 ? (score_sum + scored / 2) / scored : -1;
 }

@@ -73,17 +73,32 @@ struct stats {
 	struct stat_row *by_batch; int nbatch;       /* problems by batch name (every batch) */
 	struct stat_unit *unit_table; int nunit_table; /* claiming units, most claims first */
 	struct stat_month *months; int nmonths;      /* oldest first, months with any */
-	struct stat_overdue *overdue; int noverdue;  /* every red claim */
+	struct stat_overdue *overdue; int noverdue;  /* red claims, most days over first, at most STATS_OVERDUE_MAX */
 	struct stat_grades *grades; int ngrades;     /* in category order */
 };
+
+/* What stats_get() fills beyond the public figures. */
+enum {
+	STATS_UNITS = 1u << 0,  /* the unit table (stats.units readers only) */
+};
+#define STATS_OVERDUE_MAX 100   /* overdue claims listed; lights[LIGHT_RED] counts them all */
 
 /* Figures for one batch (batch_id > 0) or all, read at now. They are as
  * of the batch's as-of moment (batch_as_of, asof.h): the end of a closed
  * batch's last dated phase, else now (a batch closed by hand before its
  * dates: now, as nothing changes after closing); for every batch, as of
- * the latest of those. 0, 1 when there is no such batch, or -1 on store
- * error. */
-int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, struct stats *out);
+ * the latest of those. as_of (0: none) moves "now" back to an earlier
+ * moment for what is judged by time: the lights, the overdue list and
+ * in_progress are judged, and the months counted, as of the batch's as-of
+ * moment seen from as_of (so never after the batch closed). Counts by
+ * state, scores, promotions and practices are the store's current ones
+ * (a closed batch no longer changes). The unit table is filled only with
+ * STATS_UNITS. 0, 1 when there is no such batch, or -1 on store error. */
+int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, int64_t as_of, unsigned flags,
+	      struct stats *out);
+/* The average of scored scores in hundredths, rounded half up; -1 when
+ * none is scored. Every page and the API average through here. */
+int64_t stats_average(int64_t score_sum, int64_t scored);
 /* The row with this code, or NULL. */
 const struct stat_row *stats_find(const struct stat_row *rows, int n, const char *code);
 

@@ -1001,6 +1001,10 @@ static const char m10_reporting[] =
 ");\n"
 "ALTER TABLE tenant ADD COLUMN bigscreen INT NOT NULL DEFAULT 0;\n"
 /* the dashboard's indexes and counters (issue 11 §1) go below */
+/* The statistics walk the counted claims by state (lights, unit table,
+ * months) and the final scores, without reading the claims' texts. */
+"CREATE INDEX claim_stats ON claim (tenant_id, state, problem_id, unit_id);\n"
+"CREATE INDEX claim_final ON claim (tenant_id, final_at);\n"
 ;
 
 /* The problem_tally triggers: the one place the dialects differ. */

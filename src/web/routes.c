@@ -269,6 +269,10 @@ const struct route routes[] = {
 	{ "PATCH", "/api/v1/practices/:id", api_practice_update, CHANGE | JSON | KIB(96), "practice.write" },
 	{ "POST", "/api/v1/practices/:id/recommend", api_practice_recommend, CHANGE | KIB(1), "practice.recommend" },
 	{ "POST", "/api/v1/practices/:id/adopt", api_practice_adopt, CHANGE | JSON | KIB(4), "practice.adopt" },
+	/* ---- the dashboard (统计), the big screen (大屏), the tenant's settings (issue 11 §1) ---- */
+	{ "GET", "/bigscreen", page_bigscreen, 0, NULL },
+	{ "GET", "/admin/settings", page_settings, LOGIN, NULL },
+	{ "POST", "/admin/settings", act_settings, CHANGE | FORM | KIB(1), "tenant.settings" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 	/* exports (台账), issue 11 §2 (web/export.h): ROUTE_BULK because the
 	 * XLSX is built on a worker; the CSV is streamed from the connection's

@@ -239,10 +239,20 @@ void page_feedback_item(struct req *r);
 void act_feedback_answer(struct req *r);
 
 /* The statistics of the batch the query string names (batch=, empty: all
- * batches), read now, for the page and the API; answers 400 (not an id),
- * 404 (no such batch) or 500 itself and returns -1. */
+ * batches) as of as_of= (YYYY-MM-DD, empty: the batch's own moment), read
+ * now, for the page, the API and the big screen, with the unit table for
+ * stats.units readers; answers 400 (not an id, or a bad as_of when form
+ * is NULL), 404 (no such batch) or 500 itself and returns -1. With form,
+ * a bad as_of is recorded there (ctx_invalid) and the figures are the
+ * batch's own. */
 struct stats;
-int stats_or_respond(struct req *r, struct stats *s);
+int stats_or_respond(struct req *r, struct stats *s, struct ctx *form);
+/* The dashboard's area (web/stats.c, web/bigscreen.c): GET /bigscreen,
+ * the big screen; GET/POST /admin/settings, the tenant's settings (the big
+ * screen's switch). */
+void page_bigscreen(struct req *r);
+void page_settings(struct req *r);
+void act_settings(struct req *r);
 /* Read the board filter from the query string; on bad input answer 400 and
  * return -1. Shared by the page and the API so both accept the same. */
 int board_filter_or_respond(struct req *r, struct problem_filter *f);

@@ -733,6 +733,14 @@ const rows = [
     check: async (c) => assert.equal((await conn.query(`SELECT state FROM claim WHERE id = ${c.claim}`)).trim(), 'accepted'),
     unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM claim WHERE id = ${c.claim}`)).trim(), 'solved'),
   },
+  // the dashboard's area: the big screen's switch (tenant.settings)
+  {
+    what: 'open the big screen to everyone', route: ['POST /admin/settings'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    setup: async () => { await conn.query('UPDATE tenant SET bigscreen = 0 WHERE id = 1'); return {}; },
+    call: (s) => form(srv, s, '/admin/settings', { bigscreen: '1' }),
+    check: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '1'),
+    unchanged: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '0'),
+  },
 ];
 
 const cells = [];

@@ -533,8 +533,8 @@ static void check_current(db *d)
 	assert_int_equal(q(d, "SELECT count(*) FROM audit_event WHERE after_json LIKE '%13800138000%'"
 			   " OR after_json LIKE '%phone%' OR after_json LIKE '%王女士%'"), 0);
 	/* the figures (all batches, the default) are those of the 2022 batch */
-	assert_int_equal(stats_get(d, a, 1, 0, DEMO_NOW, &all), 0);
-	assert_int_equal(stats_get(d, a, 1, 1, DEMO_NOW, &y2022), 0);
+	assert_int_equal(stats_get(d, a, 1, 0, DEMO_NOW, 0, STATS_UNITS, &all), 0);
+	assert_int_equal(stats_get(d, a, 1, 1, DEMO_NOW, 0, 0, &y2022), 0);
 	assert_int_equal(all.problems, 104);
 	assert_int_equal(all.claimed, 86);
 	assert_int_equal(all.solved, 33);

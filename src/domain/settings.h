@@ -1,0 +1,23 @@
+/* settings.h - the tenant's own settings an admin switches
+ * (tenant.settings): for now whether the big screen (大屏, GET /bigscreen)
+ * is open to anyone. */
+#ifndef JB_SETTINGS_H
+#define JB_SETTINGS_H
+
+#include <stdbool.h>
+
+#include "domain/action.h"
+
+struct tenant_settings {
+	bool bigscreen;   /* tenant.bigscreen: the big screen needs no log-in */
+};
+
+/* The settings of tenant_id: 0, 1 when there is no such tenant, -1 on a
+ * store error. */
+int settings_get(db *d, int64_t tenant_id, struct tenant_settings *out) __attribute__((warn_unused_result));
+/* Save them (tenant.settings), audited as tenant.settings with the values
+ * before and after, in one transaction; unchanged values write nothing
+ * but still succeed. */
+int settings_set(struct ctx *c, const struct tenant_settings *in) __attribute__((warn_unused_result));
+
+#endif
