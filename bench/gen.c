@@ -73,7 +73,7 @@ static int copy_claims(db *d, int64_t have, int64_t base, int64_t from)
 	"FROM claim n CROSS JOIN claim k CROSS JOIN " table " t" \
 	" WHERE k.tenant_id = n.tenant_id AND k.problem_id = (n.problem_id % $1) + 1" \
 	" AND k.state IN " STATE_SQL_COUNTED_CLAIMS " AND t.tenant_id = k.tenant_id AND t.claim_id = k.id" \
-	" AND n.tenant_id = 1 AND n.id > $2 + $3"
+	" AND n.tenant_id = 1 AND n.id > CAST($2 AS BIGINT) + CAST($3 AS BIGINT)"
 	static const char *const member_repl[] = { "claim_id", "n.id", NULL };
 	/* a child's id: its template's (below CHILD_IDS) plus the new claim's times CHILD_IDS */
 	static const char *const child_repl[] = { "claim_id", "n.id", "id", "t.id + n.id * 1000", NULL };
@@ -121,13 +121,18 @@ int main(int argc, char **argv)
 			"INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name,"
 			" proposer_unit_id, state, is_public, created_at, updated_at)"
 			" SELECT tenant_id, $2, batch_id, category_id, $3, description, proposer_name, proposer_unit_id,"
-			" CASE WHEN $2 % 3 <> 0 AND state IN " STATE_SQL_CLAIMED " THEN state ELSE 'published' END,"
+			" CASE WHEN $4 <> 0 AND state IN " STATE_SQL_CLAIMED " THEN state ELSE 'published' END,"
 			" 1, created_at, updated_at + $2 FROM problem WHERE tenant_id = 1 AND id = $1");
 		buf title = BUF_INIT;
+		if (!st) {
+			fprintf(stderr, "gen: %s\n", db_errmsg(d));
+			return 1;
+		}
 		buf_printf(&title, "%s%s问题（第%lld号）", words[id % 18], words[(id / 18) % 18], (long long)id);
 		db_bind_int(st, 1, 1 + id % have);
 		db_bind_int(st, 2, id);
 		db_bind_text(st, 3, title.s);
+		db_bind_int(st, 4, id % 3); /* a third stay unclaimed */
 		if (db_step(st) != DB_DONE) {
 			fprintf(stderr, "gen: %s\n", db_errmsg(d));
 			return 1;

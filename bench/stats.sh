@@ -15,7 +15,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BIN=${JIEBANG_BIN:-./jiebang}
-SIZES=${BENCH_STATS_SIZES:-"10000 100000 1000000"}
+SIZES=${BENCH_STATS_SIZES-"10000 100000 1000000"} # empty: the demo only
 RUNS=${BENCH_RUNS:-7}
 PG=${BENCH_PG:-1}
 PG_SIZE=${BENCH_PG_SIZE:-10000}
