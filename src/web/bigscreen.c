@@ -170,7 +170,7 @@ static void settings_form(struct req *r, const struct tenant_settings *set, cons
 {
 	buf *b = &r->out;
 
-	page_begin(r, "系统设置", NAV_NONE);
+	page_begin(r, "系统设置", NAV_SETTINGS);
 	HTML(b, "<h1>系统设置</h1>\n");
 	if (saved)
 		HTML(b, "<p class=\"notice\" role=\"status\">设置已保存。</p>\n");

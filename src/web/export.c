@@ -396,7 +396,7 @@ void page_exports(struct req *r)
 
 	if (!perm_or_respond(r, "export.read", "export", 0, &t))
 		return;
-	page_begin(r, "导出台账", NAV_NONE);
+	page_begin(r, "导出台账", NAV_EXPORTS);
 	HTML(b, "<h1>导出台账</h1>\n<p>每个清单可导出为 Excel（.xlsx）或 CSV（UTF-8）文件。"
 		"榜单的筛选条件请在<a href=\"");
 	buf_html(b, r->base);

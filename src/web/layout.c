@@ -60,6 +60,48 @@ static void nav_notifications(struct req *r, enum nav active)
 	HTML(b, "</a>");
 }
 
+/* The office's pages, for those who may use any of them, in one 管理 menu
+ * (a <details>: it opens without JavaScript) so the header stays one line. */
+static const struct office_link {
+	const char *path, *label, *action;
+	enum nav nav;
+} office_links[] = {
+	{ "/admin/batches", "批次管理", "batch.manage", NAV_BATCHES },
+	{ "/promotions", "提拔使用", "promotion.read", NAV_PROMOTIONS },
+	{ "/bulletins", "简报", "bulletin.read", NAV_BULLETINS },
+	{ "/exports", "导出台账", "export.read", NAV_EXPORTS },
+	{ "/admin/import", "导入名单", "import.run", NAV_IMPORT },
+	{ "/bigscreen", "大屏", "stats.units", NAV_NONE },
+	{ "/admin/users", "用户管理", "user.read", NAV_USERS },
+	{ "/admin/audit", "审计日志", "audit.read", NAV_AUDIT },
+	{ "/admin/feedback", "投诉建议处理", "complaint.answer", NAV_FEEDBACK },
+	{ "/admin/settings", "系统设置", "tenant.settings", NAV_SETTINGS },
+};
+
+static void nav_office(struct req *r, enum nav active)
+{
+	buf *b = &r->out;
+	size_t n = sizeof(office_links) / sizeof(office_links[0]);
+	bool any = false, here = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (perm_any(r->who, office_links[i].action)) {
+			any = true;
+			here |= office_links[i].nav != NAV_NONE && office_links[i].nav == active;
+		}
+	if (!any)
+		return;
+	HTML(b, "<details class=\"office\"><summary");
+	if (here)
+		HTML(b, " class=\"current\"");
+	HTML(b, ">管理</summary><div class=\"menu\">");
+	for (size_t i = 0; i < n; i++)
+		if (perm_any(r->who, office_links[i].action))
+			nav_link(r, office_links[i].path, office_links[i].label,
+				 office_links[i].nav != NAV_NONE && office_links[i].nav == active);
+	HTML(b, "</div></details>");
+}
+
 /* Right side of the header: who is signed in, account links, log-out. */
 static void nav_session(struct req *r, enum nav active)
 {
@@ -121,18 +163,7 @@ void page_begin(struct req *r, const char *title, enum nav active)
 		nav_link(r, "/public/propose", "群众出卷", false);
 	if (perm_any(r->who, "problem.screen"))
 		nav_link(r, "/admin/screening", "遴选", active == NAV_SCREENING);
-	if (perm_any(r->who, "batch.manage"))
-		nav_link(r, "/admin/batches", "批次管理", active == NAV_BATCHES);
-	if (perm_any(r->who, "promotion.read"))
-		nav_link(r, "/promotions", "提拔使用", active == NAV_PROMOTIONS);
-	if (perm_any(r->who, "bulletin.read"))
-		nav_link(r, "/bulletins", "简报", active == NAV_BULLETINS);
-	if (perm_any(r->who, "user.read"))
-		nav_link(r, "/admin/users", "用户管理", active == NAV_USERS);
-	if (perm_any(r->who, "audit.read"))
-		nav_link(r, "/admin/audit", "审计日志", active == NAV_AUDIT);
-	if (perm_any(r->who, "complaint.answer"))
-		nav_link(r, "/admin/feedback", "投诉建议处理", active == NAV_FEEDBACK);
+	nav_office(r, active);
 	HTML(b, "</nav>\n");
 	nav_session(r, active);
 	HTML(b, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");

@@ -21,7 +21,7 @@ struct route;
 
 enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK,
 	   NAV_PROPOSE, NAV_SCREENING, NAV_NOTIFICATIONS, NAV_WORK, NAV_PROMOTIONS, NAV_EVALUATIONS,
-	   NAV_RECORD, NAV_NOTICES, NAV_PRACTICES, NAV_BULLETINS };
+	   NAV_RECORD, NAV_NOTICES, NAV_PRACTICES, NAV_BULLETINS, NAV_EXPORTS, NAV_IMPORT, NAV_SETTINGS };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);

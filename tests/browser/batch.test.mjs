@@ -28,6 +28,7 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   test(`an admin creates a batch, fixing a mistake on the way (${size})`, async () => {
     const page = await open(browser, viewport);
     await signIn(page);
+    await page.getByText('管理', { exact: true }).click(); // the header's 管理 menu
     await page.getByRole('link', { name: '批次管理' }).click();
     await page.waitForURL(/\/admin\/batches$/);
     await checkA11y(page, `batches (${size})`);

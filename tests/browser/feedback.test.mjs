@@ -28,6 +28,7 @@ async function look(page, label, name) {
 async function answer(viewport, size, subject, text) {
   const page = await open(browser, viewport);
   await logIn(page, srv, 'admin');
+  await page.getByText('管理', { exact: true }).click(); // the header's 管理 menu
   await page.getByRole('link', { name: '投诉建议处理' }).click();
   await page.waitForURL(/\/admin\/feedback$/);
   await look(page, `queue (${size})`, `feedback-queue-${size}`);
