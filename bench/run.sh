@@ -93,7 +93,7 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "== $N problems (SQLite)"
 gen="build/rel/bench-gen"
 mkdir -p build/rel
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/gen.c $(ls build/rel/src/*/*.o) build/rel/embedded.o \
+cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/gen.c $(ls src/*/*.c | sed 's|^\(.*\)\.c$|build/rel/\1.o|') build/rel/embedded.o \
 	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat) -lcsv -lunistring -lpthread -lm
 t0=$(date +%s)
 "$gen" "sqlite:$work/demo/jiebang.db" "$N" 2>/dev/null
