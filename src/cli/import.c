@@ -122,6 +122,10 @@ int cli_import(int argc, char **argv)
 		db_close(d);
 		return 1;
 	}
+	/* A large import in one transaction: keep its pages in memory (256
+	 * MiB at most) rather than spilling them to the WAL half way. */
+	if (db_kind(d) == DB_SQLITE && db_exec(d, "PRAGMA cache_size = -262144") < 0)
+		fprintf(stderr, "jiebang: import: %s\n", db_errmsg(d));
 	cli = perm_cli(tenant);
 	ctx_init(&c, d, a, &cli, "");
 	rc = import_run(&c, &in, &out);

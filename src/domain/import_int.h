@@ -21,6 +21,7 @@ struct import_column {
 };
 
 struct import_unit_row;
+struct person_pending;
 
 struct import_state {
 	struct ctx *c;
@@ -48,6 +49,9 @@ struct import_state {
 	struct import_unit_row *urows;
 	int nurows, curows;
 	buf cat_names;                  /* for the message about an unknown category */
+	struct person_pending *pp;      /* new people not yet inserted */
+	int npp;
+	buf pending;                    /* their strings */
 };
 
 /* Trim blanks (ASCII, U+3000, U+00A0) off both ends of s. */

@@ -1,6 +1,7 @@
 /* import_rows.c - each kind's rows: what they refer to, read once from
  * the store into hash maps, the checks that need it, and the writes with
  * ids handed out in one go (import.h, import_int.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,7 @@ int import_prepare(struct import_state *st)
 	int rc;
 
 	st->key = (buf)BUF_INIT;
+	st->pending = (buf)BUF_INIT;
 	if (load_units(st) < 0)
 		return -1;
 	switch (st->in->kind) {
@@ -232,7 +234,9 @@ void import_release(struct import_state *st)
 	strmap_free(st->seen);
 	buf_release(&st->key);
 	buf_release(&st->cat_names);
+	buf_release(&st->pending);
 	free(st->urows);
+	free(st->pp);
 }
 
 /* ---- units: gathered, then resolved and written at the end ---- */
@@ -415,6 +419,77 @@ static int write_units(struct import_state *st)
 
 /* ---- people: checked and written as they are read ---- */
 
+/* New people are inserted PEOPLE_BATCH rows to a statement: one statement
+ * a row costs SQLite its cursors and its FK lookups' set-up every time,
+ * and PostgreSQL a round trip. The text is built once, and keeps its
+ * address (the statement cache's key). */
+#define PEOPLE_BATCH 128
+#define PEOPLE_COLS 6
+static char people_sql[64 + PEOPLE_BATCH * PEOPLE_COLS * 8];
+static pthread_once_t people_sql_once = PTHREAD_ONCE_INIT;
+
+static void build_people_sql(void)
+{
+	size_t o = (size_t)snprintf(people_sql, sizeof(people_sql),
+				    "INSERT INTO person (tenant_id, id, name, unit_id, rank, title) VALUES ");
+	for (int r = 0; r < PEOPLE_BATCH; r++) {
+		int b = r * PEOPLE_COLS;
+		o += (size_t)snprintf(people_sql + o, sizeof(people_sql) - o, "%s($%d, $%d, $%d, $%d, $%d, $%d)", r ? ", " : "",
+				      b + 1, b + 2, b + 3, b + 4, b + 5, b + 6);
+	}
+}
+
+struct person_pending {
+	int64_t id, unit_id;
+	size_t name, rank, title;   /* offsets into st->pending */
+};
+
+static int flush_people(struct import_state *st)
+{
+	struct ctx *c = st->c;
+	struct person_pending *pp = st->pp;
+	const char *base = st->pending.s;
+	int i = 0;
+
+	if (st->npp == PEOPLE_BATCH) {
+		db_stmt *q;
+		pthread_once(&people_sql_once, build_people_sql);
+		if (!(q = db_prepare(c->d, people_sql)))
+			return -1;
+		for (int r = 0; r < PEOPLE_BATCH; r++) {
+			int b = r * PEOPLE_COLS;
+			db_bind_int(q, b + 1, c->who->tenant_id);
+			db_bind_int(q, b + 2, pp[r].id);
+			db_bind_text(q, b + 3, base + pp[r].name);
+			db_bind_int(q, b + 4, pp[r].unit_id);
+			db_bind_text(q, b + 5, base + pp[r].rank);
+			db_bind_text(q, b + 6, base + pp[r].title);
+		}
+		int rc = db_step(q);
+		db_done(q);
+		if (rc != DB_DONE)
+			return -1;
+		i = PEOPLE_BATCH;
+	}
+	for (; i < st->npp; i++)
+		if (db_run(c->d, "INSERT INTO person (tenant_id, id, name, unit_id, rank, title) VALUES ($1, $2, $3, $4, $5, $6)",
+			   "iisiss", c->who->tenant_id, pp[i].id, base + pp[i].name, pp[i].unit_id, base + pp[i].rank,
+			   base + pp[i].title) != DB_DONE)
+			return -1;
+	st->npp = 0;
+	buf_reset(&st->pending);
+	return 0;
+}
+
+static size_t pending_str(struct import_state *st, const char *s)
+{
+	size_t o = st->pending.len;
+
+	buf_puts(&st->pending, s);
+	buf_putc(&st->pending, 0);
+	return o;
+}
+
 static int person_row(struct import_state *st, int64_t line)
 {
 	struct ctx *c = st->c;
@@ -461,8 +536,11 @@ static int person_row(struct import_state *st, int64_t line)
 		st->out->updated++;
 	} else {
 		p->id = ++st->last_id;
-		if (db_run(c->d, "INSERT INTO person (tenant_id, id, name, unit_id, rank, title) VALUES ($1, $2, $3, $4, $5, $6)",
-			   "iisiss", c->who->tenant_id, p->id, name, u->id, rank, title) != DB_DONE)
+		if (!st->pp)
+			st->pp = xmalloc(PEOPLE_BATCH * sizeof(*st->pp));
+		st->pp[st->npp++] = (struct person_pending){ p->id, u->id, pending_str(st, name), pending_str(st, rank),
+							     pending_str(st, title) };
+		if (st->npp == PEOPLE_BATCH && flush_people(st) < 0)
 			return -1;
 		st->out->created++;
 	}
@@ -541,7 +619,9 @@ int import_finish(struct import_state *st)
 			return -1;
 		return st->out->rejected ? 0 : write_units(st);
 	case IMPORT_PEOPLE:
-		return st->out->rejected ? 0 : save_last_id(st, "person");
+		if (st->out->rejected)
+			return 0;
+		return flush_people(st) < 0 ? -1 : save_last_id(st, "person");
 	case IMPORT_PROBLEMS:
 		return st->out->rejected ? 0 : save_last_id(st, "problem");
 	default:
