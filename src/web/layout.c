@@ -127,6 +127,8 @@ void page_begin(struct req *r, const char *title, enum nav active)
 		nav_link(r, "/promotions", "提拔使用", active == NAV_PROMOTIONS);
 	if (perm_any(r->who, "user.read"))
 		nav_link(r, "/admin/users", "用户管理", active == NAV_USERS);
+	if (perm_any(r->who, "import.run"))
+		nav_link(r, "/admin/import", "数据导入", false);
 	if (perm_any(r->who, "audit.read"))
 		nav_link(r, "/admin/audit", "审计日志", active == NAV_AUDIT);
 	if (perm_any(r->who, "complaint.answer"))

@@ -4,6 +4,7 @@
 #include "web/routes.h"
 
 #include "web/evaluate.h"
+#include "web/import.h"
 #include "web/people.h"
 #include "web/practice.h"
 #include "web/notice.h"
@@ -256,6 +257,12 @@ const struct route routes[] = {
 	{ "PATCH", "/api/v1/practices/:id", api_practice_update, CHANGE | JSON | KIB(96), "practice.write" },
 	{ "POST", "/api/v1/practices/:id/recommend", api_practice_recommend, CHANGE | KIB(1), "practice.recommend" },
 	{ "POST", "/api/v1/practices/:id/adopt", api_practice_adopt, CHANGE | JSON | KIB(4), "practice.adopt" },
+	/* imports of units, people and problems (issue 11 §4, web/import.h) */
+	{ "GET", "/admin/import", page_import, LOGIN, NULL },
+	{ "POST", "/admin/import", act_import_check, CHANGE | FORM | MULTIPART | KIB(4), "import.run" },
+	{ "POST", "/admin/import/confirm", act_import_confirm, CHANGE | FORM | KIB(4), "import.run" },
+	{ "GET", "/admin/import/template/:kind", page_import_template, LOGIN, NULL },
+	{ "POST", "/api/v1/import/:kind", api_import, CHANGE | MULTIPART | KIB(4), "import.run" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
