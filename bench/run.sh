@@ -110,3 +110,6 @@ load "board filter category+state" "$url/?category=3&state=published"
 load "statistics /stats" "$url/stats"
 load "problem page" "$url/problems/50000"
 echo "resident memory: $(rss $pid)"
+
+# Import speed (bench/import.sh): 1,000,000 people from a CSV.
+JIEBANG_BIN="$BIN" ./bench/import.sh

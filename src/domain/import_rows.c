@@ -106,10 +106,25 @@ static void person_key(struct import_state *st, const char *name, int64_t unit_i
 	buf_printf(&st->key, "\x1f%lld", (long long)unit_id);
 }
 
+/* A 64-bit digest of a person's rank and title (FNV-1a), never 0: a row
+ * whose digest matches the stored one is unchanged and costs no UPDATE
+ * (re-importing a whole roster is the common case). */
+static int64_t rank_title_digest(const char *rank, const char *title)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (const char *p = rank; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h = (h ^ 0x1f) * 1099511628211ull;
+	for (const char *p = title; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (int64_t)(h | 1);
+}
+
 static int load_people(struct import_state *st)
 {
-	db_stmt *q = db_query(st->c->d, "SELECT id, name, unit_id FROM person WHERE tenant_id = $1 ORDER BY id", "i",
-			      st->c->who->tenant_id);
+	db_stmt *q = db_query(st->c->d, "SELECT id, name, unit_id, rank, title FROM person WHERE tenant_id = $1 ORDER BY id",
+			      "i", st->c->who->tenant_id);
 	int rc;
 	bool created;
 
@@ -119,8 +134,10 @@ static int load_people(struct import_state *st)
 	while ((rc = db_step(q)) == DB_ROW) {
 		person_key(st, db_col_text(q, 1), db_col_int(q, 2));
 		struct strmap_val *v = strmap_put(st->people, st->key.s, st->key.len, &created);
-		if (created)
+		if (created) {
 			v->id = db_col_int(q, 0);
+			v->aux = rank_title_digest(db_col_text(q, 3), db_col_text(q, 4));
+		}
 	}
 	db_done(q);
 	return rc == DB_ERROR ? -1 : 0;
@@ -522,6 +539,10 @@ static int person_row(struct import_state *st, int64_t line)
 	p->line = line;
 	if (!st->writing)
 		return 0;
+	if (p->id && p->aux == rank_title_digest(rank, title)) {
+		st->out->unchanged++;
+		return 0;
+	}
 	if (p->id) {
 		rc = db_run(c->d,
 			    "UPDATE person SET rank = $3, title = $4 WHERE tenant_id = $1 AND id = $2"

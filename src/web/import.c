@@ -240,7 +240,7 @@ static void import_page(struct req *r, const void *outcome, int status)
 	const struct import_view *v = outcome;
 
 	r->out.len = 0;
-	page_begin(r, "数据导入", NAV_USERS);
+	page_begin(r, "数据导入", NAV_NONE);
 	HTML(&r->out, "<h1>数据导入</h1>\n");
 	if (v->res)
 		result_section(r, v, v->res->sha256 ? v->res->sha256 : "");
@@ -332,7 +332,7 @@ void act_import_check(struct req *r)
 		}
 		utimensat(AT_FDCWD, kept, NULL, 0);  /* a fresh hour */
 	}
-	import_page(r, &v, rc == JB_OK ? 200 : 422);
+	import_page(r, &v, rc == JB_OK ? 200 : 400);  /* a form shown again with its errors */
 }
 
 static bool hex64(const char *s)
@@ -383,7 +383,7 @@ void act_import_confirm(struct req *r)
 	if (rc == JB_OK)
 		unlink(kept);
 	v.res = &res;
-	import_page(r, &v, rc == JB_OK ? 200 : 422);
+	import_page(r, &v, rc == JB_OK ? 200 : 400);  /* a form shown again with its errors */
 }
 
 void page_import_template(struct req *r)
