@@ -262,7 +262,7 @@ const struct route routes[] = {
 	{ "POST", "/admin/import", act_import_check, CHANGE | FORM | MULTIPART | KIB(4), "import.run" },
 	{ "POST", "/admin/import/confirm", act_import_confirm, CHANGE | FORM | KIB(4), "import.run" },
 	{ "GET", "/admin/import/template/:kind", page_import_template, LOGIN, NULL },
-	{ "POST", "/api/v1/import/:kind", api_import, CHANGE | MULTIPART | KIB(4), "import.run" },
+	{ "POST", "/api/v1/import/:kind", api_import, CHANGE | JSON | MULTIPART | KIB(4), "import.run" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
