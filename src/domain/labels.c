@@ -139,6 +139,7 @@ const struct label audit_actions[] = {
 	{ "record.read", "查看干部实绩档案" },
 	{ "export.read", "导出数据" },
 	{ "stats.units", "查看单位统计表" },
+	{ "tenant.settings", "修改系统设置" },
 	{ "import.run", "导入数据" },
 	{ "import.units", "导入单位" },
 	{ "import.people", "导入人员" },
