@@ -176,6 +176,23 @@ const char *batch_phase_refusal(arena *a, const struct batch *b, int phase, int6
 			    batch_phase_info[cur].zh, when, what, what, batch_phase_info[phase].zh);
 }
 
+int batch_collecting_now(struct ctx *c, struct batch *out)
+{
+	struct batch *bs;
+	int n, open = 0;
+
+	if (batch_list(c->d, c->a, c->who->tenant_id, &bs, &n) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (batch_phase_now(&bs[i], c->now) == PHASE_COLLECTING)
+			*out = bs[open++];
+	if (open == 0)
+		return ctx_invalid(c, "batch_id", "not_collecting", "目前没有正在征集难题的批次");
+	if (open > 1)
+		return ctx_invalid(c, "batch_id", "missing_field", "有多个批次正在征集，请选择批次");
+	return JB_OK;
+}
+
 /* ---- changes ---- */
 
 /* The grade settings' defaults for what is 0 (batch_in). */

@@ -58,6 +58,9 @@ int64_t batch_as_of(const struct batch *b, int64_t now);
  * the phase it is in and that phase's dates, on a: "该批次现处于“遴选”阶段
  * （2027-03-01 至 2027-03-31），不能出卷". */
 const char *batch_phase_refusal(arena *a, const struct batch *b, int phase, int64_t now, const char *what);
+/* The one batch in 征集 at c->now into *out (when none is named): JB_OK,
+ * JB_INVALID on batch_id when none or several are collecting, or -1. */
+int batch_collecting_now(struct ctx *c, struct batch *out) __attribute__((warn_unused_result));
 
 /* A batch as sent by the form or the API. phases: dated phases. */
 struct batch_phase_in {

@@ -186,8 +186,8 @@ static int load_titles(struct import_state *st)
 static int import_batch(struct import_state *st)
 {
 	struct ctx *c = st->c;
-	struct batch b, *bs;
-	int n, open = 0, rc;
+	struct batch b;
+	int rc;
 
 	if (st->in->batch_id) {
 		if ((rc = batch_get(c->d, c->a, c->who->tenant_id, st->in->batch_id, &b)) != 0)
@@ -195,16 +195,8 @@ static int import_batch(struct import_state *st)
 		if (batch_phase_now(&b, c->now) > PHASE_SCREENING)
 			return ctx_invalid(c, "batch_id", "wrong_phase",
 					   batch_phase_refusal(c->a, &b, PHASE_COLLECTING, c->now, "导入难题"));
-	} else {
-		if (batch_list(c->d, c->a, c->who->tenant_id, &bs, &n) < 0)
-			return -1;
-		for (int i = 0; i < n; i++)
-			if (batch_phase_now(&bs[i], c->now) == PHASE_COLLECTING)
-				b = bs[open++];
-		if (open == 0)
-			return ctx_invalid(c, "batch_id", "not_collecting", "目前没有正在征集难题的批次，请选择批次");
-		if (open > 1)
-			return ctx_invalid(c, "batch_id", "missing_field", "有多个批次正在征集，请选择批次");
+	} else if ((rc = batch_collecting_now(c, &b)) != JB_OK) {
+		return rc;
 	}
 	st->batch_id = b.id;
 	st->out->batch_id = b.id;

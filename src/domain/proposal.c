@@ -79,23 +79,15 @@ int proposal_category(struct ctx *c, const char *name, int64_t category_id, int6
  * It must be in 征集 now (batch_phase_refusal). */
 static int resolve_batch(struct ctx *c, const struct proposal_in *in, int64_t *id)
 {
-	struct batch *bs, b;
+	struct batch b;
 	const char *why;
-	int n, open = 0, rc;
+	int rc;
 
 	if (in->batch_id) {
 		if ((rc = batch_get(c->d, c->a, c->who->tenant_id, in->batch_id, &b)) != 0)
 			return rc < 0 ? -1 : ctx_invalid(c, "batch_id", "unknown_batch", "没有这个批次");
-	} else {
-		if (batch_list(c->d, c->a, c->who->tenant_id, &bs, &n) < 0)
-			return -1;
-		for (int i = 0; i < n; i++)
-			if (batch_phase_now(&bs[i], c->now) == PHASE_COLLECTING)
-				b = bs[open++];
-		if (open == 0)
-			return ctx_invalid(c, "batch_id", "not_collecting", "目前没有正在征集难题的批次");
-		if (open > 1)
-			return ctx_invalid(c, "batch_id", "missing_field", "请选择批次");
+	} else if ((rc = batch_collecting_now(c, &b)) != JB_OK) {
+		return rc;
 	}
 	if ((why = batch_phase_refusal(c->a, &b, PHASE_COLLECTING, c->now, "出卷")) != NULL)
 		return ctx_invalid(c, "batch_id", "wrong_phase", why);

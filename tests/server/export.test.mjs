@@ -11,7 +11,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { startServer, sql, validHtml } from './harness.mjs';
+import { startServer, sql, validHtml, parseCsv } from './harness.mjs';
 import { login, page } from './accounts.mjs';
 
 const LISTS = ['problems', 'ledger', 'screening', 'claims', 'progress', 'supervisions', 'scores', 'promotions',
@@ -42,20 +42,6 @@ function readXlsx(bytes) {
   const r = spawnSync('/usr/bin/python3', ['-c', PY, f], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
-}
-
-// RFC 4180 reader: fields, quotes doubled, CRLF rows.
-function parseCsv(text) {
-  const rows = []; let row = [], f = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(f); f = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i++; } else f += c;
-  }
-  assert.equal(f + row.join(''), '', 'the CSV ends with CRLF');
-  return rows;
 }
 
 async function download(sess, path) {

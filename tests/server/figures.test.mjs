@@ -5,7 +5,7 @@
 // 2022 batch 9 逾期, 7 滞后, 37 正常, 33 待验收, 0 未报送).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
+import { startServer, parseCsv } from './harness.mjs';
 import { login, api, page } from './accounts.mjs';
 
 let srv, admin;
@@ -21,19 +21,6 @@ function cards(html) {
   for (const m of html.matchAll(/<span class="num">([^<]*)<\/span><span class="lbl">([^<]*)<\/span>/g))
     out[m[2]] = Number(m[1].replace(/,/g, ''));
   return out;
-}
-
-// RFC 4180 rows of a CSV export (after its BOM).
-function parseCsv(text) {
-  const rows = []; let row = [], f = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(f); f = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i++; } else f += c;
-  }
-  return rows;
 }
 
 test('the page, the API, the big screen, the ledger and a bulletin agree, and agree with the report', async () => {

@@ -112,6 +112,21 @@ export function raw(srv, bytes, { end = false, timeout = 5000 } = {}) {
   });
 }
 
+// RFC 4180 rows of a CSV export (fields, quotes doubled, CRLF rows; the
+// text after its BOM). Asserts the last row ends with CRLF.
+export function parseCsv(text) {
+  const rows = []; let row = [], f = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(f); f = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(f); rows.push(row); row = []; f = ''; i++; } else f += c;
+  }
+  assert.equal(f + row.join(''), '', 'the CSV ends with CRLF');
+  return rows;
+}
+
 // Validate a page with tidy: no errors (warnings are reported, not fatal).
 export function validHtml(html) {
   const r = spawnSync('tidy', ['-q', '-e', '-utf8', '--show-warnings', 'no'], { input: html, encoding: 'utf8' });
