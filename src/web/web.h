@@ -133,6 +133,8 @@ void api_stats(struct req *r);
 void api_persons(struct req *r);
 void api_people(struct req *r);
 void api_healthz(struct req *r);
+void api_readyz(struct req *r);
+void api_metrics(struct req *r);
 /* api/intake.c: proposing, screening, publishing, my proposals, notifications. */
 void api_proposal_create(struct req *r);
 void api_public_proposal_create(struct req *r);
