@@ -1,6 +1,7 @@
 /* stats.c - aggregate queries behind the statistics page and API. */
 #include "domain/stats.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,20 @@ static const char promotions_sql[] =
 	" LEFT JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 	" WHERE pr.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2)";
 
+/* The same figures from the claim tallies (schema.c m10), which the store
+ * keeps in step with claim, claim_member and problem. */
+static const char units_tally_sql[] =
+	"SELECT u.kind, count(DISTINCT t.unit_id) FROM claim_tally t"
+	" JOIN unit u ON u.tenant_id = t.tenant_id AND u.id = t.unit_id"
+	" WHERE t.tenant_id = $1 AND t.state IN " STATE_SQL_COUNTED_CLAIMS " AND ($2 = 0 OR t.batch_id = $2) AND t.n > 0"
+	" GROUP BY u.kind ORDER BY u.kind";
+
+static const char cadres_tally_sql[] =
+	"SELECT pe.rank, count(DISTINCT t.person_id) FROM claim_member_tally t"
+	" JOIN person pe ON pe.tenant_id = t.tenant_id AND pe.id = t.person_id"
+	" WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2) AND t.n > 0"
+	" GROUP BY pe.rank ORDER BY pe.rank";
+
 /* Problems on the board by batch, every batch, newest first ($1 tenant). */
 static const char by_batch_sql[] =
 	"SELECT b.name, coalesce(sum(t.n), 0),"
@@ -84,6 +99,16 @@ static const char grades_sql[] =
 	" GROUP BY p.category_id) g ON g.cid = cat.id"
 	" WHERE cat.tenant_id = $1 ORDER BY cat.position, cat.id";
 
+#define TALLY_GRADE(g) " sum(CASE WHEN t.grade = '" g "' THEN t.n ELSE 0 END)"
+static const char grades_tally_sql[] =
+	"SELECT cat.name, coalesce(g.n, 0), coalesce(g.s, 0), coalesce(g.e, 0), coalesce(g.o, 0), coalesce(g.p, 0),"
+	" coalesce(g.f, 0) FROM category cat LEFT JOIN ("
+	" SELECT t.category_id AS cid, sum(t.n) AS n, sum(t.score_sum) AS s," TALLY_GRADE("excellent") " AS e,"
+	TALLY_GRADE("good") " AS o," TALLY_GRADE("pass") " AS p," TALLY_GRADE("fail") " AS f"
+	" FROM claim_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2) AND t.final = 1"
+	" GROUP BY t.category_id) g ON g.cid = cat.id"
+	" WHERE cat.tenant_id = $1 ORDER BY cat.position, cat.id";
+
 /* The unit table ($1 tenant, $2 batch): counted claims by claiming unit,
  * most first. */
 static const char unit_table_sql[] =
@@ -97,18 +122,39 @@ static const char unit_table_sql[] =
 	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " STATE_SQL_COUNTED_CLAIMS
 	" GROUP BY u.id, u.name, u.kind ORDER BY count(*) DESC, u.id";
 
+static const char unit_table_tally_sql[] =
+	"SELECT u.id, u.name, u.kind, sum(t.n),"
+	" sum(CASE WHEN t.state IN " STATE_SQL_SOLVED_CLAIMS " THEN t.n ELSE 0 END),"
+	" sum(CASE WHEN t.state = " STATE_SQL_ACCEPTED_CLAIM " THEN t.n ELSE 0 END),"
+	" sum(CASE WHEN t.final = 1 THEN t.n ELSE 0 END), coalesce(sum(t.score_sum), 0)"
+	" FROM claim_tally t JOIN unit u ON u.tenant_id = t.tenant_id AND u.id = t.unit_id"
+	" WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2) AND t.state IN " STATE_SQL_COUNTED_CLAIMS
+	" GROUP BY u.id, u.name, u.kind HAVING sum(t.n) > 0 ORDER BY sum(t.n) DESC, u.id";
+
 /* Claims approved, solved, accepted by local day (civil.h, UTC+8) up to
  * $3 ($1 tenant, $2 batch): kind (0, 1, 2), day number, count. */
 #define DAY_SQL(col) "(k." col " + 28800) / 86400"
-#define EVENTS_SQL(kind, col, states) \
+#define EVENTS_SQL(kind, col, states) EVENTS_FROM_SQL(kind, col, states, "")
+#define EVENTS_FROM_SQL(kind, col, states, from) \
 	"SELECT " kind ", " DAY_SQL(col) ", count(*) FROM claim k" \
 	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id" \
 	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " states \
-	" AND k." col " IS NOT NULL AND k." col " <= $3 GROUP BY " DAY_SQL(col)
+	" AND k." col " IS NOT NULL AND k." col " <= $3" from " GROUP BY " DAY_SQL(col)
 static const char months_sql[] =
 	EVENTS_SQL("0", "approved_at", STATE_SQL_COUNTED_CLAIMS)
 	" UNION ALL " EVENTS_SQL("1", "solved_at", STATE_SQL_SOLVED_CLAIMS)
 	" UNION ALL " EVENTS_SQL("2", "accepted_at", "(" STATE_SQL_ACCEPTED_CLAIM ")")
+	" ORDER BY 1, 2";
+/* The same from claim_day_tally for the days before $3's, and from the
+ * claims of $3's own day up to $3 ($4: the start of that day), which the
+ * indexes claim_approved, claim_solved and claim_accepted find. */
+#define TODAY_SQL(kind, col, states) EVENTS_FROM_SQL(kind, col, states, " AND k." col " >= $4")
+static const char months_tally_sql[] =
+	"SELECT t.kind, t.day, sum(t.n) FROM claim_day_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2)"
+	" AND t.day < (CAST($3 AS BIGINT) + 28800) / 86400 GROUP BY t.kind, t.day HAVING sum(t.n) <> 0"
+	" UNION ALL " TODAY_SQL("0", "approved_at", STATE_SQL_COUNTED_CLAIMS)
+	" UNION ALL " TODAY_SQL("1", "solved_at", STATE_SQL_SOLVED_CLAIMS)
+	" UNION ALL " TODAY_SQL("2", "accepted_at", "(" STATE_SQL_ACCEPTED_CLAIM ")")
 	" ORDER BY 1, 2";
 
 /* The batch's name and as-of moment ($1 tenant, $2 batch, 0: all; $3 now):
@@ -190,9 +236,9 @@ static struct stat_unit *unit_line(struct stats *s, int64_t unit_id)
 	return NULL;
 }
 
-static int unit_table(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+static int unit_table(db *d, arena *a, int64_t tenant_id, int64_t batch_id, bool tally, struct stats *s)
 {
-	db_stmt *st = db_query(d, unit_table_sql, "ii", tenant_id, batch_id);
+	db_stmt *st = db_query(d, tally ? unit_table_tally_sql : unit_table_sql, "ii", tenant_id, batch_id);
 	int rc, cap = 0;
 
 	if (!st)
@@ -298,9 +344,11 @@ static const char *month_of(arena *a, int64_t z)
 }
 
 /* Claims approved, solved and accepted by month, up to s->as_of. */
-static int months(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+static int months(db *d, arena *a, int64_t tenant_id, int64_t batch_id, bool tally, struct stats *s)
 {
-	db_stmt *st = db_query(d, months_sql, "iii", tenant_id, batch_id, s->as_of);
+	int64_t day_start = (s->as_of + 28800) / 86400 * 86400 - 28800;
+	db_stmt *st = tally ? db_query(d, months_tally_sql, "iiii", tenant_id, batch_id, s->as_of, day_start)
+			    : db_query(d, months_sql, "iii", tenant_id, batch_id, s->as_of);
 	int rc, cap = 0;
 
 	if (!st)
@@ -335,9 +383,9 @@ static int months(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct s
 	return rc == DB_DONE ? 0 : -1;
 }
 
-static int grades(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+static int grades(db *d, arena *a, int64_t tenant_id, int64_t batch_id, bool tally, struct stats *s)
 {
-	db_stmt *st = db_query(d, grades_sql, "ii", tenant_id, batch_id);
+	db_stmt *st = db_query(d, tally ? grades_tally_sql : grades_sql, "ii", tenant_id, batch_id);
 	int rc, cap = 0;
 
 	if (!st)
@@ -362,6 +410,7 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 	      struct stats *s)
 {
 	int64_t at = as_of > 0 && as_of < now ? as_of : now;
+	bool tally = at == now && !(flags & STATS_FULL);
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -374,15 +423,15 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 	}
 	if (rows(d, a, by_category_sql, 2, tenant_id, batch_id, &s->by_category, &s->ncategory) < 0 ||
 	    rows(d, a, by_state_sql, 2, tenant_id, batch_id, &s->by_state, &s->nstate) < 0 ||
-	    rows(d, a, units_sql, 2, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
-	    rows(d, a, cadres_sql, 2, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
+	    rows(d, a, tally ? units_tally_sql : units_sql, 2, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
+	    rows(d, a, tally ? cadres_tally_sql : cadres_sql, 2, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
 	    rows(d, a, by_batch_sql, 1, tenant_id, 0, &s->by_batch, &s->nbatch) < 0 ||
 	    db_scalar(d, promotions_sql, &s->promotions, 2, tenant_id, batch_id) < 0 ||
 	    db_scalar(d, practices_sql, &s->practices_adopted, 2, tenant_id, batch_id) < 0 ||
-	    ((flags & STATS_UNITS) && unit_table(d, a, tenant_id, batch_id, s) < 0) ||
+	    ((flags & STATS_UNITS) && unit_table(d, a, tenant_id, batch_id, tally, s) < 0) ||
 	    count_lights(d, a, tenant_id, batch_id, at, s) < 0 ||
-	    months(d, a, tenant_id, batch_id, s) < 0 ||
-	    grades(d, a, tenant_id, batch_id, s) < 0) {
+	    months(d, a, tenant_id, batch_id, tally, s) < 0 ||
+	    grades(d, a, tenant_id, batch_id, tally, s) < 0) {
 		db_rollback(d);
 		return -1;
 	}
