@@ -334,6 +334,126 @@ static int count_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, in
 	return overdue_names(d, a, tenant_id, s);
 }
 
+/* ---- the lights from claim_tally (claim.light kept by claim_light.c) ---- */
+
+/* Counted claims by state and stored light ($1 tenant, $2 batch, 0: all). */
+static const char lights_tally_sql[] =
+	"SELECT t.state, t.light, sum(t.n) FROM claim_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2)"
+	" AND t.state IN " STATE_SQL_COUNTED_CLAIMS " GROUP BY t.state, t.light HAVING sum(t.n) <> 0";
+
+/* Red working claims by unit ($1 tenant, $2 batch, $3 LIGHT_RED). */
+static const char red_units_sql[] =
+	"SELECT t.unit_id, sum(t.n) FROM claim_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2)"
+	" AND t.light = $3 AND t.state IN " STATE_SQL_WORKING_CLAIMS " GROUP BY t.unit_id";
+
+/* Red working claims of batch $2 by the date they missed, earliest first
+ * (index claim_red), then those red by a risk mark alone ($4 = 0). */
+static const char red_sql[] =
+	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0), k.overdue_since FROM claim k"
+	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since > 0"
+	" AND k.state IN " STATE_SQL_WORKING_CLAIMS " ORDER BY k.overdue_since, k.id";
+static const char red_risk_sql[] =
+	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0), k.overdue_since FROM claim k"
+	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since = 0"
+	" AND k.state IN " STATE_SQL_WORKING_CLAIMS " ORDER BY k.id LIMIT " STATS_OVERDUE_MAX_SQL;
+
+/* The lights, in_progress and the unit table's overdue from the tallies. */
+static int tally_lights(db *d, int64_t tenant_id, int64_t batch_id, struct stats *s)
+{
+	db_stmt *st = db_query(d, lights_tally_sql, "ii", tenant_id, batch_id);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int state = claim_state_of(db_col_text(st, 0));
+		int64_t light = db_col_int(st, 1), n = db_col_int(st, 2);
+		bool working = state >= 0 && (claim_state_info[state].flags & CS_WORKING);
+		if (working) {
+			s->in_progress += n;
+			if (light >= 0 && light < 6)
+				s->lights[light] += n;
+		} else {
+			struct light_in in = { .state = state };
+			s->lights[claim_light(&in)] += n;
+		}
+	}
+	db_done(st);
+	if (rc != DB_DONE || !s->nunit_table)
+		return rc == DB_DONE ? 0 : -1;
+	if (!(st = db_query(d, red_units_sql, "iii", tenant_id, batch_id, (int64_t)LIGHT_RED)))
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct stat_unit *u = unit_line(s, db_col_int(st, 0));
+		if (u)
+			u->overdue += db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The red claims of one batch (as of its as-of moment as_of) that may be
+ * among the STATS_OVERDUE_MAX most days over, appended to red. */
+static int batch_red(db *d, arena *a, int64_t tenant_id, int64_t batch, int64_t as_of, struct stat_overdue **red,
+		     int *n, int *cap)
+{
+	int got = 0, rc;
+	int64_t last = -1;
+
+	for (int pass = 0; pass < 2; pass++) {
+		db_stmt *st = db_query(d, pass ? red_risk_sql : red_sql, "iii", tenant_id, batch, (int64_t)LIGHT_RED);
+		if (!st)
+			return -1;
+		while ((rc = db_step(st)) == DB_ROW) {
+			int64_t since = db_col_int(st, 3), days = since ? (as_of - since) / 86400 : 0;
+			if (got >= STATS_OVERDUE_MAX && days < last)
+				break;
+			struct stat_overdue *o = ARENA_PUSH(a, *red, *n, *cap);
+			*o = (struct stat_overdue){ .claim_id = db_col_int(st, 0), .problem_id = db_col_int(st, 1),
+						    .deadline = db_col_int(st, 2), .days_over = days };
+			last = days;
+			got++;
+		}
+		db_done(st);
+		if (rc == DB_ERROR)
+			return -1;
+		/* those red by a risk mark are 0 days over: only below that */
+		if (got >= STATS_OVERDUE_MAX && last > 0)
+			break;
+	}
+	return 0;
+}
+
+/* The overdue list from the stored lights: each batch's most days over. */
+static int tally_overdue(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t at, struct stats *s)
+{
+	db_stmt *st = db_query(d, "SELECT b.id, " BATCH_AS_OF_SQL("b", "$3") " FROM batch b"
+				  " WHERE b.tenant_id = $1 AND ($2 = 0 OR b.id = $2) ORDER BY b.id",
+			       "iii", tenant_id, batch_id, at);
+	int64_t(*batches)[2] = NULL;
+	struct stat_overdue *red = NULL;
+	int rc, nb = 0, bcap = 0, nred = 0, cap = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t(*b)[2] = ARENA_PUSH(a, batches, nb, bcap);
+		(*b)[0] = db_col_int(st, 0);
+		(*b)[1] = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return -1;
+	for (int i = 0; i < nb; i++)
+		if (batch_red(d, a, tenant_id, batches[i][0], batches[i][1], &red, &nred, &cap) < 0)
+			return -1;
+	if (nred)
+		qsort(red, (size_t)nred, sizeof(*red), by_days_over);
+	s->overdue = red;
+	s->noverdue = nred < STATS_OVERDUE_MAX ? nred : STATS_OVERDUE_MAX;
+	return overdue_names(d, a, tenant_id, s);
+}
+
 /* The month ("YYYY-MM") of local day z. */
 static const char *month_of(arena *a, int64_t z)
 {
@@ -411,10 +531,15 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 {
 	int64_t at = as_of > 0 && as_of < now ? as_of : now;
 	bool tally = at == now && !(flags & STATS_FULL);
-	int rc;
+	int rc, lit = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->batch_id = batch_id;
+	/* the stored lights are brought up to now first, in their own
+	 * transactions; inside a caller's transaction they are used only if
+	 * they already hold, else counted from the claims */
+	if (tally && !db_in_txn(d) && claim_lights_keep(d, tenant_id, now) < 0)
+		return -1;
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
 	if ((rc = batch_scope(d, a, tenant_id, batch_id, at, s)) != 0) {
@@ -429,7 +554,9 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 	    db_scalar(d, promotions_sql, &s->promotions, 2, tenant_id, batch_id) < 0 ||
 	    db_scalar(d, practices_sql, &s->practices_adopted, 2, tenant_id, batch_id) < 0 ||
 	    ((flags & STATS_UNITS) && unit_table(d, a, tenant_id, batch_id, tally, s) < 0) ||
-	    count_lights(d, a, tenant_id, batch_id, at, s) < 0 ||
+	    (lit = tally ? claim_lights_fresh(d, tenant_id, now) : 0) < 0 ||
+	    (lit ? tally_lights(d, tenant_id, batch_id, s) < 0 || tally_overdue(d, a, tenant_id, batch_id, at, s) < 0
+		 : count_lights(d, a, tenant_id, batch_id, at, s) < 0) ||
 	    months(d, a, tenant_id, batch_id, tally, s) < 0 ||
 	    grades(d, a, tenant_id, batch_id, tally, s) < 0) {
 		db_rollback(d);

@@ -83,6 +83,7 @@ enum {
 	STATS_FULL = 1u << 1,   /* aggregate the claims themselves, not the tallies (tests, as_of) */
 };
 #define STATS_OVERDUE_MAX 100   /* overdue claims listed; lights[LIGHT_RED] counts them all */
+#define STATS_OVERDUE_MAX_SQL "100"
 
 /* Figures for one batch (batch_id > 0) or all, read at now. They are as
  * of the batch's as-of moment (batch_as_of, asof.h): the end of a closed

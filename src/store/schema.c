@@ -1022,13 +1022,29 @@ static const char m10_reporting[] =
  * months) and the final scores, without reading the claims' texts. */
 "CREATE INDEX claim_stats ON claim (tenant_id, state, problem_id, unit_id);\n"
 "CREATE INDEX claim_final ON claim (tenant_id, final_at);\n"
+/* Each claim's light (enum light, claim.h) as of light_at, valid until
+ * light_until (the first moment it may change by time alone; 0: to be
+ * worked out), with its batch then and, when red, the earliest date it
+ * missed (0: red by a risk mark). Kept by claim_lights_keep()
+ * (domain/claim_light.c); the triggers of m10_sqlite / m10_pg reset
+ * light_until in the transaction of every change to what the light is
+ * computed from, and new claims start at 0. */
+"ALTER TABLE claim ADD COLUMN light INT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN light_at BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN light_until BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN light_batch_id BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN overdue_since BIGINT NOT NULL DEFAULT 0;\n"
+"CREATE INDEX claim_light_until ON claim (tenant_id, light_until);\n"
+"CREATE INDEX claim_light_at ON claim (tenant_id, light_at);\n"
+"CREATE INDEX claim_red ON claim (tenant_id, light, light_batch_id, overdue_since, id);\n"
 /* Claim counts for the dashboard, kept by the triggers of m10_sqlite /
  * m10_pg in the same transaction as every change to claim, claim_member
  * and problem, so stats_get() reads rows whose number grows with units,
  * categories, batches, days and people, never with claims. Derived data:
  * never copied, always rebuilt (copy.c), and backfilled here.
- * claim_tally: claims by batch, category, unit, state and final grade
- * (final: the score counts, FINAL_SQL in stats.c; score_sum then). */
+ * claim_tally: claims by batch, category, unit, state, stored light and
+ * final grade (final: the score counts, FINAL_SQL in stats.c; score_sum
+ * then). */
 "CREATE TABLE claim_tally (\n"
 "  tenant_id BIGINT NOT NULL,\n"
 "  batch_id BIGINT NOT NULL,\n"
@@ -1037,9 +1053,10 @@ static const char m10_reporting[] =
 "  state TEXT NOT NULL,\n"
 "  final INT NOT NULL,\n"
 "  grade TEXT NOT NULL,\n"
+"  light INT NOT NULL,\n"
 "  n BIGINT NOT NULL,\n"
 "  score_sum BIGINT NOT NULL,\n"
-"  PRIMARY KEY (tenant_id, batch_id, category_id, unit_id, state, final, grade)\n"
+"  PRIMARY KEY (tenant_id, batch_id, category_id, unit_id, state, final, grade, light)\n"
 ");\n"
 /* claim_member_tally: per batch and person, the memberships of counted
  * claims (distinct cadres are the rows with n > 0). */
@@ -1065,9 +1082,9 @@ static const char m10_reporting[] =
 "CREATE INDEX claim_solved ON claim (tenant_id, solved_at);\n"
 "CREATE INDEX claim_accepted ON claim (tenant_id, accepted_at);\n"
 "INSERT INTO claim_tally SELECT k.tenant_id, p.batch_id, p.category_id, k.unit_id, k.state, " CT_FINAL("k") ", "
-CT_GRADE("k") ", count(*), coalesce(sum(" CT_SCORE("k") "), 0) FROM claim k"
+CT_GRADE("k") ", k.light, count(*), coalesce(sum(" CT_SCORE("k") "), 0) FROM claim k"
 " JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
-" GROUP BY k.tenant_id, p.batch_id, p.category_id, k.unit_id, k.state, " CT_FINAL("k") ", " CT_GRADE("k") ";\n"
+" GROUP BY k.tenant_id, p.batch_id, p.category_id, k.unit_id, k.state, " CT_FINAL("k") ", " CT_GRADE("k") ", k.light;\n"
 "INSERT INTO claim_member_tally SELECT m.tenant_id, p.batch_id, m.person_id, count(*) FROM claim_member m"
 " JOIN claim k ON k.tenant_id = m.tenant_id AND k.id = m.claim_id"
 " JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
@@ -1105,12 +1122,13 @@ static const char m1_pg[] =
 /* The claim tallies' triggers (m10). Every change adds a signed delta
  * (sg: "1" or "-1") with an upsert, so a row's removal and its arrival are
  * the same statement; rows that fall to 0 stay. Claim r is NEW or OLD. */
+#define CT_KEY "tenant_id, batch_id, category_id, unit_id, state, final, grade, light"
 #define CT_UPSERT(t, cols) " ON CONFLICT (" cols ") DO UPDATE SET n = " t ".n + excluded.n"
 #define CT_CLAIM(r, sg) \
 	"INSERT INTO claim_tally SELECT " r ".tenant_id, p.batch_id, p.category_id, " r ".unit_id, " r ".state, " \
-	CT_FINAL(r) ", " CT_GRADE(r) ", " sg ", " sg " * " CT_SCORE(r) " FROM problem p" \
+	CT_FINAL(r) ", " CT_GRADE(r) ", " r ".light, " sg ", " sg " * " CT_SCORE(r) " FROM problem p" \
 	" WHERE p.tenant_id = " r ".tenant_id AND p.id = " r ".problem_id" \
-	CT_UPSERT("claim_tally", "tenant_id, batch_id, category_id, unit_id, state, final, grade") \
+	CT_UPSERT("claim_tally", CT_KEY) \
 	", score_sum = claim_tally.score_sum + excluded.score_sum;"
 #define CT_DAY1(r, col, kind, states, sg) \
 	"INSERT INTO claim_day_tally SELECT " r ".tenant_id, p.batch_id, " kind ", " CT_DAY(r "." col) ", " sg \
@@ -1134,10 +1152,10 @@ static const char m1_pg[] =
  * "NEW", whose batch and category they are counted under). */
 #define CT_PROBLEM(b, sg) \
 	"INSERT INTO claim_tally SELECT k.tenant_id, " b ".batch_id, " b ".category_id, k.unit_id, k.state, " \
-	CT_FINAL("k") ", " CT_GRADE("k") ", " sg " * count(*), " sg " * sum(" CT_SCORE("k") ") FROM claim k" \
+	CT_FINAL("k") ", " CT_GRADE("k") ", k.light, " sg " * count(*), " sg " * sum(" CT_SCORE("k") ") FROM claim k" \
 	" WHERE k.tenant_id = NEW.tenant_id AND k.problem_id = NEW.id" \
-	" GROUP BY k.tenant_id, k.unit_id, k.state, " CT_FINAL("k") ", " CT_GRADE("k") \
-	CT_UPSERT("claim_tally", "tenant_id, batch_id, category_id, unit_id, state, final, grade") \
+	" GROUP BY k.tenant_id, k.unit_id, k.state, " CT_FINAL("k") ", " CT_GRADE("k") ", k.light" \
+	CT_UPSERT("claim_tally", CT_KEY) \
 	", score_sum = claim_tally.score_sum + excluded.score_sum;" \
 	"INSERT INTO claim_member_tally SELECT m.tenant_id, " b ".batch_id, m.person_id, " sg " * count(*)" \
 	" FROM claim_member m JOIN claim k ON k.tenant_id = m.tenant_id AND k.id = m.claim_id" \
@@ -1150,7 +1168,26 @@ static const char m1_pg[] =
 	" FROM claim k WHERE k.tenant_id = NEW.tenant_id AND k.problem_id = NEW.id AND k." col " IS NOT NULL" \
 	" AND k.state IN " states " GROUP BY k.tenant_id, " CT_DAY("k." col) \
 	CT_UPSERT("claim_day_tally", "tenant_id, batch_id, kind, day") ";"
-#define CT_CLAIM_COLS "state, unit_id, problem_id, final_at, score, grade, approved_at, solved_at, accepted_at"
+#define CT_CLAIM_COLS "state, unit_id, problem_id, final_at, score, grade, approved_at, solved_at, accepted_at, light"
+/* What a claim's light is computed from (claim_read.c LIGHT_COLS, the batch's
+ * as-of moment): a change resets light_until of the claims concerned. */
+#define LT_CLAIM_COLS "state, deadline, risk, signed_at, approved_at, problem_id"
+#define LT_STALE(r, col) "UPDATE claim SET light_until = 0 WHERE tenant_id = " r ".tenant_id AND id = " r "." col ";"
+#define LT_STALE_BATCH(r, col) "UPDATE claim SET light_until = 0 WHERE tenant_id = " r ".tenant_id AND problem_id IN" \
+	" (SELECT p.id FROM problem p WHERE p.tenant_id = " r ".tenant_id AND p.batch_id = " r "." col ");"
+#define LT_BATCH_CHANGED "OLD.phase <> NEW.phase OR OLD.by_dates <> NEW.by_dates OR OLD.closes_at <> NEW.closes_at" \
+	" OR OLD.report_day <> NEW.report_day OR OLD.warn_days <> NEW.warn_days"
+#define LT_PHASE_CHANGED "OLD.starts_at <> NEW.starts_at OR OLD.ends_at <> NEW.ends_at OR OLD.phase <> NEW.phase" \
+	" OR OLD.batch_id <> NEW.batch_id"
+/* The tables of a claim's light inputs with the column naming the claim. */
+#define LT_SQLITE_CHILD(t, cols) \
+	"CREATE TRIGGER " t "_light_insert AFTER INSERT ON " t " BEGIN " LT_STALE("NEW", "claim_id") " END;\n" \
+	"CREATE TRIGGER " t "_light_delete AFTER DELETE ON " t " BEGIN " LT_STALE("OLD", "claim_id") " END;\n" \
+	"CREATE TRIGGER " t "_light_update AFTER UPDATE OF " cols " ON " t " BEGIN " LT_STALE("OLD", "claim_id") \
+	LT_STALE("NEW", "claim_id") " END;\n"
+#define LT_PG_CHILD(t, cols) \
+	"CREATE TRIGGER " t "_light AFTER INSERT OR DELETE OR UPDATE OF " cols " ON " t \
+	" FOR EACH ROW EXECUTE FUNCTION claim_light_stale();\n"
 
 static const char m10_sqlite[] =
 "CREATE TRIGGER claim_tally_insert AFTER INSERT ON claim BEGIN " CT_ROW("NEW", "1") CT_MEMBERS("NEW", "1") " END;\n"
@@ -1163,7 +1200,19 @@ CT_ROW("OLD", "-1") CT_MEMBERS("OLD", "-1") CT_ROW("NEW", "1") CT_MEMBERS("NEW",
 CT_MEMBER("OLD", "-1") CT_MEMBER("NEW", "1") " END;\n"
 "CREATE TRIGGER claim_tally_problem AFTER UPDATE OF batch_id, category_id ON problem"
 " WHEN OLD.batch_id <> NEW.batch_id OR OLD.category_id <> NEW.category_id BEGIN "
-CT_PROBLEM("OLD", "-1") CT_PROBLEM("NEW", "1") " END;\n";
+CT_PROBLEM("OLD", "-1") CT_PROBLEM("NEW", "1") " END;\n"
+"CREATE TRIGGER claim_light_update AFTER UPDATE OF " LT_CLAIM_COLS " ON claim BEGIN " LT_STALE("NEW", "id") " END;\n"
+LT_SQLITE_CHILD("milestone", "claim_id, due_at, done_at")
+LT_SQLITE_CHILD("progress", "claim_id, at")
+LT_SQLITE_CHILD("metric", "claim_id, baseline, target, achieved")
+"CREATE TRIGGER problem_light_update AFTER UPDATE OF batch_id ON problem WHEN OLD.batch_id <> NEW.batch_id BEGIN"
+" UPDATE claim SET light_until = 0 WHERE tenant_id = NEW.tenant_id AND problem_id = NEW.id; END;\n"
+"CREATE TRIGGER batch_light_update AFTER UPDATE ON batch WHEN " LT_BATCH_CHANGED " BEGIN "
+LT_STALE_BATCH("NEW", "id") " END;\n"
+"CREATE TRIGGER batch_phase_light_insert AFTER INSERT ON batch_phase BEGIN " LT_STALE_BATCH("NEW", "batch_id") " END;\n"
+"CREATE TRIGGER batch_phase_light_delete AFTER DELETE ON batch_phase BEGIN " LT_STALE_BATCH("OLD", "batch_id") " END;\n"
+"CREATE TRIGGER batch_phase_light_update AFTER UPDATE ON batch_phase WHEN " LT_PHASE_CHANGED " BEGIN "
+LT_STALE_BATCH("OLD", "batch_id") LT_STALE_BATCH("NEW", "batch_id") " END;\n";
 
 static const char m10_pg[] =
 "CREATE FUNCTION claim_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$\n"
@@ -1189,7 +1238,47 @@ CT_PROBLEM("OLD", "-1") CT_PROBLEM("NEW", "1") " END IF;\n"
 "  RETURN NULL;\n"
 "END $$;\n"
 "CREATE TRIGGER claim_tally_problem AFTER UPDATE OF batch_id, category_id"
-" ON problem FOR EACH ROW EXECUTE FUNCTION claim_tally_problem();\n";
+" ON problem FOR EACH ROW EXECUTE FUNCTION claim_tally_problem();\n"
+"CREATE FUNCTION claim_light_reset() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  NEW.light_until := 0;\n"
+"  RETURN NEW;\n"
+"END $$;\n"
+"CREATE TRIGGER claim_light BEFORE UPDATE OF " LT_CLAIM_COLS
+" ON claim FOR EACH ROW EXECUTE FUNCTION claim_light_reset();\n"
+"CREATE FUNCTION claim_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " LT_STALE("OLD", "claim_id") " END IF;\n"
+"  IF TG_OP IN ('UPDATE', 'INSERT') THEN " LT_STALE("NEW", "claim_id") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+LT_PG_CHILD("milestone", "claim_id, due_at, done_at")
+LT_PG_CHILD("progress", "claim_id, at")
+LT_PG_CHILD("metric", "claim_id, baseline, target, achieved")
+"CREATE FUNCTION problem_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF OLD.batch_id <> NEW.batch_id THEN"
+"    UPDATE claim SET light_until = 0 WHERE tenant_id = NEW.tenant_id AND problem_id = NEW.id;"
+"  END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER problem_light AFTER UPDATE OF batch_id ON problem FOR EACH ROW EXECUTE FUNCTION problem_light_stale();\n"
+"CREATE FUNCTION batch_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF " LT_BATCH_CHANGED " THEN " LT_STALE_BATCH("NEW", "id") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER batch_light AFTER UPDATE ON batch FOR EACH ROW EXECUTE FUNCTION batch_light_stale();\n"
+"CREATE FUNCTION batch_phase_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (" LT_PHASE_CHANGED ")) THEN "
+LT_STALE_BATCH("OLD", "batch_id") " END IF;\n"
+"  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (" LT_PHASE_CHANGED ")) THEN "
+LT_STALE_BATCH("NEW", "batch_id") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER batch_phase_light AFTER INSERT OR DELETE OR UPDATE ON batch_phase"
+" FOR EACH ROW EXECUTE FUNCTION batch_phase_light_stale();\n";
 
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/claim.h"
 #include "domain/demo.h"
 #include "domain/stats.h"
 #include "store/db.h"
@@ -69,12 +70,13 @@ static void exec_ok(db *d, const char *sql)
 #define RECOUNT_CLAIMS \
 	"SELECT k.tenant_id, p.batch_id, p.category_id, k.unit_id, k.state," \
 	" CASE WHEN " FINAL " THEN 1 ELSE 0 END AS final, CASE WHEN " FINAL " THEN k.grade ELSE '' END AS grade," \
-	" count(*) AS n, sum(CASE WHEN " FINAL " THEN k.score ELSE 0 END) AS s" \
+	" k.light, count(*) AS n, sum(CASE WHEN " FINAL " THEN k.score ELSE 0 END) AS s" \
 	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id" \
 	" GROUP BY k.tenant_id, p.batch_id, p.category_id, k.unit_id, k.state," \
-	" CASE WHEN " FINAL " THEN 1 ELSE 0 END, CASE WHEN " FINAL " THEN k.grade ELSE '' END"
+	" CASE WHEN " FINAL " THEN 1 ELSE 0 END, CASE WHEN " FINAL " THEN k.grade ELSE '' END, k.light"
 #define TALLY_CLAIMS \
-	"SELECT tenant_id, batch_id, category_id, unit_id, state, final, grade, n, score_sum FROM claim_tally WHERE n <> 0"
+	"SELECT tenant_id, batch_id, category_id, unit_id, state, final, grade, light, n, score_sum FROM claim_tally" \
+	" WHERE n <> 0"
 #define RECOUNT_MEMBERS \
 	"SELECT m.tenant_id, p.batch_id, m.person_id, count(*) FROM claim_member m" \
 	" JOIN claim k ON k.tenant_id = m.tenant_id AND k.id = m.claim_id" \
@@ -187,6 +189,34 @@ static int64_t check_stats(db *d, int64_t now)
 	return counted;
 }
 
+/* Every stored light that holds at now is claim_light_of()'s; the number
+ * of claims checked. */
+static int64_t check_lights(db *d, int64_t now)
+{
+	db_stmt *st = db_prepare(d, "SELECT id, light FROM claim WHERE tenant_id = 1 AND light_at <= $1"
+				    " AND light_until > $1 ORDER BY id");
+	int64_t ids[4096][2];
+	int n = 0, rc;
+
+	assert_non_null(st);
+	db_bind_int(st, 1, now);
+	while ((rc = db_step(st)) == DB_ROW && n < 4096) {
+		ids[n][0] = db_col_int(st, 0);
+		ids[n++][1] = db_col_int(st, 1);
+	}
+	db_done(st);
+	assert_int_not_equal(rc, DB_ERROR);
+	for (int i = 0; i < n; i++) {
+		enum light l;
+		if (claim_light_of(d, 1, ids[i][0], now, &l) != 0)
+			fail_msg("claim_light_of %lld", (long long)ids[i][0]);
+		if ((int64_t)l != ids[i][1])
+			fail_msg("claim %lld at %lld: stored light %lld, claim_light_of %d", (long long)ids[i][0],
+				 (long long)now, (long long)ids[i][1], (int)l);
+	}
+	return n;
+}
+
 /* ---- the tests --------------------------------------------------------- */
 
 static void test_the_demo_tallies_equal_a_recount(void **state)
@@ -197,6 +227,8 @@ static void test_the_demo_tallies_equal_a_recount(void **state)
 	assert_true(q(f->d, "SELECT count(*) FROM claim_tally WHERE n > 0 AND state = 'solved'") > 0);
 	assert_true(q(f->d, "SELECT count(*) FROM claim_member_tally WHERE n > 0") > 0);
 	assert_true(check_stats(f->d, DEMO_NOW) > 0);
+	assert_true(check_lights(f->d, DEMO_NOW) > 0);
+	check_tallies(f->d);
 }
 
 /* A workload touching every key of the tallies: states, units, scores
@@ -254,9 +286,62 @@ static void test_the_tallies_follow_every_change(void **state)
 			 q(d, "SELECT count(*) FROM claim WHERE state = 'withdrawn'"));
 }
 
+/* Claims of this year's open batch, judged by time: deadlines and
+ * milestones around now, a risk mark, reports; then now moves on day by
+ * day past them, and the figures follow without any write. */
+static void test_the_lights_follow_time_and_every_input(void **state)
+{
+	struct fixture *f = *state;
+	db *d = f->d;
+	int64_t red0, red1;
+	arena *a;
+	struct stats st;
+
+	exec_ok(d, "UPDATE problem SET batch_id = (SELECT max(id) FROM batch WHERE tenant_id = 1) WHERE tenant_id = 1"
+		   " AND id IN (SELECT problem_id FROM claim WHERE tenant_id = 1 AND state IN ('approved', 'signed'))");
+	exec_ok(d, "UPDATE claim SET deadline = 1805076000 + 86400 * (id % 23) - 86400 * 3, signed_at = 1805076000"
+		   " - 86400 * 60 WHERE tenant_id = 1 AND state IN ('approved', 'signed')");
+	exec_ok(d, "UPDATE milestone SET done_at = NULL, due_at = 1805076000 + 86400 * (id % 11) WHERE tenant_id = 1"
+		   " AND claim_id IN (SELECT id FROM claim WHERE tenant_id = 1 AND state = 'signed' AND id % 2 = 0)");
+	exec_ok(d, "UPDATE claim SET risk = 'red' WHERE tenant_id = 1 AND id IN (SELECT max(id) FROM claim"
+		   " WHERE tenant_id = 1 AND state = 'signed')");
+	check_tallies(d);
+	assert_true(check_stats(d, DEMO_NOW) > 0);
+	assert_true(check_lights(d, DEMO_NOW) > 0);
+	check_tallies(d);
+	a = arena_new();
+	assert_int_equal(stats_get(d, a, 1, 0, DEMO_NOW, 0, 0, &st), 0);
+	red0 = st.lights[LIGHT_RED];
+	for (int day = 1; day <= 40; day += 3) {
+		int64_t now = DEMO_NOW + 86400 * day;
+		check_stats(d, now);
+		assert_true(check_lights(d, now) > 0);
+	}
+	assert_int_equal(stats_get(d, a, 1, 0, DEMO_NOW + 86400 * 40, 0, 0, &st), 0);
+	red1 = st.lights[LIGHT_RED];
+	assert_true(red1 > red0);
+	/* inputs changed by writes: a milestone done, a report, a deadline
+	 * extended, the batch's warning days */
+	exec_ok(d, "UPDATE milestone SET done_at = 1805076000 WHERE tenant_id = 1 AND id IN (SELECT min(id) FROM milestone"
+		   " WHERE tenant_id = 1 AND done_at IS NULL)");
+	exec_ok(d, "UPDATE claim SET deadline = deadline + 86400 * 100 WHERE tenant_id = 1 AND id IN (SELECT min(id)"
+		   " FROM claim WHERE tenant_id = 1 AND state = 'signed')");
+	exec_ok(d, "UPDATE batch SET warn_days = 20 WHERE tenant_id = 1 AND id = (SELECT max(id) FROM batch"
+		   " WHERE tenant_id = 1)");
+	exec_ok(d, "UPDATE claim SET state = 'solved', solved_at = 1805076000 WHERE tenant_id = 1 AND id IN"
+		   " (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'signed' AND risk = '')");
+	for (int day = 0; day <= 40; day += 8) {
+		check_stats(d, DEMO_NOW + 86400 * day);
+		check_lights(d, DEMO_NOW + 86400 * day);
+	}
+	check_tallies(d);
+	arena_free(a);
+}
+
 #define BOTH(fx) \
 	cmocka_unit_test_prestate_setup_teardown(test_the_demo_tallies_equal_a_recount, setup, teardown, fx), \
-	cmocka_unit_test_prestate_setup_teardown(test_the_tallies_follow_every_change, setup, teardown, fx)
+	cmocka_unit_test_prestate_setup_teardown(test_the_tallies_follow_every_change, setup, teardown, fx), \
+	cmocka_unit_test_prestate_setup_teardown(test_the_lights_follow_time_and_every_input, setup, teardown, fx)
 
 int main(void)
 {
