@@ -245,6 +245,8 @@ int64_t claim_light_missed(const struct light_in *in);
  * is not known to hold at now, in write transactions of a few hundred
  * claims. Outside any transaction only. 0, or -1 on a store error. */
 int claim_lights_keep(db *d, int64_t tenant_id, int64_t now) __attribute__((warn_unused_result));
+/* claim_lights_keep() for every tenant (the background task). */
+int claim_lights_keep_all(db *d, int64_t now) __attribute__((warn_unused_result));
 /* Whether every stored light of tenant_id holds at now: 1 yes, 0 no, -1
  * on a store error. */
 int claim_lights_fresh(db *d, int64_t tenant_id, int64_t now) __attribute__((warn_unused_result));

@@ -147,3 +147,27 @@ int claim_lights_fresh(db *d, int64_t tenant_id, int64_t now)
 	db_done(st);
 	return rc == DB_ERROR ? -1 : rc == DB_DONE;
 }
+
+int claim_lights_keep_all(db *d, int64_t now)
+{
+	int64_t ids[256], after = INT64_MIN;
+	int n, rc;
+
+	do {
+		db_stmt *st = db_query(d, "SELECT id FROM tenant WHERE id > $1 ORDER BY id LIMIT 256", "i", after);
+		if (!st)
+			return -1;
+		n = 0;
+		while ((rc = db_step(st)) == DB_ROW)
+			ids[n++] = db_col_int(st, 0);
+		db_done(st);
+		if (rc != DB_DONE)
+			return -1;
+		if (n)
+			after = ids[n - 1];
+		for (int i = 0; i < n; i++)
+			if (claim_lights_keep(d, ids[i], now) < 0)
+				return -1;
+	} while (n == 256);
+	return 0;
+}

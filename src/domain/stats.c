@@ -346,15 +346,17 @@ static const char red_units_sql[] =
 	"SELECT t.unit_id, sum(t.n) FROM claim_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2)"
 	" AND t.light = $3 AND t.state IN " STATE_SQL_WORKING_CLAIMS " GROUP BY t.unit_id";
 
-/* Red working claims of batch $2 by the date they missed, earliest first
- * (index claim_red), then those red by a risk mark alone ($4 = 0). */
+/* Red working claims of batch $2 ($1 tenant, $3 LIGHT_RED) by the date
+ * they missed (index claim_red): the first such date after $4, then the
+ * claims that missed it, fewest ids first, at most STATS_OVERDUE_MAX
+ * (more of them could not be listed); with $4 = 0 and $5 = 0 those red by
+ * a risk mark alone. */
+static const char red_next_sql[] =
+	"SELECT coalesce(min(k.overdue_since), 0) FROM claim k WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2"
+	" AND k.overdue_since > $4 AND k.state IN " STATE_SQL_WORKING_CLAIMS;
 static const char red_sql[] =
-	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0), k.overdue_since FROM claim k"
-	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since > 0"
-	" AND k.state IN " STATE_SQL_WORKING_CLAIMS " ORDER BY k.overdue_since, k.id";
-static const char red_risk_sql[] =
-	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0), k.overdue_since FROM claim k"
-	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since = 0"
+	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0) FROM claim k"
+	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since = $4"
 	" AND k.state IN " STATE_SQL_WORKING_CLAIMS " ORDER BY k.id LIMIT " STATS_OVERDUE_MAX_SQL;
 
 /* The lights, in_progress and the unit table's overdue from the tallies. */
@@ -392,36 +394,56 @@ static int tally_lights(db *d, int64_t tenant_id, int64_t batch_id, struct stats
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/* The red claims of batch that missed `since` (0: red by a risk mark),
+ * days_over as of as_of, appended to red; how many. */
+static int red_of(db *d, arena *a, int64_t tenant_id, int64_t batch, int64_t since, int64_t as_of,
+		  struct stat_overdue **red, int *n, int *cap)
+{
+	db_stmt *st = db_query(d, red_sql, "iiii", tenant_id, batch, (int64_t)LIGHT_RED, since);
+	int64_t days = since ? (as_of - since) / 86400 : 0;
+	int got = 0, rc;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct stat_overdue *o = ARENA_PUSH(a, *red, *n, *cap);
+		*o = (struct stat_overdue){ .claim_id = db_col_int(st, 0), .problem_id = db_col_int(st, 1),
+					    .deadline = db_col_int(st, 2), .days_over = days };
+		got++;
+	}
+	db_done(st);
+	return rc == DB_DONE ? got : -1;
+}
+
 /* The red claims of one batch (as of its as-of moment as_of) that may be
- * among the STATS_OVERDUE_MAX most days over, appended to red. */
+ * among the STATS_OVERDUE_MAX most days over, appended to red: date by
+ * missed date, earliest first, until that many are found and the next date
+ * is fewer days over (its claims could only follow); then, while the days
+ * over have not come down to 0, those red by a risk mark alone. */
 static int batch_red(db *d, arena *a, int64_t tenant_id, int64_t batch, int64_t as_of, struct stat_overdue **red,
 		     int *n, int *cap)
 {
-	int got = 0, rc;
-	int64_t last = -1;
+	int64_t since = 0, last = -1;
+	int got = 0, k;
 
-	for (int pass = 0; pass < 2; pass++) {
-		db_stmt *st = db_query(d, pass ? red_risk_sql : red_sql, "iii", tenant_id, batch, (int64_t)LIGHT_RED);
-		if (!st)
+	for (;;) {
+		int64_t next = 0;
+		if (db_scalar(d, red_next_sql, &next, 4, tenant_id, batch, (int64_t)LIGHT_RED, since) < 0)
 			return -1;
-		while ((rc = db_step(st)) == DB_ROW) {
-			int64_t since = db_col_int(st, 3), days = since ? (as_of - since) / 86400 : 0;
-			if (got >= STATS_OVERDUE_MAX && days < last)
-				break;
-			struct stat_overdue *o = ARENA_PUSH(a, *red, *n, *cap);
-			*o = (struct stat_overdue){ .claim_id = db_col_int(st, 0), .problem_id = db_col_int(st, 1),
-						    .deadline = db_col_int(st, 2), .days_over = days };
-			last = days;
-			got++;
-		}
-		db_done(st);
-		if (rc == DB_ERROR)
-			return -1;
-		/* those red by a risk mark are 0 days over: only below that */
-		if (got >= STATS_OVERDUE_MAX && last > 0)
+		if (next <= 0)
 			break;
+		int64_t days = (as_of - next) / 86400;
+		if (got >= STATS_OVERDUE_MAX && days < last)
+			return 0;
+		if ((k = red_of(d, a, tenant_id, batch, next, as_of, red, n, cap)) < 0)
+			return -1;
+		got += k;
+		last = days;
+		since = next;
 	}
-	return 0;
+	if (got >= STATS_OVERDUE_MAX && last > 0)
+		return 0;
+	return red_of(d, a, tenant_id, batch, 0, as_of, red, n, cap) < 0 ? -1 : 0;
 }
 
 /* The overdue list from the stored lights: each batch's most days over. */
