@@ -1124,9 +1124,11 @@ static const char m1_pg[] =
  * the same statement; rows that fall to 0 stay. Claim r is NEW or OLD. */
 #define CT_KEY "tenant_id, batch_id, category_id, unit_id, state, final, grade, light"
 #define CT_UPSERT(t, cols) " ON CONFLICT (" cols ") DO UPDATE SET n = " t ".n + excluded.n"
-#define CT_CLAIM(r, sg) \
+/* l: the light counted (OLD.light for the new row of an update: a change
+ * of light is claim_tally_light's, so that both firing count it once). */
+#define CT_CLAIM(r, sg, l) \
 	"INSERT INTO claim_tally SELECT " r ".tenant_id, p.batch_id, p.category_id, " r ".unit_id, " r ".state, " \
-	CT_FINAL(r) ", " CT_GRADE(r) ", " r ".light, " sg ", " sg " * " CT_SCORE(r) " FROM problem p" \
+	CT_FINAL(r) ", " CT_GRADE(r) ", " l ".light, " sg ", " sg " * " CT_SCORE(r) " FROM problem p" \
 	" WHERE p.tenant_id = " r ".tenant_id AND p.id = " r ".problem_id" \
 	CT_UPSERT("claim_tally", CT_KEY) \
 	", score_sum = claim_tally.score_sum + excluded.score_sum;"
@@ -1140,7 +1142,7 @@ static const char m1_pg[] =
 	" JOIN problem p ON p.tenant_id = m.tenant_id AND p.id = " r ".problem_id" \
 	" WHERE m.tenant_id = " r ".tenant_id AND m.claim_id = " r ".id AND " r ".state IN " CT_COUNTED \
 	CT_UPSERT("claim_member_tally", "tenant_id, batch_id, person_id") ";"
-#define CT_ROW(r, sg) CT_CLAIM(r, sg) " " CT_DAY1(r, "approved_at", "0", CT_COUNTED, sg) " " \
+#define CT_ROW(r, sg, l) CT_CLAIM(r, sg, l) " " CT_DAY1(r, "approved_at", "0", CT_COUNTED, sg) " " \
 	CT_DAY1(r, "solved_at", "1", CT_SOLVED, sg) " " CT_DAY1(r, "accepted_at", "2", "('accepted')", sg) " "
 /* Membership r (of claim_member) when its claim counts. */
 #define CT_MEMBER(r, sg) \
@@ -1168,7 +1170,7 @@ static const char m1_pg[] =
 	" FROM claim k WHERE k.tenant_id = NEW.tenant_id AND k.problem_id = NEW.id AND k." col " IS NOT NULL" \
 	" AND k.state IN " states " GROUP BY k.tenant_id, " CT_DAY("k." col) \
 	CT_UPSERT("claim_day_tally", "tenant_id, batch_id, kind, day") ";"
-#define CT_CLAIM_COLS "state, unit_id, problem_id, final_at, score, grade, approved_at, solved_at, accepted_at, light"
+#define CT_CLAIM_COLS "state, unit_id, problem_id, final_at, score, grade, approved_at, solved_at, accepted_at"
 /* What a claim's light is computed from (claim_read.c LIGHT_COLS, the batch's
  * as-of moment): a change resets light_until of the claims concerned. */
 #define LT_CLAIM_COLS "state, deadline, risk, signed_at, approved_at, problem_id"
@@ -1190,10 +1192,13 @@ static const char m1_pg[] =
 	" FOR EACH ROW EXECUTE FUNCTION claim_light_stale();\n"
 
 static const char m10_sqlite[] =
-"CREATE TRIGGER claim_tally_insert AFTER INSERT ON claim BEGIN " CT_ROW("NEW", "1") CT_MEMBERS("NEW", "1") " END;\n"
-"CREATE TRIGGER claim_tally_delete AFTER DELETE ON claim BEGIN " CT_ROW("OLD", "-1") CT_MEMBERS("OLD", "-1") " END;\n"
+"CREATE TRIGGER claim_tally_insert AFTER INSERT ON claim BEGIN " CT_ROW("NEW", "1", "NEW") CT_MEMBERS("NEW", "1") " END;\n"
+"CREATE TRIGGER claim_tally_delete AFTER DELETE ON claim BEGIN " CT_ROW("OLD", "-1", "OLD") CT_MEMBERS("OLD", "-1") " END;\n"
 "CREATE TRIGGER claim_tally_update AFTER UPDATE OF " CT_CLAIM_COLS " ON claim BEGIN "
-CT_ROW("OLD", "-1") CT_MEMBERS("OLD", "-1") CT_ROW("NEW", "1") CT_MEMBERS("NEW", "1") " END;\n"
+CT_ROW("OLD", "-1", "OLD") CT_MEMBERS("OLD", "-1") CT_ROW("NEW", "1", "OLD") CT_MEMBERS("NEW", "1") " END;\n"
+/* a stored light worked out again (claim_light.c) moves claim_tally only */
+"CREATE TRIGGER claim_tally_light AFTER UPDATE OF light ON claim WHEN OLD.light <> NEW.light BEGIN "
+CT_CLAIM("NEW", "-1", "OLD") " " CT_CLAIM("NEW", "1", "NEW") " END;\n"
 "CREATE TRIGGER claim_member_tally_insert AFTER INSERT ON claim_member BEGIN " CT_MEMBER("NEW", "1") " END;\n"
 "CREATE TRIGGER claim_member_tally_delete AFTER DELETE ON claim_member BEGIN " CT_MEMBER("OLD", "-1") " END;\n"
 "CREATE TRIGGER claim_member_tally_update AFTER UPDATE OF claim_id, person_id ON claim_member BEGIN "
@@ -1217,12 +1222,19 @@ LT_STALE_BATCH("OLD", "batch_id") LT_STALE_BATCH("NEW", "batch_id") " END;\n";
 static const char m10_pg[] =
 "CREATE FUNCTION claim_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 "BEGIN\n"
-"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " CT_ROW("OLD", "-1") CT_MEMBERS("OLD", "-1") " END IF;\n"
-"  IF TG_OP IN ('UPDATE', 'INSERT') THEN " CT_ROW("NEW", "1") CT_MEMBERS("NEW", "1") " END IF;\n"
+"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " CT_ROW("OLD", "-1", "OLD") CT_MEMBERS("OLD", "-1") " END IF;\n"
+"  IF TG_OP = 'INSERT' THEN " CT_ROW("NEW", "1", "NEW") CT_MEMBERS("NEW", "1") " END IF;\n"
+"  IF TG_OP = 'UPDATE' THEN " CT_ROW("NEW", "1", "OLD") CT_MEMBERS("NEW", "1") " END IF;\n"
 "  RETURN NULL;\n"
 "END $$;\n"
 "CREATE TRIGGER claim_tally AFTER INSERT OR DELETE OR UPDATE OF " CT_CLAIM_COLS
 " ON claim FOR EACH ROW EXECUTE FUNCTION claim_tally_change();\n"
+"CREATE FUNCTION claim_tally_light() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF OLD.light <> NEW.light THEN " CT_CLAIM("NEW", "-1", "OLD") " " CT_CLAIM("NEW", "1", "NEW") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER claim_tally_light AFTER UPDATE OF light ON claim FOR EACH ROW EXECUTE FUNCTION claim_tally_light();\n"
 "CREATE FUNCTION claim_member_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 "BEGIN\n"
 "  IF TG_OP IN ('UPDATE', 'DELETE') THEN " CT_MEMBER("OLD", "-1") " END IF;\n"

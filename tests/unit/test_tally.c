@@ -275,6 +275,11 @@ static void test_the_tallies_follow_every_change(void **state)
 	exec_ok(d, "UPDATE claim SET approved_at = 1805076000 - 60, accepted_at = 1805076000 + 3600 WHERE tenant_id = 1"
 		   " AND problem_id IN (SELECT min(problem_id) FROM claim WHERE tenant_id = 1 AND state = 'accepted'"
 		   " AND final_at IS NOT NULL)");
+	/* a light and a state changed by one statement, a light alone */
+	exec_ok(d, "UPDATE claim SET light = 2, state = 'approved' WHERE tenant_id = 1 AND id IN"
+		   " (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
+	exec_ok(d, "UPDATE claim SET light = 4, light_until = 0 WHERE tenant_id = 1 AND id IN"
+		   " (SELECT max(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
 	check_tallies(d);
 	counted = check_stats(d, DEMO_NOW);
 	assert_true(counted > 0);
