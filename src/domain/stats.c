@@ -355,7 +355,9 @@ static const char red_next_sql[] =
 	"SELECT coalesce(min(k.overdue_since), 0) FROM claim k WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2"
 	" AND k.overdue_since > $4 AND k.state IN " STATE_SQL_WORKING_CLAIMS;
 static const char red_sql[] =
-	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0) FROM claim k"
+	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0), p.title, u.name FROM claim k"
+	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+	" JOIN unit u ON u.tenant_id = k.tenant_id AND u.id = k.unit_id"
 	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since = $4"
 	" AND k.state IN " STATE_SQL_WORKING_CLAIMS " ORDER BY k.id LIMIT " STATS_OVERDUE_MAX_SQL;
 
@@ -408,7 +410,9 @@ static int red_of(db *d, arena *a, int64_t tenant_id, int64_t batch, int64_t sin
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct stat_overdue *o = ARENA_PUSH(a, *red, *n, *cap);
 		*o = (struct stat_overdue){ .claim_id = db_col_int(st, 0), .problem_id = db_col_int(st, 1),
-					    .deadline = db_col_int(st, 2), .days_over = days };
+					    .deadline = db_col_int(st, 2), .days_over = days,
+					    .title = arena_strdup(a, db_col_text(st, 3)),
+					    .unit = arena_strdup(a, db_col_text(st, 4)) };
 		got++;
 	}
 	db_done(st);
@@ -473,7 +477,7 @@ static int tally_overdue(db *d, arena *a, int64_t tenant_id, int64_t batch_id, i
 		qsort(red, (size_t)nred, sizeof(*red), by_days_over);
 	s->overdue = red;
 	s->noverdue = nred < STATS_OVERDUE_MAX ? nred : STATS_OVERDUE_MAX;
-	return overdue_names(d, a, tenant_id, s);
+	return 0;
 }
 
 /* The month ("YYYY-MM") of local day z. */

@@ -153,6 +153,10 @@ static void same_stats(const struct stats *a, const struct stats *b)
 	for (int i = 0; i < a->noverdue; i++) {
 		assert_int_equal(a->overdue[i].claim_id, b->overdue[i].claim_id);
 		assert_int_equal(a->overdue[i].days_over, b->overdue[i].days_over);
+		assert_int_equal(a->overdue[i].problem_id, b->overdue[i].problem_id);
+		assert_int_equal(a->overdue[i].deadline, b->overdue[i].deadline);
+		assert_string_equal(a->overdue[i].title, b->overdue[i].title);
+		assert_string_equal(a->overdue[i].unit, b->overdue[i].unit);
 	}
 	assert_int_equal(a->ngrades, b->ngrades);
 	for (int i = 0; i < a->ngrades; i++) {
