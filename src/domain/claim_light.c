@@ -17,10 +17,13 @@
 
 #define CHUNK 500   /* claims worked out again in one write transaction */
 
-/* Claims whose stored light does not hold at $2 ($1 tenant), at most $3. */
+/* Claims whose stored light does not hold at $2 ($1 tenant), at most $3:
+ * come to their end (index claim_light_until, no sort), or worked out at
+ * a later moment (claim_light_at: a clock set back). */
 static const char stale_sql[] =
-	"SELECT k.id FROM claim k WHERE k.tenant_id = $1 AND k.light_until <= $2"
-	" UNION SELECT k.id FROM claim k WHERE k.tenant_id = $1 AND k.light_at > $2 ORDER BY 1 LIMIT $3";
+	"SELECT k.id FROM claim k WHERE k.tenant_id = $1 AND k.light_until <= $2 LIMIT $3";
+static const char stale_at_sql[] =
+	"SELECT k.id FROM claim k WHERE k.tenant_id = $1 AND k.light_at > $2 LIMIT $3";
 
 /* Every batch's as-of moment at $2 and the first moment after $2 at which
  * it may stop being $2: its 结束 phase starting, or the end of its work
@@ -106,14 +109,17 @@ static int keep_chunk(db *d, int64_t tenant_id, int64_t now)
 		arena_free(a);
 		return -1;
 	}
-	if (batch_times(d, a, tenant_id, now, &bt, &nb) < 0 ||
-	    !(st = db_query(d, stale_sql, "iii", tenant_id, now, (int64_t)CHUNK)))
+	if (batch_times(d, a, tenant_id, now, &bt, &nb) < 0)
 		goto fail;
-	while ((rc = db_step(st)) == DB_ROW)
-		*ARENA_PUSH(a, ids, n, cap) = db_col_int(st, 0);
-	db_done(st);
-	if (rc != DB_DONE)
-		goto fail;
+	for (int q = 0; q < 2 && n < CHUNK; q++) {
+		if (!(st = db_query(d, q ? stale_at_sql : stale_sql, "iii", tenant_id, now, (int64_t)(CHUNK - n))))
+			goto fail;
+		while ((rc = db_step(st)) == DB_ROW)
+			*ARENA_PUSH(a, ids, n, cap) = db_col_int(st, 0);
+		db_done(st);
+		if (rc != DB_DONE)
+			goto fail;
+	}
 	for (int i = 0; i < n; i++)
 		if (refresh(d, tenant_id, ids[i], now, bt, nb) < 0)
 			goto fail;
@@ -138,14 +144,17 @@ int claim_lights_keep(db *d, int64_t tenant_id, int64_t now)
 
 int claim_lights_fresh(db *d, int64_t tenant_id, int64_t now)
 {
-	db_stmt *st = db_query(d, stale_sql, "iii", tenant_id, now, (int64_t)1);
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = db_step(st);
-	db_done(st);
-	return rc == DB_ERROR ? -1 : rc == DB_DONE;
+	for (int q = 0; q < 2; q++) {
+		db_stmt *st = db_query(d, q ? stale_at_sql : stale_sql, "iii", tenant_id, now, (int64_t)1);
+		int rc;
+		if (!st)
+			return -1;
+		rc = db_step(st);
+		db_done(st);
+		if (rc != DB_DONE)
+			return rc == DB_ERROR ? -1 : 0;
+	}
+	return 1;
 }
 
 int claim_lights_keep_all(db *d, int64_t now)
