@@ -95,7 +95,7 @@ fuzz: build/rel/embedded.h
 	@set -e; for f in fuzz/fuzz_*.c; do n=$$(basename $$f .c); \
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibuild/rel \
 	    $$(pkg-config --cflags $(LIBS_PKG)) -o build/fuzz/$$n $$f $(FUZZ_OBJ) build/rel/embedded.c \
-	    $$(pkg-config --libs $(LIBS_PKG)) -lunistring -lpthread -lm; \
+	    $$(pkg-config --libs $(LIBS_PKG)) -lcsv -lunistring -lpthread -lm; \
 	  echo "== $$n"; build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 2>&1 | tail -n 3; done
 
 clean:

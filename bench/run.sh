@@ -118,3 +118,5 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 # The dashboard as the store grows: demo, 10k, 100k and 1M problems (SQLite),
 # 10k (PostgreSQL).
 JIEBANG_BIN="$BIN" ./bench/stats.sh
+# Import speed (bench/import.sh): 1,000,000 people from a CSV.
+JIEBANG_BIN="$BIN" ./bench/import.sh

@@ -318,6 +318,12 @@ static int cmd_tenant(struct opts *o)
 	return cli_tenant(o->argc, o->argv);
 }
 
+/* Likewise: cli/import.c. */
+static int cmd_import(struct opts *o)
+{
+	return cli_import(o->argc, o->argv);
+}
+
 /* Hidden (tests and operators): jiebang digest [--data DIR] [--db URL]
  * [--now EPOCH] runs the background task once at EPOCH (default: now)
  * and prints how many rows it wrote. How tests move the clock. */
@@ -375,6 +381,7 @@ static const struct cmd cmds[] = {
 	  "copy a whole deployment to another store (SQLite <-> PostgreSQL)" },
 	{ "user", cmd_user, "*", NULL, "manage user accounts: add, passwd, disable, list, token (see 'jiebang user --help')" },
 	{ "tenant", cmd_tenant, "*", NULL, "list tenants, map host names to them (see 'jiebang tenant --help')" },
+	{ "import", cmd_import, "*", NULL, "import units, people or problems from CSV/XLSX (see 'jiebang import --help')" },
 	{ "version", cmd_version, "", NULL, "print the version" },
 	{ "digest", cmd_digest, "*", NULL, NULL }, /* hidden: not in --help */
 };

@@ -31,4 +31,9 @@ int cli_first_admin(db *d, int64_t tenant_id, char *pw, size_t pwlen, char *err,
  * one-time password. where is the store, for the message. Exit status. */
 int cli_init_tenant(db *d, const char *slug, const char *name, const char *where);
 
+/* jiebang import KIND FILE [--dry-run] [--batch ID] [--data/--db]
+ * [--tenant SLUG] (cli/import.c); argv[0] is "import". Exit status: 0
+ * imported, 1 rows rejected or an error, 2 usage. */
+int cli_import(int argc, char **argv);
+
 #endif

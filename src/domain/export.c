@@ -53,10 +53,6 @@ static const struct label notice_status[] = {
 	{ "open", "公示中" }, { "closed", "公示结束" }, { "none", "未公示" }, { NULL, NULL },
 };
 
-/* The problem's counted claim: the first approved (problem.c does the same). */
-#define FIRST_COUNTED \
-	"(SELECT min(k.id) FROM claim k WHERE k.tenant_id = p.tenant_id AND k.problem_id = p.id" \
-	" AND k.state IN " STATE_SQL_COUNTED_CLAIMS ")"
 #define ON_BOARD " p.tenant_id = $1 AND p.is_public = 1 AND p.state IN " STATE_SQL_PUBLIC
 #define PAGE(key) " AND " key " > $2 ORDER BY " key " LIMIT $3"
 
@@ -94,7 +90,7 @@ static const char ledger_sql[] =
 	"   WHERE ni.tenant_id = c.tenant_id AND ni.claim_id = c.id) THEN 'closed' ELSE 'none' END"
 	" FROM problem p"
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"
-	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " FIRST_COUNTED
+	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " SQL_COUNTED_CLAIM_OF("p")
 	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
 	" LEFT JOIN person l ON l.tenant_id = c.tenant_id AND l.id = c.lead_person_id"
 	" LEFT JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id"

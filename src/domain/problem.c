@@ -58,12 +58,6 @@ enum { ROWS_LIGHT_IDS = 14, COUNT_LIGHT_IDS = 11, ROWS_FIRST_PAIR = 15, COUNT_FI
 #define ORDER_CATEGORY \
 	" ORDER BY (SELECT position FROM category pc WHERE pc.tenant_id = p.tenant_id AND pc.id = p.category_id), p.id"
 
-/* The problem's counted claim: the first approved, when a batch lets
- * several run at once (赛马), so that a problem is one row. */
-#define FIRST_COUNTED(p) \
-	"(SELECT min(k.id) FROM claim k WHERE k.tenant_id = " p ".tenant_id AND k.problem_id = " p ".id" \
-	" AND k.state IN " STATE_SQL_COUNTED_CLAIMS ")"
-
 /* One page: the ids are chosen first ($8 limit, $9 offset), so the joins
  * and subqueries below run for the rows shown, not for the rows skipped.
  * $7 is now: a problem is overdue when its earliest open milestone was due
@@ -81,7 +75,7 @@ enum { ROWS_LIGHT_IDS = 14, COUNT_LIGHT_IDS = 11, ROWS_FIRST_PAIR = 15, COUNT_FI
 	" JOIN problem p ON p.tenant_id = $1 AND p.id = pg.id"  \
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"  \
 	" JOIN category cat ON cat.tenant_id = p.tenant_id AND cat.id = p.category_id"  \
-	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " FIRST_COUNTED("p")  \
+	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " SQL_COUNTED_CLAIM_OF("p")  \
 	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id" order
 
 #define ROWS_SORTS(from) { PAGE_ROWS(from, ORDER_ID), PAGE_ROWS(from, ORDER_UPDATED), PAGE_ROWS(from, ORDER_CATEGORY) }
@@ -144,7 +138,7 @@ static const char *col(arena *a, db_stmt *st, int i)
 
 /* Every public problem's counted claim in batch $2 (0: any). */
 static const char counted_sql[] =
-	"SELECT c.id, c.problem_id FROM problem p JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " FIRST_COUNTED("p")
+	"SELECT c.id, c.problem_id FROM problem p JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " SQL_COUNTED_CLAIM_OF("p")
 	" WHERE p.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND p.is_public = 1";
 
 /* The light (claim.h claim_light_of()) and completion of claim id; 0 or -1. */

@@ -151,8 +151,7 @@ const char *search_like(arena *a, const char *q)
  * (NULL without one): the inputs of search_text(). */
 static const char reindex_read_sql[] =
 	"SELECT p.title, p.description, u.name, l.name, o.name FROM problem p"
-	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = (SELECT min(k.id) FROM claim k"
-	"   WHERE k.tenant_id = p.tenant_id AND k.problem_id = p.id AND k.state IN " STATE_SQL_COUNTED_CLAIMS ")"
+	" LEFT JOIN claim c ON c.tenant_id = p.tenant_id AND c.id = " SQL_COUNTED_CLAIM_OF("p")
 	" LEFT JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
 	" LEFT JOIN person l ON l.tenant_id = c.tenant_id AND l.id = c.lead_person_id"
 	" LEFT JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id"

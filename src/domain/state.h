@@ -88,6 +88,14 @@ enum batch_phase { BATCH_PHASES(STATE_ENUM_B) PHASE_COUNT };
 #define STATE_SQL_COUNTED_CLAIMS "('approved','signed','solved','accepted')"                /* CS_COUNTED */
 #define STATE_SQL_PENDING_CLAIMS "('endorsing','applied','assigned')"                       /* CS_PENDING */
 #define STATE_SQL_WORKING_CLAIMS "('approved','signed')"                                    /* CS_WORKING */
+/* The id of problem row p's counted claim: the first approved (a batch
+ * may let several run at once, 赛马), NULL without one. min(+k.id): the
+ * unary plus keeps SQLite from answering min() by walking the primary key
+ * in id order — every claim of the tenant, per problem — instead of the
+ * (tenant_id, problem_id) index. */
+#define SQL_COUNTED_CLAIM_OF(p) \
+	"(SELECT min(+k.id) FROM claim k WHERE k.tenant_id = " p ".tenant_id AND k.problem_id = " p ".id" \
+	" AND k.state IN " STATE_SQL_COUNTED_CLAIMS ")"
 /* The statistics (stats.c): claims solved (accepted since or not), and accepted. */
 #define STATE_SQL_SOLVED_CLAIMS "('solved','accepted')"                                     /* CLAIM_SOLVED, CLAIM_ACCEPTED */
 #define STATE_SQL_ACCEPTED_CLAIM "'accepted'"                                               /* CLAIM_ACCEPTED */

@@ -142,6 +142,9 @@ bool req_trust_proxy(struct req *r);
 bool req_secure_cookies(struct req *r);
 /* The session cookie's name: "jb_session", or "__Host-jb_session". */
 const char *req_cookie_name(struct req *r);
+/* Where uploads are streamed to (server_config.upload_dir: <data>/tmp),
+ * or NULL when the server takes none. */
+const char *req_upload_dir(struct req *r);
 /* The handlers' shared state (server_config.app). */
 struct app *req_app(struct req *r);
 

@@ -131,6 +131,11 @@ const char *req_cookie_name(struct req *r)
 	return r->srv->cfg->secure_cookies ? "__Host-jb_session" : "jb_session";
 }
 
+const char *req_upload_dir(struct req *r)
+{
+	return r->srv->cfg->upload_dir;
+}
+
 struct app *req_app(struct req *r)
 {
 	return r->srv->cfg->app;

@@ -70,7 +70,7 @@ static const struct office_link {
 	{ "/promotions", "提拔使用", "promotion.read", NAV_PROMOTIONS },
 	{ "/bulletins", "简报", "bulletin.read", NAV_BULLETINS },
 	{ "/exports", "导出台账", "export.read", NAV_EXPORTS },
-	{ "/admin/import", "导入名单", "import.run", NAV_IMPORT },
+	{ "/admin/import", "数据导入", "import.run", NAV_IMPORT },
 	{ "/bigscreen", "大屏", "stats.units", NAV_NONE },
 	{ "/admin/users", "用户管理", "user.read", NAV_USERS },
 	{ "/admin/audit", "审计日志", "audit.read", NAV_AUDIT },

@@ -6,6 +6,7 @@
 #include "web/bulletin.h"
 #include "web/evaluate.h"
 #include "web/export.h"
+#include "web/import.h"
 #include "web/people.h"
 #include "web/practice.h"
 #include "web/notice.h"
@@ -273,6 +274,12 @@ const struct route routes[] = {
 	{ "GET", "/bigscreen", page_bigscreen, 0, NULL },
 	{ "GET", "/admin/settings", page_settings, LOGIN, NULL },
 	{ "POST", "/admin/settings", act_settings, CHANGE | FORM | KIB(1), "tenant.settings" },
+	/* imports of units, people and problems (issue 11 §4, web/import.h) */
+	{ "GET", "/admin/import", page_import, LOGIN, NULL },
+	{ "POST", "/admin/import", act_import_check, CHANGE | FORM | MULTIPART | KIB(4), "import.run" },
+	{ "POST", "/admin/import/confirm", act_import_confirm, CHANGE | FORM | KIB(4), "import.run" },
+	{ "GET", "/admin/import/template/:kind", page_import_template, LOGIN, NULL },
+	{ "POST", "/api/v1/import/:kind", api_import, CHANGE | JSON | MULTIPART | KIB(4), "import.run" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 	/* exports (台账), issue 11 §2 (web/export.h): ROUTE_BULK because the
 	 * XLSX is built on a worker; the CSV is streamed from the connection's

@@ -64,6 +64,18 @@ async function mkToken(loginName) {
   return +(await conn.query('SELECT max(id) FROM api_token WHERE tenant_id = 1')).trim();
 }
 
+// A units CSV naming one unit, uploaded as sess: the page form (csrf field)
+// or the API (X-CSRF-Token).
+async function importUpload(sess, path, name, surface) {
+  const fd = new FormData();
+  fd.append('kind', 'units');
+  if (surface === 'page' && sess?.csrf) fd.append('csrf', sess.csrf);
+  fd.append('file', new Blob([`单位名称,单位类型\n${name},其他\n`]), 'm.csv');
+  const headers = sess?.cookie ? { Cookie: sess.cookie, ...(surface === 'api' ? { 'X-CSRF-Token': sess.csrf } : {}) } : {};
+  const { get } = await import('./harness.mjs');
+  return get(srv, path, { method: 'POST', headers, body: fd });
+}
+
 const newPassword = () => `correct horse battery staple ${++seq}`;
 const all = () => true;
 const roles = (...list) => (role) => list.includes(role);
@@ -740,6 +752,30 @@ const rows = [
     call: (s) => form(srv, s, '/admin/settings', { bigscreen: '1' }),
     check: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '1'),
     unchanged: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '0'),
+  },
+  // Imports (web/import.c, api/import.c): the page's check is a dry run
+  // that writes nothing; its confirmation and the API import.
+  {
+    what: 'import units from a CSV', route: ['POST /admin/import', 'POST /api/v1/import/:kind'], allow: roles('admin'), ok: [200, 200],
+    setup: async () => ({ name: `矩阵导入单位${++seq}` }),
+    call: (s, c, surface) => importUpload(s, surface === 'page' ? '/admin/import' : '/api/v1/import/units', c.name, surface),
+    check: async (c, role, r) => {
+      const n = +(await conn.query(`SELECT count(*) FROM unit WHERE name = '${c.name}'`)).trim();
+      if (r.headers.get('content-type').includes('html')) { assert.match(r.text, /确认导入/); assert.equal(n, 0); } else assert.equal(n, 1);
+    },
+    unchanged: async (c, label) => assert.equal((await conn.query(`SELECT count(*) FROM unit WHERE name = '${c.name}'`)).trim(), '0', label),
+  },
+  {
+    what: 'confirm an import the admin checked', route: ['POST /admin/import/confirm'], surfaces: ['page'], allow: roles('admin'), ok: [200],
+    setup: async () => {
+      const name = `矩阵确认单位${++seq}`;
+      const r = await importUpload(await S('admin'), '/admin/import', name, 'page');
+      assert.equal(r.status, 200, r.text);
+      return { name, sha: r.text.match(/name="sha256" value="([0-9a-f]{64})"/)[1] };
+    },
+    call: (s, c) => form(srv, s, '/admin/import/confirm', { kind: 'units', sha256: c.sha, batch_id: '', name: 'm.csv' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT count(*) FROM unit WHERE name = '${c.name}'`)).trim(), '1'),
+    unchanged: async (c, label) => assert.equal((await conn.query(`SELECT count(*) FROM unit WHERE name = '${c.name}'`)).trim(), '0', label),
   },
 ];
 
