@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "domain/claim.h"
 #include "domain/config.h"
 #include "domain/demo.h"
 #include "domain/demo_users.h"
@@ -213,8 +214,10 @@ static int serve_files(struct opts *o, struct server_config *cfg)
 static int run_digest(db *d, int64_t now)
 {
 	int n = notify_digest_run(d, now), closed = notice_close_due(d, now);
+	/* the dashboard's stored lights follow time (domain/claim_light.c) */
+	int lit = claim_lights_keep_all(d, now);
 
-	return n < 0 || closed < 0 ? -1 : n + closed;
+	return n < 0 || closed < 0 || lit < 0 ? -1 : n + closed;
 }
 
 static int cmd_serve(struct opts *o)
