@@ -240,7 +240,7 @@ int64_t claim_light_until(const struct light_in *in);
 /* The earliest date a red claim missed at in->as_of (the deadline or a
  * milestone), 0 when none (red by a risk mark alone). */
 int64_t claim_light_missed(const struct light_in *in);
-/* Keep the stored lights (claim.light, light_until: schema.c m10) of
+/* Keep the stored lights (claim.light, light_until: schema.c m11) of
  * tenant_id's claims true at now: work out again every claim whose light
  * is not known to hold at now, in write transactions of a few hundred
  * claims. Outside any transaction only. 0, or -1 on a store error. */

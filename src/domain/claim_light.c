@@ -4,7 +4,7 @@
  *
  * A stored light holds from light_at until light_until. The store resets
  * light_until to 0 in the transaction of any change to what the light is
- * computed from (schema.c m10 triggers: the claim's state, deadline, risk
+ * computed from (schema.c m11 triggers: the claim's state, deadline, risk
  * and dates, its milestones, metrics and reports, its problem's batch, the
  * batch's settings and phases), so what remains to follow is time: a claim
  * whose light_until has come, found by the index claim_light_until, is

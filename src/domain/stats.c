@@ -50,7 +50,7 @@ static const char promotions_sql[] =
 	" LEFT JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 	" WHERE pr.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2)";
 
-/* The same figures from the claim tallies (schema.c m10), which the store
+/* The same figures from the claim tallies (schema.c m11), which the store
  * keeps in step with claim, claim_member and problem. */
 static const char units_tally_sql[] =
 	"SELECT u.kind, count(DISTINCT t.unit_id) FROM claim_tally t"

@@ -98,7 +98,7 @@ enum {
  * STATS_UNITS. 0, 1 when there is no such batch, or -1 on store error.
  * At now (as_of 0 or not before now) the claims' figures are read from
  * the tallies the store keeps (claim_tally, claim_member_tally,
- * claim_day_tally: schema.c m10), whose size does not grow with the
+ * claim_day_tally: schema.c m11), whose size does not grow with the
  * claims; a past as_of, or STATS_FULL, aggregates the claims themselves,
  * with the same answers at now (tests/unit/test_tally.c). */
 int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, int64_t as_of, unsigned flags,

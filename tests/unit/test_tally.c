@@ -1,4 +1,4 @@
-/* test_tally.c - the dashboard's claim tallies (schema.c m10: claim_tally,
+/* test_tally.c - the dashboard's claim tallies (schema.c m11: claim_tally,
  * claim_member_tally, claim_day_tally) equal a recount of the claims after
  * the demo and after a workload of changes to claims, teams and problems,
  * and stats_get() at now (read from the tallies) gives the same figures as
