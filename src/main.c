@@ -24,6 +24,7 @@
 #include "store/db.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "net/outbox_worker.h"
 #include "web/app.h"
 #include "web/routes.h"
 #include "web/web.h"
@@ -236,6 +237,7 @@ static int cmd_serve(struct opts *o)
 		.task = run_digest,
 		.app = &app,
 	};
+	struct outbox_worker *outs;
 	unsigned long long t, m;
 	bool fast;
 	int rc;
@@ -257,7 +259,9 @@ static int cmd_serve(struct opts *o)
 	if (fast)
 		log_error("JIEBANG_TEST_FAST_HASH=1: passwords are hashed at test cost (t=%llu, m=%llu KiB);"
 			  " never use it in production", t, m);
+	outs = outbox_worker_start(cfg.db_url);
 	rc = server_run(&cfg);
+	outbox_worker_stop(outs);
 	app_release(&app, cfg.db_url);
 	return rc;
 }

@@ -1007,6 +1007,45 @@ static const char m10_reporting[] =
 "CREATE INDEX claim_final ON claim (tenant_id, final_at);\n"
 ;
 
+/* Group robots and webhooks (issue 12 §4, domain/robot.h): a tenant's
+ * outgoing channels and the outbox the verbs write to in their own
+ * transaction. outbox.next_at is in epoch MILLISECONDS (short test
+ * backoffs); delivery_id is random and unique, the receivers' dedupe key.
+ * The lead renumbers this to 12 when merging. */
+static const char m11_robots[] =
+"CREATE TABLE robot (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  kind TEXT NOT NULL CHECK (kind IN ('dingtalk','wecom','webhook')),\n"
+"  name TEXT NOT NULL,\n"
+"  url TEXT NOT NULL,\n"
+"  secret TEXT NOT NULL DEFAULT '',\n"
+"  events TEXT NOT NULL DEFAULT '',\n"
+"  enabled INT NOT NULL DEFAULT 1,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  updated_at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, id)\n"
+");\n"
+"CREATE TABLE outbox (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  robot_id BIGINT NOT NULL,\n"
+"  event TEXT NOT NULL,\n"
+"  delivery_id TEXT NOT NULL UNIQUE,\n"
+"  body TEXT NOT NULL,\n"
+"  state TEXT NOT NULL CHECK (state IN ('pending','sent','dead')),\n"
+"  attempts INT NOT NULL DEFAULT 0,\n"
+"  next_at BIGINT NOT NULL,\n"
+"  last_error TEXT NOT NULL DEFAULT '',\n"
+"  created_at BIGINT NOT NULL,\n"
+"  sent_at BIGINT,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, robot_id) REFERENCES robot(tenant_id, id)\n"
+");\n"
+"CREATE INDEX outbox_due ON outbox (state, next_at);\n"
+"CREATE INDEX outbox_robot ON outbox (tenant_id, robot_id, event, created_at);\n"
+;
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -1044,6 +1083,7 @@ const struct migration migrations[] = {
 	{ 9, "the year's close: panels, rubrics, scores, results, notices, objections, calendar, practices, promotions, fault tolerance",
 	  m9_evaluation, m9_sqlite, m9_pg, true },
 	{ 10, "reporting: bulletins, the big screen", m10_reporting, NULL, NULL, false },
+	{ 11, "group robots, webhooks and their outbox", m11_robots, NULL, NULL, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));
