@@ -314,3 +314,21 @@ test('kill -9 mid-delivery: after a restart the message is sent again with the s
   assert.equal(hits[1].body, hits[0].body);
   assert.equal((await row(oid)).attempts, 2);
 });
+
+test('the overdue digest (逾期汇总) from the background task is queued once a day to the robots receiving it', async () => {
+  const { run } = await import('./harness.mjs');
+  const id = await addRobot({ kind: 'webhook', name: '逾期汇总接收', url: `${fakeUrl}/digest`, events: ['overdue_digest'] });
+  await mkClaim(conn, { batch: batchId, owner: 102, lead: 103, deadline: day(-1), title: '逾期汇总测试难题' });
+  const at = String(day(0) + 9 * 3600);
+  for (let i = 0; i < 2; i++) {
+    const r = run(['digest', '--db', srv.store, '--now', at]);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  assert.equal(+(await q1(`SELECT count(*) FROM outbox WHERE robot_id = ${id} AND event = 'overdue_digest'`)), 1, 'once a day');
+  const g = await until('the digest POST', () => got.find((x) => x.path === '/digest'));
+  const body = JSON.parse(g.body);
+  assert.equal(body.event, 'overdue_digest');
+  assert.ok(body.data.overdue >= 1);
+  assert.match(body.data.text, /逾期汇总测试难题/);
+  assert.match(body.data.title, /^逾期汇总：\d+ 项揭榜已超过完成时限$/);
+});
