@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "net/egress.h"
+#include "util/egress.h"
 
 const struct label robot_kinds[] = {
 	{ "dingtalk", "钉钉群机器人" },

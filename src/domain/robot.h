@@ -55,7 +55,7 @@ int robot_get(db *d, arena *a, int64_t tenant_id, int64_t id, struct robot *out)
 
 /* Verbs (robot.manage, audited robot.create / robot.update / robot.delete
  * without the secret's value). Save: id 0 creates (*id set). The URL must
- * be http(s) and resolve to public addresses only (net/egress.h); the
+ * be http(s) and resolve to public addresses only (util/egress.h); the
  * field errors are "kind", "name", "url", "secret", "events". Delete also
  * deletes its outbox rows. */
 int robot_save(struct ctx *c, int64_t id, const struct robot_in *in, int64_t *out_id)

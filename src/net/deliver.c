@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "net/egress.h"
+#include "util/egress.h"
 #include "util/buf.h"
 
 #define REPLY_MAX 4096  /* bytes of the answer kept to read errcode */

@@ -8,7 +8,7 @@
  *             X-Jiebang-Signature: sha256=<hex HMAC-SHA256(secret, body)>;
  *             success is any 2xx.
  * No redirects are followed; every connection's address passes
- * net/egress.h. Blocks for at most timeout_ms. Thread-safe (one easy
+ * util/egress.h. Blocks for at most timeout_ms. Thread-safe (one easy
  * handle per call; curl_global_init is done once by the worker). */
 #ifndef JB_DELIVER_H
 #define JB_DELIVER_H

@@ -1,5 +1,5 @@
 /* egress.c - the outgoing address policy (egress.h). */
-#include "net/egress.h"
+#include "util/egress.h"
 
 #include <curl/curl.h>
 #include <netdb.h>
