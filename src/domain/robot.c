@@ -103,10 +103,11 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-/* Check in; the events as a comma list in *events. JB_OK or JB_EINVALID. */
-static int robot_check(struct ctx *c, const struct robot_in *in, const char **events)
+/* Check in (url_why: the address policy's verdict on in->url, made
+ * before the transaction); the events as a comma list in *events. JB_OK
+ * or JB_EINVALID. */
+static int robot_check(struct ctx *c, const struct robot_in *in, const char *url_why, const char **events)
 {
-	const char *why;
 	char *list = arena_strdup(c->a, "");
 
 	if (!in->kind || !label_of(robot_kinds, in->kind))
@@ -119,8 +120,8 @@ static int robot_check(struct ctx *c, const struct robot_in *in, const char **ev
 		ctx_invalid(c, "url", "missing_field", "请填写机器人或 Webhook 的地址");
 	else if (strlen(in->url) > URL_MAX_BYTES)
 		ctx_invalid(c, "url", "too_long", "地址太长（最多 1024 个字符）");
-	else if ((why = egress_url_check(in->url)))
-		ctx_invalid(c, "url", "bad_url", why);
+	else if (url_why)
+		ctx_invalid(c, "url", "bad_url", url_why);
 	if (in->secret && strlen(in->secret) > SECRET_MAX_BYTES)
 		ctx_invalid(c, "secret", "too_long", "密钥太长（最多 256 个字符）");
 	for (int i = 0; i < in->nevents; i++) {
@@ -145,6 +146,7 @@ static json_t *robot_json(const char *kind, const char *name, const char *url, c
 struct saving {
 	int64_t id;
 	const struct robot_in *in;
+	const char *url_why;
 	int64_t out_id;
 };
 
@@ -161,7 +163,7 @@ static int save_verb(struct ctx *c, void *args)
 		return ctx_deny(c, "robot.manage", "robot", x->id);
 	if (x->id && (rc = robot_get(c->d, c->a, c->who->tenant_id, x->id, &was)) != 0)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个机器人");
-	if ((rc = robot_check(c, in, &events)) != JB_OK)
+	if ((rc = robot_check(c, in, x->url_why, &events)) != JB_OK)
 		return rc;
 	if (!x->id) {
 		if (db_scalar(c->d, "SELECT count(*) FROM robot WHERE tenant_id = $1", &n, 1, c->who->tenant_id) < 0)
@@ -193,8 +195,14 @@ static int save_verb(struct ctx *c, void *args)
 
 int robot_save(struct ctx *c, int64_t id, const struct robot_in *in, int64_t *out_id)
 {
-	struct saving x = { id, in, 0 };
-	int rc = action_run(c, save_verb, &x);
+	struct saving x = { id, in, NULL, 0 };
+	int rc;
+
+	/* The host is resolved here, outside the write transaction: a slow
+	 * resolver must not hold the store's write lock. */
+	if (in->url && *in->url && strlen(in->url) <= URL_MAX_BYTES && may_manage(c))
+		x.url_why = egress_url_check(in->url);
+	rc = action_run(c, save_verb, &x);
 
 	*out_id = rc == JB_OK ? x.out_id : 0;
 	return rc;
