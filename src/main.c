@@ -21,8 +21,10 @@
 #include "domain/password.h"
 #include "domain/tenant.h"
 #include "http/server.h"
+#include "net/outbox_worker.h"
 #include "store/copy.h"
 #include "store/db.h"
+#include "util/egress.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "web/app.h"
@@ -163,13 +165,15 @@ static void serve_limits(struct server_config *cfg)
 	cfg->task_period = conf_uint(&config, CF_TASK_PERIOD);
 }
 
-/* The log's settings (log_level, log_file, access_log), at start and on
- * SIGHUP. 0, or -1 after logging why (the log keeps going where it went). */
-static int apply_log_settings(void)
+/* The settings SIGHUP may change (log_level, log_file, access_log,
+ * webhook_allow_private), at start and on SIGHUP. 0, or -1 after logging
+ * why (the log keeps going where it went). */
+static int apply_reloadable(void)
 {
 	const char *file = conf_str(&config, CF_LOG_FILE), *access = conf_str(&config, CF_ACCESS_LOG);
 
 	log_set_level((enum log_level)log_level_of(conf_str(&config, CF_LOG_LEVEL)));
+	egress_set_allow_private(conf_bool(&config, CF_WEBHOOK_ALLOW_PRIVATE));
 	server_access_log(!strcmp(access, "json") ? ACCESS_JSON : !strcmp(access, "text") ? ACCESS_TEXT : ACCESS_OFF);
 	if (log_open(file) < 0) {
 		log_error("cannot open the log file '%s': %s", file, strerror(errno));
@@ -185,7 +189,7 @@ static void serve_reload(void)
 	if (log_open(conf_str(&config, CF_LOG_FILE)) < 0)
 		log_error("cannot reopen the log file '%s': %s", conf_str(&config, CF_LOG_FILE), strerror(errno));
 	if (config_reload() == 0)
-		apply_log_settings();
+		apply_reloadable();
 	log_info("reloaded the settings%s%s", *config.file ? " from " : "", config.file);
 }
 
@@ -241,13 +245,14 @@ static int cmd_serve(struct opts *o)
 		.reload = serve_reload,
 		.app = &app,
 	};
+	struct outbox_worker *outs;
 	unsigned long long t, m;
 	bool fast;
 	int rc;
 	db *d;
 
 	serve_limits(&cfg);
-	if (apply_log_settings() < 0)
+	if (apply_reloadable() < 0)
 		return 1;
 	if (serve_files(o, &cfg) < 0)
 		return 1;
@@ -260,7 +265,12 @@ static int cmd_serve(struct opts *o)
 	if (fast)
 		log_error("JIEBANG_TEST_FAST_HASH=1: passwords are hashed at test cost (t=%llu, m=%llu KiB);"
 			  " never use it in production", t, m);
+	outs = outbox_worker_start(cfg.db_url, &(struct outbox_settings){
+		.on = conf_bool(&config, CF_OUTBOX), .poll_ms = conf_uint(&config, CF_OUTBOX_POLL_MS),
+		.timeout_ms = conf_uint(&config, CF_OUTBOX_TIMEOUT_MS), .backoff_ms = conf_uint(&config, CF_OUTBOX_BACKOFF_MS),
+		.attempts = (int)conf_uint(&config, CF_OUTBOX_ATTEMPTS) });
 	rc = server_run(&cfg);
+	outbox_worker_stop(outs);
 	app_release(&app, cfg.db_url);
 	return rc;
 }

@@ -32,6 +32,7 @@ layer_check util util
 layer_check store store util
 layer_check domain domain store util
 layer_check http http store util
+layer_check net net store util
 layer_check cli cli domain store util
 layer_check web web domain http store util
 layer_check api api web domain http store util

@@ -1,5 +1,6 @@
 /* claim.c - the claim verbs (claim.h): apply, the table's actions,
  * progress and solve. */
+#include "domain/robot.h"
 #include "domain/claim.h"
 
 #include <string.h>
@@ -758,7 +759,11 @@ static int announce(struct ctx *c, const struct cl *k, const struct claim_transi
 		       tell(c, k, T_APPLICANT, kind, arena_printf(c->a, "您对“%s”的揭榜申请已获单位推荐", k->title), "") < 0 ? -1 : 0;
 	if (!strcmp(a, "approve") || !strcmp(a, "accept-assignment"))
 		return tell(c, k, T_APPLICANT | T_OWNER | T_LEAD | (strcmp(a, "approve") ? T_ADMINS : 0), kind,
-			    arena_printf(c->a, "“%s”的揭榜已确定，请主要负责人和挂帅领导签订军令状", k->title), "");
+			    arena_printf(c->a, "“%s”的揭榜已确定，请主要负责人和挂帅领导签订军令状", k->title), "") < 0 ||
+		       outbox_event(c, "claim_approved", arena_printf(c->a, "揭榜申请通过：%s", k->title),
+				    arena_printf(c->a, "揭榜单位：%s", k->unit), arena_printf(c->a, "/claims/%lld", (long long)k->id),
+				    json_pack("{s:I, s:I, s:s, s:s}", "claim_id", (json_int_t)k->id, "problem_id",
+					      (json_int_t)k->problem_id, "problem", k->title, "unit", k->unit)) < 0 ? -1 : 0;
 	if (!strcmp(a, "reject"))
 		return tell(c, k, T_APPLICANT | T_OWNER, kind, arena_printf(c->a, "您对“%s”的揭榜申请未获批准", k->title), body);
 	if (!strcmp(a, "decline-assignment"))

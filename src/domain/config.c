@@ -53,6 +53,14 @@ static const struct conf_key keys[CF_COUNT] = {
 	  "a bearer token that may read /metrics from any address (default none)" },
 	{ "webhook_allow_private", CONF_BOOL, "0", 0, 0, NULL, CONF_RELOAD,
 	  "let robots and webhooks post to loopback and private addresses (tests, an internal gateway)" },
+	{ "public_url", CONF_TEXT, "http://localhost:8080", 0, 0, NULL, 0,
+	  "the address users reach the site at, for the links in robot and webhook messages" },
+	{ "outbox", CONF_BOOL, "1", 0, 0, NULL, 0,
+	  "deliver the outbox to robots and webhooks (0: messages wait, nothing is sent)" },
+	UINT("outbox_poll_ms", "1000", 10, 60000, "milliseconds between looks at the outbox"),
+	UINT("outbox_timeout_ms", "10000", 100, 120000, "milliseconds a delivery may take"),
+	UINT("outbox_backoff_ms", "30000", 1, 3600000, "milliseconds before the first retry, doubled each time (at most 6 h)"),
+	UINT("outbox_attempts", "8", 1, 100, "attempts before a message is dead (shown to the admin, who may resend it)"),
 };
 
 struct conf config;

@@ -1,6 +1,7 @@
 /* evaluate.c - the evaluation verbs (evaluate.h): panels, assignment,
  * scores, reopening, acceptance and the return's next round. The reads
  * they share with the pages are in evaluate_read.c. */
+#include "domain/robot.h"
 #include "domain/evaluate.h"
 
 #include <string.h>
@@ -919,6 +920,13 @@ static int accept_verb(struct ctx *c, void *args)
 	if (eval_batch_grades(c->d, c->who->tenant_id, k.batch_id, &x->out->excellent, &x->out->graded) < 0)
 		return -1;
 	x->out->over_cap = grade_over_cap(&v.grading, x->out->excellent, x->out->graded);
+	if (outbox_event(c, "evaluation_result", arena_printf(c->a, "验收结果：%s", k.title),
+			 arena_printf(c->a, "已通过验收：%s 分，%s（%s）", score_format(v.now.agg.score, sc, sizeof(sc)),
+				      grades[v.now.grade].zh, k.unit),
+			 arena_printf(c->a, "/claims/%lld", (long long)k.id),
+			 json_pack("{s:I, s:s, s:s, s:s, s:s}", "claim_id", (json_int_t)k.id, "problem", k.title, "unit", k.unit,
+				   "score", sc, "grade", grades[v.now.grade].zh)) < 0)
+		return -1;
 	return tell_claim(c, &k, true, false, "claim.accept",
 			  arena_printf(c->a, "“%s”已通过验收：%s 分，%s", k.title, score_format(v.now.agg.score, sc, sizeof(sc)),
 				       grades[v.now.grade].zh), "");

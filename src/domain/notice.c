@@ -1,4 +1,5 @@
 /* notice.c - public notices and objections (notice.h). */
+#include "domain/robot.h"
 #include "domain/notice.h"
 
 #include <jansson.h>
@@ -488,6 +489,12 @@ static int create_verb(struct ctx *c, void *args)
 	if (ctx_audit(c, "notice.create", "notice", x->id, NULL,
 		      json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i}", "batch_id", (json_int_t)x->batch_id, "kind", in->kind,
 				"title", in->title, "starts_on", starts, "ends_on", ends, "working_days", days, "items", ids.n)) < 0)
+		return -1;
+	if (outbox_event(c, "notice_opened", arena_printf(c->a, "公示开始：%s", in->title),
+			 arena_printf(c->a, "公示期 %s 至 %s（%d 个工作日），共 %d 项。如有异议，请实名提出。", starts, ends, days, ids.n),
+			 arena_printf(c->a, "/notices/%lld", (long long)x->id),
+			 json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "notice_id", (json_int_t)x->id, "kind", in->kind, "title",
+				   in->title, "starts_on", starts, "ends_on", ends, "items", ids.n)) < 0)
 		return -1;
 	return results ? noticed_steps(c, x->id, &ids, starts, ends, days) : JB_OK;
 }

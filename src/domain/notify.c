@@ -1,4 +1,5 @@
 /* notify.c - in-app notifications (notify.h). */
+#include "domain/robot.h"
 #include "domain/notify.h"
 
 #include <string.h>
@@ -200,11 +201,12 @@ static int digest_all(struct ctx *c, int *n)
  * rolls back and the data version stays. */
 static int tick_verb(struct ctx *c, void *args)
 {
-	int *total = args, esc, rem, dig;
+	int *total = args, esc, rem, dig, od;
 
-	if (supervision_escalate_due(c, &esc) < 0 || supervise_remind_due(c, &rem) < 0 || digest_all(c, &dig) < 0)
+	if (supervision_escalate_due(c, &esc) < 0 || supervise_remind_due(c, &rem) < 0 || digest_all(c, &dig) < 0 ||
+	    outbox_overdue_digest(c, &od) < 0)
 		return -1;
-	*total = esc + rem + dig;
+	*total = esc + rem + dig + od;
 	return *total ? JB_OK : JB_ENOTFOUND;
 }
 

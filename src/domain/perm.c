@@ -143,6 +143,7 @@ const struct perm_rule perm_rules[] = {
 	{ "leader", "bulletin.read", SCOPE_TENANT },
 	{ "admin", "import.run", SCOPE_TENANT },
 	{ "admin", "tenant.settings", SCOPE_TENANT },
+	{ "admin", "robot.manage", SCOPE_TENANT },
 	{ "admin", "person.manage", SCOPE_TENANT },
 	{ "unit_admin", "person.manage", SCOPE_UNIT },
 	{ "anonymous", "problem.propose", SCOPE_TENANT },

@@ -1,4 +1,5 @@
 /* screen.c - screening and publishing (screen.h). */
+#include "domain/robot.h"
 #include "domain/screen.h"
 
 #include <jansson.h>
@@ -146,6 +147,27 @@ static struct round *round_for(struct ctx *c, struct rounds *rs, int64_t batch_i
 	return r;
 }
 
+/* Tell the robots receiving board_published about round r. 0 or -1. */
+static int board_event(struct ctx *c, const struct round *r)
+{
+	db_stmt *st = db_query(c->d, "SELECT name FROM batch WHERE tenant_id = $1 AND id = $2", "ii", c->who->tenant_id,
+			       r->batch_id);
+	const char *name = "";
+	int rc;
+
+	if (!st)
+		return -1;
+	if ((rc = db_step(st)) == DB_ROW)
+		name = arena_strdup(c->a, db_col_text(st, 0));
+	db_done(st);
+	if (rc == DB_ERROR)
+		return -1;
+	return outbox_event(c, "board_published", arena_printf(c->a, "榜单发布：%s 第 %lld 轮", name, (long long)r->round),
+			    arena_printf(c->a, "本轮发榜 %lld 道难题，欢迎揭榜。", (long long)r->n), "/",
+			    json_pack("{s:I, s:s, s:I, s:I}", "batch_id", (json_int_t)r->batch_id, "batch", name, "round",
+				      (json_int_t)r->round, "problems", (json_int_t)r->n)) < 0 ? -1 : 0;
+}
+
 /* Record the rounds' sizes and audit each. 0 or -1. */
 static int close_rounds(struct ctx *c, struct rounds *rs)
 {
@@ -157,6 +179,8 @@ static int close_rounds(struct ctx *c, struct rounds *rs)
 		if (ctx_audit(c, "publication.create", "publication", r->id, NULL,
 			      json_pack("{s:I, s:I, s:I}", "batch_id", (json_int_t)r->batch_id, "round", (json_int_t)r->round,
 					"n", (json_int_t)r->n)) < 0)
+			return -1;
+		if (board_event(c, r) < 0)
 			return -1;
 	}
 	return 0;

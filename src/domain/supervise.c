@@ -1,5 +1,6 @@
 /* supervise.c - supervision notices, replies, escalation and extension
  * requests (supervise.h). */
+#include "domain/robot.h"
 #include "domain/supervise.h"
 
 #include <stdio.h>
@@ -354,6 +355,13 @@ static int issue_verb(struct ctx *c, void *args)
 	if (tell_team(c, &cl, "claim.supervise", "claim", cl.id,
 		      arena_printf(c->a, "督办单 %s：请于 %s 前答复", s.number, date_text(c->a, x->in->reply_by)),
 		      arena_printf(c->a, "“%s”：%s", cl.title, x->in->reason)) < 0)
+		return -1;
+	if (outbox_event(c, "supervision_issued", arena_printf(c->a, "督办单 %s：%s", s.number, cl.title),
+			 arena_printf(c->a, "督办事由：%s\n\n请于 %s 前答复。", x->in->reason, date_text(c->a, x->in->reply_by)),
+			 arena_printf(c->a, "/claims/%lld", (long long)cl.id),
+			 json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "supervision_id", (json_int_t)x->id, "claim_id",
+				   (json_int_t)cl.id, "number", s.number, "problem", cl.title, "reason", x->in->reason,
+				   "reply_by", date_text(c->a, x->in->reply_by))) < 0)
 		return -1;
 	return ctx_audit(c, "claim.supervise", "claim", cl.id, NULL,
 			 json_pack("{s:I, s:s, s:s, s:s}", "supervision_id", (json_int_t)x->id, "number", s.number,

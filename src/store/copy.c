@@ -89,6 +89,8 @@ static const struct copy_table {
 	{ "publication", { "tenant_id", "id" } },
 	{ "notification", { "tenant_id", "id" } },
 	{ "notification_digest", { "tenant_id", "id" } },
+	{ "robot", { "tenant_id", "id" } },
+	{ "outbox", { "tenant_id", "id" } },
 	{ "complaint", { "tenant_id", "id" } },
 	{ "rate_event", { NULL } },
 	{ "audit_event", { "tenant_id", "id" } },

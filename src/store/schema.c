@@ -1099,6 +1099,7 @@ CT_DAY_ROWS("approved_at", "0", CT_COUNTED) " UNION ALL " CT_DAY_ROWS("solved_at
 ") x GROUP BY tenant_id, batch_id, kind, day;\n"
 ;
 
+
 /* The problem_tally triggers: the one place the dialects differ. */
 #define TALLY_KEY(r) r ".tenant_id, " r ".batch_id, " r ".category_id, " r ".state, " r ".is_public"
 #define TALLY_MATCH(r) "tenant_id = " r ".tenant_id AND batch_id = " r ".batch_id AND category_id = " \
@@ -1322,6 +1323,44 @@ static const char m12_pg[] =
 "ALTER TABLE user_role DROP CONSTRAINT user_role_role_check;\n"
 "ALTER TABLE user_role ADD CONSTRAINT user_role_role_check CHECK (role IN " M12_ROLES ");\n";
 
+/* Group robots and webhooks (issue 12 §4, domain/robot.h): a tenant's
+ * outgoing channels and the outbox the verbs write to in their own
+ * transaction. outbox.next_at is in epoch MILLISECONDS (short test
+ * backoffs); delivery_id is random and unique, the receivers' dedupe key. */
+static const char m13_robots[] =
+"CREATE TABLE robot (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  kind TEXT NOT NULL CHECK (kind IN ('dingtalk','wecom','webhook')),\n"
+"  name TEXT NOT NULL,\n"
+"  url TEXT NOT NULL,\n"
+"  secret TEXT NOT NULL DEFAULT '',\n"
+"  events TEXT NOT NULL DEFAULT '',\n"
+"  enabled INT NOT NULL DEFAULT 1,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  updated_at BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, id)\n"
+");\n"
+"CREATE TABLE outbox (\n"
+"  tenant_id BIGINT NOT NULL REFERENCES tenant(id),\n"
+"  id BIGINT NOT NULL,\n"
+"  robot_id BIGINT NOT NULL,\n"
+"  event TEXT NOT NULL,\n"
+"  delivery_id TEXT NOT NULL UNIQUE,\n"
+"  body TEXT NOT NULL,\n"
+"  state TEXT NOT NULL CHECK (state IN ('pending','sent','dead')),\n"
+"  attempts INT NOT NULL DEFAULT 0,\n"
+"  next_at BIGINT NOT NULL,\n"
+"  last_error TEXT NOT NULL DEFAULT '',\n"
+"  created_at BIGINT NOT NULL,\n"
+"  sent_at BIGINT,\n"
+"  PRIMARY KEY (tenant_id, id),\n"
+"  FOREIGN KEY (tenant_id, robot_id) REFERENCES robot(tenant_id, id)\n"
+");\n"
+"CREATE INDEX outbox_due ON outbox (state, next_at);\n"
+"CREATE INDEX outbox_robot ON outbox (tenant_id, robot_id, event, created_at);\n"
+;
+
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
@@ -1337,6 +1376,7 @@ const struct migration migrations[] = {
 	{ 10, "reporting: bulletins, the big screen", m10_reporting, NULL, NULL, false },
 	{ 11, "the dashboard's claim tallies and stored lights", m11_tallies, m11_sqlite, m11_pg, false },
 	{ 12, "tenants under a parent tenant, the deployment's operator", m12_regions, m12_sqlite, m12_pg, true },
+	{ 13, "group robots, webhooks and their outbox", m13_robots, NULL, NULL, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

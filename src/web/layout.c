@@ -86,6 +86,7 @@ static const struct office_link {
 	{ "/admin/audit", "审计日志", "audit.read", NAV_AUDIT },
 	{ "/admin/feedback", "投诉建议处理", "complaint.answer", NAV_FEEDBACK },
 	{ "/admin/settings", "系统设置", "tenant.settings", NAV_SETTINGS },
+	{ "/admin/robots", "推送机器人", "robot.manage", NAV_ROBOTS },
 	{ "/region", "辖区汇总", "region.read", NAV_REGION },
 	{ "/ops/tenants", "地区管理", "tenant.manage", NAV_TENANTS },
 };

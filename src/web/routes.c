@@ -10,6 +10,7 @@
 #include "web/people.h"
 #include "web/practice.h"
 #include "web/region.h"
+#include "web/robots.h"
 #include "web/notice.h"
 #include "web/supervise.h"
 #include "web/web.h"
@@ -300,5 +301,14 @@ const struct route routes[] = {
 	{ "GET", "/exports", page_exports, LOGIN, NULL },
 	{ "GET", "/export/:list", api_export, ROUTE_BULK, NULL },
 	{ "GET", "/api/v1/export/:list", api_export, ROUTE_BULK, NULL },
+	/* ---- group robots, webhooks and the outbox (issue 12 §4, web/robots.h) ---- */
+	{ "GET", "/admin/robots", page_robots, LOGIN, NULL },
+	{ "POST", "/admin/robots", act_robot_create, CHANGE | FORM | KIB(8), "robot.manage" },
+	{ "GET", "/admin/robots/:id", page_robot, LOGIN, NULL },
+	{ "POST", "/admin/robots/:id", act_robot_update, CHANGE | FORM | KIB(8), "robot.manage" },
+	{ "POST", "/admin/robots/:id/delete", act_robot_delete, CHANGE | FORM | KIB(1), "robot.manage" },
+	{ "POST", "/admin/robots/:id/test", act_robot_test, CHANGE | FORM | KIB(1), "robot.manage" },
+	{ "POST", "/admin/outbox/:id/resend", act_outbox_resend, CHANGE | FORM | KIB(1), "robot.manage" },
+	{ "GET", "/api/v1/robots", api_robots, LOGIN, NULL },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

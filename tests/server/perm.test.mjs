@@ -76,6 +76,15 @@ async function importUpload(sess, path, name, surface) {
   return get(srv, path, { method: 'POST', headers, body: fd });
 }
 
+// A disabled webhook robot written into the store; its id.
+async function mkRobot() {
+  const id = +(await conn.query(`INSERT INTO id_seq (tenant_id, name, next_id) VALUES (1, 'robot', 1) ON CONFLICT (tenant_id, name)` +
+    ` DO UPDATE SET next_id = id_seq.next_id + 1 RETURNING next_id`)).trim();
+  await conn.query(`INSERT INTO robot (tenant_id, id, kind, name, url, events, enabled, created_at, updated_at)` +
+    ` VALUES (1, ${id}, 'webhook', '矩阵机器人${id}', 'http://203.0.113.10/hook', '', 0, 0, 0)`);
+  return id;
+}
+
 const newPassword = () => `correct horse battery staple ${++seq}`;
 const all = () => true;
 const roles = (...list) => (role) => list.includes(role);
@@ -752,6 +761,50 @@ const rows = [
     call: (s) => form(srv, s, '/admin/settings', { bigscreen: '1' }),
     check: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '1'),
     unchanged: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '0'),
+  },
+  // 推送机器人 (web/robots.c, issue 12 §4): robots are made disabled, so the
+  // delivery thread never reaches out; 203.0.113.10 is a public (TEST-NET-3) literal.
+  {
+    what: 'add a group robot', route: ['POST /admin/robots'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    setup: async () => ({ name: `矩阵机器人${++seq}` }),
+    call: (s, c) => form(srv, s, '/admin/robots', { kind: 'webhook', name: c.name, url: 'http://203.0.113.10/hook' }),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM robot WHERE name = '${c.name}'`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM robot WHERE name = '${c.name}'`)).trim(), 0),
+  },
+  {
+    what: 'edit a group robot', route: ['POST /admin/robots/:id'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    setup: async () => ({ id: await mkRobot(), name: `矩阵改名${++seq}` }),
+    call: (s, c) => form(srv, s, `/admin/robots/${c.id}`, { kind: 'wecom', name: c.name, url: 'http://203.0.113.10/wecom' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT name FROM robot WHERE id = ${c.id}`)).trim(), c.name),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT kind FROM robot WHERE id = ${c.id}`)).trim(), 'webhook'),
+  },
+  {
+    what: 'delete a group robot', route: ['POST /admin/robots/:id/delete'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    setup: async () => ({ id: await mkRobot() }),
+    call: (s, c) => form(srv, s, `/admin/robots/${c.id}/delete`),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM robot WHERE id = ${c.id}`)).trim(), 0),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM robot WHERE id = ${c.id}`)).trim(), 1),
+  },
+  {
+    what: 'send a test message to a group robot', route: ['POST /admin/robots/:id/test'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    setup: async () => ({ id: await mkRobot() }),
+    call: (s, c) => form(srv, s, `/admin/robots/${c.id}/test`),
+    check: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM outbox WHERE robot_id = ${c.id}`)).trim(), 1),
+    unchanged: async (c) => assert.equal(+(await conn.query(`SELECT count(*) FROM outbox WHERE robot_id = ${c.id}`)).trim(), 0),
+  },
+  {
+    what: 'resend a dead letter', route: ['POST /admin/outbox/:id/resend'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    setup: async () => {
+      const robot = await mkRobot();
+      const id = +(await conn.query(`INSERT INTO id_seq (tenant_id, name, next_id) VALUES (1, 'outbox', 1) ON CONFLICT (tenant_id, name)` +
+        ` DO UPDATE SET next_id = id_seq.next_id + 1 RETURNING next_id`)).trim();
+      await conn.query(`INSERT INTO outbox (tenant_id, id, robot_id, event, delivery_id, body, state, attempts, next_at, last_error, created_at)` +
+        ` VALUES (1, ${id}, ${robot}, 'test', 'matrix${id}x${seq}', '{}', 'dead', 8, 0, 'HTTP 500', 0)`);
+      return { id };
+    },
+    call: (s, c) => form(srv, s, `/admin/outbox/${c.id}/resend`),
+    check: async (c) => assert.equal((await conn.query(`SELECT state FROM outbox WHERE id = ${c.id}`)).trim(), 'pending'),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT state FROM outbox WHERE id = ${c.id}`)).trim(), 'dead'),
   },
   // Imports (web/import.c, api/import.c): the page's check is a dry run
   // that writes nothing; its confirmation and the API import.
