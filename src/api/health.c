@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "domain/config.h"
+#include "domain/robot.h"
 #include "domain/session.h"
 
 /* A probe's 503, JSON whatever the client accepts (probes are no pages). */
@@ -107,21 +108,27 @@ static bool metrics_allowed(struct req *r)
 
 void api_metrics(struct req *r)
 {
-	int64_t sessions = 0, now = (int64_t)time(NULL);
+	int64_t sessions = 0, pending, dead, sent, now = (int64_t)time(NULL);
 
 	if (!metrics_allowed(r)) {
 		reply_error(r, 403, "forbidden", "无权读取运行指标", NULL);
 		return;
 	}
 	req_metrics(r);
-	if (session_count_live(r->db, now, &sessions) < 0) {
+	if (session_count_live(r->db, now, &sessions) < 0 || outbox_counts(r->db, &pending, &dead, &sent) < 0) {
 		web_store_error(r);
 		return;
 	}
 	buf_printf(&r->out, "# HELP jiebang_sessions Signed-in sessions not yet expired.\n"
 			    "# TYPE jiebang_sessions gauge\njiebang_sessions %lld\n"
 			    "# HELP jiebang_schema_version The store's schema version.\n"
-			    "# TYPE jiebang_schema_version gauge\njiebang_schema_version %d\n",
-		   (long long)sessions, db_schema_version(r->db));
+			    "# TYPE jiebang_schema_version gauge\njiebang_schema_version %d\n"
+			    "# HELP jiebang_outbox_messages Robot and webhook messages in the outbox, by state"
+			    " (pending: the depth; dead: failed every attempt).\n"
+			    "# TYPE jiebang_outbox_messages gauge\n"
+			    "jiebang_outbox_messages{state=\"pending\"} %lld\n"
+			    "jiebang_outbox_messages{state=\"dead\"} %lld\n"
+			    "jiebang_outbox_messages{state=\"sent\"} %lld\n",
+		   (long long)sessions, db_schema_version(r->db), (long long)pending, (long long)dead, (long long)sent);
 	reply(r, 200, "text/plain; version=0.0.4; charset=utf-8");
 }

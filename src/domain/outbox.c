@@ -311,3 +311,20 @@ int outbox_resend(struct ctx *c, int64_t id)
 {
 	return action_run(c, resend_verb, &id);
 }
+
+int outbox_counts(db *d, int64_t *pending, int64_t *dead, int64_t *sent)
+{
+	db_stmt *st = db_query(d, "SELECT state, count(*) FROM outbox GROUP BY state", "");
+	int rc;
+
+	*pending = *dead = *sent = 0;
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *s = db_col_text(st, 0);
+		int64_t n = db_col_int(st, 1);
+		*(!strcmp(s, "pending") ? pending : !strcmp(s, "dead") ? dead : sent) += n;
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}

@@ -83,6 +83,9 @@ int outbox_overdue_digest(struct ctx *c, int *n) __attribute__((warn_unused_resu
 /* The tenant's newest outbox rows (state NULL: any), newest first. 0 or -1. */
 int outbox_list(db *d, arena *a, int64_t tenant_id, const char *state, int max, struct outbox_row **out, int *n)
 	__attribute__((warn_unused_result));
+/* The outbox of every tenant by state, for /metrics: rows waiting to be
+ * sent (pending), dead, and sent. 0 or -1. */
+int outbox_counts(db *d, int64_t *pending, int64_t *dead, int64_t *sent) __attribute__((warn_unused_result));
 /* Verb: put a dead row back to pending, due now, its attempts reset
  * (robot.manage; audited outbox.resend). A row not dead: JB_ECONFLICT. */
 int outbox_resend(struct ctx *c, int64_t id) __attribute__((warn_unused_result));

@@ -133,6 +133,8 @@ test('/metrics: Prometheus text from an allowed address or with the token, 403 t
     assert.match(line(/^jiebang_http_request_duration_seconds_bucket\{method="GET",route="\/problems\/:id",le="\+Inf"\}/), / 3$/);
     assert.ok(line(/^jiebang_uptime_seconds \d+$/));
     assert.ok(line(/^jiebang_sessions \d+$/));
+    assert.ok(line(/^jiebang_outbox_messages\{state="pending"\} \d+$/));
+    assert.ok(line(/^jiebang_outbox_messages\{state="dead"\} \d+$/));
     assert.ok(line(/^jiebang_store_errors_total\{class="unavailable"\} 0$/));
     for (const l of m.text.split('\n').filter((x) => x && !x.startsWith('#')))
       assert.match(l, /^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/, `a sample line: ${l}`);
