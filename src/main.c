@@ -517,7 +517,7 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 			return usage_error("unknown option '%s'", a);
 		if ((rc = option(c, argc, argv, &i, &own, &key, &val)) != 0)
 			return rc;
-		if (key >= 0 && config_flag(config.keys[key].name, val, err, sizeof(err)) < 0) {
+		if (key >= 0 && config_flag(key, val, err, sizeof(err)) < 0) {
 			/* the flag's own spelling, as typed */
 			return usage_error("%s", err);
 		}

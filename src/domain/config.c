@@ -110,18 +110,13 @@ int config_load(const char *file)
 	return 0;
 }
 
-int config_flag(const char *name, const char *val, char *err, size_t n)
+int config_flag(int i, const char *val, char *err, size_t n)
 {
-	int i = conf_find(&config, name, true);
-	char why[512];
+	char why[512], flag[128];
 
-	if (i < 0) {
-		snprintf(err, n, "unknown option '--%s'", name);
-		return -1;
-	}
 	if (conf_set(&config, i, val, CONF_FLAG, why, sizeof(why)) < 0) {
-		/* "--port: 'abc' is not ...", the key's name as the flag */
-		snprintf(err, n, "--%s%s", name, why + strlen(keys[i].name));
+		/* "--port: 'abc' is not ...": the key named as the flag */
+		snprintf(err, n, "%s%s", spell(flag, sizeof(flag), "--", keys[i].name, false), why + strlen(keys[i].name));
 		return -1;
 	}
 	return 0;

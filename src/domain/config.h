@@ -58,9 +58,9 @@ extern struct conf config;
  * are set themselves. 0, or -1 after a one-line error on stderr. */
 int config_load(const char *file);
 
-/* Set a key from its flag (name without the dashes, "head-timeout"): 0,
- * or -1 with why in err ("--port: 'abc' is not a whole number ..."). */
-int config_flag(const char *name, const char *val, char *err, size_t n);
+/* Set key i from its flag: 0, or -1 with why in err ("--port: 'abc' is
+ * not a whole number ..."). */
+int config_flag(int i, const char *val, char *err, size_t n);
 
 /* After the flags: the defaults worked out from other keys (db from data,
  * connections_per_addr, slow_workers from cores) and the checks between

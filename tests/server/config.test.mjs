@@ -42,7 +42,11 @@ test('every key is in the README table with its variable, flag and default, and 
 
 test('a flag beats the environment, which beats the file, which beats the default', () => {
   const f = conf('prec.conf', '# a comment\n\nport = 9001\nhead_timeout = 5   \nlog_level=debug\n');
-  const v = parse(check(['--config', f, '--port', '9003'], { JIEBANG_PORT: '9002', JIEBANG_HEAD_TIMEOUT: '6' }).stdout);
+  const v = parse(check(['--config', f, '--port', '9003', '--task-period=5', '--trust-proxy'],
+    { JIEBANG_PORT: '9002', JIEBANG_HEAD_TIMEOUT: '6' }).stdout);
+  assert.deepEqual(v.task_period, ['5', '--task-period'], 'a flag with a dash, and with =');
+  assert.deepEqual(v.trust_proxy, ['1', '--trust-proxy'], 'a switch');
+  assert.equal(check(['--task_period', '5']).status, 2, 'a key is spelt with dashes as a flag');
   assert.deepEqual(v.port, ['9003', '--port']);
   assert.deepEqual(v.head_timeout, ['6', 'JIEBANG_HEAD_TIMEOUT']);
   assert.deepEqual(v.log_level, ['debug', `${f}:5`]);
