@@ -21,8 +21,7 @@ kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 "$BIN" demo --data "$work" >/dev/null
 gen="build/rel/bench-gen"
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/gen.c $(ls src/*/*.c | sed 's|^\(.*\)\.c$|build/rel/\1.o|') build/rel/embedded.o \
-	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat) -lcsv -lunistring -lpthread -lm
+bench/link.sh "$gen" bench/gen.c
 t0=$(date +%s)
 "$gen" "sqlite:$work/jiebang.db" "$N" 2>/dev/null
 echo "== exports of $N problems (SQLite; generated in $(( $(date +%s) - t0 )) s, store $(du -h "$work/jiebang.db" | cut -f1))"

@@ -26,9 +26,7 @@ timed() { # token path
 
 "$BIN" demo --data "$work" >/dev/null
 gen=build/rel/bench-tenants
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/tenants.c $(ls src/*/*.c | sed 's|^\(.*\)\.c$|build/rel/\1.o|') build/rel/embedded.o \
-	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat libsystemd libcurl) \
-	-lcsv -lunistring -lpthread -lm
+bench/link.sh "$gen" bench/tenants.c
 t0=$(date +%s)
 "$gen" "sqlite:$work/jiebang.db" "$N" 2>/dev/null
 problems=$(sqlite3 "$work/jiebang.db" "SELECT count(*) FROM problem")

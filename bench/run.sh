@@ -93,8 +93,7 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "== $N problems (SQLite)"
 gen="build/rel/bench-gen"
 mkdir -p build/rel
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/gen.c $(ls src/*/*.c | sed 's|^\(.*\)\.c$|build/rel/\1.o|') build/rel/embedded.o \
-	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat) -lcsv -lunistring -lpthread -lm
+bench/link.sh "$gen" bench/gen.c
 t0=$(date +%s)
 "$gen" "sqlite:$work/demo/jiebang.db" "$N" 2>/dev/null
 echo "generated in $(( $(date +%s) - t0 )) s; store $(du -h "$work/demo/jiebang.db" | cut -f1)"
@@ -120,3 +119,5 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 JIEBANG_BIN="$BIN" ./bench/stats.sh
 # Import speed (bench/import.sh): 1,000,000 people from a CSV.
 JIEBANG_BIN="$BIN" ./bench/import.sh
+# 辖区汇总 over 1,000 counties against one county's dashboard (bench/region.sh).
+JIEBANG_BIN="$BIN" ./bench/region.sh

@@ -63,8 +63,7 @@ each() { # queries separated by |
 }
 
 tool() { # name: build/rel/bench-<name> from bench/<name>.c and the built objects
-	cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "build/rel/bench-$1" "bench/$1.c" $(ls src/*/*.c | sed 's|^\(.*\)\.c$|build/rel/\1.o|') build/rel/embedded.o \
-		$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat) -lcsv -lunistring -lpthread -lm
+	bench/link.sh "build/rel/bench-$1" "bench/$1.c"
 	echo "build/rel/bench-$1"
 }
 gen=${BENCH_GEN:-$(tool gen)}

@@ -67,8 +67,7 @@ measure() { # label store-url
 }
 gen="build/rel/bench-gen"
 mkdir -p build/rel "$work/data"
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$gen" bench/gen.c $(ls src/*/*.c | sed 's|^\(.*\)\.c$|build/rel/\1.o|') build/rel/embedded.o \
-	$(pkg-config --libs libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat) -lcsv -lunistring -lpthread -lm
+bench/link.sh "$gen" bench/gen.c
 grow() { # store-url n
 	t0=$(date +%s)
 	"$gen" "$1" "$2" --no-search 2>/dev/null
