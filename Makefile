@@ -41,7 +41,7 @@ ASSETS := $(sort $(wildcard web/*))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test bench clean fuzz print-ldlibs
+.PHONY: all run test bench clean fuzz
 all: jiebang
 
 ifdef SANITIZE
@@ -97,10 +97,6 @@ fuzz: build/rel/embedded.h
 	    $$(pkg-config --cflags $(LIBS_PKG)) -o build/fuzz/$$n $$f $(FUZZ_OBJ) build/rel/embedded.c \
 	    $$(pkg-config --libs $(LIBS_PKG)) -lcsv -lunistring -lpthread -lm; \
 	  echo "== $$n"; build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 2>&1 | tail -n 3; done
-
-# The libraries a program built on the objects links with (bench/link.sh).
-print-ldlibs:
-	@echo $(LDLIBS)
 
 clean:
 	rm -rf build jiebang
