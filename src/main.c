@@ -25,6 +25,7 @@
 #include "util/log.h"
 #include "util/text.h"
 #include "web/app.h"
+#include "api/openapi.h"
 #include "web/routes.h"
 #include "web/web.h"
 
@@ -361,6 +362,11 @@ static int cmd_digest(struct opts *o)
 	return 0;
 }
 
+static int cmd_routes(struct opts *o)
+{
+	return openapi_print_routes();
+}
+
 static int cmd_version(struct opts *o)
 {
 	printf("jiebang %s (schema %d)\n", VERSION, db_latest_version());
@@ -381,6 +387,7 @@ static const struct cmd cmds[] = {
 	{ "import", cmd_import, "*", NULL, "import units, people or problems from CSV/XLSX (see 'jiebang import --help')" },
 	{ "version", cmd_version, "", NULL, "print the version" },
 	{ "digest", cmd_digest, "*", NULL, NULL }, /* hidden: not in --help */
+	{ "routes", cmd_routes, "", NULL, NULL },  /* hidden: the route table, for tests */
 };
 
 static void help(FILE *f, const struct cmd *c)
