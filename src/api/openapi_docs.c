@@ -424,9 +424,14 @@ const struct api_doc doc_get_problems_id = {
 	.summary = "一道难题",
 	.ok =
 		"{'id':'int','title':'str','description':'str','batch':'str?','category':'str','state':'str','proposer':'str',"
-		"'proposer_unit':'str','created_at':'at','updated_at':'at?','overdue':'bool','claim':'#Claim?','timeline':[{'at':'int?',"
-		"'actor':'str','action':'str','title':'str','detail':'str','from':'str?','to':'str?','reason':'str?',"
-		"'login?':'str'}],'timeline_more':'bool'}",
+		"'proposer_unit':'str','created_at':'at','updated_at':'at?','overdue':'bool','claim':{'id':'int',"
+		"'state':'str','unit':'str','unit_kind':'str','lead':'str','lead_title':'str','owner':'str','owner_title':'str',"
+		"'pledge':'str','deadline':'int?','applied_at':'at','members':[{'name':'str','title':'str','rank':'str',"
+		"'unit':'str','unit_kind':'str','role':'str'}],'milestones':[{'title':'str','due_at':'at','done_at':'at?',"
+		"'overdue':'bool'}],'metrics':[{'id':'int','name':'str','kind':'str?','uom':'str','target':'int',"
+		"'achieved':'int'}],'progress':[{'at':'int?','title':'str','body':'str','author':'str'}],'member_units':'int'},"
+		"'timeline':[{'at':'int?','actor':'str','action':'str','title':'str','detail':'str','from':'str?',"
+		"'to':'str?','reason':'str?','login?':'str'}],'timeline_more':'bool'}",
 };
 /* POST /api/v1/problems (api_proposal_create) */
 const struct api_doc doc_post_problems = {
@@ -495,56 +500,56 @@ const struct api_doc doc_post_claims_id_endorse = {
 	.summary = "单位推荐",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/approve (api_claim_act) */
 const struct api_doc doc_post_claims_id_approve = {
 	.summary = "批准揭榜",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/reject (api_claim_act) */
 const struct api_doc doc_post_claims_id_reject = {
 	.summary = "不批准揭榜",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/accept-assignment (api_claim_act) */
 const struct api_doc doc_post_claims_id_accept_assignment = {
 	.summary = "接受点将",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/decline-assignment (api_claim_act) */
 const struct api_doc doc_post_claims_id_decline_assignment = {
 	.summary = "谢绝点将",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/sign (api_claim_act) */
 const struct api_doc doc_post_claims_id_sign = {
 	.summary = "签订军令状",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/withdraw (api_claim_act) */
 const struct api_doc doc_post_claims_id_withdraw = {
 	.summary = "撤回揭榜",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/return (api_claim_act) */
 const struct api_doc doc_post_claims_id_return = {
 	.summary = "退回",
 	.body = claim_act_fields,
 	.ok =
-		"{'claim':'#Claim','transition':'#Transition'}",
+		"{'claim':'#Claim','transition':{'from':'str','to':'str','problem_moved':'bool'}}",
 };
 /* POST /api/v1/claims/:id/progress (api_claim_progress) */
 const struct api_doc doc_post_claims_id_progress = {
@@ -612,9 +617,9 @@ const struct api_doc doc_get_batches_id_publications = {
 const struct api_doc doc_get_stats = {
 	.summary = "统计",
 	.ok =
-		"{'batch':'#Batch?','as_of':'date','problems':'int','claimed':'int','solved':'int','accepted':'int',"
-		"'promotions':'int','problems_by_category':{'项目建设类?':'int','城市建设类?':'int','乡村振兴类?':'int','民生发展类?':'int',"
-		"'社会治理类?':'int','队伍建设类?':'int','生态环保类?':'int','其他?':'int'},'claimed_by_category':{'项目建设类?':'int',"
+		"{'batch':{'id':'int','name':'str'},'as_of':'date','problems':'int','claimed':'int','solved':'int',"
+		"'accepted':'int','promotions':'int','problems_by_category':{'项目建设类?':'int','城市建设类?':'int','乡村振兴类?':'int',"
+		"'民生发展类?':'int','社会治理类?':'int','队伍建设类?':'int','生态环保类?':'int','其他?':'int'},'claimed_by_category':{'项目建设类?':'int',"
 		"'城市建设类?':'int','乡村振兴类?':'int','民生发展类?':'int','社会治理类?':'int','队伍建设类?':'int','生态环保类?':'int','其他?':'int'},"
 		"'solved_by_category':{'项目建设类?':'int','城市建设类?':'int','乡村振兴类?':'int','民生发展类?':'int','社会治理类?':'int',"
 		"'队伍建设类?':'int','生态环保类?':'int','其他?':'int'},'by_state':{'claimed?':'int','in_progress?':'int','published?':'int',"
@@ -645,7 +650,8 @@ const struct api_doc doc_post_session = {
 	.summary = "登录",
 	.body = login_fields,
 	.ok =
-		"{'user':'#User','csrf_token':'str'}",
+		"{'user':{'id':'int','login':'str','roles':['str'],'person_id':'int?','unit_id':'int?','must_change':'bool',"
+		"'via':'str','csrf_token':'str?'},'csrf_token':'str'}",
 };
 /* DELETE /api/v1/session (act_logout) */
 const struct api_doc doc_delete_session = {
