@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 
 #include "util/log.h"
+#include "web/api_docs.h"
 #include "web/routes.h"
 #include "web/web.h"
 
@@ -90,6 +91,8 @@ static json_t *shape(const json_t *v, const char **err)
 	}
 	if ((sub = json_object_get(v, "=")))
 		return json_deep_copy(sub);
+	if ((sub = json_object_get(v, "?")) && json_object_size(v) == 1)
+		return (out = shape(sub, err)) ? nullable(out) : NULL;
 	props = json_object();
 	req = json_array();
 	json_object_foreach((json_t *)v, k, sub) {

@@ -49,6 +49,7 @@ extern const struct api_schema api_schemas[];
  *   "X?"        X or null;
  *   [X]         an array of X;
  *   {"k": X, "o?": X}  an object: k required, o optional, others allowed;
+ *   {"?": X}    X (an object or an array) or null;
  *   {"=": S}    S as raw JSON Schema.
  * Returns a new JSON Schema, or NULL (with *err set) when text is not
  * valid JSON or a shape is unknown. */
@@ -60,8 +61,8 @@ json_t *openapi_bind_schema(const struct bind_field *fields);
 /* The whole document for the table, or NULL (logged) on a bad shape. */
 json_t *openapi_document(const struct route *table, size_t n);
 
-/* GET /api/v1/openapi.json: built once, ETag, 304 on If-None-Match. */
-void api_openapi(struct req *r);
+/* GET /api/v1/openapi.json (declared in web/api_docs.h for the route
+ * table): built once, ETag, 304 on If-None-Match. */
 
 /* `jiebang routes` (hidden): METHOD PATTERN FLAGS, one route a line. */
 int openapi_print_routes(void);

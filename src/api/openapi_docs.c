@@ -1,7 +1,8 @@
 /* openapi_docs.c - the description of every /api/ route (web/routes.c points
  * at these): a summary, the bind table of its body and the shape of its
  * success body (the notation of api/openapi.h), read off its handler. */
-#include "api/openapi_docs.h"
+#include "api/openapi.h"
+#include "web/api_docs.h"
 
 #include "domain/batch.h"
 #include "domain/bulletin.h"
@@ -28,7 +29,7 @@ const struct api_schema api_schemas[] = {
 	  "'grade_excellent':'num','grade_good':'num','grade_pass':'num','excellent_cap':'int','notice_days':'int',"
 	  "'midterm_on':'date?'}" },
 	{ "Bulletin",
-	  "{'n':'int','batch':{'id':'int','name':'str'},'period_from':'date','period_to':'date','issued_on':'date',"
+	  "{'n':'int','batch':{'?':{'id':'int','name':'str'}},'period_from':'date','period_to':'date','issued_on':'date',"
 	  "'office':'str','created_by':'str','created_at':'at','figures':{'accepted':'int','as_of':'date','batch':'str?',"
 	  "'by_category':[{'claimed':'int','name':'str','problems':'int','solved':'int'}],'claimed':'int','in_progress':'int',"
 	  "'overdue':'int','practices':[{'id':'int','title':'str','state':'str','state_label?':'str','doc_no?':'str',"
@@ -119,6 +120,10 @@ const struct api_schema api_schemas[] = {
 	{ "WorkItem",
 	  "{'kind':'str','kind_zh':'str','problem_id':'int','claim_id':'int?','object_id':'int?','due':'date?',"
 	  "'title':'str','state':'str','role':'str','detail':'str','light':'str'}" },
+	{ "ImportResult",
+	  "{'kind':'str?','dry_run':'bool','rows':'int','created':'int','updated':'int','unchanged':'int','rejected_total':'int',"
+	  "'rejected':[{'line':'int','column':'str','reason':'str','value':'str'}],'format':'str','encoding':'str',"
+	  "'sha256':'str','batch_id':'int?'}" },
 	{ NULL, NULL },
 };
 
@@ -135,9 +140,9 @@ const struct api_doc doc_get_claims_id_scores = {
 	.ok =
 		"{'claim_id':'int?','stage':'str','round':'int?','blind':'bool','may_score':'bool','panel':'#Panel',"
 		"'rubric':[{'name':'str','weight':'int','max':'num?','description':'str','bands':[{'label':'str',"
-		"'score':'num?'}]}],'recused':'str?','mine':{'id':'int','user_id':'int','evaluator':'str','round':'int?',"
+		"'score':'num?'}]}],'recused':'str?','mine':{'?':{'id':'int','user_id':'int','evaluator':'str','round':'int?',"
 		"'state':'str','total':'num?','comment':'str','submitted_at':'at','scores':[{'criterion':'str','score':'num?',"
-		"'band':'int?'}],'reopened_by':'str','reopen_reason':'str'},'evaluators?':'int','submitted?':'int',"
+		"'band':'int?'}],'reopened_by':'str','reopen_reason':'str'}},'evaluators?':'int','submitted?':'int',"
 		"'complete?':'bool','trimmed?':'bool','score?':'num?','grade?':'str?','grade_code?':'str?','totals?':['num'],"
 		"'members?':[{'user_id':'int','login':'str','name':'str','organisation':'str','external':'bool','recused':'str?',"
 		"'reason':'str?','submitted':'bool'}],'evaluations?':[{'id':'int','user_id':'int','evaluator':'str',"
@@ -376,12 +381,13 @@ const struct api_doc doc_post_tolerances_id_decide = {
 const struct api_doc doc_get_bulletins = {
 	.summary = "简报列表",
 	.ok =
-		"{'items':[{'n':'int','batch':{'id':'int','name':'str'},'period_from':'date','period_to':'date','issued_on':'date',"
-		"'office':'str','created_by':'str','created_at':'at','figures':{'accepted':'int','as_of':'date','batch':'str?',"
-		"'by_category':[{'claimed':'int','name':'str','problems':'int','solved':'int'}],'claimed':'int','in_progress':'int',"
-		"'overdue':'int','practices':[{'id':'int','title':'str','state':'str','state_label?':'str','doc_no?':'str',"
-		"'issuer?':'str','author?':'bool'}],'practices_adopted':'int','problems':'int','promotions':'int',"
-		"'solved':'int','top_units':[{'claimed':'int','name':'str','overdue':'int'}],'unreported':'int'}}]}",
+		"{'items':[{'n':'int','batch':{'?':{'id':'int','name':'str'}},'period_from':'date','period_to':'date',"
+		"'issued_on':'date','office':'str','created_by':'str','created_at':'at','figures':{'accepted':'int',"
+		"'as_of':'date','batch':'str?','by_category':[{'claimed':'int','name':'str','problems':'int','solved':'int'}],"
+		"'claimed':'int','in_progress':'int','overdue':'int','practices':[{'id':'int','title':'str','state':'str',"
+		"'state_label?':'str','doc_no?':'str','issuer?':'str','author?':'bool'}],'practices_adopted':'int',"
+		"'problems':'int','promotions':'int','solved':'int','top_units':[{'claimed':'int','name':'str','overdue':'int'}],"
+		"'unreported':'int'}}]}",
 };
 /* POST /api/v1/bulletins (api_bulletin_issue) */
 const struct api_doc doc_post_bulletins = {
@@ -424,12 +430,12 @@ const struct api_doc doc_get_problems_id = {
 	.summary = "一道难题",
 	.ok =
 		"{'id':'int','title':'str','description':'str','batch':'str?','category':'str','state':'str','proposer':'str',"
-		"'proposer_unit':'str','created_at':'at','updated_at':'at?','overdue':'bool','claim':{'id':'int',"
+		"'proposer_unit':'str','created_at':'at','updated_at':'at?','overdue':'bool','claim':{'?':{'id':'int',"
 		"'state':'str','unit':'str','unit_kind':'str','lead':'str','lead_title':'str','owner':'str','owner_title':'str',"
 		"'pledge':'str','deadline':'int?','applied_at':'at','members':[{'name':'str','title':'str','rank':'str',"
 		"'unit':'str','unit_kind':'str','role':'str'}],'milestones':[{'title':'str','due_at':'at','done_at':'at?',"
 		"'overdue':'bool'}],'metrics':[{'id':'int','name':'str','kind':'str?','uom':'str','target':'int',"
-		"'achieved':'int'}],'progress':[{'at':'int?','title':'str','body':'str','author':'str'}],'member_units':'int'},"
+		"'achieved':'int'}],'progress':[{'at':'int?','title':'str','body':'str','author':'str'}],'member_units':'int'}},"
 		"'timeline':[{'at':'int?','actor':'str','action':'str','title':'str','detail':'str','from':'str?',"
 		"'to':'str?','reason':'str?','login?':'str'}],'timeline_more':'bool'}",
 };
@@ -617,33 +623,25 @@ const struct api_doc doc_get_batches_id_publications = {
 const struct api_doc doc_get_stats = {
 	.summary = "统计",
 	.ok =
-		"{'batch':{'id':'int','name':'str'},'as_of':'date','problems':'int','claimed':'int','solved':'int',"
-		"'accepted':'int','promotions':'int','problems_by_category':{'项目建设类?':'int','城市建设类?':'int','乡村振兴类?':'int',"
-		"'民生发展类?':'int','社会治理类?':'int','队伍建设类?':'int','生态环保类?':'int','其他?':'int'},'claimed_by_category':{'项目建设类?':'int',"
-		"'城市建设类?':'int','乡村振兴类?':'int','民生发展类?':'int','社会治理类?':'int','队伍建设类?':'int','生态环保类?':'int','其他?':'int'},"
-		"'solved_by_category':{'项目建设类?':'int','城市建设类?':'int','乡村振兴类?':'int','民生发展类?':'int','社会治理类?':'int',"
-		"'队伍建设类?':'int','生态环保类?':'int','其他?':'int'},'by_state':{'claimed?':'int','in_progress?':'int','published?':'int',"
-		"'solved?':'int','accepted?':'int'},'claiming_units':{'县直单位':'int','镇街':'int'},'claiming_cadres':{'科级':'int',"
-		"'股级以下':'int'},'lights':{'green':'int','yellow':'int','red':'int','unreported':'int','awaiting':'int'},"
-		"'in_progress':'int','overdue_total':'int','practices_adopted':'int','scored':'int','average_score':'num?',"
-		"'grades':{'excellent':'int','good':'int','pass':'int','fail':'int'},'grades_by_category':{'项目建设类?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}},'城市建设类?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}},'乡村振兴类?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}},'民生发展类?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}},'社会治理类?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}},'队伍建设类?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}},'生态环保类?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}},'其他?':{'scored':'int',"
-		"'average':'num?','grades':{'excellent':'int','good':'int','pass':'int','fail':'int'}}},'problems_by_batch':{'2026年第一批?':'int',"
-		"'2022年第一批?':'int','本年第一批?':'int'},'months':[{'month':'str','claimed':'int','solved':'int','accepted':'int'}],"
-		"'overdue':[{'claim_id':'int?','problem_id':'int','title':'str','deadline':'date?','days_over':'int',"
-		"'unit?':'str'}],'unit_table?':[{'unit_id':'int?','name':'str','kind':'str?','claimed':'int','solved':'int',"
-		"'accepted':'int','overdue':'int','scored':'int','average':'num?'}]}",
+		"{'batch':{'?':{'id':'int','name':'str'}},'as_of':'date','problems':'int','claimed':'int','solved':'int',"
+		"'accepted':'int','promotions':'int','problems_by_category':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},"
+		"'claimed_by_category':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},'solved_by_category':{'=':{'type':'object',"
+		"'additionalProperties':{'type':'integer'}}},'by_state':{'claimed?':'int','in_progress?':'int','published?':'int',"
+		"'solved?':'int','accepted?':'int'},'claiming_units':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},"
+		"'claiming_cadres':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},'lights':{'green':'int',"
+		"'yellow':'int','red':'int','unreported':'int','awaiting':'int'},'in_progress':'int','overdue_total':'int',"
+		"'practices_adopted':'int','scored':'int','average_score':'num?','grades':{'excellent':'int','good':'int',"
+		"'pass':'int','fail':'int'},'grades_by_category':{'=':{'type':'object','additionalProperties':{'type':'string'}}},"
+		"'problems_by_batch':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},'months':[{'month':'str',"
+		"'claimed':'int','solved':'int','accepted':'int'}],'overdue':[{'claim_id':'int?','problem_id':'int',"
+		"'title':'str','deadline':'date?','days_over':'int','unit?':'str'}],'unit_table?':[{'unit_id':'int?',"
+		"'name':'str','kind':'str?','claimed':'int','solved':'int','accepted':'int','overdue':'int','scored':'int',"
+		"'average':'num?'}]}",
 };
 /* GET /api/v1/files/:sha256 (page_file) */
 const struct api_doc doc_get_files_sha256 = {
 	.summary = "附件下载",
-	.media = "application/octet-stream",
+	.media = "*/*",
 };
 /* POST /api/v1/session (act_login) */
 const struct api_doc doc_post_session = {
@@ -801,16 +799,16 @@ const struct api_doc doc_get_audit = {
 	.summary = "审计日志",
 	.ok =
 		"{'items':[{'id':'int','at':'int?','actor':'str','action':'str','object_type':'str','object_id':'int?',"
-		"'before':{'must_change?':'bool','person_id?':'int?','unit_id?':'int?','roles?':['str'],'disabled?':'bool',"
+		"'before':{'?':{'must_change?':'bool','person_id?':'int?','unit_id?':'int?','roles?':['str'],'disabled?':'bool',"
 		"'by_dates?':'bool','excellent_cap?':'int','grade_excellent?':'str','grade_good?':'str','grade_pass?':'str',"
 		"'max_parallel?':'int','midterm_on?':'date?','name?':'str','notice_days?':'int','phase?':'str','phases?':['any'],"
-		"'report_day?':'int','warn_days?':'int','year?':'int'},'after':{'name?':'str','user_id?':'int','must_change?':'bool',"
-		"'reason?':'str?','person_id?':'int?','unit_id?':'int?','roles?':['str'],'disabled?':'bool','login?':'str',"
-		"'batch?':'str?','batch_id?':'int?','residents_concern?':'bool','state?':'str','title?':'str','host?':'str',"
-		"'by_dates?':'bool','excellent_cap?':'int','grade_excellent?':'str','grade_good?':'str','grade_pass?':'str',"
-		"'max_parallel?':'int','midterm_on?':'date?','notice_days?':'int','phase?':'str','phases?':['any'],"
-		"'report_day?':'int','warn_days?':'int','year?':'int'},'client_addr':'str','outcome':'str?','title':'str',"
-		"'detail':'str'}],'next_before':'int?'}",
+		"'report_day?':'int','warn_days?':'int','year?':'int'}},'after':{'?':{'name?':'str','user_id?':'int',"
+		"'must_change?':'bool','reason?':'str?','person_id?':'int?','unit_id?':'int?','roles?':['str'],'disabled?':'bool',"
+		"'login?':'str','batch?':'str?','batch_id?':'int?','residents_concern?':'bool','state?':'str','title?':'str',"
+		"'host?':'str','by_dates?':'bool','excellent_cap?':'int','grade_excellent?':'str','grade_good?':'str',"
+		"'grade_pass?':'str','max_parallel?':'int','midterm_on?':'date?','notice_days?':'int','phase?':'str',"
+		"'phases?':['any'],'report_day?':'int','warn_days?':'int','year?':'int'}},'client_addr':'str','outcome':'str?',"
+		"'title':'str','detail':'str'}],'next_before':'int?'}",
 };
 /* GET /api/v1/persons (api_persons) */
 const struct api_doc doc_get_persons = {
@@ -911,10 +909,8 @@ const struct api_doc doc_post_practices_id_adopt = {
 /* POST /api/v1/import/:kind (api_import) */
 const struct api_doc doc_post_import_kind = {
 	.summary = "导入单位、人员或难题（multipart 字段 file）",
-	.ok =
-		"{'kind':'str?','dry_run':'bool','rows':'int','created':'int','updated':'int','unchanged':'int','rejected_total':'int',"
-		"'rejected':[{'line':'int','column':'str','reason':'str','value':'str'}],'format':'str','encoding':'str',"
-		"'sha256':'str','batch_id':'int?'}",
+	.ok = "'#ImportResult'",
+	.more = "{'422':'#ImportResult'}",
 };
 /* GET /api/v1/export/:list (api_export) */
 const struct api_doc doc_get_export_list = {

@@ -3,8 +3,7 @@
  * precondition refuses, and the body the route reads with its cap. */
 #include "web/routes.h"
 
-#include "api/openapi.h"
-#include "api/openapi_docs.h"
+#include "web/api_docs.h"
 
 #include "web/bulletin.h"
 #include "web/evaluate.h"

@@ -5,6 +5,7 @@
 // mismatch throws an AssertionError naming the operation, the status, what
 // differs and the start of the body. harness.mjs get() calls checkAnswer().
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -54,7 +55,8 @@ export function checkerFor(doc) {
       if (!resp) return { missing: `no response ${status} declared` };
       if (resp.$ref) resp = doc.components.responses[resp.$ref.split('/').pop()];
       const content = resp.content || {};
-      const media = Object.keys(content).find((m) => m === type);
+      const media = Object.keys(content).find((m) => m === type) ||
+        Object.keys(content).find((m) => m === '*/*' || (m.endsWith('/*') && type.startsWith(m.slice(0, -1))));
       if (!media) return { missing: `media type ${type} not declared for ${status} (declared: ${Object.keys(content).join(', ') || 'none'})` };
       if (!content[media].schema) return { ok: true };
       const key = `${found ? found.method + ' ' + found.tpl : '-'} ${status} ${media}`;
@@ -86,6 +88,10 @@ export function checkerOf(srv) {
 export async function checkAnswer(srv, method, path, status, headers, text) {
   const p = path.replace(/^\/t\/[^/]+/, '').split('?')[0];
   if (!p.startsWith('/api/') || status === 304 || method === 'HEAD') return;
+  // To see the real answers while writing a route's shape: every /api/ answer
+  // appended to this file as a JSON line.
+  if (process.env.JIEBANG_OPENAPI_DUMP)
+    appendFileSync(process.env.JIEBANG_OPENAPI_DUMP, JSON.stringify({ m: method, p: path, s: status, b: text }) + '\n');
   const c = await checkerOf(srv);
   if (!c) return;
   const type = (headers.get('content-type') || '').split(';')[0].trim();

@@ -1,9 +1,15 @@
-/* openapi_docs.h - the api_doc of every /api/ route (openapi_docs.c), for the
- * route table (web/routes.c). */
-#ifndef JB_API_OPENAPI_DOCS_H
-#define JB_API_OPENAPI_DOCS_H
+/* api_docs.h - the description of every /api/ route, for the route table
+ * (web/routes.c): struct api_doc is api/openapi.h's, the objects are in
+ * api/openapi_docs.c; web needs only their addresses. */
+#ifndef JB_WEB_API_DOCS_H
+#define JB_WEB_API_DOCS_H
 
-#include "api/openapi.h"
+#include "http/req.h"
+
+struct api_doc;
+
+/* GET /api/v1/openapi.json (api/openapi.c). */
+void api_openapi(struct req *r);
 
 extern const struct api_doc doc_get_me_evaluations;
 extern const struct api_doc doc_get_claims_id_scores;
