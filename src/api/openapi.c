@@ -91,6 +91,8 @@ static json_t *shape(const json_t *v, const char **err)
 	}
 	if ((sub = json_object_get(v, "=")))
 		return json_deep_copy(sub);
+	if ((sub = json_object_get(v, "*")) && json_object_size(v) == 1)
+		return (out = shape(sub, err)) ? json_pack("{s:s, s:o}", "type", "object", "additionalProperties", out) : NULL;
 	if ((sub = json_object_get(v, "?")) && json_object_size(v) == 1)
 		return (out = shape(sub, err)) ? nullable(out) : NULL;
 	props = json_object();

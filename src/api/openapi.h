@@ -50,6 +50,7 @@ extern const struct api_schema api_schemas[];
  *   [X]         an array of X;
  *   {"k": X, "o?": X}  an object: k required, o optional, others allowed;
  *   {"?": X}    X (an object or an array) or null;
+ *   {"*": X}    an object whose members (names are data) are all X;
  *   {"=": S}    S as raw JSON Schema.
  * Returns a new JSON Schema, or NULL (with *err set) when text is not
  * valid JSON or a shape is unknown. */

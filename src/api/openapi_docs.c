@@ -149,6 +149,7 @@ const struct api_doc doc_get_claims_id_scores = {
 		"'round':'int?','state':'str','total':'num?','comment':'str','submitted_at':'at','scores':[{'criterion':'str',"
 		"'score':'num?','band':'int?'}],'reopened_by':'str','reopen_reason':'str'}],'history?':[{'round':'int?',"
 		"'submitted':'int','complete':'bool','trimmed':'bool','score':'num?','grade':'str?','grade_code':'str?'}]}",
+	.query = "stage",
 };
 /* POST /api/v1/batches/:id/panels (act_panel_create) */
 const struct api_doc doc_post_batches_id_panels = {
@@ -228,6 +229,7 @@ const struct api_doc doc_get_batches_id_notice_candidates = {
 	.summary = "可以公示的事项",
 	.ok =
 		"{'kind':'str?','candidates':[{'id':'int','text':'str','noticed':'bool'}]}",
+	.query = "kind",
 };
 /* POST /api/v1/batches/:id/notices (act_notice_create) */
 const struct api_doc doc_post_batches_id_notices = {
@@ -349,6 +351,7 @@ const struct api_doc doc_get_promotions = {
 		"{'promotions':[{'id':'int','person_id':'int?','person':'str','unit_id':'int?','unit':'str','at':'date?',"
 		"'kind':'str?','kind_zh':'str','from_post':'str','to_post':'str','doc_no':'str','note':'str','recorded_by':'str',"
 		"'created_at':'at','claims':[{'id':'int','title':'str'}]}],'total':'int?'}",
+	.query = "kind person",
 };
 /* POST /api/v1/promotions (act_promotion_create) */
 const struct api_doc doc_post_promotions = {
@@ -418,12 +421,14 @@ const struct api_doc doc_get_problems = {
 		"'returned?':'bool','created_at?':'at'}],'total':'int?','page':'int','per_page?':'int','counts?':{'proposed':'int',"
 		"'selected':'int','rejected':'int','merged':'int','published':'int','claimed':'int','in_progress':'int',"
 		"'solved':'int','accepted':'int','withdrawn':'int'}}",
+	.query = "q category state unit_kind light sort page per_page returned residents",
 };
 /* GET /api/v1/problems/similar (api_similar) */
 const struct api_doc doc_get_problems_similar = {
 	.summary = "相似的难题（出卷前查重）",
 	.ok =
 		"{'items':[{'id':'int','title':'str','batch':'str?','state':'str','state_label':'str','url':'str?'}]}",
+	.query = "title",
 };
 /* GET /api/v1/problems/:id (api_problem) */
 const struct api_doc doc_get_problems_id = {
@@ -624,19 +629,18 @@ const struct api_doc doc_get_stats = {
 	.summary = "统计",
 	.ok =
 		"{'batch':{'?':{'id':'int','name':'str'}},'as_of':'date','problems':'int','claimed':'int','solved':'int',"
-		"'accepted':'int','promotions':'int','problems_by_category':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},"
-		"'claimed_by_category':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},'solved_by_category':{'=':{'type':'object',"
-		"'additionalProperties':{'type':'integer'}}},'by_state':{'claimed?':'int','in_progress?':'int','published?':'int',"
-		"'solved?':'int','accepted?':'int'},'claiming_units':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},"
-		"'claiming_cadres':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},'lights':{'green':'int',"
+		"'accepted':'int','promotions':'int','problems_by_category':{'*':'int'},'claimed_by_category':{'*':'int'},"
+		"'solved_by_category':{'*':'int'},'by_state':{'claimed?':'int','in_progress?':'int','published?':'int',"
+		"'solved?':'int','accepted?':'int'},'claiming_units':{'*':'int'},'claiming_cadres':{'*':'int'},'lights':{'green':'int',"
 		"'yellow':'int','red':'int','unreported':'int','awaiting':'int'},'in_progress':'int','overdue_total':'int',"
 		"'practices_adopted':'int','scored':'int','average_score':'num?','grades':{'excellent':'int','good':'int',"
-		"'pass':'int','fail':'int'},'grades_by_category':{'=':{'type':'object','additionalProperties':{'type':'string'}}},"
-		"'problems_by_batch':{'=':{'type':'object','additionalProperties':{'type':'integer'}}},'months':[{'month':'str',"
+		"'pass':'int','fail':'int'},'grades_by_category':{'*':{'scored':'int','average':'num?','grades':{'excellent':'int',"
+		"'good':'int','pass':'int','fail':'int'}}},'problems_by_batch':{'*':'int'},'months':[{'month':'str',"
 		"'claimed':'int','solved':'int','accepted':'int'}],'overdue':[{'claim_id':'int?','problem_id':'int',"
 		"'title':'str','deadline':'date?','days_over':'int','unit?':'str'}],'unit_table?':[{'unit_id':'int?',"
 		"'name':'str','kind':'str?','claimed':'int','solved':'int','accepted':'int','overdue':'int','scored':'int',"
 		"'average':'num?'}]}",
+	.query = "batch as_of",
 };
 /* GET /api/v1/files/:sha256 (page_file) */
 const struct api_doc doc_get_files_sha256 = {
@@ -809,6 +813,7 @@ const struct api_doc doc_get_audit = {
 		"'grade_pass?':'str','max_parallel?':'int','midterm_on?':'date?','notice_days?':'int','phase?':'str',"
 		"'phases?':['any'],'report_day?':'int','warn_days?':'int','year?':'int'}},'client_addr':'str','outcome':'str?',"
 		"'title':'str','detail':'str'}],'next_before':'int?'}",
+	.query = "actor action object object_id from to before",
 };
 /* GET /api/v1/persons (api_persons) */
 const struct api_doc doc_get_persons = {
@@ -849,6 +854,7 @@ const struct api_doc doc_get_admin_feedback = {
 		"{'items':[{'ref':'str','kind':'str?','state':'str','subject':'str','body':'str','created_at':'at',"
 		"'answer':'str?','answered_at':'at?','id':'int','name':'str','contact':'str','sender':'str?','answered_by':'str'}],"
 		"'more':'bool','open':'int','answered':'int'}",
+	.query = "state page",
 };
 /* GET /api/v1/admin/feedback/:id (page_feedback_item) */
 const struct api_doc doc_get_admin_feedback_id = {
@@ -872,6 +878,7 @@ const struct api_doc doc_get_practices = {
 		"'issuer':'str','adopted_on':'date?','claims':[{'claim_id':'int?','problem_id':'int','problem_title':'str',"
 		"'unit':'str','lead':'str','owner':'str','state':'str'}],'author_login?':'str','recommended_by?':'str'}],"
 		"'total':'int?','page':'int','per_page':'int'}",
+	.query = "state",
 };
 /* POST /api/v1/practices (api_practice_create) */
 const struct api_doc doc_post_practices = {
@@ -911,6 +918,7 @@ const struct api_doc doc_post_import_kind = {
 	.summary = "导入单位、人员或难题（multipart 字段 file）",
 	.ok = "'#ImportResult'",
 	.more = "{'422':'#ImportResult'}",
+	.query = "dry_run batch_id",
 };
 /* GET /api/v1/export/:list (api_export) */
 const struct api_doc doc_get_export_list = {
