@@ -1,7 +1,6 @@
 /* main.c - the jiebang command line: a table of commands, each with its
  * own flags, dispatched as git.c does. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -12,6 +11,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "domain/claim.h"
+#include "domain/config.h"
 #include "domain/demo.h"
 #include "domain/demo_users.h"
 #include "domain/evidence.h"
@@ -31,25 +32,26 @@
 
 #define VERSION "0.1.0"
 
+/* What a command was given beyond the settings (domain/config.h holds
+ * those: data, db, listen, port ...). */
 struct opts {
-	const char *data;
-	const char *db;
-	const char *listen;
-	int port;
 	const char *name, *slug;
-	bool secure_cookies;   /* serve --secure-cookies */
 	int argc;              /* commands that parse their own arguments (user) */
 	char **argv;
 	const char *from, *to; /* migrate-store */
-	const char *file;      /* the positional FILE of backup and restore */
-	char dburl[4096];
+	const char *now;       /* digest --now */
+	const char *file;      /* the positional argument: FILE of backup and restore */
 	char tmpdir[4096];     /* serve: <data>/tmp */
 };
+
+/* Which settings a command takes as flags. */
+enum { KEYS_NONE, KEYS_STORE /* --data, --db */, KEYS_ALL };
 
 struct cmd {
 	const char *name;
 	int (*fn)(struct opts *o);
-	const char *flags; /* which options the command takes */
+	const char *flags; /* its own options (n, s, f, t below), or "*": it parses its arguments */
+	int keys;          /* KEYS_ */
 	const char *arg;   /* name of its one positional argument, or NULL */
 	const char *help;
 };
@@ -67,25 +69,25 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* The store URL: --db, else $JIEBANG_DB, else a SQLite file in --data. */
-static const char *store_url(struct opts *o)
+/* The store URL: the db setting, else a SQLite file in the data directory
+ * (config_finish). */
+static const char *store_url(void)
 {
-	const char *env = getenv("JIEBANG_DB");
-
-	if (o->db)
-		return o->db;
-	if (env && *env)
-		return env;
-	snprintf(o->dburl, sizeof(o->dburl), "sqlite:%s/jiebang.db", o->data);
-	return o->dburl;
+	return conf_str(&config, CF_DB);
 }
 
-static int ensure_data_dir(struct opts *o)
+static const char *data_dir(void)
 {
-	if (o->db || getenv("JIEBANG_DB"))
+	return conf_str(&config, CF_DATA);
+}
+
+/* The data directory, unless the store was named (it may be elsewhere). */
+static int ensure_data_dir(void)
+{
+	if (config.from[CF_DB] != CONF_DEFAULT)
 		return 0;
-	if (mkdir(o->data, 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", o->data, strerror(errno));
+	if (mkdir(data_dir(), 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", data_dir(), strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -94,7 +96,8 @@ static int ensure_data_dir(struct opts *o)
 /* Open the store and bring its schema up to date (one-line error, NULL). */
 static db *open_migrated(struct opts *o)
 {
-	return cli_open_store(o->data, o->db);
+	(void)o;
+	return cli_open_store(NULL, NULL);
 }
 
 static int cmd_migrate(struct opts *o)
@@ -116,7 +119,7 @@ static int cmd_init(struct opts *o)
 
 	if (!d)
 		return 1;
-	rc = cli_init_tenant(d, o->slug, o->name, store_url(o));
+	rc = cli_init_tenant(d, o->slug, o->name, store_url());
 	db_close(d);
 	return rc;
 }
@@ -135,7 +138,7 @@ static int cmd_demo(struct opts *o)
 	if (rc < 0) {
 		fprintf(stderr, "jiebang: cannot create demo: %s\n", err);
 	} else {
-		printf("created the demo campaign (滦南县 2022) at %s\nlogins (password %s):", store_url(o), PW_DEMO);
+		printf("created the demo campaign (滦南县 2022) at %s\nlogins (password %s):", store_url(), PW_DEMO);
 		for (int i = 0; i < 5; i++)
 			printf(" %s (%s)", demo_logins[i][0], demo_logins[i][1]);
 		printf("\n");
@@ -144,62 +147,62 @@ static int cmd_demo(struct opts *o)
 	return rc < 0 ? 1 : 0;
 }
 
-/* A whole number from the environment variable name, def when it is
- * unset or empty; -1 after a one-line error when it is out of [min, max]. */
-static int env_uint(const char *name, unsigned min, unsigned max, unsigned def, unsigned *out)
+/* The server's limits (README, Configuration; checked by config_finish). */
+static void serve_limits(struct server_config *cfg)
 {
-	const char *v = getenv(name);
-	int64_t n;
+	cfg->idle_timeout = conf_uint(&config, CF_IDLE_TIMEOUT);
+	cfg->head_timeout = conf_uint(&config, CF_HEAD_TIMEOUT);
+	cfg->request_timeout = conf_uint(&config, CF_REQUEST_TIMEOUT);
+	cfg->max_conns = conf_uint(&config, CF_MAX_CONNECTIONS);
+	cfg->per_addr = conf_uint(&config, CF_CONNECTIONS_PER_ADDR);
+	cfg->slow_workers = conf_uint(&config, CF_SLOW_WORKERS);
+	cfg->slow_queue = conf_uint(&config, CF_SLOW_QUEUE);
+	cfg->bulk_workers = conf_uint(&config, CF_BULK_WORKERS);
+	cfg->bulk_queue = conf_uint(&config, CF_BULK_QUEUE);
+	cfg->body_budget = (size_t)conf_uint(&config, CF_BODY_BUDGET_MIB) << 20;
+	cfg->upload_budget = (size_t)conf_uint(&config, CF_UPLOAD_BUDGET_MIB) << 20;
+	cfg->task_period = conf_uint(&config, CF_TASK_PERIOD);
+}
 
-	*out = def;
-	if (!v || !*v)
-		return 0;
-	if (parse_int(v, min, max, &n) < 0) {
-		usage_error("%s: '%s' is not a whole number from %u to %u", name, v, min, max);
+/* The log's settings (log_level, log_file, access_log), at start and on
+ * SIGHUP. 0, or -1 after logging why (the log keeps going where it went). */
+static int apply_log_settings(void)
+{
+	const char *file = conf_str(&config, CF_LOG_FILE), *access = conf_str(&config, CF_ACCESS_LOG);
+
+	log_set_level((enum log_level)log_level_of(conf_str(&config, CF_LOG_LEVEL)));
+	server_access_log(!strcmp(access, "json") ? ACCESS_JSON : !strcmp(access, "text") ? ACCESS_TEXT : ACCESS_OFF);
+	if (log_open(file) < 0) {
+		log_error("cannot open the log file '%s': %s", file, strerror(errno));
 		return -1;
 	}
-	*out = (unsigned)n;
 	return 0;
 }
 
-/* The server's limits from the environment (README, Configuration). */
-static int serve_limits(struct server_config *cfg)
+/* SIGHUP: reopen the log (after rotation), then read the configuration
+ * file again and apply what may change (a new log_file included). */
+static void serve_reload(void)
 {
-	unsigned budget_mib, upload_mib, cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (env_uint("JIEBANG_BODY_BUDGET_MIB", 1, 65536, 64, &budget_mib) < 0 ||
-	    env_uint("JIEBANG_UPLOAD_BUDGET_MIB", 64, 1 << 20, 1024, &upload_mib) < 0 ||
-	    env_uint("JIEBANG_IDLE_TIMEOUT", 1, 3600, 30, &cfg->idle_timeout) < 0 ||
-	    env_uint("JIEBANG_HEAD_TIMEOUT", 1, 3600, 10, &cfg->head_timeout) < 0 ||
-	    env_uint("JIEBANG_REQUEST_TIMEOUT", 1, 3600, 30, &cfg->request_timeout) < 0 ||
-	    env_uint("JIEBANG_MAX_CONNECTIONS", 8, 65536, 1024, &cfg->max_conns) < 0 ||
-	    env_uint("JIEBANG_CONNECTIONS_PER_ADDR", 1, cfg->max_conns, cfg->max_conns / 8, &cfg->per_addr) < 0 ||
-	    env_uint("JIEBANG_SLOW_WORKERS", 1, 64, cores / 2 ? cores / 2 : 1, &cfg->slow_workers) < 0 ||
-	    env_uint("JIEBANG_SLOW_QUEUE", 1, 4096, 32, &cfg->slow_queue) < 0 ||
-	    env_uint("JIEBANG_BULK_WORKERS", 1, 64, 1, &cfg->bulk_workers) < 0 ||
-	    env_uint("JIEBANG_BULK_QUEUE", 1, 4096, 8, &cfg->bulk_queue) < 0)
-		return -1;
-	if (cfg->head_timeout > cfg->request_timeout) {
-		usage_error("JIEBANG_HEAD_TIMEOUT (%u s) must not exceed JIEBANG_REQUEST_TIMEOUT (%u s)",
-			    cfg->head_timeout, cfg->request_timeout);
-		return -1;
-	}
-	cfg->body_budget = (size_t)budget_mib << 20;
-	cfg->upload_budget = (size_t)upload_mib << 20;
-	return 0;
+	if (log_open(conf_str(&config, CF_LOG_FILE)) < 0)
+		log_error("cannot reopen the log file '%s': %s", conf_str(&config, CF_LOG_FILE), strerror(errno));
+	if (config_reload() == 0)
+		apply_log_settings();
+	log_info("reloaded the settings%s%s", *config.file ? " from " : "", config.file);
 }
 
 /* Evidence files live under the data directory, also when the store is
  * elsewhere (--db): <data>/files, uploads in flight in <data>/tmp. */
 static int serve_files(struct opts *o, struct server_config *cfg)
 {
-	if (mkdir(o->data, 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", o->data, strerror(errno));
+	const char *data = data_dir();
+
+	if (mkdir(data, 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", data, strerror(errno));
 		return -1;
 	}
-	if ((size_t)snprintf(o->tmpdir, sizeof(o->tmpdir), "%s/tmp", o->data) >= sizeof(o->tmpdir) ||
-	    evidence_init(o->data) < 0) {
-		fprintf(stderr, "jiebang: cannot use data directory '%s' for files (see the log)\n", o->data);
+	if ((size_t)snprintf(o->tmpdir, sizeof(o->tmpdir), "%s/tmp", data) >= sizeof(o->tmpdir) ||
+	    evidence_init(data) < 0) {
+		fprintf(stderr, "jiebang: cannot use data directory '%s' for files (see the log)\n", data);
 		return -1;
 	}
 	cfg->upload_dir = o->tmpdir;
@@ -212,17 +215,19 @@ static int serve_files(struct opts *o, struct server_config *cfg)
 static int run_digest(db *d, int64_t now)
 {
 	int n = notify_digest_run(d, now), closed = notice_close_due(d, now);
+	/* the dashboard's stored lights follow time (domain/claim_light.c) */
+	int lit = claim_lights_keep_all(d, now);
 
-	return n < 0 || closed < 0 ? -1 : n + closed;
+	return n < 0 || closed < 0 || lit < 0 ? -1 : n + closed;
 }
 
 static int cmd_serve(struct opts *o)
 {
 	struct app app;
 	struct server_config cfg = {
-		.listen = o->listen,
-		.port = o->port,
-		.db_url = store_url(o),
+		.listen = conf_str(&config, CF_LISTEN),
+		.port = (int)conf_uint(&config, CF_PORT),
+		.db_url = store_url(),
 		.routes = routes,
 		.nroutes = routes_count,
 		.max_body = 1 << 20,
@@ -231,10 +236,10 @@ static int cmd_serve(struct opts *o)
 		.upload_files_max = EVIDENCE_FILES_MAX,
 		.render_error = web_render_error,
 		.preconditions = web_preconditions,
-		.secure_cookies = o->secure_cookies || (getenv("JIEBANG_SECURE_COOKIES") &&
-							!strcmp(getenv("JIEBANG_SECURE_COOKIES"), "1")),
-		.trust_proxy = getenv("JIEBANG_TRUST_PROXY") && !strcmp(getenv("JIEBANG_TRUST_PROXY"), "1"),
+		.secure_cookies = conf_bool(&config, CF_SECURE_COOKIES),
+		.trust_proxy = conf_bool(&config, CF_TRUST_PROXY),
 		.task = run_digest,
+		.reload = serve_reload,
 		.app = &app,
 	};
 	unsigned long long t, m;
@@ -242,18 +247,16 @@ static int cmd_serve(struct opts *o)
 	int rc;
 	db *d;
 
-	if (serve_limits(&cfg) < 0 || env_uint("JIEBANG_TASK_PERIOD", 0, 86400, 60, &cfg.task_period) < 0)
-		return 2;
+	serve_limits(&cfg);
+	if (apply_log_settings() < 0)
+		return 1;
 	if (serve_files(o, &cfg) < 0)
 		return 1;
 	d = open_migrated(o);
 	if (!d)
 		return 1;
 	db_close(d);
-	if (app_init(&app) < 0)
-		return 2;
-	if (getenv("JIEBANG_QUIET"))
-		log_quiet(1);
+	app_init(&app, (int)conf_uint(&config, CF_LOGINS_PER_ADDR), (int)conf_uint(&config, CF_REFUSALS_PER_ADDR));
 	pw_cost(&t, &m, &fast);
 	if (fast)
 		log_error("JIEBANG_TEST_FAST_HASH=1: passwords are hashed at test cost (t=%llu, m=%llu KiB);"
@@ -267,7 +270,7 @@ static int cmd_backup(struct opts *o)
 {
 	char err[512];
 
-	if (db_backup(store_url(o), o->file, err, sizeof(err)) < 0) {
+	if (db_backup(store_url(), o->file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "jiebang: backup: %s\n", err);
 		return 1;
 	}
@@ -279,9 +282,9 @@ static int cmd_restore(struct opts *o)
 {
 	char err[512];
 
-	if (ensure_data_dir(o) < 0)
+	if (ensure_data_dir() < 0)
 		return 1;
-	if (db_restore(store_url(o), o->file, err, sizeof(err)) < 0) {
+	if (db_restore(store_url(), o->file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "jiebang: restore: %s\n", err);
 		return 1;
 	}
@@ -292,7 +295,7 @@ static int cmd_restore(struct opts *o)
 /* --from defaults to the store --data/--db name; --to is required. */
 static int cmd_migrate_store(struct opts *o)
 {
-	const char *from = o->from ? o->from : store_url(o);
+	const char *from = o->from ? o->from : store_url();
 	char err[512];
 
 	if (!o->to)
@@ -327,32 +330,13 @@ static int cmd_import(struct opts *o)
  * and prints how many rows it wrote. How tests move the clock. */
 static int cmd_digest(struct opts *o)
 {
-	const char *data = o->data, *url = NULL;
 	int64_t now = (int64_t)time(NULL);
 	db *d;
 	int n;
 
-	for (int i = 1; i < o->argc; i++) {
-		const char *a = o->argv[i], *v = i + 1 < o->argc ? o->argv[i + 1] : NULL;
-		if (!strcmp(a, "--help")) {
-			puts("usage: jiebang digest [--data DIR] [--db URL] [--now EPOCH]\n"
-			     "  run the daily digest, reminders and notice closing once, as at EPOCH (default: now)");
-			return 0;
-		}
-		if (!v)
-			return usage_error("digest: '%s' needs a value", a);
-		if (!strcmp(a, "--data"))
-			data = v;
-		else if (!strcmp(a, "--db"))
-			url = v;
-		else if (!strcmp(a, "--now")) {
-			if (parse_int(v, 0, INT64_MAX / 2, &now) < 0)
-				return usage_error("digest: --now: '%s' is not an epoch time in seconds", v);
-		} else
-			return usage_error("digest: unknown option '%s'", a);
-		i++;
-	}
-	if (!(d = cli_open_store(data, url)))
+	if (o->now && parse_int(o->now, 0, INT64_MAX / 2, &now) < 0)
+		return usage_error("digest: --now: '%s' is not an epoch time in seconds", o->now);
+	if (!(d = open_migrated(o)))
 		return 1;
 	n = run_digest(d, now);
 	db_close(d);
@@ -367,6 +351,14 @@ static int cmd_routes(struct opts *o)
 	return openapi_print_routes();
 }
 
+/* jiebang config check|keys: domain/config.c. */
+static int cmd_config(struct opts *o)
+{
+	int rc = config_print(o->file);
+
+	return rc < 0 ? usage_error("config: unknown subcommand '%s'", o->file) : rc;
+}
+
 static int cmd_version(struct opts *o)
 {
 	printf("jiebang %s (schema %d)\n", VERSION, db_latest_version());
@@ -374,140 +366,221 @@ static int cmd_version(struct opts *o)
 }
 
 static const struct cmd cmds[] = {
-	{ "serve", cmd_serve, "dblpS", NULL, "serve the web UI and API" },
-	{ "init", cmd_init, "dbns", NULL, "create the store and the first tenant" },
-	{ "demo", cmd_demo, "db", NULL, "create the 滦南 2022 demo campaign in an empty store" },
-	{ "migrate", cmd_migrate, "db", NULL, "bring the store's schema up to date" },
-	{ "backup", cmd_backup, "db", "FILE", "write a consistent copy of the store to FILE (a new file)" },
-	{ "restore", cmd_restore, "db", "FILE", "restore a backup FILE into a new or empty store" },
-	{ "migrate-store", cmd_migrate_store, "dbft", NULL,
+	{ "serve", cmd_serve, "", KEYS_ALL, NULL, "serve the web UI and API" },
+	{ "init", cmd_init, "ns", KEYS_STORE, NULL, "create the store and the first tenant" },
+	{ "demo", cmd_demo, "", KEYS_STORE, NULL, "create the 滦南 2022 demo campaign in an empty store" },
+	{ "migrate", cmd_migrate, "", KEYS_STORE, NULL, "bring the store's schema up to date" },
+	{ "backup", cmd_backup, "", KEYS_STORE, "FILE", "write a consistent copy of the store to FILE (a new file)" },
+	{ "restore", cmd_restore, "", KEYS_STORE, "FILE", "restore a backup FILE into a new or empty store" },
+	{ "migrate-store", cmd_migrate_store, "ft", KEYS_STORE, NULL,
 	  "copy a whole deployment to another store (SQLite <-> PostgreSQL)" },
-	{ "user", cmd_user, "*", NULL, "manage user accounts: add, passwd, disable, list, token (see 'jiebang user --help')" },
-	{ "tenant", cmd_tenant, "*", NULL, "list tenants, map host names to them (see 'jiebang tenant --help')" },
-	{ "import", cmd_import, "*", NULL, "import units, people or problems from CSV/XLSX (see 'jiebang import --help')" },
-	{ "version", cmd_version, "", NULL, "print the version" },
-	{ "digest", cmd_digest, "*", NULL, NULL }, /* hidden: not in --help */
-	{ "routes", cmd_routes, "", NULL, NULL },  /* hidden: the route table, for tests */
+	{ "user", cmd_user, "*", KEYS_NONE, NULL,
+	  "manage user accounts: add, passwd, disable, list, token (see 'jiebang user --help')" },
+	{ "tenant", cmd_tenant, "*", KEYS_NONE, NULL, "list tenants, map host names to them (see 'jiebang tenant --help')" },
+	{ "import", cmd_import, "*", KEYS_NONE, NULL,
+	  "import units, people or problems from CSV/XLSX (see 'jiebang import --help')" },
+	{ "config", cmd_config, "", KEYS_ALL, "check|keys",
+	  "print the settings in effect and where each comes from (check), or every key (keys)" },
+	{ "version", cmd_version, "", KEYS_NONE, NULL, "print the version" },
+	{ "digest", cmd_digest, "w", KEYS_STORE, NULL, NULL }, /* hidden: not in --help */
+	{ "routes", cmd_routes, "", KEYS_NONE, NULL, NULL }, /* hidden: the route table, for tests */
 };
+
+/* The commands' own options, by the letter in struct cmd's flags. */
+static const struct own_opt {
+	char letter;
+	const char *name, *text;
+} own_opts[] = {
+	{ 'n', "name", "  --name NAME    the tenant's name (default 示范县)\n" },
+	{ 's', "slug", "  --slug SLUG    the tenant's short name (default default)\n" },
+	{ 'f', "from", "  --from URL     the store to copy (default: the --data/--db store)\n" },
+	{ 't', "to", "  --to URL       the new or empty store to copy into\n" },
+	{ 'w', "now", "  --now EPOCH    the moment to run as (default: now)\n" },
+};
+#define NOWN (sizeof(own_opts) / sizeof(own_opts[0]))
+
+static bool takes_key(const struct cmd *c, int k)
+{
+	return k >= 0 && (c->keys == KEYS_ALL || (c->keys == KEYS_STORE && (k == CF_DATA || k == CF_DB)));
+}
+
+/* The settings a command takes as flags, as help lines. */
+static void help_keys(FILE *f, const struct cmd *c)
+{
+	for (int k = 0; k < config.n; k++) {
+		const struct conf_key *key = &config.keys[k];
+		char flag[64];
+		if (!takes_key(c, k))
+			continue;
+		snprintf(flag, sizeof(flag), "--%s%s", key->name,
+			 key->type == CONF_BOOL ? "" : key->type == CONF_UINT ? " N" : " VALUE");
+		for (char *p = flag; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		bool shown = *key->def && key->type != CONF_BOOL;
+		fprintf(f, "  %-30s %s%s%s%s\n", flag, key->help, shown ? " (default " : "", shown ? key->def : "",
+			shown ? ")" : "");
+	}
+}
 
 static void help(FILE *f, const struct cmd *c)
 {
 	if (c) {
 		fprintf(f, "usage: jiebang %s%s%s [options]\n  %s\n", c->name, c->arg ? " " : "",
-			c->arg ? c->arg : "", c->help);
+			c->arg ? c->arg : "", c->help ? c->help : "");
 	} else {
 		fputs("usage: jiebang <command> [options]\ncommands:\n", f);
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 			if (cmds[i].help)
 				fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].help);
+		fputs("Every command reads the settings of --config FILE (or $JIEBANG_CONFIG) and of the\n"
+		      "environment (JIEBANG_<KEY>); its flags win over both. 'jiebang config keys' lists them.\n", f);
+		return;
 	}
-	static const struct { char flag; const char *text; } options[] = {
-		{ 'd', "  --data DIR     data directory (default ./data)\n" },
-		{ 'b', "  --db URL       store: sqlite:PATH or postgres://user@host:port/db\n"
-		       "                 (default: $JIEBANG_DB, else DIR/jiebang.db)\n" },
-		{ 'l', "  --listen ADDR  IPv4 address to listen on (default 127.0.0.1)\n" },
-		{ 'p', "  --port N       TCP port (default 8080)\n" },
-		{ 'n', "  --name NAME    the tenant's name (default 示范县)\n" },
-		{ 's', "  --slug SLUG    the tenant's short name (default default)\n" },
-		{ 'S', "  --secure-cookies  behind TLS: Secure __Host- session cookie and HSTS\n"
-		       "                 (or JIEBANG_SECURE_COOKIES=1)\n" },
-		{ 'f', "  --from URL     migrate-store: the store to copy (default: the --data/--db store)\n" },
-		{ 't', "  --to URL       migrate-store: the new or empty store to copy into\n" },
-	};
-	const char *fl = c ? c->flags : "dblpnsft";
-	fputs("options:\n", f);
-	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
-		if (strchr(fl, options[i].flag))
-			fputs(options[i].text, f);
-	fputs("  --help         this text\n", f);
+	fputs("options:\n  --config FILE                  the configuration file (default $JIEBANG_CONFIG, else none)\n", f);
+	for (size_t i = 0; i < NOWN; i++)
+		if (strchr(c->flags, own_opts[i].letter))
+			fputs(own_opts[i].text, f);
+	help_keys(f, c);
+	fputs("  --help                         this text\n", f);
+}
+
+/* Option arg ("--name", "--name=value") of c: its value into *val (the
+ * next argument unless given with '=' or a switch), the own option or
+ * setting it names into *own / *key. 0, or an exit status after a usage
+ * error. */
+static int option(const struct cmd *c, int argc, char **argv, int *i, const struct own_opt **own, int *key,
+		  const char **val)
+{
+	const char *a = argv[*i], *eq = strchr(a, '=');
+	char name[64];
+	bool known = false;
+
+	snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - a - 2 : (ptrdiff_t)strlen(a) - 2), a + 2);
+	*own = NULL;
+	*key = -1;
+	for (size_t k = 0; k < NOWN; k++)
+		if (!strcmp(name, own_opts[k].name)) {
+			known = true;
+			if (strchr(c->flags, own_opts[k].letter))
+				*own = &own_opts[k];
+		}
+	int k = conf_find(&config, name, true);
+	if (k >= 0) {
+		known = true;
+		if (takes_key(c, k))
+			*key = k;
+	}
+	if (!*own && *key < 0)
+		return known ? usage_error("option '%.*s' does not apply to this command", (int)(eq ? eq - a : (ptrdiff_t)strlen(a)), a)
+			     : usage_error("unknown option '%.*s'", (int)(eq ? eq - a : (ptrdiff_t)strlen(a)), a);
+	if (eq)
+		*val = eq + 1;
+	else if (*key >= 0 && config.keys[*key].type == CONF_BOOL)
+		*val = "1";
+	else if (*i + 1 < argc)
+		*val = argv[++*i];
+	else
+		return usage_error("option '%s' needs a value", a);
+	return 0;
 }
 
 static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
-		{ "listen", required_argument, NULL, 'l' }, { "port", required_argument, NULL, 'p' },
-		{ "name", required_argument, NULL, 'n' }, { "slug", required_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
-		{ "secure-cookies", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
-	const char *last_optarg = NULL;
-	int ch, npos = 0;
-	int64_t port;
+	int npos = 0, rc;
+	bool dashdash = false;
 
-	opterr = 0;
-	optind = 1;
-	for (;;) {
-		ch = getopt_long(argc, argv, "+", longopts, NULL);
-		if (ch == -1) {
-			/* A positional argument (options may follow it), or all
-			 * that follow a "--". */
-			bool dashdash = optind > 1 && !strcmp(argv[optind - 1], "--") &&
-					argv[optind - 1] != last_optarg;
-			if (optind >= argc)
-				break;
-			for (; optind < argc; optind++) {
-				if (npos == (c->arg ? 1 : 0))
-					return usage_error("unexpected argument '%s'", argv[optind]);
-				o->file = argv[optind];
-				npos++;
-				if (!dashdash) {
-					optind++;
-					break;
-				}
-			}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		const struct own_opt *own;
+		char err[4200];
+		int key;
+		if (!dashdash && !strcmp(a, "--")) {
+			dashdash = true;
 			continue;
 		}
-		last_optarg = optarg;
-		if (ch == 'h') {
+		if (!dashdash && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
 			help(stdout, c);
 			exit(0);
 		}
-		if (ch == '?' || ch == ':') {
-			const char *bad = argv[optind - 1];
-			if (optopt && strchr("dblpnsft", optopt))
-				return usage_error("option '%s' needs a value", bad);
-			return usage_error("unknown option '%s'", bad);
+		if (dashdash || a[0] != '-' || !a[1]) {
+			if (npos == (c->arg ? 1 : 0))
+				return usage_error("unexpected argument '%s'", a);
+			o->file = a;
+			npos++;
+			continue;
 		}
-		if (!strchr(c->flags, ch))
-			return usage_error("option '%s' does not apply to this command", argv[optind - 2 < 1 ? 1 : optind - 2]);
-		switch (ch) {
-		case 'd': o->data = optarg; break;
-		case 'b': o->db = optarg; break;
-		case 'l': o->listen = optarg; break;
-		case 'n': o->name = optarg; break;
-		case 's': o->slug = optarg; break;
-		case 'f': o->from = optarg; break;
-		case 't': o->to = optarg; break;
-		case 'S': o->secure_cookies = true; break;
-		case 'p':
-			if (parse_int(optarg, 1, 65535, &port) < 0)
-				return usage_error("--port: '%s' is not a port number (1-65535)", optarg);
-			o->port = (int)port;
-			break;
+		if (a[1] != '-')
+			return usage_error("unknown option '%s'", a);
+		if ((rc = option(c, argc, argv, &i, &own, &key, &val)) != 0)
+			return rc;
+		if (key >= 0 && config_flag(config.keys[key].name, val, err, sizeof(err)) < 0) {
+			/* the flag's own spelling, as typed */
+			return usage_error("%s", err);
 		}
+		if (own)
+			*(own->letter == 'n' ? &o->name : own->letter == 's' ? &o->slug : own->letter == 'f' ? &o->from
+				: own->letter == 't' ? &o->to : &o->now) = val;
 	}
 	if (c->arg && npos == 0)
 		return usage_error("%s needs %s", c->name, c->arg);
 	if (c->arg && !*o->file)
 		return usage_error("%s: %s must not be empty", c->name, c->arg);
-	if (!*o->data)
+	if (!*conf_str(&config, CF_DATA))
 		return usage_error("--data: the directory must not be empty");
 	if (!utf8_valid(o->name, strlen(o->name)) || !*o->name || utf8_len(o->name) > 64)
 		return usage_error("--name: '%s' must be 1 to 64 characters of text", o->name);
 	return 0;
 }
 
+/* Take --config FILE (or --config=FILE) out of argv, before the first
+ * "--": any command reads the file. NULL when there is none; *bad when it
+ * has no value. */
+static const char *take_config(int *argc, char **argv, bool *bad)
+{
+	const char *file = NULL;
+	int out = 1;
+
+	*bad = false;
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strncmp(argv[i], "--config=", 9))
+			file = argv[i] + 9;
+		else if (!strcmp(argv[i], "--config") && i + 1 < *argc)
+			file = argv[++i];
+		else if (!strcmp(argv[i], "--config"))
+			*bad = true;
+		else
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return file;
+}
+
 int main(int argc, char **argv)
 {
-	struct opts o = { .data = "./data", .listen = "127.0.0.1", .port = 8080, .name = "示范县", .slug = "default" };
+	struct opts o = { .name = "示范县", .slug = "default" };
 	const struct cmd *c = NULL;
+	const char *file;
+	bool bad;
+	int rc;
 
 	if (sodium_init() < 0) {
 		fputs("jiebang: cannot initialise libsodium\n", stderr);
 		return 1;
 	}
+	file = take_config(&argc, argv, &bad);
+	if (bad)
+		return usage_error("option '--config' needs a value");
+	if (file && !*file)
+		return usage_error("--config: the file name must not be empty");
+	if (config_load(file) < 0)
+		return 2;
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		help(argc < 2 ? stderr : stdout, NULL);
 		return argc < 2 ? 2 : 0;
@@ -520,10 +593,15 @@ int main(int argc, char **argv)
 	if (!c)
 		return usage_error("unknown command '%s'", argv[1]);
 	if (!strcmp(c->flags, "*")) {
+		if (config_finish((unsigned)sysconf(_SC_NPROCESSORS_ONLN)) < 0)
+			return 2;
 		o.argc = argc - 1;
 		o.argv = argv + 1;
 		return c->fn(&o);
 	}
-	int rc = parse_opts(c, argc - 1, argv + 1, &o);
-	return rc ? rc : c->fn(&o);
+	if ((rc = parse_opts(c, argc - 1, argv + 1, &o)) != 0)
+		return rc;
+	if (config_finish((unsigned)sysconf(_SC_NPROCESSORS_ONLN)) < 0)
+		return 2;
+	return c->fn(&o);
 }

@@ -13,8 +13,9 @@
  * commands do. Returns the exit status (2 for a usage error). */
 int cli_user(int argc, char **argv);
 
-/* Open the store of --data DIR / --db URL (NULL: $JIEBANG_DB, else
- * DIR/jiebang.db, creating DIR) and migrate it; NULL after a one-line error. */
+/* Open the store of --data DIR / --db URL and migrate it; NULL after a
+ * one-line error. url NULL: the db setting when one was made (domain/config.h),
+ * else DIR/jiebang.db, creating DIR; data NULL: the data setting. */
 db *cli_open_store(const char *data, const char *url);
 
 /* jiebang tenant list | domain SLUG HOST | undomain HOST: the tenants and

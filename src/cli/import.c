@@ -24,9 +24,9 @@ static const char usage_text[] =
 	"options:\n"
 	"  --dry-run      check only: list the rejected rows, write nothing\n"
 	"  --batch ID     problems: the batch (default: the one collecting now)\n"
-	"  --data DIR     data directory (default ./data)\n"
+	"  --data DIR     data directory (default: the data setting, ./data)\n"
 	"  --db URL       store: sqlite:PATH or postgres://user@host:port/db\n"
-	"                 (default: $JIEBANG_DB, else DIR/jiebang.db)\n"
+	"                 (default: the db setting, else DIR/jiebang.db)\n"
 	"  --tenant SLUG  the tenant (default: the first one)\n"
 	"  --help         this text\n"
 	"exit status: 0 imported (or nothing to reject), 1 rows rejected or an error, 2 usage\n";
@@ -64,7 +64,7 @@ int cli_import(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *data = "./data", *url = NULL, *slug = NULL, *pos[2] = { NULL, NULL }, *tname;
+	const char *data = NULL, *url = NULL, *slug = NULL, *pos[2] = { NULL, NULL }, *tname;
 	struct import_in in = { 0 };
 	struct import_result out;
 	struct principal cli;

@@ -18,9 +18,9 @@ static const char usage_text[] =
 	"  undomain HOST      stop serving a tenant at HOST\n"
 	"  (add a tenant with: jiebang init --slug SLUG --name NAME)\n"
 	"options:\n"
-	"  --data DIR     data directory (default ./data)\n"
+	"  --data DIR     data directory (default: the data setting, ./data)\n"
 	"  --db URL       store: sqlite:PATH or postgres://user@host:port/db\n"
-	"                 (default: $JIEBANG_DB, else DIR/jiebang.db)\n"
+	"                 (default: the db setting, else DIR/jiebang.db)\n"
 	"  --help         this text\n";
 
 static int usage(const char *msg, const char *arg)
@@ -92,7 +92,7 @@ int cli_tenant(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	const char *data = "./data", *url = NULL, *sub;
+	const char *data = NULL, *url = NULL, *sub;
 	char *pos[2] = { NULL, NULL };
 	int need, ch, npos = 0, rc;
 	db *d;

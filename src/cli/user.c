@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "domain/config.h"
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/session.h"
@@ -40,9 +41,9 @@ static const char usage_text[] =
 	"                 make an API token for LOGIN; prints it once\n"
 	"roles: admin, unit_admin, cadre, evaluator, leader\n"
 	"options:\n"
-	"  --data DIR     data directory (default ./data)\n"
+	"  --data DIR     data directory (default: the data setting, ./data)\n"
 	"  --db URL       store: sqlite:PATH or postgres://user@host:port/db\n"
-	"                 (default: $JIEBANG_DB, else DIR/jiebang.db)\n"
+	"                 (default: the db setting, else DIR/jiebang.db)\n"
 	"  --tenant SLUG  the tenant (default: the first one)\n"
 	"  --help         this text\n";
 
@@ -67,12 +68,13 @@ static int usage(const char *msg, const char *arg)
 
 db *cli_open_store(const char *data, const char *url)
 {
-	const char *env = getenv("JIEBANG_DB");
 	char err[512], path[4096];
 	db *d;
 
-	if (!url && env && *env)
-		url = env;
+	if (!url && config.from[CF_DB] != CONF_DEFAULT)
+		url = conf_str(&config, CF_DB);
+	if (!data)
+		data = conf_str(&config, CF_DATA);
 	if (!url) {
 		if (mkdir(data, 0750) < 0 && errno != EEXIST) {
 			fprintf(stderr, "jiebang: cannot create data directory '%s': %s\n", data, strerror(errno));
@@ -266,7 +268,7 @@ int cli_user(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct user_opts o = { .data = "./data" };
+	struct user_opts o = { 0 };
 	const char *sub, *login = NULL, *tname;
 	struct actor by = { 0, "cli", "" };
 	int ch, rc, need_login;

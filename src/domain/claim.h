@@ -227,6 +227,29 @@ enum light claim_light(const struct light_in *in);
  * moment): 0, 1 when there is no such claim, -1 on a store error. */
 int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
 	__attribute__((warn_unused_result));
+/* What claim_id's light is computed from at now, and its batch: 0, 1 when
+ * there is no such claim, -1 on a store error. */
+int claim_light_in(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, struct light_in *in, int64_t *batch_id)
+	__attribute__((warn_unused_result));
+/* The first moment after in->as_of at which claim_light() of in may answer
+ * otherwise with as_of moved there and nothing else changed (a deadline or
+ * milestone passing, one coming within warn_days, a report day, the
+ * metrics falling 25 points behind the time); INT64_MAX when never (not
+ * working). It may come early: the light is then worked out again. */
+int64_t claim_light_until(const struct light_in *in);
+/* The earliest date a red claim missed at in->as_of (the deadline or a
+ * milestone), 0 when none (red by a risk mark alone). */
+int64_t claim_light_missed(const struct light_in *in);
+/* Keep the stored lights (claim.light, light_until: schema.c m11) of
+ * tenant_id's claims true at now: work out again every claim whose light
+ * is not known to hold at now, in write transactions of a few hundred
+ * claims. Outside any transaction only. 0, or -1 on a store error. */
+int claim_lights_keep(db *d, int64_t tenant_id, int64_t now) __attribute__((warn_unused_result));
+/* claim_lights_keep() for every tenant (the background task). */
+int claim_lights_keep_all(db *d, int64_t now) __attribute__((warn_unused_result));
+/* Whether every stored light of tenant_id holds at now: 1 yes, 0 no, -1
+ * on a store error. */
+int claim_lights_fresh(db *d, int64_t tenant_id, int64_t now) __attribute__((warn_unused_result));
 /* One counted claim's light, with what it was computed from. */
 struct claim_lit {
 	int64_t claim_id, problem_id, unit_id;

@@ -171,3 +171,53 @@ enum light claim_light(const struct light_in *in)
 		return LIGHT_YELLOW;
 	return l;
 }
+
+/* The first report day's end after as_of: report days are 28 to 31 days
+ * apart, so one of the two latest at as_of + 31 days. */
+static int64_t next_report_day(int64_t as_of, int report_day)
+{
+	int64_t latest, previous;
+
+	claim_report_days(as_of + 31 * DAY, report_day, &latest, &previous);
+	return previous > as_of ? previous : latest;
+}
+
+static void sooner(int64_t *until, int64_t at, int64_t as_of)
+{
+	if (at > as_of && at < *until)
+		*until = at;
+}
+
+int64_t claim_light_until(const struct light_in *in)
+{
+	int64_t until = INT64_MAX, w = (int64_t)in->warn_days * DAY;
+
+	if (in->state < 0 || in->state >= CLAIM_STATE_COUNT || !(claim_state_info[in->state].flags & CS_WORKING))
+		return until;
+	if (in->deadline) {
+		sooner(&until, in->deadline + 1, in->as_of);
+		sooner(&until, in->deadline - w, in->as_of);
+	}
+	if (in->next_due) {
+		sooner(&until, in->next_due + 1, in->as_of);
+		sooner(&until, in->next_due - w, in->as_of);
+	}
+	sooner(&until, next_report_day(in->as_of, in->report_day), in->as_of);
+	if (in->completion >= 0 && in->deadline > in->since && in->since) {
+		int64_t span = in->deadline - in->since, lag = (int64_t)in->completion + 26;
+		sooner(&until, in->since + 1, in->as_of);
+		sooner(&until, in->since + (lag * span + 99) / 100, in->as_of);
+	}
+	return until;
+}
+
+int64_t claim_light_missed(const struct light_in *in)
+{
+	int64_t missed = 0;
+
+	if (in->deadline && in->deadline < in->as_of)
+		missed = in->deadline;
+	if (in->next_due && in->next_due < in->as_of && (!missed || in->next_due < missed))
+		missed = in->next_due;
+	return missed;
+}

@@ -18,9 +18,9 @@
 	" coalesce((SELECT max(r.at) FROM progress r WHERE r.tenant_id = k.tenant_id AND r.claim_id = k.id), 0)," \
 	" b.report_day, b.warn_days, " as_of ", k.risk"
 
-/* $1 tenant, $2 claim, $3 now. */
+/* $1 tenant, $2 claim, $3 now; then the batch. */
 static const char light_sql[] =
-	"SELECT " LIGHT_COLS(BATCH_AS_OF_SQL("b", "$3"))
+	"SELECT " LIGHT_COLS(BATCH_AS_OF_SQL("b", "$3")) ", p.batch_id"
 	" FROM claim k JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" WHERE k.tenant_id = $1 AND k.id = $2";
@@ -95,24 +95,33 @@ int claim_completion_of(db *d, int64_t tenant, int64_t claim, int *out)
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
+int claim_light_in(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, struct light_in *in, int64_t *batch_id)
 {
 	db_stmt *st = db_query(d, light_sql, "iii", tenant_id, claim_id, now);
-	struct light_in in = { 0 };
 	int rc;
 
-	*out = LIGHT_NONE;
+	memset(in, 0, sizeof(*in));
+	*batch_id = 0;
 	if (!st)
 		return -1;
-	if ((rc = db_step(st)) == DB_ROW)
-		light_row(st, &in);
+	if ((rc = db_step(st)) == DB_ROW) {
+		light_row(st, in);
+		*batch_id = db_col_int(st, 9);
+	}
 	db_done(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? 1 : -1;
-	if (claim_completion_of(d, tenant_id, claim_id, &in.completion) < 0)
-		return -1;
-	*out = claim_light(&in);
-	return 0;
+	return claim_completion_of(d, tenant_id, claim_id, &in->completion) < 0 ? -1 : 0;
+}
+
+int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
+{
+	struct light_in in;
+	int64_t batch;
+	int rc = claim_light_in(d, tenant_id, claim_id, now, &in, &batch);
+
+	*out = rc == 0 ? claim_light(&in) : LIGHT_NONE;
+	return rc;
 }
 
 /* The completion of each claim of lights_metrics_sql into the claims'

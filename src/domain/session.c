@@ -592,3 +592,10 @@ int principal_of_user(db *d, arena *a, int64_t tenant_id, int64_t user_id, struc
 	db_done(st);
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
+
+int session_count_live(db *d, int64_t now, int64_t *n)
+{
+	*n = 0;
+	return db_scalar(d, "SELECT count(*) FROM user_session WHERE seen_at > $1 AND created_at > $2", n, 2,
+			 now - SESSION_IDLE, now - SESSION_MAX) < 0 ? -1 : 0;
+}

@@ -108,4 +108,8 @@ int apitoken_list(db *d, arena *a, int64_t tenant_id, int64_t user_id, struct ap
 int principal_of_user(db *d, arena *a, int64_t tenant_id, int64_t user_id, struct principal *who)
 	__attribute__((warn_unused_result));
 
+/* Sessions of every tenant not expired at now (idle or past their
+ * maximum) into *n: 0 or -1. */
+int session_count_live(db *d, int64_t now, int64_t *n) __attribute__((warn_unused_result));
+
 #endif

@@ -1,6 +1,7 @@
 /* stats.c - aggregate queries behind the statistics page and API. */
 #include "domain/stats.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,20 @@ static const char promotions_sql[] =
 	" LEFT JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 	" WHERE pr.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2)";
 
+/* The same figures from the claim tallies (schema.c m11), which the store
+ * keeps in step with claim, claim_member and problem. */
+static const char units_tally_sql[] =
+	"SELECT u.kind, count(DISTINCT t.unit_id) FROM claim_tally t"
+	" JOIN unit u ON u.tenant_id = t.tenant_id AND u.id = t.unit_id"
+	" WHERE t.tenant_id = $1 AND t.state IN " STATE_SQL_COUNTED_CLAIMS " AND ($2 = 0 OR t.batch_id = $2) AND t.n > 0"
+	" GROUP BY u.kind ORDER BY u.kind";
+
+static const char cadres_tally_sql[] =
+	"SELECT pe.rank, count(DISTINCT t.person_id) FROM claim_member_tally t"
+	" JOIN person pe ON pe.tenant_id = t.tenant_id AND pe.id = t.person_id"
+	" WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2) AND t.n > 0"
+	" GROUP BY pe.rank ORDER BY pe.rank";
+
 /* Problems on the board by batch, every batch, newest first ($1 tenant). */
 static const char by_batch_sql[] =
 	"SELECT b.name, coalesce(sum(t.n), 0),"
@@ -84,6 +99,16 @@ static const char grades_sql[] =
 	" GROUP BY p.category_id) g ON g.cid = cat.id"
 	" WHERE cat.tenant_id = $1 ORDER BY cat.position, cat.id";
 
+#define TALLY_GRADE(g) " sum(CASE WHEN t.grade = '" g "' THEN t.n ELSE 0 END)"
+static const char grades_tally_sql[] =
+	"SELECT cat.name, coalesce(g.n, 0), coalesce(g.s, 0), coalesce(g.e, 0), coalesce(g.o, 0), coalesce(g.p, 0),"
+	" coalesce(g.f, 0) FROM category cat LEFT JOIN ("
+	" SELECT t.category_id AS cid, sum(t.n) AS n, sum(t.score_sum) AS s," TALLY_GRADE("excellent") " AS e,"
+	TALLY_GRADE("good") " AS o," TALLY_GRADE("pass") " AS p," TALLY_GRADE("fail") " AS f"
+	" FROM claim_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2) AND t.final = 1"
+	" GROUP BY t.category_id) g ON g.cid = cat.id"
+	" WHERE cat.tenant_id = $1 ORDER BY cat.position, cat.id";
+
 /* The unit table ($1 tenant, $2 batch): counted claims by claiming unit,
  * most first. */
 static const char unit_table_sql[] =
@@ -97,18 +122,39 @@ static const char unit_table_sql[] =
 	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " STATE_SQL_COUNTED_CLAIMS
 	" GROUP BY u.id, u.name, u.kind ORDER BY count(*) DESC, u.id";
 
+static const char unit_table_tally_sql[] =
+	"SELECT u.id, u.name, u.kind, sum(t.n),"
+	" sum(CASE WHEN t.state IN " STATE_SQL_SOLVED_CLAIMS " THEN t.n ELSE 0 END),"
+	" sum(CASE WHEN t.state = " STATE_SQL_ACCEPTED_CLAIM " THEN t.n ELSE 0 END),"
+	" sum(CASE WHEN t.final = 1 THEN t.n ELSE 0 END), coalesce(sum(t.score_sum), 0)"
+	" FROM claim_tally t JOIN unit u ON u.tenant_id = t.tenant_id AND u.id = t.unit_id"
+	" WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2) AND t.state IN " STATE_SQL_COUNTED_CLAIMS
+	" GROUP BY u.id, u.name, u.kind HAVING sum(t.n) > 0 ORDER BY sum(t.n) DESC, u.id";
+
 /* Claims approved, solved, accepted by local day (civil.h, UTC+8) up to
  * $3 ($1 tenant, $2 batch): kind (0, 1, 2), day number, count. */
 #define DAY_SQL(col) "(k." col " + 28800) / 86400"
-#define EVENTS_SQL(kind, col, states) \
+#define EVENTS_SQL(kind, col, states) EVENTS_FROM_SQL(kind, col, states, "")
+#define EVENTS_FROM_SQL(kind, col, states, from) \
 	"SELECT " kind ", " DAY_SQL(col) ", count(*) FROM claim k" \
 	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id" \
 	" WHERE k.tenant_id = $1 AND ($2 = 0 OR p.batch_id = $2) AND k.state IN " states \
-	" AND k." col " IS NOT NULL AND k." col " <= $3 GROUP BY " DAY_SQL(col)
+	" AND k." col " IS NOT NULL AND k." col " <= $3" from " GROUP BY " DAY_SQL(col)
 static const char months_sql[] =
 	EVENTS_SQL("0", "approved_at", STATE_SQL_COUNTED_CLAIMS)
 	" UNION ALL " EVENTS_SQL("1", "solved_at", STATE_SQL_SOLVED_CLAIMS)
 	" UNION ALL " EVENTS_SQL("2", "accepted_at", "(" STATE_SQL_ACCEPTED_CLAIM ")")
+	" ORDER BY 1, 2";
+/* The same from claim_day_tally for the days before $3's, and from the
+ * claims of $3's own day up to $3 ($4: the start of that day), which the
+ * indexes claim_approved, claim_solved and claim_accepted find. */
+#define TODAY_SQL(kind, col, states) EVENTS_FROM_SQL(kind, col, states, " AND k." col " >= $4")
+static const char months_tally_sql[] =
+	"SELECT t.kind, t.day, sum(t.n) FROM claim_day_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2)"
+	" AND t.day < (CAST($3 AS BIGINT) + 28800) / 86400 GROUP BY t.kind, t.day HAVING sum(t.n) <> 0"
+	" UNION ALL " TODAY_SQL("0", "approved_at", STATE_SQL_COUNTED_CLAIMS)
+	" UNION ALL " TODAY_SQL("1", "solved_at", STATE_SQL_SOLVED_CLAIMS)
+	" UNION ALL " TODAY_SQL("2", "accepted_at", "(" STATE_SQL_ACCEPTED_CLAIM ")")
 	" ORDER BY 1, 2";
 
 /* The batch's name and as-of moment ($1 tenant, $2 batch, 0: all; $3 now):
@@ -190,9 +236,9 @@ static struct stat_unit *unit_line(struct stats *s, int64_t unit_id)
 	return NULL;
 }
 
-static int unit_table(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+static int unit_table(db *d, arena *a, int64_t tenant_id, int64_t batch_id, bool tally, struct stats *s)
 {
-	db_stmt *st = db_query(d, unit_table_sql, "ii", tenant_id, batch_id);
+	db_stmt *st = db_query(d, tally ? unit_table_tally_sql : unit_table_sql, "ii", tenant_id, batch_id);
 	int rc, cap = 0;
 
 	if (!st)
@@ -288,6 +334,152 @@ static int count_lights(db *d, arena *a, int64_t tenant_id, int64_t batch_id, in
 	return overdue_names(d, a, tenant_id, s);
 }
 
+/* ---- the lights from claim_tally (claim.light kept by claim_light.c) ---- */
+
+/* Counted claims by state and stored light ($1 tenant, $2 batch, 0: all). */
+static const char lights_tally_sql[] =
+	"SELECT t.state, t.light, sum(t.n) FROM claim_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2)"
+	" AND t.state IN " STATE_SQL_COUNTED_CLAIMS " GROUP BY t.state, t.light HAVING sum(t.n) <> 0";
+
+/* Red working claims by unit ($1 tenant, $2 batch, $3 LIGHT_RED). */
+static const char red_units_sql[] =
+	"SELECT t.unit_id, sum(t.n) FROM claim_tally t WHERE t.tenant_id = $1 AND ($2 = 0 OR t.batch_id = $2)"
+	" AND t.light = $3 AND t.state IN " STATE_SQL_WORKING_CLAIMS " GROUP BY t.unit_id";
+
+/* Red working claims of batch $2 ($1 tenant, $3 LIGHT_RED) by the date
+ * they missed (index claim_red): the first such date after $4, then the
+ * claims that missed it, fewest ids first, at most STATS_OVERDUE_MAX
+ * (more of them could not be listed); with $4 = 0 and $5 = 0 those red by
+ * a risk mark alone. */
+static const char red_next_sql[] =
+	"SELECT coalesce(min(k.overdue_since), 0) FROM claim k WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2"
+	" AND k.overdue_since > $4 AND k.state IN " STATE_SQL_WORKING_CLAIMS;
+static const char red_sql[] =
+	"SELECT k.id, k.problem_id, coalesce(k.deadline, 0), p.title, u.name FROM claim k"
+	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+	" JOIN unit u ON u.tenant_id = k.tenant_id AND u.id = k.unit_id"
+	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since = $4"
+	" AND k.state IN " STATE_SQL_WORKING_CLAIMS " ORDER BY k.id LIMIT " STATS_OVERDUE_MAX_SQL;
+
+/* The lights, in_progress and the unit table's overdue from the tallies. */
+static int tally_lights(db *d, int64_t tenant_id, int64_t batch_id, struct stats *s)
+{
+	db_stmt *st = db_query(d, lights_tally_sql, "ii", tenant_id, batch_id);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int state = claim_state_of(db_col_text(st, 0));
+		int64_t light = db_col_int(st, 1), n = db_col_int(st, 2);
+		bool working = state >= 0 && (claim_state_info[state].flags & CS_WORKING);
+		if (working) {
+			s->in_progress += n;
+			if (light >= 0 && light < 6)
+				s->lights[light] += n;
+		} else {
+			struct light_in in = { .state = state };
+			s->lights[claim_light(&in)] += n;
+		}
+	}
+	db_done(st);
+	if (rc != DB_DONE || !s->nunit_table)
+		return rc == DB_DONE ? 0 : -1;
+	if (!(st = db_query(d, red_units_sql, "iii", tenant_id, batch_id, (int64_t)LIGHT_RED)))
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct stat_unit *u = unit_line(s, db_col_int(st, 0));
+		if (u)
+			u->overdue += db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The red claims of batch that missed `since` (0: red by a risk mark),
+ * days_over as of as_of, appended to red; how many. */
+static int red_of(db *d, arena *a, int64_t tenant_id, int64_t batch, int64_t since, int64_t as_of,
+		  struct stat_overdue **red, int *n, int *cap)
+{
+	db_stmt *st = db_query(d, red_sql, "iiii", tenant_id, batch, (int64_t)LIGHT_RED, since);
+	int64_t days = since ? (as_of - since) / 86400 : 0;
+	int got = 0, rc;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct stat_overdue *o = ARENA_PUSH(a, *red, *n, *cap);
+		*o = (struct stat_overdue){ .claim_id = db_col_int(st, 0), .problem_id = db_col_int(st, 1),
+					    .deadline = db_col_int(st, 2), .days_over = days,
+					    .title = arena_strdup(a, db_col_text(st, 3)),
+					    .unit = arena_strdup(a, db_col_text(st, 4)) };
+		got++;
+	}
+	db_done(st);
+	return rc == DB_DONE ? got : -1;
+}
+
+/* The red claims of one batch (as of its as-of moment as_of) that may be
+ * among the STATS_OVERDUE_MAX most days over, appended to red: date by
+ * missed date, earliest first, until that many are found and the next date
+ * is fewer days over (its claims could only follow); then, while the days
+ * over have not come down to 0, those red by a risk mark alone. */
+static int batch_red(db *d, arena *a, int64_t tenant_id, int64_t batch, int64_t as_of, struct stat_overdue **red,
+		     int *n, int *cap)
+{
+	int64_t since = 0, last = -1;
+	int got = 0, k;
+
+	for (;;) {
+		int64_t next = 0;
+		if (db_scalar(d, red_next_sql, &next, 4, tenant_id, batch, (int64_t)LIGHT_RED, since) < 0)
+			return -1;
+		if (next <= 0)
+			break;
+		int64_t days = (as_of - next) / 86400;
+		if (got >= STATS_OVERDUE_MAX && days < last)
+			return 0;
+		if ((k = red_of(d, a, tenant_id, batch, next, as_of, red, n, cap)) < 0)
+			return -1;
+		got += k;
+		last = days;
+		since = next;
+	}
+	if (got >= STATS_OVERDUE_MAX && last > 0)
+		return 0;
+	return red_of(d, a, tenant_id, batch, 0, as_of, red, n, cap) < 0 ? -1 : 0;
+}
+
+/* The overdue list from the stored lights: each batch's most days over. */
+static int tally_overdue(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t at, struct stats *s)
+{
+	db_stmt *st = db_query(d, "SELECT b.id, " BATCH_AS_OF_SQL("b", "$3") " FROM batch b"
+				  " WHERE b.tenant_id = $1 AND ($2 = 0 OR b.id = $2) ORDER BY b.id",
+			       "iii", tenant_id, batch_id, at);
+	int64_t(*batches)[2] = NULL;
+	struct stat_overdue *red = NULL;
+	int rc, nb = 0, bcap = 0, nred = 0, cap = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t(*b)[2] = ARENA_PUSH(a, batches, nb, bcap);
+		(*b)[0] = db_col_int(st, 0);
+		(*b)[1] = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return -1;
+	for (int i = 0; i < nb; i++)
+		if (batch_red(d, a, tenant_id, batches[i][0], batches[i][1], &red, &nred, &cap) < 0)
+			return -1;
+	if (nred)
+		qsort(red, (size_t)nred, sizeof(*red), by_days_over);
+	s->overdue = red;
+	s->noverdue = nred < STATS_OVERDUE_MAX ? nred : STATS_OVERDUE_MAX;
+	return 0;
+}
+
 /* The month ("YYYY-MM") of local day z. */
 static const char *month_of(arena *a, int64_t z)
 {
@@ -298,9 +490,11 @@ static const char *month_of(arena *a, int64_t z)
 }
 
 /* Claims approved, solved and accepted by month, up to s->as_of. */
-static int months(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+static int months(db *d, arena *a, int64_t tenant_id, int64_t batch_id, bool tally, struct stats *s)
 {
-	db_stmt *st = db_query(d, months_sql, "iii", tenant_id, batch_id, s->as_of);
+	int64_t day_start = (s->as_of + 28800) / 86400 * 86400 - 28800;
+	db_stmt *st = tally ? db_query(d, months_tally_sql, "iiii", tenant_id, batch_id, s->as_of, day_start)
+			    : db_query(d, months_sql, "iii", tenant_id, batch_id, s->as_of);
 	int rc, cap = 0;
 
 	if (!st)
@@ -335,9 +529,9 @@ static int months(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct s
 	return rc == DB_DONE ? 0 : -1;
 }
 
-static int grades(db *d, arena *a, int64_t tenant_id, int64_t batch_id, struct stats *s)
+static int grades(db *d, arena *a, int64_t tenant_id, int64_t batch_id, bool tally, struct stats *s)
 {
-	db_stmt *st = db_query(d, grades_sql, "ii", tenant_id, batch_id);
+	db_stmt *st = db_query(d, tally ? grades_tally_sql : grades_sql, "ii", tenant_id, batch_id);
 	int rc, cap = 0;
 
 	if (!st)
@@ -362,10 +556,16 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 	      struct stats *s)
 {
 	int64_t at = as_of > 0 && as_of < now ? as_of : now;
-	int rc;
+	bool tally = at == now && !(flags & STATS_FULL);
+	int rc, lit = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->batch_id = batch_id;
+	/* the stored lights are brought up to now first, in their own
+	 * transactions; inside a caller's transaction they are used only if
+	 * they already hold, else counted from the claims */
+	if (tally && !db_in_txn(d) && claim_lights_keep(d, tenant_id, now) < 0)
+		return -1;
 	if (db_begin(d, DB_READ) < 0)
 		return -1;
 	if ((rc = batch_scope(d, a, tenant_id, batch_id, at, s)) != 0) {
@@ -374,15 +574,17 @@ int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now,
 	}
 	if (rows(d, a, by_category_sql, 2, tenant_id, batch_id, &s->by_category, &s->ncategory) < 0 ||
 	    rows(d, a, by_state_sql, 2, tenant_id, batch_id, &s->by_state, &s->nstate) < 0 ||
-	    rows(d, a, units_sql, 2, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
-	    rows(d, a, cadres_sql, 2, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
+	    rows(d, a, tally ? units_tally_sql : units_sql, 2, tenant_id, batch_id, &s->units, &s->nunits) < 0 ||
+	    rows(d, a, tally ? cadres_tally_sql : cadres_sql, 2, tenant_id, batch_id, &s->cadres, &s->ncadres) < 0 ||
 	    rows(d, a, by_batch_sql, 1, tenant_id, 0, &s->by_batch, &s->nbatch) < 0 ||
 	    db_scalar(d, promotions_sql, &s->promotions, 2, tenant_id, batch_id) < 0 ||
 	    db_scalar(d, practices_sql, &s->practices_adopted, 2, tenant_id, batch_id) < 0 ||
-	    ((flags & STATS_UNITS) && unit_table(d, a, tenant_id, batch_id, s) < 0) ||
-	    count_lights(d, a, tenant_id, batch_id, at, s) < 0 ||
-	    months(d, a, tenant_id, batch_id, s) < 0 ||
-	    grades(d, a, tenant_id, batch_id, s) < 0) {
+	    ((flags & STATS_UNITS) && unit_table(d, a, tenant_id, batch_id, tally, s) < 0) ||
+	    (lit = tally ? claim_lights_fresh(d, tenant_id, now) : 0) < 0 ||
+	    (lit ? tally_lights(d, tenant_id, batch_id, s) < 0 || tally_overdue(d, a, tenant_id, batch_id, at, s) < 0
+		 : count_lights(d, a, tenant_id, batch_id, at, s) < 0) ||
+	    months(d, a, tenant_id, batch_id, tally, s) < 0 ||
+	    grades(d, a, tenant_id, batch_id, tally, s) < 0) {
 		db_rollback(d);
 		return -1;
 	}

@@ -80,8 +80,10 @@ struct stats {
 /* What stats_get() fills beyond the public figures. */
 enum {
 	STATS_UNITS = 1u << 0,  /* the unit table (stats.units readers only) */
+	STATS_FULL = 1u << 1,   /* aggregate the claims themselves, not the tallies (tests, as_of) */
 };
 #define STATS_OVERDUE_MAX 100   /* overdue claims listed; lights[LIGHT_RED] counts them all */
+#define STATS_OVERDUE_MAX_SQL "100"
 
 /* Figures for one batch (batch_id > 0) or all, read at now. They are as
  * of the batch's as-of moment (batch_as_of, asof.h): the end of a closed
@@ -93,7 +95,12 @@ enum {
  * moment seen from as_of (so never after the batch closed). Counts by
  * state, scores, promotions and practices are the store's current ones
  * (a closed batch no longer changes). The unit table is filled only with
- * STATS_UNITS. 0, 1 when there is no such batch, or -1 on store error. */
+ * STATS_UNITS. 0, 1 when there is no such batch, or -1 on store error.
+ * At now (as_of 0 or not before now) the claims' figures are read from
+ * the tallies the store keeps (claim_tally, claim_member_tally,
+ * claim_day_tally: schema.c m11), whose size does not grow with the
+ * claims; a past as_of, or STATS_FULL, aggregates the claims themselves,
+ * with the same answers at now (tests/unit/test_tally.c). */
 int stats_get(db *d, arena *a, int64_t tenant_id, int64_t batch_id, int64_t now, int64_t as_of, unsigned flags,
 	      struct stats *out);
 /* The average of scored scores in hundredths, rounded half up; -1 when

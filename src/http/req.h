@@ -135,6 +135,8 @@ const char *req_header_in(struct req *r, const char *name);
 void req_header(struct req *r, const char *name, const char *value);
 /* The client's address; behind a trusted proxy (server_config.trust_proxy)
  * the last address in X-Forwarded-For. */
+/* Append the server's counters (http/metrics.h) to r->out. */
+void req_metrics(struct req *r);
 const char *req_client_addr(struct req *r);
 /* Whether a reverse proxy in front is trusted for X-Forwarded-For/-Host. */
 bool req_trust_proxy(struct req *r);

@@ -15,11 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/assets.h"
 #include "http/form.h"
 #include "http/guard.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/ticker.h"
 #include "http/upload.h"
@@ -174,6 +177,11 @@ static const char *forwarded_addr(struct req *r)
 	if (inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1)
 		return s;
 	return NULL;
+}
+
+void req_metrics(struct req *r)
+{
+	metrics_render(&r->out, r->srv->cfg->routes, r->srv->cfg->nroutes);
 }
 
 const char *req_client_addr(struct req *r)
@@ -945,6 +953,38 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return handle(r);
 }
 
+static atomic_int access_mode = ACCESS_TEXT;
+
+void server_access_log(enum access_log mode)
+{
+	atomic_store(&access_mode, mode);
+}
+
+/* The access log's record of r, which took us microseconds. */
+static void access_record(struct req *r, long us, bool completed)
+{
+	int mode = atomic_load(&access_mode);
+	const char *method = r->method ? r->method : "-";
+
+	if (mode == ACCESS_TEXT) {
+		log_access("req=%s %s %s %d %zu %ldus%s", r->id, method, r->path, r->status, r->sent, us,
+			   completed ? "" : " aborted");
+	} else if (mode == ACCESS_JSON) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		json_t *o = json_pack("{s:f, s:s, s:s, s:s, s:s?, s:i, s:I, s:I, s:s, s:b}",
+				      "time", (double)now.tv_sec + now.tv_nsec / 1e9, "req", r->id, "method", method,
+				      "path", r->path ? r->path : "", "route", r->route ? r->route->pattern : NULL,
+				      "status", r->status, "bytes", (json_int_t)r->sent, "us", (json_int_t)us,
+				      "addr", req_client_addr(r), "completed", completed);
+		char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (text)
+			log_line(text);
+		free(text);
+		json_decref(o);
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -957,8 +997,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	guard_phase(s->guard, conn, GUARD_HEAD); /* the next request's head, from now */
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	long us = (end.tv_sec - r->start.tv_sec) * 1000000L + (end.tv_nsec - r->start.tv_nsec) / 1000;
-	log_info("req=%s %s %s %d %zu %ldus%s", r->id, r->method ? r->method : "-", r->path,
-		 r->status, r->sent, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	access_record(r, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	metrics_request(r->route ? (int)(r->route - s->cfg->routes) : -1, r->status, us);
 	if (r->resp)
 		MHD_destroy_response(r->resp);
 	buf_release(&r->out);
@@ -1092,10 +1132,12 @@ int server_run(const struct server_config *cfg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&s.lock, NULL);
 	raise_fd_limit(cfg->max_conns);
+	metrics_start(cfg->nroutes);
 	lfd = cfg->upload_dir && upload_dir_init(cfg->upload_dir) < 0 ? -1 : listen_socket(cfg);
 	if (lfd >= 0) {
 		s.guard = start_guard(cfg);
@@ -1114,7 +1156,14 @@ int server_run(const struct server_config *cfg)
 	if (d && cfg->task && cfg->task_period)
 		s.ticker = ticker_start(cfg->db_url, cfg->task_period, cfg->task);
 	if (d) {
-		sigwait(&set, &sig);
+		sd_notify(0, "READY=1");
+		while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+			sd_notify(0, "RELOADING=1");
+			if (cfg->reload)
+				cfg->reload();
+			sd_notify(0, "READY=1");
+		}
+		sd_notify(0, "STOPPING=1");
 		log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
 		lfd = shut_down(&s, d);
 	}

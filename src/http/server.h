@@ -52,13 +52,21 @@ struct server_config {
 	 * period 0: none. */
 	int (*task)(db *d, int64_t now);
 	unsigned task_period;
+	/* SIGHUP: read the settings again (main.c); NULL: ignored. */
+	void (*reload)(void);
 	/* The handlers' shared state (web/app.h); the server only hands it on. */
 	struct app *app;
 };
 
-/* Serve until SIGINT or SIGTERM; in-flight requests finish, then every
+/* The access log: none, a text line per request, or a JSON object per
+ * request (default text). Safe to call while the server runs. */
+enum access_log { ACCESS_OFF, ACCESS_TEXT, ACCESS_JSON };
+void server_access_log(enum access_log mode);
+
+/* Serve until SIGINT or SIGTERM (SIGHUP calls cfg->reload); in-flight requests finish, then every
  * store connection is closed. Prints "jiebang serving on URL" to stdout
- * once it listens. Returns 0, or 1 when the server cannot start (the
+ * once it listens, and tells systemd (sd_notify: READY, RELOADING,
+ * STOPPING) when it runs under it. Returns 0, or 1 when the server cannot start (the
  * reason is logged first, e.g. the port is in use). */
 int server_run(const struct server_config *cfg);
 

@@ -1000,11 +1000,103 @@ static const char m10_reporting[] =
 "  FOREIGN KEY (tenant_id, claim_id) REFERENCES claim(tenant_id, id)\n"
 ");\n"
 "ALTER TABLE tenant ADD COLUMN bigscreen INT NOT NULL DEFAULT 0;\n"
-/* the dashboard's indexes and counters (issue 11 §1) go below */
 /* The statistics walk the counted claims by state (lights, unit table,
  * months) and the final scores, without reading the claims' texts. */
 "CREATE INDEX claim_stats ON claim (tenant_id, state, problem_id, unit_id);\n"
 "CREATE INDEX claim_final ON claim (tenant_id, final_at);\n"
+;
+
+/* The claim tallies' keys (m11): the claim states that count
+ * (STATE_SQL_COUNTED_CLAIMS, STATE_SQL_SOLVED_CLAIMS in domain/state.h,
+ * repeated here as the store does not include the domain), whether claim r's
+ * score is final (stats.c FINAL_SQL), its final grade and score. */
+#define CT_COUNTED "('approved','signed','solved','accepted')"
+#define CT_SOLVED "('solved','accepted')"
+#define CT_IS_FINAL(r) r ".final_at IS NOT NULL AND " r ".score IS NOT NULL AND " r ".state = 'accepted'"
+#define CT_FINAL(r) "(CASE WHEN " CT_IS_FINAL(r) " THEN 1 ELSE 0 END)"
+#define CT_GRADE(r) "(CASE WHEN " CT_IS_FINAL(r) " THEN " r ".grade ELSE '' END)"
+#define CT_SCORE(r) "(CASE WHEN " CT_IS_FINAL(r) " THEN " r ".score ELSE 0 END)"
+#define CT_DAY(col) "(" col " + 28800) / 86400"
+/* Rows (tenant_id, batch_id, kind, day) of the claims with col set, in states. */
+#define CT_DAY_ROWS(col, kind, states) \
+	"SELECT k.tenant_id, p.batch_id, " kind " AS kind, " CT_DAY("k." col) " AS day FROM claim k" \
+	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id" \
+	" WHERE k." col " IS NOT NULL AND k.state IN " states
+
+/* The dashboard's counters (issue 11 §1), so its figures take the same time
+ * at 10k claims as at 1M.
+ * Each claim's light (enum light, claim.h) as of light_at, valid until
+ * light_until (the first moment it may change by time alone; 0: to be
+ * worked out), with its batch then and, when red, the earliest date it
+ * missed (0: red by a risk mark). Kept by claim_lights_keep()
+ * (domain/claim_light.c); the triggers of m11_sqlite / m11_pg reset
+ * light_until in the transaction of every change to what the light is
+ * computed from, and new claims start at 0. */
+static const char m11_tallies[] =
+"ALTER TABLE claim ADD COLUMN light INT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN light_at BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN light_until BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN light_batch_id BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE claim ADD COLUMN overdue_since BIGINT NOT NULL DEFAULT 0;\n"
+"CREATE INDEX claim_light_until ON claim (tenant_id, light_until);\n"
+"CREATE INDEX claim_light_at ON claim (tenant_id, light_at);\n"
+"CREATE INDEX claim_red ON claim (tenant_id, light, light_batch_id, overdue_since, id);\n"
+/* Claim counts for the dashboard, kept by the triggers of m11_sqlite /
+ * m11_pg in the same transaction as every change to claim, claim_member
+ * and problem, so stats_get() reads rows whose number grows with units,
+ * categories, batches, days and people, never with claims. Derived data:
+ * never copied, always rebuilt (copy.c), and backfilled here.
+ * claim_tally: claims by batch, category, unit, state, stored light and
+ * final grade (final: the score counts, FINAL_SQL in stats.c; score_sum
+ * then). */
+"CREATE TABLE claim_tally (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  batch_id BIGINT NOT NULL,\n"
+"  category_id BIGINT NOT NULL,\n"
+"  unit_id BIGINT NOT NULL,\n"
+"  state TEXT NOT NULL,\n"
+"  final INT NOT NULL,\n"
+"  grade TEXT NOT NULL,\n"
+"  light INT NOT NULL,\n"
+"  n BIGINT NOT NULL,\n"
+"  score_sum BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, batch_id, category_id, unit_id, state, final, grade, light)\n"
+");\n"
+/* claim_member_tally: per batch and person, the memberships of counted
+ * claims (distinct cadres are the rows with n > 0). */
+"CREATE TABLE claim_member_tally (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  batch_id BIGINT NOT NULL,\n"
+"  person_id BIGINT NOT NULL,\n"
+"  n BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, batch_id, person_id)\n"
+");\n"
+/* claim_day_tally: per batch, claims approved (kind 0, counted claims),
+ * solved (1, solved or accepted) and accepted (2) by local day (UTC+8). */
+"CREATE TABLE claim_day_tally (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  batch_id BIGINT NOT NULL,\n"
+"  kind INT NOT NULL,\n"
+"  day BIGINT NOT NULL,\n"
+"  n BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, batch_id, kind, day)\n"
+");\n"
+/* The months' last day is read from the claims themselves (stats.c). */
+"CREATE INDEX claim_approved ON claim (tenant_id, approved_at);\n"
+"CREATE INDEX claim_solved ON claim (tenant_id, solved_at);\n"
+"CREATE INDEX claim_accepted ON claim (tenant_id, accepted_at);\n"
+"INSERT INTO claim_tally SELECT k.tenant_id, p.batch_id, p.category_id, k.unit_id, k.state, " CT_FINAL("k") ", "
+CT_GRADE("k") ", k.light, count(*), coalesce(sum(" CT_SCORE("k") "), 0) FROM claim k"
+" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+" GROUP BY k.tenant_id, p.batch_id, p.category_id, k.unit_id, k.state, " CT_FINAL("k") ", " CT_GRADE("k") ", k.light;\n"
+"INSERT INTO claim_member_tally SELECT m.tenant_id, p.batch_id, m.person_id, count(*) FROM claim_member m"
+" JOIN claim k ON k.tenant_id = m.tenant_id AND k.id = m.claim_id"
+" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id"
+" WHERE k.state IN " CT_COUNTED " GROUP BY m.tenant_id, p.batch_id, m.person_id;\n"
+"INSERT INTO claim_day_tally SELECT tenant_id, batch_id, kind, day, count(*) FROM ("
+CT_DAY_ROWS("approved_at", "0", CT_COUNTED) " UNION ALL " CT_DAY_ROWS("solved_at", "1", CT_SOLVED)
+" UNION ALL " CT_DAY_ROWS("accepted_at", "2", "('accepted')")
+") x GROUP BY tenant_id, batch_id, kind, day;\n"
 ;
 
 /* The problem_tally triggers: the one place the dialects differ. */
@@ -1031,6 +1123,179 @@ static const char m1_pg[] =
 "CREATE TRIGGER problem_tally AFTER INSERT OR DELETE OR UPDATE OF batch_id, category_id, state, is_public"
 " ON problem FOR EACH ROW EXECUTE FUNCTION problem_tally_change();\n";
 
+/* The claim tallies' triggers (m11). Every change adds a signed delta
+ * (sg: "1" or "-1") with an upsert, so a row's removal and its arrival are
+ * the same statement; rows that fall to 0 stay. Claim r is NEW or OLD. */
+#define CT_KEY "tenant_id, batch_id, category_id, unit_id, state, final, grade, light"
+#define CT_UPSERT(t, cols) " ON CONFLICT (" cols ") DO UPDATE SET n = " t ".n + excluded.n"
+/* l: the light counted (OLD.light for the new row of an update: a change
+ * of light is claim_tally_light's, so that both firing count it once). */
+#define CT_CLAIM(r, sg, l) \
+	"INSERT INTO claim_tally SELECT " r ".tenant_id, p.batch_id, p.category_id, " r ".unit_id, " r ".state, " \
+	CT_FINAL(r) ", " CT_GRADE(r) ", " l ".light, " sg ", " sg " * " CT_SCORE(r) " FROM problem p" \
+	" WHERE p.tenant_id = " r ".tenant_id AND p.id = " r ".problem_id" \
+	CT_UPSERT("claim_tally", CT_KEY) \
+	", score_sum = claim_tally.score_sum + excluded.score_sum;"
+#define CT_DAY1(r, col, kind, states, sg) \
+	"INSERT INTO claim_day_tally SELECT " r ".tenant_id, p.batch_id, " kind ", " CT_DAY(r "." col) ", " sg \
+	" FROM problem p WHERE p.tenant_id = " r ".tenant_id AND p.id = " r ".problem_id AND " r "." col " IS NOT NULL" \
+	" AND " r ".state IN " states CT_UPSERT("claim_day_tally", "tenant_id, batch_id, kind, day") ";"
+/* The members of claim r when it counts. */
+#define CT_MEMBERS(r, sg) \
+	"INSERT INTO claim_member_tally SELECT m.tenant_id, p.batch_id, m.person_id, " sg " FROM claim_member m" \
+	" JOIN problem p ON p.tenant_id = m.tenant_id AND p.id = " r ".problem_id" \
+	" WHERE m.tenant_id = " r ".tenant_id AND m.claim_id = " r ".id AND " r ".state IN " CT_COUNTED \
+	CT_UPSERT("claim_member_tally", "tenant_id, batch_id, person_id") ";"
+#define CT_ROW(r, sg, l) CT_CLAIM(r, sg, l) " " CT_DAY1(r, "approved_at", "0", CT_COUNTED, sg) " " \
+	CT_DAY1(r, "solved_at", "1", CT_SOLVED, sg) " " CT_DAY1(r, "accepted_at", "2", "('accepted')", sg) " "
+/* Membership r (of claim_member) when its claim counts. */
+#define CT_MEMBER(r, sg) \
+	"INSERT INTO claim_member_tally SELECT " r ".tenant_id, p.batch_id, " r ".person_id, " sg " FROM claim k" \
+	" JOIN problem p ON p.tenant_id = k.tenant_id AND p.id = k.problem_id" \
+	" WHERE k.tenant_id = " r ".tenant_id AND k.id = " r ".claim_id AND k.state IN " CT_COUNTED \
+	CT_UPSERT("claim_member_tally", "tenant_id, batch_id, person_id") ";"
+/* The claims of problem r moving with its batch and category (b: "OLD" or
+ * "NEW", whose batch and category they are counted under). */
+#define CT_PROBLEM(b, sg) \
+	"INSERT INTO claim_tally SELECT k.tenant_id, " b ".batch_id, " b ".category_id, k.unit_id, k.state, " \
+	CT_FINAL("k") ", " CT_GRADE("k") ", k.light, " sg " * count(*), " sg " * sum(" CT_SCORE("k") ") FROM claim k" \
+	" WHERE k.tenant_id = NEW.tenant_id AND k.problem_id = NEW.id" \
+	" GROUP BY k.tenant_id, k.unit_id, k.state, " CT_FINAL("k") ", " CT_GRADE("k") ", k.light" \
+	CT_UPSERT("claim_tally", CT_KEY) \
+	", score_sum = claim_tally.score_sum + excluded.score_sum;" \
+	"INSERT INTO claim_member_tally SELECT m.tenant_id, " b ".batch_id, m.person_id, " sg " * count(*)" \
+	" FROM claim_member m JOIN claim k ON k.tenant_id = m.tenant_id AND k.id = m.claim_id" \
+	" WHERE k.tenant_id = NEW.tenant_id AND k.problem_id = NEW.id AND k.state IN " CT_COUNTED \
+	" GROUP BY m.tenant_id, m.person_id" CT_UPSERT("claim_member_tally", "tenant_id, batch_id, person_id") ";" \
+	CT_PROBLEM_DAY(b, "approved_at", "0", CT_COUNTED, sg) CT_PROBLEM_DAY(b, "solved_at", "1", CT_SOLVED, sg) \
+	CT_PROBLEM_DAY(b, "accepted_at", "2", "('accepted')", sg)
+#define CT_PROBLEM_DAY(b, col, kind, states, sg) \
+	"INSERT INTO claim_day_tally SELECT k.tenant_id, " b ".batch_id, " kind ", " CT_DAY("k." col) ", " sg " * count(*)" \
+	" FROM claim k WHERE k.tenant_id = NEW.tenant_id AND k.problem_id = NEW.id AND k." col " IS NOT NULL" \
+	" AND k.state IN " states " GROUP BY k.tenant_id, " CT_DAY("k." col) \
+	CT_UPSERT("claim_day_tally", "tenant_id, batch_id, kind, day") ";"
+#define CT_CLAIM_COLS "state, unit_id, problem_id, final_at, score, grade, approved_at, solved_at, accepted_at"
+/* What a claim's light is computed from (claim_read.c LIGHT_COLS, the batch's
+ * as-of moment): a change resets light_until of the claims concerned. */
+#define LT_CLAIM_COLS "state, deadline, risk, signed_at, approved_at, problem_id"
+#define LT_STALE(r, col) "UPDATE claim SET light_until = 0 WHERE tenant_id = " r ".tenant_id AND id = " r "." col ";"
+#define LT_STALE_BATCH(r, col) "UPDATE claim SET light_until = 0 WHERE tenant_id = " r ".tenant_id AND problem_id IN" \
+	" (SELECT p.id FROM problem p WHERE p.tenant_id = " r ".tenant_id AND p.batch_id = " r "." col ");"
+#define LT_BATCH_CHANGED "OLD.phase <> NEW.phase OR OLD.by_dates <> NEW.by_dates OR OLD.closes_at <> NEW.closes_at" \
+	" OR OLD.report_day <> NEW.report_day OR OLD.warn_days <> NEW.warn_days"
+#define LT_PHASE_CHANGED "OLD.starts_at <> NEW.starts_at OR OLD.ends_at <> NEW.ends_at OR OLD.phase <> NEW.phase" \
+	" OR OLD.batch_id <> NEW.batch_id"
+/* The tables of a claim's light inputs with the column naming the claim. */
+#define LT_SQLITE_CHILD(t, cols) \
+	"CREATE TRIGGER " t "_light_insert AFTER INSERT ON " t " BEGIN " LT_STALE("NEW", "claim_id") " END;\n" \
+	"CREATE TRIGGER " t "_light_delete AFTER DELETE ON " t " BEGIN " LT_STALE("OLD", "claim_id") " END;\n" \
+	"CREATE TRIGGER " t "_light_update AFTER UPDATE OF " cols " ON " t " BEGIN " LT_STALE("OLD", "claim_id") \
+	LT_STALE("NEW", "claim_id") " END;\n"
+#define LT_PG_CHILD(t, cols) \
+	"CREATE TRIGGER " t "_light AFTER INSERT OR DELETE OR UPDATE OF " cols " ON " t \
+	" FOR EACH ROW EXECUTE FUNCTION claim_light_stale();\n"
+
+static const char m11_sqlite[] =
+"CREATE TRIGGER claim_tally_insert AFTER INSERT ON claim BEGIN " CT_ROW("NEW", "1", "NEW") CT_MEMBERS("NEW", "1") " END;\n"
+"CREATE TRIGGER claim_tally_delete AFTER DELETE ON claim BEGIN " CT_ROW("OLD", "-1", "OLD") CT_MEMBERS("OLD", "-1") " END;\n"
+"CREATE TRIGGER claim_tally_update AFTER UPDATE OF " CT_CLAIM_COLS " ON claim BEGIN "
+CT_ROW("OLD", "-1", "OLD") CT_MEMBERS("OLD", "-1") CT_ROW("NEW", "1", "OLD") CT_MEMBERS("NEW", "1") " END;\n"
+/* a stored light worked out again (claim_light.c) moves claim_tally only */
+"CREATE TRIGGER claim_tally_light AFTER UPDATE OF light ON claim WHEN OLD.light <> NEW.light BEGIN "
+CT_CLAIM("NEW", "-1", "OLD") " " CT_CLAIM("NEW", "1", "NEW") " END;\n"
+"CREATE TRIGGER claim_member_tally_insert AFTER INSERT ON claim_member BEGIN " CT_MEMBER("NEW", "1") " END;\n"
+"CREATE TRIGGER claim_member_tally_delete AFTER DELETE ON claim_member BEGIN " CT_MEMBER("OLD", "-1") " END;\n"
+"CREATE TRIGGER claim_member_tally_update AFTER UPDATE OF claim_id, person_id ON claim_member BEGIN "
+CT_MEMBER("OLD", "-1") CT_MEMBER("NEW", "1") " END;\n"
+"CREATE TRIGGER claim_tally_problem AFTER UPDATE OF batch_id, category_id ON problem"
+" WHEN OLD.batch_id <> NEW.batch_id OR OLD.category_id <> NEW.category_id BEGIN "
+CT_PROBLEM("OLD", "-1") CT_PROBLEM("NEW", "1") " END;\n"
+"CREATE TRIGGER claim_light_update AFTER UPDATE OF " LT_CLAIM_COLS " ON claim BEGIN " LT_STALE("NEW", "id") " END;\n"
+LT_SQLITE_CHILD("milestone", "claim_id, due_at, done_at")
+LT_SQLITE_CHILD("progress", "claim_id, at")
+LT_SQLITE_CHILD("metric", "claim_id, baseline, target, achieved")
+"CREATE TRIGGER problem_light_update AFTER UPDATE OF batch_id ON problem WHEN OLD.batch_id <> NEW.batch_id BEGIN"
+" UPDATE claim SET light_until = 0 WHERE tenant_id = NEW.tenant_id AND problem_id = NEW.id; END;\n"
+"CREATE TRIGGER batch_light_update AFTER UPDATE ON batch WHEN " LT_BATCH_CHANGED " BEGIN "
+LT_STALE_BATCH("NEW", "id") " END;\n"
+"CREATE TRIGGER batch_phase_light_insert AFTER INSERT ON batch_phase BEGIN " LT_STALE_BATCH("NEW", "batch_id") " END;\n"
+"CREATE TRIGGER batch_phase_light_delete AFTER DELETE ON batch_phase BEGIN " LT_STALE_BATCH("OLD", "batch_id") " END;\n"
+"CREATE TRIGGER batch_phase_light_update AFTER UPDATE ON batch_phase WHEN " LT_PHASE_CHANGED " BEGIN "
+LT_STALE_BATCH("OLD", "batch_id") LT_STALE_BATCH("NEW", "batch_id") " END;\n";
+
+static const char m11_pg[] =
+"CREATE FUNCTION claim_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " CT_ROW("OLD", "-1", "OLD") CT_MEMBERS("OLD", "-1") " END IF;\n"
+"  IF TG_OP = 'INSERT' THEN " CT_ROW("NEW", "1", "NEW") CT_MEMBERS("NEW", "1") " END IF;\n"
+"  IF TG_OP = 'UPDATE' THEN " CT_ROW("NEW", "1", "OLD") CT_MEMBERS("NEW", "1") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER claim_tally AFTER INSERT OR DELETE OR UPDATE OF " CT_CLAIM_COLS
+" ON claim FOR EACH ROW EXECUTE FUNCTION claim_tally_change();\n"
+"CREATE FUNCTION claim_tally_light() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF OLD.light <> NEW.light THEN " CT_CLAIM("NEW", "-1", "OLD") " " CT_CLAIM("NEW", "1", "NEW") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER claim_tally_light AFTER UPDATE OF light ON claim FOR EACH ROW EXECUTE FUNCTION claim_tally_light();\n"
+"CREATE FUNCTION claim_member_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " CT_MEMBER("OLD", "-1") " END IF;\n"
+"  IF TG_OP IN ('UPDATE', 'INSERT') THEN " CT_MEMBER("NEW", "1") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER claim_member_tally AFTER INSERT OR DELETE OR UPDATE OF claim_id, person_id"
+" ON claim_member FOR EACH ROW EXECUTE FUNCTION claim_member_tally_change();\n"
+"CREATE FUNCTION claim_tally_problem() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF OLD.batch_id <> NEW.batch_id OR OLD.category_id <> NEW.category_id THEN "
+CT_PROBLEM("OLD", "-1") CT_PROBLEM("NEW", "1") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER claim_tally_problem AFTER UPDATE OF batch_id, category_id"
+" ON problem FOR EACH ROW EXECUTE FUNCTION claim_tally_problem();\n"
+"CREATE FUNCTION claim_light_reset() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  NEW.light_until := 0;\n"
+"  RETURN NEW;\n"
+"END $$;\n"
+"CREATE TRIGGER claim_light BEFORE UPDATE OF " LT_CLAIM_COLS
+" ON claim FOR EACH ROW EXECUTE FUNCTION claim_light_reset();\n"
+"CREATE FUNCTION claim_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " LT_STALE("OLD", "claim_id") " END IF;\n"
+"  IF TG_OP IN ('UPDATE', 'INSERT') THEN " LT_STALE("NEW", "claim_id") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+LT_PG_CHILD("milestone", "claim_id, due_at, done_at")
+LT_PG_CHILD("progress", "claim_id, at")
+LT_PG_CHILD("metric", "claim_id, baseline, target, achieved")
+"CREATE FUNCTION problem_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF OLD.batch_id <> NEW.batch_id THEN"
+"    UPDATE claim SET light_until = 0 WHERE tenant_id = NEW.tenant_id AND problem_id = NEW.id;"
+"  END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER problem_light AFTER UPDATE OF batch_id ON problem FOR EACH ROW EXECUTE FUNCTION problem_light_stale();\n"
+"CREATE FUNCTION batch_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF " LT_BATCH_CHANGED " THEN " LT_STALE_BATCH("NEW", "id") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER batch_light AFTER UPDATE ON batch FOR EACH ROW EXECUTE FUNCTION batch_light_stale();\n"
+"CREATE FUNCTION batch_phase_light_stale() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (" LT_PHASE_CHANGED ")) THEN "
+LT_STALE_BATCH("OLD", "batch_id") " END IF;\n"
+"  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (" LT_PHASE_CHANGED ")) THEN "
+LT_STALE_BATCH("NEW", "batch_id") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER batch_phase_light AFTER INSERT OR DELETE OR UPDATE ON batch_phase"
+" FOR EACH ROW EXECUTE FUNCTION batch_phase_light_stale();\n";
+
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
@@ -1044,6 +1309,7 @@ const struct migration migrations[] = {
 	{ 9, "the year's close: panels, rubrics, scores, results, notices, objections, calendar, practices, promotions, fault tolerance",
 	  m9_evaluation, m9_sqlite, m9_pg, true },
 	{ 10, "reporting: bulletins, the big screen", m10_reporting, NULL, NULL, false },
+	{ 11, "the dashboard's claim tallies and stored lights", m11_tallies, m11_sqlite, m11_pg, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

@@ -1,5 +1,5 @@
 /* app.h - what the handlers share for the server's lifetime: settings from
- * the environment (README "Configuration") and the gate of refused
+ * the configuration (domain/config.h) and the gate of refused
  * anonymous requests (domain/audit_gate.h). cmd_serve makes one before the
  * server starts and releases it after the server stops; handlers reach it
  * through req_app() (server_config.app). Only the gate changes while
@@ -10,13 +10,12 @@
 struct audit_gate;
 
 struct app {
-	int logins_per_addr;      /* JIEBANG_LOGINS_PER_ADDR: successful log-ins per address per 10 minutes */
-	struct audit_gate *gate;  /* anonymous refusals (JIEBANG_REFUSALS_PER_ADDR a minute written in full) */
+	int logins_per_addr;      /* logins_per_addr: successful log-ins per address per 10 minutes */
+	struct audit_gate *gate;  /* anonymous refusals (refusals_per_addr a minute written in full) */
 };
 
-/* Fill app from the environment. 0, or -1 after logging which variable is
- * malformed. */
-int app_init(struct app *app) __attribute__((warn_unused_result));
+/* Fill app with the settings given. */
+void app_init(struct app *app, int logins_per_addr, int refusals_per_addr);
 /* Release what app_init() made, after the server has stopped: the gate's
  * pending summaries are written to the store at db_url first. */
 void app_release(struct app *app, const char *db_url);

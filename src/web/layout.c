@@ -9,6 +9,7 @@
 #include "domain/perm.h"
 #include "domain/state.h"
 #include "http/assets.h"
+#include "http/metrics.h"
 #include "util/log.h"
 
 void html_path(buf *b, struct req *r, const char *path)
@@ -248,6 +249,7 @@ void web_store_error(struct req *r)
 	enum db_errclass c = r->db ? db_errclass(r->db) : DB_EUNAVAILABLE;
 
 	log_error("req=%s store error: %s", r->id, r->db ? db_errmsg(r->db) : "no connection");
+	metrics_store_error(c == DB_EUNAVAILABLE);
 	if (c == DB_EUNAVAILABLE)
 		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
 	else

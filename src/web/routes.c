@@ -286,6 +286,8 @@ const struct route routes[] = {
 	{ "GET", "/admin/import/template/:kind", page_import_template, LOGIN, NULL },
 	{ "POST", "/api/v1/import/:kind", api_import, CHANGE | JSON | MULTIPART | KIB(4), "import.run", &doc_post_import_kind },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
+	{ "GET", "/readyz", api_readyz, NO_TENANT, NULL },
+	{ "GET", "/metrics", api_metrics, NO_TENANT, NULL },
 	/* exports (台账), issue 11 §2 (web/export.h): ROUTE_BULK because the
 	 * XLSX is built on a worker; the CSV is streamed from the connection's
 	 * thread once the worker has handed it over. :list is "NAME.csv" or

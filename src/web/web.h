@@ -134,6 +134,8 @@ void api_stats(struct req *r);
 void api_persons(struct req *r);
 void api_people(struct req *r);
 void api_healthz(struct req *r);
+void api_readyz(struct req *r);
+void api_metrics(struct req *r);
 
 /* The bind tables of the account routes (auth.c, admin.c), for the API's
  * description (api/openapi.h). */

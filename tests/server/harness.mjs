@@ -51,8 +51,9 @@ export function run(args, opts = {}) {
   return spawnSync(BIN, args, { encoding: 'utf8', timeout: 60000, ...opts });
 }
 
-// Start a server; returns { url, port, store, dir, stop(), log() }.
-export async function startServer({ demo = true, env = {} } = {}) {
+// Start a server (args: more flags for serve); returns { url, port, store,
+// dir, stop(), log() }.
+export async function startServer({ demo = true, env = {}, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
   const store = freshStore(dir);
   if (demo) {
@@ -61,7 +62,7 @@ export async function startServer({ demo = true, env = {} } = {}) {
   }
   const port = await freePort();
   let log = '';
-  const child = spawn(BIN, ['serve', '--data', dir, '--db', store, '--port', String(port)], {
+  const child = spawn(BIN, ['serve', '--data', dir, '--db', store, '--port', String(port), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
