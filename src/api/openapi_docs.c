@@ -22,6 +22,7 @@
 #include "domain/rubric.h"
 #include "domain/screen.h"
 #include "domain/supervise.h"
+#include "domain/tenant_admin.h"
 #include "domain/tolerance.h"
 #include "web/web.h"
 
@@ -128,6 +129,10 @@ const struct api_schema api_schemas[] = {
 	  "{'kind':'str?','dry_run':'bool','rows':'int','created':'int','updated':'int','unchanged':'int','rejected_total':'int',"
 	  "'rejected':[{'line':'int','column':'str','reason':'str','value':'str'}],'format':'str','encoding':'str',"
 	  "'sha256':'str','batch_id':'int?'}" },
+	{ "RegionRow", /* web/region.c row_json(): the total has no tenant */
+	  "{'tenants_below':'int','problems':'int','claimed':'int','in_progress':'int','solved':'int','accepted':'int',"
+	  "'promotions':'int','practices_adopted':'int','overdue':'int','lights':{'green':'int','yellow':'int',"
+	  "'red':'int','unreported':'int','awaiting':'int'},'tenant_id?':'int','slug?':'str','name?':'str'}" },
 	{ NULL, NULL },
 };
 
@@ -916,6 +921,17 @@ const struct api_doc doc_post_import_kind = {
 	.ok = "'#ImportResult'",
 	.more = "{'422':'#ImportResult'}",
 	.query = "dry_run batch_id",
+};
+/* GET /api/v1/region (api_region) */
+const struct api_doc doc_get_region = {
+	.summary = "辖区汇总：下辖地区的数字（每个地区含其下辖地区）",
+	.ok = "{'total':'#RegionRow','tenants':['#RegionRow']}",
+};
+/* POST /api/v1/tenants (act_tenant_create) */
+const struct api_doc doc_post_tenants = {
+	.summary = "平台运维：新建地区及其第一个管理员（返回一次性初始密码）",
+	.body = tenant_fields,
+	.ok = "{'id':'int','slug':'str','name':'str','admin':{'login':'str','initial_password':'str'}}",
 };
 /* GET /api/v1/export/:list (api_export) */
 const struct api_doc doc_get_export_list = {

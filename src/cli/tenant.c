@@ -29,23 +29,6 @@ static int usage(const char *msg, const char *arg)
 	return 2;
 }
 
-/* A host name as the Host header carries it, lowercased: letters, digits,
- * dots and dashes; NULL when it is not one. */
-static char *host_name(char *h)
-{
-	size_t n = strlen(h);
-
-	if (!n || n > 253)
-		return NULL;
-	for (char *p = h; *p; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-		else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
-			return NULL;
-	}
-	return h;
-}
-
 static int list(db *d)
 {
 	struct tenant_row *t;
@@ -126,7 +109,7 @@ int cli_tenant(int argc, char **argv)
 	}
 	if (npos < need)
 		return usage(need == 2 ? "needs SLUG and HOST after" : "needs HOST after", sub);
-	char *host = need ? host_name(pos[need - 1]) : NULL;
+	char *host = need ? tenant_host_fold(pos[need - 1]) : NULL;
 	if (need && !host)
 		return usage("not a host name (letters, digits, . and - only, no port)", pos[need - 1]);
 	if (need == 2 && tenant_slug_problem(pos[0]))

@@ -76,6 +76,8 @@ const struct label audit_actions[] = {
 	{ "complaint.create", "提交投诉建议" },
 	{ "complaint.answer", "答复投诉建议" },
 	{ "category.manage", "管理类别" },
+	{ "tenant.manage", "管理地区（租户）" },
+	{ "region.read", "查看辖区汇总" },
 	{ "unit.manage", "管理单位" },
 	{ "person.manage", "管理人员" },
 	{ "claim.apply", "申请揭榜" },

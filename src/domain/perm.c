@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-const char *const role_codes[ROLE_COUNT] = { "admin", "unit_admin", "cadre", "evaluator", "leader" };
-const char *const role_names[ROLE_COUNT] = { "管理员", "单位联络员", "干部", "考评组成员", "县领导" };
+const char *const role_codes[ROLE_COUNT] = { "admin", "unit_admin", "cadre", "evaluator", "leader", "operator" };
+const char *const role_names[ROLE_COUNT] = { "管理员", "单位联络员", "干部", "考评组成员", "县领导", "平台运维" };
 
 /* The whole policy. Rows for workflow actions that have no route yet are
  * here so the handlers that come with them only call perm_check().
@@ -16,6 +16,7 @@ const struct perm_rule perm_rules[] = {
 	{ "cadre", "account.password", SCOPE_OWN },
 	{ "evaluator", "account.password", SCOPE_OWN },
 	{ "leader", "account.password", SCOPE_OWN },
+	{ "operator", "account.password", SCOPE_OWN },
 	{ "admin", "audit.read", SCOPE_TENANT },
 	{ "anonymous", "session.create", SCOPE_TENANT },
 	{ "admin", "session.create", SCOPE_TENANT },
@@ -23,16 +24,19 @@ const struct perm_rule perm_rules[] = {
 	{ "cadre", "session.create", SCOPE_TENANT },
 	{ "evaluator", "session.create", SCOPE_TENANT },
 	{ "leader", "session.create", SCOPE_TENANT },
+	{ "operator", "session.create", SCOPE_TENANT },
 	{ "admin", "session.delete", SCOPE_OWN },
 	{ "unit_admin", "session.delete", SCOPE_OWN },
 	{ "cadre", "session.delete", SCOPE_OWN },
 	{ "evaluator", "session.delete", SCOPE_OWN },
 	{ "leader", "session.delete", SCOPE_OWN },
+	{ "operator", "session.delete", SCOPE_OWN },
 	{ "admin", "token.manage", SCOPE_TENANT },
 	{ "unit_admin", "token.manage", SCOPE_OWN },
 	{ "cadre", "token.manage", SCOPE_OWN },
 	{ "evaluator", "token.manage", SCOPE_OWN },
 	{ "leader", "token.manage", SCOPE_OWN },
+	{ "operator", "token.manage", SCOPE_OWN },
 	{ "admin", "user.manage", SCOPE_TENANT },
 	{ "unit_admin", "user.manage", SCOPE_UNIT },
 	{ "admin", "user.read", SCOPE_TENANT },
@@ -152,6 +156,10 @@ const struct perm_rule perm_rules[] = {
 	{ "unit_admin", "problem.read_internal", SCOPE_UNIT },
 	{ "admin", "problem.screen", SCOPE_TENANT },
 	{ "admin", "unit.manage", SCOPE_TENANT },
+	/* many counties, one deployment (issue 12 §6) */
+	{ "operator", "tenant.manage", SCOPE_DEPLOYMENT },
+	{ "admin", "region.read", SCOPE_TENANT },
+	{ "leader", "region.read", SCOPE_TENANT },
 };
 const int perm_rules_count = (int)(sizeof(perm_rules) / sizeof(perm_rules[0]));
 
@@ -166,7 +174,7 @@ unsigned role_bit(const char *code)
 const char *role_grant_action(unsigned bit)
 {
 	static const char *const grant[ROLE_COUNT] = { "role.grant.admin", "role.grant.unit_admin",
-		"role.grant.cadre", "role.grant.evaluator", "role.grant.leader" };
+		"role.grant.cadre", "role.grant.evaluator", "role.grant.leader", "role.grant.operator" };
 
 	for (int i = 0; i < ROLE_COUNT; i++)
 		if (bit == 1u << i)
@@ -187,6 +195,7 @@ static bool in_scope(const struct principal *who, enum scope scope, const struct
 	bool own = who->user_id != 0 && (t->owner_user_id == who->user_id || t->member);
 
 	switch (scope) {
+	case SCOPE_DEPLOYMENT:
 	case SCOPE_TENANT:
 		return true;
 	case SCOPE_UNIT:
@@ -199,13 +208,17 @@ static bool in_scope(const struct principal *who, enum scope scope, const struct
 
 bool perm_check(const struct principal *who, const char *action, const struct perm_target *target)
 {
-	if (!who || !action || !target || who->tenant_id == 0 || target->tenant_id != who->tenant_id)
+	bool home;
+
+	if (!who || !action || !target || who->tenant_id == 0 || target->tenant_id == 0)
 		return false;
+	home = target->tenant_id == who->tenant_id;
 	if (who->via == VIA_CLI && who->user_id == 0)
-		return true;
+		return home;
 	for (int i = 0; i < perm_rules_count; i++) {
 		const struct perm_rule *p = &perm_rules[i];
-		if (!strcmp(p->action, action) && holds(who, p->role) && in_scope(who, p->scope, target))
+		if (!strcmp(p->action, action) && holds(who, p->role) && (home || p->scope == SCOPE_DEPLOYMENT) &&
+		    in_scope(who, p->scope, target))
 			return true;
 	}
 	return false;

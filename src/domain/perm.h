@@ -7,7 +7,9 @@
  *   own     objects that belong to the principal (its own user, its tokens,
  *           claims whose task force it is on);
  *   unit    objects of the principal's unit (and its own);
- *   tenant  every object of the principal's tenant.
+ *   tenant  every object of the principal's tenant;
+ *   deployment  every tenant (the operator's; the one scope that crosses
+ *           tenants).
  * perm_check() is the only place that reads the table; every state-changing
  * handler calls it before it changes anything, and fails closed: an unknown
  * action, a missing target or another tenant's object is a "no". */
@@ -23,10 +25,14 @@ enum role {
 	ROLE_CADRE = 1u << 2,
 	ROLE_EVALUATOR = 1u << 3,
 	ROLE_LEADER = 1u << 4,
+	/* The deployment's operator: manages the tenants themselves (any
+	 * tenant, SCOPE_DEPLOYMENT); given only from the command line. */
+	ROLE_OPERATOR = 1u << 5,
 };
-#define ROLE_COUNT 5
+#define ROLE_COUNT 6
 
-enum scope { SCOPE_OWN, SCOPE_UNIT, SCOPE_TENANT };
+/* deployment: objects of every tenant (the operator's tenant.manage). */
+enum scope { SCOPE_OWN, SCOPE_UNIT, SCOPE_TENANT, SCOPE_DEPLOYMENT };
 
 /* How the principal proved who it is. */
 enum auth_via { VIA_NONE, VIA_COOKIE, VIA_TOKEN, VIA_CLI };
@@ -46,7 +52,7 @@ struct principal {
 
 /* What an action is done to. Fields that do not apply stay 0. */
 struct perm_target {
-	int64_t tenant_id;       /* the object's tenant; must equal the principal's */
+	int64_t tenant_id;       /* the object's tenant; must equal the principal's (but for SCOPE_DEPLOYMENT) */
 	int64_t unit_id;         /* the object's unit */
 	int64_t owner_user_id;   /* the user the object is, or belongs to */
 	bool member;             /* the principal is on the object's task force */
@@ -68,7 +74,8 @@ bool perm_unit_scope(const struct principal *who, const char *action, int64_t *u
 /* The principal of a command-line command acting on tenant_id. */
 struct principal perm_cli(int64_t tenant_id);
 
-/* Role codes ("admin", "unit_admin", "cadre", "evaluator", "leader") and
+/* Role codes ("admin", "unit_admin", "cadre", "evaluator", "leader",
+ * "operator") and
  * their zh-CN names; ROLE_COUNT entries in bit order. */
 extern const char *const role_codes[ROLE_COUNT];
 extern const char *const role_names[ROLE_COUNT];

@@ -361,6 +361,18 @@ static const char red_sql[] =
 	" WHERE k.tenant_id = $1 AND k.light = $3 AND k.light_batch_id = $2 AND k.overdue_since = $4"
 	" AND k.state IN " STATE_SQL_WORKING_CLAIMS " ORDER BY k.id LIMIT " STATS_OVERDUE_MAX_SQL;
 
+void stats_count_claims(int state, int64_t light, int64_t n, int64_t *in_progress, int64_t by_light[6])
+{
+	if (state >= 0 && (claim_state_info[state].flags & CS_WORKING)) {
+		*in_progress += n;
+		if (light >= 0 && light < 6)
+			by_light[light] += n;
+	} else {
+		struct light_in in = { .state = state };
+		by_light[claim_light(&in)] += n;
+	}
+}
+
 /* The lights, in_progress and the unit table's overdue from the tallies. */
 static int tally_lights(db *d, int64_t tenant_id, int64_t batch_id, struct stats *s)
 {
@@ -369,19 +381,9 @@ static int tally_lights(db *d, int64_t tenant_id, int64_t batch_id, struct stats
 
 	if (!st)
 		return -1;
-	while ((rc = db_step(st)) == DB_ROW) {
-		int state = claim_state_of(db_col_text(st, 0));
-		int64_t light = db_col_int(st, 1), n = db_col_int(st, 2);
-		bool working = state >= 0 && (claim_state_info[state].flags & CS_WORKING);
-		if (working) {
-			s->in_progress += n;
-			if (light >= 0 && light < 6)
-				s->lights[light] += n;
-		} else {
-			struct light_in in = { .state = state };
-			s->lights[claim_light(&in)] += n;
-		}
-	}
+	while ((rc = db_step(st)) == DB_ROW)
+		stats_count_claims(claim_state_of(db_col_text(st, 0)), db_col_int(st, 1), db_col_int(st, 2), &s->in_progress,
+				   s->lights);
 	db_done(st);
 	if (rc != DB_DONE || !s->nunit_table)
 		return rc == DB_DONE ? 0 : -1;

@@ -109,4 +109,9 @@ int64_t stats_average(int64_t score_sum, int64_t scored);
 /* The row with this code, or NULL. */
 const struct stat_row *stats_find(const struct stat_row *rows, int n, const char *code);
 
+/* n counted claims (claim_tally) in state with stored light into
+ * in_progress and lights as stats_get counts them: a working claim by its
+ * light, a solved or accepted one by its state's light. */
+void stats_count_claims(int state, int64_t light, int64_t n, int64_t *in_progress, int64_t by_light[6]);
+
 #endif

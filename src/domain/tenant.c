@@ -51,6 +51,21 @@ int tenant_resolve(db *d, arena *a, const char *host, const char *slug, int64_t 
 	return tenant_find(d, a, slug, id, name);
 }
 
+char *tenant_host_fold(char *h)
+{
+	size_t n = strlen(h);
+
+	if (!n || n > 253)
+		return NULL;
+	for (char *p = h; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+		else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+			return NULL;
+	}
+	return h;
+}
+
 const char *tenant_slug_problem(const char *slug)
 {
 	size_t n = strlen(slug);

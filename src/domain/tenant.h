@@ -26,6 +26,9 @@ int tenant_find(db *d, arena *a, const char *slug, int64_t *id, const char **nam
 int tenant_resolve(db *d, arena *a, const char *host, const char *slug, int64_t *id, const char **name)
 	__attribute__((warn_unused_result));
 
+/* A host name as the Host header carries it, lowercased in place:
+ * letters, digits, dots and dashes, 1 to 253 of them; NULL when h is not one. */
+char *tenant_host_fold(char *h);
 /* NULL when slug is acceptable (1-32 of a-z 0-9 -), else the reason. */
 const char *tenant_slug_problem(const char *slug);
 /* Create a tenant with the next free id; *id is it. 0, 1 slug taken, -1. */

@@ -22,7 +22,7 @@
  * the app_user row's alias in the query. */
 #define ROLE_BITS_SQL \
 	"coalesce((SELECT sum(CASE r.role WHEN 'admin' THEN 1 WHEN 'unit_admin' THEN 2 WHEN 'cadre' THEN 4" \
-	" WHEN 'evaluator' THEN 8 WHEN 'leader' THEN 16 ELSE 0 END) FROM user_role r" \
+	" WHEN 'evaluator' THEN 8 WHEN 'leader' THEN 16 WHEN 'operator' THEN 32 ELSE 0 END) FROM user_role r" \
 	" WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id), 0)"
 
 #define LOGIN_MAX 64

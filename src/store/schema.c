@@ -1296,6 +1296,32 @@ LT_STALE_BATCH("NEW", "batch_id") " END IF;\n"
 "CREATE TRIGGER batch_phase_light AFTER INSERT OR DELETE OR UPDATE ON batch_phase"
 " FOR EACH ROW EXECUTE FUNCTION batch_phase_light_stale();\n";
 
+/* Many counties, one deployment (issue 12 §6): a tenant may be under a
+ * parent (a county under its city, a city under its province), whose
+ * leaders see the figures of the tenants under it (domain/region.c). */
+static const char m12_regions[] =
+"ALTER TABLE tenant ADD COLUMN parent_id BIGINT REFERENCES tenant(id);\n"
+"CREATE INDEX tenant_parent ON tenant (parent_id);\n";
+
+/* The deployment's operator (domain/perm.h ROLE_OPERATOR) joins the roles
+ * user_role accepts: SQLite rebuilds the table for its CHECK. */
+#define M12_ROLES "('admin','unit_admin','cadre','evaluator','leader','operator')"
+static const char m12_sqlite[] =
+"CREATE TABLE user_role_new (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  user_id BIGINT NOT NULL,\n"
+"  role TEXT NOT NULL CHECK (role IN " M12_ROLES "),\n"
+"  PRIMARY KEY (tenant_id, user_id, role),\n"
+"  FOREIGN KEY (tenant_id, user_id) REFERENCES app_user(tenant_id, id)\n"
+");\n"
+"INSERT INTO user_role_new SELECT tenant_id, user_id, role FROM user_role;\n"
+"DROP TABLE user_role;\n"
+"ALTER TABLE user_role_new RENAME TO user_role;\n";
+
+static const char m12_pg[] =
+"ALTER TABLE user_role DROP CONSTRAINT user_role_role_check;\n"
+"ALTER TABLE user_role ADD CONSTRAINT user_role_role_check CHECK (role IN " M12_ROLES ");\n";
+
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
@@ -1310,6 +1336,7 @@ const struct migration migrations[] = {
 	  m9_evaluation, m9_sqlite, m9_pg, true },
 	{ 10, "reporting: bulletins, the big screen", m10_reporting, NULL, NULL, false },
 	{ 11, "the dashboard's claim tallies and stored lights", m11_tallies, m11_sqlite, m11_pg, false },
+	{ 12, "tenants under a parent tenant, the deployment's operator", m12_regions, m12_sqlite, m12_pg, true },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

@@ -119,6 +119,8 @@ extern const struct api_doc doc_post_practices_id_recommend;
 extern const struct api_doc doc_post_practices_id_adopt;
 extern const struct api_doc doc_post_import_kind;
 extern const struct api_doc doc_get_export_list;
+extern const struct api_doc doc_get_region;
+extern const struct api_doc doc_post_tenants;
 extern const struct api_doc doc_get_openapi_json;
 
 #endif

@@ -143,15 +143,6 @@ static void complaint_body(struct req *r, const struct complaint *x, enum view v
 	HTML(b, "</p>\n");
 }
 
-static void a_href(struct req *r, const char *path, const char *text)
-{
-	HTML(&r->out, "<a href=\"");
-	html_path(&r->out, r, path);
-	HTML(&r->out, "\">");
-	buf_html(&r->out, text);
-	HTML(&r->out, "</a>");
-}
-
 /* ---- sending ---- */
 
 /* The form; c: a refused submission to show again, or NULL. */

@@ -18,6 +18,15 @@ void html_path(buf *b, struct req *r, const char *path)
 	buf_html(b, path);
 }
 
+void a_href(struct req *r, const char *path, const char *text)
+{
+	HTML(&r->out, "<a href=\"");
+	html_path(&r->out, r, path);
+	HTML(&r->out, "\">");
+	buf_html(&r->out, text);
+	HTML(&r->out, "</a>");
+}
+
 void html_csrf(struct req *r)
 {
 	if (!r->csrf)
@@ -77,6 +86,8 @@ static const struct office_link {
 	{ "/admin/audit", "审计日志", "audit.read", NAV_AUDIT },
 	{ "/admin/feedback", "投诉建议处理", "complaint.answer", NAV_FEEDBACK },
 	{ "/admin/settings", "系统设置", "tenant.settings", NAV_SETTINGS },
+	{ "/region", "辖区汇总", "region.read", NAV_REGION },
+	{ "/ops/tenants", "地区管理", "tenant.manage", NAV_TENANTS },
 };
 
 static void nav_office(struct req *r, enum nav active)

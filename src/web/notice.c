@@ -80,15 +80,6 @@ static json_t *notices_json(const struct notice *list, int n)
 	return json_pack("{s:o}", "notices", arr);
 }
 
-static void a_href(struct req *r, const char *path, const char *text)
-{
-	HTML(&r->out, "<a href=\"");
-	html_path(&r->out, r, path);
-	HTML(&r->out, "\">");
-	buf_html(&r->out, text);
-	HTML(&r->out, "</a>");
-}
-
 static void fact(buf *b, const char *term)
 {
 	HTML(b, "<dt>");

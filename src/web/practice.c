@@ -20,15 +20,6 @@
 #define QUERY_MAX 64     /* characters of a search, as the board */
 #define EXCERPT_MAX 120  /* characters of a summary in the list */
 
-static void a_href(struct req *r, const char *path, const char *text)
-{
-	HTML(&r->out, "<a href=\"");
-	html_path(&r->out, r, path);
-	HTML(&r->out, "\">");
-	buf_html(&r->out, text);
-	HTML(&r->out, "</a>");
-}
-
 static const char *practice_path(struct req *r, int64_t id, const char *tail)
 {
 	return arena_printf(r->a, "/practices/%lld%s", (long long)id, tail);

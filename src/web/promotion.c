@@ -17,15 +17,6 @@
 #include "web/web.h"
 #include "web/widgets.h"
 
-static void a_href(buf *b, struct req *r, const char *path, const char *text)
-{
-	HTML(b, "<a href=\"");
-	html_path(b, r, path);
-	HTML(b, "\">");
-	buf_html(b, text);
-	HTML(b, "</a>");
-}
-
 static const char *or_dash(const char *s)
 {
 	return s && *s ? s : "—";
@@ -94,7 +85,7 @@ static void list_table(struct req *r, const struct promotion *v, int n)
 		const struct promotion *p = &v[i];
 		table_row(b, &t);
 		table_cell(b, &t);
-		a_href(b, r, arena_printf(r->a, "/people/%lld/record", (long long)p->person_id), p->person);
+		a_href(r, arena_printf(r->a, "/people/%lld/record", (long long)p->person_id), p->person);
 		table_cell(b, &t);
 		fmt_date(b, p->at);
 		table_cell(b, &t);
@@ -111,7 +102,7 @@ static void list_table(struct req *r, const struct promotion *v, int n)
 		for (int k = 0; k < p->nclaims; k++) {
 			if (k)
 				HTML(b, "<br>");
-			a_href(b, r, arena_printf(r->a, "/claims/%lld", (long long)p->claims[k].id), p->claims[k].title);
+			a_href(r, arena_printf(r->a, "/claims/%lld", (long long)p->claims[k].id), p->claims[k].title);
 		}
 		if (!p->nclaims)
 			HTML(b, "—");
@@ -284,7 +275,7 @@ void promotions_page(struct req *r, const struct ctx *c, int status)
 			HTML(b, "</strong> ");
 		}
 		HTML(b, "这一人员的记录。");
-		a_href(b, r, "/promotions", "查看全部人员");
+		a_href(r, "/promotions", "查看全部人员");
 		HTML(b, "</p>\n");
 	}
 	buf_printf(b, "<p class=\"summary\">共 %d 条。</p>\n", n);

@@ -17,15 +17,6 @@
 #include "web/web.h"
 #include "web/widgets.h"
 
-static void a_href(struct req *r, const char *path, const char *text)
-{
-	HTML(&r->out, "<a href=\"");
-	html_path(&r->out, r, path);
-	HTML(&r->out, "\">");
-	buf_html(&r->out, text);
-	HTML(&r->out, "</a>");
-}
-
 static const char *role_zh(const char *role)
 {
 	if (!strcmp(role, "lead"))

@@ -11,6 +11,7 @@
 #include "web/import.h"
 #include "web/people.h"
 #include "web/practice.h"
+#include "web/region.h"
 #include "web/notice.h"
 #include "web/supervise.h"
 #include "web/web.h"
@@ -285,6 +286,15 @@ const struct route routes[] = {
 	{ "POST", "/admin/import/confirm", act_import_confirm, CHANGE | FORM | KIB(4), "import.run" },
 	{ "GET", "/admin/import/template/:kind", page_import_template, LOGIN, NULL },
 	{ "POST", "/api/v1/import/:kind", api_import, CHANGE | JSON | MULTIPART | KIB(4), "import.run", &doc_post_import_kind },
+	/* many counties, one deployment: 辖区汇总 and the operator's 地区管理 */
+	{ "GET", "/region", page_region, LOGIN, NULL },
+	{ "GET", "/api/v1/region", api_region, LOGIN, NULL, &doc_get_region },
+	{ "GET", "/ops/tenants", page_tenants, LOGIN, NULL },
+	{ "GET", "/ops/tenants/new", page_tenant_new, LOGIN, NULL },
+	{ "POST", "/ops/tenants", act_tenant_create, CHANGE | FORM | SLOW | KIB(8), "tenant.manage" },
+	{ "POST", "/api/v1/tenants", act_tenant_create, CHANGE | JSON | SLOW | KIB(8), "tenant.manage", &doc_post_tenants },
+	{ "GET", "/ops/tenants/:id", page_tenant, LOGIN, NULL },
+	{ "POST", "/ops/tenants/:id", act_tenant_update, CHANGE | FORM | KIB(8), "tenant.manage" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 	{ "GET", "/readyz", api_readyz, NO_TENANT, NULL },
 	{ "GET", "/metrics", api_metrics, NO_TENANT, NULL },

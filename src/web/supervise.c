@@ -15,15 +15,6 @@
 #include "web/fields.h"
 #include "web/web.h"
 
-static void a_href(struct req *r, const char *path, const char *text)
-{
-	HTML(&r->out, "<a href=\"");
-	html_path(&r->out, r, path);
-	HTML(&r->out, "\">");
-	buf_html(&r->out, text);
-	HTML(&r->out, "</a>");
-}
-
 const char *back_path(struct req *r, const char *fallback)
 {
 	const char *v = req_form(r, "back");

@@ -22,7 +22,7 @@ struct route;
 
 enum nav { NAV_NONE, NAV_BOARD, NAV_STATS, NAV_ACCOUNT, NAV_BATCHES, NAV_USERS, NAV_AUDIT, NAV_LOGIN, NAV_FEEDBACK,
 	   NAV_PROPOSE, NAV_SCREENING, NAV_NOTIFICATIONS, NAV_WORK, NAV_PROMOTIONS, NAV_EVALUATIONS,
-	   NAV_RECORD, NAV_NOTICES, NAV_PRACTICES, NAV_BULLETINS, NAV_EXPORTS, NAV_IMPORT, NAV_SETTINGS };
+	   NAV_RECORD, NAV_NOTICES, NAV_PRACTICES, NAV_BULLETINS, NAV_EXPORTS, NAV_IMPORT, NAV_SETTINGS, NAV_REGION, NAV_TENANTS };
 
 /* Open the page: doctype, head, header with navigation, <main>. */
 void page_begin(struct req *r, const char *title, enum nav active);
@@ -55,6 +55,8 @@ void html_milestone(buf *b, const char *title, int64_t due, int64_t done, bool o
 void html_roles(buf *b, unsigned roles, const char *none);
 /* A local link target: the tenant prefix (r->base) and path, escaped. */
 void html_path(buf *b, struct req *r, const char *path);
+/* <a href="local path">text</a>, both escaped. */
+void a_href(struct req *r, const char *path, const char *text);
 /* <input type="hidden" name="csrf" ...> for a form of a cookie session. */
 void html_csrf(struct req *r);
 /* 2022-08-15 08:30 in the tenant's time zone. */

@@ -45,11 +45,12 @@ export async function open(browser, viewport = DESKTOP, options = {}) {
   return page;
 }
 
-// Log in through the form as a demo login (password jiebang-demo).
-export async function logIn(page, srv, login) {
-  await page.goto(srv.url + '/login');
+// Log in through the form as a demo login (password jiebang-demo), or with
+// another password, on a tenant's prefix (base "/t/slug").
+export async function logIn(page, srv, login, password = 'jiebang-demo', base = '') {
+  await page.goto(srv.url + base + '/login');
   await page.getByLabel('登录名').fill(login);
-  await page.getByLabel('密码').fill('jiebang-demo');
+  await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }

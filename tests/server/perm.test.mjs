@@ -777,6 +777,24 @@ const rows = [
     check: async (c) => assert.equal((await conn.query(`SELECT count(*) FROM unit WHERE name = '${c.name}'`)).trim(), '1'),
     unchanged: async (c, label) => assert.equal((await conn.query(`SELECT count(*) FROM unit WHERE name = '${c.name}'`)).trim(), '0', label),
   },
+  // Many counties (web/tenants.c): only the deployment's operator, a role
+  // none of the matrix's logins holds (region.test.mjs tests it allowed).
+  {
+    what: 'create a tenant', route: ['POST /ops/tenants', 'POST /api/v1/tenants'], allow: () => false, ok: [201, 201],
+    setup: async () => ({ slug: `matrix${++seq}` }),
+    call: (s, c, surface) => (surface === 'page'
+      ? form(srv, s, '/ops/tenants', { name: '矩阵县', slug: c.slug, tz: 'Asia/Shanghai' })
+      : api(srv, s, 'POST', '/api/v1/tenants', { name: '矩阵县', slug: c.slug, tz: 'Asia/Shanghai' })),
+    check: async () => assert.fail('nobody in the matrix is an operator'),
+    unchanged: async (c, label) => assert.equal((await conn.query(`SELECT count(*) FROM tenant WHERE slug = '${c.slug}'`)).trim(), '0', label),
+  },
+  {
+    what: 'rename a tenant', route: ['POST /ops/tenants/:id'], surfaces: ['page'], allow: () => false, ok: [303],
+    setup: async () => ({}),
+    call: (s) => form(srv, s, '/ops/tenants/1', { name: '矩阵改名县', tz: 'Asia/Shanghai' }),
+    check: async () => assert.fail('nobody in the matrix is an operator'),
+    unchanged: async (c, label) => assert.equal((await conn.query('SELECT name FROM tenant WHERE id = 1')).trim(), '滦南县', label),
+  },
 ];
 
 const cells = [];
