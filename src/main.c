@@ -28,6 +28,7 @@
 #include "util/log.h"
 #include "util/text.h"
 #include "web/app.h"
+#include "api/openapi.h"
 #include "web/routes.h"
 #include "web/web.h"
 
@@ -355,6 +356,11 @@ static int cmd_digest(struct opts *o)
 	return 0;
 }
 
+static int cmd_routes(struct opts *o)
+{
+	return openapi_print_routes();
+}
+
 /* jiebang config check|keys: domain/config.c. */
 static int cmd_config(struct opts *o)
 {
@@ -387,6 +393,7 @@ static const struct cmd cmds[] = {
 	  "print the settings in effect and where each comes from (check), or every key (keys)" },
 	{ "version", cmd_version, "", KEYS_NONE, NULL, "print the version" },
 	{ "digest", cmd_digest, "w", KEYS_STORE, NULL, NULL }, /* hidden: not in --help */
+	{ "routes", cmd_routes, "", KEYS_NONE, NULL, NULL }, /* hidden: the route table, for tests */
 };
 
 /* The commands' own options, by the letter in struct cmd's flags. */

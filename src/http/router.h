@@ -64,6 +64,7 @@ struct route {
 	handler_fn fn;
 	unsigned flags;         /* enum route_flag bits, and BODY_MAX_KIB() */
 	const char *action;     /* what it does (a perm action), for the audit of refusals */
+	const struct api_doc *doc; /* /api/ routes: the OpenAPI description (api/openapi.h) */
 };
 
 /* The kinds of body rt reads: its BODY_ bits, or the default above (the

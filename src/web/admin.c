@@ -86,14 +86,14 @@ struct user_fields {
 	int64_t person, unit;
 };
 
-static const struct bind_field new_user_fields[] = {
+const struct bind_field new_user_fields[] = {
 	BIND_TEXT(struct user_fields, login, "登录名", BIND_REQUIRED, 0, LOGIN_MAX),
 	BIND_ID(struct user_fields, person, "人员", 0),
 	BIND_ID(struct user_fields, unit, "单位", 0),
 	BIND_END,
 };
 
-static const struct bind_field link_fields[] = {
+const struct bind_field link_fields[] = {
 	BIND_ID(struct user_fields, person, "人员", 0),
 	BIND_ID(struct user_fields, unit, "单位", 0),
 	BIND_END,

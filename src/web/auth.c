@@ -113,7 +113,7 @@ struct login_in {
 /* Tabs and line breaks pass: the name is only looked up (a hostile one
  * is a failed log-in, audited escaped), the password only verified, and
  * "next" is safe_next()'s to judge. */
-static const struct bind_field login_fields[] = {
+const struct bind_field login_fields[] = {
 	BIND_TEXT(struct login_in, login, "登录名", BIND_REQUIRED | BIND_MULTILINE, 0, LOGIN_MAX),
 	BIND_TEXT(struct login_in, password, "密码", BIND_REQUIRED | BIND_MULTILINE, 0, PW_MAX_CHARS),
 	BIND_TEXT(struct login_in, next, "登录后前往的地址", BIND_MULTILINE, 0, INT32_MAX),
@@ -403,7 +403,7 @@ struct password_in {
 };
 
 /* The new password's length is pw_policy()'s to judge, with its message. */
-static const struct bind_field password_fields[] = {
+const struct bind_field password_fields[] = {
 	BIND_TEXT(struct password_in, current_password, "当前密码", BIND_REQUIRED | BIND_MULTILINE, 0, PW_MAX_CHARS),
 	BIND_TEXT(struct password_in, new_password, "新密码", BIND_REQUIRED | BIND_MULTILINE, 0, 100000),
 	BIND_TEXT(struct password_in, new_password2, "再输入一次新密码", BIND_MULTILINE, 0, 100000),
@@ -487,7 +487,7 @@ struct new_token {
 	char token[APITOKEN_CHARS + 1];
 };
 
-static const struct bind_field token_fields[] = {
+const struct bind_field token_fields[] = {
 	BIND_TEXT(struct new_token, name, "令牌名称", BIND_REQUIRED, 0, APITOKEN_NAME_MAX),
 	BIND_END,
 };

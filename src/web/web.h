@@ -13,6 +13,7 @@
 
 #include "domain/action.h"
 #include "domain/audit.h"
+#include "domain/bind.h"
 #include "domain/perm.h"
 #include "domain/problem.h"
 #include "http/req.h"
@@ -138,6 +139,11 @@ void api_people(struct req *r);
 void api_healthz(struct req *r);
 void api_readyz(struct req *r);
 void api_metrics(struct req *r);
+
+/* The bind tables of the account routes (auth.c, admin.c), for the API's
+ * description (api/openapi.h). */
+extern const struct bind_field login_fields[], password_fields[], token_fields[];
+extern const struct bind_field new_user_fields[], link_fields[];
 /* api/intake.c: proposing, screening, publishing, my proposals, notifications. */
 void api_proposal_create(struct req *r);
 void api_public_proposal_create(struct req *r);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { get, run, sql } from './harness.mjs';
+import { checkAnswer } from './openapi.mjs';
 
 export const DEMO_PASSWORD = 'jiebang-demo';
 export const ROLES = ['anonymous', 'admin', 'unit', 'cadre', 'evaluator', 'leader'];
@@ -17,6 +18,7 @@ export async function login(srv, login, password = DEMO_PASSWORD, { base = '' } 
     body: JSON.stringify({ login, password }),
   });
   const text = await r.text();
+  await checkAnswer(srv, 'POST', base + '/api/v1/session', r.status, r.headers, text);
   const cookies = r.headers.getSetCookie();
   const setCookie = cookies.find((c) => /^(?:__Host-)?jb_session=/.test(c)) || '';
   const m = setCookie.match(/((?:__Host-)?jb_session)=([^;]*)/);

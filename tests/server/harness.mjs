@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import assert from 'node:assert/strict';
+import { checkAnswer } from './openapi.mjs';
 
 // Test-only: passwords are hashed at libsodium's minimum cost so the suite
 // stays fast under sanitizers (src/domain/password.h). Tests of the
@@ -93,6 +94,8 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
 export async function get(srv, path, init = {}) {
   const r = await fetch(srv.url + path, { redirect: 'manual', ...init });
   const text = await r.text();
+  // Every answer under /api/ matches the server's OpenAPI document (openapi.mjs).
+  await checkAnswer(srv, init.method || 'GET', path, r.status, r.headers, text);
   return { status: r.status, headers: r.headers, text, json: () => JSON.parse(text) };
 }
 
