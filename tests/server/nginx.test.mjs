@@ -48,8 +48,28 @@ async function waitFor(url, proc, what) {
   }
 }
 
+// The example server block an operator installs (docs/nginx-jiebang.conf),
+// adapted to plain HTTP on loopback by the substitutions its header
+// documents: lines marked "# tls" dropped, the TLS listen made a loopback
+// one, the upstream's server lines replaced by ours.
+const EXAMPLE = new URL('../../docs/nginx-jiebang.conf', import.meta.url);
+
+function exampleServer(port, upstreams) {
+  const src = readFileSync(EXAMPLE, 'utf8');
+  const lines = src.split('\n').filter((l) => !/#\s*tls\s*$/.test(l));
+  let out = lines.join('\n');
+  assert.match(out, /^\s*listen 443 ssl http2;$/m, 'the example listens on 443 with TLS');
+  out = out.replace(/^(\s*)listen 443 ssl http2;$/m, `$1listen 127.0.0.1:${port};`);
+  const up = /upstream jiebang \{\n((?:\s*server [^\n]*\n)+)/;
+  assert.match(out, up, 'the example has an upstream block of server lines');
+  out = out.replace(up, `upstream jiebang {\n${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}\n`);
+  const directives = out.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  assert.doesNotMatch(directives, /ssl|443|:80;/, 'no TLS left after the substitutions');
+  return out;
+}
+
 function nginxConf(dir, port, upstreams) {
-  return `# jiebang test: round robin over two app servers, everything inside ${dir}
+  return `# jiebang test: docs/nginx-jiebang.conf on loopback, everything inside ${dir}
 daemon off;
 master_process on;
 worker_processes 1;
@@ -65,19 +85,7 @@ http {
   scgi_temp_path ${dir}/scgi;
   log_format upstream '$upstream_addr $status $request $upstream_http_x_request_id';
   access_log ${dir}/access.log upstream;
-  upstream jiebang {
-${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://jiebang;
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_max_temp_file_size 0;
-      proxy_next_upstream off;
-    }
-  }
+${exampleServer(port, upstreams)}
 }
 `;
 }
