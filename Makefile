@@ -20,7 +20,7 @@ ifneq ($(MAKECMDGOALS),)
 NO_DEPS := $(if $(filter-out install uninstall,$(MAKECMDGOALS)),,yes)
 endif
 ifneq ($(NO_DEPS),yes)
-DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && test -e /usr/include/uninorm.h -a -e /usr/include/csv.h -a -d /usr/lib/python3/dist-packages/openpyxl -a -d /usr/lib/python3/dist-packages/docx && for c in node npm tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && test -e /usr/include/uninorm.h -a -e /usr/include/csv.h -a -d /usr/lib/python3/dist-packages/openpyxl -a -d /usr/lib/python3/dist-packages/docx && for c in node npm tidy sqlite3 psql ss dpkg-shlibdeps lintian man groff systemd-analyze; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info installing missing packages (scripts/install-deps.sh) ...)
 DEPS_RC := $(shell ./scripts/install-deps.sh >&2; echo $$?)
