@@ -6,7 +6,7 @@
 // across machines, which is what this models.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,43 @@ function exampleServer(port, upstreams) {
   assert.doesNotMatch(directives, /ssl|443|:80;/, 'no TLS left after the substitutions');
   return out;
 }
+
+// The example as an operator installs it, TLS and all, with a throwaway
+// self-signed certificate in place of the real one: nginx -t accepts it.
+// Both passes (it needs no store).
+test('docs/nginx-jiebang.conf with TLS passes nginx -t', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jiebang-nginx-tls-'));
+  try {
+    const key = join(dir, 'key.pem'), cert = join(dir, 'cert.pem');
+    const o = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=jiebang.example.gov.cn'], { encoding: 'utf8' });
+    assert.equal(o.status, 0, o.stderr);
+    const src = readFileSync(EXAMPLE, 'utf8');
+    assert.match(src, /ssl_certificate +\/etc\/ssl\/certs\/jiebang\.example\.gov\.cn\.pem;/);
+    const site = src.replace(/(ssl_certificate +)\S+;/, `$1${cert};`).replace(/(ssl_certificate_key +)\S+;/, `$1${key};`);
+    writeFileSync(join(dir, 'site.conf'), site);
+    const conf = join(dir, 'nginx.conf');
+    writeFileSync(conf, `pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 16; }
+http {
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  access_log ${dir}/access.log;
+  include ${dir}/site.conf;
+}
+`);
+    const t = spawnSync(NGINX, ['-t', '-c', conf, '-p', dir + '/', '-e', join(dir, 'error.log')], { encoding: 'utf8' });
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stderr, /test is successful/);
+    assert.doesNotMatch(t.stderr, /\[warn\]|\[emerg\]/, t.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 function nginxConf(dir, port, upstreams) {
   return `# jiebang test: docs/nginx-jiebang.conf on loopback, everything inside ${dir}
