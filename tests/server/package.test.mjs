@@ -112,6 +112,47 @@ test('the maintainer scripts create the user and /var/lib/jiebang; the configura
   assert.doesNotMatch(list, /^\S+ (?!root\/root)/m, 'every file belongs to root in the package');
 });
 
+// The maintainer scripts run with every command they call replaced by a
+// stub that logs its arguments (PATH holds only the stubs): what they would
+// do to a machine, without doing it. The state the stubs report: whether
+// the user exists (getent) and the override is there (dpkg-statoverride
+// --list).
+function maint(script, args, { user = false, override = false } = {}) {
+  const ctl = join(tmp, 'DEBIAN');
+  if (!existsSync(ctl)) assert.equal(sh('dpkg-deb', ['-e', deb, ctl]).status, 0);
+  const stubs = mkdtempSync(join(tmp, 'stubs-'));
+  const log = join(stubs, 'log');
+  const status = { getent: user ? 0 : 2, 'dpkg-statoverride': override ? 0 : 1 };
+  for (const c of ['getent', 'adduser', 'deluser', 'mkdir', 'chown', 'chmod', 'rm', 'rmdir', 'dpkg-statoverride',
+    'systemctl', 'deb-systemd-invoke']) {
+    const code = status[c] ?? 0;
+    writeFileSync(join(stubs, c), `#!/bin/sh\necho "${c} $*" >>${log}\n` +
+      (c === 'dpkg-statoverride' ? `case "$1" in --list) exit ${code};; esac\n` : `exit ${code}\n`), { mode: 0o755 });
+  }
+  const r = sh('/bin/sh', [join(ctl, script), ...args], { env: { PATH: stubs } });
+  assert.equal(r.status, 0, `${script} ${args.join(' ')}: ${r.stderr}`);
+  return existsSync(log) ? readFileSync(log, 'utf8') : '';
+}
+
+test('postinst creates the user, /var/lib/jiebang and the override once; postrm purge undoes them', () => {
+  assert.ok(!existsSync('/var/lib/jiebang'), 'this machine has /var/lib/jiebang: the stub run below assumes it has not');
+  const first = maint('postinst', ['configure', '']);
+  assert.match(first, /^adduser --system --group --quiet --home \/var\/lib\/jiebang --no-create-home .* jiebang$/m);
+  assert.match(first, /^mkdir -p \/var\/lib\/jiebang$/m);
+  assert.match(first, /^chown jiebang:jiebang \/var\/lib\/jiebang$/m);
+  assert.match(first, /^chmod 0750 \/var\/lib\/jiebang$/m);
+  assert.match(first, /^dpkg-statoverride --update --add root jiebang 0640 \/etc\/jiebang\/jiebang\.conf$/m);
+  // Again (an upgrade): the user and the override are there, nothing is redone.
+  const again = maint('postinst', ['configure', '0.1.0-1'], { user: true, override: true });
+  assert.doesNotMatch(again, /^adduser|--add/m);
+  // A plain remove keeps the data; purge removes it, the override and the user.
+  assert.doesNotMatch(maint('postrm', ['remove'], { user: true, override: true }), /^rm |deluser|--remove/m);
+  const purge = maint('postrm', ['purge'], { user: true, override: true });
+  assert.match(purge, /^dpkg-statoverride --remove \/etc\/jiebang\/jiebang\.conf$/m);
+  assert.match(purge, /^rm -rf \/var\/lib\/jiebang$/m);
+  assert.match(purge, /^deluser --quiet --system jiebang$/m);
+});
+
 test('the package holds the files make install PREFIX=/usr installs', () => {
   const pkg = files(root);
   const debianOnly = ['usr/share/doc/jiebang/copyright', 'usr/share/doc/jiebang/changelog.Debian.gz'];
