@@ -25,6 +25,10 @@ gzip -9n -c debian/changelog >"$root/usr/share/doc/jiebang/changelog.Debian.gz"
 chmod 0644 "$root/usr/share/doc/jiebang/changelog.Debian.gz"
 
 mkdir -p "$root/DEBIAN"
+# md5sums of every file but the conffiles (dpkg --verify, debsums).
+# Only /usr holds files besides the conffile /etc/jiebang/jiebang.conf.
+(cd "$root" && find usr -type f | LC_ALL=C sort | xargs md5sum) >"$root/DEBIAN/md5sums"
+chmod 0644 "$root/DEBIAN/md5sums"
 install -m 0755 debian/postinst debian/prerm debian/postrm "$root/DEBIAN/"
 install -m 0644 debian/conffiles "$root/DEBIAN/"
 

@@ -108,6 +108,10 @@ test('the maintainer scripts create the user and /var/lib/jiebang; the configura
     const n = sh('sh', ['-n', join(ctl, s)]);
     assert.equal(n.status, 0, `${s}: ${n.stderr}`);
   }
+  const sums = sh('md5sum', ['--quiet', '-c', join(ctl, 'md5sums')], { cwd: root });
+  assert.equal(sums.status, 0, `md5sums: ${sums.stdout}${sums.stderr}`);
+  assert.equal(readFileSync(join(ctl, 'md5sums'), 'utf8').trim().split('\n').length,
+    files(root).filter((f) => !f.startsWith('etc/')).length, 'md5sums lists every file but the conffile');
   const list = sh('dpkg-deb', ['-c', deb]).stdout;
   assert.doesNotMatch(list, /^\S+ (?!root\/root)/m, 'every file belongs to root in the package');
 });
