@@ -88,6 +88,32 @@ test('a failed backup deletes nothing, and a missing directory is created', () =
   }
 });
 
+test('backup --config FILE --dir DIR (what the timer runs) backs up the store the file names', () => {
+  const top = tmp();
+  try {
+    const data = join(top, 'data');
+    mkdirSync(data);
+    const store = STORE === 'sqlite' ? `sqlite:${join(data, 'jiebang.db')}` : freshStore(top);
+    const d = run(['demo', '--data', data, '--db', store]);
+    assert.equal(d.status, 0, d.stderr);
+    const conf = join(top, 'jiebang.conf');
+    writeFileSync(conf, `# as /etc/jiebang/jiebang.conf\ndata = ${data}\n` + (STORE === 'sqlite' ? '' : `db = ${store}\n`));
+    const dir = join(top, 'backups');
+    const r = run(['backup', '--config', conf, '--dir', dir, '--keep', '14'], { env: { ...process.env, JIEBANG_DB: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    const [file] = readdirSync(dir);
+    assert.match(file, new RegExp(`^jiebang-\\d{8}-\\d{6}\\.${EXT}$`));
+    const target = freshStore(mkdtempSync(join(top, 'r-')));
+    assert.equal(run(['restore', join(dir, file), '--db', target]).status, 0);
+    assert.match(run(['user', 'list', '--db', target]).stdout, /evaluator/, 'the demo store was the one backed up');
+    // Without the file: ./data, which has no store here.
+    const none = run(['backup', '--dir', join(top, 'b2'), '--keep', '1'], { cwd: top });
+    assert.notEqual(none.status, 0);
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+});
+
 test('backup usage: FILE or --dir with --keep N, one-line errors with exit 2', () => {
   const cases = [
     [['backup', '--dir', 'x'], /--dir needs --keep/],

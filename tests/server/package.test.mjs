@@ -308,3 +308,40 @@ test('systemd-analyze: the units verify clean and the services rate at most 2.0'
   assert.match(bsvc, /^ExecStart=\S+ backup .*--dir \/var\/lib\/jiebang\/backups --keep \d+$/m);
   assert.match(bsvc, /^User=jiebang$/m);
 });
+
+// jiebang.conf(5) and packaging/jiebang.conf against the one key list
+// (`jiebang config keys`: name, variable, flag, default, reload|restart).
+test('jiebang.conf(5) and the example configuration follow the key list', () => {
+  const k = run(['config', 'keys']);
+  assert.equal(k.status, 0, k.stderr);
+  const keys = k.stdout.trim().split('\n').map((l) => l.split('\t'));
+  assert.ok(keys.length >= 20, k.stdout);
+  const text = sh('groff', ['-man', '-Tutf8', '-P-cbou', '-rLL=400n', 'docs/jiebang.conf.5']).stdout;
+  const entries = [...text.matchAll(/^ {7}([a-z_]+) \((JIEBANG_[A-Z_]+), (--[a-z-]+)(; reload)?\)\n((?: {14}.*\n)+)/gm)];
+  assert.deepEqual(entries.map((e) => e[1]), keys.map((r) => r[0]), 'one entry per key, in the list order');
+  for (const [name, env, flag, def, when] of keys) {
+    const e = entries.find((x) => x[1] === name);
+    assert.equal(e[2], env, name);
+    assert.equal(e[3], flag, name);
+    assert.equal(Boolean(e[4]), when === 'reload', `${name}: marked reload iff it reloads`);
+    const body = e[5].replace(/\s+/g, ' ');
+    if (def) assert.ok(body.includes(`Default ${def}`), `${name}: "Default ${def}" in: ${body}`);
+    else assert.match(body, /Default/, name);
+  }
+  // The example: every key once (set or commented out at its default), and
+  // valid as it is and with every commented key set.
+  const example = readFileSync(join(TOP, 'packaging/jiebang.conf'), 'utf8');
+  const named = [...example.matchAll(/^#?([a-z_]+) =/gm)].map((m) => m[1]);
+  assert.deepEqual([...named].sort(), keys.map((r) => r[0]).sort(), 'the example names every key once');
+  for (const [name, , , def] of keys) {
+    const m = example.match(new RegExp(`^#?${name} = ?(.*)$`, 'm'));
+    if (def && name !== 'data') assert.equal(m[1], def, `the example's ${name} is the default`);
+  }
+  const c = run(['config', 'check', '--config', join(TOP, 'packaging/jiebang.conf')]);
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(c.stdout, /^data += \/var\/lib\/jiebang +# .*jiebang\.conf:\d+$/m);
+  const all = join(tmp, 'all.conf');
+  writeFileSync(all, example.replace(/^#([a-z_]+ =)/gm, '$1'));
+  const c2 = run(['config', 'check', '--config', all]);
+  assert.equal(c2.status, 0, `every commented key set: ${c2.stderr}`);
+});
