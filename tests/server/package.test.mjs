@@ -215,29 +215,51 @@ test('the packaged binary runs version, init and serve from the unpacked root', 
   const init = sh(bin, ['init', ...where, '--name', '测试县']);
   assert.equal(init.status, 0, init.stderr);
   assert.match(init.stdout, /admin/);
+  // systemd's notification socket, played by a datagram listener:
+  // Type=notify readiness, and SIGHUP (ExecReload) reloading.
+  const sock = join(tmp, 'notify.sock');
+  const listener = spawn('/usr/bin/python3', ['-c', `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("bound", flush=True)
+while True:
+    print(s.recv(4096).decode().replace("\\n", " "), flush=True)
+`, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let notes = '';
+  listener.stdout.on('data', (d) => (notes += d));
+  const until = async (what, re) => {
+    for (let i = 0; !re.test(notes); i++) {
+      if (i > 200) throw new Error(`no ${what} on the notification socket; got:\n${notes}\nserver:\n${log}`);
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  };
   const port = await freePort();
   let log = '';
-  const child = spawn(bin, ['serve', ...where, '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+  let child, exited;
   try {
-    let r;
-    for (let i = 0; ; i++) {
-      try {
-        r = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (r.status === 200) break;
-      } catch {}
-      if (i > 200 || child.exitCode !== null) throw new Error(`packaged serve did not start:\n${log}`);
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    await until('listener', /^bound$/m);
+    child = spawn(bin, ['serve', ...where, '--port', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NOTIFY_SOCKET: sock },
+    });
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+    await until('READY=1', /^READY=1$/m);
+    // Ready means serving: the first request after READY=1 is answered.
+    const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(r.status, 200);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /测试县/);
+    child.kill('SIGHUP');
+    await until('RELOADING=1 then READY=1', /^RELOADING=1[^]*\nREADY=1$/m);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200, 'still serving after the reload');
+    child.kill('SIGTERM');
+    await until('STOPPING=1', /^STOPPING=1$/m);
   } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child && child.exitCode === null) child.kill('SIGTERM');
+    listener.kill();
   }
   const { code, sig } = await exited;
   assert.equal(code, 0, `packaged serve exited with ${code} ${sig}:\n${log}`);
