@@ -105,15 +105,21 @@ int config_load(const char *file)
 int config_flag(const char *name, const char *val, char *err, size_t n)
 {
 	int i = conf_find(&config, name, true);
-	char why[512];
+	char why[512], flag[64];
 
+	if (i < 0) /* the key's own name ("head_timeout"), as main.c passes it */
+		i = conf_find(&config, name, false);
 	if (i < 0) {
 		snprintf(err, n, "unknown option '--%s'", name);
 		return -1;
 	}
 	if (conf_set(&config, i, val, CONF_FLAG, why, sizeof(why)) < 0) {
-		/* "--port: 'abc' is not ...", the key's name as the flag */
-		snprintf(err, n, "--%s%s", name, why + strlen(keys[i].name));
+		/* "--head-timeout: 'abc' is not ...", the key's name as the flag */
+		snprintf(flag, sizeof(flag), "%s", keys[i].name);
+		for (char *p = flag; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		snprintf(err, n, "--%s%s", flag, why + strlen(keys[i].name));
 		return -1;
 	}
 	return 0;
