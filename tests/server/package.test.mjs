@@ -350,6 +350,13 @@ test('jiebang.conf(5) and the example configuration follow the key list', () => 
     if (def) assert.ok(body.includes(`Default ${def}`), `${name}: "Default ${def}" in: ${body}`);
     else assert.match(body, /Default/, name);
   }
+  // The option forms jiebang.conf(5) documents.
+  const f = run(['config', 'check', '--log-level', 'debug', '--max-connections=4096', '--trust-proxy', '--secure-cookies=0']);
+  assert.equal(f.status, 0, f.stderr);
+  assert.match(f.stdout, /^log_level += debug +# --log-level$/m);
+  assert.match(f.stdout, /^max_connections += 4096 +# --max-connections$/m);
+  assert.match(f.stdout, /^trust_proxy += 1 +# --trust-proxy$/m);
+  assert.match(f.stdout, /^secure_cookies += 0 +# --secure-cookies$/m);
   // The example: every key once (set or commented out at its default), and
   // valid as it is and with every commented key set.
   const example = readFileSync(join(TOP, 'packaging/jiebang.conf'), 'utf8');
