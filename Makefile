@@ -14,13 +14,19 @@ BUILD := build/rel
 OPT := -O2 -g
 endif
 
-# Install missing Debian packages before pkg-config is asked anything.
-DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && test -e /usr/include/uninorm.h -a -e /usr/include/csv.h -a -d /usr/lib/python3/dist-packages/openpyxl -a -d /usr/lib/python3/dist-packages/docx && for c in node npm tidy sqlite3 psql ss; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
+# Install missing Debian packages before pkg-config is asked anything
+# (not for make install/uninstall, which only copy what `make` built).
+ifneq ($(MAKECMDGOALS),)
+NO_DEPS := $(if $(filter-out install uninstall,$(MAKECMDGOALS)),,yes)
+endif
+ifneq ($(NO_DEPS),yes)
+DEPS_OK := $(shell pkg-config --exists $(LIBS_PKG) $(TEST_PKG) && test -e /usr/include/uninorm.h -a -e /usr/include/csv.h -a -d /usr/lib/python3/dist-packages/openpyxl -a -d /usr/lib/python3/dist-packages/docx && for c in node npm tidy sqlite3 psql ss dpkg-shlibdeps lintian man groff systemd-analyze; do command -v $$c >/dev/null || exit 1; done && test -x /usr/sbin/nginx -a -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/bin/chromium -a -f node_modules/playwright-core/package.json -a -f node_modules/axe-core/package.json -a node_modules/.package-lock.json -nt package-lock.json && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info installing missing packages (scripts/install-deps.sh) ...)
 DEPS_RC := $(shell ./scripts/install-deps.sh >&2; echo $$?)
 ifneq ($(DEPS_RC),0)
 $(error scripts/install-deps.sh failed; install the packages it names and retry)
+endif
 endif
 endif
 
@@ -41,7 +47,7 @@ ASSETS := $(sort $(wildcard web/*))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test bench clean fuzz
+.PHONY: all run test bench clean fuzz install uninstall deb
 all: jiebang
 
 ifdef SANITIZE
@@ -97,6 +103,50 @@ fuzz: build/rel/embedded.h
 	    $$(pkg-config --cflags $(LIBS_PKG)) -o build/fuzz/$$n $$f $(FUZZ_OBJ) build/rel/embedded.c \
 	    $$(pkg-config --libs $(LIBS_PKG)) -lcsv -lunistring -lpthread -lm; \
 	  echo "== $$n"; build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 2>&1 | tail -n 3; done
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary `make` built (it
+# is never rebuilt here, so `make && sudo make install` leaves no root-owned
+# objects in the tree), the man pages, the systemd units (their paths
+# rewritten for PREFIX), the example configuration (kept when one exists;
+# under /etc for PREFIX=/usr, else PREFIX/etc) and the documentation.
+# The file list is INSTALL_FILES; the .deb (make deb) holds the same files.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+BINDIR := $(PREFIX)/bin
+MANDIR := $(PREFIX)/share/man
+DOCDIR := $(PREFIX)/share/doc/jiebang
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS := jiebang.service jiebang-backup.service jiebang-backup.timer
+DOCS := README.md docs/operations.md docs/nginx-jiebang.conf
+UNIT_SED := -e 's|/usr/bin/jiebang|$(BINDIR)/jiebang|g' -e 's|/etc/jiebang/|$(SYSCONFDIR)/jiebang/|g' \
+	-e 's|/usr/share/doc/jiebang/|$(DOCDIR)/|g'
+INSTALL_FILES := $(BINDIR)/jiebang $(MANDIR)/man1/jiebang.1 $(MANDIR)/man5/jiebang.conf.5 \
+	$(UNITS:%=$(UNITDIR)/%) $(SYSCONFDIR)/jiebang/jiebang.conf $(addprefix $(DOCDIR)/,$(notdir $(DOCS)))
+
+install:
+	@test -x $(BUILD)/jiebang || { echo "make install: $(BUILD)/jiebang is missing; run 'make' first (as yourself)" >&2; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/jiebang $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BUILD)/jiebang $(DESTDIR)$(BINDIR)/jiebang
+	install -m 0644 docs/jiebang.1 $(DESTDIR)$(MANDIR)/man1/jiebang.1
+	install -m 0644 docs/jiebang.conf.5 $(DESTDIR)$(MANDIR)/man5/jiebang.conf.5
+	for u in $(UNITS); do sed $(UNIT_SED) packaging/$$u > $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	test -e $(DESTDIR)$(SYSCONFDIR)/jiebang/jiebang.conf || \
+		install -m 0644 packaging/jiebang.conf $(DESTDIR)$(SYSCONFDIR)/jiebang/jiebang.conf
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+# Removes what install wrote; the configuration only if it is unchanged.
+uninstall:
+	cmp -s packaging/jiebang.conf $(DESTDIR)$(SYSCONFDIR)/jiebang/jiebang.conf && \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/jiebang/jiebang.conf || true
+	rm -f $(addprefix $(DESTDIR),$(filter-out $(SYSCONFDIR)/%,$(INSTALL_FILES)))
+	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/jiebang 2>/dev/null
+
+# The Debian package build/jiebang_VERSION_ARCH.deb, from make install
+# DESTDIR=build/deb/root PREFIX=/usr and debian/ (scripts/mkdeb.sh; no root).
+deb: $(BUILD)/jiebang
+	scripts/mkdeb.sh $(BUILD)
 
 clean:
 	rm -rf build jiebang

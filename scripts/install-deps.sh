@@ -1,6 +1,7 @@
 #!/bin/sh
 # install-deps.sh - installs the Debian 12 packages jiebang needs to build,
-# run and test, and the npm packages of the browser tests (package.json,
+# run, test and package (make deb: dpkg-dev, lintian; man-db and systemd-analyze
+# check the man pages and units), and the npm packages of the browser tests (package.json,
 # pinned by package-lock.json; playwright-core drives Debian's chromium, so
 # no browser is downloaded). Idempotent; prints nothing when everything is
 # present.
@@ -10,7 +11,8 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
 libjansson-dev libpq-dev libmagic-dev libunistring-dev libcmocka-dev libxlsxwriter-dev libzip-dev
 libexpat1-dev libcsv-dev libsystemd-dev libcurl4-openssl-dev postgresql-15 nginx-light nodejs tidy sqlite3 iproute2 clang libclang-rt-14-dev
-wrk chromium fonts-noto-cjk npm python3-openpyxl python3-docx"
+wrk chromium fonts-noto-cjk npm python3-openpyxl python3-docx
+dpkg-dev lintian man-db groff-base systemd openssl"
 
 missing=""
 for p in $PKGS; do

@@ -276,16 +276,10 @@ static int cmd_serve(struct opts *o)
 	return rc;
 }
 
+/* Parses its own arguments (FILE, or --dir DIR --keep N): cli/backup.c. */
 static int cmd_backup(struct opts *o)
 {
-	char err[512];
-
-	if (db_backup(store_url(), o->file, err, sizeof(err)) < 0) {
-		fprintf(stderr, "jiebang: backup: %s\n", err);
-		return 1;
-	}
-	printf("backed up the store to %s\n", o->file);
-	return 0;
+	return cli_backup(o->argc, o->argv);
 }
 
 static int cmd_restore(struct opts *o)
@@ -380,7 +374,8 @@ static const struct cmd cmds[] = {
 	{ "init", cmd_init, "ns", KEYS_STORE, NULL, "create the store and the first tenant" },
 	{ "demo", cmd_demo, "", KEYS_STORE, NULL, "create the 滦南 2022 demo campaign in an empty store" },
 	{ "migrate", cmd_migrate, "", KEYS_STORE, NULL, "bring the store's schema up to date" },
-	{ "backup", cmd_backup, "", KEYS_STORE, "FILE", "write a consistent copy of the store to FILE (a new file)" },
+	{ "backup", cmd_backup, "*", KEYS_NONE, NULL,
+	  "write a consistent copy of the store to FILE, or a dated one into --dir DIR" },
 	{ "restore", cmd_restore, "", KEYS_STORE, "FILE", "restore a backup FILE into a new or empty store" },
 	{ "migrate-store", cmd_migrate_store, "ft", KEYS_STORE, NULL,
 	  "copy a whole deployment to another store (SQLite <-> PostgreSQL)" },

@@ -37,4 +37,8 @@ int cli_init_tenant(db *d, const char *slug, const char *name, const char *where
  * imported, 1 rows rejected or an error, 2 usage. */
 int cli_import(int argc, char **argv);
 
+/* jiebang backup FILE | backup --dir DIR --keep N [--data/--db]
+ * (cli/backup.c); argv[0] is "backup". Exit status: 0, 1 error, 2 usage. */
+int cli_backup(int argc, char **argv);
+
 #endif

@@ -6,7 +6,7 @@
 // across machines, which is what this models.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +48,65 @@ async function waitFor(url, proc, what) {
   }
 }
 
+// The example server block an operator installs (docs/nginx-jiebang.conf),
+// adapted to plain HTTP on loopback by the substitutions its header
+// documents: lines marked "# tls" dropped, the TLS listen made a loopback
+// one, the upstream's server lines replaced by ours.
+const EXAMPLE = new URL('../../docs/nginx-jiebang.conf', import.meta.url);
+
+function exampleServer(port, upstreams) {
+  const src = readFileSync(EXAMPLE, 'utf8');
+  const lines = src.split('\n').filter((l) => !/#\s*tls\s*$/.test(l));
+  let out = lines.join('\n');
+  assert.match(out, /^\s*listen 443 ssl http2;$/m, 'the example listens on 443 with TLS');
+  out = out.replace(/^(\s*)listen 443 ssl http2;$/m, `$1listen 127.0.0.1:${port};`);
+  const up = /upstream jiebang \{\n((?:\s*server [^\n]*\n)+)/;
+  assert.match(out, up, 'the example has an upstream block of server lines');
+  out = out.replace(up, `upstream jiebang {\n${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}\n`);
+  const directives = out.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  assert.doesNotMatch(directives, /ssl|443|:80;/, 'no TLS left after the substitutions');
+  return out;
+}
+
+// The example as an operator installs it, TLS and all, with a throwaway
+// self-signed certificate in place of the real one: nginx -t accepts it.
+// Both passes (it needs no store).
+test('docs/nginx-jiebang.conf with TLS passes nginx -t', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jiebang-nginx-tls-'));
+  try {
+    const key = join(dir, 'key.pem'), cert = join(dir, 'cert.pem');
+    const o = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=jiebang.example.gov.cn'], { encoding: 'utf8' });
+    assert.equal(o.status, 0, o.stderr);
+    const src = readFileSync(EXAMPLE, 'utf8');
+    assert.match(src, /ssl_certificate +\/etc\/ssl\/certs\/jiebang\.example\.gov\.cn\.pem;/);
+    const site = src.replace(/(ssl_certificate +)\S+;/, `$1${cert};`).replace(/(ssl_certificate_key +)\S+;/, `$1${key};`);
+    writeFileSync(join(dir, 'site.conf'), site);
+    const conf = join(dir, 'nginx.conf');
+    writeFileSync(conf, `pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 16; }
+http {
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  access_log ${dir}/access.log;
+  include ${dir}/site.conf;
+}
+`);
+    const t = spawnSync(NGINX, ['-t', '-c', conf, '-p', dir + '/', '-e', join(dir, 'error.log')], { encoding: 'utf8' });
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stderr, /test is successful/);
+    assert.doesNotMatch(t.stderr, /\[warn\]|\[emerg\]/, t.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 function nginxConf(dir, port, upstreams) {
-  return `# jiebang test: round robin over two app servers, everything inside ${dir}
+  return `# jiebang test: docs/nginx-jiebang.conf on loopback, everything inside ${dir}
 daemon off;
 master_process on;
 worker_processes 1;
@@ -65,19 +122,7 @@ http {
   scgi_temp_path ${dir}/scgi;
   log_format upstream '$upstream_addr $status $request $upstream_http_x_request_id';
   access_log ${dir}/access.log upstream;
-  upstream jiebang {
-${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://jiebang;
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_max_temp_file_size 0;
-      proxy_next_upstream off;
-    }
-  }
+${exampleServer(port, upstreams)}
 }
 `;
 }
