@@ -20,18 +20,19 @@ static const char children_sql[] =
 static const char below_sql[] = REGION_SUB "SELECT top, count(*) - 1 FROM sub GROUP BY top";
 
 /* Problems on the public board as stats_get counts them ($2: the state
- * accepted). */
+ * accepted), from each tenant's few rows of tenant_tally (kind 0). */
 static const char problems_sql[] =
 	REGION_SUB "SELECT s.top, coalesce(sum(t.n), 0),"
 	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_CLAIMED " THEN t.n ELSE 0 END), 0),"
 	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_SOLVED " THEN t.n ELSE 0 END), 0),"
 	" coalesce(sum(CASE WHEN t.state = $2 THEN t.n ELSE 0 END), 0)"
-	" FROM sub s JOIN problem_tally t ON t.tenant_id = s.id AND t.is_public = 1 AND t.state IN " STATE_SQL_PUBLIC
+	" FROM sub s JOIN tenant_tally t ON t.tenant_id = s.id AND t.kind = 0 AND t.x = 1 AND t.state IN " STATE_SQL_PUBLIC
 	" GROUP BY s.top";
 
+/* Counted claims by state and stored light (tenant_tally kind 1). */
 static const char claims_sql[] =
-	REGION_SUB "SELECT s.top, t.state, t.light, sum(t.n) FROM sub s JOIN claim_tally t ON t.tenant_id = s.id"
-	" WHERE t.state IN " STATE_SQL_COUNTED_CLAIMS " GROUP BY s.top, t.state, t.light HAVING sum(t.n) <> 0";
+	REGION_SUB "SELECT s.top, t.state, t.x, sum(t.n) FROM sub s JOIN tenant_tally t ON t.tenant_id = s.id AND t.kind = 1"
+	" WHERE t.state IN " STATE_SQL_COUNTED_CLAIMS " GROUP BY s.top, t.state, t.x HAVING sum(t.n) <> 0";
 
 static const char promotions_sql[] =
 	REGION_SUB "SELECT s.top, count(*) FROM sub s JOIN promotion pr ON pr.tenant_id = s.id GROUP BY s.top";

@@ -3,7 +3,8 @@
  * direct child, its own and all below it summed, and the total. The same
  * figures as each county's dashboard (stats_get at now, every batch) —
  * tests/server/region.test.mjs compares them — read from the tallies the
- * store keeps (problem_tally, claim_tally), never from a child's records,
+ * store keeps (tenant_tally: a few rows a tenant, summing problem_tally
+ * and claim_tally), never from a child's records,
  * so nothing a child has not published is shown or counted. */
 #ifndef JB_REGION_H
 #define JB_REGION_H

@@ -108,6 +108,7 @@ static const struct copy_derived {
 	{ "claim_tally", "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(score_sum), 0) FROM claim_tally WHERE n <> 0" },
 	{ "claim_member_tally", "SELECT count(*), coalesce(sum(n), 0) FROM claim_member_tally WHERE n <> 0" },
 	{ "claim_day_tally", "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(n * day), 0) FROM claim_day_tally WHERE n <> 0" },
+	{ "tenant_tally", "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(n * kind), 0) FROM tenant_tally WHERE n <> 0" },
 };
 #define NDERIVED (sizeof(copy_derived) / sizeof(copy_derived[0]))
 

@@ -1361,6 +1361,48 @@ static const char m13_robots[] =
 "CREATE INDEX outbox_robot ON outbox (tenant_id, robot_id, event, created_at);\n"
 ;
 
+/* Every tenant's headline counts in a few rows (issue 12 §6: a parent's
+ * 辖区汇总 over 1,000 counties reads some ten rows a county, not the
+ * hundreds of problem_tally and claim_tally): problems by state and
+ * is_public (kind 0) and counted-or-not claims by state and stored light
+ * (kind 1), kept by triggers on the two tallies themselves, so every write
+ * that moves a tally moves these in the same transaction. */
+static const char m14_tenant_tally[] =
+"CREATE TABLE tenant_tally (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  kind INT NOT NULL,\n"
+"  state TEXT NOT NULL,\n"
+"  x INT NOT NULL,\n"
+"  n BIGINT NOT NULL,\n"
+"  PRIMARY KEY (tenant_id, kind, state, x)\n"
+");\n"
+"INSERT INTO tenant_tally SELECT tenant_id, 0, state, is_public, sum(n) FROM problem_tally"
+" GROUP BY tenant_id, state, is_public;\n"
+"INSERT INTO tenant_tally SELECT tenant_id, 1, state, light, sum(n) FROM claim_tally GROUP BY tenant_id, state, light;\n";
+
+/* Row r (NEW or OLD) of problem_tally (kind 0, x is_public) or claim_tally
+ * (kind 1, x light) added with sign sg to tenant_tally. */
+#define TT_ADD(r, kind, x, sg) \
+	"INSERT INTO tenant_tally VALUES (" r ".tenant_id, " kind ", " r ".state, " r "." x ", " sg r ".n)" \
+	" ON CONFLICT (tenant_id, kind, state, x) DO UPDATE SET n = tenant_tally.n + excluded.n;"
+#define TT_SQLITE(t, kind, x) \
+	"CREATE TRIGGER " t "_tenant_insert AFTER INSERT ON " t " BEGIN " TT_ADD("NEW", kind, x, "") " END;\n" \
+	"CREATE TRIGGER " t "_tenant_delete AFTER DELETE ON " t " BEGIN " TT_ADD("OLD", kind, x, "-") " END;\n" \
+	"CREATE TRIGGER " t "_tenant_update AFTER UPDATE ON " t " BEGIN " TT_ADD("OLD", kind, x, "-") \
+	TT_ADD("NEW", kind, x, "") " END;\n"
+#define TT_PG(t, kind, x) \
+	"CREATE FUNCTION " t "_tenant() RETURNS trigger LANGUAGE plpgsql AS $$\n" \
+	"BEGIN\n" \
+	"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " TT_ADD("OLD", kind, x, "-") " END IF;\n" \
+	"  IF TG_OP IN ('UPDATE', 'INSERT') THEN " TT_ADD("NEW", kind, x, "") " END IF;\n" \
+	"  RETURN NULL;\n" \
+	"END $$;\n" \
+	"CREATE TRIGGER " t "_tenant AFTER INSERT OR DELETE OR UPDATE ON " t \
+	" FOR EACH ROW EXECUTE FUNCTION " t "_tenant();\n"
+
+static const char m14_sqlite[] = TT_SQLITE("problem_tally", "0", "is_public") TT_SQLITE("claim_tally", "1", "light");
+static const char m14_pg[] = TT_PG("problem_tally", "0", "is_public") TT_PG("claim_tally", "1", "light");
+
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
@@ -1377,6 +1419,7 @@ const struct migration migrations[] = {
 	{ 11, "the dashboard's claim tallies and stored lights", m11_tallies, m11_sqlite, m11_pg, false },
 	{ 12, "tenants under a parent tenant, the deployment's operator", m12_regions, m12_sqlite, m12_pg, true },
 	{ 13, "group robots, webhooks and their outbox", m13_robots, NULL, NULL, false },
+	{ 14, "every tenant's headline counts in a few rows", m14_tenant_tally, m14_sqlite, m14_pg, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));
