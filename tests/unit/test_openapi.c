@@ -24,7 +24,7 @@ static void every_shape_in_the_docs_parses(void **state)
 	}
 	for (size_t i = 0; i < routes_count; i++) {
 		const struct api_doc *d = routes[i].doc;
-		json_t *v;
+		json_t *v = NULL;
 		if (!strncmp(routes[i].pattern, "/api/", 5) && !d)
 			fail_msg("%s %s has no api_doc", routes[i].method, routes[i].pattern);
 		if (!d)
