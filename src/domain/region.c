@@ -17,65 +17,71 @@ static const char children_sql[] =
 	"SELECT t.id, t.slug, t.name, coalesce((SELECT min(h.host) FROM tenant_domain h WHERE h.tenant_id = t.id), '')"
 	" FROM tenant t WHERE t.parent_id = $1 ORDER BY t.id";
 
-static const char below_sql[] = REGION_SUB "SELECT top, count(*) - 1 FROM sub GROUP BY top";
-
-/* Problems on the public board as stats_get counts them ($2: the state
- * accepted), from each tenant's few rows of tenant_tally (kind 0). */
-static const char problems_sql[] =
-	REGION_SUB "SELECT s.top, coalesce(sum(t.n), 0),"
-	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_CLAIMED " THEN t.n ELSE 0 END), 0),"
-	" coalesce(sum(CASE WHEN t.state IN " STATE_SQL_SOLVED " THEN t.n ELSE 0 END), 0),"
-	" coalesce(sum(CASE WHEN t.state = $2 THEN t.n ELSE 0 END), 0)"
-	" FROM sub s JOIN tenant_tally t ON t.tenant_id = s.id AND t.kind = 0 AND t.x = 1 AND t.state IN " STATE_SQL_PUBLIC
-	" GROUP BY s.top";
-
-/* Counted claims by state and stored light (tenant_tally kind 1). */
-static const char claims_sql[] =
-	REGION_SUB "SELECT s.top, t.state, t.x, sum(t.n) FROM sub s JOIN tenant_tally t ON t.tenant_id = s.id AND t.kind = 1"
-	" WHERE t.state IN " STATE_SQL_COUNTED_CLAIMS " GROUP BY s.top, t.state, t.x HAVING sum(t.n) <> 0";
-
-static const char promotions_sql[] =
-	REGION_SUB "SELECT s.top, count(*) FROM sub s JOIN promotion pr ON pr.tenant_id = s.id GROUP BY s.top";
-
-static const char practices_sql[] =
-	REGION_SUB "SELECT s.top, count(*) FROM sub s JOIN practice x ON x.tenant_id = s.id AND x.state = 'adopted'"
-	" GROUP BY s.top";
+/* In one pass over the tenants under $1: each direct child's count of
+ * tenants below it (kind -1), and the sums of tenant_tally's rows of the
+ * child and every tenant below it, by kind, state and x. */
+static const char figures_sql[] =
+	REGION_SUB "SELECT top, -1, '', 0, count(*) - 1 FROM sub GROUP BY top"
+	" UNION ALL SELECT s.top, t.kind, t.state, t.x, sum(t.n) FROM sub s JOIN tenant_tally t ON t.tenant_id = s.id"
+	" GROUP BY s.top, t.kind, t.state, t.x";
 
 /* The tenants under $1 whose stored lights do not hold at $2. */
 static const char stale_sql[] =
 	REGION_SUB "SELECT s.id FROM sub s WHERE EXISTS (SELECT 1 FROM claim k WHERE k.tenant_id = s.id AND k.light_until <= $2)"
 	" OR EXISTS (SELECT 1 FROM claim k WHERE k.tenant_id = s.id AND k.light_at > $2)";
 
+/* The direct child id (g->rows are in id order), or NULL. */
 static struct region_row *row_of(struct region *g, int64_t id)
 {
-	for (int i = 0; i < g->nrows; i++)
-		if (g->rows[i].tenant_id == id)
-			return &g->rows[i];
+	int lo = 0, hi = g->nrows - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (g->rows[mid].tenant_id == id)
+			return &g->rows[mid];
+		if (g->rows[mid].tenant_id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return NULL;
 }
 
-/* Add sql's rows (top, then n integers) to the fields at offsets. */
-static int add_rows(db *d, struct region *g, const char *sql, int64_t parent, const size_t *fields, int n)
+/* One row of figures_sql into r, counted as stats_get counts. */
+static void add_figure(struct region_row *r, int kind, const char *state, int64_t x, int64_t n)
 {
-	db_stmt *st;
-	int rc;
+	int ps, cs;
 
-	st = sql == problems_sql ? db_query(d, sql, "is", parent, problem_state_info[PROBLEM_ACCEPTED].code)
-				 : db_query(d, sql, "i", parent);
-	if (!st)
-		return -1;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct region_row *r = row_of(g, db_col_int(st, 0));
-		for (int i = 0; r && i < n; i++)
-			*(int64_t *)((char *)r + fields[i]) += db_col_int(st, i + 1);
+	switch (kind) {
+	case -1:
+		r->below += n;
+		break;
+	case 0: /* problems on the public board */
+		ps = problem_state_of(state);
+		if (x != 1 || ps < 0 || !(problem_state_info[ps].flags & PS_PUBLIC))
+			break;
+		r->problems += n;
+		r->claimed += problem_state_info[ps].flags & PS_CLAIMED ? n : 0;
+		r->solved += problem_state_info[ps].flags & PS_SOLVED ? n : 0;
+		r->accepted += ps == PROBLEM_ACCEPTED ? n : 0;
+		break;
+	case 1: /* counted claims by stored light */
+		cs = claim_state_of(state);
+		if (cs >= 0 && (claim_state_info[cs].flags & CS_COUNTED))
+			stats_count_claims(cs, x, n, &r->in_progress, r->lights);
+		break;
+	case 2:
+		r->promotions += n;
+		break;
+	case 3:
+		r->practices_adopted += !strcmp(state, "adopted") ? n : 0;
+		break;
 	}
-	db_done(st);
-	return rc == DB_DONE ? 0 : -1;
 }
 
-static int add_claims(db *d, struct region *g, int64_t parent)
+static int add_figures(db *d, struct region *g, int64_t parent)
 {
-	db_stmt *st = db_query(d, claims_sql, "i", parent);
+	db_stmt *st = db_query(d, figures_sql, "i", parent);
 	int rc;
 
 	if (!st)
@@ -83,8 +89,7 @@ static int add_claims(db *d, struct region *g, int64_t parent)
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct region_row *r = row_of(g, db_col_int(st, 0));
 		if (r)
-			stats_count_claims(claim_state_of(db_col_text(st, 1)), db_col_int(st, 2), db_col_int(st, 3),
-					   &r->in_progress, r->lights);
+			add_figure(r, (int)db_col_int(st, 1), db_col_text(st, 2), db_col_int(st, 3), db_col_int(st, 4));
 	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -127,19 +132,10 @@ static int read_children(db *d, arena *a, int64_t parent, struct region *g)
 
 int region_get(db *d, arena *a, int64_t parent, int64_t now, struct region *g)
 {
-	static const size_t below[] = { offsetof(struct region_row, below) },
-			    problems[] = { offsetof(struct region_row, problems), offsetof(struct region_row, claimed),
-					   offsetof(struct region_row, solved), offsetof(struct region_row, accepted) },
-			    promotions[] = { offsetof(struct region_row, promotions) },
-			    practices[] = { offsetof(struct region_row, practices_adopted) };
-
 	memset(g, 0, sizeof(*g));
 	if (keep_lights(d, parent, now) < 0 || db_begin(d, DB_READ) < 0)
 		return -1;
-	if (read_children(d, a, parent, g) < 0 || add_rows(d, g, below_sql, parent, below, 1) < 0 ||
-	    add_rows(d, g, problems_sql, parent, problems, 4) < 0 || add_claims(d, g, parent) < 0 ||
-	    add_rows(d, g, promotions_sql, parent, promotions, 1) < 0 ||
-	    add_rows(d, g, practices_sql, parent, practices, 1) < 0) {
+	if (read_children(d, a, parent, g) < 0 || add_figures(d, g, parent) < 0) {
 		db_rollback(d);
 		return -1;
 	}

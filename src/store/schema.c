@@ -1362,11 +1362,13 @@ static const char m13_robots[] =
 ;
 
 /* Every tenant's headline counts in a few rows (issue 12 §6: a parent's
- * 辖区汇总 over 1,000 counties reads some ten rows a county, not the
- * hundreds of problem_tally and claim_tally): problems by state and
- * is_public (kind 0) and counted-or-not claims by state and stored light
- * (kind 1), kept by triggers on the two tallies themselves, so every write
- * that moves a tally moves these in the same transaction. */
+ * 辖区汇总 over 1,000 counties reads some ten rows a county in one pass,
+ * not the hundreds of problem_tally and claim_tally): problems by state
+ * and is_public (kind 0), claims by state and stored light (kind 1),
+ * promotions (kind 2) and practices by state (kind 3). Kept by triggers
+ * on the two tallies themselves and on promotion and practice, so in the
+ * same transaction as every write. SQLite migrations that rebuild
+ * promotion or practice must create their triggers again. */
 static const char m14_tenant_tally[] =
 "CREATE TABLE tenant_tally (\n"
 "  tenant_id BIGINT NOT NULL,\n"
@@ -1378,13 +1380,17 @@ static const char m14_tenant_tally[] =
 ");\n"
 "INSERT INTO tenant_tally SELECT tenant_id, 0, state, is_public, sum(n) FROM problem_tally"
 " GROUP BY tenant_id, state, is_public;\n"
-"INSERT INTO tenant_tally SELECT tenant_id, 1, state, light, sum(n) FROM claim_tally GROUP BY tenant_id, state, light;\n";
+"INSERT INTO tenant_tally SELECT tenant_id, 1, state, light, sum(n) FROM claim_tally GROUP BY tenant_id, state, light;\n"
+"INSERT INTO tenant_tally SELECT tenant_id, 2, '', 0, count(*) FROM promotion GROUP BY tenant_id;\n"
+"INSERT INTO tenant_tally SELECT tenant_id, 3, state, 0, count(*) FROM practice GROUP BY tenant_id, state;\n";
 
-/* Row r (NEW or OLD) of problem_tally (kind 0, x is_public) or claim_tally
- * (kind 1, x light) added with sign sg to tenant_tally. */
-#define TT_ADD(r, kind, x, sg) \
-	"INSERT INTO tenant_tally VALUES (" r ".tenant_id, " kind ", " r ".state, " r "." x ", " sg r ".n)" \
+/* Add n to tenant r.tenant_id's row (kind, state, x): SQL expressions. */
+#define TT_PUT(r, kind, state, x, n) \
+	"INSERT INTO tenant_tally VALUES (" r ".tenant_id, " kind ", " state ", " x ", " n ")" \
 	" ON CONFLICT (tenant_id, kind, state, x) DO UPDATE SET n = tenant_tally.n + excluded.n;"
+/* Row r of problem_tally (kind 0, x is_public) or claim_tally (kind 1, x
+ * light) added with sign sg. */
+#define TT_ADD(r, kind, x, sg) TT_PUT(r, kind, r ".state", r "." x, sg r ".n")
 #define TT_SQLITE(t, kind, x) \
 	"CREATE TRIGGER " t "_tenant_insert AFTER INSERT ON " t " BEGIN " TT_ADD("NEW", kind, x, "") " END;\n" \
 	"CREATE TRIGGER " t "_tenant_delete AFTER DELETE ON " t " BEGIN " TT_ADD("OLD", kind, x, "-") " END;\n" \
@@ -1399,9 +1405,36 @@ static const char m14_tenant_tally[] =
 	"END $$;\n" \
 	"CREATE TRIGGER " t "_tenant AFTER INSERT OR DELETE OR UPDATE ON " t \
 	" FOR EACH ROW EXECUTE FUNCTION " t "_tenant();\n"
+/* A promotion (kind 2) or a practice by its state (kind 3), counted once. */
+#define TT_PROMOTION(r, sg) TT_PUT(r, "2", "''", "0", sg "1")
+#define TT_PRACTICE(r, sg) TT_PUT(r, "3", r ".state", "0", sg "1")
 
-static const char m14_sqlite[] = TT_SQLITE("problem_tally", "0", "is_public") TT_SQLITE("claim_tally", "1", "light");
-static const char m14_pg[] = TT_PG("problem_tally", "0", "is_public") TT_PG("claim_tally", "1", "light");
+static const char m14_sqlite[] =
+TT_SQLITE("problem_tally", "0", "is_public") TT_SQLITE("claim_tally", "1", "light")
+"CREATE TRIGGER promotion_tenant_insert AFTER INSERT ON promotion BEGIN " TT_PROMOTION("NEW", "") " END;\n"
+"CREATE TRIGGER promotion_tenant_delete AFTER DELETE ON promotion BEGIN " TT_PROMOTION("OLD", "-") " END;\n"
+"CREATE TRIGGER practice_tenant_insert AFTER INSERT ON practice BEGIN " TT_PRACTICE("NEW", "") " END;\n"
+"CREATE TRIGGER practice_tenant_delete AFTER DELETE ON practice BEGIN " TT_PRACTICE("OLD", "-") " END;\n"
+"CREATE TRIGGER practice_tenant_update AFTER UPDATE OF state ON practice BEGIN " TT_PRACTICE("OLD", "-")
+TT_PRACTICE("NEW", "") " END;\n";
+
+static const char m14_pg[] =
+TT_PG("problem_tally", "0", "is_public") TT_PG("claim_tally", "1", "light")
+"CREATE FUNCTION promotion_tenant() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP = 'DELETE' THEN " TT_PROMOTION("OLD", "-") " END IF;\n"
+"  IF TG_OP = 'INSERT' THEN " TT_PROMOTION("NEW", "") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER promotion_tenant AFTER INSERT OR DELETE ON promotion FOR EACH ROW EXECUTE FUNCTION promotion_tenant();\n"
+"CREATE FUNCTION practice_tenant() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+"BEGIN\n"
+"  IF TG_OP IN ('UPDATE', 'DELETE') THEN " TT_PRACTICE("OLD", "-") " END IF;\n"
+"  IF TG_OP IN ('UPDATE', 'INSERT') THEN " TT_PRACTICE("NEW", "") " END IF;\n"
+"  RETURN NULL;\n"
+"END $$;\n"
+"CREATE TRIGGER practice_tenant AFTER INSERT OR DELETE OR UPDATE OF state ON practice"
+" FOR EACH ROW EXECUTE FUNCTION practice_tenant();\n";
 
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },

@@ -94,6 +94,14 @@ static void exec_ok(db *d, const char *sql)
 	DAYS("1", "solved_at", "('solved','accepted')") " UNION ALL " DAYS("2", "accepted_at", "('accepted')") \
 	") x GROUP BY tenant_id, batch_id, kind, day"
 #define TALLY_DAYS "SELECT tenant_id, batch_id, kind, day, n FROM claim_day_tally WHERE n <> 0"
+/* tenant_tally (migration 14) against the problems, claims, promotions and
+ * practices themselves. */
+#define RECOUNT_TENANT \
+	"SELECT * FROM (SELECT tenant_id, 0 AS kind, state, is_public AS x, count(*) AS n FROM problem GROUP BY tenant_id, state, is_public" \
+	" UNION ALL SELECT tenant_id, 1, state, light, count(*) FROM claim GROUP BY tenant_id, state, light" \
+	" UNION ALL SELECT tenant_id, 2, '', 0, count(*) FROM promotion GROUP BY tenant_id" \
+	" UNION ALL SELECT tenant_id, 3, state, 0, count(*) FROM practice GROUP BY tenant_id, state) r"
+#define TALLY_TENANT "SELECT tenant_id, kind, state, x, n FROM tenant_tally WHERE n <> 0"
 
 static void check_tallies(db *d)
 {
@@ -103,6 +111,8 @@ static void check_tallies(db *d)
 	assert_int_equal(q(d, "SELECT count(*) FROM (" TALLY_MEMBERS " EXCEPT " RECOUNT_MEMBERS ") x"), 0);
 	assert_int_equal(q(d, "SELECT count(*) FROM (" RECOUNT_DAYS " EXCEPT " TALLY_DAYS ") x"), 0);
 	assert_int_equal(q(d, "SELECT count(*) FROM (" TALLY_DAYS " EXCEPT " RECOUNT_DAYS ") x"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM (" RECOUNT_TENANT " EXCEPT " TALLY_TENANT ") x"), 0);
+	assert_int_equal(q(d, "SELECT count(*) FROM (" TALLY_TENANT " EXCEPT " RECOUNT_TENANT ") x"), 0);
 }
 
 /* ---- stats_get from the tallies against the full computation ---------- */
@@ -247,6 +257,13 @@ static void test_the_tallies_follow_every_change(void **state)
 
 	exec_ok(d, "UPDATE claim SET state = 'withdrawn' WHERE tenant_id = 1 AND id IN"
 		   " (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
+	/* practices and promotions move tenant_tally (migration 14) */
+	exec_ok(d, "INSERT INTO practice (tenant_id, id, title, summary, state, created_at, updated_at)"
+		   " VALUES (1, 9001, 'tally', 'tally', 'draft', 0, 0), (1, 9002, 'tally2', 'tally2', 'draft', 0, 0)");
+	exec_ok(d, "UPDATE practice SET state = 'adopted' WHERE tenant_id = 1 AND id = 9001");
+	exec_ok(d, "DELETE FROM practice WHERE tenant_id = 1 AND id = 9002");
+	exec_ok(d, "DELETE FROM promotion_claim WHERE tenant_id = 1 AND promotion_id = (SELECT min(id) FROM promotion WHERE tenant_id = 1)");
+	exec_ok(d, "DELETE FROM promotion WHERE tenant_id = 1 AND id = (SELECT min(id) FROM promotion WHERE tenant_id = 1)");
 	exec_ok(d, "UPDATE claim SET state = 'solved', solved_at = approved_at + 86400 * 40 WHERE tenant_id = 1 AND id IN"
 		   " (SELECT max(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
 	exec_ok(d, "UPDATE claim SET state = 'accepted', accepted_at = solved_at + 86400 * 10, score = 9100,"
