@@ -116,6 +116,16 @@ test('the operator builds a province, a city and its counties; a parent\'s leade
   for (const k of FIGS) assert.equal(pg.total[k], county[k], `province ${k}`);
 });
 
+test('two operators creating the same slug at once: exactly one wins, the other gets a conflict', async () => {
+  const op2 = (await freshUser(srv, 'op2', ['operator'])).session;
+  const body = { name: '并发县', slug: 'race' };
+  const rs = await Promise.all([create(op, body), create(op2, body)]);
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 409], rs.map((r) => r.text).join('\n'));
+  assert.equal(sql(srv.store, "SELECT count(*) FROM tenant WHERE slug = 'race'").trim(), '1');
+  assert.equal(sql(srv.store, "SELECT count(*) FROM app_user u JOIN tenant t ON t.id = u.tenant_id WHERE t.slug = 'race'").trim(), '1',
+    'one first admin');
+});
+
 test('a county\'s leader sees an empty region; a cadre may not read it; a city admin may not edit a county', async () => {
   const r = await api(srv, leader, 'GET', '/api/v1/region');
   assert.equal(r.status, 200);
