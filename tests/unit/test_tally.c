@@ -50,21 +50,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t q(db *d, const char *sql)
-{
-	int64_t v = -1;
-
-	if (db_scalar(d, sql, &v, 0) != 0)
-		fail_msg("%s: %s", sql, db_errmsg(d));
-	return v;
-}
-
-static void exec_ok(db *d, const char *sql)
-{
-	if (db_exec(d, sql) < 0)
-		fail_msg("%s: %s", sql, db_errmsg(d));
-}
-
 /* ---- the tallies against a recount ------------------------------------ */
 
 #define FINAL "(k.final_at IS NOT NULL AND k.score IS NOT NULL AND k.state = 'accepted')"
@@ -105,14 +90,14 @@ static void exec_ok(db *d, const char *sql)
 
 static void check_tallies(db *d)
 {
-	assert_int_equal(q(d, "SELECT count(*) FROM (" RECOUNT_CLAIMS " EXCEPT " TALLY_CLAIMS ") x"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM (" TALLY_CLAIMS " EXCEPT " RECOUNT_CLAIMS ") x"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM (" RECOUNT_MEMBERS " EXCEPT " TALLY_MEMBERS ") x"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM (" TALLY_MEMBERS " EXCEPT " RECOUNT_MEMBERS ") x"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM (" RECOUNT_DAYS " EXCEPT " TALLY_DAYS ") x"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM (" TALLY_DAYS " EXCEPT " RECOUNT_DAYS ") x"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM (" RECOUNT_TENANT " EXCEPT " TALLY_TENANT ") x"), 0);
-	assert_int_equal(q(d, "SELECT count(*) FROM (" TALLY_TENANT " EXCEPT " RECOUNT_TENANT ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" RECOUNT_CLAIMS " EXCEPT " TALLY_CLAIMS ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" TALLY_CLAIMS " EXCEPT " RECOUNT_CLAIMS ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" RECOUNT_MEMBERS " EXCEPT " TALLY_MEMBERS ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" TALLY_MEMBERS " EXCEPT " RECOUNT_MEMBERS ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" RECOUNT_DAYS " EXCEPT " TALLY_DAYS ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" TALLY_DAYS " EXCEPT " RECOUNT_DAYS ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" RECOUNT_TENANT " EXCEPT " TALLY_TENANT ") x"), 0);
+	assert_int_equal(testdb_scalar(d, "SELECT count(*) FROM (" TALLY_TENANT " EXCEPT " RECOUNT_TENANT ") x"), 0);
 }
 
 /* ---- stats_get from the tallies against the full computation ---------- */
@@ -239,8 +224,8 @@ static void test_the_demo_tallies_equal_a_recount(void **state)
 	struct fixture *f = *state;
 
 	check_tallies(f->d);
-	assert_true(q(f->d, "SELECT count(*) FROM claim_tally WHERE n > 0 AND state = 'solved'") > 0);
-	assert_true(q(f->d, "SELECT count(*) FROM claim_member_tally WHERE n > 0") > 0);
+	assert_true(testdb_scalar(f->d, "SELECT count(*) FROM claim_tally WHERE n > 0 AND state = 'solved'") > 0);
+	assert_true(testdb_scalar(f->d, "SELECT count(*) FROM claim_member_tally WHERE n > 0") > 0);
 	assert_true(check_stats(f->d, DEMO_NOW) > 0);
 	assert_true(check_lights(f->d, DEMO_NOW) > 0);
 	check_tallies(f->d);
@@ -255,62 +240,62 @@ static void test_the_tallies_follow_every_change(void **state)
 	db *d = f->d;
 	int64_t counted;
 
-	exec_ok(d, "UPDATE claim SET state = 'withdrawn' WHERE tenant_id = 1 AND id IN"
+	testdb_exec(d, "UPDATE claim SET state = 'withdrawn' WHERE tenant_id = 1 AND id IN"
 		   " (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
 	/* practices and promotions move tenant_tally (migration 14) */
-	exec_ok(d, "INSERT INTO practice (tenant_id, id, title, summary, state, created_at, updated_at)"
+	testdb_exec(d, "INSERT INTO practice (tenant_id, id, title, summary, state, created_at, updated_at)"
 		   " VALUES (1, 9001, 'tally', 'tally', 'draft', 0, 0), (1, 9002, 'tally2', 'tally2', 'draft', 0, 0)");
-	exec_ok(d, "UPDATE practice SET state = 'adopted' WHERE tenant_id = 1 AND id = 9001");
-	exec_ok(d, "DELETE FROM practice WHERE tenant_id = 1 AND id = 9002");
-	exec_ok(d, "DELETE FROM promotion_claim WHERE tenant_id = 1 AND promotion_id = (SELECT min(id) FROM promotion WHERE tenant_id = 1)");
-	exec_ok(d, "DELETE FROM promotion WHERE tenant_id = 1 AND id = (SELECT min(id) FROM promotion WHERE tenant_id = 1)");
-	exec_ok(d, "UPDATE claim SET state = 'solved', solved_at = approved_at + 86400 * 40 WHERE tenant_id = 1 AND id IN"
+	testdb_exec(d, "UPDATE practice SET state = 'adopted' WHERE tenant_id = 1 AND id = 9001");
+	testdb_exec(d, "DELETE FROM practice WHERE tenant_id = 1 AND id = 9002");
+	testdb_exec(d, "DELETE FROM promotion_claim WHERE tenant_id = 1 AND promotion_id = (SELECT min(id) FROM promotion WHERE tenant_id = 1)");
+	testdb_exec(d, "DELETE FROM promotion WHERE tenant_id = 1 AND id = (SELECT min(id) FROM promotion WHERE tenant_id = 1)");
+	testdb_exec(d, "UPDATE claim SET state = 'solved', solved_at = approved_at + 86400 * 40 WHERE tenant_id = 1 AND id IN"
 		   " (SELECT max(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
-	exec_ok(d, "UPDATE claim SET state = 'accepted', accepted_at = solved_at + 86400 * 10, score = 9100,"
+	testdb_exec(d, "UPDATE claim SET state = 'accepted', accepted_at = solved_at + 86400 * 10, score = 9100,"
 		   " grade = 'excellent', final_at = solved_at + 86400 * 20 WHERE tenant_id = 1 AND id IN"
 		   " (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'solved')");
-	exec_ok(d, "UPDATE claim SET state = 'accepted', accepted_at = solved_at + 86400 * 10 WHERE tenant_id = 1"
+	testdb_exec(d, "UPDATE claim SET state = 'accepted', accepted_at = solved_at + 86400 * 10 WHERE tenant_id = 1"
 		   " AND id IN (SELECT max(id) FROM claim WHERE tenant_id = 1 AND state = 'solved')");
-	exec_ok(d, "UPDATE claim SET state = 'accepted', accepted_at = solved_at + 86400 * 12 WHERE tenant_id = 1"
+	testdb_exec(d, "UPDATE claim SET state = 'accepted', accepted_at = solved_at + 86400 * 12 WHERE tenant_id = 1"
 		   " AND id IN (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'solved')");
-	exec_ok(d, "UPDATE claim SET score = 8750, grade = 'good', final_at = accepted_at + 1 WHERE tenant_id = 1"
+	testdb_exec(d, "UPDATE claim SET score = 8750, grade = 'good', final_at = accepted_at + 1 WHERE tenant_id = 1"
 		   " AND id IN (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'accepted' AND final_at IS NULL)");
-	exec_ok(d, "UPDATE claim SET score = score + 100 WHERE tenant_id = 1 AND id IN"
+	testdb_exec(d, "UPDATE claim SET score = score + 100 WHERE tenant_id = 1 AND id IN"
 		   " (SELECT max(id) FROM claim WHERE tenant_id = 1 AND final_at IS NOT NULL AND score IS NOT NULL)");
-	exec_ok(d, "UPDATE claim SET unit_id = (SELECT max(id) FROM unit WHERE tenant_id = 1) WHERE tenant_id = 1"
+	testdb_exec(d, "UPDATE claim SET unit_id = (SELECT max(id) FROM unit WHERE tenant_id = 1) WHERE tenant_id = 1"
 		   " AND id IN (SELECT max(id) FROM claim WHERE tenant_id = 1 AND state = 'accepted')");
-	exec_ok(d, "DELETE FROM claim_member WHERE tenant_id = 1 AND role = 'member' AND claim_id IN"
+	testdb_exec(d, "DELETE FROM claim_member WHERE tenant_id = 1 AND role = 'member' AND claim_id IN"
 		   " (SELECT min(claim_id) FROM claim_member WHERE tenant_id = 1 AND role = 'member')");
-	exec_ok(d, "UPDATE claim_member SET person_id = (SELECT max(pe.id) FROM person pe WHERE pe.tenant_id = 1"
+	testdb_exec(d, "UPDATE claim_member SET person_id = (SELECT max(pe.id) FROM person pe WHERE pe.tenant_id = 1"
 		   " AND pe.id NOT IN (SELECT x.person_id FROM claim_member x WHERE x.tenant_id = 1 AND x.claim_id ="
 		   " claim_member.claim_id)) WHERE tenant_id = 1 AND role = 'member' AND claim_id = (SELECT max(claim_id)"
 		   " FROM claim_member WHERE tenant_id = 1 AND role = 'member') AND person_id = (SELECT min(y.person_id)"
 		   " FROM claim_member y WHERE y.tenant_id = 1 AND y.role = 'member' AND y.claim_id = (SELECT"
 		   " max(z.claim_id) FROM claim_member z WHERE z.tenant_id = 1 AND z.role = 'member'))");
-	assert_true(q(d, "SELECT count(*) FROM claim_tally WHERE n > 0 AND final = 1") > 0);
+	assert_true(testdb_scalar(d, "SELECT count(*) FROM claim_tally WHERE n > 0 AND final = 1") > 0);
 	/* a problem with its claims moved to this year's batch and another
 	 * category; stamps of the as-of day itself before and after now */
-	exec_ok(d, "UPDATE problem SET batch_id = (SELECT max(id) FROM batch WHERE tenant_id = 1),"
+	testdb_exec(d, "UPDATE problem SET batch_id = (SELECT max(id) FROM batch WHERE tenant_id = 1),"
 		   " category_id = (SELECT max(id) FROM category WHERE tenant_id = 1) WHERE tenant_id = 1 AND id IN"
 		   " (SELECT min(problem_id) FROM claim WHERE tenant_id = 1 AND state = 'accepted' AND final_at IS NOT NULL)");
-	exec_ok(d, "UPDATE claim SET approved_at = 1805076000 - 60, accepted_at = 1805076000 + 3600 WHERE tenant_id = 1"
+	testdb_exec(d, "UPDATE claim SET approved_at = 1805076000 - 60, accepted_at = 1805076000 + 3600 WHERE tenant_id = 1"
 		   " AND problem_id IN (SELECT min(problem_id) FROM claim WHERE tenant_id = 1 AND state = 'accepted'"
 		   " AND final_at IS NOT NULL)");
 	/* a light and a state changed by one statement, a light alone */
-	exec_ok(d, "UPDATE claim SET light = 2, state = 'approved' WHERE tenant_id = 1 AND id IN"
+	testdb_exec(d, "UPDATE claim SET light = 2, state = 'approved' WHERE tenant_id = 1 AND id IN"
 		   " (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
-	exec_ok(d, "UPDATE claim SET light = 4, light_until = 0 WHERE tenant_id = 1 AND id IN"
+	testdb_exec(d, "UPDATE claim SET light = 4, light_until = 0 WHERE tenant_id = 1 AND id IN"
 		   " (SELECT max(id) FROM claim WHERE tenant_id = 1 AND state = 'signed')");
 	check_tallies(d);
 	counted = check_stats(d, DEMO_NOW);
 	assert_true(counted > 0);
 	/* a claim's team removed */
-	exec_ok(d, "DELETE FROM claim_member WHERE tenant_id = 1 AND claim_id IN"
+	testdb_exec(d, "DELETE FROM claim_member WHERE tenant_id = 1 AND claim_id IN"
 		   " (SELECT max(id) FROM claim WHERE tenant_id = 1 AND state = 'withdrawn')");
 	check_tallies(d);
 	assert_int_equal(check_stats(d, DEMO_NOW), counted);
-	assert_int_equal(q(d, "SELECT coalesce(sum(n), 0) FROM claim_tally WHERE state = 'withdrawn'"),
-			 q(d, "SELECT count(*) FROM claim WHERE state = 'withdrawn'"));
+	assert_int_equal(testdb_scalar(d, "SELECT coalesce(sum(n), 0) FROM claim_tally WHERE state = 'withdrawn'"),
+			 testdb_scalar(d, "SELECT count(*) FROM claim WHERE state = 'withdrawn'"));
 }
 
 /* Claims of this year's open batch, judged by time: deadlines and
@@ -324,13 +309,13 @@ static void test_the_lights_follow_time_and_every_input(void **state)
 	arena *a;
 	struct stats st;
 
-	exec_ok(d, "UPDATE problem SET batch_id = (SELECT max(id) FROM batch WHERE tenant_id = 1) WHERE tenant_id = 1"
+	testdb_exec(d, "UPDATE problem SET batch_id = (SELECT max(id) FROM batch WHERE tenant_id = 1) WHERE tenant_id = 1"
 		   " AND id IN (SELECT problem_id FROM claim WHERE tenant_id = 1 AND state IN ('approved', 'signed'))");
-	exec_ok(d, "UPDATE claim SET deadline = 1805076000 + 86400 * (id % 23) - 86400 * 3, signed_at = 1805076000"
+	testdb_exec(d, "UPDATE claim SET deadline = 1805076000 + 86400 * (id % 23) - 86400 * 3, signed_at = 1805076000"
 		   " - 86400 * 60 WHERE tenant_id = 1 AND state IN ('approved', 'signed')");
-	exec_ok(d, "UPDATE milestone SET done_at = NULL, due_at = 1805076000 + 86400 * (id % 11) WHERE tenant_id = 1"
+	testdb_exec(d, "UPDATE milestone SET done_at = NULL, due_at = 1805076000 + 86400 * (id % 11) WHERE tenant_id = 1"
 		   " AND claim_id IN (SELECT id FROM claim WHERE tenant_id = 1 AND state = 'signed' AND id % 2 = 0)");
-	exec_ok(d, "UPDATE claim SET risk = 'red' WHERE tenant_id = 1 AND id IN (SELECT max(id) FROM claim"
+	testdb_exec(d, "UPDATE claim SET risk = 'red' WHERE tenant_id = 1 AND id IN (SELECT max(id) FROM claim"
 		   " WHERE tenant_id = 1 AND state = 'signed')");
 	check_tallies(d);
 	assert_true(check_stats(d, DEMO_NOW) > 0);
@@ -349,13 +334,13 @@ static void test_the_lights_follow_time_and_every_input(void **state)
 	assert_true(red1 > red0);
 	/* inputs changed by writes: a milestone done, a report, a deadline
 	 * extended, the batch's warning days */
-	exec_ok(d, "UPDATE milestone SET done_at = 1805076000 WHERE tenant_id = 1 AND id IN (SELECT min(id) FROM milestone"
+	testdb_exec(d, "UPDATE milestone SET done_at = 1805076000 WHERE tenant_id = 1 AND id IN (SELECT min(id) FROM milestone"
 		   " WHERE tenant_id = 1 AND done_at IS NULL)");
-	exec_ok(d, "UPDATE claim SET deadline = deadline + 86400 * 100 WHERE tenant_id = 1 AND id IN (SELECT min(id)"
+	testdb_exec(d, "UPDATE claim SET deadline = deadline + 86400 * 100 WHERE tenant_id = 1 AND id IN (SELECT min(id)"
 		   " FROM claim WHERE tenant_id = 1 AND state = 'signed')");
-	exec_ok(d, "UPDATE batch SET warn_days = 20 WHERE tenant_id = 1 AND id = (SELECT max(id) FROM batch"
+	testdb_exec(d, "UPDATE batch SET warn_days = 20 WHERE tenant_id = 1 AND id = (SELECT max(id) FROM batch"
 		   " WHERE tenant_id = 1)");
-	exec_ok(d, "UPDATE claim SET state = 'solved', solved_at = 1805076000 WHERE tenant_id = 1 AND id IN"
+	testdb_exec(d, "UPDATE claim SET state = 'solved', solved_at = 1805076000 WHERE tenant_id = 1 AND id IN"
 		   " (SELECT min(id) FROM claim WHERE tenant_id = 1 AND state = 'signed' AND risk = '')");
 	for (int day = 0; day <= 40; day += 8) {
 		check_stats(d, DEMO_NOW + 86400 * day);

@@ -31,6 +31,23 @@ struct testdb {
 	char dbname[64];   /* PostgreSQL: its database */
 };
 
+/* The one integer sql answers, failing the test on a store error. */
+static inline int64_t testdb_scalar(db *d, const char *sql)
+{
+	int64_t v = -1;
+
+	if (db_scalar(d, sql, &v, 0) != 0)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+	return v;
+}
+
+/* Run sql, failing the test on a store error. */
+static inline void testdb_exec(db *d, const char *sql)
+{
+	if (db_exec(d, sql) < 0)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+}
+
 /* JIEBANG_TEST_PG with the database name replaced by name (query kept). */
 static inline void testdb_pg_url(char *out, size_t n, const char *name)
 {
