@@ -3,8 +3,11 @@
 # (BENCH_EXPORT_ROWS, default 1,000,000; bench/gen.c), then downloads
 # /api/v1/export/problems.csv (streamed) and ledger.xlsx (built on a
 # worker into a temporary file) as the admin, sampling the server's
-# resident memory every 0.5 s: time to first byte, total time, bytes,
-# peak RSS against idle RSS. Loopback only; SQLite.
+# resident memory every 0.1 s: time to first byte, total time, bytes,
+# peak RSS against idle RSS, and of it the anonymous memory (heap and
+# stacks: what a leak or a buffered export grows; the rest is the store's
+# file mapped by SQLite, mmap_size, shared and given back under pressure).
+# Loopback only; SQLite.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -17,7 +20,7 @@ trap cleanup EXIT INT TERM
 
 free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 wait_up() { for _ in $(seq 100); do curl -fs "$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
-kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+kib() { awk -v k="${2:-VmRSS}:" '$1 == k {print $2}' "/proc/$1/status"; }
 
 "$BIN" demo --data "$work" >/dev/null
 gen="build/rel/bench-gen"
@@ -33,21 +36,23 @@ pid=$!
 wait_up "$url"
 curl -fs "$url/" >/dev/null
 idle=$(kib "$pid")
+anon_idle=$(kib "$pid" RssAnon)
 
 fetch() { # list.ext
-	peak=$idle
+	peak=$idle anon=$anon_idle
 	curl -s -o "$work/out" -H "Authorization: Bearer $token" \
 		-w '%{http_code} %{time_starttransfer} %{time_total} %{size_download}\n' \
 		"$url/api/v1/export/$1" > "$work/curl" &
 	c=$!
 	while kill -0 "$c" 2>/dev/null; do
 		k=$(kib "$pid"); [ "$k" -gt "$peak" ] && peak=$k
-		sleep 0.5
+		k=$(kib "$pid" RssAnon); [ "$k" -gt "$anon" ] && anon=$k
+		sleep 0.1
 	done
 	wait "$c" || true
 	read -r code ttfb total bytes < "$work/curl"
-	printf '%-14s %s  first byte %6.2f s  total %7.2f s  %11d bytes  RSS idle %d KiB, peak %d KiB (+%d)\n' \
-		"$1" "$code" "$ttfb" "$total" "$bytes" "$idle" "$peak" "$((peak - idle))"
+	printf '%-14s %s  first byte %6.2f s  total %7.2f s  %11d bytes  RSS idle %d KiB, peak +%d; anonymous %d KiB, peak +%d\n' \
+		"$1" "$code" "$ttfb" "$total" "$bytes" "$idle" "$((peak - idle))" "$anon_idle" "$((anon - anon_idle))"
 	rm -f "$work/out"
 }
 fetch problems.csv

@@ -657,7 +657,7 @@ static int close_competitors(struct ctx *c, const struct cl *k, const struct rul
 	if (n < r->max_parallel)
 		return JB_OK;
 	if (!(st = db_query(c->d, "SELECT id FROM claim WHERE tenant_id = $1 AND problem_id = $2 AND state IN "
-				  STATE_SQL_PENDING_CLAIMS " ORDER BY id", "ii", c->who->tenant_id, k->problem_id)))
+				  STATE_SQL_PENDING_CLAIMS " ORDER BY +id", "ii", c->who->tenant_id, k->problem_id)))
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW)
 		*ARENA_PUSH(c->a, ids, cnt, cap) = db_col_int(st, 0);

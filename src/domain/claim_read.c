@@ -308,7 +308,7 @@ static int load_members(db *d, arena *a, int64_t tenant, struct claim_detail *k)
 static int load_cooperators(db *d, arena *a, int64_t tenant, struct claim_detail *k)
 {
 	db_stmt *st = db_query(d, "SELECT c.unit_id, u.name FROM claim_cooperator c JOIN unit u ON u.tenant_id = c.tenant_id"
-				  " AND u.id = c.unit_id WHERE c.tenant_id = $1 AND c.claim_id = $2 ORDER BY u.id",
+				  " AND u.id = c.unit_id WHERE c.tenant_id = $1 AND c.claim_id = $2 ORDER BY c.unit_id",
 			       "ii", tenant, k->id);
 	int rc, cap = 0;
 
@@ -341,7 +341,7 @@ static int load_plan(db *d, arena *a, int64_t tenant, struct claim_detail *k)
 		return -1;
 	cap = 0;
 	if (!(st = db_query(d, "SELECT id, baseline, target, achieved, name, kind, uom FROM metric"
-			       " WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id", "ii", tenant, k->id)))
+			       " WHERE tenant_id = $1 AND claim_id = $2 ORDER BY +id", "ii", tenant, k->id)))
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct claim_metric *m = ARENA_PUSH(a, k->metrics, k->nmetrics, cap);

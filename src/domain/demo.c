@@ -1625,8 +1625,8 @@ static void demo_report(struct demo *x, arena *a, const struct demo_plan *pl, co
 	int64_t metric[2] = { 0, 0 }, ms[4] = { 0, 0, 0, 0 };
 	bool ticked[4] = { false, false, false, false };
 
-	demo_ids(x, "SELECT id FROM metric WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id", pl->claim_id, metric, 2);
-	demo_ids(x, "SELECT id FROM milestone WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id", pl->claim_id, ms, 4);
+	demo_ids(x, "SELECT id FROM metric WHERE tenant_id = $1 AND claim_id = $2 ORDER BY +id", pl->claim_id, metric, 2);
+	demo_ids(x, "SELECT id FROM milestone WHERE tenant_id = $1 AND claim_id = $2 ORDER BY +id", pl->claim_id, ms, 4);
 	for (int k = 0; k < pl->npe && !x->failed; k++) {
 		const struct demo_entry *e = &pl->pe[k];
 		bool last = k == pl->npe - 1, solve = last && p->state == S_SOL;

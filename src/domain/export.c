@@ -15,9 +15,10 @@
 #include "util/text.h"
 
 /* Where a column's value comes from: the query's column of the same
- * position (after the key), as such or as a code to look up; or, from a
- * claim id in that column, something worked out per row in C (the light,
- * as claim.h computes it; lists of cooperating units, milestones,
+ * position (after the key), as such or as a code to look up, or as the
+ * stored light (claim.light, -1 for none: kept true at the cursor's now
+ * before each chunk, claim_lights_keep()); or, from a claim id in that
+ * column, a list worked out per row in C (cooperating units, milestones,
  * metrics, in one order on both stores). */
 enum export_src { SRC_COL, SRC_LABEL, SRC_LIGHT, SRC_COOPS, SRC_MILESTONES, SRC_METRICS };
 
@@ -82,7 +83,7 @@ static const char ledger_sql[] =
 	"  FROM progress pr WHERE pr.tenant_id = c.tenant_id AND pr.claim_id = c.id ORDER BY pr.at DESC, pr.id DESC LIMIT 1), ''),"
 	" coalesce((SELECT pr.difficulties FROM progress pr WHERE pr.tenant_id = c.tenant_id AND pr.claim_id = c.id"
 	"  AND pr.difficulties <> '' ORDER BY pr.at DESC, pr.id DESC LIMIT 1), ''),"
-	" coalesce(c.id, 0), p.state, coalesce(c.id, 0), c.score, coalesce(c.grade, ''),"
+	" coalesce(c.id, 0), p.state, coalesce(c.light, -1), c.score, coalesce(c.grade, ''),"
 	" CASE WHEN c.id IS NULL THEN ''"
 	"  WHEN EXISTS (SELECT 1 FROM notice_item ni JOIN notice n ON n.tenant_id = ni.tenant_id AND n.id = ni.notice_id"
 	"   WHERE ni.tenant_id = c.tenant_id AND ni.claim_id = c.id AND n.state = 'open') THEN 'open'"
@@ -124,7 +125,7 @@ static const struct col_def claims_cols[] = {
 	L("揭榜方式", claim_routes), L("状态", claim_states), DT("申请时间"), D("完成时限"), X("灯色", SRC_LIGHT),
 };
 static const char claims_sql[] =
-	"SELECT c.id, c.id, p.id, p.title, u.name, l.name, o.name, c.route, c.state, c.applied_at, c.deadline, c.id"
+	"SELECT c.id, c.id, p.id, p.title, u.name, l.name, o.name, c.route, c.state, c.applied_at, c.deadline, c.light"
 	" FROM claim c" CLAIM_JOINS " WHERE c.tenant_id = $1" PAGE("c.id");
 
 static const struct col_def progress_cols[] = {
@@ -269,12 +270,12 @@ void export_open(struct export_cursor *c, const struct export_list *l, const str
 
 static const char coops_sql[] =
 	"SELECT u.name FROM claim_cooperator cc JOIN unit u ON u.tenant_id = cc.tenant_id AND u.id = cc.unit_id"
-	" WHERE cc.tenant_id = $1 AND cc.claim_id = $2 ORDER BY u.id";
+	" WHERE cc.tenant_id = $1 AND cc.claim_id = $2 ORDER BY cc.unit_id";
 static const char milestones_sql[] =
 	"SELECT title, due_at, coalesce(done_at, 0) FROM milestone WHERE tenant_id = $1 AND claim_id = $2"
 	" ORDER BY due_at, id";
 static const char metrics_sql[] =
-	"SELECT name, kind, uom, target, achieved FROM metric WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id";
+	"SELECT name, kind, uom, target, achieved FROM metric WHERE tenant_id = $1 AND claim_id = $2 ORDER BY +id";
 
 static void put_day(buf *b, int64_t epoch)
 {
@@ -440,6 +441,12 @@ static void read_cell(arena *a, const struct col_def *col, db_stmt *st, int at, 
 		cell->empty = !*cell->s;
 		return;
 	}
+	case SRC_LIGHT: {
+		int64_t l = db_col_int(st, at);
+		cell->s = l > LIGHT_NONE && l <= LIGHT_AWAITING ? lights[l].zh : "";
+		cell->empty = !*cell->s;
+		return;
+	}
 	default:
 		break;
 	}
@@ -454,18 +461,11 @@ static void read_cell(arena *a, const struct col_def *col, db_stmt *st, int at, 
 static int claim_values(db *d, arena *a, const struct export_cursor *c, const struct col_def *col,
 			struct export_cell *cell)
 {
-	if (col->src == SRC_COL || col->src == SRC_LABEL || cell->empty)
+	if (col->src == SRC_COL || col->src == SRC_LABEL || col->src == SRC_LIGHT || cell->empty)
 		return 0;
-	if (col->src == SRC_LIGHT) {
-		enum light l = LIGHT_NONE;
-		if (claim_light_of(d, c->tenant_id, cell->i, c->now, &l) < 0)
-			return -1;
-		cell->s = l != LIGHT_NONE ? lights[l].zh : "";
-	} else {
-		cell->s = claim_lines(d, a, c->tenant_id, col->src, cell->i);
-		if (!cell->s)
-			return -1;
-	}
+	cell->s = claim_lines(d, a, c->tenant_id, col->src, cell->i);
+	if (!cell->s)
+		return -1;
 	cell->empty = !*cell->s;
 	cell->i = 0;
 	return 0;
@@ -479,7 +479,7 @@ static int list_chunk(db *d, arena *a, struct export_cursor *c, int max, export_
 	int n = 0, rc = DB_DONE;
 	db_stmt *st;
 
-	if (db_begin(d, DB_READ) < 0)
+	if (claim_lights_keep(d, c->tenant_id, c->now) < 0 || db_begin(d, DB_READ) < 0)
 		return -1;
 	st = db_query(d, l->sql, "iii", c->tenant_id, c->after, (int64_t)max);
 	if (!st)

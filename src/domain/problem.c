@@ -350,7 +350,7 @@ static const char claim_sql[] =
 	" JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
 	" JOIN person l ON l.tenant_id = c.tenant_id AND l.id = c.lead_person_id"
 	" JOIN person o ON o.tenant_id = c.tenant_id AND o.id = c.owner_person_id"
-	" WHERE c.tenant_id = $1 AND c.problem_id = $2 AND c.state IN " STATE_SQL_COUNTED_CLAIMS " ORDER BY c.id";
+	" WHERE c.tenant_id = $1 AND c.problem_id = $2 AND c.state IN " STATE_SQL_COUNTED_CLAIMS " ORDER BY +c.id";
 
 static const char members_sql[] =
 	"SELECT pe.name, pe.title, pe.rank, u.name, u.kind, m.role"
@@ -366,7 +366,7 @@ static const char milestones_sql[] =
 
 static const char metrics_sql[] =
 	"SELECT id, name, kind, uom, target, achieved FROM metric"
-	" WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id";
+	" WHERE tenant_id = $1 AND claim_id = $2 ORDER BY +id";
 
 static const char progress_sql[] =
 	"SELECT pr.at, pr.title, pr.body, pe.name FROM progress pr"

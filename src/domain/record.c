@@ -29,7 +29,7 @@ static const char claims_sql[] =
 	" JOIN problem p ON p.tenant_id = c.tenant_id AND p.id = c.problem_id"
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id"
 	" JOIN unit u ON u.tenant_id = c.tenant_id AND u.id = c.unit_id"
-	" WHERE m.tenant_id = $1 AND m.person_id = $2 ORDER BY c.id";
+	" WHERE m.tenant_id = $1 AND m.person_id = $2 ORDER BY +c.id";
 
 static int load_claims(struct ctx *c, int64_t person_id, struct record *out)
 {

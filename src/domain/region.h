@@ -28,9 +28,22 @@ struct region {
 	struct region_row total;
 };
 
+/* The answers last given, one set per store (the server's: web/app.h),
+ * shared by its threads. */
+struct region_cache;
+struct region_cache *region_cache_new(void);
+void region_cache_free(struct region_cache *c);
+
 /* The region of tenant parent at now. The lights are brought up to date
- * first (claim_lights_keep, for the children whose lights are stale), so
- * call it outside a transaction. 0, or -1 on a store error. */
-int region_get(db *d, arena *a, int64_t parent, int64_t now, struct region *out) __attribute__((warn_unused_result));
+ * first (claim_lights_keep, for the tenants whose lights are stale), so
+ * call it outside a transaction. With a cache c (or NULL), each child's
+ * figures last read are used again while they hold: while no tenant of
+ * the child's (it and those below it) has changed — their number, ids and
+ * data versions, checked in one short transaction — and no stored light
+ * among them has come to its end; the children that moved are read
+ * again. So a write anywhere below is seen by the very next request, on
+ * every server of the store. 0, or -1 on a store error. */
+int region_get(db *d, arena *a, struct region_cache *c, int64_t parent, int64_t now, struct region *out)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -82,7 +82,7 @@ static int intake(struct ctx *c, struct report *r)
 static int case_metrics(struct ctx *c, struct report_case *k)
 {
 	db_stmt *st = db_query(c->d, "SELECT name, kind, uom, target, achieved FROM metric"
-				     " WHERE tenant_id = $1 AND claim_id = $2 ORDER BY id", "ii", c->who->tenant_id, k->claim_id);
+				     " WHERE tenant_id = $1 AND claim_id = $2 ORDER BY +id", "ii", c->who->tenant_id, k->claim_id);
 	int rc, cap = 0;
 
 	if (!st)

@@ -141,10 +141,14 @@ static bool is_cli(const struct ctx *c)
 }
 
 /* The audit entry of a domain change of tenant id. */
+/* The audit entry of a host name added or removed, and tenant id's data
+ * version up (action_run bumps only the actor's tenant: none for the CLI). */
 static int audit_domain(struct ctx *c, int64_t id, bool add, const char *host)
 {
 	char *json = arena_printf(c->a, "{\"host\":\"%s\"}", host); /* host is [a-z0-9.-] only */
 
+	if (db_run(c->d, "UPDATE tenant SET data_version = data_version + 1 WHERE id = $1", "i", id) < 0)
+		return -1;
 	return audit_record(c->d, id, "cli", add ? "tenant.domain_add" : "tenant.domain_remove", "tenant", id,
 			    add ? NULL : json, add ? json : NULL, "");
 }

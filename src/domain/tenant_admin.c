@@ -162,12 +162,15 @@ static int check_in(struct ctx *c, int64_t id, struct tenant_in *in, const char 
 	return JB_OK;
 }
 
-/* hosts and the categories not yet there, for tenant id. */
+/* hosts and the categories not yet there, for tenant id, and its data
+ * version up (action_run bumps only the actor's tenant: none for the
+ * operator; region.c depends on it). */
 static int write_lists(struct ctx *c, int64_t id, const char **hosts, int nhosts, const char **cats, int ncats)
 {
 	int64_t have, pos;
 
-	if (db_run(c->d, "DELETE FROM tenant_domain WHERE tenant_id = $1", "i", id) < 0)
+	if (db_run(c->d, "UPDATE tenant SET data_version = data_version + 1 WHERE id = $1", "i", id) < 0 ||
+	    db_run(c->d, "DELETE FROM tenant_domain WHERE tenant_id = $1", "i", id) < 0)
 		return -1;
 	for (int i = 0; i < nhosts; i++)
 		if (db_run(c->d, "INSERT INTO tenant_domain (host, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "si",

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "domain/audit.h"
+#include "domain/region.h"
 #include "util/log.h"
 
 void app_init(struct app *app, int logins_per_addr, int refusals_per_addr)
@@ -13,6 +14,7 @@ void app_init(struct app *app, int logins_per_addr, int refusals_per_addr)
 	memset(app, 0, sizeof(*app));
 	app->logins_per_addr = logins_per_addr;
 	app->gate = audit_gate_new(refusals_per_addr);
+	app->regions = region_cache_new();
 }
 
 void app_release(struct app *app, const char *db_url)
@@ -22,6 +24,8 @@ void app_release(struct app *app, const char *db_url)
 	db *d;
 	int n;
 
+	region_cache_free(app->regions);
+	app->regions = NULL;
 	if (!app->gate)
 		return;
 	d = db_open(db_url, err, sizeof(err));

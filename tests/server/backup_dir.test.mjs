@@ -107,7 +107,8 @@ test('backup --config FILE --dir DIR (what the timer runs) backs up the store th
     assert.equal(run(['restore', join(dir, file), '--db', target]).status, 0);
     assert.match(run(['user', 'list', '--db', target]).stdout, /evaluator/, 'the demo store was the one backed up');
     // Without the file: ./data, which has no store here.
-    const none = run(['backup', '--dir', join(top, 'b2'), '--keep', '1'], { cwd: top });
+    const none = run(['backup', '--dir', join(top, 'b2'), '--keep', '1'], { cwd: mkdtempSync(join(top, 'empty-')) });
+    assert.equal(none.error, undefined, 'the binary ran');
     assert.notEqual(none.status, 0);
   } finally {
     rmSync(top, { recursive: true, force: true });

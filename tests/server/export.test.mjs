@@ -106,6 +106,11 @@ test('the ledger has exactly the 19 columns offices use, with numbers, dates and
     assert.match(r[col('公示状态')][0], /^(公示中|公示结束|未公示)$/);
     assert.ok(r[col('灯色')][0] === null || /^(正常|滞后|逾期|未报送|待验收)$/.test(r[col('灯色')][0]), r[col('灯色')][0]);
   }
+  // the ledger's lights (stored, claim.light) are the board's (worked out per claim)
+  const board = new Map((await csv(S.leader, 'problems')).slice(1).map((r) => [+r[0], r[7]]));
+  const lit = claimed.filter((r) => r[col('灯色')][0]);
+  assert.ok(lit.length > 50 && new Set(lit.map((r) => r[col('灯色')][0])).size >= 3, 'the demo ledger shows several lights');
+  for (const r of claimed) assert.equal(r[col('灯色')][0] ?? '', board.get(r[0][0]), `problem ${r[0][0]}: the ledger's light is the board's`);
   const withPlan = claimed.find((r) => r[col('节点计划')][0]);
   assert.match(withPlan[col('节点计划')][0], /\d{4}-\d{2}-\d{2}/, '节点计划 lines are "名称 日期"');
   const money = claimed.find((r) => /元\//.test(r[col('目标/完成')][0] || ''));

@@ -4,7 +4,7 @@
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 import { checkAnswer } from './openapi.mjs';
@@ -14,7 +14,8 @@ import { checkAnswer } from './openapi.mjs';
 // production cost start the binary without it.
 process.env.JIEBANG_TEST_FAST_HASH ??= '1';
 
-export const BIN = process.env.JIEBANG_BIN || './jiebang';
+// absolute, so that a command run in another directory (cwd) finds it
+export const BIN = resolve(process.env.JIEBANG_BIN || './jiebang');
 export const STORE = process.env.JIEBANG_TEST_STORE || 'sqlite';
 
 export function freePort() {

@@ -14,12 +14,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, readdirSync, statSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, STORE, run, freshStore, freePort } from './harness.mjs';
 
 const TOP = fileURLToPath(new URL('../..', import.meta.url));
-const BUILD = relative(TOP, dirname(join(process.cwd(), BIN))) || '.';
+const BUILD = relative(TOP, dirname(resolve(BIN))) || '.';
 const UNITS = ['jiebang.service', 'jiebang-backup.service', 'jiebang-backup.timer'];
 const MAN = ['docs/jiebang.1', 'docs/jiebang.conf.5'];
 
@@ -61,7 +61,7 @@ function debPath() {
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'jiebang-pkg-'));
   deb = debPath();
-  const inputs = [relative(TOP, join(process.cwd(), BIN)), 'debian', 'packaging', 'docs', 'README.md', 'Makefile',
+  const inputs = [relative(TOP, resolve(BIN)), 'debian', 'packaging', 'docs', 'README.md', 'Makefile',
     'scripts/mkdeb.sh'];
   const lint = join(TOP, 'build/deb/lintian.log');
   if (!existsSync(deb) || !existsSync(lint) || statSync(deb).mtimeMs < newest(inputs)) {
