@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "domain/audit_chain.h"
 #include "domain/config.h"
 #include "domain/password.h"
 #include "domain/perm.h"
@@ -90,6 +91,11 @@ db *cli_open_store(const char *data, const char *url)
 	}
 	if (db_migrate(d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "jiebang: %s\n", err);
+		db_close(d);
+		return NULL;
+	}
+	if (audit_seal(d) < 0) { /* entries from before the chain (migration 15): once */
+		fprintf(stderr, "jiebang: cannot hash the audit log: %s\n", db_errmsg(d));
 		db_close(d);
 		return NULL;
 	}

@@ -6,33 +6,41 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/audit_chain.h"
 #include "util/log.h"
 
+/* One entry, with its link in the tenant's hash chain (audit_chain.h). */
 static int insert_entry(db *d, int64_t at, int64_t tenant_id, const char *actor, const char *action,
 			const char *object_type, int64_t object_id, const char *before_json,
 			const char *after_json, const char *client_addr, const char *outcome)
 {
-	int64_t id = db_next_id(d, tenant_id, "audit_event");
+	struct audit_fields e = { .tenant_id = tenant_id, .at = at, .actor = actor && *actor ? actor : "anonymous",
+				  .action = action, .object_type = object_type, .object_id = object_id,
+				  .before_json = before_json, .after_json = after_json,
+				  .client_addr = client_addr ? client_addr : "", .outcome = outcome };
+	char hash[AUDIT_HASH_LEN + 1];
 	db_stmt *st;
 	int rc;
 
-	if (id < 0)
+	if ((e.id = db_next_id(d, tenant_id, "audit_event")) < 0 || audit_chain_next(d, &e, hash) < 0)
 		return -1;
 	st = db_prepare(d, "INSERT INTO audit_event (tenant_id, id, at, actor, action, object_type, object_id,"
-			   " before_json, after_json, client_addr, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+			   " before_json, after_json, client_addr, outcome, hash)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, tenant_id);
-	db_bind_int(st, 2, id);
+	db_bind_int(st, 2, e.id);
 	db_bind_int(st, 3, at);
-	db_bind_text(st, 4, actor && *actor ? actor : "anonymous");
+	db_bind_text(st, 4, e.actor);
 	db_bind_text(st, 5, action);
 	db_bind_text(st, 6, object_type);
 	db_bind_id(st, 7, object_id);
 	db_bind_text(st, 8, before_json);
 	db_bind_text(st, 9, after_json);
-	db_bind_text(st, 10, client_addr ? client_addr : "");
+	db_bind_text(st, 10, e.client_addr);
 	db_bind_text(st, 11, outcome);
+	db_bind_text(st, 12, hash);
 	rc = db_step(st);
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;

@@ -94,6 +94,7 @@ static const struct copy_table {
 	{ "complaint", { "tenant_id", "id" } },
 	{ "rate_event", { NULL } },
 	{ "audit_event", { "tenant_id", "id" } },
+	{ "audit_legacy", { "tenant_id" } },
 };
 #define NTABLES (sizeof(copy_tables) / sizeof(copy_tables[0]))
 

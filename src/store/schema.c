@@ -1436,6 +1436,21 @@ TT_PG("problem_tally", "0", "is_public") TT_PG("claim_tally", "1", "light")
 "CREATE TRIGGER practice_tenant AFTER INSERT OR DELETE OR UPDATE OF state ON practice"
 " FOR EACH ROW EXECUTE FUNCTION practice_tenant();\n";
 
+/* The audit log as a hash chain (domain/audit_chain.c): each entry's hash
+ * covers the hash before it in its tenant and its own fields. Entries
+ * written before this version have '' until audit_seal() hashes them —
+ * only those, up to audit_legacy's last_id of their tenant, whose row goes
+ * once they are sealed: an entry whose hash is blanked later is broken,
+ * not sealed again. */
+static const char m15_audit_chain[] =
+"ALTER TABLE audit_event ADD COLUMN hash TEXT NOT NULL DEFAULT '';\n"
+"CREATE INDEX audit_event_unsealed ON audit_event (tenant_id, id) WHERE hash = '';\n"
+"CREATE TABLE audit_legacy (\n"
+"  tenant_id BIGINT PRIMARY KEY REFERENCES tenant(id),\n"
+"  last_id BIGINT NOT NULL\n"
+");\n"
+"INSERT INTO audit_legacy (tenant_id, last_id) SELECT tenant_id, max(id) FROM audit_event GROUP BY tenant_id;\n";
+
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
@@ -1453,6 +1468,7 @@ const struct migration migrations[] = {
 	{ 12, "tenants under a parent tenant, the deployment's operator", m12_regions, m12_sqlite, m12_pg, true },
 	{ 13, "group robots, webhooks and their outbox", m13_robots, NULL, NULL, false },
 	{ 14, "every tenant's headline counts in a few rows", m14_tenant_tally, m14_sqlite, m14_pg, false },
+	{ 15, "the audit log as a hash chain", m15_audit_chain, NULL, NULL, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));
