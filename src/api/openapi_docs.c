@@ -703,6 +703,18 @@ const struct api_doc doc_delete_tokens_id = {
 	.ok =
 		"{'ok':'bool'}",
 };
+/* GET /api/v1/me/sessions (api_sessions) */
+const struct api_doc doc_get_me_sessions = {
+	.summary = "我的登录会话（设备、地址、最近活动）",
+	.ok =
+		"{'items':[{'id':'str','created_at':'at','seen_at':'at','addr':'str','user_agent':'str','current':'bool'}]}",
+};
+/* DELETE /api/v1/me/sessions/:id (act_session_end) */
+const struct api_doc doc_delete_me_sessions_id = {
+	.summary = "结束我的一个登录会话（id 为 others：结束其他全部会话）",
+	.ok =
+		"{'ended':'int'}",
+};
 /* GET /api/v1/batches (page_batches) */
 const struct api_doc doc_get_batches = {
 	.summary = "批次列表",

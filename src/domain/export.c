@@ -15,11 +15,10 @@
 #include "util/text.h"
 
 /* Where a column's value comes from: the query's column of the same
- * position (after the key), as such or as a code to look up, or as the
- * stored light (claim.light, -1 for none: kept true at the cursor's now
- * before each chunk, claim_lights_keep()); or, from a claim id in that
- * column, a list worked out per row in C (cooperating units, milestones,
- * metrics, in one order on both stores). */
+ * position (after the key), as such or as a code to look up; or, from a
+ * claim id in that column, the light (the stored one while it holds,
+ * light_now()) or a list worked out per row in C (cooperating units,
+ * milestones, metrics, in one order on both stores). */
 enum export_src { SRC_COL, SRC_LABEL, SRC_LIGHT, SRC_COOPS, SRC_MILESTONES, SRC_METRICS };
 
 struct col_def {
@@ -83,7 +82,7 @@ static const char ledger_sql[] =
 	"  FROM progress pr WHERE pr.tenant_id = c.tenant_id AND pr.claim_id = c.id ORDER BY pr.at DESC, pr.id DESC LIMIT 1), ''),"
 	" coalesce((SELECT pr.difficulties FROM progress pr WHERE pr.tenant_id = c.tenant_id AND pr.claim_id = c.id"
 	"  AND pr.difficulties <> '' ORDER BY pr.at DESC, pr.id DESC LIMIT 1), ''),"
-	" coalesce(c.id, 0), p.state, coalesce(c.light, -1), c.score, coalesce(c.grade, ''),"
+	" coalesce(c.id, 0), p.state, coalesce(c.id, 0), c.score, coalesce(c.grade, ''),"
 	" CASE WHEN c.id IS NULL THEN ''"
 	"  WHEN EXISTS (SELECT 1 FROM notice_item ni JOIN notice n ON n.tenant_id = ni.tenant_id AND n.id = ni.notice_id"
 	"   WHERE ni.tenant_id = c.tenant_id AND ni.claim_id = c.id AND n.state = 'open') THEN 'open'"
@@ -125,7 +124,7 @@ static const struct col_def claims_cols[] = {
 	L("揭榜方式", claim_routes), L("状态", claim_states), DT("申请时间"), D("完成时限"), X("灯色", SRC_LIGHT),
 };
 static const char claims_sql[] =
-	"SELECT c.id, c.id, p.id, p.title, u.name, l.name, o.name, c.route, c.state, c.applied_at, c.deadline, c.light"
+	"SELECT c.id, c.id, p.id, p.title, u.name, l.name, o.name, c.route, c.state, c.applied_at, c.deadline, c.id"
 	" FROM claim c" CLAIM_JOINS " WHERE c.tenant_id = $1" PAGE("c.id");
 
 static const struct col_def progress_cols[] = {
@@ -441,12 +440,6 @@ static void read_cell(arena *a, const struct col_def *col, db_stmt *st, int at, 
 		cell->empty = !*cell->s;
 		return;
 	}
-	case SRC_LIGHT: {
-		int64_t l = db_col_int(st, at);
-		cell->s = l > LIGHT_NONE && l <= LIGHT_AWAITING ? lights[l].zh : "";
-		cell->empty = !*cell->s;
-		return;
-	}
 	default:
 		break;
 	}
@@ -455,17 +448,42 @@ static void read_cell(arena *a, const struct col_def *col, db_stmt *st, int at, 
 	cell->empty = !cell->i;
 }
 
+/* Claim id's light at now: the stored one (claim.light) while it holds,
+ * else worked out as claim_light_of() does (a store whose lights have not
+ * been kept up: never a wait for all of them). 0 or -1. */
+static int light_now(db *d, int64_t tenant_id, int64_t id, int64_t now, enum light *out)
+{
+	db_stmt *st = db_query(d, "SELECT light FROM claim WHERE tenant_id = $1 AND id = $2 AND light_until > $3"
+				  " AND light_at <= $3", "iii", tenant_id, id, now);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = (enum light)db_col_int(st, 0);
+	db_done(st);
+	if (rc == DB_ERROR)
+		return -1;
+	return rc == DB_ROW ? 0 : claim_light_of(d, tenant_id, id, now, out) < 0 ? -1 : 0;
+}
+
 /* The per-claim values of a row, read once its statement is done (a
  * cached statement cannot be stepped while another query uses the
  * connection's same text, and PostgreSQL cannot run one inside another). */
 static int claim_values(db *d, arena *a, const struct export_cursor *c, const struct col_def *col,
 			struct export_cell *cell)
 {
-	if (col->src == SRC_COL || col->src == SRC_LABEL || col->src == SRC_LIGHT || cell->empty)
+	if (col->src == SRC_COL || col->src == SRC_LABEL || cell->empty)
 		return 0;
-	cell->s = claim_lines(d, a, c->tenant_id, col->src, cell->i);
-	if (!cell->s)
+	if (col->src == SRC_LIGHT) {
+		enum light l = LIGHT_NONE;
+		if (light_now(d, c->tenant_id, cell->i, c->now, &l) < 0)
+			return -1;
+		cell->s = l != LIGHT_NONE ? lights[l].zh : "";
+	} else if (!(cell->s = claim_lines(d, a, c->tenant_id, col->src, cell->i))) {
 		return -1;
+	}
 	cell->empty = !*cell->s;
 	cell->i = 0;
 	return 0;
@@ -479,7 +497,7 @@ static int list_chunk(db *d, arena *a, struct export_cursor *c, int max, export_
 	int n = 0, rc = DB_DONE;
 	db_stmt *st;
 
-	if (claim_lights_keep(d, c->tenant_id, c->now) < 0 || db_begin(d, DB_READ) < 0)
+	if (db_begin(d, DB_READ) < 0)
 		return -1;
 	st = db_query(d, l->sql, "iii", c->tenant_id, c->after, (int64_t)max);
 	if (!st)

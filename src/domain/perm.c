@@ -12,11 +12,17 @@ const char *const role_names[ROLE_COUNT] = { "管理员", "单位联络员", "�
 const struct perm_rule perm_rules[] = {
 	/* accounts and sessions */
 	{ "admin", "account.password", SCOPE_OWN },
+	{ "admin", "account.session", SCOPE_OWN },
 	{ "unit_admin", "account.password", SCOPE_OWN },
+	{ "unit_admin", "account.session", SCOPE_OWN },
 	{ "cadre", "account.password", SCOPE_OWN },
+	{ "cadre", "account.session", SCOPE_OWN },
 	{ "evaluator", "account.password", SCOPE_OWN },
+	{ "evaluator", "account.session", SCOPE_OWN },
 	{ "leader", "account.password", SCOPE_OWN },
+	{ "leader", "account.session", SCOPE_OWN },
 	{ "operator", "account.password", SCOPE_OWN },
+	{ "operator", "account.session", SCOPE_OWN },
 	{ "admin", "audit.read", SCOPE_TENANT },
 	{ "anonymous", "session.create", SCOPE_TENANT },
 	{ "admin", "session.create", SCOPE_TENANT },

@@ -92,10 +92,23 @@ static int release(db *d, const struct attempt *at)
 	return settle(d, at, ATTEMPT_VOID, NULL, NULL, 0, NULL);
 }
 
-static int insert_session(db *d, const struct attempt *at, int64_t user_id, const char *th, const char *csrf)
+/* A User-Agent as kept: printable ASCII (anything else as '?'), cut to
+ * n - 1 bytes. */
+static void agent_clean(char *out, size_t n, const char *s)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < n; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = 0;
+}
+
+static int insert_session(db *d, const struct attempt *at, int64_t user_id, const char *th, const char *csrf,
+			  const char *agent)
 {
 	db_stmt *st = db_prepare(d, "INSERT INTO user_session (tenant_id, token_hash, user_id, csrf, created_at, seen_at,"
-				    " client_addr) VALUES ($1, $2, $3, $4, $5, $5, $6)");
+				    " client_addr, user_agent) VALUES ($1, $2, $3, $4, $5, $5, $6, $7)");
+	char ua[SESSION_AGENT_MAX + 1];
 	int rc;
 
 	if (!st)
@@ -106,6 +119,8 @@ static int insert_session(db *d, const struct attempt *at, int64_t user_id, cons
 	db_bind_text(st, 4, csrf);
 	db_bind_int(st, 5, at->now);
 	db_bind_text(st, 6, at->addr);
+	agent_clean(ua, sizeof(ua), agent ? agent : "");
+	db_bind_text(st, 7, ua);
 	rc = db_step(st);
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -160,7 +175,7 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 	token_hash(out->token, th);
 	if (db_begin(d, DB_WRITE) < 0)
 		return -1;
-	if (insert_session(d, at, user_id, th, out->csrf) < 0)
+	if (insert_session(d, at, user_id, th, out->csrf, in->user_agent) < 0)
 		goto fail;
 	if (in->old_token && *in->old_token) {
 		token_hash(in->old_token, oh);

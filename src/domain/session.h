@@ -52,6 +52,7 @@ struct login_request {
 	const char *login, *password, *addr;
 	const char *old_token;  /* a session this browser had, or NULL */
 	const char *device;     /* the browser's device cookie for this login, or NULL */
+	const char *user_agent; /* its User-Agent header, or NULL (kept cut to SESSION_AGENT_MAX bytes) */
 	int ok_per_addr;        /* successful log-ins per address per THROTTLE_OK_WINDOW; 0: the default */
 };
 
@@ -78,6 +79,30 @@ int session_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_
 		   struct principal *who, const char **csrf) __attribute__((warn_unused_result));
 /* End the session of token (log-out), with its audit entry. */
 int session_logout(db *d, const struct actor *by, const char *token) __attribute__((warn_unused_result));
+
+/* ---- my sessions (domain/sessions.c) ---- */
+
+#define SESSION_AGENT_MAX 256
+#define SESSION_HANDLE_LEN 16 /* hex characters: a session named without its token */
+
+struct session_row {
+	char handle[SESSION_HANDLE_LEN + 1]; /* the start of its token's hash */
+	int64_t created_at, seen_at;
+	const char *addr, *user_agent;
+	bool current;                        /* the session asking */
+};
+
+/* user_id's live sessions at now, the most recently seen first, at most
+ * 100; current_token (or NULL) marks the asker's own. 0 or -1. */
+int session_list(db *d, arena *a, int64_t tenant_id, int64_t user_id, const char *current_token, int64_t now,
+		 struct session_row **out, int *n) __attribute__((warn_unused_result));
+/* End user_id's session handle (all but current_token's when handle is
+ * "others"), audited as session.end by by: the number ended (0: no such
+ * session of user_id's), or -1. */
+int session_end(db *d, const struct actor *by, int64_t user_id, const char *handle, const char *current_token)
+	__attribute__((warn_unused_result));
+/* Whether s is a session handle (SESSION_HANDLE_LEN lower-case hex). */
+bool session_handle_ok(const char *s);
 
 struct apitoken {
 	int64_t id, user_id, unit_id, created_at, used_at, revoked_at;

@@ -1451,6 +1451,10 @@ static const char m15_audit_chain[] =
 ");\n"
 "INSERT INTO audit_legacy (tenant_id, last_id) SELECT tenant_id, max(id) FROM audit_event GROUP BY tenant_id;\n";
 
+/* The browser of each session, for "my sessions" (domain/sessions.c). */
+static const char m16_session_agent[] =
+"ALTER TABLE user_session ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';\n";
+
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
@@ -1469,6 +1473,7 @@ const struct migration migrations[] = {
 	{ 13, "group robots, webhooks and their outbox", m13_robots, NULL, NULL, false },
 	{ 14, "every tenant's headline counts in a few rows", m14_tenant_tally, m14_sqlite, m14_pg, false },
 	{ 15, "the audit log as a hash chain", m15_audit_chain, NULL, NULL, false },
+	{ 16, "the browser of each session", m16_session_agent, NULL, NULL, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

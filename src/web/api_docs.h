@@ -74,6 +74,8 @@ extern const struct api_doc doc_post_claims_id_solve;
 extern const struct api_doc doc_get_proposals_id;
 extern const struct api_doc doc_post_proposals_id_revise;
 extern const struct api_doc doc_get_me_proposals;
+extern const struct api_doc doc_get_me_sessions;
+extern const struct api_doc doc_delete_me_sessions_id;
 extern const struct api_doc doc_get_notifications;
 extern const struct api_doc doc_post_notifications_read;
 extern const struct api_doc doc_post_notifications_id_read;

@@ -170,7 +170,8 @@ static const char *device_name(struct req *r, const char *login)
 void act_login(struct req *r)
 {
 	struct login_request in = { .tenant_id = r->tenant_id, .addr = req_client_addr(r),
-				    .old_token = r->session_token, .ok_per_addr = req_app(r)->logins_per_addr };
+				    .old_token = r->session_token, .ok_per_addr = req_app(r)->logins_per_addr,
+				    .user_agent = req_header_in(r, "User-Agent") };
 	struct login_refusal refusal;
 	struct login_result res;
 	struct login_in f;
@@ -321,6 +322,7 @@ void page_account(struct req *r)
 		HTML(b, "<label>新令牌名称<input name=\"name\" required maxlength=\"64\" placeholder=\"如：数据同步脚本\"></label>"
 			"<button type=\"submit\">创建令牌</button></form>\n");
 	}
+	sessions_section(r);
 	page_end(r);
 }
 

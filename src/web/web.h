@@ -188,6 +188,10 @@ void act_token_create(struct req *r);
 void act_token_revoke(struct req *r);
 void api_me(struct req *r);
 void api_tokens(struct req *r);
+/* web/sessions.c: my sessions (the account page's section, the API). */
+void sessions_section(struct req *r);
+void api_sessions(struct req *r);
+void act_session_end(struct req *r);
 /* web/admin.c: users and the audit log (pages and their API). */
 void page_batches(struct req *r);
 void page_batch(struct req *r);

@@ -245,6 +245,13 @@ const rows = [
     check: async (c) => assert.notEqual((await conn.query(`SELECT coalesce(revoked_at, 0) FROM api_token WHERE id = ${c.id}`)).trim(), '0'),
   },
   {
+    what: 'end all one\'s other sessions', route: ['POST /account/sessions/:id/end', 'DELETE /api/v1/me/sessions/:id'], allow: anyLoggedIn, ok: [303, 200],
+    setup: async (role) => { const r = role === 'anonymous' ? 'leader' : role; assert.equal((await login(srv, LOGIN[r], pw[r])).status, 200); return { login: LOGIN[r] }; },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/sessions/others/end', {})
+      : api(srv, s, 'DELETE', '/api/v1/me/sessions/others'),
+    check: async (c) => assert.equal((await conn.query(`SELECT count(*) FROM user_session s JOIN app_user u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE u.login = '${c.login}'`)).trim(), '1'),
+  },
+  {
     what: "revoke another user's API token", route: ['POST /account/tokens/:id/revoke', 'DELETE /api/v1/tokens/:id'], allow: roles('admin'), ok: [303, 200],
     setup: async () => { const u = await mkUser(OWN_UNIT); return { id: await mkToken(u.login) }; },
     call: (s, c, surface) => surface === 'page' ? form(srv, s, `/account/tokens/${c.id}/revoke`, { confirm: '1' })
