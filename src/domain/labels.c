@@ -28,7 +28,9 @@ const struct label person_ranks[] = {
 const struct label audit_actions[] = {
 	{ "session.create", "登录" },
 	{ "session.delete", "退出登录" },
+	{ "session.end", "结束登录会话" },
 	{ "account.password", "修改本人密码" },
+	{ "account.session", "结束本人的登录会话" },
 	{ "user.create", "创建用户" },
 	{ "user.disable", "停用用户" },
 	{ "user.enable", "启用用户" },
