@@ -227,6 +227,11 @@ enum light claim_light(const struct light_in *in);
  * moment): 0, 1 when there is no such claim, -1 on a store error. */
 int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
 	__attribute__((warn_unused_result));
+/* The same, read from the stored light (claim.light) while it holds at
+ * now, worked out by claim_light_of() otherwise (never waiting for the
+ * tenant's other stale lights): 0, 1, -1 as claim_light_of(). */
+int claim_light_now(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
+	__attribute__((warn_unused_result));
 /* What claim_id's light is computed from at now, and its batch: 0, 1 when
  * there is no such claim, -1 on a store error. */
 int claim_light_in(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, struct light_in *in, int64_t *batch_id)

@@ -124,6 +124,17 @@ int claim_light_of(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum
 	return rc;
 }
 
+int claim_light_now(db *d, int64_t tenant_id, int64_t claim_id, int64_t now, enum light *out)
+{
+	int64_t l = 0;
+	int rc = db_scalar(d, "SELECT light FROM claim WHERE tenant_id = $1 AND id = $2 AND light_until > $3"
+			   " AND light_at <= $3", &l, 3, tenant_id, claim_id, now);
+
+	if (rc == 0)
+		*out = (enum light)l;
+	return rc > 0 ? claim_light_of(d, tenant_id, claim_id, now, out) : rc;
+}
+
 /* The completion of each claim of lights_metrics_sql into the claims'
  * inputs (both lists in claim order); claims without a metric keep -1. */
 static int lights_completion(db *d, int64_t tenant_id, int64_t batch_id, struct claim_lit *k, int n)

@@ -17,7 +17,7 @@
 /* Where a column's value comes from: the query's column of the same
  * position (after the key), as such or as a code to look up; or, from a
  * claim id in that column, the light (the stored one while it holds,
- * light_now()) or a list worked out per row in C (cooperating units,
+ * claim_light_now()) or a list worked out per row in C (cooperating units,
  * milestones, metrics, in one order on both stores). */
 enum export_src { SRC_COL, SRC_LABEL, SRC_LIGHT, SRC_COOPS, SRC_MILESTONES, SRC_METRICS };
 
@@ -448,26 +448,6 @@ static void read_cell(arena *a, const struct col_def *col, db_stmt *st, int at, 
 	cell->empty = !cell->i;
 }
 
-/* Claim id's light at now: the stored one (claim.light) while it holds,
- * else worked out as claim_light_of() does (a store whose lights have not
- * been kept up: never a wait for all of them). 0 or -1. */
-static int light_now(db *d, int64_t tenant_id, int64_t id, int64_t now, enum light *out)
-{
-	db_stmt *st = db_query(d, "SELECT light FROM claim WHERE tenant_id = $1 AND id = $2 AND light_until > $3"
-				  " AND light_at <= $3", "iii", tenant_id, id, now);
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*out = (enum light)db_col_int(st, 0);
-	db_done(st);
-	if (rc == DB_ERROR)
-		return -1;
-	return rc == DB_ROW ? 0 : claim_light_of(d, tenant_id, id, now, out) < 0 ? -1 : 0;
-}
-
 /* The per-claim values of a row, read once its statement is done (a
  * cached statement cannot be stepped while another query uses the
  * connection's same text, and PostgreSQL cannot run one inside another). */
@@ -478,7 +458,7 @@ static int claim_values(db *d, arena *a, const struct export_cursor *c, const st
 		return 0;
 	if (col->src == SRC_LIGHT) {
 		enum light l = LIGHT_NONE;
-		if (light_now(d, c->tenant_id, cell->i, c->now, &l) < 0)
+		if (claim_light_now(d, c->tenant_id, cell->i, c->now, &l) < 0)
 			return -1;
 		cell->s = l != LIGHT_NONE ? lights[l].zh : "";
 	} else if (!(cell->s = claim_lines(d, a, c->tenant_id, col->src, cell->i))) {

@@ -62,3 +62,15 @@ test('nobody ends another user\'s session; a bad id is 400; an unknown one 404; 
   assert.equal(await live(y.session), 200);
   assert.equal((await api(srv, null, 'GET', '/api/v1/me/sessions')).status, 401);
 });
+
+test('two sessions ending the same third at once: exactly one ends it, the other gets a 404', async () => {
+  const u = await freshUser(srv, 'sessz', ['cadre']);
+  const b = await login(srv, 'sessz', u.password);
+  const c = await login(srv, 'sessz', u.password);
+  const cid = (await api(srv, c, 'GET', '/api/v1/me/sessions')).json().items.find((s) => s.current).id;
+  const n = +sql(srv.store, "SELECT count(*) FROM audit_event WHERE action = 'session.end'");
+  const rs = await Promise.all([u.session, b].map((s) => api(srv, s, 'DELETE', `/api/v1/me/sessions/${cid}`)));
+  assert.deepEqual(rs.map((r) => r.status).sort(), [200, 404], rs.map((r) => r.text).join(' '));
+  assert.equal(+sql(srv.store, "SELECT count(*) FROM audit_event WHERE action = 'session.end'"), n + 1);
+  assert.equal(await live(c), 401);
+});
