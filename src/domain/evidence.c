@@ -3,6 +3,7 @@
  * who may see their claim (evidence.h). */
 #include "domain/evidence.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
@@ -318,6 +319,83 @@ void evidence_discard(struct ctx *c, const struct evidence_file *files, int n)
 			log_error("cannot remove '%s': %s", to, strerror(errno));
 	}
 	db_rollback(c->d);
+}
+
+/* The files of one directory <files>/<xx> no row names, removed under the
+ * write lock; the number removed, or -1. */
+static int sweep_dir(db *d, const char *sub)
+{
+	char *path = NULL;
+	struct dirent *e;
+	int removed = 0;
+	DIR *dir;
+
+	if (asprintf(&path, "%s/%s", files_dir, sub) < 0)
+		return -1;
+	if (db_begin(d, DB_WRITE) < 0) {
+		log_error("cannot check stored files: %s", db_errmsg(d));
+		free(path);
+		return -1;
+	}
+	if (!(dir = opendir(path))) {
+		log_error("cannot read '%s': %s", path, strerror(errno));
+		db_rollback(d);
+		free(path);
+		return -1;
+	}
+	while ((e = readdir(dir))) {
+		int rc;
+		if (!sha_valid(e->d_name) || strncmp(e->d_name, sub, 2))
+			continue;
+		rc = db_run(d, "SELECT 1 FROM evidence WHERE tenant_id IN (SELECT id FROM tenant) AND sha256 = $1", "s",
+			    e->d_name);
+		if (rc == DB_ERROR) {
+			log_error("cannot check stored file %s: %s", e->d_name, db_errmsg(d));
+			removed = -1;
+			break;
+		}
+		if (rc == DB_DONE) {
+			if (unlinkat(dirfd(dir), e->d_name, 0) < 0)
+				log_error("cannot remove '%s/%s': %s", path, e->d_name, strerror(errno));
+			else
+				removed++;
+		}
+	}
+	if (removed > 0)
+		fsync(dirfd(dir));
+	closedir(dir);
+	db_rollback(d);
+	free(path);
+	return removed;
+}
+
+int evidence_sweep(db *d)
+{
+	struct dirent *e;
+	int total = 0;
+	DIR *dir;
+
+	if (!files_dir)
+		return 0;
+	if (!(dir = opendir(files_dir))) {
+		log_error("cannot read '%s': %s", files_dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(dir))) {
+		int n;
+		if (strlen(e->d_name) != 2 || strspn(e->d_name, "0123456789abcdef") != 2)
+			continue;
+		if ((n = sweep_dir(d, e->d_name)) < 0) {
+			total = -1;
+			break;
+		}
+		total += n;
+	}
+	closedir(dir);
+	if (total > 0)
+		log_info("removed %d stored file%s no row names (left by an interrupted report)", total,
+			 total == 1 ? "" : "s");
+	return total;
 }
 
 /* ---- reading ---- */

@@ -63,6 +63,13 @@ int evidence_attach(struct ctx *c, int64_t claim_id, int64_t progress_id, const 
  * names (harmless: the same content attached later reuses it). */
 void evidence_discard(struct ctx *c, const struct evidence_file *files, int n);
 
+/* At start-up, before serving: remove each stored file no row names (what
+ * a crash between a report's link and its commit leaves), one write
+ * transaction per directory <files>/<xx> so that no verb attaches the same
+ * content meanwhile. The number of files removed, or -1 with the reason
+ * logged (files already removed stay removed). */
+int evidence_sweep(db *d);
+
 /* A stored file as a reader may fetch it. */
 struct evidence_blob {
 	const char *path;         /* the stored file */

@@ -40,8 +40,9 @@ typedef struct db_stmt db_stmt;
 enum { DB_ERROR = -1, DB_DONE = 0, DB_ROW = 1 };
 enum db_kind { DB_SQLITE, DB_POSTGRES };
 enum db_txn { DB_READ, DB_WRITE };
-/* Error classes a caller may act on. */
-enum db_errclass { DB_EOK, DB_EGENERIC, DB_ECONSTRAINT, DB_EUNAVAILABLE };
+/* Error classes a caller may act on. DB_ENOSPACE: the store cannot write
+ * now (its disk is full, or it is read-only) while reads may still work. */
+enum db_errclass { DB_EOK, DB_EGENERIC, DB_ECONSTRAINT, DB_EUNAVAILABLE, DB_ENOSPACE };
 
 /* Open a store. url is "sqlite:PATH", a plain path, or "postgres://...".
  * On failure returns NULL and writes a one-line reason into err. */

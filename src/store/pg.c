@@ -198,7 +198,9 @@ static void pg_set_error(struct pg_db *d, enum db_errclass c, const char *msg)
 /* Record why r (or the last call, when r is NULL) failed. SQLSTATE class 23
  * is a constraint; a dead session, 08xxx and 57P01-57P03 mean the server is
  * unavailable, and so does 55P03 (lock timeout: the write lock was held
- * longer than lock_timeout, the counterpart of SQLITE_BUSY). */
+ * longer than lock_timeout, the counterpart of SQLITE_BUSY); 53100 (disk
+ * full) and 25006 (a read-only transaction: a standby, or
+ * default_transaction_read_only) mean it cannot write now. */
 static void pg_fail(struct pg_db *d, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -213,6 +215,8 @@ static void pg_fail(struct pg_db *d, const PGresult *r)
 		primary = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(d->conn);
 	if (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P03") || !strcmp(state, "55P03")))
 		pg_set_error(d, DB_EUNAVAILABLE, primary);
+	else if (state && (!strcmp(state, "53100") || !strcmp(state, "25006")))
+		pg_set_error(d, DB_ENOSPACE, primary);
 	else if (state && !strncmp(state, "23", 2))
 		pg_set_error(d, DB_ECONSTRAINT, primary);
 	else

@@ -95,6 +95,8 @@ static enum db_errclass sq_errclass(const db *d)
 		return DB_ECONSTRAINT;
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return DB_EUNAVAILABLE;
+	if (rc == SQLITE_FULL || rc == SQLITE_READONLY)
+		return DB_ENOSPACE;
 	return DB_EGENERIC;
 }
 

@@ -261,10 +261,14 @@ void web_store_error(struct req *r)
 	enum db_errclass c = r->db ? db_errclass(r->db) : DB_EUNAVAILABLE;
 
 	log_error("req=%s store error: %s", r->id, r->db ? db_errmsg(r->db) : "no connection");
-	metrics_store_error(c == DB_EUNAVAILABLE);
-	if (c == DB_EUNAVAILABLE)
+	metrics_store_error(c == DB_EUNAVAILABLE || c == DB_ENOSPACE);
+	if (c == DB_EUNAVAILABLE) {
+		req_header(r, "Retry-After", "5");
 		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
-	else
+	} else if (c == DB_ENOSPACE) {
+		req_header(r, "Retry-After", "60");
+		reply_error(r, 503, "store_full", "服务器存储空间已满或暂时只读，本次提交未保存，请稍后再试；查看不受影响", NULL);
+	} else
 		reply_error(r, 500, "internal", "服务器内部错误，请稍后再试", NULL);
 }
 
