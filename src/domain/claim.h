@@ -248,7 +248,9 @@ int64_t claim_light_missed(const struct light_in *in);
 /* Keep the stored lights (claim.light, light_until: schema.c m11) of
  * tenant_id's claims true at now: work out again every claim whose light
  * is not known to hold at now, in write transactions of a few hundred
- * claims. Outside any transaction only. 0, or -1 on a store error. */
+ * claims. Outside any transaction only. 0; 1 when the store cannot write
+ * now (disk full, read-only: the lights stay as they were, readers see
+ * claim_lights_fresh() false); -1 on another store error. */
 int claim_lights_keep(db *d, int64_t tenant_id, int64_t now) __attribute__((warn_unused_result));
 /* claim_lights_keep() for every tenant (the background task). */
 int claim_lights_keep_all(db *d, int64_t now) __attribute__((warn_unused_result));

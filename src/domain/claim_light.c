@@ -139,7 +139,8 @@ int claim_lights_keep(db *d, int64_t tenant_id, int64_t now)
 
 	while ((rc = keep_chunk(d, tenant_id, now)) == 1)
 		;
-	return rc;
+	/* a full or read-only store: the readers count from the claims */
+	return rc < 0 && db_errclass(d) == DB_ENOSPACE ? 1 : rc;
 }
 
 int claim_lights_fresh(db *d, int64_t tenant_id, int64_t now)

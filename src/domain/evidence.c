@@ -284,8 +284,9 @@ int evidence_attach(struct ctx *c, int64_t claim_id, int64_t progress_id, const 
 		if (!f.mime && (rc = evidence_check(c, &f, 1)) != JB_OK)
 			return rc;
 		if (store_file(c, &f) < 0)
-			return ctx_fail(c, JB_ESTORE, "file", "store_failed",
-					arena_printf(c->a, "服务器无法保存文件“%s”", shown_name(&f)));
+			/* the files' disk is full or read-only: try again later */
+			return ctx_fail(c, JB_EBUSY, "file", "store_failed",
+					arena_printf(c->a, "服务器暂时无法保存文件“%s”，请稍后再试", shown_name(&f)));
 		if ((id = db_next_id(c->d, c->who->tenant_id, "evidence")) < 0 ||
 		    db_run(c->d, "INSERT INTO evidence (tenant_id, id, claim_id, progress_id, sha256, name, mime, size,"
 				 " user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

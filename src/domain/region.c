@@ -202,8 +202,8 @@ static int keep_lights(db *d, int64_t parent, int64_t now)
 	if (rc == DB_ERROR)
 		return -1;
 	for (int i = 0; i < n; i++)
-		if (claim_lights_keep(d, ids[i], now) < 0)
-			return -1;
+		if ((rc = claim_lights_keep(d, ids[i], now)) != 0)
+			return rc < 0 ? -1 : 0; /* 1: the store cannot write now; the lights read as stored */
 	return n == 64 ? keep_lights(d, parent, now) : 0; /* more than 64: again, the done ones are fresh now */
 }
 

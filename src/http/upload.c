@@ -100,6 +100,14 @@ static int fail(struct req *r, int status, const char *message)
 	return -1;
 }
 
+/* The upload directory cannot take the file (disk full, read-only, an I/O
+ * error): 503, to be tried again later. */
+static int cannot_store(struct req *r)
+{
+	req_header(r, "Retry-After", "60");
+	return fail(r, 503, "服务器暂时无法保存上传的文件，请稍后再试");
+}
+
 static const char *mib(struct req *r, int64_t n)
 {
 	return n % MIB ? arena_printf(r->a, "%lld 字节", (long long)n) : arena_printf(r->a, "%lld MiB", (long long)(n / MIB));
@@ -171,7 +179,7 @@ static int file_open(struct req *r)
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
 		log_error("req=%s cannot create an upload in '%s': %s", r->id, u->lim.dir, strerror(errno));
-		return fail(r, 503, "服务器暂时无法保存上传的文件，请稍后再试");
+		return cannot_store(r);
 	}
 	pf = &u->files[u->nfiles];
 	*pf = (struct part_file){ .f = { .field = u->key, .name = u->filename, .path = path }, .fd = fd };
@@ -199,7 +207,7 @@ static int file_data(struct req *r, const char *data, size_t n)
 			continue;
 		if (w < 0) {
 			log_error("req=%s cannot write the upload '%s': %s", r->id, pf->f.path, strerror(errno));
-			return fail(r, 503, "服务器暂时无法保存上传的文件，请稍后再试");
+			return cannot_store(r);
 		}
 		done += (size_t)w;
 	}
@@ -216,6 +224,7 @@ static int file_close(struct req *r)
 	struct upload *u = r->upload;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	struct part_file *pf;
+	bool bad;
 
 	if (u->cur < 0 && (!*u->filename || file_open(r) < 0))
 		return u->failed ? -1 : 0;
@@ -223,10 +232,13 @@ static int file_close(struct req *r)
 	u->cur = -1;
 	crypto_hash_sha256_final(&pf->sha, h);
 	sodium_bin2hex(pf->f.sha256, sizeof(pf->f.sha256), h, sizeof(h));
-	if (close(pf->fd) < 0) {
+	/* on disk before a row may name it: the stored file is a link of this one */
+	bad = fsync(pf->fd) < 0;
+	bad = close(pf->fd) < 0 || bad;
+	if (bad) {
 		pf->fd = -1;
 		log_error("req=%s cannot write the upload '%s': %s", r->id, pf->f.path, strerror(errno));
-		return fail(r, 503, "服务器暂时无法保存上传的文件，请稍后再试");
+		return cannot_store(r);
 	}
 	pf->fd = -1;
 	return 0;

@@ -6,7 +6,7 @@
 // records every write the server acknowledged, and the checks that each of
 // them is in the store with its file.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -269,7 +269,11 @@ export function storeChecks(store) {
   const PGBIN = process.env.PGBIN || '/usr/lib/postgresql/15/bin';
   const amcheck = join(PGBIN, 'pg_amcheck');
   assert.ok(existsSync(amcheck), `pg_amcheck not found at ${amcheck} (Debian postgresql-15)`);
-  const out = execFileSync(amcheck, ['--install-missing', '--heapallindexed', '--parent-check', '--progress', store],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return `pg_amcheck clean ${out.trim().split('\n').at(-1) || ''}`;
+  const r = spawnSync(amcheck, ['--install-missing', '--heapallindexed', '--parent-check', '--progress', store],
+    { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, `pg_amcheck failed:\n${r.stdout}${r.stderr}`);
+  assert.equal(r.stdout.trim(), '', 'pg_amcheck reports no corruption');
+  const done = r.stderr.split(/[\r\n]/).map((l) => l.trim()).filter(Boolean).at(-1) || '';
+  assert.match(done, /^(\d+)\/\1 relations \(100%\)/, `pg_amcheck checked every relation: ${done}`);
+  return `pg_amcheck clean (${done})`;
 }
