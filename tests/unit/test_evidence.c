@@ -1,11 +1,15 @@
 /* test_evidence.c - evidence files: the type comes from the content, a
  * refused report leaves neither row nor file, the same content is one
- * file, and a file is read only by those who may see its claim. */
+ * file, a file is read only by those who may see its claim, and the
+ * start-up sweep removes a file no row names. */
 #include "testdb.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "domain/evidence.h"
 #include "util/log.h"
@@ -308,10 +312,44 @@ static void a_file_is_read_by_those_who_may_see_its_claim(void **state)
 	unlink(pdf.path);
 }
 
+/* What a crash between a report's link and its commit leaves: a stored file
+ * no row names. The start-up sweep removes it and keeps the named ones. */
+static void the_sweep_removes_only_files_no_row_names(void **state)
+{
+	struct tenant_fixture *f = *state;
+	struct principal member = { .tenant_id = 1, .user_id = 7, .login = "zhao", .roles = ROLE_CADRE, .person_id = 3 };
+	struct evidence_file png, pdf;
+	const char *stray;
+
+	fresh_data_dir();
+	png = upload(f->a, data_dir(), "chart.png", "图表.png");
+	pdf = upload(f->a, data_dir(), "report.pdf", "报告.pdf");
+	log_quiet(1);
+	claim_rows(f->d);
+	struct evidence_file one[1] = { png };
+	assert_int_equal(report(f, &member, one, 1, false), JB_OK);
+	/* the pdf linked under its hash as evidence_attach() does, no row */
+	assert_int_equal(mkdir(arena_printf(f->a, "%s/files/%.2s", data_dir(), pdf.sha256), 0750) < 0 && errno != EEXIST, 0);
+	assert_int_equal(link(pdf.path, stored(f->a, &pdf)), 0);
+	/* and names the sweep leaves alone: not a hash */
+	stray = arena_printf(f->a, "%s/files/%.2s/notes.txt", data_dir(), png.sha256);
+	fclose(fopen(stray, "w"));
+	assert_int_equal(evidence_sweep(f->d), 1);
+	assert_false(exists(stored(f->a, &pdf)));
+	assert_true(exists(stored(f->a, &png)));
+	assert_true(exists(stray));
+	assert_int_equal(evidence_sweep(f->d), 0);
+	unlink(stray);
+	unlink(png.path);
+	unlink(pdf.path);
+}
+
 #define BOTH(fx) \
 	cmocka_unit_test_prestate_setup_teardown(a_refused_report_leaves_neither_row_nor_file, tenant_fixture_setup, \
 						 tenant_fixture_teardown, fx), \
 	cmocka_unit_test_prestate_setup_teardown(a_file_is_read_by_those_who_may_see_its_claim, tenant_fixture_setup, \
+						 tenant_fixture_teardown, fx), \
+	cmocka_unit_test_prestate_setup_teardown(the_sweep_removes_only_files_no_row_names, tenant_fixture_setup, \
 						 tenant_fixture_teardown, fx)
 
 int main(void)
