@@ -34,16 +34,20 @@ test(`kill -9 under write load, ${KILLS} times: every acknowledged write is ther
   const w = load(fx, () => srv);
   const kills = [], logs = [];
   for (let i = 0; i < KILLS; i++) {
-    // a random moment: 0.6-2.2 s of load, so that some kills land inside a
+    // a random moment: after 15-120 more acknowledged writes and a random
+    // part of a millisecond-scale gap, so that some kills land inside a
     // transaction, some between a file's link and its commit
-    await sleep(600 + Math.floor(Math.random() * 1600));
+    const want = w.total() + 15 + Math.floor(Math.random() * 105);
+    for (const t = Date.now(); w.total() < want; await sleep(5))
+      assert.ok(Date.now() - t < 30000, `no progress after restart ${i}: ${JSON.stringify(w.counts)}\n${srv.log().slice(-2000)}`);
+    await sleep(Math.random() * 20);
     const before = w.total();
     await kill9(srv);
     logs.push(srv.log());
     kills.push(before);
     srv = await serve(dir, store, { port: srv.port });
   }
-  await sleep(800);
+  await sleep(300);
   await w.stop();
   // one more kill with nothing in flight, then the reads
   await kill9(srv);
