@@ -160,10 +160,20 @@ test(`disk full: writes 503 with Retry-After, reads 200, nothing lost or corrupt
   const p = await untilRefused(propose);
   refused(p.r, 'a proposal on a full disk');
   assert.match(p.r.json.error.message, /存储空间已满|无法保存/);
+  // the same through a page's form: an HTML 503 page saying so
+  const page = await fetch(srv.url + '/propose', { method: 'POST', redirect: 'manual',
+    headers: { Cookie: fx.cadre.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ title: '磁盘测试表单提议', description: '测试用难题：多个部门职责交叉，长期推不动，需要跨单位攻坚。',
+      category: '项目建设类', batch_id: String(fx.collecting), csrf: fx.cadre.csrf }) });
+  const html = await page.text();
+  assert.equal(page.status, 503, `a proposal through the form on a full disk: ${page.status} ${html.slice(0, 300)}`);
+  assert.ok(+page.headers.get('retry-after') > 0, 'the page has a Retry-After');
+  assert.match(html, /存储空间已满/);
   // a log-in writes a session: refused the same way, not a 500
   const li = await fetch(srv.url + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ login: 'admin', password: 'jiebang-demo' }) });
   assert.ok([200, 503].includes(li.status), `log-in on a full disk: ${li.status} ${await li.text()}`);
+  const loginStatus = li.status;
   await reads('disk full');
   // space returns
   for (const filler of fillers) unlinkSync(filler);
@@ -172,7 +182,7 @@ test(`disk full: writes 503 with Retry-After, reads 200, nothing lost or corrupt
   assert.equal(again.status, 201, `a report with a file once space returns: ${again.text}`);
   await reads('after');
   console.log(`disk full (${STORE}): filled ${(filled / MiB).toFixed(1)} MiB; proposals before the first 503: ${p.seen.length - 1};` +
-    ` refusal: ${p.r.status} Retry-After ${p.r.retryAfter} “${p.r.json.error.message}”; upload refusal “${up.json.error.message}”`);
+    ` refusal: ${p.r.status} Retry-After ${p.r.retryAfter} “${p.r.json.error.message}”; upload refusal “${up.json.error.message}”; a log-in: ${loginStatus}`);
 });
 
 test(`read-only store: writes 503 with Retry-After, reads 200, writes again once writable (${STORE})`, async () => {
