@@ -219,6 +219,34 @@ static void test_constraint_violation_is_reported_and_rollback_leaves_nothing(vo
 	db_rollback(f->d);
 }
 
+/* A store that cannot write now (SQLite's query_only, as SQLITE_READONLY;
+ * PostgreSQL's default_transaction_read_only, SQLSTATE 25006, as on a
+ * standby) reports DB_ENOSPACE, which the web layer answers 503; reads go
+ * on, and writes work again once it may write. */
+static void test_a_read_only_store_reports_enospace_and_reads_go_on(void **state)
+{
+	struct fixture *f = *state;
+	bool lite = db_kind(f->d) == DB_SQLITE;
+	db_stmt *st;
+
+	migrate_ok(f->d);
+	add_tenant(f->d, 1, "one");
+	assert_int_equal(db_exec(f->d, lite ? "PRAGMA query_only = 1" : "SET default_transaction_read_only = on"), 0);
+	if (db_begin(f->d, DB_WRITE) == 0) {
+		st = db_prepare(f->d, "INSERT INTO tenant (id, slug, name, created_at) VALUES (2, 'two', 'two', 0)");
+		assert_non_null(st);
+		assert_int_equal(db_step(st), DB_ERROR);
+		db_done(st);
+	}
+	assert_int_equal(db_errclass(f->d), DB_ENOSPACE);
+	db_rollback(f->d);
+	assert_int_equal(db_errclass(f->d), DB_ENOSPACE); /* kept for the answer after the rollback */
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 1);
+	assert_int_equal(db_exec(f->d, lite ? "PRAGMA query_only = 0" : "SET default_transaction_read_only = off"), 0);
+	add_tenant(f->d, 2, "two");
+	assert_int_equal(scalar(f->d, "SELECT count(*) FROM tenant"), 2);
+}
+
 /* A begin inside a transaction joins it: its commit does nothing, its
  * rollback makes the outermost commit fail and undo everything. */
 static void test_nested_begins_join_the_outer_transaction(void **state)
@@ -586,6 +614,7 @@ static void test_migration_8_keeps_claims_and_their_children(void **state)
 	STORE_TEST(test_next_id_counts_per_tenant_and_table, fx), \
 	STORE_TEST(test_ints_text_and_nulls_round_trip_through_binding, fx), \
 	STORE_TEST(test_constraint_violation_is_reported_and_rollback_leaves_nothing, fx), \
+	STORE_TEST(test_a_read_only_store_reports_enospace_and_reads_go_on, fx), \
 	STORE_TEST(test_nested_begins_join_the_outer_transaction, fx), \
 	STORE_TEST(test_committed_write_is_visible_from_a_second_connection, fx), \
 	STORE_TEST(test_statement_is_reused_after_done_with_bindings_cleared, fx), \
