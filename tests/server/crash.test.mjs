@@ -17,8 +17,9 @@ import { STORE, freshStore, run, sql } from './harness.mjs';
 import { serve, kill9, stop, fixture, load, missing, filesAndRows, storeChecks, sleep } from './durable.mjs';
 
 const KILLS = 5;
-let dir, srv;
+let dir, srv, w;
 after(async () => {
+  w?.stop().catch(() => {}); // a failed test leaves no load running
   if (srv?.child.exitCode === null) srv.child.kill('SIGKILL');
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -30,8 +31,8 @@ test(`kill -9 under write load, ${KILLS} times: every acknowledged write is ther
   const r = run(['demo', '--data', dir, '--db', store]);
   assert.equal(r.status, 0, r.stderr);
   srv = await serve(dir, store);
-  const fx = await fixture({ ...srv, url: srv.url }, { problems: 60, signed: 3 });
-  const w = load(fx, () => srv);
+  const fx = await fixture(srv, { problems: 60, signed: 3 });
+  w = load(fx, () => srv);
   const kills = [], logs = [];
   for (let i = 0; i < KILLS; i++) {
     // a random moment: after 15-120 more acknowledged writes and a random

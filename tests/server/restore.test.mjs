@@ -21,7 +21,9 @@ import { serve, stop, fixture, load, missing, filesAndRows, storeChecks, sleep, 
 
 const dirs = [];
 const servers = [];
+let w;
 after(async () => {
+  w?.stop().catch(() => {}); // a failed test leaves no load running
   for (const s of servers) if (s.child.exitCode === null) { s.child.kill('SIGKILL'); await s.exited; }
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -92,7 +94,7 @@ test(`restore drill: a backup under load restores consistent and complete; a bac
   const srv = await serve(dir, store);
   servers.push(srv);
   const fx = await fixture(srv, { problems: 40, signed: 2 });
-  const w = load(fx, () => srv, { workers: 1 });
+  w = load(fx, () => srv, { workers: 1 });
   await sleep(1500);
   // under load: what was acknowledged before the backup began must be in it
   const before = { problems: [...w.ack.problems], claims: [...w.ack.claims], reports: [...w.ack.reports] };
