@@ -83,6 +83,8 @@ extern const struct api_doc doc_get_batches_id_publications;
 extern const struct api_doc doc_get_stats;
 extern const struct api_doc doc_get_files_sha256;
 extern const struct api_doc doc_post_session;
+extern const struct api_doc doc_post_session_totp;
+extern const struct api_doc doc_post_me_reauth;
 extern const struct api_doc doc_delete_session;
 extern const struct api_doc doc_get_me;
 extern const struct api_doc doc_post_me_password;
