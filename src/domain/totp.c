@@ -7,6 +7,7 @@
 #include <liboath/oath.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -144,18 +145,12 @@ static void recovery_fold(const char *code, char *out, size_t n)
 void totp_recovery_hash(int64_t tenant_id, int64_t user_id, const char *code, char out[33])
 {
 	unsigned char h[16];
-	char folded[64], *in;
+	char folded[64], in[128];
 
 	recovery_fold(code, folded, sizeof(folded));
-	in = sodium_malloc(128);
-	if (!in) {
-		memset(out, '0', 32);
-		out[32] = '\0';
-		return;
-	}
-	snprintf(in, 128, "jiebang-recovery:%lld:%lld:%s", (long long)tenant_id, (long long)user_id, folded);
+	snprintf(in, sizeof(in), "jiebang-recovery:%lld:%lld:%s", (long long)tenant_id, (long long)user_id, folded);
 	crypto_generichash(h, sizeof(h), (const unsigned char *)in, strlen(in), NULL, 0);
-	sodium_free(in);
+	sodium_memzero(in, sizeof(in));
 	sodium_memzero(folded, sizeof(folded));
 	sodium_bin2hex(out, 33, h, sizeof(h));
 }

@@ -50,10 +50,18 @@ static void qr_svg(struct req *r, const char *text, const char *label)
 		   w, w, w * 5, w * 5);
 	buf_html(b, label);
 	buf_printf(b, "</title><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", w, w);
-	for (int y = 0; y < q->width; y++)
-		for (int x = 0; x < q->width; x++)
-			if (q->data[y * q->width + x] & 1)
-				buf_printf(b, "M%d %dh1v1h-1z", x + QR_QUIET, y + QR_QUIET);
+	/* each run of dark modules in a row is one rectangle */
+	for (int y = 0; y < q->width; y++) {
+		for (int x = 0; x < q->width;) {
+			int n = 0;
+
+			while (x + n < q->width && (q->data[y * q->width + x + n] & 1))
+				n++;
+			if (n)
+				buf_printf(b, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, n, n);
+			x += n ? n : 1;
+		}
+	}
 	HTML(b, "\"/></svg>\n");
 	QRcode_free(q);
 }
