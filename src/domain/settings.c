@@ -30,9 +30,17 @@ static int set_verb(struct ctx *c, void *args)
 	if (db_run(c->d, "UPDATE tenant SET bigscreen = $2, require_totp = $3 WHERE id = $1", "iii", c->who->tenant_id,
 		   (int64_t)(in->bigscreen ? 1 : 0), (int64_t)(in->require_totp ? 1 : 0)) < 0)
 		return -1;
-	return ctx_audit(c, "tenant.settings", "tenant", c->who->tenant_id,
-			 json_pack("{s:b, s:b}", "bigscreen", was.bigscreen, "require_totp", was.require_totp),
-			 json_pack("{s:b, s:b}", "bigscreen", in->bigscreen, "require_totp", in->require_totp));
+	/* the values that changed, before and after */
+	json_t *before = json_object(), *after = json_object();
+	if (was.bigscreen != in->bigscreen) {
+		json_object_set_new(before, "bigscreen", json_boolean(was.bigscreen));
+		json_object_set_new(after, "bigscreen", json_boolean(in->bigscreen));
+	}
+	if (was.require_totp != in->require_totp) {
+		json_object_set_new(before, "require_totp", json_boolean(was.require_totp));
+		json_object_set_new(after, "require_totp", json_boolean(in->require_totp));
+	}
+	return ctx_audit(c, "tenant.settings", "tenant", c->who->tenant_id, before, after);
 }
 
 int settings_set(struct ctx *c, const struct tenant_settings *in)
