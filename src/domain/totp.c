@@ -391,3 +391,25 @@ enum totp_result totp_renew_codes(db *d, const struct actor *by, int64_t user_id
 	}
 	return TOTP_DONE;
 }
+
+int totp_reset(db *d, const struct actor *by, int64_t user_id)
+{
+	int rc;
+
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	rc = db_run(d, "UPDATE app_user SET totp_secret = NULL, totp_pending = NULL, totp_recovery = ''"
+		       " WHERE tenant_id = $1 AND id = $2 AND totp_secret IS NOT NULL RETURNING id", "ii", by->tenant_id,
+		    user_id);
+	if (rc == DB_DONE) {
+		db_rollback(d);
+		return 1;
+	}
+	if (rc != DB_ROW ||
+	    audit_totp(d, by, "totp.disable", user_id, "{\"totp\":true}", "{\"totp\":false,\"reset\":true}") < 0 ||
+	    db_commit(d) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return 0;
+}

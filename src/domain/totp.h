@@ -103,6 +103,10 @@ enum totp_result totp_disable(db *d, const struct actor *by, int64_t user_id, co
  * audited totp.recovery_codes. */
 enum totp_result totp_renew_codes(db *d, const struct actor *by, int64_t user_id, const char *code,
 				  struct totp_codes *codes) __attribute__((warn_unused_result));
+/* Turn user_id's TOTP off without a code (the operator's `jiebang user
+ * totp-off`, for a lost phone and lost recovery codes), audited
+ * totp.disable: 0, 1 when it had none, -1. */
+int totp_reset(db *d, const struct actor *by, int64_t user_id) __attribute__((warn_unused_result));
 /* Inside the caller's write transaction: check code (a TOTP code or a
  * recovery code) for user_id and use it up (the step, or the recovery
  * code removed). TOTP_DONE (*recovery true when it was a recovery code),

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startServer, sql, validHtml } from './harness.mjs';
+import { startServer, sql, run, validHtml } from './harness.mjs';
 import { DEMO_PASSWORD, login, api, form, page, freshUser, cliToken, audit } from './accounts.mjs';
 
 let srv;
@@ -327,4 +327,19 @@ test('sudo mode: an old session gives its password again before sensitive change
   const bearer = { bearer: cliToken(srv, 'admin') };
   assert.equal((await api(srv, bearer, 'POST', `/api/v1/users/${victim.id}/enable`, {})).status, 200);
   assert.equal((await api(srv, bearer, 'POST', `/api/v1/users/${victim.id}/disable`, {})).status, 200);
+});
+
+test('the operator turns a user\'s TOTP off on the command line (a lost phone)', async () => {
+  const u = await freshUser(srv, 'lostphone', ['cadre']);
+  const secret = await enrol(u.session);
+  assert.equal((await form(srv, u.session, '/account/totp/confirm', { code: totp(secret) })).status, 200);
+  assert.equal((await login(srv, 'lostphone', u.password)).status, 202);
+  let r = run(['user', 'totp-off', 'lostphone', '--db', srv.store]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /two-factor log-in is off/);
+  assert.equal(totpRow(u.id)[0], '');
+  assert.match(audit(srv, `action = 'totp.disable' AND object_id = ${u.id}`)[0].after, /"reset":true/);
+  assert.equal((await login(srv, 'lostphone', u.password)).status, 200);
+  r = run(['user', 'totp-off', 'lostphone', '--db', srv.store]);
+  assert.match(r.stdout, /has no two-factor log-in/);
 });
