@@ -308,7 +308,7 @@ const struct route routes[] = {
 	{ "POST", "/ops/tenants", act_tenant_create, CHANGE | FORM | SLOW | KIB(8), "tenant.manage" },
 	{ "POST", "/api/v1/tenants", act_tenant_create, CHANGE | JSON | SLOW | KIB(8), "tenant.manage", &doc_post_tenants },
 	{ "GET", "/ops/tenants/:id", page_tenant, LOGIN, NULL },
-	{ "POST", "/ops/tenants/:id", act_tenant_update, CHANGE | FORM | KIB(8), "tenant.manage" },
+	{ "POST", "/ops/tenants/:id", act_tenant_update, CHANGE | SLOW | FORM | KIB(8), "tenant.manage" },
 	{ "GET", "/healthz", api_healthz, NO_TENANT, NULL },
 	{ "GET", "/readyz", api_readyz, NO_TENANT, NULL },
 	{ "GET", "/metrics", api_metrics, NO_TENANT, NULL },

@@ -323,6 +323,13 @@ test('sudo mode: an old session gives its password again before sensitive change
   assert.match(r.headers.get('location'), /\/export\/people\.csv$/);
   r = await page(srv, admin, '/export/people.csv');
   assert.match(r.headers.get('content-type'), /text\/csv/);
+  // the operator's edit of a tenant asks too
+  const op = await freshUser(srv, 'op2fa', ['operator']);
+  age(op.session);
+  r = await form(srv, op.session, '/ops/tenants/1', { name: '滦南县', tz: 'Asia/Shanghai' });
+  assert.match(r.text, /<h1>验证密码<\/h1>/);
+  r = await form(srv, op.session, '/ops/tenants/1', { name: '滦南县', tz: 'Asia/Shanghai', reauth_password: op.password });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
   // an API token is a credential of its own: no session to age
   const bearer = { bearer: cliToken(srv, 'admin') };
   assert.equal((await api(srv, bearer, 'POST', `/api/v1/users/${victim.id}/enable`, {})).status, 200);
