@@ -314,7 +314,7 @@ enum totp_result totp_enrol_confirm(db *d, const struct actor *by, int64_t user_
 	if (db_begin(d, DB_WRITE) < 0)
 		goto out;
 	rc = totp_get(d, a, by->tenant_id, user_id, &s);
-	if (rc != 0 || !*s.pending) {
+	if (rc != 0 || !*s.pending || s.enabled) {
 		db_rollback(d);
 		res = rc < 0 ? TOTP_ERROR : TOTP_NO_ENROLMENT;
 		goto out;
@@ -328,8 +328,7 @@ enum totp_result totp_enrol_confirm(db *d, const struct actor *by, int64_t user_
 	if (db_run(d, "UPDATE app_user SET totp_secret = totp_pending, totp_pending = NULL, totp_step = $3,"
 		      " totp_recovery = $4 WHERE tenant_id = $1 AND id = $2", "iiis", by->tenant_id, user_id, step,
 		   hashes) != DB_DONE ||
-	    audit_totp(d, by, "totp.enrol", user_id, s.enabled ? "{\"totp\":true}" : "{\"totp\":false}",
-		       "{\"totp\":true}") < 0 ||
+	    audit_totp(d, by, "totp.enrol", user_id, "{\"totp\":false}", "{\"totp\":true}") < 0 ||
 	    db_commit(d) < 0) {
 		db_rollback(d);
 		sodium_memzero(codes, sizeof(*codes));

@@ -13,6 +13,8 @@
  * Enrolment: totp_enrol_start() keeps a new secret in totp_pending, shown
  * as a QR code; totp_enrol_confirm() with a current code of it makes it
  * the secret and hands back TOTP_RECOVERY_COUNT recovery codes, shown once.
+ * A user who has TOTP cannot enrol again (a stolen session would swap the
+ * key): turning it off takes a code first.
  * Each recovery code is 50 random bits ("xxxxx-xxxxx", 32 symbols) and
  * kept as a BLAKE2b-128 hash of the tenant, the user and the code
  * (app_user.totp_recovery, space-separated hex); one used is removed. */
@@ -92,7 +94,8 @@ enum totp_result {
 };
 /* Confirm the pending secret with a current code of it: it becomes the
  * secret, new recovery codes into *codes, audited totp.enrol; one
- * transaction. */
+ * transaction. TOTP_NO_ENROLMENT without a pending secret or when TOTP is
+ * on already. */
 enum totp_result totp_enrol_confirm(db *d, const struct actor *by, int64_t user_id, const char *code,
 				    struct totp_codes *codes) __attribute__((warn_unused_result));
 /* Turn TOTP off with a current code or a recovery code; audited

@@ -59,7 +59,7 @@ const struct route routes[] = {
 	{ "POST", "/account/sessions/:id/end", act_session_end, CHANGE | FORM | KIB(1), "account.session" },
 	{ "POST", "/account/reauth", act_reauth, CHANGE | FIRST | SLOW | FORM | KIB(4), "account.reauth" },
 	{ "GET", "/account/totp", page_totp, LOGIN | FIRST, NULL },
-	{ "POST", "/account/totp/enrol", act_totp_enrol, CHANGE | FIRST | FORM | KIB(1), "account.totp" },
+	{ "POST", "/account/totp/enrol", act_totp_enrol, CHANGE | FIRST | SLOW | FORM | KIB(1), "account.totp" },
 	{ "POST", "/account/totp/confirm", act_totp_confirm, CHANGE | FIRST | FORM | KIB(1), "account.totp" },
 	{ "POST", "/account/totp/disable", act_totp_disable, CHANGE | FORM | KIB(1), "account.totp" },
 	{ "POST", "/account/totp/recovery", act_totp_codes, CHANGE | FORM | KIB(1), "account.totp" },

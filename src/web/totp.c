@@ -187,9 +187,22 @@ void act_totp_enrol(struct req *r)
 {
 	char secret[TOTP_B32_CHARS + 1];
 	struct enrolment e = { secret, NULL };
+	struct totp_state s;
+	int rc;
 
-	if (!totp_perm_or_respond(r))
+	/* Enrolling locks out whoever lacks the phone: a session that has
+	 * not proved the password lately proves it first. */
+	if (!totp_perm_or_respond(r) || !reauth_or_ask(r))
 		return;
+	if ((rc = totp_get(r->db, r->a, r->tenant_id, r->who->user_id, &s)) != 0) {
+		web_store_error(r);
+		return;
+	}
+	if (s.enabled) {
+		/* a new phone replaces the key only after turning it off, by a code */
+		reply_error(r, 409, "totp_on", "两步验证已启用；更换手机请先用验证码或恢复码关闭，再重新启用", NULL);
+		return;
+	}
 	if (totp_enrol_start(r->db, r->tenant_id, r->who->user_id, secret) < 0) {
 		web_store_error(r);
 		return;

@@ -350,3 +350,21 @@ test('the operator turns a user\'s TOTP off on the command line (a lost phone)',
   r = run(['user', 'totp-off', 'lostphone', '--db', srv.store]);
   assert.match(r.stdout, /has no two-factor log-in/);
 });
+
+test('enrolling again while on is refused (a stolen session cannot swap the key); an old session proves its password first', async () => {
+  const u = await freshUser(srv, 'swapkey', ['cadre']);
+  const secret = await enrol(u.session);
+  assert.equal((await form(srv, u.session, '/account/totp/confirm', { code: totp(secret) })).status, 200);
+  let r = await form(srv, u.session, '/account/totp/enrol');
+  assert.equal(r.status, 409);
+  assert.equal(totpRow(u.id)[0], secret);
+  assert.equal(totpRow(u.id)[1], '', 'no new pending key');
+  const v = await freshUser(srv, 'oldsession', ['cadre']);
+  age(v.session);
+  r = await form(srv, v.session, '/account/totp/enrol');
+  assert.match(r.text, /<h1>验证密码<\/h1>/);
+  assert.equal(totpRow(v.id)[1], '');
+  r = await form(srv, v.session, '/account/totp/enrol', { reauth_password: v.password });
+  assert.equal(r.status, 200);
+  assert.match(r.text, /<svg class="qr"/);
+});

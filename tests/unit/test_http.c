@@ -147,7 +147,7 @@ static void response_headers_have_no_fixed_cap(void **state)
  * password change, user creation, password reset, a panel's external
  * members, the page forms of sudo mode's password proof: roles, disabling,
  * the settings (the tenant's, and the operator's of a tenant), a new API
- * token, /account/reauth and its API) runs off the
+ * token, a TOTP enrolment, /account/reauth and its API) runs off the
  * request threads, and no other does. */
 static void hashing_routes_are_slow_routes(void **state)
 {
@@ -159,6 +159,7 @@ static void hashing_routes_are_slow_routes(void **state)
 		"POST /ops/tenants", "POST /api/v1/tenants", /* the new tenant's first admin */
 		"POST /admin/users/:id/disable", "POST /admin/users/:id/roles", "POST /admin/settings",
 		"POST /account/tokens", "POST /account/reauth", "POST /api/v1/me/reauth", "POST /ops/tenants/:id",
+		"POST /account/totp/enrol",
 	};
 	size_t found = 0;
 	char name[128];

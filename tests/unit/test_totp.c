@@ -71,6 +71,7 @@ static void check_accepts_one_step_either_side_once(void **state)
 	assert_int_equal(totp_check(RFC_B32, "050471", now + 30, 0, &s2), TOTP_OK);
 	assert_int_equal(s2, step);
 	assert_int_equal(totp_check(RFC_B32, "050471", now - 30, 0, &s2), TOTP_OK);
+	assert_int_equal(s2, step);
 	assert_int_equal(totp_check(RFC_B32, "050471", now + 60, 0, &s2), TOTP_WRONG);
 	assert_int_equal(totp_check(RFC_B32, "050471", now - 60, 0, &s2), TOTP_WRONG);
 	/* a code of an earlier step than the last used one is refused */
