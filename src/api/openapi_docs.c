@@ -679,6 +679,29 @@ const struct api_doc doc_post_me_reauth = {
 	.body = reauth_fields,
 	.ok = "{'fresh_until':'at'}",
 };
+/* POST /api/v1/me/totp (act_totp_enrol) */
+const struct api_doc doc_post_me_totp = {
+	.summary = "开始启用两步验证：新密钥（base32）和 otpauth:// 地址，用验证码确认后生效；已启用时 409",
+	.ok = "{'secret':'str','otpauth_uri':'str'}",
+};
+/* POST /api/v1/me/totp/confirm (act_totp_confirm) */
+const struct api_doc doc_post_me_totp_confirm = {
+	.summary = "用身份验证器的验证码确认启用两步验证；答复 10 个恢复码（只显示这一次）",
+	.body = totp_code_fields,
+	.ok = "{'recovery_codes':['str']}",
+};
+/* POST /api/v1/me/totp/disable (act_totp_disable) */
+const struct api_doc doc_post_me_totp_disable = {
+	.summary = "关闭两步验证（验证码或恢复码）",
+	.body = totp_code_fields,
+	.ok = "{'ok':'bool'}",
+};
+/* POST /api/v1/me/totp/recovery (act_totp_codes) */
+const struct api_doc doc_post_me_totp_recovery = {
+	.summary = "重新生成恢复码（身份验证器的验证码；旧恢复码作废）",
+	.body = totp_code_fields,
+	.ok = "{'recovery_codes':['str']}",
+};
 /* DELETE /api/v1/session (act_logout) */
 const struct api_doc doc_delete_session = {
 	.summary = "退出登录",

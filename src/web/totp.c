@@ -215,7 +215,7 @@ struct code_in {
 	const char *code;
 };
 
-static const struct bind_field code_fields[] = {
+const struct bind_field totp_code_fields[] = {
 	BIND_TEXT(struct code_in, code, "验证码", BIND_REQUIRED, 0, 32),
 	BIND_END,
 };
@@ -261,7 +261,7 @@ static const char *code_or_respond(struct req *r)
 	int rc;
 
 	web_ctx(r, &c);
-	if ((rc = bind_request(r, &c, code_fields, &f, NULL)) != JB_OK) {
+	if ((rc = bind_request(r, &c, totp_code_fields, &f, NULL)) != JB_OK) {
 		outcome_error(r, &c, rc);
 		return NULL;
 	}

@@ -142,7 +142,8 @@ void api_metrics(struct req *r);
 
 /* The bind tables of the account routes (auth.c, admin.c), for the API's
  * description (api/openapi.h). */
-extern const struct bind_field login_fields[], password_fields[], token_fields[], totp_login_fields[], reauth_fields[];
+extern const struct bind_field login_fields[], password_fields[], token_fields[], totp_login_fields[], reauth_fields[],
+	totp_code_fields[];
 extern const struct bind_field new_user_fields[], link_fields[];
 /* api/intake.c: proposing, screening, publishing, my proposals, notifications. */
 void api_proposal_create(struct req *r);

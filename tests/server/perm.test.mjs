@@ -304,30 +304,33 @@ const rows = [
     check: async (c, role) => assert.equal((await conn.query("SELECT action FROM audit_event ORDER BY tenant_id DESC, id DESC LIMIT 1")).trim(), 'session.reauth'),
   },
   {
-    what: 'start one\'s TOTP enrolment', route: ['POST /account/totp/enrol'], surfaces: ['page'], allow: anyLoggedIn, ok: [200],
+    what: 'start one\'s TOTP enrolment', route: ['POST /account/totp/enrol', 'POST /api/v1/me/totp'], allow: anyLoggedIn, ok: [200, 200],
     setup: async () => ({}),
-    call: (s) => form(srv, s, '/account/totp/enrol'),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/enrol') : api(srv, s, 'POST', '/api/v1/me/totp', {}),
     check: async (c, role) => { assert.equal((await totpCol(LOGIN[role], 'totp_pending')).length, 32); await setTotp(LOGIN[role], false); },
   },
   {
-    what: 'confirm one\'s TOTP enrolment', route: ['POST /account/totp/confirm'], surfaces: ['page'], allow: anyLoggedIn, ok: [200],
+    what: 'confirm one\'s TOTP enrolment', route: ['POST /account/totp/confirm', 'POST /api/v1/me/totp/confirm'], allow: anyLoggedIn, ok: [200, 200],
     setup: async (role) => {
       if (role !== 'anonymous') await conn.query(`UPDATE app_user SET totp_pending = '${RFC_B32}' WHERE tenant_id = 1 AND login = '${LOGIN[role]}'`);
       return { code: totpNow() };
     },
-    call: (s, c) => form(srv, s, '/account/totp/confirm', { code: c.code }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/confirm', { code: c.code })
+      : api(srv, s, 'POST', '/api/v1/me/totp/confirm', { code: c.code }),
     check: async (c, role) => { assert.equal(await totpCol(LOGIN[role], 'totp_secret'), RFC_B32); await setTotp(LOGIN[role], false); },
   },
   {
-    what: 'new TOTP recovery codes', route: ['POST /account/totp/recovery'], surfaces: ['page'], allow: anyLoggedIn, ok: [200],
+    what: 'new TOTP recovery codes', route: ['POST /account/totp/recovery', 'POST /api/v1/me/totp/recovery'], allow: anyLoggedIn, ok: [200, 200],
     setup: async (role) => { if (role !== 'anonymous') await setTotp(LOGIN[role], true); return { code: totpNow() }; },
-    call: (s, c) => form(srv, s, '/account/totp/recovery', { code: c.code }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/recovery', { code: c.code })
+      : api(srv, s, 'POST', '/api/v1/me/totp/recovery', { code: c.code }),
     check: async (c, role) => { assert.equal((await totpCol(LOGIN[role], 'totp_recovery')).split(' ').length, 10); await setTotp(LOGIN[role], false); },
   },
   {
-    what: 'turn one\'s TOTP off', route: ['POST /account/totp/disable'], surfaces: ['page'], allow: anyLoggedIn, ok: [303],
+    what: 'turn one\'s TOTP off', route: ['POST /account/totp/disable', 'POST /api/v1/me/totp/disable'], allow: anyLoggedIn, ok: [303, 200],
     setup: async (role) => { if (role !== 'anonymous') await setTotp(LOGIN[role], true); return { code: totpNow() }; },
-    call: (s, c) => form(srv, s, '/account/totp/disable', { code: c.code }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/disable', { code: c.code })
+      : api(srv, s, 'POST', '/api/v1/me/totp/disable', { code: c.code }),
     check: async (c, role) => assert.equal(await totpCol(LOGIN[role], 'totp_secret'), ''),
   },
   {

@@ -368,3 +368,29 @@ test('enrolling again while on is refused (a stolen session cannot swap the key)
   assert.equal(r.status, 200);
   assert.match(r.text, /<svg class="qr"/);
 });
+
+test('the same through the API: enrol, confirm, new codes, off', async () => {
+  const u = await freshUser(srv, 'apitotp', ['cadre']);
+  const s = u.session;
+  let r = await api(srv, s, 'POST', '/api/v1/me/totp', {});
+  assert.equal(r.status, 200, r.text);
+  const { secret, otpauth_uri: uri } = r.json();
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  assert.equal(uri, `otpauth://totp/jiebang:apitotp?secret=${secret}&issuer=jiebang&algorithm=SHA1&digits=6&period=30`);
+  r = await api(srv, s, 'POST', '/api/v1/me/totp/confirm', { code: '000000' === totp(secret) ? '111111' : '000000' });
+  assert.equal(r.status, 400);
+  assert.equal(r.json().error.code, 'bad_code');
+  r = await api(srv, s, 'POST', '/api/v1/me/totp/confirm', { code: totp(secret) });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json().recovery_codes.length, 10);
+  assert.equal((await api(srv, s, 'POST', '/api/v1/me/totp', {})).json().error.code, 'totp_on');
+  r = await api(srv, s, 'POST', '/api/v1/me/totp/recovery', { code: r.json().recovery_codes[0] });
+  assert.equal(r.status, 400, 'new codes want a code of the app');
+  sql(srv.store, `UPDATE app_user SET totp_step = 0 WHERE id = ${u.id}`); // as if the next step had come
+  r = await api(srv, s, 'POST', '/api/v1/me/totp/recovery', { code: totp(secret) });
+  assert.equal(r.status, 200, r.text);
+  r = await api(srv, s, 'POST', '/api/v1/me/totp/disable', { code: r.json().recovery_codes[9] });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(totpRow(u.id)[0], '');
+  assert.equal((await api(srv, s, 'POST', '/api/v1/me/totp/disable', { code: '123456' })).json().error.code, 'no_totp');
+});
