@@ -2,7 +2,7 @@
 # test; `make SANITIZE=address,undefined test` runs them under ASan+UBSan.
 
 CC ?= cc
-LIBS_PKG := libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat libsystemd libcurl
+LIBS_PKG := libmicrohttpd sqlite3 libsodium jansson libpq libmagic xlsxwriter libzip expat libsystemd libcurl liboath libqrencode
 TEST_PKG := cmocka
 
 ifdef SANITIZE

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
 libjansson-dev libpq-dev libmagic-dev libunistring-dev libcmocka-dev libxlsxwriter-dev libzip-dev
-libexpat1-dev libcsv-dev libsystemd-dev libcurl4-openssl-dev postgresql-15 nginx-light nodejs tidy sqlite3 iproute2 clang libclang-rt-14-dev
+libexpat1-dev libcsv-dev libsystemd-dev libcurl4-openssl-dev liboath-dev libqrencode-dev postgresql-15 nginx-light nodejs tidy sqlite3 iproute2 clang libclang-rt-14-dev
 wrk chromium fonts-noto-cjk npm python3-openpyxl python3-docx
 dpkg-dev lintian man-db groff-base systemd openssl"
 

@@ -658,11 +658,49 @@ const struct api_doc doc_get_files_sha256 = {
 };
 /* POST /api/v1/session (act_login) */
 const struct api_doc doc_post_session = {
-	.summary = "登录",
+	.summary = "登录（账号启用了两步验证时答 202，再用 pending 和验证码调用 POST /api/v1/session/totp）",
 	.body = login_fields,
 	.ok =
 		"{'user':{'id':'int','login':'str','roles':['str'],'person_id':'int?','unit_id':'int?','must_change':'bool',"
 		"'via':'str','csrf_token':'str?'},'csrf_token':'str'}",
+	.more = "{'202':{'second_factor':'str','pending':'str'}}",
+};
+/* POST /api/v1/session/totp (act_login_totp) */
+const struct api_doc doc_post_session_totp = {
+	.summary = "登录第二步：身份验证器的 6 位验证码或一个恢复码（pending 来自 POST /api/v1/session 的 202 答复）",
+	.body = totp_login_fields,
+	.ok =
+		"{'user':{'id':'int','login':'str','roles':['str'],'person_id':'int?','unit_id':'int?','must_change':'bool',"
+		"'via':'str','csrf_token':'str?'},'csrf_token':'str'}",
+};
+/* POST /api/v1/me/reauth (act_reauth) */
+const struct api_doc doc_post_me_reauth = {
+	.summary = "敏感操作前验证密码：此后 5 分钟内本会话可修改角色、停用账号、重置密码、修改设置、导出个人信息",
+	.body = reauth_fields,
+	.ok = "{'fresh_until':'at'}",
+};
+/* POST /api/v1/me/totp (act_totp_enrol) */
+const struct api_doc doc_post_me_totp = {
+	.summary = "开始启用两步验证：新密钥（base32）和 otpauth:// 地址，用验证码确认后生效；已启用时 409",
+	.ok = "{'secret':'str','otpauth_uri':'str'}",
+};
+/* POST /api/v1/me/totp/confirm (act_totp_confirm) */
+const struct api_doc doc_post_me_totp_confirm = {
+	.summary = "用身份验证器的验证码确认启用两步验证；答复 10 个恢复码（只显示这一次）",
+	.body = totp_code_fields,
+	.ok = "{'recovery_codes':['str']}",
+};
+/* POST /api/v1/me/totp/disable (act_totp_disable) */
+const struct api_doc doc_post_me_totp_disable = {
+	.summary = "关闭两步验证（验证码或恢复码）",
+	.body = totp_code_fields,
+	.ok = "{'ok':'bool'}",
+};
+/* POST /api/v1/me/totp/recovery (act_totp_codes) */
+const struct api_doc doc_post_me_totp_recovery = {
+	.summary = "重新生成恢复码（身份验证器的验证码；旧恢复码作废）",
+	.body = totp_code_fields,
+	.ok = "{'recovery_codes':['str']}",
 };
 /* DELETE /api/v1/session (act_logout) */
 const struct api_doc doc_delete_session = {

@@ -17,6 +17,7 @@
 #include "domain/password.h"
 #include "domain/perm.h"
 #include "domain/session.h"
+#include "domain/totp.h"
 #include "domain/tenant.h"
 #include "domain/user.h"
 #include "util/text.h"
@@ -37,6 +38,8 @@ static const char usage_text[] =
 	"  passwd LOGIN   set LOGIN's password to the first line read from stdin\n"
 	"  disable LOGIN  disable LOGIN and end its sessions\n"
 	"  enable LOGIN   enable LOGIN again\n"
+	"  totp-off LOGIN turn LOGIN's two-factor log-in off (a lost phone and\n"
+	"                 recovery codes); it can enrol again on its account page\n"
 	"  list           list the users\n"
 	"  token LOGIN [--name NAME]\n"
 	"                 make an API token for LOGIN; prints it once\n"
@@ -226,6 +229,20 @@ static int do_disable(db *d, arena *a, struct actor *by, const char *login, bool
 	return 0;
 }
 
+static int do_totp_off(db *d, arena *a, struct actor *by, const char *login)
+{
+	struct user u;
+	int rc;
+
+	if (find_user(d, a, by->tenant_id, login, &u))
+		return 1;
+	rc = totp_reset(d, by, u.id);
+	if (rc < 0)
+		return fail("cannot write the store: %s", db_errmsg(d));
+	printf("%s: %s\n", u.login, rc ? "has no two-factor log-in" : "two-factor log-in is off; it can enrol again");
+	return 0;
+}
+
 static int do_list(db *d, arena *a, int64_t tenant)
 {
 	struct user *u;
@@ -287,7 +304,7 @@ int cli_user(int argc, char **argv)
 	}
 	sub = argv[1];
 	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "disable") && strcmp(sub, "enable") &&
-	    strcmp(sub, "list") && strcmp(sub, "token"))
+	    strcmp(sub, "list") && strcmp(sub, "token") && strcmp(sub, "totp-off"))
 		return usage("unknown subcommand", sub);
 	need_login = strcmp(sub, "list") != 0;
 	if (need_login) {
@@ -343,6 +360,8 @@ int cli_user(int argc, char **argv)
 		rc = do_disable(d, a, &by, login, !strcmp(sub, "disable"));
 	} else if (!strcmp(sub, "list")) {
 		rc = do_list(d, a, by.tenant_id);
+	} else if (!strcmp(sub, "totp-off")) {
+		rc = do_totp_off(d, a, &by, login);
 	} else {
 		rc = do_token(d, a, &by, login, o.name);
 	}

@@ -245,6 +245,18 @@ bool export_is_board(const struct export_list *l) { return !l->sql; }
 const char *export_perm(const struct export_list *l) { return l->perm; }
 const char *export_perm_also(const struct export_list *l) { return l->perm_also; }
 
+bool export_personal(const struct export_list *l, const struct principal *who)
+{
+	struct perm_target t = { .tenant_id = who->tenant_id };
+
+	if (!strcmp(l->name, "people") || !strcmp(l->name, "promotions"))
+		return true;
+	for (int i = 0; i < l->ncols; i++)
+		if (l->cols[i].admin_only && perm_check(who, "problem.screen", &t))
+			return true;
+	return false;
+}
+
 void export_open(struct export_cursor *c, const struct export_list *l, const struct principal *who,
 		 int64_t tenant_id, int64_t now)
 {

@@ -61,6 +61,11 @@ bool export_is_board(const struct export_list *l);
  * (the audit log also needs audit.read), NULL when none. */
 const char *export_perm(const struct export_list *l);
 const char *export_perm_also(const struct export_list *l);
+/* Whether who's export of l holds personal data (个人信息): residents'
+ * phones (the lists with a phone column, for those who see phones), the
+ * people list (names, ranks, posts) and the promotions (names, posts).
+ * Those need a fresh password proof (sudo mode, web/auth.c). */
+bool export_personal(const struct export_list *l, const struct principal *who);
 
 /* A list being read. Filled by export_open(); f is the board's filter
  * (problems list only; its strings must outlive the cursor). */

@@ -48,6 +48,9 @@ struct principal {
 	bool must_change;        /* initial or reset password: change it first */
 	enum auth_via via;
 	int64_t token_id;        /* VIA_TOKEN: which API token */
+	bool totp;               /* has two-factor log-in (domain/totp.h) */
+	bool totp_required;      /* the tenant requires it of this user's roles and it has none yet */
+	int64_t auth_at;         /* VIA_COOKIE: when the session last proved the password */
 };
 
 /* What an action is done to. Fields that do not apply stay 0. */

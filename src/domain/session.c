@@ -8,14 +8,19 @@
 #include <time.h>
 
 #include "domain/throttle.h"
+#include "domain/totp.h"
 #include "domain/user.h"
 #include "util/log.h"
 
+/* Columns 7 and 8: whether the user has TOTP, and whether the tenant
+ * requires it of admins and unit liaisons. */
 #define PRINCIPAL_COLS \
-	"u.id, u.login, coalesce(u.person_id, 0), coalesce(u.unit_id, 0), u.must_change, u.disabled, " ROLE_BITS_SQL
+	"u.id, u.login, coalesce(u.person_id, 0), coalesce(u.unit_id, 0), u.must_change, u.disabled, " ROLE_BITS_SQL \
+	", CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END," \
+	" (SELECT tn.require_totp FROM tenant tn WHERE tn.id = u.tenant_id)"
 
 static const char session_sql[] =
-	"SELECT " PRINCIPAL_COLS ", s.csrf, s.created_at, s.seen_at FROM user_session s"
+	"SELECT " PRINCIPAL_COLS ", s.csrf, s.created_at, s.seen_at, s.auth_at FROM user_session s"
 	" JOIN app_user u ON u.tenant_id = s.tenant_id AND u.id = s.user_id"
 	" WHERE s.tenant_id = $1 AND s.token_hash = $2";
 
@@ -27,7 +32,7 @@ static const char token_sql[] =
 static const char user_sql[] =
 	"SELECT " PRINCIPAL_COLS " FROM app_user u WHERE u.tenant_id = $1 AND u.id = $2";
 
-/* Columns 0-6 of PRINCIPAL_COLS into who; false when the user is disabled. */
+/* Columns 0-8 of PRINCIPAL_COLS into who; false when the user is disabled. */
 static bool fill_principal(arena *a, db_stmt *st, int64_t tenant_id, enum auth_via via, struct principal *who)
 {
 	memset(who, 0, sizeof(*who));
@@ -39,6 +44,8 @@ static bool fill_principal(arena *a, db_stmt *st, int64_t tenant_id, enum auth_v
 	who->must_change = db_col_int(st, 4) != 0;
 	who->roles = (unsigned)db_col_int(st, 6);
 	who->via = via;
+	who->totp = db_col_int(st, 7) != 0;
+	who->totp_required = !who->totp && db_col_int(st, 8) != 0 && (who->roles & (ROLE_ADMIN | ROLE_UNIT_ADMIN));
 	return db_col_int(st, 5) == 0;
 }
 
@@ -107,7 +114,7 @@ static int insert_session(db *d, const struct attempt *at, int64_t user_id, cons
 			  const char *agent)
 {
 	db_stmt *st = db_prepare(d, "INSERT INTO user_session (tenant_id, token_hash, user_id, csrf, created_at, seen_at,"
-				    " client_addr, user_agent) VALUES ($1, $2, $3, $4, $5, $5, $6, $7)");
+				    " client_addr, user_agent, auth_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $5)");
 	char ua[SESSION_AGENT_MAX + 1];
 	int rc;
 
@@ -160,13 +167,19 @@ static int store_rehash(db *d, int64_t tenant_id, int64_t user_id, const char *o
 	return rc == DB_DONE ? 0 : -1;
 }
 
-/* After a correct password: the new session, the settled attempt and the
- * audit entry in one transaction; out->who filled. 0 or -1. */
+/* After a correct password (and, with pending_hash, the second step's
+ * code): the new session, the settled attempt and the audit entry in one
+ * transaction; out->who filled. With pending_hash the code in->password
+ * is checked and used up first, and the pending log-in ends. 0, 1 the
+ * code is wrong (nothing written), or -1. */
 static int start_session(db *d, arena *a, const struct login_request *in, const struct attempt *at,
-			 int64_t user_id, const char *hash, const char *new_hash, struct login_result *out)
+			 int64_t user_id, const char *hash, const char *new_hash, const char *pending_hash,
+			 struct login_result *out)
 {
 	char th[TOKEN_HASH_HEX + 1], oh[TOKEN_HASH_HEX + 1];
 	unsigned char key[DEVICE_KEY_BYTES];
+	const char *detail = *new_hash ? "{\"rehashed\":true}" : NULL;
+	bool recovery = false;
 	db_stmt *st;
 	int rc;
 
@@ -175,6 +188,21 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 	token_hash(out->token, th);
 	if (db_begin(d, DB_WRITE) < 0)
 		return -1;
+	if (pending_hash) {
+		enum totp_result tr = totp_use(d, at->tenant_id, user_id, in->password, at->now, &recovery);
+		if (tr == TOTP_BAD_CODE || tr == TOTP_NO_ENROLMENT) {
+			db_rollback(d);
+			sodium_memzero(out->token, sizeof(out->token));
+			return 1;
+		}
+		if (tr != TOTP_DONE || exec_text(d, "DELETE FROM login_pending WHERE tenant_id = $1 AND token_hash = $2",
+						 at->tenant_id, pending_hash) < 0)
+			goto fail;
+		detail = recovery ? "{\"second_factor\":\"recovery_code\"}" : "{\"second_factor\":\"totp\"}";
+		if (recovery && audit_record(d, at->tenant_id, at->login, "totp.recover", "user", user_id, NULL,
+					     "{\"recovery_code\":\"used\"}", at->addr) < 0)
+			goto fail;
+	}
 	if (insert_session(d, at, user_id, th, out->csrf, in->user_agent) < 0)
 		goto fail;
 	if (in->old_token && *in->old_token) {
@@ -189,8 +217,7 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 	if (drop_expired(d, at->tenant_id, at->now) < 0 ||
 	    (*new_hash && store_rehash(d, at->tenant_id, user_id, hash, new_hash) < 0) ||
 	    throttle_settle(d, at, ATTEMPT_OK) < 0 ||
-	    audit_record(d, at->tenant_id, at->login, "session.create", "user", user_id, NULL,
-			 *new_hash ? "{\"rehashed\":true}" : NULL, at->addr) < 0)
+	    audit_record(d, at->tenant_id, at->login, "session.create", "user", user_id, NULL, detail, at->addr) < 0)
 		goto fail;
 	st = db_prepare(d, user_sql);
 	if (!st)
@@ -203,12 +230,38 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 	db_done(st);
 	if (rc != DB_ROW || db_commit(d) < 0)
 		goto fail;
+	out->who.auth_at = at->now;
 	return 0;
 fail:
 	db_rollback(d);
 	sodium_memzero(out->token, sizeof(out->token));
 	sodium_memzero(out->device, sizeof(out->device));
 	return -1;
+}
+
+/* A correct password of a user with TOTP: no session yet, but a pending
+ * log-in whose token (out->token) the second step shows with the code;
+ * the password attempt settles as a success. 0 or -1. */
+static int start_pending(db *d, const struct attempt *at, int64_t user_id, const char *hash, const char *new_hash,
+			 struct login_result *out)
+{
+	char th[TOKEN_HASH_HEX + 1];
+
+	token_random(out->token);
+	token_hash(out->token, th);
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	if (db_run(d, "DELETE FROM login_pending WHERE tenant_id = $1 AND created_at < $2", "ii", at->tenant_id,
+		   at->now - LOGIN_PENDING_MAX) != DB_DONE ||
+	    db_run(d, "INSERT INTO login_pending (tenant_id, token_hash, user_id, created_at) VALUES ($1, $2, $3, $4)",
+		   "isii", at->tenant_id, th, user_id, at->now) != DB_DONE ||
+	    (*new_hash && store_rehash(d, at->tenant_id, user_id, hash, new_hash) < 0) ||
+	    throttle_settle(d, at, ATTEMPT_OK) < 0 || db_commit(d) < 0) {
+		db_rollback(d);
+		sodium_memzero(out->token, sizeof(out->token));
+		return -1;
+	}
+	return 0;
 }
 
 /* The id of in->device when it is a valid device cookie for login: the
@@ -235,6 +288,7 @@ void session_login(db *d, arena *a, const struct login_request *in, struct login
 	const char *hash = NULL;
 	bool disabled = false, known;
 	char new_hash[PW_HASH_MAX], dev[DEVICE_ID_HEX + 1];
+	int64_t second = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -269,11 +323,95 @@ void session_login(db *d, arena *a, const struct login_request *in, struct login
 	new_hash[0] = '\0';
 	if (pw_needs_upgrade(hash) && pw_hash(in->password, new_hash) != PW_OK)
 		new_hash[0] = '\0';
-	if (start_session(d, a, in, &at, user_id, hash, new_hash, out) == 0)
-		out->status = LOGIN_OK;
+	rc = db_scalar(d, "SELECT CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END FROM app_user"
+			  " WHERE tenant_id = $1 AND id = $2", &second, 2, at.tenant_id, user_id);
+	if (rc == 0 && second)
+		rc = start_pending(d, &at, user_id, hash, new_hash, out);
+	else if (rc == 0)
+		rc = start_session(d, a, in, &at, user_id, hash, new_hash, NULL, out);
+	if (rc == 0)
+		out->status = second ? LOGIN_TOTP : LOGIN_OK;
 	else
 		release(d, &at);
 	sodium_memzero(new_hash, sizeof(new_hash));
+}
+
+void session_login_totp(db *d, arena *a, const struct login_request *in, struct login_result *out)
+{
+	struct attempt at = { in->tenant_id, "", in->addr, "", (int64_t)time(NULL), 0 };
+	char ph[TOKEN_HASH_HEX + 1], dev[DEVICE_ID_HEX + 1];
+	int64_t user_id = 0, created = 0, tries = 0, disabled = 1;
+	db_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->status = LOGIN_ERROR;
+	if (!in->pending || strlen(in->pending) != TOKEN_CHARS) {
+		out->status = LOGIN_EXPIRED;
+		return;
+	}
+	token_hash(in->pending, ph);
+	st = db_query(d, "SELECT p.user_id, p.created_at, p.tries, u.login, u.disabled FROM login_pending p"
+			 " JOIN app_user u ON u.tenant_id = p.tenant_id AND u.id = p.user_id"
+			 " WHERE p.tenant_id = $1 AND p.token_hash = $2", "is", in->tenant_id, ph);
+	if (!st)
+		return;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		user_id = db_col_int(st, 0);
+		created = db_col_int(st, 1);
+		tries = db_col_int(st, 2);
+		at.login = arena_strdup(a, db_col_text(st, 3));
+		disabled = db_col_int(st, 4);
+	}
+	db_done(st);
+	if (rc == DB_ERROR)
+		return;
+	if (rc != DB_ROW || disabled || at.now - created > LOGIN_PENDING_MAX || tries >= LOGIN_PENDING_TRIES) {
+		if (rc == DB_ROW && exec_text(d, "DELETE FROM login_pending WHERE tenant_id = $1 AND token_hash = $2",
+					      in->tenant_id, ph) < 0)
+			return;
+		out->status = LOGIN_EXPIRED;
+		return;
+	}
+	at.device = trusted_device(d, in, at.login, at.now, dev);
+	out->who.login = at.login;
+	rc = throttle_reserve(d, &at, in->ok_per_addr, &out->wait_s);
+	if (rc != THROTTLE_PASS) {
+		out->throttle = rc;
+		out->status = rc < 0 ? LOGIN_ERROR : LOGIN_THROTTLED;
+		return;
+	}
+	rc = start_session(d, a, in, &at, user_id, "", "", ph, out);
+	if (rc == 0) {
+		out->status = LOGIN_OK;
+		return;
+	}
+	if (rc < 0) {
+		release(d, &at);
+		return;
+	}
+	if (settle(d, &at, ATTEMPT_FAILED, "anonymous", "session.create", user_id, "totp") == 0 &&
+	    db_run(d, "UPDATE login_pending SET tries = tries + 1 WHERE tenant_id = $1 AND token_hash = $2", "is",
+		   in->tenant_id, ph) == DB_DONE)
+		out->status = LOGIN_BAD;
+}
+
+int session_fresh_auth(db *d, const struct actor *by, int64_t user_id, const char *token)
+{
+	char th[TOKEN_HASH_HEX + 1];
+
+	token_hash(token, th);
+	if (db_begin(d, DB_WRITE) < 0)
+		return -1;
+	if (db_run(d, "UPDATE user_session SET auth_at = $4 WHERE tenant_id = $1 AND token_hash = $2 AND user_id = $3",
+		   "isii", by->tenant_id, th, user_id, (int64_t)time(NULL)) != DB_DONE ||
+	    audit_record(d, by->tenant_id, by->name, "session.reauth", "user", user_id, NULL, NULL, by->addr) < 0 ||
+	    db_commit(d) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return 0;
 }
 
 enum login_status session_reauth(db *d, arena *a, const struct actor *by, int64_t user_id,
@@ -322,9 +460,10 @@ int session_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64_
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		live = fill_principal(a, st, tenant_id, VIA_COOKIE, who);
-		*csrf = arena_strdup(a, db_col_text(st, 7));
-		created = db_col_int(st, 8);
-		seen = db_col_int(st, 9);
+		*csrf = arena_strdup(a, db_col_text(st, 9));
+		created = db_col_int(st, 10);
+		seen = db_col_int(st, 11);
+		who->auth_at = db_col_int(st, 12);
 	}
 	db_done(st);
 	if (rc != DB_ROW)
@@ -453,8 +592,8 @@ int apitoken_lookup(db *d, arena *a, int64_t tenant_id, const char *token, int64
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		live = fill_principal(a, st, tenant_id, VIA_TOKEN, who);
-		tid = db_col_int(st, 7);
-		used = db_col_int(st, 8);
+		tid = db_col_int(st, 9);
+		used = db_col_int(st, 10);
 	}
 	db_done(st);
 	if (rc != DB_ROW)

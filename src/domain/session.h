@@ -35,7 +35,13 @@ enum login_status {
 	LOGIN_THROTTLED,  /* too many failures: wait_s seconds */
 	LOGIN_BUSY,       /* no hashing slot free in time */
 	LOGIN_ERROR,      /* store error */
+	LOGIN_TOTP,       /* password right, the user has TOTP: out->token is the pending log-in's */
+	LOGIN_EXPIRED,    /* the second step without a live pending log-in */
 };
+
+#define LOGIN_PENDING_MAX (5 * 60) /* seconds a pending log-in waits for its code */
+#define LOGIN_PENDING_TRIES 5      /* wrong codes a pending log-in takes; then log in again */
+#define REAUTH_FRESH (5 * 60)      /* "sudo mode": a session's password proof lasts this long */
 
 struct login_result {
 	enum login_status status;
@@ -54,6 +60,7 @@ struct login_request {
 	const char *device;     /* the browser's device cookie for this login, or NULL */
 	const char *user_agent; /* its User-Agent header, or NULL (kept cut to SESSION_AGENT_MAX bytes) */
 	int ok_per_addr;        /* successful log-ins per address per THROTTLE_OK_WINDOW; 0: the default */
+	const char *pending;    /* session_login_totp: the pending log-in's token (password: the code) */
 };
 
 /* Log in->login in to its tenant: the attempt is reserved against every
@@ -64,6 +71,21 @@ struct login_request {
  * in the audit log with the successes; a refused (LOGIN_THROTTLED) attempt
  * writes nothing: the caller records the refusal. */
 void session_login(db *d, arena *a, const struct login_request *in, struct login_result *out);
+
+/* The second step of a log-in whose user has TOTP (LOGIN_TOTP): in->pending
+ * names the pending log-in, in->password holds a TOTP code or a recovery
+ * code. Reserved and counted against the limits like a password (a wrong
+ * code is a failure, audited session.create "totp"); LOGIN_OK makes the
+ * session as session_login does (audited with the factor used, a recovery
+ * code also as totp.recover); LOGIN_EXPIRED when the pending log-in is
+ * unknown, older than LOGIN_PENDING_MAX, has had LOGIN_PENDING_TRIES wrong
+ * codes or its user was disabled. */
+void session_login_totp(db *d, arena *a, const struct login_request *in, struct login_result *out);
+
+/* The session of token (user_id's) has just proved the password again:
+ * its auth_at is now, audited session.reauth. 0 or -1. */
+int session_fresh_auth(db *d, const struct actor *by, int64_t user_id, const char *token)
+	__attribute__((warn_unused_result));
 
 /* Check the password of a signed-in user again before a sensitive change
  * (ASVS 3.7.1), reserved and counted like a log-in from by->addr: LOGIN_OK,

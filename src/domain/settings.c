@@ -4,10 +4,13 @@
 
 int settings_get(db *d, int64_t tenant_id, struct tenant_settings *out)
 {
-	int64_t on = 0;
+	int64_t on = 0, totp = 0;
 	int rc = db_scalar(d, "SELECT bigscreen FROM tenant WHERE id = $1", &on, 1, tenant_id);
 
+	if (rc == 0)
+		rc = db_scalar(d, "SELECT require_totp FROM tenant WHERE id = $1", &totp, 1, tenant_id);
 	out->bigscreen = on != 0;
+	out->require_totp = totp != 0;
 	return rc;
 }
 
@@ -22,13 +25,22 @@ static int set_verb(struct ctx *c, void *args)
 		return ctx_deny(c, "tenant.settings", "tenant", c->who->tenant_id);
 	if ((rc = settings_get(c->d, c->who->tenant_id, &was)) != 0)
 		return rc < 0 ? -1 : ctx_fail(c, JB_ENOTFOUND, NULL, "not_found", "没有这个租户");
-	if (was.bigscreen == in->bigscreen)
+	if (was.bigscreen == in->bigscreen && was.require_totp == in->require_totp)
 		return JB_OK;
-	if (db_run(c->d, "UPDATE tenant SET bigscreen = $2 WHERE id = $1", "ii", c->who->tenant_id,
-		   (int64_t)(in->bigscreen ? 1 : 0)) < 0)
+	if (db_run(c->d, "UPDATE tenant SET bigscreen = $2, require_totp = $3 WHERE id = $1", "iii", c->who->tenant_id,
+		   (int64_t)(in->bigscreen ? 1 : 0), (int64_t)(in->require_totp ? 1 : 0)) < 0)
 		return -1;
-	return ctx_audit(c, "tenant.settings", "tenant", c->who->tenant_id, json_pack("{s:b}", "bigscreen", was.bigscreen),
-			 json_pack("{s:b}", "bigscreen", in->bigscreen));
+	/* the values that changed, before and after */
+	json_t *before = json_object(), *after = json_object();
+	if (was.bigscreen != in->bigscreen) {
+		json_object_set_new(before, "bigscreen", json_boolean(was.bigscreen));
+		json_object_set_new(after, "bigscreen", json_boolean(in->bigscreen));
+	}
+	if (was.require_totp != in->require_totp) {
+		json_object_set_new(before, "require_totp", json_boolean(was.require_totp));
+		json_object_set_new(after, "require_totp", json_boolean(in->require_totp));
+	}
+	return ctx_audit(c, "tenant.settings", "tenant", c->who->tenant_id, before, after);
 }
 
 int settings_set(struct ctx *c, const struct tenant_settings *in)

@@ -1,6 +1,7 @@
 /* settings.h - the tenant's own settings an admin switches
- * (tenant.settings): for now whether the big screen (大屏, GET /bigscreen)
- * is open to anyone. */
+ * (tenant.settings): whether the big screen (大屏, GET /bigscreen) is open
+ * to anyone, and whether admins and unit liaisons must log in with TOTP
+ * (domain/totp.h; web/preconditions.c sends them to enrol first). */
 #ifndef JB_SETTINGS_H
 #define JB_SETTINGS_H
 
@@ -10,6 +11,7 @@
 
 struct tenant_settings {
 	bool bigscreen;   /* tenant.bigscreen: the big screen needs no log-in */
+	bool require_totp;/* tenant.require_totp: admins and unit liaisons must use two-factor log-in */
 };
 
 /* The settings of tenant_id: 0, 1 when there is no such tenant, -1 on a

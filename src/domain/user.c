@@ -396,7 +396,11 @@ static int end_credentials(struct ctx *c, int64_t id, const char *keep)
 	db_bind_text(st, 3, keep ? keep : "");
 	rc = db_step(st);
 	db_done(st);
-	return rc == DB_DONE ? 0 : -1;
+	if (rc != DB_DONE)
+		return -1;
+	/* A log-in half done (the code still to come) ends too. */
+	return db_run(c->d, "DELETE FROM login_pending WHERE tenant_id = $1 AND user_id = $2", "ii", c->who->tenant_id,
+		      id) == DB_DONE ? 0 : -1;
 }
 
 struct change {

@@ -53,6 +53,7 @@ static const struct copy_table {
 	{ "user_session", { "tenant_id", "token_hash" } },
 	{ "api_token", { "tenant_id", "id" } },
 	{ "login_attempt", { "tenant_id", "id" } },
+	{ "login_pending", { "tenant_id", "token_hash" } },
 	{ "problem", { "tenant_id", "id" } },
 	{ "problem_gram", { "tenant_id", "gram", "problem_id" } },
 	{ "claim", { "tenant_id", "id" } },

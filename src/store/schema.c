@@ -1455,6 +1455,31 @@ static const char m15_audit_chain[] =
 static const char m16_session_agent[] =
 "ALTER TABLE user_session ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';\n";
 
+/* Two-factor log-in and re-authentication (domain/totp.h, issue 13 §5):
+ * the user's TOTP secret (base32, not encrypted: there is no key outside
+ * the store), an enrolment's secret until confirmed, the last step used
+ * (no code twice) and the recovery codes' hashes; when each session last
+ * proved its password (sudo mode); the tenant's rule that admins and unit
+ * liaisons must use it; log-ins whose password was right, waiting for the
+ * code (login_pending, minutes long). */
+static const char m17_totp[] =
+"ALTER TABLE app_user ADD COLUMN totp_secret TEXT;\n"
+"ALTER TABLE app_user ADD COLUMN totp_pending TEXT;\n"
+"ALTER TABLE app_user ADD COLUMN totp_step BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE app_user ADD COLUMN totp_recovery TEXT NOT NULL DEFAULT '';\n"
+"ALTER TABLE user_session ADD COLUMN auth_at BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE tenant ADD COLUMN require_totp INT NOT NULL DEFAULT 0;\n"
+"CREATE TABLE login_pending (\n"
+"  tenant_id BIGINT NOT NULL,\n"
+"  token_hash TEXT NOT NULL,\n"
+"  user_id BIGINT NOT NULL,\n"
+"  created_at BIGINT NOT NULL,\n"
+"  tries INT NOT NULL DEFAULT 0,\n"
+"  next TEXT NOT NULL DEFAULT '',\n"
+"  PRIMARY KEY (tenant_id, token_hash),\n"
+"  FOREIGN KEY (tenant_id, user_id) REFERENCES app_user(tenant_id, id)\n"
+");\n";
+
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
 	{ 2, "accounts, sessions, tokens, throttling, tenant domains", m2_accounts, NULL, NULL, false },
@@ -1474,6 +1499,7 @@ const struct migration migrations[] = {
 	{ 14, "every tenant's headline counts in a few rows", m14_tenant_tally, m14_sqlite, m14_pg, false },
 	{ 15, "the audit log as a hash chain", m15_audit_chain, NULL, NULL, false },
 	{ 16, "the browser of each session", m16_session_agent, NULL, NULL, false },
+	{ 17, "two-factor log-in, recent authentication, the tenant's 2FA rule", m17_totp, NULL, NULL, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

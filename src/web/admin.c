@@ -577,7 +577,7 @@ static void set_disabled(struct req *r, bool disabled)
 	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &c, &u) < 0)
+	if (managed_or_respond(r, &c, &u) < 0 || (disabled && !reauth_or_ask(r)))
 		return;
 	if (disabled && !user_confirmed_or_ask(r, &u, "停用账号", "确定要停用账号", "吗？",
 					      "停用后该用户不能再登录，它的所有登录立即结束，API 令牌全部撤销；"
@@ -607,7 +607,7 @@ void act_user_roles(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &c, &u) < 0)
+	if (managed_or_respond(r, &c, &u) < 0 || !reauth_or_ask(r))
 		return;
 	if ((rc = bind_roles(r, &c, &roles)) != JB_OK || (rc = user_set_roles(&c, u.id, roles)) != JB_OK) {
 		outcome_error(r, &c, rc);
@@ -640,7 +640,7 @@ void act_user_reset(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (managed_or_respond(r, &c, &u) < 0 ||
+	if (managed_or_respond(r, &c, &u) < 0 || !reauth_or_ask(r) ||
 	    !user_confirmed_or_ask(r, &u, "重置密码", "确定要重置账号", "的密码吗？",
 				   "系统会生成一个新的初始密码（只显示一次），该用户的所有登录立即结束，"
 				   "API 令牌全部撤销，下次登录时必须修改密码。") ||

@@ -167,6 +167,55 @@ static const char *device_name(struct req *r, const char *login)
 	return arena_printf(r->a, "%s%s", req_secure_cookies(r) ? "__Host-" : "", name);
 }
 
+/* The pending log-in's cookie: the second step's (LOGIN_TOTP). */
+static const char *pending_name(struct req *r)
+{
+	return req_secure_cookies(r) ? "__Host-jb_2fa" : "jb_2fa";
+}
+
+/* A log-in done (LOGIN_OK): the session's and the device's cookies, and
+ * the next page (the password change first when it must change). */
+static void login_done(struct req *r, struct login_result *res, const char *dev_name, const char *next)
+{
+	req_header(r, "Set-Cookie", cookie_set(r->a, req_cookie_name(r), res->token, req_secure_cookies(r)));
+	req_header(r, "Set-Cookie", cookie_set_lasting(r->a, dev_name, res->device, DEVICE_MAX_AGE,
+						       req_secure_cookies(r)));
+	r->no_store = true;
+	r->who = &res->who;
+	r->csrf = arena_strdup(r->a, res->csrf);
+	present(r, 200, &(struct presentation){ .json = login_json,
+		.redirect = res->who.must_change ? "/account/password" :
+			    res->who.totp_required ? "/account/totp" : safe_next(r->a, next) }, res);
+}
+
+static json_t *pending_json(struct req *r, const void *outcome)
+{
+	(void)r;
+	return json_pack("{s:s, s:s}", "second_factor", "totp", "pending", ((const struct login_result *)outcome)->token);
+}
+
+/* The refusals both steps share; false when res is not one of them. */
+static bool login_refused(struct req *r, struct login_result *res, const char *login, struct login_refusal *refusal,
+			  page_fn page)
+{
+	switch (res->status) {
+	case LOGIN_THROTTLED:
+		deny_login(r, user_fold_login(r->a, login), throttle_reason(res->throttle));
+		refusal->message = wait_message(r, res->throttle, res->wait_s, "登录失败次数过多");
+		present_refusal(r, 429, "throttled", refusal->message, NULL, page, refusal);
+		return true;
+	case LOGIN_BUSY:
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return true;
+	case LOGIN_ERROR:
+		web_store_error(r);
+		return true;
+	default:
+		return false;
+	}
+}
+
 void act_login(struct req *r)
 {
 	struct login_request in = { .tenant_id = r->tenant_id, .addr = req_client_addr(r),
@@ -177,6 +226,7 @@ void act_login(struct req *r)
 	struct login_in f;
 	const char *dev_name;
 	struct ctx c;
+	buf b = BUF_INIT;
 	int rc;
 
 	web_ctx(r, &c);
@@ -192,30 +242,130 @@ void act_login(struct req *r)
 	session_login(r->db, r->a, &in, &res);
 	switch (res.status) {
 	case LOGIN_OK:
-		req_header(r, "Set-Cookie", cookie_set(r->a, req_cookie_name(r), res.token, req_secure_cookies(r)));
-		req_header(r, "Set-Cookie", cookie_set_lasting(r->a, dev_name, res.device, DEVICE_MAX_AGE,
+		login_done(r, &res, dev_name, f.next);
+		return;
+	case LOGIN_TOTP:
+		req_header(r, "Set-Cookie", cookie_set_lasting(r->a, pending_name(r), res.token, LOGIN_PENDING_MAX,
 							       req_secure_cookies(r)));
 		r->no_store = true;
-		r->who = &res.who;
-		r->csrf = arena_strdup(r->a, res.csrf);
-		present(r, 200, &(struct presentation){ .json = login_json,
-			.redirect = res.who.must_change ? "/account/password" : safe_next(r->a, f.next) }, &res);
+		buf_puts(&b, "/login/totp?next=");
+		buf_url(&b, safe_next(r->a, f.next));
+		present(r, 202, &(struct presentation){ .json = pending_json, .redirect = arena_strdup(r->a, b.s) }, &res);
+		buf_release(&b);
 		return;
 	case LOGIN_BAD:
+	case LOGIN_EXPIRED:
 		refusal.message = "登录名或密码不正确";
 		present_refusal(r, 401, "bad_credentials", refusal.message, NULL, login_refused_page, &refusal);
 		return;
-	case LOGIN_THROTTLED:
-		deny_login(r, user_fold_login(r->a, in.login), throttle_reason(res.throttle));
-		refusal.message = wait_message(r, res.throttle, res.wait_s, "登录失败次数过多");
-		present_refusal(r, 429, "throttled", refusal.message, NULL, login_refused_page, &refusal);
+	default:
+		login_refused(r, &res, in.login, &refusal, login_refused_page);
 		return;
-	case LOGIN_BUSY:
-		req_header(r, "Retry-After", "5");
-		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+	}
+}
+
+/* ---- the second step: the code of the authenticator app ---- */
+
+static void totp_login_form(struct req *r, const char *next, const char *error)
+{
+	buf *b = &r->out;
+
+	page_begin(r, "两步验证", NAV_LOGIN);
+	HTML(b, "<h1>两步验证</h1>\n");
+	if (error) {
+		HTML(b, "<p class=\"notice error-notice\" role=\"alert\">");
+		buf_html(b, error);
+		HTML(b, "</p>\n");
+	}
+	HTML(b, "<p>密码正确。请打开手机上的身份验证器（如腾讯身份验证器、Microsoft Authenticator、Google 身份验证器），"
+		"输入本账号当前显示的 6 位验证码。</p>\n<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, "/login/totp");
+	HTML(b, "\">\n<label>验证码或恢复码<input name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"32\""
+		" autofocus aria-describedby=\"code-help\"></label>\n"
+		"<p id=\"code-help\" class=\"muted\">手机不在身边时，可以输入启用两步验证时保存的恢复码（形如 abcde-fghij），"
+		"每个恢复码只能使用一次。</p>\n<input type=\"hidden\" name=\"next\" value=\"");
+	buf_html(b, safe_next(r->a, next));
+	HTML(b, "\">\n<button type=\"submit\">验证并登录</button>\n</form>\n<p><a href=\"");
+	html_path(b, r, "/login");
+	HTML(b, "\">重新登录</a></p>\n");
+}
+
+void page_login_totp(struct req *r)
+{
+	const char *pending = cookie_get(r->a, req_header_in(r, "Cookie"), pending_name(r));
+
+	if (!pending || !*pending) {
+		reply_redirect(r, "/login");
 		return;
-	case LOGIN_ERROR:
-		web_store_error(r);
+	}
+	r->no_store = true;
+	totp_login_form(r, req_query(r, "next"), NULL);
+	page_end(r);
+}
+
+struct totp_login_in {
+	const char *code, *next, *pending;
+};
+
+const struct bind_field totp_login_fields[] = {
+	BIND_TEXT(struct totp_login_in, code, "验证码", BIND_REQUIRED | BIND_MULTILINE, 0, 32),
+	BIND_TEXT(struct totp_login_in, next, "登录后前往的地址", BIND_MULTILINE, 0, INT32_MAX),
+	BIND_TEXT(struct totp_login_in, pending, "待验证的登录", BIND_MULTILINE, 0, 64),
+	BIND_END,
+};
+
+static void totp_refused_page(struct req *r, const void *outcome, int status)
+{
+	const struct login_refusal *o = outcome;
+
+	totp_login_form(r, o->next, o->message);
+	page_finish(r, status);
+}
+
+static void expired_page(struct req *r, const void *outcome, int status)
+{
+	const struct login_refusal *o = outcome;
+
+	login_form(r, NULL, o->next, o->message);
+	page_finish(r, status);
+}
+
+void act_login_totp(struct req *r)
+{
+	struct login_request in = { .tenant_id = r->tenant_id, .addr = req_client_addr(r),
+				    .old_token = r->session_token, .ok_per_addr = req_app(r)->logins_per_addr,
+				    .user_agent = req_header_in(r, "User-Agent") };
+	struct login_refusal refusal;
+	struct login_result res;
+	struct totp_login_in f;
+	struct ctx c;
+	int rc;
+
+	web_ctx(r, &c);
+	if ((rc = bind_request(r, &c, totp_login_fields, &f, NULL)) != JB_OK) {
+		outcome_error(r, &c, rc);
+		return;
+	}
+	in.pending = f.pending && *f.pending ? f.pending : cookie_get(r->a, req_header_in(r, "Cookie"), pending_name(r));
+	in.password = f.code;
+	refusal = (struct login_refusal){ NULL, f.next, NULL };
+	session_login_totp(r->db, r->a, &in, &res);
+	if (res.status == LOGIN_OK || res.status == LOGIN_EXPIRED)
+		req_header(r, "Set-Cookie", cookie_clear(r->a, pending_name(r), req_secure_cookies(r)));
+	switch (res.status) {
+	case LOGIN_OK:
+		login_done(r, &res, device_name(r, res.who.login), f.next);
+		return;
+	case LOGIN_BAD:
+		refusal.message = "验证码不正确或已使用过，请输入身份验证器上当前的验证码";
+		present_refusal(r, 401, "bad_code", refusal.message, "code", totp_refused_page, &refusal);
+		return;
+	case LOGIN_EXPIRED:
+		refusal.message = "两步验证已超时或失败次数过多，请重新登录";
+		present_refusal(r, 401, "pending_expired", refusal.message, NULL, expired_page, &refusal);
+		return;
+	default:
+		login_refused(r, &res, res.who.login ? res.who.login : "", &refusal, totp_refused_page);
 		return;
 	}
 }
@@ -322,6 +472,7 @@ void page_account(struct req *r)
 		HTML(b, "<label>新令牌名称<input name=\"name\" required maxlength=\"64\" placeholder=\"如：数据同步脚本\"></label>"
 			"<button type=\"submit\">创建令牌</button></form>\n");
 	}
+	totp_section(r);
 	sessions_section(r);
 	page_end(r);
 }
@@ -461,6 +612,7 @@ void act_password(struct req *r)
 		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
 		return;
 	case LOGIN_ERROR:
+	default:
 		web_store_error(r);
 		return;
 	}
@@ -478,6 +630,164 @@ void act_password(struct req *r)
 		return;
 	}
 	present(r, 200, &(struct presentation){ .json = json_ok, .redirect = "/account?changed=1" }, NULL);
+}
+
+/* ---- re-authentication before a sensitive change ("sudo mode") ---- */
+
+/* The page asking for the password again. A GET (an export) goes to
+ * /account/reauth and back to itself; a POST is sent again to its own
+ * path with every field it had, and the password in reauth_password. */
+static void reauth_form(struct req *r, const char *error)
+{
+	bool get = !strcmp(r->method, "GET");
+	buf *b = &r->out;
+
+	page_begin(r, "验证密码", NAV_ACCOUNT);
+	HTML(b, "<h1>验证密码</h1>\n");
+	if (error) {
+		HTML(b, "<p class=\"notice error-notice\" role=\"alert\">");
+		buf_html(b, error);
+		HTML(b, "</p>\n");
+	}
+	HTML(b, "<p>这是敏感操作（修改角色、停用账号、重置密码、修改系统设置、导出个人信息等）。"
+		"为确认是您本人在操作，请再输入一次登录密码。验证后 5 分钟内的敏感操作不再询问。</p>\n"
+		"<form class=\"stack\" method=\"post\" action=\"");
+	html_path(b, r, get ? "/account/reauth" : r->path);
+	HTML(b, "\">");
+	html_csrf(r);
+	if (get) {
+		buf next = BUF_INIT;
+
+		buf_puts(&next, r->path);
+		for (int i = 0; i < r->nquery; i++) {
+			buf_putc(&next, i ? '&' : '?');
+			buf_url(&next, r->query[i].key);
+			buf_putc(&next, '=');
+			buf_url(&next, r->query[i].val);
+		}
+		HTML(b, "<input type=\"hidden\" name=\"next\" value=\"");
+		buf_html(b, next.s);
+		HTML(b, "\">");
+		buf_release(&next);
+	}
+	for (int i = 0; !get && i < r->nform; i++) {
+		if (!strcmp(r->form[i].key, "csrf") || !strcmp(r->form[i].key, "reauth_password"))
+			continue;
+		HTML(b, "<input type=\"hidden\" name=\"");
+		buf_html(b, r->form[i].key);
+		HTML(b, "\" value=\"");
+		buf_html(b, r->form[i].val);
+		HTML(b, "\">");
+	}
+	HTML(b, "\n<label>当前密码<input type=\"password\" name=\"");
+	buf_puts(b, get ? "password" : "reauth_password");
+	HTML(b, "\" autocomplete=\"current-password\" required maxlength=\"128\" autofocus></label>\n"
+		"<button type=\"submit\">验证并继续</button>\n</form>\n");
+}
+
+static void reauth_refused_page(struct req *r, const void *outcome, int status)
+{
+	reauth_form(r, outcome);
+	page_finish(r, status);
+}
+
+/* Check password for the session asking; its auth_at becomes now. True
+ * when it was right; otherwise answered. */
+static bool reauth_check(struct req *r, const char *password)
+{
+	struct actor by = req_actor(r);
+	int64_t wait_s;
+	int verdict;
+
+	switch (session_reauth(r->db, r->a, &by, r->who->user_id, password, "session.reauth",
+			       req_app(r)->logins_per_addr, &verdict, &wait_s)) {
+	case LOGIN_OK:
+		if (session_fresh_auth(r->db, &by, r->who->user_id, r->session_token) < 0) {
+			web_store_error(r);
+			return false;
+		}
+		return true;
+	case LOGIN_BAD:
+		present_refusal(r, 403, "wrong_password", "密码不正确", r->is_api ? "password" : "reauth_password",
+				reauth_refused_page, "密码不正确");
+		return false;
+	case LOGIN_THROTTLED: {
+		const char *msg = wait_message(r, verdict, wait_s, "密码错误次数过多");
+		present_refusal(r, 429, "throttled", msg, NULL, reauth_refused_page, msg);
+		return false;
+	}
+	case LOGIN_BUSY:
+		req_header(r, "Retry-After", "5");
+		reply_error(r, 503, "busy", "服务器繁忙，请稍后再试", NULL);
+		return false;
+	default:
+		web_store_error(r);
+		return false;
+	}
+}
+
+bool reauth_or_ask(struct req *r)
+{
+	const char *pw;
+
+	/* An API token is a credential of its own, made in a fresh session
+	 * (token.manage asks too); the CLI is the operator at the machine. */
+	if (r->who->via != VIA_COOKIE || !r->session_token)
+		return true;
+	if ((int64_t)time(NULL) - r->who->auth_at <= REAUTH_FRESH)
+		return true;
+	pw = r->is_api ? NULL : req_form(r, "reauth_password");
+	if (pw && *pw)
+		return reauth_check(r, pw);
+	if (r->is_api) {
+		reply_error(r, 403, "reauth_required", "这项敏感操作需要先验证密码（POST /api/v1/me/reauth），5 分钟内有效",
+			    NULL);
+		return false;
+	}
+	r->no_store = true;
+	reauth_form(r, NULL);
+	page_end(r);
+	return false;
+}
+
+struct reauth_in {
+	const char *password, *next;
+};
+
+const struct bind_field reauth_fields[] = {
+	BIND_TEXT(struct reauth_in, password, "当前密码", BIND_REQUIRED | BIND_MULTILINE, 0, PW_MAX_CHARS),
+	BIND_TEXT(struct reauth_in, next, "验证后前往的地址", BIND_MULTILINE, 0, INT32_MAX),
+	BIND_END,
+};
+
+static json_t *reauth_json(struct req *r, const void *outcome)
+{
+	(void)r;
+	(void)outcome;
+	return json_pack("{s:I}", "fresh_until", (json_int_t)(time(NULL) + REAUTH_FRESH));
+}
+
+void act_reauth(struct req *r)
+{
+	struct perm_target t = { r->tenant_id, r->who->unit_id, r->who->user_id, false };
+	struct reauth_in f;
+	struct ctx c;
+	int rc;
+
+	if (r->who->via != VIA_COOKIE || !r->session_token) {
+		reply_error(r, 400, "no_session", "API 令牌不需要验证密码；只有登录会话需要", NULL);
+		return;
+	}
+	if (!perm_or_respond(r, "account.password", "user", r->who->user_id, &t))
+		return;
+	web_ctx(r, &c);
+	if ((rc = bind_request(r, &c, reauth_fields, &f, NULL)) != JB_OK) {
+		outcome_error(r, &c, rc);
+		return;
+	}
+	if (!reauth_check(r, f.password))
+		return;
+	present(r, 200, &(struct presentation){ .json = reauth_json, .redirect = safe_next(r->a, f.next) }, NULL);
 }
 
 /* ---- API tokens ---- */
@@ -526,7 +836,7 @@ void act_token_create(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (!perm_or_respond(r, "token.manage", "api_token", 0, &t))
+	if (!perm_or_respond(r, "token.manage", "api_token", 0, &t) || !reauth_or_ask(r))
 		return;
 	web_ctx(r, &c);
 	if ((rc = bind_request(r, &c, token_fields, &nt, NULL)) != JB_OK) {

@@ -183,6 +183,10 @@ static void settings_form(struct req *r, const struct tenant_settings *set, cons
 	HTML(b, "\">");
 	html_path(b, r, "/bigscreen");
 	HTML(b, "</a>。关闭时只有管理员和县领导登录后可以查看。</p>\n</fieldset>\n"
+		"<fieldset><legend>两步验证</legend>\n");
+	field_check(r, c, "require_totp", "管理员和联络员必须启用两步验证", set->require_totp);
+	HTML(b, "<p class=\"muted\">开启后，没有启用两步验证的管理员和单位联络员登录后要先在“我的账号”中启用，"
+		"启用前不能进行其他操作。</p>\n</fieldset>\n"
 		"<button type=\"submit\">保存设置</button>\n</form>\n");
 	page_end(r);
 }
@@ -207,12 +211,16 @@ void page_settings(struct req *r)
 
 void act_settings(struct req *r)
 {
-	const char *v = req_form(r, "bigscreen");
-	struct tenant_settings set = { .bigscreen = v && !strcmp(v, "1") };
+	const char *v = req_form(r, "bigscreen"), *totp = req_form(r, "require_totp");
+	struct tenant_settings set = { .bigscreen = v && !strcmp(v, "1"), .require_totp = totp && !strcmp(totp, "1") };
+	struct perm_target t = { 0, 0, 0, false };
 	struct ctx c;
 	int rc;
 
 	if (tenant_or_respond(r) < 0)
+		return;
+	t.tenant_id = r->tenant_id;
+	if (!perm_or_respond(r, "tenant.settings", "tenant", r->tenant_id, &t) || !reauth_or_ask(r))
 		return;
 	web_ctx(r, &c);
 	if ((rc = settings_set(&c, &set)) != JB_OK) {

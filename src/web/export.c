@@ -309,7 +309,8 @@ void api_export(struct req *r)
 	struct problem_filter f;
 	bool xlsx = false;
 
-	if (tenant_or_respond(r) < 0 || !(l = list_or_respond(r, &xlsx)) || !may_or_respond(r, l))
+	if (tenant_or_respond(r) < 0 || !(l = list_or_respond(r, &xlsx)) || !may_or_respond(r, l) ||
+	    (export_personal(l, r->who) && !reauth_or_ask(r)))
 		return;
 	if (export_is_board(l) && board_filter_or_respond(r, &f) < 0)
 		return;

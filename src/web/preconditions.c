@@ -137,6 +137,16 @@ int web_preconditions(struct req *r, const struct route *rt)
 		reply_error(r, 403, "password_change_required", "请先修改初始密码", NULL);
 		return -1;
 	}
+	/* The tenant requires two-factor log-in of admins and unit liaisons:
+	 * one without it enrols first (the routes that let it are FIRST). */
+	if (r->who->totp_required && !(rt->flags & ALLOW_MUST_CHANGE)) {
+		if (!r->is_api && !unsafe) {
+			reply_redirect(r, "/account/totp");
+			return -1;
+		}
+		reply_error(r, 403, "totp_required", "本单位要求管理员和联络员启用两步验证，请先在“我的账号”中启用", NULL);
+		return -1;
+	}
 	if ((rt->flags & NEED_CSRF) && r->who->via == VIA_COOKIE) {
 		sent = req_header_in(r, "X-CSRF-Token");
 		if (!sent)

@@ -253,7 +253,7 @@ void act_tenant_update(struct req *r)
 	struct ctx c;
 	int rc;
 
-	if (tenant_or_404(r, &t) < 0)
+	if (tenant_or_404(r, &t) < 0 || !reauth_or_ask(r))
 		return;
 	web_ctx(r, &c);
 	if ((rc = bind_request(r, &c, tenant_fields, &in, NULL)) == JB_OK)

@@ -143,7 +143,8 @@ void api_metrics(struct req *r);
 
 /* The bind tables of the account routes (auth.c, admin.c), for the API's
  * description (api/openapi.h). */
-extern const struct bind_field login_fields[], password_fields[], token_fields[];
+extern const struct bind_field login_fields[], password_fields[], token_fields[], totp_login_fields[], reauth_fields[],
+	totp_code_fields[];
 extern const struct bind_field new_user_fields[], link_fields[];
 /* api/intake.c: proposing, screening, publishing, my proposals, notifications. */
 void api_proposal_create(struct req *r);
@@ -189,6 +190,26 @@ void act_token_create(struct req *r);
 void act_token_revoke(struct req *r);
 void api_me(struct req *r);
 void api_tokens(struct req *r);
+/* The second step of a log-in with TOTP (GET and POST /login/totp, POST
+ * /api/v1/session/totp). */
+void page_login_totp(struct req *r);
+void act_login_totp(struct req *r);
+/* Sudo mode (issue 13 §5, ASVS 3.7.1): before a sensitive change, after
+ * its permission check. True when the session proved its password within
+ * REAUTH_FRESH seconds (a log-in counts) or the request is not a cookie
+ * session's; a page request carrying reauth_password has it checked
+ * here. Otherwise answered: the page asking for the password (which sends
+ * the request again), or under /api/ 403 reauth_required. */
+bool reauth_or_ask(struct req *r);
+/* POST /account/reauth (then to "next"), POST /api/v1/me/reauth. */
+void act_reauth(struct req *r);
+/* web/totp.c: two-factor log-in on the account page (issue 13 §5). */
+void totp_section(struct req *r);
+void page_totp(struct req *r);
+void act_totp_enrol(struct req *r);
+void act_totp_confirm(struct req *r);
+void act_totp_disable(struct req *r);
+void act_totp_codes(struct req *r);
 /* web/sessions.c: my sessions (the account page's section, the API). */
 void sessions_section(struct req *r);
 void api_sessions(struct req *r);

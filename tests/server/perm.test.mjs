@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startServer, sql, run } from './harness.mjs';
 import { DEMO_PASSWORD, ROLES, login, form, api, page, snapshot, snapshotWithDenials, openSql, cliToken } from './accounts.mjs';
 import { mkClaim as fixtureClaim, day, ymd } from './claims_fixture.mjs';
+import { createHmac } from 'node:crypto';
 
 let srv, adminBearer, personIn6, conn, batchId;
 const pw = {}, sess = {};
@@ -33,14 +34,37 @@ before(async () => {
 });
 after(async () => { conn.close(); await srv.stop(); });
 
+// A role's session. Sensitive changes want a password proof of the last 5
+// minutes (sudo mode, web/auth.c): a log-in is one; a session older than 4
+// minutes proves it again before it is used (the matrix runs longer).
 async function S(role) {
   if (role === 'anonymous') return null;
   if (!sess[role]) {
     sess[role] = await login(srv, LOGIN[role], pw[role]);
     assert.equal(sess[role].status, 200, `${role} logs in: ${sess[role].text}`);
+    sess[role].at = Date.now();
+  } else if (Date.now() - sess[role].at > 240e3) {
+    const r = await api(srv, sess[role], 'POST', '/api/v1/me/reauth', { password: pw[role] });
+    assert.equal(r.status, 200, `${role} proves its password again: ${r.text}`);
+    sess[role].at = Date.now();
   }
   return sess[role];
 }
+
+// Two-factor log-in (domain/totp.h): RFC 6238's key, and its code now.
+const RFC_B32 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+function totpNow() {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30e3)));
+  const h = createHmac('sha1', Buffer.from('12345678901234567890')).update(msg).digest();
+  const o = h[19] & 15;
+  return String((((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1e6).padStart(6, '0');
+}
+const setTotp = (loginName, on) => conn.query(on
+  ? `UPDATE app_user SET totp_secret = '${RFC_B32}', totp_step = 0, totp_recovery = '' WHERE tenant_id = 1 AND login = '${loginName}'`
+  : `UPDATE app_user SET totp_secret = NULL, totp_pending = NULL, totp_step = 0, totp_recovery = '' WHERE tenant_id = 1 AND login = '${loginName}'`);
+const totpCol = async (loginName, col) => (await conn.query(`SELECT coalesce(${col}, '') FROM app_user WHERE tenant_id = 1 AND login = '${loginName}'`)).trim();
+let totpUser = null;
 
 // A user made by the admin's API token (no CSRF needed).
 async function mkUser(unit, roles = ['cadre'], { disabled = false } = {}) {
@@ -250,6 +274,64 @@ const rows = [
     call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/sessions/others/end', {})
       : api(srv, s, 'DELETE', '/api/v1/me/sessions/others'),
     check: async (c) => assert.equal((await conn.query(`SELECT count(*) FROM user_session s JOIN app_user u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE u.login = '${c.login}'`)).trim(), '1'),
+  },
+  // two-factor log-in: the second step, and one's own TOTP on the account page
+  {
+    what: 'log in: the second step (a TOTP code)', route: ['POST /login/totp', 'POST /api/v1/session/totp'], allow: all, ok: [303, 200],
+    setup: async () => {
+      if (!totpUser) {
+        const r = await api(srv, adminBearer, 'POST', '/api/v1/users', { login: `totp${++seq}`, role: ['cadre'], unit: OWN_UNIT });
+        assert.equal(r.status, 201, r.text);
+        totpUser = { login: r.json().user.login, password: r.json().initial_password };
+      }
+      await setTotp(totpUser.login, true);
+      const l = await login(srv, totpUser.login, totpUser.password);
+      assert.equal(l.status, 202, l.text);
+      return { pending: l.json.pending, code: totpNow() };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/login/totp', { pending: c.pending, code: c.code }, { csrf: false })
+      : api(srv, s, 'POST', '/api/v1/session/totp', { pending: c.pending, code: c.code }),
+    check: async (c, role, r) => {
+      assert.match(r.headers.get('set-cookie'), /jb_session=[A-Za-z0-9_-]{43}/);
+      if (role !== 'anonymous') sess[role] = null; // its old session was replaced
+    },
+  },
+  {
+    what: 'prove one\'s password again (sudo mode)', route: ['POST /account/reauth', 'POST /api/v1/me/reauth'], allow: anyLoggedIn, ok: [303, 200],
+    setup: async (role) => ({ password: pw[role] ?? 'x' }),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/reauth', { password: c.password, next: '/account' })
+      : api(srv, s, 'POST', '/api/v1/me/reauth', { password: c.password }),
+    check: async (c, role) => assert.equal((await conn.query("SELECT action FROM audit_event ORDER BY tenant_id DESC, id DESC LIMIT 1")).trim(), 'session.reauth'),
+  },
+  {
+    what: 'start one\'s TOTP enrolment', route: ['POST /account/totp/enrol', 'POST /api/v1/me/totp'], allow: anyLoggedIn, ok: [200, 200],
+    setup: async () => ({}),
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/enrol') : api(srv, s, 'POST', '/api/v1/me/totp', {}),
+    check: async (c, role) => { assert.equal((await totpCol(LOGIN[role], 'totp_pending')).length, 32); await setTotp(LOGIN[role], false); },
+  },
+  {
+    what: 'confirm one\'s TOTP enrolment', route: ['POST /account/totp/confirm', 'POST /api/v1/me/totp/confirm'], allow: anyLoggedIn, ok: [200, 200],
+    setup: async (role) => {
+      if (role !== 'anonymous') await conn.query(`UPDATE app_user SET totp_pending = '${RFC_B32}' WHERE tenant_id = 1 AND login = '${LOGIN[role]}'`);
+      return { code: totpNow() };
+    },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/confirm', { code: c.code })
+      : api(srv, s, 'POST', '/api/v1/me/totp/confirm', { code: c.code }),
+    check: async (c, role) => { assert.equal(await totpCol(LOGIN[role], 'totp_secret'), RFC_B32); await setTotp(LOGIN[role], false); },
+  },
+  {
+    what: 'new TOTP recovery codes', route: ['POST /account/totp/recovery', 'POST /api/v1/me/totp/recovery'], allow: anyLoggedIn, ok: [200, 200],
+    setup: async (role) => { if (role !== 'anonymous') await setTotp(LOGIN[role], true); return { code: totpNow() }; },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/recovery', { code: c.code })
+      : api(srv, s, 'POST', '/api/v1/me/totp/recovery', { code: c.code }),
+    check: async (c, role) => { assert.equal((await totpCol(LOGIN[role], 'totp_recovery')).split(' ').length, 10); await setTotp(LOGIN[role], false); },
+  },
+  {
+    what: 'turn one\'s TOTP off', route: ['POST /account/totp/disable', 'POST /api/v1/me/totp/disable'], allow: anyLoggedIn, ok: [303, 200],
+    setup: async (role) => { if (role !== 'anonymous') await setTotp(LOGIN[role], true); return { code: totpNow() }; },
+    call: (s, c, surface) => surface === 'page' ? form(srv, s, '/account/totp/disable', { code: c.code })
+      : api(srv, s, 'POST', '/api/v1/me/totp/disable', { code: c.code }),
+    check: async (c, role) => assert.equal(await totpCol(LOGIN[role], 'totp_secret'), ''),
   },
   {
     what: "revoke another user's API token", route: ['POST /account/tokens/:id/revoke', 'DELETE /api/v1/tokens/:id'], allow: roles('admin'), ok: [303, 200],

@@ -145,7 +145,10 @@ static void response_headers_have_no_fixed_cap(void **state)
 
 /* Every route whose handler hashes a password (pw_hash, pw_verify: log-in,
  * password change, user creation, password reset, a panel's external
- * members) runs off the request threads, and no other does. */
+ * members, the page forms of sudo mode's password proof: roles, disabling,
+ * the settings (the tenant's, and the operator's of a tenant), a new API
+ * token, a TOTP enrolment, /account/reauth and its API) runs off the
+ * request threads, and no other does. */
 static void hashing_routes_are_slow_routes(void **state)
 {
 	static const char *const slow[] = {
@@ -154,6 +157,9 @@ static void hashing_routes_are_slow_routes(void **state)
 		"POST /api/v1/users/:id/reset-password", "POST /batches/:id/panels", "POST /panels/:id",
 		"POST /api/v1/batches/:id/panels", "PATCH /api/v1/panels/:id",
 		"POST /ops/tenants", "POST /api/v1/tenants", /* the new tenant's first admin */
+		"POST /admin/users/:id/disable", "POST /admin/users/:id/roles", "POST /admin/settings",
+		"POST /account/tokens", "POST /account/reauth", "POST /api/v1/me/reauth", "POST /ops/tenants/:id",
+		"POST /account/totp/enrol",
 	};
 	size_t found = 0;
 	char name[128];
