@@ -233,7 +233,8 @@ static int propose_public_verb(struct ctx *c, void *args)
 	if (!c->who->user_id && (rc = rate_hit(c, &public_rule)) != JB_OK)
 		return rc;
 	p->resident = true;
-	p->proposer_name = in->contact_name && *in->contact_name ? in->contact_name : "群众";
+	/* The 出卷人 anyone may read: never the resident's name (pii.h). */
+	p->proposer_name = "群众";
 	return insert_problem(c, p);
 }
 
@@ -355,13 +356,16 @@ bool proposal_visible(const struct principal *who, const struct proposal *p)
 	       perm_check(who, "problem.screen", &t);
 }
 
-/* What who may not see of p: the phone unless a screener. */
+/* What who may not see of p: the resident's contact unless a screener
+ * (an admin: pii.h). */
 static void redact(const struct principal *who, struct proposal *p)
 {
 	struct perm_target t = { who->tenant_id, p->unit_id, 0, false };
 
-	if (!perm_check(who, "problem.screen", &t))
+	if (!perm_check(who, "problem.screen", &t)) {
 		p->contact_phone = NULL;
+		p->contact_name = "";
+	}
 }
 
 int proposal_get(db *d, arena *a, const struct principal *who, int64_t id, struct proposal *out)

@@ -1,6 +1,7 @@
 /* settings.h - the tenant's own settings an admin switches
- * (tenant.settings): for now whether the big screen (大屏, GET /bigscreen)
- * is open to anyone. */
+ * (tenant.settings): whether the big screen (大屏, GET /bigscreen) is open
+ * to anyone, and how long residents' contact details are kept after the
+ * matter closes (domain/pii.h). */
 #ifndef JB_SETTINGS_H
 #define JB_SETTINGS_H
 
@@ -10,6 +11,7 @@
 
 struct tenant_settings {
 	bool bigscreen;   /* tenant.bigscreen: the big screen needs no log-in */
+	int64_t pii_retention_days; /* PII_RETENTION_MIN..MAX (pii.h) */
 };
 
 /* The settings of tenant_id: 0, 1 when there is no such tenant, -1 on a
@@ -17,7 +19,8 @@ struct tenant_settings {
 int settings_get(db *d, int64_t tenant_id, struct tenant_settings *out) __attribute__((warn_unused_result));
 /* Save them (tenant.settings), audited as tenant.settings with the values
  * before and after, in one transaction; unchanged values write nothing
- * but still succeed. */
+ * but still succeed. A retention outside its range is JB_EINVALID on
+ * the field pii_retention_days. */
 int settings_set(struct ctx *c, const struct tenant_settings *in) __attribute__((warn_unused_result));
 
 #endif
