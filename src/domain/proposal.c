@@ -307,7 +307,9 @@ int proposal_revise(struct ctx *c, int64_t id, struct proposal_in *in)
 	"SELECT p.id, p.batch_id, p.category_id, coalesce(p.proposer_unit_id, 0), coalesce(p.proposer_user_id, 0)," \
 	" coalesce(p.merged_into, 0), coalesce(p.publication_id, 0), coalesce(pub.round, 0), p.created_at," \
 	" p.updated_at, coalesce(p.returned_at, 0), p.title, p.description, p.expected_outcome, b.name, cat.name," \
-	" coalesce(u.name, ''), p.proposer_name, p.contact_name, p.contact_phone, p.screen_reason," \
+	" coalesce(u.name, ''), p.proposer_name," \
+	" CASE WHEN p.contact_erased_at IS NULL THEN p.contact_name ELSE '已匿名' END," \
+	" CASE WHEN p.contact_erased_at IS NULL THEN p.contact_phone ELSE '已匿名' END, p.screen_reason," \
 	" coalesce(m.title, ''), p.state, p.priority, p.residents_concern, p.is_public" \
 	" FROM problem p" \
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id" \

@@ -259,7 +259,11 @@ test('a person\'s data: the admin finds it, exports it as JSON and erases it, ea
   assert.match(after_.text, /已删除 2 条记录中的个人信息；1 条暂不能删除/);
   assert.match(after_.text, /找到 1 条记录/);
   // the admin's proposal page shows nothing of them any more
-  assert.ok(!(await page(srv, admin, `/proposals/${pid}`)).text.includes('7777'));
+  const pp = await page(srv, admin, `/proposals/${pid}`);
+  assert.ok(!pp.text.includes('7777') && pp.text.includes('已匿名'));
+  const cp = await page(srv, admin, `/admin/feedback/${c.id}`);
+  assert.ok(!cp.text.includes('7777') && !cp.text.includes('郑小红') && cp.text.includes('已匿名'));
+  assert.equal((await page(srv, admin, `/api/v1/proposals/${pid}`)).json().problem.contact_phone, '已匿名');
   // the audit page names the actions in Chinese
   const audit = await page(srv, admin, '/admin/audit');
   assert.match(audit.text, /删除个人信息（匿名化）/);
