@@ -51,8 +51,6 @@ static const char *query(struct req *r, bool form)
 
 static void record_link(struct req *r, const struct pii_record *x)
 {
-	buf *b = &r->out;
-
 	if (x->kind == PII_PROBLEM)
 		a_href(r, arena_printf(r->a, "/proposals/%lld", (long long)x->id), arena_printf(r->a, "#%lld", (long long)x->id));
 	else if (x->kind == PII_COMPLAINT)
@@ -60,7 +58,6 @@ static void record_link(struct req *r, const struct pii_record *x)
 	else
 		a_href(r, arena_printf(r->a, "/admin/notices/%lld", (long long)x->notice_id),
 		       arena_printf(r->a, "公示 #%lld", (long long)x->notice_id));
-	(void)b;
 }
 
 static void results(struct req *r, const char *q, const struct pii_found *f)
