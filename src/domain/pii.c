@@ -47,19 +47,19 @@ static const char problem_sql[] =
 	" CASE WHEN p.state IN " STATE_SQL_CLOSED " THEN p.updated_at ELSE 0 END, p.contact_name, p.contact_phone"
 	" FROM problem p WHERE p.tenant_id = $1 AND p.proposer_user_id IS NULL AND p.contact_erased_at IS NULL"
 	" AND ((p.contact_name <> '' AND p.contact_name = $2) OR (p.contact_phone <> '' AND " NORM("p.contact_phone")
-	" = $3)) ORDER BY p.id LIMIT 200";
+	" = $3)) ORDER BY p.id LIMIT 201";
 static const char complaint_sql[] =
 	"SELECT x.id, x.ref, x.kind, x.subject, x.body, x.answer, x.created_at, coalesce(x.answered_at, 0), x.name,"
 	" x.contact FROM complaint x WHERE x.tenant_id = $1 AND x.contact_erased_at IS NULL"
 	" AND ((x.name <> '' AND x.name = $2) OR (x.contact <> '' AND " NORM("x.contact") " = $3))"
-	" ORDER BY x.id LIMIT 200";
+	" ORDER BY x.id LIMIT 201";
 static const char objection_sql[] =
 	"SELECT o.id, o.notice_id, n.title, o.body, o.answer, o.answer_kind, o.created_at,"
 	" CASE WHEN n.state = 'closed' THEN coalesce(n.closed_at, 0) ELSE 0 END, o.name, o.contact, o.client_addr"
 	" FROM objection o JOIN notice n ON n.tenant_id = o.tenant_id AND n.id = o.notice_id"
 	" WHERE o.tenant_id = $1 AND o.contact_erased_at IS NULL"
 	" AND ((o.name <> '' AND o.name = $2) OR (o.contact <> '' AND " NORM("o.contact") " = $3))"
-	" ORDER BY o.id LIMIT 200";
+	" ORDER BY o.id LIMIT 201";
 
 static const char *text(arena *a, db_stmt *st, int i)
 {
@@ -71,11 +71,15 @@ static int find_kind(db *d, arena *a, int64_t tenant_id, enum pii_kind kind, con
 {
 	static const char *const sql[PII_KINDS] = { problem_sql, complaint_sql, objection_sql };
 	db_stmt *st = db_query(d, sql[kind], "iss", tenant_id, q, qn);
-	int rc;
+	int rc, got = 0;
 
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
+		if (++got > PII_FIND_MAX) { /* the queries read one more, to know */
+			out->truncated = true;
+			continue;
+		}
 		struct pii_record *x = ARENA_PUSH(a, out->items, out->n, *cap);
 		memset(x, 0, sizeof(*x));
 		x->kind = kind;
@@ -214,8 +218,8 @@ static int export_verb(struct ctx *c, void *args)
 	json_t *items = json_array();
 	for (int i = 0; i < f.n; i++)
 		json_array_append_new(items, record_json(&f.items[i]));
-	p->doc = json_pack("{s:s, s:I, s:I, s:s, s:o}", "document", "个人信息副本", "exported_at", (json_int_t)c->now,
-			   "retention_days", (json_int_t)days, "note",
+	p->doc = json_pack("{s:s, s:I, s:I, s:b, s:s, s:o}", "document", "个人信息副本", "exported_at",
+			   (json_int_t)c->now, "retention_days", (json_int_t)days, "complete", !f.truncated, "note",
 			   "本文件列出本平台保存的、含有所查姓名或联系方式的全部记录。联系方式只有本单位管理员可以查看，"
 			   "事项办结后按保存期限自动匿名化。",
 			   "records", items);

@@ -36,6 +36,7 @@
 #define JB_PII_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "domain/action.h"
@@ -69,6 +70,7 @@ struct pii_record {
 struct pii_found {
 	struct pii_record *items;
 	int n;
+	bool truncated;          /* a kind had more than PII_FIND_MAX: the rest not read */
 };
 
 /* The tenant's retention in days (the default without a row): 0 or -1. */
@@ -82,8 +84,9 @@ int pii_find(db *d, arena *a, int64_t tenant_id, const char *q, struct pii_found
 
 /* Verbs (pii.manage). A query that is empty or longer than 60 characters
  * is JB_EINVALID on field "q". pii_export: *out the document (the caller
- * releases it), audited pii.export with the ids; nothing found is
- * JB_ENOTFOUND. pii_erase: blanks the details of every record found that
+ * releases it; "complete" false when a kind had more than PII_FIND_MAX:
+ * export again after erasing), audited pii.export with the ids; nothing
+ * found is JB_ENOTFOUND. pii_erase: blanks the details of every record found that
  * is not held, *erased and *held their numbers, audited pii.erase with the
  * ids; nothing found is JB_ENOTFOUND. */
 int pii_export(struct ctx *c, const char *q, json_t **out) __attribute__((warn_unused_result));

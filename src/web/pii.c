@@ -75,6 +75,9 @@ static void results(struct req *r, const char *q, const struct pii_found *f)
 		return;
 	}
 	buf_printf(b, "<p>找到 %d 条记录。</p>\n", f->n);
+	if (f->truncated)
+		buf_printf(b, "<p class=\"notice\">某一类记录超过 %d 条，只列出了前 %d 条；删除后再次查找可以处理其余的记录。</p>\n",
+			   PII_FIND_MAX, PII_FIND_MAX);
 	table_open(b, &t);
 	for (int i = 0; i < f->n; i++) {
 		const struct pii_record *x = &f->items[i];

@@ -238,6 +238,7 @@ test('a person\'s data: the admin finds it, exports it as JSON and erases it, ea
   assert.ok(doc.records.every((r) => r.name === '郑小红'));
   assert.equal(doc.records.find((r) => r.kind === 'complaint').ref, c.ref);
   assert.equal(doc.retention_days, 730);
+  assert.equal(doc.complete, true);
   const xa = JSON.parse(await q("SELECT after_json FROM audit_event WHERE action = 'pii.export' ORDER BY id DESC LIMIT 1"));
   assert.deepEqual(xa, { complaint: [c.id], count: 3, objection: [ob.id], problem: [pid] });
 
@@ -286,6 +287,13 @@ test('a backlog is anonymised in bounded batches of 200, one transaction and one
   await conn.query('INSERT INTO problem (tenant_id, id, batch_id, category_id, title, description, proposer_name, proposer_unit_id,' +
     ' state, is_public, created_at, updated_at, proposer_user_id, contact_name, contact_phone) VALUES ' + values.join(', '));
   await conn.query(`UPDATE id_seq SET next_id = ${base + 451} WHERE tenant_id = 1 AND name = 'problem'`);
+  // a person with more records than a search lists: said on the page and in the export
+  const many = await page(srv, admin, '/admin/personal-data?q=' + encodeURIComponent('积压居民'));
+  assert.match(many.text, /找到 200 条记录/);
+  assert.match(many.text, /只列出了前 200 条/);
+  const mx = JSON.parse((await form(srv, admin, '/admin/personal-data/export', { q: '积压居民' })).text);
+  assert.equal(mx.complete, false);
+  assert.equal(mx.records.length, 200);
   const first = +(await q("SELECT coalesce(max(id), 0) FROM audit_event WHERE action = 'pii.expire'"));
   const t0 = Date.now();
   digest(now());
