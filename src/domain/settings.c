@@ -40,11 +40,17 @@ static int set_verb(struct ctx *c, void *args)
 	if (db_run(c->d, "UPDATE tenant SET bigscreen = $2, pii_retention_days = $3 WHERE id = $1", "iii",
 		   c->who->tenant_id, (int64_t)(in->bigscreen ? 1 : 0), in->pii_retention_days) < 0)
 		return -1;
-	return ctx_audit(c, "tenant.settings", "tenant", c->who->tenant_id,
-			 json_pack("{s:b, s:I}", "bigscreen", was.bigscreen, "pii_retention_days",
-				   (json_int_t)was.pii_retention_days),
-			 json_pack("{s:b, s:I}", "bigscreen", in->bigscreen, "pii_retention_days",
-				   (json_int_t)in->pii_retention_days));
+	/* the entry names what changed, and only that */
+	json_t *before = json_object(), *after = json_object();
+	if (was.bigscreen != in->bigscreen) {
+		json_object_set_new(before, "bigscreen", json_boolean(was.bigscreen));
+		json_object_set_new(after, "bigscreen", json_boolean(in->bigscreen));
+	}
+	if (was.pii_retention_days != in->pii_retention_days) {
+		json_object_set_new(before, "pii_retention_days", json_integer((json_int_t)was.pii_retention_days));
+		json_object_set_new(after, "pii_retention_days", json_integer((json_int_t)in->pii_retention_days));
+	}
+	return ctx_audit(c, "tenant.settings", "tenant", c->who->tenant_id, before, after);
 }
 
 int settings_set(struct ctx *c, const struct tenant_settings *in)

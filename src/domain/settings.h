@@ -19,8 +19,9 @@ struct tenant_settings {
 int settings_get(db *d, int64_t tenant_id, struct tenant_settings *out) __attribute__((warn_unused_result));
 /* Save them (tenant.settings), audited as tenant.settings with the values
  * before and after, in one transaction; unchanged values write nothing
- * but still succeed. A retention outside its range is JB_EINVALID on
- * the field pii_retention_days. */
+ * but still succeed; the entry holds only the values that changed. A
+ * retention outside its range is JB_EINVALID on the field
+ * pii_retention_days. */
 int settings_set(struct ctx *c, const struct tenant_settings *in) __attribute__((warn_unused_result));
 
 #endif
