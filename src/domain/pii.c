@@ -12,7 +12,6 @@
 
 const char *const pii_kind_codes[PII_KINDS] = { "problem", "complaint", "objection" };
 
-#define Q_MAX 60 /* characters of a query */
 
 /* A contact as compared: without spaces, dashes and "+", lowercased. The
  * SQL spelling and the C one must agree. */
@@ -156,7 +155,7 @@ static int find_checked(struct ctx *c, const char *q, struct pii_found *f)
 		return ctx_deny(c, "pii.manage", "tenant", c->who->tenant_id);
 	if (!len)
 		return ctx_invalid(c, "q", "required", "请填写要查找的姓名、称呼或联系方式");
-	if (len > Q_MAX * 4)
+	if (len > PII_QUERY_MAX)
 		return ctx_invalid(c, "q", "too_long", "查找内容不能超过 60 个字");
 	if (pii_find(c->d, c->a, c->who->tenant_id, q, f) < 0)
 		return -1;

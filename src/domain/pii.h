@@ -49,6 +49,7 @@
 #define PII_BATCH 200          /* rows per transaction of the background task */
 #define PII_BATCHES_PER_RUN 50 /* so one run of the task stays bounded */
 #define PII_FIND_MAX 200       /* records of each kind a search returns */
+#define PII_QUERY_MAX 240      /* bytes of a query: 60 characters of CJK */
 #define PII_ERASED "已匿名"    /* shown where erased details were */
 
 enum pii_kind { PII_PROBLEM, PII_COMPLAINT, PII_OBJECTION, PII_KINDS };
@@ -83,7 +84,7 @@ int pii_find(db *d, arena *a, int64_t tenant_id, const char *q, struct pii_found
 	__attribute__((warn_unused_result));
 
 /* Verbs (pii.manage). A query that is empty or longer than 60 characters
- * is JB_EINVALID on field "q". pii_export: *out the document (the caller
+ * (PII_QUERY_MAX) is JB_EINVALID on field "q". pii_export: *out the document (the caller
  * releases it; "complete" false when a kind had more than PII_FIND_MAX:
  * export again after erasing), audited pii.export with the ids; nothing
  * found is JB_ENOTFOUND. pii_erase: blanks the details of every record found that

@@ -167,9 +167,18 @@ static bool may(struct req *r)
 
 void page_personal_data(struct req *r)
 {
+	const char *q = query(r, false);
+	struct ctx c;
+
 	if (!may(r))
 		return;
-	pii_page(r, query(r, false), NULL, 200);
+	if (q && strlen(q) > PII_QUERY_MAX) { /* as the verbs refuse it */
+		web_ctx(r, &c);
+		(void)ctx_invalid(&c, "q", "too_long", "查找内容不能超过 60 个字");
+		pii_page(r, q, &c, 400);
+		return;
+	}
+	pii_page(r, q, NULL, 200);
 }
 
 static void again(struct req *r, const void *outcome, int status)

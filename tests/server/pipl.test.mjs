@@ -224,6 +224,9 @@ test('a person\'s data: the admin finds it, exports it as JSON and erases it, ea
   const e = await form(srv, admin, '/admin/personal-data/export', { q: ' ' });
   assert.equal(e.status, 400);
   assert.match(e.text, /请填写要查找的姓名、称呼或联系方式/);
+  const long = await page(srv, admin, '/admin/personal-data?q=' + 'x'.repeat(241));
+  assert.equal(long.status, 400);
+  assert.match(long.text, /查找内容不能超过 60 个字/);
   const none = await form(srv, admin, '/admin/personal-data/export', { q: '没有这个人' });
   assert.equal(none.status, 400);
   assert.match(none.text, /没有找到/);
