@@ -83,8 +83,8 @@ int pii_retention_days(db *d, int64_t tenant_id, int64_t *days) __attribute__((w
 int pii_find(db *d, arena *a, int64_t tenant_id, const char *q, struct pii_found *out)
 	__attribute__((warn_unused_result));
 
-/* Verbs (pii.manage). A query that is empty or longer than 60 characters
- * (PII_QUERY_MAX) is JB_EINVALID on field "q". pii_export: *out the document (the caller
+/* Verbs (pii.manage). A query that is empty or longer than PII_QUERY_MAX
+ * is JB_EINVALID on field "q". pii_export: *out the document (the caller
  * releases it; "complete" false when a kind had more than PII_FIND_MAX:
  * export again after erasing), audited pii.export with the ids; nothing
  * found is JB_ENOTFOUND. pii_erase: blanks the details of every record found that
