@@ -21,6 +21,7 @@
 #include "domain/notice.h"
 #include "domain/notify.h"
 #include "domain/password.h"
+#include "domain/pii.h"
 #include "domain/tenant.h"
 #include "http/server.h"
 #include "net/outbox_worker.h"
@@ -218,13 +219,23 @@ static int serve_files(struct opts *o, struct server_config *cfg)
 /* The background task: the daily digest and reminders (domain/notify.h),
  * and closing the public notices whose period is over (domain/notice.h).
  * Returns the rows written and notices closed, or -1. */
+/* When the retention task last ran (the ticker's thread only): once an
+ * hour is enough for a rule counted in days. */
+static int64_t pii_last_run;
+
 static int run_digest(db *d, int64_t now)
 {
 	int n = notify_digest_run(d, now), closed = notice_close_due(d, now);
 	/* the dashboard's stored lights follow time (domain/claim_light.c) */
-	int lit = claim_lights_keep_all(d, now);
+	int lit = claim_lights_keep_all(d, now), erased = 0;
 
-	return n < 0 || closed < 0 || lit < 0 ? -1 : n + closed;
+	if (!pii_last_run || now - pii_last_run >= 3600 || now < pii_last_run) {
+		/* residents' contact details past their retention (domain/pii.h) */
+		erased = pii_expire_due(d, now);
+		if (erased >= 0)
+			pii_last_run = now;
+	}
+	return n < 0 || closed < 0 || lit < 0 || erased < 0 ? -1 : n + closed + erased;
 }
 
 static int cmd_serve(struct opts *o)

@@ -148,7 +148,10 @@ const char *complaint_ref_normal(arena *a, const char *typed)
 
 /* ---- reading ---- */
 
-#define COLS "SELECT c.id, c.ref, c.kind, coalesce(c.user_id, 0), c.name, c.contact, c.subject, c.body," \
+/* Erased details read as 已匿名 (pii.h). */
+#define COLS "SELECT c.id, c.ref, c.kind, coalesce(c.user_id, 0)," \
+	     " CASE WHEN c.contact_erased_at IS NULL THEN c.name ELSE '已匿名' END," \
+	     " CASE WHEN c.contact_erased_at IS NULL THEN c.contact ELSE '已匿名' END, c.subject, c.body," \
 	     " c.created_at, c.answer, c.answered_by, coalesce(c.answered_at, 0), coalesce(u.login, '')" \
 	     " FROM complaint c LEFT JOIN app_user u ON u.tenant_id = c.tenant_id AND u.id = c.user_id"
 

@@ -100,7 +100,7 @@ static const char ledger_sql[] =
 
 static const struct col_def screening_cols[] = {
 	I("编号"), T("难题"), T("批次"), T("类别"), L("状态", problem_states), T("提出人"), T("提出单位"),
-	T("联系人"), PHONE("联系电话"), L("优先级", priorities), DT("提出时间"),
+	PHONE("联系人"), PHONE("联系电话"), L("优先级", priorities), DT("提出时间"),
 };
 static const char screening_sql[] =
 	"SELECT p.id, p.id, p.title, b.name, cat.name, p.state, p.proposer_name, coalesce(u.name, ''),"
@@ -267,7 +267,7 @@ void export_open(struct export_cursor *c, const struct export_list *l, const str
 	c->tenant_id = tenant_id;
 	c->now = now;
 	c->f.now = now;
-	/* a resident's phone goes to the screeners only (README: Intake) */
+	/* a resident's name and phone go to the screeners only (admins: pii.h) */
 	c->phone = perm_check(who, "problem.screen", &t);
 	for (int i = 0; i < l->ncols && c->ncols < EXPORT_MAX_COLS; i++) {
 		if (l->cols[i].admin_only && !c->phone)

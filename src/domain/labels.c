@@ -62,6 +62,10 @@ const struct label audit_actions[] = {
 	{ "batch.manage", "管理批次" },
 	{ "complaint.create", "提交投诉建议" },
 	{ "complaint.answer", "答复投诉建议" },
+	{ "pii.manage", "管理个人信息" },
+	{ "pii.export", "导出个人信息" },
+	{ "pii.erase", "删除个人信息（匿名化）" },
+	{ "pii.expire", "到期自动匿名化个人信息" },
 	{ "tenant.domain_add", "添加访问域名" },
 	{ "tenant.create", "新建地区" },
 	{ "tenant.update", "修改地区设置" },
@@ -191,6 +195,7 @@ const struct label audit_action_groups[] = {
 	{ "promotion.", "提拔使用（全部）" },
 	{ "tolerance.", "容错纠错（全部）" },
 	{ "complaint.", "投诉建议（全部）" },
+	{ "pii.", "个人信息（全部）" },
 	{ "tenant.", "访问域名（全部）" },
 	{ NULL, NULL },
 };

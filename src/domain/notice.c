@@ -233,7 +233,9 @@ int notice_items(db *d, arena *a, int64_t tenant_id, const struct notice *n, str
 int notice_objections(db *d, arena *a, int64_t tenant_id, int64_t id, struct objection **out, int *n)
 {
 	db_stmt *st = db_query(d, "SELECT id, notice_id, coalesce(user_id, 0), created_at, coalesce(answered_at, 0),"
-				  " coalesce(position, 0), name, contact, body, answer, answer_kind, answered_by"
+				  " coalesce(position, 0), CASE WHEN contact_erased_at IS NULL THEN name ELSE '已匿名' END,"
+				  " CASE WHEN contact_erased_at IS NULL THEN contact ELSE '已匿名' END, body, answer, answer_kind,"
+				  " answered_by"
 				  " FROM objection WHERE tenant_id = $1 AND notice_id = $2 ORDER BY id", "ii", tenant_id, id);
 	int rc, cap = 0;
 

@@ -111,6 +111,8 @@ const struct perm_rule perm_rules[] = {
 	{ "cadre", "person.pick", SCOPE_TENANT },
 	{ "leader", "person.pick", SCOPE_TENANT },
 	{ "admin", "complaint.answer", SCOPE_TENANT },
+	/* residents' personal data: find, export and erase a person's (pii.h) */
+	{ "admin", "pii.manage", SCOPE_TENANT },
 	/* the year's close (issue 10): panels, rubric, assignments, reopening
 	 * a submission, marking a claim at risk at the mid-term review */
 	{ "admin", "evaluation.manage", SCOPE_TENANT },

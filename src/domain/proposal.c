@@ -233,7 +233,8 @@ static int propose_public_verb(struct ctx *c, void *args)
 	if (!c->who->user_id && (rc = rate_hit(c, &public_rule)) != JB_OK)
 		return rc;
 	p->resident = true;
-	p->proposer_name = in->contact_name && *in->contact_name ? in->contact_name : "群众";
+	/* The 出卷人 anyone may read: never the resident's name (pii.h). */
+	p->proposer_name = "群众";
 	return insert_problem(c, p);
 }
 
@@ -306,7 +307,9 @@ int proposal_revise(struct ctx *c, int64_t id, struct proposal_in *in)
 	"SELECT p.id, p.batch_id, p.category_id, coalesce(p.proposer_unit_id, 0), coalesce(p.proposer_user_id, 0)," \
 	" coalesce(p.merged_into, 0), coalesce(p.publication_id, 0), coalesce(pub.round, 0), p.created_at," \
 	" p.updated_at, coalesce(p.returned_at, 0), p.title, p.description, p.expected_outcome, b.name, cat.name," \
-	" coalesce(u.name, ''), p.proposer_name, p.contact_name, p.contact_phone, p.screen_reason," \
+	" coalesce(u.name, ''), p.proposer_name," \
+	" CASE WHEN p.contact_erased_at IS NULL THEN p.contact_name ELSE '已匿名' END," \
+	" CASE WHEN p.contact_erased_at IS NULL THEN p.contact_phone ELSE '已匿名' END, p.screen_reason," \
 	" coalesce(m.title, ''), p.state, p.priority, p.residents_concern, p.is_public" \
 	" FROM problem p" \
 	" JOIN batch b ON b.tenant_id = p.tenant_id AND b.id = p.batch_id" \
@@ -355,13 +358,16 @@ bool proposal_visible(const struct principal *who, const struct proposal *p)
 	       perm_check(who, "problem.screen", &t);
 }
 
-/* What who may not see of p: the phone unless a screener. */
+/* What who may not see of p: the resident's contact unless a screener
+ * (an admin: pii.h). */
 static void redact(const struct principal *who, struct proposal *p)
 {
 	struct perm_target t = { who->tenant_id, p->unit_id, 0, false };
 
-	if (!perm_check(who, "problem.screen", &t))
+	if (!perm_check(who, "problem.screen", &t)) {
 		p->contact_phone = NULL;
+		p->contact_name = "";
+	}
 }
 
 int proposal_get(db *d, arena *a, const struct principal *who, int64_t id, struct proposal *out)

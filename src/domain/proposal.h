@@ -9,8 +9,10 @@
  *
  * Who sees a proposal (proposal_get): screeners and readers of internal
  * problems (problem.read_internal: admins, leaders, a unit admin for its
- * unit's proposals) and the proposer. The resident's phone is shown only
- * to screeners (problem.screen): proposal_get leaves it NULL otherwise. */
+ * unit's proposals) and the proposer. The resident's name and phone are
+ * shown only to screeners (problem.screen, admins: pii.h): proposal_get
+ * leaves the name "" and the phone NULL otherwise; a resident's proposer
+ * name is always 群众. */
 #ifndef JB_PROPOSAL_H
 #define JB_PROPOSAL_H
 
@@ -61,7 +63,7 @@ struct proposal {
 	int64_t created_at, updated_at, returned_at;  /* returned_at 0: not returned */
 	const char *title, *description, *expected_outcome, *batch, *category, *unit;
 	const char *proposer_name;     /* the person or login; a resident's name or "群众" */
-	const char *contact_name;      /* residents; "" when none */
+	const char *contact_name;      /* residents, screeners only; "" when none or hidden */
 	const char *contact_phone;     /* residents, screeners only; NULL when hidden */
 	const char *screen_reason;     /* the reason given when rejected, returned or withdrawn */
 	const char *merged_title;      /* of merged_into */

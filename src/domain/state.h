@@ -85,6 +85,7 @@ enum batch_phase { BATCH_PHASES(STATE_ENUM_B) PHASE_COUNT };
 #define STATE_SQL_WORKING "('claimed','in_progress')"                                       /* PS_WORKING */
 #define STATE_SQL_SOLVED "('solved','accepted')"                                            /* PS_SOLVED */
 #define STATE_SQL_SCREENING "('proposed','selected')"                                    /* PS_SCREENING */
+#define STATE_SQL_CLOSED "('rejected','merged','accepted','withdrawn')"                     /* PS_CLOSED */
 #define STATE_SQL_COUNTED_CLAIMS "('approved','signed','solved','accepted')"                /* CS_COUNTED */
 #define STATE_SQL_PENDING_CLAIMS "('endorsing','applied','assigned')"                       /* CS_PENDING */
 #define STATE_SQL_WORKING_CLAIMS "('approved','signed')"                                    /* CS_WORKING */

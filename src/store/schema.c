@@ -1479,6 +1479,25 @@ static const char m17_totp[] =
 "  PRIMARY KEY (tenant_id, token_hash),\n"
 "  FOREIGN KEY (tenant_id, user_id) REFERENCES app_user(tenant_id, id)\n"
 ");\n";
+/* Residents' personal data (issue 13 §6): how long the tenant keeps a
+ * resident's contact details after the matter closes (domain/pii.h), and
+ * when each row's were anonymised (NULL: still held). A resident's name is
+ * no longer the public 出卷人 of their proposal: it stays in contact_name,
+ * for admins only. */
+static const char m18_personal_data[] =
+"ALTER TABLE tenant ADD COLUMN pii_retention_days INT NOT NULL DEFAULT 730;\n"
+"ALTER TABLE problem ADD COLUMN contact_erased_at BIGINT;\n"
+"ALTER TABLE complaint ADD COLUMN contact_erased_at BIGINT;\n"
+"ALTER TABLE objection ADD COLUMN contact_erased_at BIGINT;\n"
+/* Only the rows still holding a resident's contact, by the moment their
+ * retention counts from: what the background task reads. */
+"CREATE INDEX problem_contact_held ON problem (updated_at) WHERE contact_erased_at IS NULL"
+" AND proposer_user_id IS NULL AND (contact_name <> '' OR contact_phone <> '');\n"
+"CREATE INDEX complaint_contact_held ON complaint (answered_at) WHERE contact_erased_at IS NULL"
+" AND (name <> '' OR contact <> '');\n"
+"CREATE INDEX objection_contact_held ON objection (answered_at) WHERE contact_erased_at IS NULL;\n"
+"UPDATE problem SET proposer_name = '群众'"
+" WHERE proposer_user_id IS NULL AND contact_name <> '' AND proposer_name = contact_name;\n";
 
 const struct migration migrations[] = {
 	{ 1, "core tables", m1_core, m1_sqlite, m1_pg, false },
@@ -1500,6 +1519,7 @@ const struct migration migrations[] = {
 	{ 15, "the audit log as a hash chain", m15_audit_chain, NULL, NULL, false },
 	{ 16, "the browser of each session", m16_session_agent, NULL, NULL, false },
 	{ 17, "two-factor log-in, recent authentication, the tenant's 2FA rule", m17_totp, NULL, NULL, false },
+	{ 18, "residents' personal data: retention, anonymisation", m18_personal_data, NULL, NULL, false },
 };
 
 const int migrations_count = (int)(sizeof(migrations) / sizeof(migrations[0]));

@@ -11,10 +11,12 @@
 
 #include "domain/claim.h"
 #include "domain/labels.h"
+#include "domain/pii.h"
 #include "domain/settings.h"
 #include "domain/stats.h"
 #include "http/assets.h"
 #include "util/clock.h"
+#include "util/text.h"
 #include "web/fields.h"
 
 /* 0 when r may see the big screen; otherwise answered (303 to the log-in,
@@ -166,7 +168,7 @@ void page_bigscreen(struct req *r)
 
 /* ---- the settings page ---- */
 
-static void settings_form(struct req *r, const struct tenant_settings *set, const struct ctx *c, bool saved)
+static void settings_form(struct req *r, const struct tenant_settings *set, const struct ctx *c, bool saved, int status)
 {
 	buf *b = &r->out;
 
@@ -177,18 +179,28 @@ static void settings_form(struct req *r, const struct tenant_settings *set, cons
 	form_errors(r, c);
 	form_open(r, "/admin/settings");
 	HTML(b, "<fieldset><legend>大屏</legend>\n");
-	field_check(r, c, "bigscreen", "大屏公开：不登录也可以查看大屏（只显示公开数据，不含单位明细）", set->bigscreen);
+	field_check(r, c, "bigscreen", "大屏公开：不登录也可以查看大屏（只显示公开数据，不含单位明细）",
+		    c ? field_value(r, c, "bigscreen", "")[0] == '1' : set->bigscreen);
 	HTML(b, "<p class=\"muted\">大屏地址：<a href=\"");
 	html_path(b, r, "/bigscreen");
 	HTML(b, "\">");
 	html_path(b, r, "/bigscreen");
 	HTML(b, "</a>。关闭时只有管理员和县领导登录后可以查看。</p>\n</fieldset>\n"
 		"<fieldset><legend>两步验证</legend>\n");
-	field_check(r, c, "require_totp", "管理员和联络员必须启用两步验证", set->require_totp);
+	field_check(r, c, "require_totp", "管理员和联络员必须启用两步验证",
+		    c ? field_value(r, c, "require_totp", "")[0] == '1' : set->require_totp);
 	HTML(b, "<p class=\"muted\">开启后，没有启用两步验证的管理员和单位联络员登录后要先在“我的账号”中启用，"
 		"启用前不能进行其他操作。</p>\n</fieldset>\n"
-		"<button type=\"submit\">保存设置</button>\n</form>\n");
-	page_end(r);
+		"<fieldset><legend>个人信息</legend>\n");
+	field_input(r, c, "number", "pii_retention_days", "群众联系方式保存期限（天，" PII_RETENTION_MIN_TEXT "–"
+		    PII_RETENTION_MAX_TEXT "）",
+		    field_value(r, c, "pii_retention_days", arena_printf(r->a, "%lld", (long long)set->pii_retention_days)),
+		    " min=\"" PII_RETENTION_MIN_TEXT "\" max=\"" PII_RETENTION_MAX_TEXT "\" required");
+	HTML(b, "<p class=\"muted\">群众出卷、投诉建议和对公示的异议中留下的姓名和联系方式，在事项办结（难题办结或未被采纳、"
+		"投诉建议答复、公示结束）后保存这么多天，到期自动匿名化，默认 730 天（2 年）。查找、导出或删除某个人的信息：");
+	a_href(r, "/admin/personal-data", "个人信息查询");
+	HTML(b, "。</p>\n</fieldset>\n<button type=\"submit\">保存设置</button>\n</form>\n");
+	page_finish(r, status);
 }
 
 void page_settings(struct req *r)
@@ -206,12 +218,21 @@ void page_settings(struct req *r)
 		web_store_error(r);
 		return;
 	}
-	settings_form(r, &set, NULL, saved && *saved);
+	settings_form(r, &set, NULL, saved && *saved, 200);
+}
+
+static void settings_again(struct req *r, const void *outcome, int status)
+{
+	const struct ctx *c = outcome;
+	struct tenant_settings set = { false, false, PII_RETENTION_DEFAULT };
+
+	settings_form(r, &set, c, false, status);
 }
 
 void act_settings(struct req *r)
 {
 	const char *v = req_form(r, "bigscreen"), *totp = req_form(r, "require_totp");
+	const char *days = req_form(r, "pii_retention_days");
 	struct tenant_settings set = { .bigscreen = v && !strcmp(v, "1"), .require_totp = totp && !strcmp(totp, "1") };
 	struct perm_target t = { 0, 0, 0, false };
 	struct ctx c;
@@ -223,8 +244,19 @@ void act_settings(struct req *r)
 	if (!perm_or_respond(r, "tenant.settings", "tenant", r->tenant_id, &t) || !reauth_or_ask(r))
 		return;
 	web_ctx(r, &c);
+	if (!days) {
+		/* a form from before the setting keeps the tenant's retention */
+		struct tenant_settings was;
+		if (settings_get(r->db, r->tenant_id, &was) < 0) {
+			web_store_error(r);
+			return;
+		}
+		set.pii_retention_days = was.pii_retention_days;
+	} else if (parse_int(days, 0, 1000000, &set.pii_retention_days) < 0) {
+		set.pii_retention_days = -1; /* refused by the verb, beside the field */
+	}
 	if ((rc = settings_set(&c, &set)) != JB_OK) {
-		outcome_error(r, &c, rc);
+		present_outcome_error(r, &c, rc, settings_again, &c);
 		return;
 	}
 	present(r, 200, &(struct presentation){ .json = json_ok, .redirect = "/admin/settings?saved=1" }, NULL);

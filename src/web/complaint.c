@@ -11,6 +11,7 @@
 #include "domain/perm.h"
 #include "util/text.h"
 #include "web/fields.h"
+#include "web/widgets.h"
 
 /* How much of a complaint an answer shows. */
 enum view {
@@ -174,6 +175,7 @@ static void submit_form(struct req *r, const struct ctx *c)
 			    " maxlength=\"30\" autocomplete=\"name\"");
 		field_input(r, c, "text", "contact", "联系方式（选填，仅管理员可见）", field_value(r, c, "contact", ""),
 			    " maxlength=\"60\" autocomplete=\"tel\"");
+		pii_notice(r, "您填写的姓名和联系方式（均可不填）", "核实情况、答复您", "答复后");
 	}
 	/* The honeypot (domain/complaint.h): never shown, so people leave it empty. */
 	HTML(b, "<div hidden><label>网站（请勿填写）<input type=\"text\" name=\"website\" value=\"\" tabindex=\"-1\""

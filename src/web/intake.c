@@ -23,6 +23,7 @@
 #include "util/text.h"
 #include "web/fields.h"
 #include "web/supervise.h"
+#include "web/widgets.h"
 
 #define SCREEN_PER_PAGE 50
 #define PUBLISH_AT_ONCE 100 /* the most screen_list() returns at once (within SCREEN_BULK_MAX) */
@@ -496,10 +497,11 @@ static void public_page(struct req *r, const struct ctx *c, int status)
 	HTML(b, "<fieldset><legend>联系方式（可选）</legend>\n");
 	field_input(r, c, "text", "contact_name", "称呼", field_value(r, c, "contact_name", ""),
 		    " maxlength=\"20\" autocomplete=\"name\"");
-	field_input(r, c, "tel", "contact_phone", "联系电话（仅组织部门工作人员可见）", field_value(r, c, "contact_phone", ""),
+	field_input(r, c, "tel", "contact_phone", "联系电话（仅管理员可见）", field_value(r, c, "contact_phone", ""),
 		    " maxlength=\"20\" autocomplete=\"tel\"");
-	HTML(b, "<p class=\"muted\">电话只有组织部门负责遴选的工作人员能看到，用于核实情况，不会公开。</p>\n</fieldset>\n"
-		/* The honeypot: people neither see nor reach it; robots that fill every field do. */
+	HTML(b, "</fieldset>\n");
+	pii_notice(r, "您填写的称呼和联系电话（均可不填）", "核实您反映的情况，必要时与您联系", "难题办结或来件未被采纳后");
+	HTML(b, /* The honeypot: people neither see nor reach it; robots that fill every field do. */
 		"<div class=\"hp\" aria-hidden=\"true\"><label>网站（请勿填写）<input type=\"text\" name=\"website\" value=\"\""
 		" tabindex=\"-1\" autocomplete=\"off\"></label></div>\n"
 		"<button type=\"submit\">提交</button>\n</form>\n");

@@ -266,6 +266,7 @@ static void objection_section(struct req *r, const struct notice *n, const struc
 		     "针对整份公示");
 	field_textarea(r, c, "body", "异议内容（10–2000 字，写明事实和理由）", field_value(r, c, "body", ""),
 		       " rows=\"6\" required minlength=\"10\" maxlength=\"2000\"");
+	pii_notice(r, "您的真实姓名、联系方式和提交时的网络地址", "核实您的异议并答复您", "公示结束后");
 	/* The honeypot (domain/notice.h): never shown, so people leave it empty. */
 	HTML(b, "<div hidden><label>网站（请勿填写）<input type=\"text\" name=\"website\" value=\"\" tabindex=\"-1\""
 		" autocomplete=\"off\"></label></div>\n<button type=\"submit\">提交异议</button>\n</form>\n</section>\n");

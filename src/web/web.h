@@ -290,6 +290,10 @@ int stats_or_respond(struct req *r, struct stats *s, struct ctx *form);
 void page_bigscreen(struct req *r);
 void page_settings(struct req *r);
 void act_settings(struct req *r);
+/* web/pii.c: a person's data (domain/pii.h). */
+void page_personal_data(struct req *r);
+void act_personal_data_export(struct req *r);
+void act_personal_data_erase(struct req *r);
 /* Read the board filter from the query string; on bad input answer 400 and
  * return -1. Shared by the page and the API so both accept the same. */
 int board_filter_or_respond(struct req *r, struct problem_filter *f);

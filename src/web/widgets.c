@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/claim.h"
+#include "domain/pii.h"
 #include "domain/problem.h"
 #include "http/assets.h"
 #include "util/text.h"
@@ -429,4 +430,31 @@ void html_picker_form(struct req *r, const struct picker *p)
 	HTML(b, "#");
 	buf_html(b, p->field);
 	HTML(b, "-picker\"></form>\n");
+}
+
+/* ---- the notice of purpose ---- */
+
+void pii_notice(struct req *r, const char *what, const char *purpose, const char *after)
+{
+	int64_t days = PII_RETENTION_DEFAULT;
+	buf *b = &r->out;
+
+	if (pii_retention_days(r->db, r->tenant_id, &days) < 0)
+		days = PII_RETENTION_DEFAULT; /* the notice still shows; the form's own store error follows */
+	HTML(b, "<section class=\"pii-notice\" aria-labelledby=\"pii-h\">\n<h2 id=\"pii-h\">个人信息处理说明</h2>\n<ul>\n"
+		"<li><strong>收集的信息：</strong>");
+	buf_html(b, what);
+	HTML(b, "。</li>\n<li><strong>用途：</strong>");
+	buf_html(b, purpose);
+	HTML(b, "，不作其他用途。</li>\n<li><strong>谁能看到：</strong>只有组织部门的平台管理员，不公开，"
+		"不提供给其他单位和人员，导出的数据中也不含这些信息。</li>\n<li><strong>保存期限：</strong>");
+	buf_html(b, after);
+	if (days % 365 == 0)
+		buf_printf(b, "保存 %lld 年", (long long)(days / 365));
+	else
+		buf_printf(b, "保存 %lld 天", (long long)days);
+	HTML(b, "，到期自动匿名化（删除姓名和联系方式，只保留事项本身）。</li>\n<li><strong>您的权利：</strong>"
+		"可以要求查阅、复制或删除您的个人信息，请通过");
+	a_href(r, "/feedback", "投诉建议");
+	HTML(b, "提出，或直接联系组织部门。</li>\n</ul>\n</section>\n");
 }

@@ -146,4 +146,11 @@ void html_picker_form(struct req *r, const struct picker *p);
  * GET /api/v1/persons, so both accept the same. */
 int person_query_or_respond(struct req *r, const char *qname, const char *unitname, struct person_query *q);
 
+/* The notice of purpose (个人信息保护法 §17) on a form that asks a resident
+ * for contact details (domain/pii.h): what is collected (what), what for
+ * (purpose), who sees it (the organisation's admins only), how long it is
+ * kept after the matter closes (after: "难题办结后"; the tenant's
+ * retention) and how to ask for a copy or deletion. */
+void pii_notice(struct req *r, const char *what, const char *purpose, const char *after);
+
 #endif

@@ -90,7 +90,7 @@ test('(a) a resident proposes on the public form, is thanked, and the proposal i
   // A mistake first: too short a description, kept with its message.
   await fillProposal(page, { ...P.lamp, description: '路灯坏了' });
   await page.getByLabel('称呼').fill('张大爷');
-  await page.getByLabel('联系电话（仅组织部门工作人员可见）').fill('0315-4123456');
+  await page.getByLabel('联系电话（仅管理员可见）').fill('0315-4123456');
   await page.getByRole('button', { name: '提交' }).click();
   await page.waitForSelector('.form-errors');
   assert.match(await page.locator('label.has-error').innerText(), /难题描述/);

@@ -161,10 +161,12 @@ test('/readyz is 503 while the schema is behind the binary, /healthz stays 200',
     assert.equal((await get(srv, '/readyz')).status, 200);
     const top = sql(srv.store, 'SELECT max(version) FROM schema_migrations').trim();
     sql(srv.store, `UPDATE schema_migrations SET version = -version WHERE version = ${top}`);
+    // the version below (numbers may skip one while branches land)
+    const below = sql(srv.store, 'SELECT max(version) FROM schema_migrations').trim();
     const r = await get(srv, '/readyz');
     assert.equal(r.status, 503);
     assert.equal(r.json().error.code, 'schema');
-    assert.match(r.json().error.message, new RegExp(`数据库结构版本为 ${top - 1}，本程序需要 ${top}`));
+    assert.match(r.json().error.message, new RegExp(`数据库结构版本为 ${below}，本程序需要 ${top}`));
     assert.equal((await get(srv, '/healthz')).status, 200);
     sql(srv.store, `UPDATE schema_migrations SET version = -version WHERE version = -${top}`);
   } finally {

@@ -851,6 +851,30 @@ const rows = [
     check: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '1'),
     unchanged: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '0'),
   },
+  // a person's data (web/pii.c, issue 13 §6): export and erase a resident's contact details
+  {
+    what: "export a person's data", route: ['POST /admin/personal-data/export'], surfaces: ['page'], allow: roles('admin'), ok: [200],
+    setup: async () => {
+      const phone = `1350000${String(++seq).padStart(4, '0')}`;
+      await conn.query(`UPDATE problem SET contact_name = '矩阵居民', contact_phone = '${phone}' WHERE id = (SELECT min(id) FROM problem WHERE proposer_user_id IS NULL)`);
+      return { phone, n: +(await conn.query("SELECT count(*) FROM audit_event WHERE action = 'pii.export'")).trim() };
+    },
+    call: (s, c) => form(srv, s, '/admin/personal-data/export', { q: c.phone }),
+    check: async (c) => assert.equal(+(await conn.query("SELECT count(*) FROM audit_event WHERE action = 'pii.export'")).trim(), c.n + 1),
+    unchanged: async (c) => assert.equal(+(await conn.query("SELECT count(*) FROM audit_event WHERE action = 'pii.export'")).trim(), c.n),
+  },
+  {
+    what: "erase a person's contact details", route: ['POST /admin/personal-data/erase'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    setup: async () => {
+      const phone = `1350000${String(++seq).padStart(4, '0')}`;
+      const id = +(await conn.query('SELECT min(id) FROM problem WHERE proposer_user_id IS NULL')).trim();
+      await conn.query(`UPDATE problem SET contact_name = '矩阵居民', contact_phone = '${phone}', contact_erased_at = NULL WHERE id = ${id}`);
+      return { phone, id };
+    },
+    call: (s, c) => form(srv, s, '/admin/personal-data/erase', { q: c.phone, confirm: '1' }),
+    check: async (c) => assert.equal((await conn.query(`SELECT contact_phone FROM problem WHERE id = ${c.id}`)).trim(), ''),
+    unchanged: async (c) => assert.equal((await conn.query(`SELECT contact_phone FROM problem WHERE id = ${c.id}`)).trim(), c.phone),
+  },
   // 推送机器人 (web/robots.c, issue 12 §4): robots are made disabled, so the
   // delivery thread never reaches out; 203.0.113.10 is a public (TEST-NET-3) literal.
   {

@@ -514,7 +514,7 @@ static void check_current(db *d)
 			   " WHERE p.batch_id = 2 AND p.contact_phone = '' AND p.residents_concern = 0 AND EXISTS (SELECT 1 FROM person pe"
 			   " WHERE pe.tenant_id = p.tenant_id AND pe.unit_id = u.id AND pe.name = p.proposer_name)"), 5);
 	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE batch_id = 2 AND proposer_unit_id IS NULL"
-			   " AND proposer_user_id IS NULL AND contact_name = '王女士' AND proposer_name = '王女士'"
+			   " AND proposer_user_id IS NULL AND contact_name = '王女士' AND proposer_name = '群众'"
 			   " AND contact_phone = '13800138000' AND residents_concern = 1 AND title = '老旧小区加装电梯协调难'"), 1);
 	assert_int_equal(q(d, "SELECT count(*) FROM problem WHERE proposer_user_id IS NOT NULL"), 0);  /* no logins yet */
 	/* audited as their proposers made them, never with the phone */

@@ -38,6 +38,8 @@ static void the_sql_lists_are_the_flags_of_the_tables(void **state)
 	assert_string_equal(s, STATE_SQL_SOLVED);
 	sql_list(problem_state_info, PROBLEM_STATE_COUNT, PS_SCREENING, s, sizeof(s));
 	assert_string_equal(s, STATE_SQL_SCREENING);
+	sql_list(problem_state_info, PROBLEM_STATE_COUNT, PS_CLOSED, s, sizeof(s));
+	assert_string_equal(s, STATE_SQL_CLOSED);
 	sql_list(claim_state_info, CLAIM_STATE_COUNT, CS_COUNTED, s, sizeof(s));
 	assert_string_equal(s, STATE_SQL_COUNTED_CLAIMS);
 	sql_list(claim_state_info, CLAIM_STATE_COUNT, CS_PENDING, s, sizeof(s));
