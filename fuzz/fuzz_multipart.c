@@ -1,0 +1,209 @@
+/* fuzz_multipart.c - libFuzzer target: multipart/form-data bodies through
+ * http/upload.c, as server.c drives it, on a real libmicrohttpd daemon in
+ * this process (its post processor needs a connection): each input is
+ * POSTed over loopback. When the first byte is 'C' the input's first line
+ * is the Content-Type; otherwise it is "multipart/form-data;
+ * boundary=jbfuzz" and the input (after that byte) the body. Tight caps
+ * (2 KiB a file, 4 KiB in all, 4 files, 1 KiB of fields, 32 fields) so
+ * that the fuzzer reaches every refusal. After the body: a refused upload
+ * has a 4xx/503 status and left no file; an accepted one hands over files
+ * whose names are one line of UTF-8 without a directory, whose temporary
+ * files hold exactly the bytes counted and hashed, and fields of valid
+ * UTF-8; after upload_release() no temporary file is left. */
+#include <arpa/inet.h>
+#include <assert.h>
+#include <dirent.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "fuzz_util.h"
+#include "http/req.h"
+#include "http/upload.h"
+#include "util/log.h"
+#include "util/text.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct MHD_Daemon *daemon_;
+static uint16_t port;
+static char updir[128];
+static struct upload_limits lim;
+
+static int files_in_dir(void)
+{
+	DIR *d = opendir(updir);
+	struct dirent *e;
+	int n = 0;
+
+	assert(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void check_file(const struct upload_file *f)
+{
+	unsigned char h[crypto_hash_sha256_BYTES], chunk[4096];
+	char hex[65];
+	crypto_hash_sha256_state sha;
+	struct stat st;
+	FILE *in;
+	size_t got;
+
+	assert(f->field && utf8_valid(f->field, strlen(f->field)));
+	assert(f->name && utf8_valid(f->name, strlen(f->name)));
+	assert(!strpbrk(f->name, "/\\\t\r\n"));
+	assert(f->size >= 0 && f->size <= lim.file_max);
+	assert(stat(f->path, &st) == 0 && st.st_size == f->size);
+	assert(!strncmp(f->path, updir, strlen(updir)));
+	in = fopen(f->path, "rb");
+	assert(in);
+	crypto_hash_sha256_init(&sha);
+	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		crypto_hash_sha256_update(&sha, chunk, got);
+	fclose(in);
+	crypto_hash_sha256_final(&sha, h);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	assert(!strcmp(hex, f->sha256));
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct req *r = *con_cls;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	int64_t total = 0;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		r->a = arena_new();
+		r->conn = conn;
+		snprintf(r->id, sizeof(r->id), "fuzz");
+		upload_begin(r, &lim);
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		upload_feed(r, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	upload_end(r);
+	if (r->bad_request) {
+		assert(r->bad_status == 400 || r->bad_status == 413 || r->bad_status == 503);
+		assert(utf8_valid(r->bad_request, strlen(r->bad_request)));
+		assert(files_in_dir() == 0);
+	} else {
+		assert(r->nfiles >= 0 && r->nfiles <= lim.files_max);
+		assert(files_in_dir() == r->nfiles);
+		for (int i = 0; i < r->nfiles; i++) {
+			check_file(&r->files[i]);
+			total += r->files[i].size;
+		}
+		assert(total <= lim.total_max);
+		assert(r->nform >= 0 && r->nform <= lim.pairs_max);
+		for (int i = 0; i < r->nform; i++) {
+			assert(utf8_valid(r->form[i].key, strlen(r->form[i].key)));
+			assert(utf8_valid(r->form[i].val, strlen(r->form[i].val)));
+		}
+	}
+	upload_release(r);
+	assert(files_in_dir() == 0);
+	resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	ret = MHD_queue_response(conn, r->bad_request ? 400 : 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+
+	if (!r)
+		return;
+	upload_release(r);
+	arena_free(r->a);
+	free(r);
+	*con_cls = NULL;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const union MHD_DaemonInfo *info;
+
+	log_set_level(LOG_ERROR);
+	if (sodium_init() < 0)
+		abort();
+	snprintf(updir, sizeof(updir), "%s", fuzz_path("up"));
+	if (upload_dir_init(updir) < 0)
+		abort();
+	lim = (struct upload_limits){ .dir = updir, .file_max = 2048, .total_max = 4096, .files_max = 4,
+				      .fields_max = 1024, .pairs_max = 32 };
+	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, NULL,
+				   MHD_OPTION_SOCK_ADDR, &(struct sockaddr_in){ .sin_family = AF_INET,
+										.sin_addr.s_addr = htonl(INADDR_LOOPBACK) },
+				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+	if (!daemon_ || !(info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT)))
+		abort();
+	port = info->port;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct timeval tv = { .tv_sec = 10 };
+	char ct[512] = "multipart/form-data; boundary=jbfuzz", head[1024], resp[512];
+	const char *body = (const char *)data;
+	size_t n = size, hl;
+	ssize_t got;
+	int fd;
+
+	if (size >= 1 && data[0] == 'C') {
+		const char *nl = memchr(data, '\n', size);
+		size_t l = nl ? (size_t)(nl - body) - 1 : size - 1, k = 0;
+		for (size_t i = 0; i < l && k + 1 < sizeof(ct); i++)
+			if ((unsigned char)body[1 + i] >= 0x20 && body[1 + i] != 0x7f)
+				ct[k++] = body[1 + i];
+		ct[k] = 0;
+		body = nl ? nl + 1 : body + size;
+		n = size - (size_t)(body - (const char *)data);
+	} else if (size >= 1) {
+		body++;
+		n--;
+	}
+	hl = (size_t)snprintf(head, sizeof(head),
+			      "POST /upload HTTP/1.1\r\nHost: fuzz\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+			      "Connection: close\r\n\r\n", ct, n);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		abort();
+	if (send(fd, head, hl, MSG_NOSIGNAL) == (ssize_t)hl && n)
+		(void)!send(fd, body, n, MSG_NOSIGNAL);
+	while ((got = recv(fd, resp, sizeof(resp), 0)) > 0)
+		;
+	if (got < 0) {
+		fprintf(stderr, "fuzz_multipart: no answer within 10 s (a hang)\n");
+		abort();
+	}
+	close(fd);
+	return 0;
+}
