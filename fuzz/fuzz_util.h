@@ -12,7 +12,8 @@
 #include <unistd.h>
 #include <zip.h>
 
-/* The process's scratch directory, /tmp/jb-fuzz-XXXXXX, removed at exit. */
+/* The process's scratch directory, removed at exit: /dev/shm/jb-fuzz-XXXXXX
+ * (memory: a file written per input costs no disk), else under /tmp. */
 static char fuzz_dir_path[64];
 
 static void fuzz_dir_remove(void)
@@ -29,9 +30,12 @@ static void fuzz_dir_remove(void)
 static inline const char *fuzz_dir(void)
 {
 	if (!fuzz_dir_path[0]) {
-		snprintf(fuzz_dir_path, sizeof(fuzz_dir_path), "/tmp/jb-fuzz-XXXXXX");
-		if (!mkdtemp(fuzz_dir_path))
-			abort();
+		snprintf(fuzz_dir_path, sizeof(fuzz_dir_path), "/dev/shm/jb-fuzz-XXXXXX");
+		if (!mkdtemp(fuzz_dir_path)) {
+			snprintf(fuzz_dir_path, sizeof(fuzz_dir_path), "/tmp/jb-fuzz-XXXXXX");
+			if (!mkdtemp(fuzz_dir_path))
+				abort();
+		}
 		atexit(fuzz_dir_remove);
 	}
 	return fuzz_dir_path;
