@@ -1,9 +1,9 @@
 /* test_import.c - the table reader (util/table.h): CSV with a BOM, GBK,
- * quoted newlines, lone CRs ending lines, bad lines (NUL, invalid UTF-8, over 64 KiB, unclosed
- * quotes) refused at their line while the others are read; XLSX with
- * shared and inline strings and sparse cells, formula cells, zip bombs (the
- * sheet, the shared strings)
- * and a DTD; and the hash map imports use. */
+ * quoted newlines, lone CRs ending lines, bad lines (NUL, invalid UTF-8,
+ * over 64 KiB, unclosed quotes) refused at their line while the others
+ * are read; XLSX with shared and inline strings and sparse cells, formula
+ * cells, zip bombs (the sheet, the shared strings) and a DTD; and the
+ * hash map imports use. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
