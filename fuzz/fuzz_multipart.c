@@ -164,16 +164,34 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Send one request over loopback and read the answer to its end: 0, or
+ * -1 when none came within 8 s. */
+static int post(const char *head, size_t hl, const char *body, size_t n)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct timeval tv = { .tv_sec = 10 };
-	char ct[512] = "multipart/form-data; boundary=jbfuzz", head[1024], resp[512];
+	struct timeval tv = { .tv_sec = 8 };
+	char resp[512];
+	ssize_t got;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		abort();
+	if (send(fd, head, hl, MSG_NOSIGNAL) == (ssize_t)hl && n)
+		(void)!send(fd, body, n, MSG_NOSIGNAL);
+	while ((got = recv(fd, resp, sizeof(resp), 0)) > 0)
+		;
+	close(fd);
+	return got < 0 ? -1 : 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char ct[512] = "multipart/form-data; boundary=jbfuzz", head[1024];
 	const char *body = (const char *)data;
 	size_t n = size, hl;
-	ssize_t got;
-	int fd;
 
 	if (size >= 1 && data[0] == 'C') {
 		const char *nl = memchr(data, '\n', size);
@@ -191,19 +209,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hl = (size_t)snprintf(head, sizeof(head),
 			      "POST /upload HTTP/1.1\r\nHost: fuzz\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
 			      "Connection: close\r\n\r\n", ct, n);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert(fd >= 0);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		abort();
-	if (send(fd, head, hl, MSG_NOSIGNAL) == (ssize_t)hl && n)
-		(void)!send(fd, body, n, MSG_NOSIGNAL);
-	while ((got = recv(fd, resp, sizeof(resp), 0)) > 0)
-		;
-	if (got < 0) {
-		fprintf(stderr, "fuzz_multipart: no answer within 10 s (a hang)\n");
-		abort();
+	/* Once in some 10^5 runs on a loaded machine the answer did not come
+	 * within the timeout and the same input replayed at once is answered
+	 * in milliseconds: one retry tells that from a real hang. */
+	for (int attempt = 0;; attempt++) {
+		if (post(head, hl, body, n) == 0)
+			break;
+		if (attempt == 1) {
+			fprintf(stderr, "fuzz_multipart: no answer within 8 s, twice (a hang)\n");
+			abort();
+		}
+		fprintf(stderr, "fuzz_multipart: no answer within 8 s; trying once more\n");
 	}
-	close(fd);
 	return 0;
 }
