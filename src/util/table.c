@@ -246,10 +246,28 @@ static bool looks_gbk(const unsigned char *p, size_t n)
 	return bad > good;
 }
 
+/* The terminator of the line at p: its '\n', or a CR not followed by one
+ * (old Mac line ends, where libcsv ends a record too: without it the
+ * records of such a line would all get its number); NULL on the last
+ * line when it has none. *next_nl keeps the next '\n' found (end: none;
+ * NULL at first), so that a file of CR-ended lines is scanned once. */
+static const unsigned char *line_end(const unsigned char *p, const unsigned char *end, const unsigned char **next_nl)
+{
+	const unsigned char *nl, *cr;
+
+	if (!*next_nl || *next_nl < p) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		*next_nl = nl ? nl : end;
+	}
+	nl = *next_nl < end ? *next_nl : NULL;
+	cr = memchr(p, '\r', (size_t)((nl ? nl : end) - p));
+	return cr && cr + 1 != nl ? cr : nl;
+}
+
 static int read_csv(const unsigned char *data, size_t n, table_row_fn fn, void *ud, struct table_info *info)
 {
 	struct csv_state s = { .fn = fn, .ud = ud, .cellbuf = BUF_INIT, .conv = BUF_INIT, .cd = (iconv_t)-1 };
-	const unsigned char *p = data, *end = data + n;
+	const unsigned char *p = data, *end = data + n, *next_nl = NULL;
 	bool gbk = false;
 	int64_t line = 0;
 
@@ -267,7 +285,7 @@ static int read_csv(const unsigned char *data, size_t n, table_row_fn fn, void *
 	}
 	csv_init(&s.p, CSV_STRICT | CSV_STRICT_FINI);
 	while (p < end && !s.stop) {
-		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+		const unsigned char *nl = line_end(p, end, &next_nl);
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		bool ascii;
 		enum line_check c;

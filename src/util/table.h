@@ -16,7 +16,8 @@
  * handed over as a bad row (row.bad) and the reading goes on at the next
  * line; such a line is never copied, whatever its length. The file is
  * mapped, not read into memory. A row's line is the line its record
- * starts on (the header is line 1).
+ * starts on (the header is line 1); lines end at LF, CRLF or a lone CR
+ * (old Mac files), as editors count them.
  *
  * XLSX: the first sheet of xl/workbook.xml (through its relationship),
  * its shared strings, inline strings, numbers as their text; cells are

@@ -1,8 +1,9 @@
 /* test_import.c - the table reader (util/table.h): CSV with a BOM, GBK,
- * quoted newlines, bad lines (NUL, invalid UTF-8, over 64 KiB, unclosed
- * quotes) refused at their line while the others are read; XLSX with
- * shared and inline strings and sparse cells, formula cells, a zip bomb
- * and a DTD; and the hash map imports use. */
+ * quoted newlines, lone CRs ending lines, bad lines (NUL, invalid UTF-8,
+ * over 64 KiB, unclosed quotes) refused at their line while the others
+ * are read; XLSX with shared and inline strings and sparse cells, formula
+ * cells, zip bombs (the sheet, the shared strings) and a DTD; and the
+ * hash map imports use. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,22 @@ static void bad_lines_are_refused_at_their_line_and_the_rest_is_read(void **stat
 	buf_release(&b);
 }
 
+/* Found by fuzz_csv (fuzz/corpus/fuzz_csv/crash-lone-cr): libcsv ends a
+ * record at a lone CR, so the records of a line holding one all got that
+ * line's number. A lone CR ends a line, as it does in an editor. */
+static void a_lone_cr_ends_a_line(void **state)
+{
+	static const char csv[] = "名称,说明\r甲,乙\r\r丙,\"多\r行\"\r丁,戊\r\n己,庚";
+	struct table_info info;
+	char why[256];
+	int rc;
+	char *out = read_all(write_file("cr.csv", csv, sizeof(csv) - 1), &rc, &info, why, sizeof(why));
+
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "1:名称|说明\n2:甲|乙\n4:丙|多\r行\n6:丁|戊\n7:己|庚\n");
+	free(out);
+}
+
 static void excerpts_are_short_and_show_bytes_that_are_not_text(void **state)
 {
 	char out[256];
@@ -230,6 +247,27 @@ static void xlsx_zip_bomb_stops_at_the_cap(void **state)
 	free(out);
 }
 
+static void xlsx_shared_strings_bomb_stops_at_their_cap(void **state)
+{
+	size_t n = (size_t)TABLE_XLSX_STRINGS_MAX + (1u << 20);
+	char *sst = malloc(n + 1);
+	static const char head[] = "<sst><si><t>";
+	struct table_info info;
+	char why[256];
+	int rc;
+
+	memset(sst, 'x', n);
+	memcpy(sst, head, sizeof(head) - 1);
+	sst[n] = 0;
+	const char *path = xlsx("sst-bomb.xlsx", "<worksheet/>", 12, sst);
+	free(sst);
+	char *out = read_all(path, &rc, &info, why, sizeof(why));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(why, "sharedStrings.xml"));
+	assert_non_null(strstr(why, "压缩炸弹"));
+	free(out);
+}
+
 static void xlsx_with_a_dtd_or_broken_zip_is_refused(void **state)
 {
 	static const char sheet[] = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet/>";
@@ -276,10 +314,12 @@ int main(void)
 		cmocka_unit_test(csv_with_a_bom_keeps_quoted_newlines_and_numbers_lines_as_an_editor_does),
 		cmocka_unit_test(gbk_is_detected_and_converted),
 		cmocka_unit_test(bad_lines_are_refused_at_their_line_and_the_rest_is_read),
+		cmocka_unit_test(a_lone_cr_ends_a_line),
 		cmocka_unit_test(excerpts_are_short_and_show_bytes_that_are_not_text),
 		cmocka_unit_test(xlsx_first_sheet_with_shared_inline_and_sparse_cells),
 		cmocka_unit_test(xlsx_formula_cells_make_their_row_bad),
 		cmocka_unit_test(xlsx_zip_bomb_stops_at_the_cap),
+		cmocka_unit_test(xlsx_shared_strings_bomb_stops_at_their_cap),
 		cmocka_unit_test(xlsx_with_a_dtd_or_broken_zip_is_refused),
 		cmocka_unit_test(strmap_keeps_every_key_across_growth),
 	};
