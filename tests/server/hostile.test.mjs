@@ -637,6 +637,7 @@ test('every route, every hostile input, every role: a refusal with a message, ne
   };
   const it = jobs();
   const failures = [];
+  const routeMs = new Map();
   const tally = { sent: 0, held: 0, forced: 0, status: {}, why: {} };
   const started = Date.now();
   let healthChecks = 0;
@@ -644,7 +645,10 @@ test('every route, every hostile input, every role: a refusal with a message, ne
     for (let j = it.next(); !j.done; j = it.next()) {
       const { rt, inp, o, actor, k } = j.value;
       const q = assemble(rt, o, actor, k);
+      const t0 = process.hrtime.bigint();
       const a = q.rawTarget || q.rawSmuggle || q.rawDoubleLength ? await sendRaw(srv, rawBytes(srv, q)) : await send(srv, q);
+      const key = `${rt.method} ${rt.pattern}`;
+      routeMs.set(key, (routeMs.get(key) || 0) + Number(process.hrtime.bigint() - t0) / 1e6);
       tally.sent++;
       tally.status[a.status] = (tally.status[a.status] || 0) + 1;
       tally.why[q.why] = (tally.why[q.why] || 0) + 1;
@@ -682,6 +686,7 @@ test('every route, every hostile input, every role: a refusal with a message, ne
     ` (${(tally.sent / secs).toFixed(0)}/s); held ${tally.held}, failed ${failures.length}; ${tally.forced} sent with a wrong CSRF token or Origin` +
     ` because nothing else in them was certain to be refused; ${healthChecks} health checks; ${retries} sent again with Expect: 100-continue; ${names.length} tables compared`);
   console.log(`  by status: ${JSON.stringify(tally.status)}`);
+  console.log(`  slowest routes (s of answers, 8 at once): ${[...routeMs].sort((x, y) => y[1] - x[1]).slice(0, 12).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)}`).join(', ')}`);
   console.log(`  by reason refused: ${JSON.stringify(tally.why)}`);
   if (failures.length) {
     // grouped by route and input, with how many actors met each
