@@ -357,6 +357,57 @@ static enum db_errclass pg_errclass(const db *d) { return PD(d)->errclass; }
 /* Prepare s in the current session and learn its parameters and columns.
  * Binding arrays are sized on the first success; the same SQL text has the
  * same parameters in every session. */
+/* PostgreSQL's type OIDs (catalog/pg_type_d.h) for the integers. */
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+
+/* A parameter that PostgreSQL typed from a small literal, as in
+ * "($2 = 0 OR x.batch_id = $2)", is an integer (int4) or a smallint: an
+ * int64 the caller binds beyond their range (a query string's batch=2^63-1)
+ * is then a store error, a 500, where SQLite compares it and finds nothing.
+ * Every integer the binding layer passes is an int64: when the first
+ * prepare typed any parameter int2 or int4, prepare the statement again
+ * with those bigint (int8), the others as inferred. Comparisons, arithmetic
+ * and assignments to integer columns all take a bigint. 0, or -1 with the
+ * failure recorded. */
+static int pg_widen_params(struct pg_db *d, struct pg_stmt *s, PGresult **desc)
+{
+	int n = PQnparams(*desc), narrow = 0;
+	Oid *types;
+	PGresult *r;
+	char sql[64];
+
+	for (int i = 0; i < n; i++)
+		narrow += PQparamtype(*desc, i) == OID_INT2 || PQparamtype(*desc, i) == OID_INT4;
+	if (!narrow)
+		return 0;
+	types = xcalloc((size_t)n, sizeof(*types));
+	for (int i = 0; i < n; i++) {
+		Oid t = PQparamtype(*desc, i);
+		types[i] = t == OID_INT2 || t == OID_INT4 ? OID_INT8 : t;
+	}
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+	r = PQexec(d->conn, sql);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+		PQclear(r);
+		r = PQprepare(d->conn, s->name, s->key, n, types);
+	}
+	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+		PQclear(r);
+		r = PQdescribePrepared(d->conn, s->name);
+	}
+	free(types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_fail(d, r);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(*desc);
+	*desc = r;
+	return 0;
+}
+
 static int pg_stmt_prepare(struct pg_db *d, struct pg_stmt *s)
 {
 	PGresult *r = PQprepare(d->conn, s->name, s->key, 0, NULL);
@@ -373,6 +424,8 @@ static int pg_stmt_prepare(struct pg_db *d, struct pg_stmt *s)
 		PQclear(r);
 		return -1;
 	}
+	if (pg_widen_params(d, s, &r) < 0)
+		return -1;
 	if (!s->vals) {
 		s->nparams = PQnparams(r);
 		s->vals = xcalloc((size_t)s->nparams, sizeof(*s->vals));

@@ -50,7 +50,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { writeFileSync, rmSync } from 'node:fs';
+import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { startServer, run } from './harness.mjs';
 import { login, api, openSql } from './accounts.mjs';
 
@@ -58,6 +58,7 @@ const CONCURRENCY = +(process.env.JIEBANG_HOSTILE_CONCURRENCY || 8);
 const DEADLINE_MS = 20000;
 const ROLE_LOGINS = { admin: 'admin', unit: 'unit', cadre: 'cadre', evaluator: 'evaluator', leader: 'leader' };
 const T2 = '/t/other';
+const ONLY = process.env.JIEBANG_HOSTILE_ONLY;
 
 // ---- the route table, from the binary ----
 function readRoutes() {
@@ -462,7 +463,9 @@ async function storeState(conn, store, names) {
   for (const line of c) { const [t, n] = line.split('|'); counts[t] = +n; }
   for (const t of names) {
     if (CONTENT_SKIP.has(t)) continue;
-    contents[t] = await conn.query(`SELECT * FROM ${t}${CONTENT_WHERE[t] ? ` WHERE ${CONTENT_WHERE[t]}` : ''} ORDER BY 1, 2`);
+    // rows sorted here: ORDER BY 1, 2 is not a total order, and PostgreSQL
+    // may return ties in another order each time
+    contents[t] = (await conn.query(`SELECT * FROM ${t}${CONTENT_WHERE[t] ? ` WHERE ${CONTENT_WHERE[t]}` : ''}`)).split('\n').sort().join('\n');
   }
   return { counts, contents };
 }
@@ -483,11 +486,19 @@ before(async () => {
   // the address out of the rest. The slow and bulk queues are deepened so
   // that 8 requests at once never meet a 503 "busy", which is a correct
   // answer under load but not what is tested here.
+  // The SQLite store on a memory file system where there is one: the
+  // sweep's refusals are audited, one synchronous commit each, and what is
+  // tested here is the answers, not durability (the crash tests do that).
+  const tmp = process.env.TMPDIR;
+  if (existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
   srv = await startServer({ env: { JIEBANG_LOGINS_PER_ADDR: '1000', JIEBANG_TASK_PERIOD: '0', JIEBANG_BULK_QUEUE: '256',
     JIEBANG_SLOW_QUEUE: '256', JIEBANG_CLOCK_FILE: clockFile } });
+  if (tmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = tmp;
   conn = openSql(srv.store);
   routes = readRoutes();
-  if (process.env.HOSTILE_DEV) routes = routes.filter((r) => new RegExp(process.env.HOSTILE_DEV).test(`${r.method} ${r.pattern}`)); // DEVONLY
+  // For working on the sweep: only the routes whose "METHOD PATTERN"
+  // matches. The test then fails at the end, so that it never passes so.
+  if (ONLY) routes = routes.filter((r) => new RegExp(ONLY).test(`${r.method} ${r.pattern}`));
   catalogue = buildCatalogue();
   // another tenant, with its own admin
   const r = run(['init', '--db', srv.store, '--slug', 'other', '--name', '另一县']);
@@ -615,7 +626,7 @@ function judge(q, a) {
 }
 
 test('every route, every hostile input, every role: a refusal with a message, never a 5xx or a hang; nothing changes', async () => {
-  if (!process.env.HOSTILE_DEV) assert.ok(routes.length > 200, `only ${routes.length} routes in the table`);
+  if (!ONLY) assert.ok(routes.length > 200, `only ${routes.length} routes in the table`);
   assert.ok(catalogue.length >= 100, `only ${catalogue.length} inputs in the catalogue`);
   const names = await tables(conn, srv.store);
   assert.ok(names.length > 40, `only ${names.length} tables`);
@@ -697,4 +708,5 @@ test('every route, every hostile input, every role: a refusal with a message, ne
   assert.deepEqual(changed, [], 'the store changed');
   assert.equal(failures.length, 0, `${failures.length} answers broke the rules, the first:\n${failures.slice(0, 40).join('\n')}`);
   assert.equal(tally.sent, routes.length * catalogue.length * ACTORS.length);
+  assert.ok(!ONLY, `JIEBANG_HOSTILE_ONLY=${ONLY}: ${routes.length} routes swept, not the whole table`);
 });
