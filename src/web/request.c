@@ -213,9 +213,7 @@ int id_param_or_respond(struct req *r, int idx, int64_t *id)
 
 bool row_or_respond(struct req *r, const char *table, int64_t id, const char *message)
 {
-	int64_t one;
-	int rc = db_scalar(r->db, arena_printf(r->a, "SELECT 1 FROM %s WHERE tenant_id = $1 AND id = $2", table), &one, 2,
-			   r->tenant_id, id);
+	int rc = tenant_row_exists(r->db, r->tenant_id, table, id);
 
 	if (rc < 0)
 		web_store_error(r);

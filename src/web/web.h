@@ -276,8 +276,8 @@ int board_filter_or_respond(struct req *r, struct problem_filter *f);
 int problem_or_respond(struct req *r, struct problem_detail *p);
 /* Parse a positive id route parameter; on bad input answer 400, -1. */
 int id_param_or_respond(struct req *r, int idx, int64_t *id);
-/* Whether the tenant has row id of table (a literal: a table keyed by
- * tenant_id and id); when not, answer 404 with message (500 on a store
+/* Whether the tenant has row id of table (one tenant_row_exists() knows,
+ * domain/tenant.h); when not, answer 404 with message (500 on a store
  * error) and return false. For lists under an object: none of a missing
  * object is a 404, not an empty list. */
 bool row_or_respond(struct req *r, const char *table, int64_t id, const char *message);
