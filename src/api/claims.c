@@ -187,7 +187,7 @@ void api_problem_claims(struct req *r)
 	int n, rc;
 	json_t *a;
 
-	if (id_param_or_respond(r, 0, &id) < 0)
+	if (id_param_or_respond(r, 0, &id) < 0 || !row_or_respond(r, "problem", id, "没有这个难题"))
 		return;
 	web_ctx(r, &c);
 	if ((rc = claim_list_for_problem(&c, id, &s, &n)) != JB_OK) {

@@ -424,7 +424,7 @@ void api_publications(struct req *r)
 	int64_t id;
 	int n;
 
-	if (id_param_or_respond(r, 0, &id) < 0)
+	if (id_param_or_respond(r, 0, &id) < 0 || !row_or_respond(r, "batch", id, "没有这个批次"))
 		return;
 	if (publication_list(r->db, r->a, r->tenant_id, id, &p, &n) < 0) {
 		web_store_error(r);

@@ -41,7 +41,8 @@ void api_notice_objections(struct req *r)
 	int64_t id;
 	int n;
 
-	if (id_param_or_respond(r, 0, &id) < 0 || !may_answer_or_respond(r, id))
+	if (id_param_or_respond(r, 0, &id) < 0 || !may_answer_or_respond(r, id) ||
+	    !row_or_respond(r, "notice", id, "没有这份公示"))
 		return;
 	if (notice_objections(r->db, r->a, r->tenant_id, id, &list, &n) < 0) {
 		web_store_error(r);

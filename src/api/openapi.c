@@ -530,9 +530,76 @@ void api_openapi(struct req *r)
 	reply(r, 200, "application/json");
 }
 
+/* A bind table as JSON for `jiebang routes`: each field's name, type,
+ * required, limits, choices' codes and (lists) sub fields. */
+static json_t *fields_json(const struct bind_field *f)
+{
+	static const char *const types[] = { "text", "int", "id", "bool", "date", "choice", "decimal", "ids", "list" };
+	json_t *a = json_array();
+
+	for (; f && f->name; f++) {
+		json_t *o = json_pack("{s:s, s:s, s:b, s:I, s:I}", "name", f->name, "type", types[f->type], "required",
+				      (f->flags & BIND_REQUIRED) != 0, "min", (json_int_t)f->min, "max", (json_int_t)f->max);
+		if (f->choices) {
+			json_t *c = json_array();
+			for (const struct label *l = f->choices; l->code; l++)
+				json_array_append_new(c, json_string(l->code));
+			json_object_set_new(o, "choices", c);
+		}
+		if (f->sub)
+			json_object_set_new(o, "sub", fields_json(f->sub));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* The bind table of rt's body: its api_doc's, else that of an /api/ route
+ * with the same handler (a page form and its API twin bind one table). */
+static const struct bind_field *route_fields(const struct route *rt)
+{
+	if (rt->doc)
+		return rt->doc->body;
+	for (size_t i = 0; i < routes_count; i++)
+		if (routes[i].fn == rt->fn && routes[i].doc && routes[i].doc->body)
+			return routes[i].doc->body;
+	return NULL;
+}
+
 int openapi_print_routes(void)
 {
-	for (size_t i = 0; i < routes_count; i++)
-		printf("%s %s %s\n", routes[i].method, routes[i].pattern, routes[i].doc ? "doc" : "-");
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} flags[] = {
+		{ NEED_LOGIN, "login" }, { NEED_CSRF, "csrf" }, { ALLOW_MUST_CHANGE, "must_change" },
+		{ NO_TENANT, "no_tenant" }, { ROUTE_SLOW, "slow" }, { ROUTE_BULK, "bulk" },
+	};
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} kinds[] = { { BODY_NONE, "none" }, { BODY_FORM, "form" }, { BODY_JSON, "json" }, { BODY_MULTIPART, "multipart" } };
+
+	/* METHOD PATTERN doc|- and then, for tests that walk the table
+	 * (tests/server/hostile.test.mjs), one JSON object: the flags, the
+	 * body kinds and cap, the action and the body's bind table. */
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes[i];
+		unsigned k = route_body_kinds(rt);
+		json_t *f = json_array(), *b = json_array(), *o;
+		char *text;
+
+		for (size_t j = 0; j < sizeof(flags) / sizeof(flags[0]); j++)
+			if (rt->flags & flags[j].bit)
+				json_array_append_new(f, json_string(flags[j].name));
+		for (size_t j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
+			if (k & kinds[j].bit)
+				json_array_append_new(b, json_string(kinds[j].name));
+		o = json_pack("{s:o, s:o, s:I, s:s?, s:o}", "flags", f, "body", b, "cap", (json_int_t)route_body_cap(rt, 0),
+			      "action", rt->action, "fields", fields_json(route_fields(rt)));
+		text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+		printf("%s %s %s %s\n", rt->method, rt->pattern, rt->doc ? "doc" : "-", text ? text : "{}");
+		free(text);
+		json_decref(o);
+	}
 	return 0;
 }

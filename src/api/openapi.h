@@ -65,7 +65,8 @@ json_t *openapi_document(const struct route *table, size_t n);
 /* GET /api/v1/openapi.json (declared in web/api_docs.h for the route
  * table): built once, ETag, 304 on If-None-Match. */
 
-/* `jiebang routes` (hidden): METHOD PATTERN FLAGS, one route a line. */
+/* `jiebang routes` (hidden): METHOD PATTERN doc|- {JSON: flags, body kinds, cap
+ * (0: the server default), action, the bind table's fields}, one route a line. */
 int openapi_print_routes(void);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "domain/action.h"
 #include "domain/audit.h"
+#include "util/log.h"
 
 int tenant_find(db *d, arena *a, const char *slug, int64_t *id, const char **name)
 {
@@ -218,4 +219,23 @@ int tenant_domain_remove(struct ctx *c, const char *host)
 	struct domain_change x = { NULL, host };
 
 	return action_run(c, remove_verb, &x);
+}
+
+int tenant_row_exists(db *d, int64_t tenant_id, const char *table, int64_t id)
+{
+	/* Static texts: the stores cache statements by their text's address. */
+	static const struct {
+		const char *table, *sql;
+	} q[] = {
+		{ "problem", "SELECT 1 FROM problem WHERE tenant_id = $1 AND id = $2" },
+		{ "batch", "SELECT 1 FROM batch WHERE tenant_id = $1 AND id = $2" },
+		{ "notice", "SELECT 1 FROM notice WHERE tenant_id = $1 AND id = $2" },
+	};
+	int64_t one;
+
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		if (!strcmp(q[i].table, table))
+			return db_scalar(d, q[i].sql, &one, 2, tenant_id, id);
+	log_error("tenant_row_exists: no query for table %s", table);
+	return -1;
 }

@@ -53,4 +53,8 @@ struct ctx;
 int tenant_domain_add(struct ctx *c, const char *slug, const char *host) __attribute__((warn_unused_result));
 int tenant_domain_remove(struct ctx *c, const char *host) __attribute__((warn_unused_result));
 
+/* Whether the tenant has row id of table ("problem", "batch" or "notice"):
+ * 0 it has, 1 not, -1 store error (or another table: a bug, logged). */
+int tenant_row_exists(db *d, int64_t tenant_id, const char *table, int64_t id) __attribute__((warn_unused_result));
+
 #endif

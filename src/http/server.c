@@ -432,6 +432,15 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		else if ((r->nquery = form_parse(r->a, q + 1, strlen(q + 1), MAX_PAIRS, &r->query, &why)) < 0)
 			r->bad_request = why;
 	}
+	/* libmicrohttpd goes on to split the query into a list of its own, one
+	 * allocation from the connection's pool per pair: a target of a few
+	 * thousand "a=1&" pairs exhausts the pool, and 0.9.75 then neither
+	 * answers nor closes until the head timeout. The query is read above
+	 * (copied onto r->a) and never asked of libmicrohttpd, so end it in
+	 * libmicrohttpd's buffer, which it splits in place anyway: it parses
+	 * no pairs. */
+	if (q)
+		((char *)q)[1] = '\0';
 	return r;
 }
 

@@ -361,6 +361,75 @@ static enum db_errclass pg_errclass(const db *d) { return PD(d)->errclass; }
 /* Prepare s in the current session and learn its parameters and columns.
  * Binding arrays are sized on the first success; the same SQL text has the
  * same parameters in every session. */
+/* PostgreSQL's type OIDs (catalog/pg_type_d.h) for the integers. */
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+
+/* Run sql (no parameters): whether it succeeded. */
+static bool pg_exec_ok(struct pg_db *d, const char *sql)
+{
+	PGresult *r = PQexec(d->conn, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	PQclear(r);
+	return ok;
+}
+
+/* A parameter that PostgreSQL typed from a small literal, as in
+ * "($2 = 0 OR x.batch_id = $2)", is an integer (int4) or a smallint: an
+ * int64 the caller binds beyond their range (a query string's batch=2^63-1)
+ * is then a store error, a 500, where SQLite compares it and finds nothing.
+ * Every integer the binding layer passes is an int64: when the first
+ * prepare typed any parameter int2 or int4, prepare the statement again,
+ * under a new name, with those bigint (int8) and the others as inferred.
+ * Comparisons, arithmetic and assignments to integer columns all take a
+ * bigint; a function that takes only an integer does not, and then the
+ * statement keeps its first types (the attempt is undone by a savepoint
+ * inside a transaction, which a failed PREPARE would abort). *desc is the
+ * description of the statement kept. */
+static void pg_widen_params(struct pg_db *d, struct pg_stmt *s, PGresult **desc)
+{
+	int n = PQnparams(*desc), narrow = 0;
+	bool txn = PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+	char name[sizeof(s->name)], sql[64];
+	Oid *types;
+	PGresult *r, *w = NULL;
+
+	for (int i = 0; i < n; i++)
+		narrow += PQparamtype(*desc, i) == OID_INT2 || PQparamtype(*desc, i) == OID_INT4;
+	if (!narrow || (txn && !pg_exec_ok(d, "SAVEPOINT jb_widen")))
+		return;
+	types = xcalloc((size_t)n, sizeof(*types));
+	for (int i = 0; i < n; i++) {
+		Oid t = PQparamtype(*desc, i);
+		types[i] = t == OID_INT2 || t == OID_INT4 ? OID_INT8 : t;
+	}
+	snprintf(name, sizeof(name), "s%u", ++d->nnames);
+	r = PQprepare(d->conn, name, s->key, n, types);
+	free(types);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+		w = PQdescribePrepared(d->conn, name);
+		if (PQresultStatus(w) != PGRES_COMMAND_OK) {
+			PQclear(w);
+			w = NULL;
+		}
+	}
+	PQclear(r);
+	if (txn && !pg_exec_ok(d, w ? "RELEASE SAVEPOINT jb_widen" : "ROLLBACK TO SAVEPOINT jb_widen")) {
+		/* cannot happen; keep the first statement */
+		PQclear(w);
+		w = NULL;
+	}
+	if (!w)
+		return;
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+	(void)pg_exec_ok(d, sql);
+	memcpy(s->name, name, sizeof(name));
+	PQclear(*desc);
+	*desc = w;
+}
+
 static int pg_stmt_prepare(struct pg_db *d, struct pg_stmt *s)
 {
 	PGresult *r = PQprepare(d->conn, s->name, s->key, 0, NULL);
@@ -377,6 +446,7 @@ static int pg_stmt_prepare(struct pg_db *d, struct pg_stmt *s)
 		PQclear(r);
 		return -1;
 	}
+	pg_widen_params(d, s, &r);
 	if (!s->vals) {
 		s->nparams = PQnparams(r);
 		s->vals = xcalloc((size_t)s->nparams, sizeof(*s->vals));

@@ -211,6 +211,17 @@ int id_param_or_respond(struct req *r, int idx, int64_t *id)
 	return 0;
 }
 
+bool row_or_respond(struct req *r, const char *table, int64_t id, const char *message)
+{
+	int rc = tenant_row_exists(r->db, r->tenant_id, table, id);
+
+	if (rc < 0)
+		web_store_error(r);
+	else if (rc > 0)
+		reply_error(r, 404, "not_found", message, NULL);
+	return rc == 0;
+}
+
 /* Optional positive integer parameter; 0 when absent or empty. */
 static int int_arg(struct req *r, const char *name, int64_t max, int64_t *out, const char *msg)
 {

@@ -302,6 +302,11 @@ int board_filter_or_respond(struct req *r, struct problem_filter *f);
 int problem_or_respond(struct req *r, struct problem_detail *p);
 /* Parse a positive id route parameter; on bad input answer 400, -1. */
 int id_param_or_respond(struct req *r, int idx, int64_t *id);
+/* Whether the tenant has row id of table (one tenant_row_exists() knows,
+ * domain/tenant.h); when not, answer 404 with message (500 on a store
+ * error) and return false. For lists under an object: none of a missing
+ * object is a 404, not an empty list. */
+bool row_or_respond(struct req *r, const char *table, int64_t id, const char *message);
 /* Resolve the request's tenant into r (done by the preconditions for every
  * route but NO_TENANT ones); on failure answer and return -1. */
 int tenant_or_respond(struct req *r);

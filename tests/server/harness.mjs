@@ -53,10 +53,11 @@ export function run(args, opts = {}) {
 }
 
 // Start a server (args: more flags for serve); returns { url, port, store,
-// dir, stop(), log() }.
-export async function startServer({ demo = true, env = {}, args = [] } = {}) {
+// dir, stop(), log() }. pgOptions: PostgreSQL settings for the store's
+// sessions ("-c name=value", libpq's options), on that store only.
+export async function startServer({ demo = true, env = {}, args = [], pgOptions } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
-  const store = freshStore(dir);
+  const store = freshStore(dir) + (STORE !== 'sqlite' && pgOptions ? `?options=${encodeURIComponent(pgOptions)}` : '');
   if (demo) {
     const r = run(['demo', '--data', dir, '--db', store]);
     assert.equal(r.status, 0, `jiebang demo failed: ${r.stderr}`);
