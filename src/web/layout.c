@@ -262,10 +262,14 @@ void web_store_error(struct req *r)
 
 	log_error("req=%s store error: %s", r->id, r->db ? db_errmsg(r->db) : "no connection");
 	metrics_store_error(c == DB_EUNAVAILABLE);
-	if (c == DB_EUNAVAILABLE)
+	if (c == DB_EUNAVAILABLE) {
+		/* Unreachable, failing over or busy: a retry soon is likely to
+		 * find it back (docs/scaling.md). */
+		req_header(r, "Retry-After", "5");
 		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
-	else
+	} else {
 		reply_error(r, 500, "internal", "服务器内部错误，请稍后再试", NULL);
+	}
 }
 
 void fmt_date(buf *b, int64_t epoch)

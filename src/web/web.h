@@ -34,8 +34,8 @@ void page_finish(struct req *r, int status);
 /* The error answer for every failure (server_config.render_error). */
 void web_render_error(struct req *r, int status, const char *code, const char *message,
 		      const char *field);
-/* Log a store failure with the request id and answer 500 (or 503 when the
- * store is unreachable). */
+/* Log a store failure with the request id and answer 500 (or 503 with
+ * Retry-After when the store is unreachable). */
 void web_store_error(struct req *r);
 
 /* 2022-08-15 in the tenant's time zone (Asia/Shanghai, UTC+8). */

@@ -52,11 +52,12 @@ export function run(args, opts = {}) {
   return spawnSync(BIN, args, { encoding: 'utf8', timeout: 60000, ...opts });
 }
 
-// Start a server (args: more flags for serve); returns { url, port, store,
-// dir, stop(), log() }.
-export async function startServer({ demo = true, env = {}, args = [] } = {}) {
+// Start a server (args: more flags for serve; store: an empty store URL of
+// the caller's instead of a fresh one); returns { url, port, store, dir,
+// stop(), log() }.
+export async function startServer({ demo = true, env = {}, args = [], store: given } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
-  const store = freshStore(dir);
+  const store = given ?? freshStore(dir);
   if (demo) {
     const r = run(['demo', '--data', dir, '--db', store]);
     assert.equal(r.status, 0, `jiebang demo failed: ${r.stderr}`);
