@@ -203,7 +203,9 @@ psql_a() {
 }
 
 pair_url() {
-	[ -f "$1/a/port" ] && [ -f "$1/b/port" ] || die "'$1' has no running pair (no $1/a/port or $1/b/port)"
+	if [ ! -f "$1/a/port" ] || [ ! -f "$1/b/port" ]; then
+		die "'$1' has no running pair (no $1/a/port or $1/b/port)"
+	fi
 	echo "postgres://postgres@127.0.0.1:$(cat "$1/a/port"),127.0.0.1:$(cat "$1/b/port")/"
 }
 
