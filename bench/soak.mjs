@@ -57,8 +57,8 @@ const pct = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Ma
 // most REPORTS_PER_CLAIM reports and the uploads go round the claims: the
 // answers stay the same size (one claim taking them all would grow its
 // answer, and the memory that builds it, for the whole run).
-const REPORTS_PER_CLAIM = 60;
-const NCLAIMS = Math.max(4, Math.ceil(SECONDS / 4)); // enough for 15 reports a second
+const REPORTS_PER_CLAIM = 100;
+const NCLAIMS = Math.max(4, Math.ceil(SECONDS / 3)); // enough for 33 reports a second
 async function fixture(srv) {
   const admin = await login(srv, 'admin');
   const cadre = await login(srv, 'cadre');
