@@ -47,7 +47,7 @@ ASSETS := $(sort $(wildcard web/*))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test bench clean fuzz install uninstall deb
+.PHONY: all run test bench soak clean fuzz install uninstall deb
 all: jiebang
 
 ifdef SANITIZE
@@ -92,6 +92,11 @@ test: $(BUILD)/jiebang $(UNIT_BIN)
 
 bench: jiebang
 	./bench/run.sh
+
+# SOAK_SECONDS (default 600) of mixed traffic on each store (SOAK_STORES):
+# throughput, p99, no 5xx, resident memory every 10 s, flat (bench/soak.mjs).
+soak: jiebang
+	JIEBANG_BIN=./jiebang node bench/soak.mjs
 
 # libFuzzer targets (clang; fuzz/README.md): every source but main.c is
 # compiled once into build/fuzz/libjiebang.a with ASan+UBSan and the

@@ -14,9 +14,12 @@
  * - When the connection is lost the failing call reports DB_EUNAVAILABLE and
  *   "database connection lost". The next db_prepare()/db_begin()/db_exec()
  *   outside a transaction reconnects (PQreset) and statements are prepared
- *   again lazily in the new session. Inside a transaction nothing reconnects
- *   until the caller has called db_rollback(): the transaction is gone, and
- *   running its remaining statements in autocommit would commit half of it.
+ *   again lazily in the new session. A db_prepare() or db_begin() outside
+ *   a transaction that finds its idle session dead reconnects and tries
+ *   once more at once (nothing was done that could be done twice). Inside
+ *   a transaction nothing reconnects until the caller has called
+ *   db_rollback(): the transaction is gone, and running its remaining
+ *   statements in autocommit would commit half of it.
  * - Statement structs are freed only by db_close(), so a db_stmt a caller
  *   still holds stays valid across a reconnect. The exception is a
  *   db_prepare_dynamic() statement: it owns a copy of its text, is not in
@@ -283,13 +286,33 @@ static int pg_ensure(struct pg_db *d)
 	return pg_session_setup(d);
 }
 
+/* After a failed PREPARE or BEGIN: true when the failure was the session
+ * found dead (a session that looked fine until used: the server restarted
+ * or failed over while it was idle) outside a transaction, and a new
+ * session has been opened in which to try once more. Both are safe to
+ * repeat: neither changed anything. Otherwise false, keeping the error. */
+static bool pg_retry(struct pg_db *d)
+{
+	if (d->in_txn || PQstatus(d->conn) != CONNECTION_BAD)
+		return false;
+	return pg_ensure(d) == 0;
+}
+
 static db *pg_open(const char *url, char *err, size_t errlen)
 {
 	/* Entries before dbname are defaults the URL may override; those after
 	 * it are fixed: jiebang speaks UTF-8 whatever the database's encoding
-	 * or the environment (PGCLIENTENCODING) say. */
-	const char *const keys[] = { "connect_timeout", "application_name", "dbname", "client_encoding", NULL };
-	const char *const vals[] = { "5", "jiebang", url, "UTF8", NULL };
+	 * or the environment (PGCLIENTENCODING) say. The timeouts bound how
+	 * long a request can wait on a server that vanished without closing
+	 * its connections (a host down, a partition): 5 s per host to connect,
+	 * an idle session found dead after 10 + 3 * 5 s of silence, and one
+	 * with a query sent but unacknowledged by the peer's TCP after 15 s.
+	 * A URL with several hosts (host=a,b or postgres://a,b/db) and
+	 * target_session_attrs=read-write makes every reconnect find the
+	 * current primary (docs/scaling.md). */
+	const char *const keys[] = { "connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+				     "tcp_user_timeout", "application_name", "dbname", "client_encoding", NULL };
+	const char *const vals[] = { "5", "10", "5", "3", "15000", "jiebang", url, "UTF8", NULL };
 	struct pg_db *d;
 	PGconn *conn;
 
@@ -471,7 +494,8 @@ static db_stmt *pg_prepare(db *dd, const char *sql)
 		size_t slot = (h + i) & (CACHE_SLOTS - 1);
 		s = d->cache[slot];
 		if (s && s->key == sql) {
-			if (s->gen != d->gen && pg_stmt_prepare(d, s) < 0)
+			if (s->gen != d->gen && pg_stmt_prepare(d, s) < 0 &&
+			    (!pg_retry(d) || pg_stmt_prepare(d, s) < 0))
 				return NULL;
 			return (db_stmt *)s;
 		}
@@ -483,7 +507,7 @@ static db_stmt *pg_prepare(db *dd, const char *sql)
 		s->key = sql;
 		s->row = -1;
 		snprintf(s->name, sizeof(s->name), "s%u", ++d->nnames);
-		if (pg_stmt_prepare(d, s) < 0) {
+		if (pg_stmt_prepare(d, s) < 0 && (!pg_retry(d) || pg_stmt_prepare(d, s) < 0)) {
 			pg_stmt_free(s);
 			return NULL;
 		}
@@ -509,7 +533,7 @@ static db_stmt *pg_prepare_dynamic(db *dd, const char *sql)
 	s->key = s->dynamic;
 	s->row = -1;
 	snprintf(s->name, sizeof(s->name), "s%u", ++d->nnames);
-	if (pg_stmt_prepare(d, s) < 0) {
+	if (pg_stmt_prepare(d, s) < 0 && (!pg_retry(d) || pg_stmt_prepare(d, s) < 0)) {
 		pg_stmt_free(s);
 		return NULL;
 	}
@@ -699,6 +723,9 @@ static int pg_exec(db *dd, const char *sql)
 static int pg_begin(db *dd, enum db_txn mode)
 {
 	struct pg_db *d = PD(dd);
+	const char *sql = mode == DB_WRITE ?
+		"BEGIN; SET LOCAL lock_timeout = '5s'; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")" :
+		"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 	if (d->in_txn) {
 		pg_clear_error(d);
@@ -707,9 +734,7 @@ static int pg_begin(db *dd, enum db_txn mode)
 	}
 	if (pg_ensure(d) < 0)
 		return -1;
-	if (pg_run(d, mode == DB_WRITE ?
-		   "BEGIN; SET LOCAL lock_timeout = '5s'; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")" :
-		   "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") < 0) {
+	if (pg_run(d, sql) < 0 && (!pg_retry(d) || pg_run(d, sql) < 0)) {
 		if (PQstatus(d->conn) == CONNECTION_OK && PQtransactionStatus(d->conn) != PQTRANS_IDLE) {
 			PGresult *r = PQexec(d->conn, "ROLLBACK");
 			PQclear(r);

@@ -263,6 +263,8 @@ void web_store_error(struct req *r)
 	log_error("req=%s store error: %s", r->id, r->db ? db_errmsg(r->db) : "no connection");
 	metrics_store_error(c == DB_EUNAVAILABLE || c == DB_ENOSPACE);
 	if (c == DB_EUNAVAILABLE) {
+		/* Unreachable, failing over or busy: a retry soon is likely to
+		 * find it back (docs/scaling.md). */
 		req_header(r, "Retry-After", "5");
 		reply_error(r, 503, "unavailable", "数据库暂时无法访问，请稍后再试", NULL);
 	} else if (c == DB_ENOSPACE) {

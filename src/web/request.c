@@ -80,7 +80,8 @@ void outcome_error(struct req *r, struct ctx *c, int rc)
 						     "field", e->field, "fields", fields, "request_id", r->id));
 		return;
 	}
-	reply_error(r, status[rc], e && e->code ? e->code : rc == JB_EDENIED ? "forbidden" : "error",
+	reply_error(r, status[rc],
+		    e && e->code ? e->code : rc == JB_EDENIED ? "forbidden" : rc == JB_EBUSY ? "busy" : "error",
 		    ctx_message(c, rc), e ? e->field : NULL);
 }
 

@@ -52,12 +52,13 @@ export function run(args, opts = {}) {
   return spawnSync(BIN, args, { encoding: 'utf8', timeout: 60000, ...opts });
 }
 
-// Start a server (args: more flags for serve); returns { url, port, store,
-// dir, stop(), log() }. pgOptions: PostgreSQL settings for the store's
-// sessions ("-c name=value", libpq's options), on that store only.
-export async function startServer({ demo = true, env = {}, args = [], pgOptions } = {}) {
+// Start a server (args: more flags for serve; store: an empty store URL of
+// the caller's instead of a fresh one); returns { url, port, store, dir,
+// stop(), log() }. pgOptions: PostgreSQL settings for the store's sessions
+// ("-c name=value", libpq's options), on a fresh PostgreSQL store only.
+export async function startServer({ demo = true, env = {}, args = [], pgOptions, store: given } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
-  const store = freshStore(dir) + (STORE !== 'sqlite' && pgOptions ? `?options=${encodeURIComponent(pgOptions)}` : '');
+  const store = given ?? freshStore(dir) + (STORE !== 'sqlite' && pgOptions ? `?options=${encodeURIComponent(pgOptions)}` : '');
   if (demo) {
     const r = run(['demo', '--data', dir, '--db', store]);
     assert.equal(r.status, 0, `jiebang demo failed: ${r.stderr}`);
