@@ -159,7 +159,7 @@ static void hashing_routes_are_slow_routes(void **state)
 		"POST /ops/tenants", "POST /api/v1/tenants", /* the new tenant's first admin */
 		"POST /admin/users/:id/disable", "POST /admin/users/:id/roles", "POST /admin/settings",
 		"POST /account/tokens", "POST /account/reauth", "POST /api/v1/me/reauth", "POST /ops/tenants/:id",
-		"POST /account/totp/enrol",
+		"POST /account/totp/enrol", "POST /admin/personal-data/export", "POST /admin/personal-data/erase",
 	};
 	size_t found = 0;
 	char name[128];
