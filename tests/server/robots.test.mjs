@@ -318,8 +318,10 @@ test('kill -9 mid-delivery: after a restart the message is sent again with the s
 test('the overdue digest (逾期汇总) from the background task is queued once a day to the robots receiving it', async () => {
   const { run } = await import('./harness.mjs');
   const id = await addRobot({ kind: 'webhook', name: '逾期汇总接收', url: `${fakeUrl}/digest`, events: ['overdue_digest'] });
-  await mkClaim(conn, { batch: batchId, owner: 102, lead: 103, deadline: day(-1), title: '逾期汇总测试难题' });
-  const at = String(day(0) + 9 * 3600);
+  await mkClaim(conn, { batch: batchId, owner: 102, lead: 103, deadline: day(-2), title: '逾期汇总测试难题' });
+  // yesterday 09:00 local, always past: a digest made at a moment still to
+  // come (today's 09:00 before 09:00) waits for it in the outbox
+  const at = String(day(-1) + 9 * 3600);
   for (let i = 0; i < 2; i++) {
     const r = run(['digest', '--db', srv.store, '--now', at]);
     assert.equal(r.status, 0, r.stderr);
