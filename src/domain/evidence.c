@@ -322,9 +322,21 @@ void evidence_discard(struct ctx *c, const struct evidence_file *files, int n)
 	db_rollback(c->d);
 }
 
-/* The files of one directory <files>/<xx> no row names, removed under the
- * write lock; the number removed, or -1. */
-static int sweep_dir(db *d, const char *sub)
+/* Whether the stored file name was written within SWEEP_MAX_AGE of now:
+ * what a crash leaves is minutes old at the restart; an old file no row
+ * names means the wrong store or data directory, and is left alone. */
+#define SWEEP_MAX_AGE (24 * 3600)
+static bool recent(int dirfd, const char *name, time_t now)
+{
+	struct stat sb;
+
+	return fstatat(dirfd, name, &sb, 0) == 0 && now - sb.st_mtime <= SWEEP_MAX_AGE;
+}
+
+/* The recent files of one directory <files>/<xx> no row names, removed
+ * under the write lock; the number removed, or -1; *kept counts the old
+ * ones left. */
+static int sweep_dir(db *d, const char *sub, time_t now, int *kept)
 {
 	char *path = NULL;
 	struct dirent *e;
@@ -355,7 +367,9 @@ static int sweep_dir(db *d, const char *sub)
 			removed = -1;
 			break;
 		}
-		if (rc == DB_DONE) {
+		if (rc == DB_DONE && !recent(dirfd(dir), e->d_name, now)) {
+			(*kept)++;
+		} else if (rc == DB_DONE) {
 			if (unlinkat(dirfd(dir), e->d_name, 0) < 0)
 				log_error("cannot remove '%s/%s': %s", path, e->d_name, strerror(errno));
 			else
@@ -373,7 +387,8 @@ static int sweep_dir(db *d, const char *sub)
 int evidence_sweep(db *d)
 {
 	struct dirent *e;
-	int total = 0;
+	int total = 0, kept = 0;
+	time_t now = time(NULL);
 	DIR *dir;
 
 	if (!files_dir)
@@ -386,7 +401,7 @@ int evidence_sweep(db *d)
 		int n;
 		if (strlen(e->d_name) != 2 || strspn(e->d_name, "0123456789abcdef") != 2)
 			continue;
-		if ((n = sweep_dir(d, e->d_name)) < 0) {
+		if ((n = sweep_dir(d, e->d_name, now, &kept)) < 0) {
 			total = -1;
 			break;
 		}
@@ -396,6 +411,9 @@ int evidence_sweep(db *d)
 	if (total > 0)
 		log_info("removed %d stored file%s no row names (left by an interrupted report)", total,
 			 total == 1 ? "" : "s");
+	if (kept > 0)
+		log_error("%d stored file%s older than a day no row names, left in place: is this the store of '%s'?",
+			  kept, kept == 1 ? "" : "s", files_dir);
 	return total;
 }
 

@@ -64,7 +64,9 @@ int evidence_attach(struct ctx *c, int64_t claim_id, int64_t progress_id, const 
 void evidence_discard(struct ctx *c, const struct evidence_file *files, int n);
 
 /* At start-up, before serving: remove each stored file no row names (what
- * a crash between a report's link and its commit leaves), one write
+ * a crash between a report's link and its commit leaves; only files less
+ * than a day old, so that the wrong store never empties a data directory),
+ * one write
  * transaction per directory <files>/<xx> so that no verb attaches the same
  * content meanwhile. The number of files removed, or -1 with the reason
  * logged (files already removed stay removed). */

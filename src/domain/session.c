@@ -170,8 +170,10 @@ static int store_rehash(db *d, int64_t tenant_id, int64_t user_id, const char *o
 /* After a correct password (and, with pending_hash, the second step's
  * code): the new session, the settled attempt and the audit entry in one
  * transaction; out->who filled. With pending_hash the code in->password
- * is checked and used up first, and the pending log-in ends. 0, 1 the
- * code is wrong (nothing written), or -1. */
+ * is checked and used up first, and the pending log-in ends: taken in the
+ * write transaction, so of two second steps at once one wins and a reset
+ * or an expiry in between is seen. 0, 1 the code is wrong (nothing
+ * written), 2 the pending log-in is gone or spent, or -1. */
 static int start_session(db *d, arena *a, const struct login_request *in, const struct attempt *at,
 			 int64_t user_id, const char *hash, const char *new_hash, const char *pending_hash,
 			 struct login_result *out)
@@ -189,14 +191,21 @@ static int start_session(db *d, arena *a, const struct login_request *in, const 
 	if (db_begin(d, DB_WRITE) < 0)
 		return -1;
 	if (pending_hash) {
+		rc = db_run(d, "DELETE FROM login_pending WHERE tenant_id = $1 AND token_hash = $2 AND user_id = $3"
+			       " AND tries < $4 AND created_at >= $5 RETURNING user_id", "isiii", at->tenant_id, pending_hash,
+			    user_id, (int64_t)LOGIN_PENDING_TRIES, at->now - LOGIN_PENDING_MAX);
+		if (rc != DB_ROW) {
+			db_rollback(d);
+			sodium_memzero(out->token, sizeof(out->token));
+			return rc == DB_DONE ? 2 : -1;
+		}
 		enum totp_result tr = totp_use(d, at->tenant_id, user_id, in->password, at->now, &recovery);
 		if (tr == TOTP_BAD_CODE || tr == TOTP_NO_ENROLMENT) {
 			db_rollback(d);
 			sodium_memzero(out->token, sizeof(out->token));
 			return 1;
 		}
-		if (tr != TOTP_DONE || exec_text(d, "DELETE FROM login_pending WHERE tenant_id = $1 AND token_hash = $2",
-						 at->tenant_id, pending_hash) < 0)
+		if (tr != TOTP_DONE)
 			goto fail;
 		detail = recovery ? "{\"second_factor\":\"recovery_code\"}" : "{\"second_factor\":\"totp\"}";
 		if (recovery && audit_record(d, at->tenant_id, at->login, "totp.recover", "user", user_id, NULL,
@@ -387,8 +396,10 @@ void session_login_totp(db *d, arena *a, const struct login_request *in, struct 
 		out->status = LOGIN_OK;
 		return;
 	}
-	if (rc < 0) {
+	if (rc < 0 || rc == 2) {
 		release(d, &at);
+		if (rc == 2)
+			out->status = LOGIN_EXPIRED;
 		return;
 	}
 	if (settle(d, &at, ATTEMPT_FAILED, "anonymous", "session.create", user_id, "totp") == 0 &&

@@ -136,10 +136,11 @@ static void pii_page(struct req *r, const char *q, const struct ctx *c, int stat
 	}
 	page_begin(r, "个人信息查询", NAV_SETTINGS);
 	HTML(b, "<h1>个人信息查询</h1>\n");
-	if (erased && !c) {
-		buf_printf(b, "<p class=\"notice\" role=\"status\">已删除 %s 条记录中的个人信息", erased);
-		if (held && strcmp(held, "0"))
-			buf_printf(b, "；%s 条暂不能删除，原因见下表", held);
+	int64_t n_erased, n_held = 0;
+	if (erased && !c && parse_int(erased, 0, INT32_MAX, &n_erased) == 0) {
+		buf_printf(b, "<p class=\"notice\" role=\"status\">已删除 %lld 条记录中的个人信息", (long long)n_erased);
+		if (held && parse_int(held, 0, INT32_MAX, &n_held) == 0 && n_held > 0)
+			buf_printf(b, "；%lld 条暂不能删除，原因见下表", (long long)n_held);
 		HTML(b, "。</p>\n");
 	}
 	HTML(b, "<p>按姓名、称呼或联系方式（电话号码中的空格和横线不计）查找群众出卷、投诉建议和公示异议中留下的个人信息，"

@@ -342,7 +342,8 @@ void act_totp_disable(struct req *r)
 	enum totp_result res;
 	const char *code;
 
-	if (!totp_perm_or_respond(r) || !(code = code_or_respond(r)))
+	/* a stolen session guessing codes meets the password first */
+	if (!totp_perm_or_respond(r) || !reauth_or_ask(r) || !(code = code_or_respond(r)))
 		return;
 	res = totp_disable(r->db, &by, r->who->user_id, code);
 	if (res != TOTP_DONE) {
@@ -359,7 +360,7 @@ void act_totp_codes(struct req *r)
 	enum totp_result res;
 	const char *code;
 
-	if (!totp_perm_or_respond(r) || !(code = code_or_respond(r)))
+	if (!totp_perm_or_respond(r) || !reauth_or_ask(r) || !(code = code_or_respond(r)))
 		return;
 	res = totp_renew_codes(r->db, &by, r->who->user_id, code, &codes);
 	if (res != TOTP_DONE) {

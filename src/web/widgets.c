@@ -174,7 +174,8 @@ static bool ask(struct req *r, const struct confirm *q, bool carry)
 	HTML(b, "\">");
 	html_csrf(r);
 	for (int i = 0; carry && i < r->nform; i++) {
-		if (!strcmp(r->form[i].key, "csrf") || !strcmp(r->form[i].key, "confirm"))
+		if (!strcmp(r->form[i].key, "csrf") || !strcmp(r->form[i].key, "confirm") ||
+		    !strcmp(r->form[i].key, "reauth_password")) /* proved already; never echoed */
 			continue;
 		HTML(b, "<input type=\"hidden\" name=\"");
 		buf_html(b, r->form[i].key);

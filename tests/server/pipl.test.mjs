@@ -265,6 +265,10 @@ test('a person\'s data: the admin finds it, exports it as JSON and erases it, ea
   const after_ = await page(srv, admin, er.headers.get('location').replace(/^.*\/admin/, '/admin'));
   assert.match(after_.text, /已删除 2 条记录中的个人信息；1 条暂不能删除/);
   assert.match(after_.text, /找到 1 条记录/);
+  // the counts in the address are numbers or nothing, never markup
+  const inj = await page(srv, admin, '/admin/personal-data?erased=%3Ci%3Ex%3C%2Fi%3E&held=%3Cb%3E');
+  assert.equal(inj.status, 200);
+  assert.ok(!inj.text.includes('<i>x</i>') && !inj.text.includes('已删除'), 'no markup from the query');
   // the admin's proposal page shows nothing of them any more
   const pp = await page(srv, admin, `/proposals/${pid}`);
   assert.ok(!pp.text.includes('7777') && pp.text.includes('已匿名'));

@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "domain/evidence.h"
@@ -339,6 +340,13 @@ static void the_sweep_removes_only_files_no_row_names(void **state)
 	assert_true(exists(stored(f->a, &png)));
 	assert_true(exists(stray));
 	assert_int_equal(evidence_sweep(f->d), 0);
+	/* a file no row names that is days old is the wrong store's: kept */
+	assert_int_equal(link(pdf.path, stored(f->a, &pdf)), 0);
+	struct timespec old[2] = { { time(NULL) - 2 * 86400, 0 }, { time(NULL) - 2 * 86400, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, stored(f->a, &pdf), old, 0), 0);
+	assert_int_equal(evidence_sweep(f->d), 0);
+	assert_true(exists(stored(f->a, &pdf)));
+	unlink(stored(f->a, &pdf));
 	unlink(stray);
 	unlink(png.path);
 	unlink(pdf.path);

@@ -160,6 +160,7 @@ static void hashing_routes_are_slow_routes(void **state)
 		"POST /admin/users/:id/disable", "POST /admin/users/:id/roles", "POST /admin/settings",
 		"POST /account/tokens", "POST /account/reauth", "POST /api/v1/me/reauth", "POST /ops/tenants/:id",
 		"POST /account/totp/enrol", "POST /admin/personal-data/export", "POST /admin/personal-data/erase",
+		"POST /account/totp/disable", "POST /account/totp/recovery",
 	};
 	size_t found = 0;
 	char name[128];
