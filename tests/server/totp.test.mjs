@@ -394,3 +394,20 @@ test('the same through the API: enrol, confirm, new codes, off', async () => {
   assert.equal(totpRow(u.id)[0], '');
   assert.equal((await api(srv, s, 'POST', '/api/v1/me/totp/disable', { code: '123456' })).json().error.code, 'no_totp');
 });
+
+test('two second steps of one pending log-in at once (a code and a recovery code): one session, the other refused', async () => {
+  const u = await freshUser(srv, 'twofarace', ['cadre']);
+  const secret = await enrol(u.session);
+  const on = await form(srv, u.session, '/account/totp/confirm', { code: totp(secret) });
+  assert.equal(on.status, 200, on.text.slice(0, 300));
+  const codes = [...on.text.matchAll(/<li><code>([a-z2-7]{5}-[a-z2-7]{5})<\/code><\/li>/g)].map((m) => m[1]);
+  for (let round = 0; round < 3; round++) {
+    const l = await login(srv, 'twofarace', u.password);
+    assert.equal(l.status, 202, l.text);
+    const step = (code) => api(srv, null, 'POST', '/api/v1/session/totp', { pending: l.json.pending, code });
+    const rs = await Promise.all([step(totp(secret, Date.now() / 1000 + 30 * (round + 1))), step(codes[round])]);
+    assert.deepEqual(rs.map((r) => r.status).filter((s) => s === 200), [200], rs.map((r) => r.text).join(' | '));
+    const other = rs.find((r) => r.status !== 200);
+    assert.ok(['pending_expired', 'bad_code'].includes(other.json().error.code), other.text);
+  }
+});
