@@ -1,6 +1,7 @@
 /* pii.c - a person's data (个人信息查询, domain/pii.h): the admin finds the
- * records holding a resident's name or contact (GET /admin/personal-data),
- * exports them as JSON (POST /admin/personal-data/export, PIPL §45) and
+ * records holding a resident's name or contact (POST /admin/personal-data:
+ * the name or phone travels in the body, never in an address that browser
+ * history and Referer keep, ASVS 8.3.1), exports them as JSON (POST /admin/personal-data/export, PIPL §45) and
  * erases the contact details (POST /admin/personal-data/erase, §47). */
 #include "web/web.h"
 
@@ -12,31 +13,12 @@
 #include "web/fields.h"
 #include "web/widgets.h"
 
-/* s percent-encoded for a query string (every byte but A-Z a-z 0-9 -._~). */
-static const char *url_escape(arena *a, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = arena_printf(a, "%*s", (int)(strlen(s) * 3), ""), *w = out;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
-			*w++ = (char)*p;
-		} else {
-			*w++ = '%';
-			*w++ = hex[*p >> 4];
-			*w++ = hex[*p & 15];
-		}
-	}
-	*w = '\0';
-	return out;
-}
-
 static const char *const kind_zh[PII_KINDS] = { "群众出卷", "投诉建议", "公示异议" };
 
-/* The query as typed, spaces around it dropped (NULL: none). */
-static const char *query(struct req *r, bool form)
+/* The form's q as typed, spaces around it dropped (NULL: none). */
+static const char *query(struct req *r)
 {
-	const char *q = form ? req_form(r, "q") : req_query(r, "q");
+	const char *q = req_form(r, "q");
 	size_t n;
 
 	if (!q)
@@ -121,10 +103,10 @@ static void results(struct req *r, const char *q, const struct pii_found *f)
 		"难题、投诉建议和异议本身作为工作记录保留。导出和删除都记入审计日志（只记录记录编号，不记录所查内容）。</p>\n");
 }
 
-/* The page; c: a refused export or erasure (errors beside q), or NULL. */
-static void pii_page(struct req *r, const char *q, const struct ctx *c, int status)
+/* The page; c: a refused search, export or erasure (errors beside q), or
+ * NULL; erased/held >= 0: what an erasure just did. */
+static void pii_page(struct req *r, const char *q, const struct ctx *c, int status, int erased, int held)
 {
-	const char *erased = req_query(r, "erased"), *held = req_query(r, "held");
 	struct pii_found f = { 0 };
 	int64_t days = PII_RETENTION_DEFAULT;
 	buf *b = &r->out;
@@ -136,11 +118,10 @@ static void pii_page(struct req *r, const char *q, const struct ctx *c, int stat
 	}
 	page_begin(r, "个人信息查询", NAV_SETTINGS);
 	HTML(b, "<h1>个人信息查询</h1>\n");
-	int64_t n_erased, n_held = 0;
-	if (erased && !c && parse_int(erased, 0, INT32_MAX, &n_erased) == 0) {
-		buf_printf(b, "<p class=\"notice\" role=\"status\">已删除 %lld 条记录中的个人信息", (long long)n_erased);
-		if (held && parse_int(held, 0, INT32_MAX, &n_held) == 0 && n_held > 0)
-			buf_printf(b, "；%lld 条暂不能删除，原因见下表", (long long)n_held);
+	if (erased >= 0 && !c) {
+		buf_printf(b, "<p class=\"notice\" role=\"status\">已删除 %d 条记录中的个人信息", erased);
+		if (held > 0)
+			buf_printf(b, "；%d 条暂不能删除，原因见下表", held);
 		HTML(b, "。</p>\n");
 	}
 	HTML(b, "<p>按姓名、称呼或联系方式（电话号码中的空格和横线不计）查找群众出卷、投诉建议和公示异议中留下的个人信息，"
@@ -149,9 +130,7 @@ static void pii_page(struct req *r, const char *q, const struct ctx *c, int stat
 	a_href(r, "/admin/settings", "系统设置");
 	HTML(b, "）。</p>\n");
 	form_errors(r, c);
-	HTML(b, "<form class=\"stack\" method=\"get\" action=\"");
-	html_path(b, r, "/admin/personal-data");
-	HTML(b, "\">\n");
+	form_open(r, "/admin/personal-data");
 	field_input(r, c, "search", "q", "姓名、称呼或联系方式", q ? q : "", " maxlength=\"60\" required");
 	HTML(b, "<button type=\"submit\">查找</button>\n</form>\n");
 	if (q && *q && !c)
@@ -168,28 +147,35 @@ static bool may(struct req *r)
 
 void page_personal_data(struct req *r)
 {
-	const char *q = query(r, false);
+	if (may(r))
+		pii_page(r, NULL, NULL, 200, -1, -1);
+}
+
+void act_personal_data_search(struct req *r)
+{
+	const char *q = query(r);
 	struct ctx c;
 
 	if (!may(r))
 		return;
+	r->no_store = true;
 	if (q && strlen(q) > PII_QUERY_MAX) { /* as the verbs refuse it */
 		web_ctx(r, &c);
 		(void)ctx_invalid(&c, "q", "too_long", "查找内容不能超过 60 个字");
-		pii_page(r, q, &c, 400);
+		pii_page(r, q, &c, 400, -1, -1);
 		return;
 	}
-	pii_page(r, q, NULL, 200);
+	pii_page(r, q, NULL, 200, -1, -1);
 }
 
 static void again(struct req *r, const void *outcome, int status)
 {
-	pii_page(r, query(r, true), outcome, status);
+	pii_page(r, query(r), outcome, status, -1, -1);
 }
 
 void act_personal_data_export(struct req *r)
 {
-	const char *q = query(r, true);
+	const char *q = query(r);
 	json_t *doc = NULL;
 	struct ctx c;
 	int rc;
@@ -217,7 +203,7 @@ void act_personal_data_export(struct req *r)
 
 void act_personal_data_erase(struct req *r)
 {
-	const char *q = query(r, true);
+	const char *q = query(r);
 	int erased = 0, held = 0;
 	struct ctx c;
 	int rc;
@@ -233,6 +219,7 @@ void act_personal_data_erase(struct req *r)
 		present_outcome_error(r, &c, rc == JB_ENOTFOUND ? JB_EINVALID : rc, again, &c);
 		return;
 	}
-	present(r, 200, &(struct presentation){ .json = json_ok, .redirect = arena_printf(r->a,
-		"/admin/personal-data?q=%s&erased=%d&held=%d", url_escape(r->a, q ? q : ""), erased, held) }, NULL);
+	/* the page itself, not a redirect: the query stays out of the address */
+	r->no_store = true;
+	pii_page(r, q, NULL, 200, erased, held);
 }

@@ -299,6 +299,7 @@ const struct route routes[] = {
 	{ "GET", "/admin/settings", page_settings, LOGIN, NULL },
 	{ "POST", "/admin/settings", act_settings, CHANGE | SLOW | FORM | KIB(1), "tenant.settings" },
 	{ "GET", "/admin/personal-data", page_personal_data, LOGIN, NULL },
+	{ "POST", "/admin/personal-data", act_personal_data_search, CHANGE | FORM | KIB(1), "pii.manage" },
 	{ "POST", "/admin/personal-data/export", act_personal_data_export, CHANGE | SLOW | FORM | KIB(1), "pii.manage" },
 	{ "POST", "/admin/personal-data/erase", act_personal_data_erase, CHANGE | SLOW | FORM | KIB(1), "pii.manage" },
 	/* imports of units, people and problems (issue 11 §4, web/import.h) */

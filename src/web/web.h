@@ -292,6 +292,7 @@ void page_settings(struct req *r);
 void act_settings(struct req *r);
 /* web/pii.c: a person's data (domain/pii.h). */
 void page_personal_data(struct req *r);
+void act_personal_data_search(struct req *r);
 void act_personal_data_export(struct req *r);
 void act_personal_data_erase(struct req *r);
 /* Read the board filter from the query string; on bad input answer 400 and

@@ -851,7 +851,18 @@ const rows = [
     check: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '1'),
     unchanged: async () => assert.equal((await conn.query('SELECT bigscreen FROM tenant WHERE id = 1')).trim(), '0'),
   },
-  // a person's data (web/pii.c, issue 13 §6): export and erase a resident's contact details
+  // a person's data (web/pii.c, issue 13 §6): find, export and erase a resident's contact details
+  {
+    what: "find a person's records", route: ['POST /admin/personal-data'], surfaces: ['page'], allow: roles('admin'), ok: [200],
+    setup: async () => {
+      const phone = `1350000${String(++seq).padStart(4, '0')}`;
+      await conn.query(`UPDATE problem SET contact_name = '矩阵居民', contact_phone = '${phone}', contact_erased_at = NULL WHERE id = (SELECT min(id) FROM problem WHERE proposer_user_id IS NULL)`);
+      return { phone };
+    },
+    call: (s, c) => form(srv, s, '/admin/personal-data', { q: c.phone }),
+    // a search changes nothing: the admin sees the record, the others a 403 without it
+    check: async (c, role, r) => assert.match(r.text, /找到 1 条记录/),
+  },
   {
     what: "export a person's data", route: ['POST /admin/personal-data/export'], surfaces: ['page'], allow: roles('admin'), ok: [200],
     setup: async () => {
@@ -864,7 +875,7 @@ const rows = [
     unchanged: async (c) => assert.equal(+(await conn.query("SELECT count(*) FROM audit_event WHERE action = 'pii.export'")).trim(), c.n),
   },
   {
-    what: "erase a person's contact details", route: ['POST /admin/personal-data/erase'], surfaces: ['page'], allow: roles('admin'), ok: [303],
+    what: "erase a person's contact details", route: ['POST /admin/personal-data/erase'], surfaces: ['page'], allow: roles('admin'), ok: [200],
     setup: async () => {
       const phone = `1350000${String(++seq).padStart(4, '0')}`;
       const id = +(await conn.query('SELECT min(id) FROM problem WHERE proposer_user_id IS NULL')).trim();
