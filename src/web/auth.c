@@ -670,15 +670,8 @@ static void reauth_form(struct req *r, const char *error)
 		HTML(b, "\">");
 		buf_release(&next);
 	}
-	for (int i = 0; !get && i < r->nform; i++) {
-		if (!strcmp(r->form[i].key, "csrf") || !strcmp(r->form[i].key, "reauth_password"))
-			continue;
-		HTML(b, "<input type=\"hidden\" name=\"");
-		buf_html(b, r->form[i].key);
-		HTML(b, "\" value=\"");
-		buf_html(b, r->form[i].val);
-		HTML(b, "\">");
-	}
+	if (!get)
+		html_form_carry(r, NULL);
 	HTML(b, "\n<label>当前密码<input type=\"password\" name=\"");
 	buf_puts(b, get ? "password" : "reauth_password");
 	HTML(b, "\" autocomplete=\"current-password\" required maxlength=\"128\" autofocus></label>\n"

@@ -36,6 +36,20 @@ void html_csrf(struct req *r)
 	HTML(&r->out, "\">");
 }
 
+void html_form_carry(struct req *r, const char *skip)
+{
+	for (int i = 0; i < r->nform; i++) {
+		const char *k = r->form[i].key;
+		if (!strcmp(k, "csrf") || !strcmp(k, "reauth_password") || (skip && !strcmp(k, skip)))
+			continue;
+		HTML(&r->out, "<input type=\"hidden\" name=\"");
+		buf_html(&r->out, k);
+		HTML(&r->out, "\" value=\"");
+		buf_html(&r->out, r->form[i].val);
+		HTML(&r->out, "\">");
+	}
+}
+
 static void nav_link(struct req *r, const char *path, const char *label, bool current)
 {
 	buf *b = &r->out;

@@ -61,6 +61,11 @@ void html_path(buf *b, struct req *r, const char *path);
 void a_href(struct req *r, const char *path, const char *text);
 /* <input type="hidden" name="csrf" ...> for a form of a cookie session. */
 void html_csrf(struct req *r);
+/* The request's form fields again as hidden inputs, for a page that asks
+ * one more thing before doing it (a confirmation, the password): all but
+ * csrf (html_csrf writes the page's own), reauth_password (proved already,
+ * never echoed) and skip (NULL: none). */
+void html_form_carry(struct req *r, const char *skip);
 /* 2022-08-15 08:30 in the tenant's time zone. */
 void fmt_datetime(buf *b, int64_t epoch);
 

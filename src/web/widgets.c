@@ -173,16 +173,8 @@ static bool ask(struct req *r, const struct confirm *q, bool carry)
 	html_path(b, r, r->path);
 	HTML(b, "\">");
 	html_csrf(r);
-	for (int i = 0; carry && i < r->nform; i++) {
-		if (!strcmp(r->form[i].key, "csrf") || !strcmp(r->form[i].key, "confirm") ||
-		    !strcmp(r->form[i].key, "reauth_password")) /* proved already; never echoed */
-			continue;
-		HTML(b, "<input type=\"hidden\" name=\"");
-		buf_html(b, r->form[i].key);
-		HTML(b, "\" value=\"");
-		buf_html(b, r->form[i].val);
-		HTML(b, "\">");
-	}
+	if (carry)
+		html_form_carry(r, "confirm");
 	HTML(b, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><button type=\"submit\" class=\"danger solid\">");
 	buf_html(b, q->button);
 	HTML(b, "</button> <a class=\"cancel\" href=\"");
