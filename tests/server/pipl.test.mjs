@@ -340,3 +340,17 @@ test('the running server\'s own background task anonymises once its clock passes
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('two admins erase the same person at once: the details go once, one audit entry; the other is told nothing is left', async () => {
+  const pid = await residentProposal('并发居民', '13700008888');
+  const admin2 = await login(srv, 'admin');
+  const before_ = +(await q("SELECT count(*) FROM audit_event WHERE action = 'pii.erase'"));
+  const rs = await Promise.all([admin, admin2].map((s) =>
+    form(srv, s, '/admin/personal-data/erase', { q: '13700008888', confirm: '1' })));
+  // one erases it; the other finds nothing left and is told so beside the field
+  assert.deepEqual(rs.map((r) => r.status).sort(), [200, 400], rs.map((r) => r.text.slice(-300)).join(' | '));
+  assert.match(rs.find((r) => r.status === 200).text, /已删除 1 条记录中的个人信息/);
+  assert.match(rs.find((r) => r.status === 400).text, /没有找到含有这一姓名或联系方式的记录/);
+  assert.equal(await q(`SELECT contact_phone FROM problem WHERE id = ${pid}`), '');
+  assert.equal(+(await q("SELECT count(*) FROM audit_event WHERE action = 'pii.erase'")), before_ + 1);
+});
